@@ -1,0 +1,93 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error for the caller. The GraphQL layer reports it as
+// extensions.code; the command line maps it to an exit status.
+type Code string
+
+// The error codes of the API contract (DESIGN.md section 5).
+const (
+	// BadInput: the request is malformed or breaks a rule; nothing changed.
+	BadInput Code = "BAD_INPUT"
+	// NotFound: a named thing does not exist (or the caller may not know it does).
+	NotFound Code = "NOT_FOUND"
+	// Conflict: the request contradicts what was recorded (already exists,
+	// concurrent change, command ID reused for another command).
+	Conflict Code = "CONFLICT"
+	// Unauthenticated: no or an unknown credential.
+	Unauthenticated Code = "UNAUTHENTICATED"
+	// Forbidden: the caller may not do this.
+	Forbidden Code = "FORBIDDEN"
+	// TooComplex: the request exceeds a size, depth or complexity limit.
+	TooComplex Code = "TOO_COMPLEX"
+	// Internal: a fault of the system, not of the request.
+	Internal Code = "INTERNAL"
+)
+
+// Error is the one error type that crosses package boundaries with a code.
+// Field, when set, names the input field at fault (for example
+// "rows[3].period"); Message says what is wrong with it in plain words.
+type Error struct {
+	Code    Code
+	Field   string
+	Message string
+	// Err is an optional underlying cause.
+	Err error
+}
+
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return e.Field + ": " + e.Message
+	}
+	return e.Message
+}
+
+// Unwrap returns the underlying cause, if any.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with the given code, field and formatted message.
+func Errorf(code Code, field, format string, args ...any) *Error {
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns a BAD_INPUT error about field.
+func Invalid(field, format string, args ...any) *Error {
+	return Errorf(BadInput, field, format, args...)
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, Internal
+// for any other non-nil error, and "" for nil.
+func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}
+
+// Prefix returns err with its field prefixed by prefix (for nested inputs:
+// Prefix("rows[2]", err) turns "period" into "rows[2].period"). Errors that
+// are not *Error come back unchanged.
+func Prefix(prefix string, err error) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	c := *e
+	switch {
+	case c.Field == "":
+		c.Field = prefix
+	case c.Field[0] == '[':
+		c.Field = prefix + c.Field
+	default:
+		c.Field = prefix + "." + c.Field
+	}
+	return &c
+}

@@ -1,0 +1,70 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// operation is the aggregate of stream operation-{id}.
+type operation struct {
+	commandLog
+	launched       OperationLaunched
+	exists         bool
+	regions        map[string]bool
+	start          time.Time
+	concluded      bool
+	end            string
+	classification Classification
+}
+
+func newOperation() *operation { return &operation{regions: map[string]bool{}} }
+
+func (o *operation) apply(rec Recorded) error {
+	switch e := rec.Event.(type) {
+	case OperationLaunched:
+		o.launched, o.exists, o.classification = e, true, e.Classification
+		o.start, _ = ParseDate(e.Start)
+		for _, r := range e.Regions {
+			o.regions[r] = true
+		}
+	case OperationScopeChanged:
+		for _, r := range e.Added {
+			o.regions[r] = true
+		}
+		for _, r := range e.Removed {
+			delete(o.regions, r)
+		}
+	case OperationConcluded:
+		o.concluded, o.end = true, e.End
+	case OperationDeclassified:
+		o.classification = e.Classification
+	}
+	return nil
+}
+
+// operationMustExist is the NotFound error for commands on an unknown operation.
+func operationMustExist(o *operation, id string) error {
+	if !o.exists {
+		return Errorf(NotFound, "id", "operation %q has not been launched", id)
+	}
+	return nil
+}
+
+// interventionIDFree checks that no intervention of the other kind has id:
+// operations and policy changes share the namespace of intervention(id).
+func (s *Service) interventionIDFree(ctx context.Context, otherStream, id string) error {
+	taken := false
+	var err error
+	if otherStream == PolicyStream(id) {
+		err = view(ctx, s, otherStream, newPolicy, func(p *policy, _ int64) { taken = p.exists })
+	} else {
+		err = view(ctx, s, otherStream, newOperation, func(o *operation, _ int64) { taken = o.exists })
+	}
+	if err != nil {
+		return err
+	}
+	if taken {
+		return Errorf(Conflict, "id", "intervention %q already exists (as another kind of intervention)", id)
+	}
+	return nil
+}

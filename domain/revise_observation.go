@@ -1,0 +1,73 @@
+package domain
+
+import "context"
+
+// ReviseObservation corrects the value of a recorded observation. The old
+// value stays in the log and is what queries as of earlier positions see.
+type ReviseObservation struct {
+	Indicator  string      `json:"indicator"`
+	Region     string      `json:"region"`
+	Period     string      `json:"period"`
+	Dimensions []Dimension `json:"dimensions,omitempty"`
+	Value      float64     `json:"value"`
+	Reason     string      `json:"reason"`
+	Source     string      `json:"source,omitempty"`
+}
+
+// CommandName returns "reviseObservation".
+func (ReviseObservation) CommandName() string { return "reviseObservation" }
+
+// Validate checks the fields.
+func (c ReviseObservation) Validate() error {
+	if err := checkPoint(c.Indicator, c.Region, c.Period, c.Dimensions); err != nil {
+		return err
+	}
+	if err := checkFinite("value", c.Value, false); err != nil {
+		return err
+	}
+	if err := checkText("reason", c.Reason, MaxTextLen, true); err != nil {
+		return err
+	}
+	return checkText("source", c.Source, MaxNameLen, false)
+}
+
+func checkPoint(indicator, region, period string, dims []Dimension) error {
+	if err := checkCode("indicator", indicator); err != nil {
+		return err
+	}
+	if err := checkCode("region", region); err != nil {
+		return err
+	}
+	if period == "" {
+		return Invalid("period", "is required")
+	}
+	_, err := CheckDimensions("dimensions", dims)
+	return err
+}
+
+// existingPoint resolves an observation that must exist in a.
+func existingPoint(a *indicator, indicatorCode, region, period string, dims []Dimension) (Period, []Dimension, error) {
+	if !a.exists {
+		return Period{}, nil, Errorf(NotFound, "indicator", "indicator %q is not defined", indicatorCode)
+	}
+	p, err := ParsePeriod(a.def.Granularity, period)
+	if err != nil {
+		return Period{}, nil, Invalid("period", "%s", err)
+	}
+	canon, _ := CheckDimensions("dimensions", dims)
+	if !a.has(SeriesKey(region, canon), p.Index) {
+		return Period{}, nil, Errorf(NotFound, "period", "no observation of %s is recorded for region %s, period %s%s", indicatorCode, region, p, dimsNote(canon))
+	}
+	return p, canon, nil
+}
+
+func (s *Service) reviseObservation(ctx context.Context, env Envelope, c ReviseObservation) (Result, error) {
+	return update(ctx, s, env, c, IndicatorStream(c.Indicator), newIndicator, func(a *indicator) ([]Event, error) {
+		p, dims, err := existingPoint(a, c.Indicator, c.Region, c.Period, c.Dimensions)
+		if err != nil {
+			return nil, err
+		}
+		return []Event{ObservationRevised{Indicator: c.Indicator, Region: c.Region, Period: p.String(), Dimensions: dims,
+			Value: c.Value, Reason: c.Reason, Source: c.Source}}, nil
+	})
+}

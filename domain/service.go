@@ -1,0 +1,325 @@
+package domain
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// EventLog is what the command service needs from the event store. The
+// eventstore package adapts any store to it.
+type EventLog interface {
+	// Load returns the events of stream with version greater than after
+	// (-1 for all), in order; none for a stream that does not exist.
+	Load(ctx context.Context, stream string, after int64) ([]Recorded, error)
+	// Append appends events to stream if its last version is expected (-1:
+	// the stream must not exist). A stream changed concurrently gives an
+	// *Error with code Conflict. It returns the last event's version and
+	// log position.
+	Append(ctx context.Context, stream string, expected int64, events []Pending) (version int64, position uint64, err error)
+}
+
+// Command is a request to change something. Validate checks what can be
+// checked without reading the log and names the field at fault.
+type Command interface {
+	CommandName() string
+	Validate() error
+}
+
+// Envelope carries who sent a command and how it relates to others.
+type Envelope struct {
+	Principal     string
+	CommandID     string
+	CorrelationID string
+	CausationID   string
+	// ExpectedVersion, when set, makes the command apply only if its
+	// stream's last version is this (-1: the stream must not exist).
+	ExpectedVersion *int64
+}
+
+// Result says what a command recorded.
+type Result struct {
+	// Position is the log position of the command's last event (for a
+	// repeated command, of the events the first one recorded).
+	Position uint64
+	// Stream and Version: where the events went.
+	Stream  string
+	Version int64
+	// Events is how many events were recorded (0 for a repeated command).
+	Events int
+	// Duplicate is true when the command ID had already been handled.
+	Duplicate bool
+}
+
+// ServiceConfig configures a Service.
+type ServiceConfig struct {
+	Log EventLog
+	// Now is the clock (default time.Now); tests inject a fixed one.
+	Now func() time.Time
+	// NewID makes event IDs (default uuid.New).
+	NewID func() uuid.UUID
+}
+
+// Validate reports what is missing from c.
+func (c ServiceConfig) Validate() error {
+	if c.Log == nil {
+		return errors.New("service config: Log is required")
+	}
+	return nil
+}
+
+// Service decides commands: it loads the aggregate a command addresses,
+// checks the command against it, and appends the resulting events with
+// the version it loaded (optimistic concurrency). Commands on one stream
+// are serialised in-process; a writer in another process that got there
+// first makes the command fail with Conflict. Aggregates are cached
+// between commands and brought up to date from the log before each one.
+//
+// A Service is safe for concurrent use.
+type Service struct {
+	log   EventLog
+	now   func() time.Time
+	newID func() uuid.UUID
+
+	mu      sync.Mutex
+	streams map[string]*cachedStream
+}
+
+type cachedStream struct {
+	mu      sync.Mutex
+	agg     aggregate
+	version int64 // -1: no event
+}
+
+// aggregate is the state of one stream, rebuilt by apply.
+type aggregate interface {
+	apply(r Recorded) error
+	commands() *commandLog
+}
+
+// commandLog remembers the command IDs a stream has handled.
+type commandLog struct {
+	seen map[string]seenCommand
+}
+
+type seenCommand struct {
+	hash     string
+	position uint64
+	version  int64
+}
+
+func (c *commandLog) commands() *commandLog { return c }
+
+func (c *commandLog) note(r Recorded) {
+	if r.Meta.CommandID == "" {
+		return
+	}
+	if c.seen == nil {
+		c.seen = make(map[string]seenCommand)
+	}
+	// The last event of a command overwrites earlier ones: its position is
+	// the command's position.
+	c.seen[r.Meta.CommandID] = seenCommand{hash: r.Meta.CommandHash, position: r.Position, version: r.Version}
+}
+
+// NewService returns a Service over cfg.Log.
+func NewService(cfg ServiceConfig) (*Service, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.NewID == nil {
+		cfg.NewID = uuid.New
+	}
+	return &Service{log: cfg.Log, now: cfg.Now, newID: cfg.NewID, streams: make(map[string]*cachedStream)}, nil
+}
+
+// Handle validates and decides cmd and records its events. Errors are
+// *Error values: BadInput for invalid commands, NotFound for unknown
+// regions, indicators or interventions, Conflict for commands that
+// contradict the record; anything else is Internal.
+func (s *Service) Handle(ctx context.Context, env Envelope, cmd Command) (Result, error) {
+	if cmd == nil {
+		return Result{}, Invalid("", "no command given")
+	}
+	if env.CommandID != "" {
+		if err := checkText("commandId", env.CommandID, 128, true); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := cmd.Validate(); err != nil {
+		return Result{}, err
+	}
+	switch c := cmd.(type) {
+	case DefineRegion:
+		return s.defineRegion(ctx, env, c)
+	case LinkRegions:
+		return s.linkRegions(ctx, env, c)
+	case DefineIndicator:
+		return s.defineIndicator(ctx, env, c)
+	case RecordObservations:
+		return s.recordObservations(ctx, env, c)
+	case ReviseObservation:
+		return s.reviseObservation(ctx, env, c)
+	case RetractObservation:
+		return s.retractObservation(ctx, env, c)
+	case LaunchOperation:
+		return s.launchOperation(ctx, env, c)
+	case ReportOperationOutputs:
+		return s.reportOperationOutputs(ctx, env, c)
+	case ChangeOperationScope:
+		return s.changeOperationScope(ctx, env, c)
+	case ConcludeOperation:
+		return s.concludeOperation(ctx, env, c)
+	case DeclassifyOperation:
+		return s.declassifyOperation(ctx, env, c)
+	case AdoptPolicyChange:
+		return s.adoptPolicyChange(ctx, env, c)
+	case AmendPolicyChange:
+		return s.amendPolicyChange(ctx, env, c)
+	case RepealPolicyChange:
+		return s.repealPolicyChange(ctx, env, c)
+	}
+	return Result{}, Invalid("", "unknown command %T", cmd)
+}
+
+// decideFunc inspects the up-to-date aggregate and returns the events the
+// command produces, or an *Error.
+type decideFunc[A aggregate] func(agg A) ([]Event, error)
+
+// update runs load-decide-append for one stream.
+func update[A aggregate](ctx context.Context, s *Service, env Envelope, cmd Command, stream string, fresh func() A, decide decideFunc[A]) (Result, error) {
+	cs, err := s.lockStream(ctx, stream, func() aggregate { return fresh() })
+	if err != nil {
+		return Result{}, err
+	}
+	defer cs.mu.Unlock()
+	agg := cs.agg.(A)
+
+	hash := commandHash(cmd)
+	if env.CommandID != "" {
+		if seen, ok := agg.commands().seen[env.CommandID]; ok {
+			if seen.hash != hash {
+				return Result{}, Errorf(Conflict, "commandId", "command ID %q was already used for a different %s command", env.CommandID, cmd.CommandName())
+			}
+			return Result{Position: seen.position, Stream: stream, Version: seen.version, Duplicate: true}, nil
+		}
+	}
+	if env.ExpectedVersion != nil && *env.ExpectedVersion != cs.version {
+		return Result{}, Errorf(Conflict, "expectedVersion", "stream %s is at version %d, not the expected %d", stream, cs.version, *env.ExpectedVersion)
+	}
+	events, err := decide(agg)
+	if err != nil {
+		return Result{}, err
+	}
+	if len(events) == 0 {
+		return Result{}, Errorf(Internal, "", "%s decided no event", cmd.CommandName())
+	}
+	meta := Metadata{
+		RecordedAt:    s.now().UTC(),
+		Principal:     env.Principal,
+		Command:       cmd.CommandName(),
+		CommandID:     env.CommandID,
+		CorrelationID: env.CorrelationID,
+		CausationID:   env.CausationID,
+	}
+	if env.CommandID != "" {
+		meta.CommandHash = hash
+	}
+	pending := make([]Pending, len(events))
+	for i, e := range events {
+		m := meta
+		m.SchemaVersion = SchemaVersion(e.EventType())
+		pending[i] = Pending{ID: s.newID(), Event: e, Meta: m}
+	}
+	version, position, err := s.log.Append(ctx, stream, cs.version, pending)
+	if err != nil {
+		// The cached state may be stale (another process wrote): reload next time.
+		cs.agg, cs.version = fresh(), -1
+		return Result{}, err
+	}
+	// Only the last event's position is known for certain (a distributed
+	// store's positions need not be consecutive); aggregates use versions.
+	first := version - int64(len(pending)) + 1
+	for i, p := range pending {
+		r := Recorded{ID: p.ID, Event: p.Event, Meta: p.Meta, Stream: stream, Version: first + int64(i), Position: position}
+		if err := agg.apply(r); err != nil {
+			cs.agg, cs.version = fresh(), -1
+			return Result{}, fmt.Errorf("apply own event: %w", err)
+		}
+		agg.commands().note(r)
+	}
+	cs.version = version
+	return Result{Position: position, Stream: stream, Version: version, Events: len(pending)}, nil
+}
+
+// lockStream returns the stream's cache entry, locked and brought up to
+// date with the log. The caller unlocks cs.mu.
+func (s *Service) lockStream(ctx context.Context, stream string, fresh func() aggregate) (*cachedStream, error) {
+	s.mu.Lock()
+	cs, ok := s.streams[stream]
+	if !ok {
+		cs = &cachedStream{agg: fresh(), version: -1}
+		s.streams[stream] = cs
+	}
+	s.mu.Unlock()
+	cs.mu.Lock()
+	recs, err := s.log.Load(ctx, stream, cs.version)
+	if err != nil {
+		cs.mu.Unlock()
+		return nil, err
+	}
+	for _, r := range recs {
+		if err := cs.agg.apply(r); err != nil {
+			cs.agg, cs.version = fresh(), -1
+			cs.mu.Unlock()
+			return nil, fmt.Errorf("replay %s version %d: %w", stream, r.Version, err)
+		}
+		cs.agg.commands().note(r)
+		cs.version = r.Version
+	}
+	return cs, nil
+}
+
+// view runs fn on the up-to-date aggregate of stream without changing it.
+func view[A aggregate](ctx context.Context, s *Service, stream string, fresh func() A, fn func(A, int64)) error {
+	cs, err := s.lockStream(ctx, stream, func() aggregate { return fresh() })
+	if err != nil {
+		return err
+	}
+	fn(cs.agg.(A), cs.version)
+	empty := cs.version == -1
+	cs.mu.Unlock()
+	if empty {
+		// Do not keep entries for streams that do not exist: lookups of
+		// unknown codes would otherwise grow the cache without bound.
+		s.mu.Lock()
+		if s.streams[stream] == cs {
+			delete(s.streams, stream)
+		}
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+// commandHash fingerprints a command's content for command-ID checks.
+func commandHash(cmd Command) string {
+	b, err := json.Marshal(cmd)
+	if err != nil {
+		return ""
+	}
+	h := sha256.New()
+	h.Write([]byte(cmd.CommandName()))
+	h.Write([]byte{0})
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}

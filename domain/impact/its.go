@@ -1,0 +1,798 @@
+package impact
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// HACWhite, given as [ITSInput].HACLag, turns off the autocorrelation part
+// of the Newey-West estimator: lag 0, White's heteroscedasticity-robust
+// (HC0) standard errors.
+const HACWhite = -1
+
+// DefaultSeasonLength is the period of the Fourier terms when
+// [ITSInput].SeasonLength is zero: 12, for monthly data.
+const DefaultSeasonLength = 12
+
+// Minimum data for an interrupted time series. Three points on each side is
+// the Cochrane EPOC minimum for an interrupted time series; many more are
+// needed for useful precision (Lopez Bernal et al. 2017 discuss power).
+const (
+	minITSPre      = 3
+	minITSPost     = 3
+	minITSResidual = 3 // residual degrees of freedom n - p
+)
+
+// ITSInput is the input of [ITS].
+//
+// The model is the segmented regression of Wagner et al. (2002) and Lopez
+// Bernal, Cummins & Gasparrini (2017):
+//
+//	g(E[y_t]) = b0 + b1 t + b2 X_t + b3 (t - T0) X_t [+ Fourier terms] [+ log offset_t]
+//
+// with t = 1, 2, ... counting the periods of Series (t = index + 1), X_t = 1
+// from Start on and 0 before, and T0 = Start, the t of the last period before
+// the intervention, so that the slope term is 1 in the first period under the
+// intervention (as in the tutorial's I(time-36):smokban). b2 is then the
+// level change and b3 the slope change. g is the identity (Gaussian) or the
+// log (QuasiPoisson). The Fourier terms are sin(2πkt/L) for k = 1..Harmonics
+// followed by cos(2πkt/L) for k = 1..Harmonics, L = SeasonLength (the order
+// of tsModel::harmonic in R).
+type ITSInput struct {
+	// Series is the outcome; it must be complete (no NaN). For QuasiPoisson
+	// the values are counts (non-negative).
+	Series Series
+	// Start is the index of the first period under the intervention.
+	Start int
+	// Model is Gaussian (the default when empty) or QuasiPoisson.
+	Model Model
+	// Offset, for QuasiPoisson only, is the population (or other exposure)
+	// of each period, positive, one per period; the model includes
+	// log(Offset) with coefficient 1, so estimates are rate ratios. Nil for
+	// none.
+	Offset []float64
+	// Harmonics is the number of sine/cosine pairs for seasonality (0 for
+	// none); 2*Harmonics must be less than SeasonLength.
+	Harmonics int
+	// SeasonLength is the period of the Fourier terms in periods; 0 means
+	// DefaultSeasonLength (12).
+	SeasonLength int
+	// SlopeChange adds the slope-change term b3.
+	SlopeChange bool
+	// HACLag is the Newey-West truncation lag (Gaussian only): 0 selects the
+	// default floor(4 (n/100)^(2/9)) (Newey & West 1994; the default of
+	// statsmodels' cov_hac), a positive value that many lags, HACWhite none.
+	HACLag int
+}
+
+// ITS fits an interrupted time series (segmented regression) and reports the
+// level change, the optional slope change, the average effect over the
+// post-intervention periods, the counterfactual series with a 95% band and
+// residual diagnostics.
+//
+// Gaussian: ordinary least squares; covariance by Newey-West with Bartlett
+// weights 1 - l/(L+1), no small-sample correction, and normal intervals and
+// p-values, which are the conventions of statsmodels'
+// OLS.fit(cov_type="HAC", cov_kwds={"maxlags": L}).
+//
+// QuasiPoisson: a log-link GLM fitted by iteratively reweighted least
+// squares, variance proportional to the mean with dispersion = Pearson
+// chi-squared / (n - p), standard errors scaled by its square root, t
+// intervals and p-values on n - p degrees of freedom, which are the
+// conventions of R's summary(glm(family = quasipoisson)). Estimates are
+// reported as rate ratios (Result.Ratio is true).
+//
+// The headline Effect is the average effect over the post-intervention
+// periods on the model's scale: b2 + b3 (m+1)/2 for m post periods (b2 alone
+// without a slope change), a difference in levels (Gaussian) or a geometric-
+// mean rate ratio (QuasiPoisson).
+//
+// It returns a BadInput error when Start leaves fewer than 3 periods on
+// either side, when the series has missing values, when the outcome is
+// constant, when counts are negative or all zero on one side, when the offset
+// is missing a value or not positive, when the design is singular, or when
+// the fit leaves no residual variation. It is safe for concurrent use.
+func ITS(in ITSInput) (*Result, error) {
+	s := in.Series
+	if err := checkSeries("series", s, false); err != nil {
+		return nil, err
+	}
+	model := in.Model
+	if model == "" {
+		model = Gaussian
+	}
+	if model != Gaussian && model != QuasiPoisson {
+		return nil, badInput("model", "unknown model %q; use %s or %s", model, Gaussian, QuasiPoisson)
+	}
+	if err := checkStart(s.Periods, in.Start, minITSPre, minITSPost); err != nil {
+		return nil, err
+	}
+	L := in.SeasonLength
+	if L == 0 {
+		L = DefaultSeasonLength
+	}
+	if in.Harmonics < 0 {
+		return nil, badInput("harmonics", "harmonics must not be negative")
+	}
+	if in.Harmonics > 0 && (L < 3 || 2*in.Harmonics >= L) {
+		return nil, badInput("harmonics", "%d harmonic pair(s) need a season of more than %d periods; the season length is %d", in.Harmonics, 2*in.Harmonics, L)
+	}
+	n := len(s.Values)
+	p := 3 + 2*in.Harmonics
+	if in.SlopeChange {
+		p++
+	}
+	if n-p < minITSResidual {
+		return nil, badInput("series", "%d periods are too few for a model with %d terms; at least %d are needed", n, p, p+minITSResidual)
+	}
+	if in.Offset != nil && model != QuasiPoisson {
+		return nil, badInput("offset", "an offset is only used by the %s model", QuasiPoisson)
+	}
+	y := s.Values
+	switch model {
+	case Gaussian:
+		lo, hi := y[0], y[0]
+		for _, v := range y {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+		if lo == hi {
+			return nil, badInput("series", "the outcome is constant (%s in every period); there is nothing to estimate", num(lo))
+		}
+	case QuasiPoisson:
+		var pre, post float64
+		for i, v := range y {
+			if v < 0 {
+				return nil, badInput("series", "the quasi-Poisson model needs counts, but period %s has %s", s.Periods[i], num(v))
+			}
+			if i < in.Start {
+				pre += v
+			} else {
+				post += v
+			}
+		}
+		if pre == 0 || post == 0 {
+			return nil, badInput("series", "the quasi-Poisson model needs some non-zero counts both before and after %s; the counts are all zero %s", s.Periods[in.Start], map[bool]string{true: "before", false: "after"}[pre == 0])
+		}
+		if in.Offset != nil {
+			if len(in.Offset) != n {
+				return nil, badInput("offset", "the offset has %d values for %d periods", len(in.Offset), n)
+			}
+			for i, v := range in.Offset {
+				if !(v > 0) || math.IsInf(v, 0) {
+					return nil, badInput("offset", "the offset (population) must be positive and finite in every period; period %s has %s", s.Periods[i], num(v))
+				}
+			}
+		}
+	}
+
+	f := newITSFit(n, p, in, L)
+	var err error
+	if model == Gaussian {
+		switch {
+		case in.HACLag == 0:
+			f.hacLag = hacDefaultLag(n)
+		case in.HACLag > 0:
+			f.hacLag = in.HACLag
+		}
+		if f.hacLag >= n {
+			return nil, badInput("hac_lag", "a Newey-West lag of %d needs more than %d periods", f.hacLag, n)
+		}
+		err = f.gaussian(y)
+	} else {
+		err = f.quasiPoisson(y, in.Offset)
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := f.result(in, model, L)
+	if err := r.checkFinite(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// itsFit holds the design, the estimates and the scratch space of one fit.
+type itsFit struct {
+	n, p, start int
+	slope       bool
+	x           []float64 // n×p design, row-major
+	beta        []float64
+	cov         []float64 // p×p covariance of beta
+	fitted      []float64 // on the response scale
+	resid       []float64 // raw (Gaussian) or deviance (quasi-Poisson) residuals
+	eta0        []float64 // counterfactual linear predictor (with offset)
+	lin         *spd
+	crit        float64 // critical value for 95% intervals
+	df          float64 // degrees of freedom for t tests; 0 = normal
+	hacLag      int
+	diag        []Diagnostic
+}
+
+func newITSFit(n, p int, in ITSInput, L int) *itsFit {
+	buf := make([]float64, n*p+p+p*p+4*n)
+	f := &itsFit{n: n, p: p, start: in.Start, slope: in.SlopeChange}
+	f.x, buf = buf[:n*p], buf[n*p:]
+	f.beta, buf = buf[:p], buf[p:]
+	f.cov, buf = buf[:p*p], buf[p*p:]
+	f.fitted, buf = buf[:n], buf[n:]
+	f.resid, buf = buf[:n], buf[n:]
+	f.eta0, buf = buf[:n], buf[n:]
+	_ = buf
+	f.lin = newSPD(p)
+	t0 := float64(in.Start)
+	h := in.Harmonics
+	for i := 0; i < n; i++ {
+		row := f.x[i*p : i*p+p]
+		t := float64(i + 1)
+		row[0] = 1
+		row[1] = t
+		c := 3
+		if i >= in.Start {
+			row[2] = 1
+		}
+		if in.SlopeChange {
+			if i >= in.Start {
+				row[3] = t - t0
+			}
+			c = 4
+		}
+		for k := 1; k <= h; k++ {
+			a := 2 * math.Pi * float64(k) * t / float64(L)
+			row[c+k-1] = math.Sin(a)
+			row[c+h+k-1] = math.Cos(a)
+		}
+	}
+	return f
+}
+
+// crossProducts fills f.lin.a (upper triangle) with X'WX and xtwz with
+// X'Wz; w nil means unit weights.
+func (f *itsFit) crossProducts(w, z, xtwz []float64) {
+	p, a := f.p, f.lin.a
+	clear(a)
+	clear(xtwz)
+	for i := 0; i < f.n; i++ {
+		row := f.x[i*p : i*p+p]
+		wi := 1.0
+		if w != nil {
+			wi = w[i]
+		}
+		wz := wi * z[i]
+		for j, xj := range row {
+			if xj == 0 {
+				continue
+			}
+			xtwz[j] += xj * wz
+			wx := wi * xj
+			arow := a[j*p : j*p+p]
+			for k := j; k < p; k++ {
+				arow[k] += wx * row[k]
+			}
+		}
+	}
+}
+
+func errSingular(p int) error {
+	return badInput("series", "the regression design is singular: with these periods the %d terms of the model (trend, level, slope, seasonal terms) cannot be told apart", p)
+}
+
+// gaussian fits by OLS with Newey-West covariance.
+func (f *itsFit) gaussian(y []float64) error {
+	n, p := f.n, f.p
+	f.crossProducts(nil, y, f.beta)
+	if !f.lin.factor() {
+		return errSingular(p)
+	}
+	f.lin.solve(f.beta)
+	if !f.lin.inverse() {
+		return errSingular(p)
+	}
+	bread := f.lin.a
+	var rss float64
+	for i := 0; i < n; i++ {
+		row := f.x[i*p : i*p+p]
+		var fit float64
+		for j, xj := range row {
+			fit += xj * f.beta[j]
+		}
+		f.fitted[i] = fit
+		e := y[i] - fit
+		f.resid[i] = e
+		rss += e * e
+	}
+	if !(rss > 0) {
+		return badInput("series", "the model fits the series exactly; there is no residual variation to estimate uncertainty from")
+	}
+
+	lag := f.hacLag
+	// Newey-West meat S = U'KU, U = diag(e) X, K the banded Bartlett kernel
+	// matrix, computed as sum_t u_t (K U)_t' to avoid forming the lag
+	// cross-products separately.
+	ku := make([]float64, n*p+p*p)
+	meat := ku[n*p:]
+	ku = ku[:n*p]
+	for t := 0; t < n; t++ {
+		dst := ku[t*p : t*p+p]
+		et := f.resid[t]
+		src := f.x[t*p : t*p+p]
+		for j := range dst {
+			dst[j] = et * src[j]
+		}
+		for l := 1; l <= lag; l++ {
+			w := 1 - float64(l)/float64(lag+1)
+			if s := t - l; s >= 0 {
+				ws := w * f.resid[s]
+				src := f.x[s*p : s*p+p]
+				for j := range dst {
+					dst[j] += ws * src[j]
+				}
+			}
+			if s := t + l; s < n {
+				ws := w * f.resid[s]
+				src := f.x[s*p : s*p+p]
+				for j := range dst {
+					dst[j] += ws * src[j]
+				}
+			}
+		}
+	}
+	for t := 0; t < n; t++ {
+		et := f.resid[t]
+		row := f.x[t*p : t*p+p]
+		k := ku[t*p : t*p+p]
+		for i, xi := range row {
+			if xi == 0 {
+				continue
+			}
+			ui := et * xi
+			mrow := meat[i*p : i*p+p]
+			for j := i; j < p; j++ {
+				mrow[j] += ui * k[j]
+			}
+		}
+	}
+	for i := 0; i < p; i++ {
+		for j := 0; j < i; j++ {
+			meat[i*p+j] = meat[j*p+i]
+		}
+	}
+	sandwich(bread, meat, f.cov, p)
+	f.crit, f.df = zCrit, 0
+
+	var ybar float64
+	for _, v := range y {
+		ybar += v
+	}
+	ybar /= float64(n)
+	var tss float64
+	for _, v := range y {
+		tss += (v - ybar) * (v - ybar)
+	}
+	r2 := 1 - rss/tss
+	f.diag = append(f.diag,
+		Diagnostic{Name: "r2", Value: r2, Note: "share of the variance of the series explained by the model"},
+		Diagnostic{Name: "adj_r2", Value: 1 - (1-r2)*float64(n-1)/float64(n-p), Note: "R-squared adjusted for the number of terms"},
+		Diagnostic{Name: "residual_sd", Value: math.Sqrt(rss / float64(n-p)), Note: "standard deviation of the residuals"},
+		Diagnostic{Name: "hac_lag", Value: float64(lag), Note: "Newey-West truncation lag (Bartlett kernel)"},
+	)
+	return nil
+}
+
+// sandwich sets out = B M B for p×p row-major B (symmetric) and M.
+func sandwich(b, m, out []float64, p int) {
+	tmp := make([]float64, p*p)
+	for i := 0; i < p; i++ {
+		for j := 0; j < p; j++ {
+			var s float64
+			for k := 0; k < p; k++ {
+				s += b[i*p+k] * m[k*p+j]
+			}
+			tmp[i*p+j] = s
+		}
+	}
+	for i := 0; i < p; i++ {
+		for j := 0; j < p; j++ {
+			var s float64
+			for k := 0; k < p; k++ {
+				s += tmp[i*p+k] * b[k*p+j]
+			}
+			out[i*p+j] = s
+		}
+	}
+}
+
+// IRLS settings for the quasi-Poisson fit: R's glm.fit criterion
+// |dev - dev_old| / (|dev| + 0.1) with a tighter tolerance than R's 1e-8, so
+// that the estimates are the converged ones.
+const (
+	irlsTol     = 1e-12
+	irlsMaxIter = 100
+)
+
+// quasiPoisson fits the log-link GLM by IRLS.
+func (f *itsFit) quasiPoisson(y, offset []float64) error {
+	n, p := f.n, f.p
+	work := make([]float64, 4*n)
+	off, mu, z, w := work[:n], work[n:2*n], work[2*n:3*n], work[3*n:]
+	if offset != nil {
+		for i, v := range offset {
+			off[i] = math.Log(v)
+		}
+	}
+	eta := f.fitted // reuse as scratch for the linear predictor
+	for i, v := range y {
+		mu[i] = v + 0.1 // R's poisson()$initialize
+		eta[i] = math.Log(mu[i])
+	}
+	devOld := math.Inf(1)
+	var dev float64
+	converged := false
+	iter := 0
+	for iter = 1; iter <= irlsMaxIter; iter++ {
+		for i := range y {
+			z[i] = eta[i] - off[i] + (y[i]-mu[i])/mu[i]
+			w[i] = mu[i]
+		}
+		f.crossProducts(w, z, f.beta)
+		if !f.lin.factor() {
+			return errSingular(p)
+		}
+		f.lin.solve(f.beta)
+		for i := 0; i < n; i++ {
+			row := f.x[i*p : i*p+p]
+			e := off[i]
+			for j, xj := range row {
+				e += xj * f.beta[j]
+			}
+			eta[i] = e
+			mu[i] = math.Exp(e)
+			if !(mu[i] > 0) || math.IsInf(mu[i], 0) {
+				return badInput("series", "the quasi-Poisson fit diverged (expected count at %d is out of range); the counts are too sparse or extreme for this model", i)
+			}
+		}
+		dev = poissonDeviance(y, mu)
+		if math.Abs(dev-devOld)/(math.Abs(dev)+0.1) < irlsTol {
+			converged = true
+			break
+		}
+		devOld = dev
+	}
+	if !converged {
+		return badInput("series", "the quasi-Poisson fit did not converge in %d iterations; the counts are too sparse or extreme for this model", irlsMaxIter)
+	}
+	// Covariance at the converged mean.
+	for i := range y {
+		w[i] = mu[i]
+		z[i] = 0
+	}
+	f.crossProducts(w, z, z[:p])
+	if !f.lin.factor() || !f.lin.inverse() {
+		return errSingular(p)
+	}
+	var pearson float64
+	for i, v := range y {
+		d := v - mu[i]
+		pearson += d * d / mu[i]
+		f.resid[i] = devianceResidual(v, mu[i])
+	}
+	df := float64(n - p)
+	phi := pearson / df
+	if !(phi > 0) {
+		return badInput("series", "the model fits the counts exactly; there is no residual variation to estimate uncertainty from")
+	}
+	for i := range f.cov {
+		f.cov[i] = phi * f.lin.a[i]
+	}
+	copy(f.fitted, mu)
+	f.crit, f.df = tCrit(df), df
+
+	// Null deviance: intercept (and offset) only; the MLE of the intercept
+	// is log(sum y / sum exp(offset)).
+	var sy, se float64
+	for i, v := range y {
+		sy += v
+		se += math.Exp(off[i])
+	}
+	for i := range mu {
+		mu[i] = math.Exp(off[i]) * sy / se
+	}
+	nullDev := poissonDeviance(y, mu)
+	f.diag = append(f.diag,
+		Diagnostic{Name: "deviance", Value: dev, Note: "Poisson deviance of the fitted model"},
+		Diagnostic{Name: "null_deviance", Value: nullDev, Note: "Poisson deviance of the model with intercept (and offset) only"},
+		Diagnostic{Name: "pseudo_r2", Value: 1 - dev/nullDev, Note: "share of the null deviance explained by the model"},
+		Diagnostic{Name: "dispersion", Value: phi, Note: "Pearson chi-squared / residual degrees of freedom; above 1 means overdispersion"},
+		Diagnostic{Name: "pearson_chi2", Value: pearson, Note: "Pearson chi-squared statistic"},
+		Diagnostic{Name: "df_residual", Value: df, Note: "residual degrees of freedom"},
+		Diagnostic{Name: "iterations", Value: float64(iter), Note: "IRLS iterations to convergence"},
+	)
+	return nil
+}
+
+// poissonDeviance returns 2 sum(y log(y/mu) - (y - mu)).
+func poissonDeviance(y, mu []float64) float64 {
+	var d float64
+	for i, v := range y {
+		d += devTerm(v, mu[i])
+	}
+	return d
+}
+
+func devTerm(y, mu float64) float64 {
+	if y == 0 {
+		return 2 * mu
+	}
+	return 2 * (y*math.Log(y/mu) - (y - mu))
+}
+
+func devianceResidual(y, mu float64) float64 {
+	d := math.Sqrt(math.Max(devTerm(y, mu), 0))
+	if y < mu {
+		return -d
+	}
+	return d
+}
+
+// hacDefaultLag is floor(4 (n/100)^(2/9)).
+func hacDefaultLag(n int) int {
+	return int(math.Floor(4 * math.Pow(float64(n)/100, 2.0/9.0)))
+}
+
+// result assembles the Result of a fit.
+func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
+	s := in.Series
+	n, p := f.n, f.p
+	ratio := model == QuasiPoisson
+	r := &Result{Method: MethodITS, Model: model, Ratio: ratio}
+
+	names := make([]string, 0, p)
+	names = append(names, "intercept", "trend", "level")
+	if f.slope {
+		names = append(names, "slope")
+	}
+	for k := 1; k <= in.Harmonics; k++ {
+		names = append(names, "sin"+strconv.Itoa(k))
+	}
+	for k := 1; k <= in.Harmonics; k++ {
+		names = append(names, "cos"+strconv.Itoa(k))
+	}
+	r.Coefficients = make([]Coefficient, p)
+	test := func(v, se float64) Estimate {
+		var pv float64
+		if f.df > 0 {
+			pv = tP(v/se, f.df)
+		} else {
+			pv = normalP(v / se)
+		}
+		return interval(v, se, f.crit, pv)
+	}
+	for j := 0; j < p; j++ {
+		r.Coefficients[j] = Coefficient{Name: names[j], Estimate: test(f.beta[j], math.Sqrt(f.cov[j*p+j]))}
+	}
+	level := r.Coefficients[2].Estimate
+	m := n - in.Start
+	c := make([]float64, p)
+	c[2] = 1
+	if f.slope {
+		c[3] = float64(m+1) / 2
+	}
+	var eff float64
+	for j := range c {
+		eff += c[j] * f.beta[j]
+	}
+	effect := test(eff, math.Sqrt(quadForm(f.cov, c)))
+	var slope Estimate
+	if f.slope {
+		slope = r.Coefficients[3].Estimate
+	}
+	if ratio {
+		level, effect, slope = expEstimate(level), expEstimate(effect), expEstimate(slope)
+	}
+	r.Effect = effect
+	r.LevelChange = &level
+	if f.slope {
+		r.SlopeChange = &slope
+	}
+
+	// Counterfactual: the same model with level and slope terms set to 0.
+	r.Counterfactual = make([]CounterfactualPoint, n)
+	x0 := c // reuse
+	var cfPost, sq float64
+	for i := 0; i < n; i++ {
+		copy(x0, f.x[i*p:i*p+p])
+		x0[2] = 0
+		if f.slope {
+			x0[3] = 0
+		}
+		var e float64
+		for j, v := range x0 {
+			e += v * f.beta[j]
+		}
+		if ratio && in.Offset != nil {
+			e += math.Log(in.Offset[i])
+		}
+		sd := math.Sqrt(quadForm(f.cov, x0))
+		cp := CounterfactualPoint{Period: s.Periods[i], Index: i, Post: i >= in.Start, Observed: s.Values[i], HasBand: true}
+		if ratio {
+			cp.Expected, cp.Low, cp.High = math.Exp(e), math.Exp(e-f.crit*sd), math.Exp(e+f.crit*sd)
+		} else {
+			cp.Expected, cp.Low, cp.High = e, e-f.crit*sd, e+f.crit*sd
+		}
+		if cp.Post {
+			cfPost += cp.Expected
+		} else {
+			d := s.Values[i] - f.fitted[i]
+			sq += d * d
+		}
+		r.Counterfactual[i] = cp
+	}
+	cfPost /= float64(m)
+	r.PreRMSPE = math.Sqrt(sq / float64(in.Start))
+	if ratio {
+		rel := Estimate{Value: effect.Value - 1, SE: effect.SE, Low: effect.Low - 1, High: effect.High - 1, HasInterval: true, PValue: effect.PValue, HasPValue: true}
+		r.RelativeEffect = &rel
+	} else if cfPost != 0 {
+		rel := pointOnly(effect.Value / cfPost)
+		r.RelativeEffect = &rel
+	}
+
+	r.Diagnostics = f.diag
+	addResidualDiagnostics(r, f.resid)
+	r.addDiag("n_pre", float64(in.Start), "periods before the intervention")
+	r.addDiag("n_post", float64(m), "periods from the intervention on")
+
+	r.addParam("model", "%s", model)
+	r.addParam("slope_change", "%t", f.slope)
+	r.addParam("harmonics", "%d", in.Harmonics)
+	if in.Harmonics > 0 {
+		r.addParam("season_length", "%d", L)
+	}
+	if ratio {
+		r.addParam("offset", "%t", in.Offset != nil)
+		r.addParam("dispersion", "Pearson chi-squared / (n - p)")
+		r.addParam("reference_distribution", "Student t, %d df", n-p)
+	} else {
+		r.addParam("covariance", "Newey-West HAC, Bartlett kernel, no small-sample correction")
+		r.addParam("hac_lag", "%d", f.hacLag)
+		r.addParam("reference_distribution", "normal")
+	}
+	r.addParam("time_origin", "t = 1 at %s; T0 = %d (%s)", s.Periods[0], in.Start, s.Periods[in.Start-1])
+
+	r.Inputs = Inputs{
+		Units: []string{s.Unit}, Periods: s.Periods, First: 0, Last: n - 1,
+		Start: in.Start, StartPeriod: s.Periods[in.Start], PrePeriods: in.Start, PostPeriods: m, Observations: n,
+	}
+	r.Assumptions = itsAssumptions(in, ratio, f.hacLag)
+	r.Explanation = itsExplanation(r, in, ratio)
+	return r
+}
+
+func itsAssumptions(in ITSInput, ratio bool, lag int) []string {
+	trend := "Without the intervention, the trend before it would have continued unchanged"
+	if in.Harmonics > 0 {
+		trend += ", with the same seasonal pattern"
+	}
+	a := []string{
+		trend + ".",
+		"No other event that affects the outcome happened at the same time as the intervention.",
+		"The population covered and the way the outcome is recorded did not change at the intervention.",
+	}
+	if in.SlopeChange {
+		a = append(a, "The intervention changed the level of the series at once and its trend from then on.")
+	} else {
+		a = append(a, "The intervention changed the level of the series at once, by the same amount in every later period (no change in trend).")
+	}
+	if ratio {
+		a = append(a, "Counts vary around the model with a variance proportional to their mean (overdispersion is estimated); the standard errors do not correct for autocorrelation, so check the residual diagnostics.")
+	} else {
+		a = append(a, fmt.Sprintf("The standard errors allow for heteroscedasticity and for autocorrelation up to %d period(s) (Newey-West); the intervals use the normal approximation, which is optimistic for short series.", lag))
+	}
+	return a
+}
+
+func itsExplanation(r *Result, in ITSInput, ratio bool) string {
+	s := in.Series
+	n := len(s.Periods)
+	model := "a linear trend"
+	if ratio {
+		model = "counts with a log-linear trend (quasi-Poisson"
+		if in.Offset != nil {
+			model += ", per head of population"
+		}
+		model += ")"
+	}
+	if in.Harmonics > 0 {
+		model += " and a seasonal pattern"
+	}
+	e := r.Effect
+	var b []byte
+	b = fmt.Appendf(b, "An interrupted time series of %s over %d periods (%s to %s; %d before and %d from the intervention at %s), modelled as %s, ",
+		unitName(s.Unit), n, s.Periods[0], s.Periods[n-1], in.Start, n-in.Start, s.Periods[in.Start], model)
+	if ratio {
+		b = fmt.Appendf(b, "estimates that after the intervention the outcome was on average %s times what the earlier trend predicts (95%% interval %s to %s; %s), that is %s %s than expected. ",
+			num(e.Value), num(e.Low), num(e.High), pIs(e.PValue), pct(math.Abs(e.Value-1)), moreLess(e.Value-1))
+	} else {
+		b = fmt.Appendf(b, "estimates that after the intervention the outcome was on average %s compared with what the earlier trend predicts (95%% interval %s to %s; %s)",
+			signed(e.Value), num(e.Low), num(e.High), pIs(e.PValue))
+		if r.RelativeEffect != nil {
+			b = fmt.Appendf(b, ", %s %s than expected", pct(math.Abs(r.RelativeEffect.Value)), moreLess(r.RelativeEffect.Value))
+		}
+		b = append(b, ". "...)
+	}
+	b = fmt.Appendf(b, "That is %s. ", evidence(e.PValue))
+	if sc := r.SlopeChange; sc != nil {
+		if ratio {
+			b = fmt.Appendf(b, "The trend changed by a factor of %s per period (95%% interval %s to %s). ", num(sc.Value), num(sc.Low), num(sc.High))
+		} else {
+			b = fmt.Appendf(b, "The trend changed by %s per period (95%% interval %s to %s). ", signed(sc.Value), num(sc.Low), num(sc.High))
+		}
+	}
+	if d, ok := r.Diagnostic("ljung_box_p"); ok && d.Value < 0.05 {
+		b = fmt.Appendf(b, "The residuals remain autocorrelated (Ljung-Box %s), so the interval may be too narrow. ", pIs(d.Value))
+	}
+	b = append(b, "The estimate assumes that without the intervention the earlier trend would have continued and that nothing else changed at the same time."...)
+	return string(b)
+}
+
+func moreLess(x float64) string {
+	if x < 0 {
+		return "lower"
+	}
+	return "higher"
+}
+
+// addResidualDiagnostics adds the lag-1 autocorrelation, the Durbin-Watson
+// statistic and the Ljung-Box test (lags min(n/5, 10), the default of
+// statsmodels' acorr_ljungbox; chi-squared with that many degrees of
+// freedom) of the residuals e.
+func addResidualDiagnostics(r *Result, e []float64) {
+	n := len(e)
+	var m float64
+	for _, v := range e {
+		m += v
+	}
+	m /= float64(n)
+	var c0, dw, ss float64
+	for i, v := range e {
+		d := v - m
+		c0 += d * d
+		ss += v * v
+		if i > 0 {
+			dd := v - e[i-1]
+			dw += dd * dd
+		}
+	}
+	h := min(n/5, 10)
+	if h < 1 {
+		h = 1
+	}
+	var q, rho1 float64
+	if c0 > 0 {
+		for k := 1; k <= h; k++ {
+			var ck float64
+			for i := k; i < n; i++ {
+				ck += (e[i] - m) * (e[i-k] - m)
+			}
+			rk := ck / c0
+			if k == 1 {
+				rho1 = rk
+			}
+			q += rk * rk / float64(n-k)
+		}
+	}
+	q *= float64(n) * float64(n+2)
+	if ss > 0 {
+		dw /= ss
+	}
+	lbp := distuv.ChiSquared{K: float64(h)}.Survival(q)
+	r.Diagnostics = append(r.Diagnostics,
+		Diagnostic{Name: "lag1_autocorrelation", Value: rho1, Note: "autocorrelation of the residuals at lag 1"},
+		Diagnostic{Name: "durbin_watson", Value: dw, Note: "Durbin-Watson statistic of the residuals; near 2 means no lag-1 autocorrelation"},
+		Diagnostic{Name: "ljung_box_q", Value: q, Note: "Ljung-Box statistic of the residuals"},
+		Diagnostic{Name: "ljung_box_lags", Value: float64(h), Note: "lags of the Ljung-Box test"},
+		Diagnostic{Name: "ljung_box_p", Value: lbp, Note: "p-value of the Ljung-Box test; small means the residuals are autocorrelated"},
+	)
+}

@@ -1,0 +1,157 @@
+package impact
+
+import (
+	"math"
+	"strconv"
+	"testing"
+)
+
+// rRef reads the R reference (testdata/sicily_ref.csv) into
+// model -> term -> column -> value.
+func rRef(tb testing.TB) map[string]map[string]map[string]float64 {
+	tb.Helper()
+	h, rows := readCSV(tb, "sicily_ref.csv")
+	out := map[string]map[string]map[string]float64{}
+	for _, r := range rows {
+		if out[r[0]] == nil {
+			out[r[0]] = map[string]map[string]float64{}
+		}
+		m := map[string]float64{}
+		for j := 2; j < len(h); j++ {
+			if r[j] != "" {
+				m[h[j]] = parseNum(tb, r[j])
+			}
+		}
+		out[r[0]][r[1]] = m
+	}
+	return out
+}
+
+// TestITSQuasiPoissonSicily reproduces the quasi-Poisson models of Lopez
+// Bernal, Cummins & Gasparrini (2017) against R's glm (testdata/sicily_ref.R).
+func TestITSQuasiPoissonSicily(t *testing.T) {
+	periods, aces, stdpop, start := sicily(t)
+	if start != 36 || periods[start] != "2005-01" {
+		t.Fatalf("start %d %s", start, periods[start])
+	}
+	ref := rRef(t)
+	rTerm := map[string]string{"intercept": "(Intercept)", "trend": "time", "level": "smokban", "slope": "slope",
+		"sin1": "s1", "sin2": "s2", "cos1": "c1", "cos2": "c2"}
+	for _, c := range []struct {
+		name      string
+		harmonics int
+		slope     bool
+	}{{"level", 0, false}, {"level_harmonics", 2, false}, {"slope_harmonics", 2, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := ITS(ITSInput{
+				Series: Series{Unit: "Sicily", Periods: periods, Values: aces}, Start: start,
+				Model: QuasiPoisson, Offset: stdpop, Harmonics: c.harmonics, SlopeChange: c.slope,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := ref[c.name]
+			if len(r.Coefficients) != len(want)-4 {
+				t.Fatalf("%d coefficients, R has %d", len(r.Coefficients), len(want)-4)
+			}
+			for _, co := range r.Coefficients {
+				w := want[rTerm[co.Name]]
+				if w == nil {
+					t.Fatalf("no R term for %s", co.Name)
+				}
+				if !relClose(co.Estimate.Value, w["estimate"], 1e-6) {
+					t.Errorf("%s: estimate %.12g, R %.12g", co.Name, co.Estimate.Value, w["estimate"])
+				}
+				if !relClose(co.Estimate.SE, w["se"], 1e-6) {
+					t.Errorf("%s: SE %.12g, R %.12g", co.Name, co.Estimate.SE, w["se"])
+				}
+				if !relClose(co.Estimate.PValue, w["p"], 1e-5) {
+					t.Errorf("%s: p %.12g, R %.12g", co.Name, co.Estimate.PValue, w["p"])
+				}
+			}
+			lv := want["smokban"]
+			if !relClose(r.LevelChange.Value, lv["rr"], 1e-6) || !relClose(r.LevelChange.Low, lv["rr_low_t"], 1e-6) || !relClose(r.LevelChange.High, lv["rr_high_t"], 1e-6) {
+				t.Errorf("level RR %.6f (%.6f-%.6f), R %.6f (%.6f-%.6f)", r.LevelChange.Value, r.LevelChange.Low, r.LevelChange.High, lv["rr"], lv["rr_low_t"], lv["rr_high_t"])
+			}
+			for name, rname := range map[string]string{"dispersion": "dispersion", "deviance": "deviance", "null_deviance": "null_deviance"} {
+				d, ok := r.Diagnostic(name)
+				if !ok || !relClose(d.Value, want[rname]["estimate"], 1e-6) {
+					t.Errorf("%s %v, R %.12g", name, d.Value, want[rname]["estimate"])
+				}
+			}
+			if !r.Ratio {
+				t.Error("quasi-Poisson result must be a ratio")
+			}
+			t.Logf("level change RR %.4f (%.4f-%.4f), p %.2g; effect %.4f; dispersion %.3f",
+				r.LevelChange.Value, r.LevelChange.Low, r.LevelChange.High, r.LevelChange.PValue, r.Effect.Value, r.Diagnostics[3].Value)
+			t.Log(r.Explanation)
+		})
+	}
+}
+
+// smRef reads the statsmodels reference (testdata/sicily_ols_ref.csv) into
+// case -> quantity -> index -> value.
+func smRef(tb testing.TB) map[string]map[string]map[int]float64 {
+	tb.Helper()
+	_, rows := readCSV(tb, "sicily_ols_ref.csv")
+	out := map[string]map[string]map[int]float64{}
+	for _, r := range rows {
+		if out[r[0]] == nil {
+			out[r[0]] = map[string]map[int]float64{}
+		}
+		if out[r[0]][r[1]] == nil {
+			out[r[0]][r[1]] = map[int]float64{}
+		}
+		i, _ := strconv.Atoi(r[2])
+		out[r[0]][r[1]][i] = parseNum(tb, r[3])
+	}
+	return out
+}
+
+// TestITSGaussianStatsmodels checks OLS with Newey-West errors against
+// statsmodels (testdata/sicily_ols_ref.py).
+func TestITSGaussianStatsmodels(t *testing.T) {
+	periods, aces, stdpop, start := sicily(t)
+	rate := make([]float64, len(aces))
+	for i := range aces {
+		rate[i] = aces[i] / stdpop[i] * 1e5
+	}
+	ref := smRef(t)
+	for _, c := range []struct {
+		name      string
+		slope     bool
+		harmonics int
+		lag       int
+	}{{"level", false, 0, 0}, {"slope", true, 0, 0}, {"slope_h2", true, 2, 0}, {"slope_h2_lag6", true, 2, 6}, {"level_h1_lag0", false, 1, HACWhite}} {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := ITS(ITSInput{Series: Series{Unit: "Sicily", Periods: periods, Values: rate}, Start: start,
+				SlopeChange: c.slope, Harmonics: c.harmonics, HACLag: c.lag})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := ref[c.name]
+			if lag, _ := r.Diagnostic("hac_lag"); lag.Value != w["maxlags"][0] {
+				t.Errorf("HAC lag %v, statsmodels %v", lag.Value, w["maxlags"][0])
+			}
+			for j, co := range r.Coefficients {
+				e := co.Estimate
+				for q, got := range map[string]float64{"params": e.Value, "bse": e.SE, "ci_low": e.Low, "ci_high": e.High} {
+					if !relClose(got, w[q][j], 1e-6) {
+						t.Errorf("%s %s: %.12g, statsmodels %.12g", co.Name, q, got, w[q][j])
+					}
+				}
+				if math.Abs(e.PValue-w["pvalues"][j]) > 1e-9+1e-6*w["pvalues"][j] {
+					t.Errorf("%s p: %.12g, statsmodels %.12g", co.Name, e.PValue, w["pvalues"][j])
+				}
+			}
+			for name, q := range map[string]string{"r2": "rsquared", "adj_r2": "rsquared_adj", "durbin_watson": "durbin_watson",
+				"ljung_box_q": "ljungbox_stat", "ljung_box_p": "ljungbox_pvalue", "ljung_box_lags": "ljungbox_lags"} {
+				d, _ := r.Diagnostic(name)
+				if !relClose(d.Value, w[q][0], 1e-6) {
+					t.Errorf("%s: %.12g, statsmodels %.12g", name, d.Value, w[q][0])
+				}
+			}
+			t.Logf("level %.3f (%.3f, %.3f) p %.2g", r.LevelChange.Value, r.LevelChange.Low, r.LevelChange.High, r.LevelChange.PValue)
+		})
+	}
+}

@@ -1,0 +1,333 @@
+package impact
+
+import (
+	"fmt"
+	"math"
+)
+
+// Method names an impact method. The values are those of the GraphQL enum
+// ImpactMethod (DESIGN.md section 5).
+type Method string
+
+// The impact methods.
+const (
+	// MethodBeforeAfter compares the mean before with the mean after.
+	MethodBeforeAfter Method = "BEFORE_AFTER"
+	// MethodITS is interrupted time series (segmented regression).
+	MethodITS Method = "ITS"
+	// MethodDiD is difference-in-differences with unit and period effects.
+	MethodDiD Method = "DID"
+	// MethodSyntheticControl is the synthetic control method.
+	MethodSyntheticControl Method = "SYNTHETIC_CONTROL"
+	// MethodAuto lets [Choose] pick one of the others from the data at hand.
+	MethodAuto Method = "AUTO"
+)
+
+// Model names the error model of an interrupted time series. The values are
+// those of the GraphQL enum in ItsOptions.
+type Model string
+
+// The interrupted time series models.
+const (
+	// Gaussian is ordinary least squares with Newey-West (HAC) standard errors.
+	Gaussian Model = "GAUSSIAN"
+	// QuasiPoisson is a log-link GLM for counts with estimated overdispersion;
+	// its estimates are rate ratios.
+	QuasiPoisson Model = "QUASI_POISSON"
+)
+
+// Estimate is one estimated quantity with its uncertainty.
+//
+// When the result it belongs to has Ratio set, Value, Low and High are rate
+// ratios (exp of the log-scale coefficient) and SE is the standard error of
+// the log rate ratio.
+type Estimate struct {
+	// Value is the point estimate.
+	Value float64
+	// SE is the standard error (on the log scale for ratios); zero when the
+	// method gives none (synthetic control).
+	SE float64
+	// Low and High bound the 95% interval; meaningful only when HasInterval.
+	Low, High float64
+	// HasInterval reports whether Low and High are set. When false they equal
+	// Value.
+	HasInterval bool
+	// PValue is the two-sided p-value of "no effect"; meaningful only when
+	// HasPValue.
+	PValue float64
+	// HasPValue reports whether PValue is set.
+	HasPValue bool
+}
+
+// Coefficient is one row of a regression table.
+type Coefficient struct {
+	// Name is the term: "intercept", "trend", "level", "slope", "sin1",
+	// "cos1", ... for ITS.
+	Name string
+	// Estimate is the coefficient on the model's scale (the log scale for
+	// quasi-Poisson; Value is not exponentiated here).
+	Estimate Estimate
+}
+
+// UnitWeight is a donor's weight in a synthetic control.
+type UnitWeight struct {
+	// Unit is the donor's code.
+	Unit string
+	// Weight is in [0, 1]; the weights of a synthetic control sum to 1.
+	Weight float64
+}
+
+// PredictorBalance compares the treated unit with its synthetic control on
+// one predictor.
+type PredictorBalance struct {
+	// Name is the predictor's name as given by the caller.
+	Name string
+	// Treated is the treated unit's value.
+	Treated float64
+	// Synthetic is the weighted donor value.
+	Synthetic float64
+	// DonorMean is the unweighted mean over all donors.
+	DonorMean float64
+	// V is the predictor's weight in the distance (the diagonal of V; sums
+	// to 1 over predictors).
+	V float64
+}
+
+// PlaceboFit is the fit of one unit in the placebo-in-space test.
+type PlaceboFit struct {
+	// Unit is the unit treated as if it had received the intervention.
+	Unit string
+	// PreRMSPE and PostRMSPE are the root mean squared gaps between the unit
+	// and its synthetic control before and after the intervention.
+	PreRMSPE, PostRMSPE float64
+	// Ratio is PostRMSPE / PreRMSPE.
+	Ratio float64
+	// Treated marks the unit that really was treated.
+	Treated bool
+}
+
+// Placebo is the result of the placebo-in-space test of a synthetic control.
+type Placebo struct {
+	// Rank is the treated unit's rank (1 = largest) of the post/pre RMSPE
+	// ratio among all Of units; ties count against the treated unit.
+	Rank int
+	// Of is the number of units ranked: the treated unit and its J donors.
+	Of int
+	// PValue is Rank / Of.
+	PValue float64
+	// Fits lists every unit's fit, the treated unit first.
+	Fits []PlaceboFit
+}
+
+// CounterfactualPoint is one period of the counterfactual series: what was
+// observed and what the method expects would have happened without the
+// intervention.
+type CounterfactualPoint struct {
+	// Period is the period's label; Index its position on the input axis.
+	Period string
+	Index  int
+	// Post marks periods at or after the intervention.
+	Post bool
+	// Observed is the observed value (the treated mean for difference-in-
+	// differences).
+	Observed float64
+	// Expected is the counterfactual value.
+	Expected float64
+	// Low and High bound a 95% band around Expected; meaningful only when
+	// HasBand (otherwise they equal Expected).
+	Low, High float64
+	// HasBand reports whether Low and High are set.
+	HasBand bool
+}
+
+// Diagnostic is a named number that helps judge a fit.
+type Diagnostic struct {
+	// Name is a stable snake_case key, for example "durbin_watson".
+	Name string
+	// Value is the number.
+	Value float64
+	// Note says in words what the value means.
+	Note string
+}
+
+// Param is one parameter of a method, formatted for display.
+type Param struct {
+	// Name is a stable snake_case key, for example "hac_lag".
+	Name string
+	// Value is the parameter's value in words or digits.
+	Value string
+}
+
+// Inputs records the data a method actually used.
+type Inputs struct {
+	// Units are the treated units' codes.
+	Units []string
+	// Comparison are the comparison units' (donors') codes that entered the
+	// estimate.
+	Comparison []string
+	// Periods are the labels of the periods used, in order.
+	Periods []string
+	// First and Last are the indices on the input axis of the first and last
+	// period used.
+	First, Last int
+	// Start is the index of the first period under the intervention, and
+	// StartPeriod its label.
+	Start       int
+	StartPeriod string
+	// PrePeriods and PostPeriods count the periods before and from Start.
+	PrePeriods, PostPeriods int
+	// Observations counts the data points that entered the estimate.
+	Observations int
+}
+
+// Result is what every impact method returns: the estimate and everything
+// needed to understand, reproduce and question it (DESIGN.md section 4). No
+// float field of a Result is ever NaN or infinite.
+type Result struct {
+	// Method is the method that produced the result.
+	Method Method
+	// Model is the ITS error model; empty for the other methods.
+	Model Model
+	// Params lists the method's parameters.
+	Params []Param
+	// Effect is the headline estimate: the difference in means (before/
+	// after), the average effect over the post-intervention periods (ITS,
+	// difference-in-differences, synthetic control).
+	Effect Estimate
+	// Ratio is true when Effect, LevelChange and SlopeChange are rate ratios
+	// (quasi-Poisson ITS).
+	Ratio bool
+	// RelativeEffect is the effect relative to the counterfactual (a
+	// proportion: -0.1 means 10% lower than expected); nil when the
+	// counterfactual is zero.
+	RelativeEffect *Estimate
+	// LevelChange and SlopeChange are the ITS step and trend changes; nil for
+	// other methods (SlopeChange also when the model has none).
+	LevelChange, SlopeChange *Estimate
+	// Coefficients is the full regression table (ITS).
+	Coefficients []Coefficient
+	// Weights are the donor weights (synthetic control), in input order.
+	Weights []UnitWeight
+	// Predictors compares treated and synthetic units (synthetic control).
+	Predictors []PredictorBalance
+	// Placebo is the placebo-in-space test (synthetic control), nil when it
+	// was not run.
+	Placebo *Placebo
+	// PreRMSPE is the root mean squared prediction error before the
+	// intervention (synthetic control; also set for ITS and difference-in-
+	// differences as the fit of the counterfactual before the start).
+	PreRMSPE float64
+	// Counterfactual is the observed and expected series, one point per
+	// period used.
+	Counterfactual []CounterfactualPoint
+	// Diagnostics are named numbers about the fit.
+	Diagnostics []Diagnostic
+	// Assumptions are the assumptions the estimate rests on, one plain
+	// sentence each.
+	Assumptions []string
+	// Explanation is a plain-language paragraph for a briefing.
+	Explanation string
+	// Inputs records the data used.
+	Inputs Inputs
+	// Choice is, for a result of [Auto], why the method was chosen; empty
+	// otherwise.
+	Choice string
+}
+
+// Diagnostic returns the diagnostic with the given name and whether it
+// exists.
+func (r *Result) Diagnostic(name string) (Diagnostic, bool) {
+	for _, d := range r.Diagnostics {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return Diagnostic{}, false
+}
+
+// Param returns the value of the named parameter and whether it exists.
+func (r *Result) Param(name string) (string, bool) {
+	for _, p := range r.Params {
+		if p.Name == name {
+			return p.Value, true
+		}
+	}
+	return "", false
+}
+
+func (r *Result) addParam(name string, format string, args ...any) {
+	r.Params = append(r.Params, Param{Name: name, Value: fmt.Sprintf(format, args...)})
+}
+
+func (r *Result) addDiag(name string, v float64, note string) {
+	r.Diagnostics = append(r.Diagnostics, Diagnostic{Name: name, Value: v, Note: note})
+}
+
+// checkFinite reports the first float field of r that is NaN or infinite, so
+// that no such value ever leaves the package.
+func (r *Result) checkFinite() error {
+	bad := func(what string, vs ...float64) error {
+		for _, v := range vs {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return badInput("", "the data give a non-finite %s; the series is too extreme or degenerate for %s", what, r.Method)
+			}
+		}
+		return nil
+	}
+	est := func(what string, e *Estimate) error {
+		if e == nil {
+			return nil
+		}
+		return bad(what, e.Value, e.SE, e.Low, e.High, e.PValue)
+	}
+	if err := est("effect", &r.Effect); err != nil {
+		return err
+	}
+	for _, e := range []struct {
+		n string
+		e *Estimate
+	}{{"relative effect", r.RelativeEffect}, {"level change", r.LevelChange}, {"slope change", r.SlopeChange}} {
+		if err := est(e.n, e.e); err != nil {
+			return err
+		}
+	}
+	for i := range r.Coefficients {
+		if err := est("coefficient "+r.Coefficients[i].Name, &r.Coefficients[i].Estimate); err != nil {
+			return err
+		}
+	}
+	for _, w := range r.Weights {
+		if err := bad("donor weight", w.Weight); err != nil {
+			return err
+		}
+	}
+	for _, p := range r.Predictors {
+		if err := bad("predictor balance", p.Treated, p.Synthetic, p.DonorMean, p.V); err != nil {
+			return err
+		}
+	}
+	if r.Placebo != nil {
+		if err := bad("placebo p-value", r.Placebo.PValue); err != nil {
+			return err
+		}
+		for _, f := range r.Placebo.Fits {
+			if err := bad("placebo fit", f.PreRMSPE, f.PostRMSPE, f.Ratio); err != nil {
+				return err
+			}
+		}
+	}
+	if err := bad("pre-period RMSPE", r.PreRMSPE); err != nil {
+		return err
+	}
+	for _, c := range r.Counterfactual {
+		if err := bad("counterfactual", c.Observed, c.Expected, c.Low, c.High); err != nil {
+			return err
+		}
+	}
+	for _, d := range r.Diagnostics {
+		if err := bad("diagnostic "+d.Name, d.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}

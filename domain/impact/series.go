@@ -1,0 +1,143 @@
+package impact
+
+import (
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/supplyeval/supplyeval/domain"
+)
+
+// Series is one indicator's values for one unit over an ordered period axis.
+// Periods holds the labels in time order (for example "2024-05"); a period's
+// integer index is its position in Periods. Values[i] belongs to
+// Periods[i]. Where a method accepts missing values it says so; a missing
+// value is NaN.
+type Series struct {
+	// Unit is the region code (or any unit code) the series belongs to.
+	Unit string
+	// Periods are the period labels in time order.
+	Periods []string
+	// Values are the observations, one per period.
+	Values []float64
+}
+
+// WindowMean returns the mean of values[from..to] (both inclusive), skipping
+// NaN (missing) values, as the synthetic control predictors of Abadie,
+// Diamond & Hainmueller are built ("the mean of an indicator over a window";
+// with from == to, a lagged outcome). It returns a BadInput error when the
+// window is outside the series or holds no value.
+func WindowMean(values []float64, from, to int) (float64, error) {
+	if from < 0 || to >= len(values) || from > to {
+		return 0, badInput("window", "window [%d, %d] is outside the %d periods of the series", from, to, len(values))
+	}
+	var sum float64
+	var n int
+	for _, v := range values[from : to+1] {
+		if math.IsNaN(v) {
+			continue
+		}
+		if math.IsInf(v, 0) {
+			return 0, badInput("window", "window [%d, %d] holds an infinite value", from, to)
+		}
+		sum += v
+		n++
+	}
+	if n == 0 {
+		return 0, badInput("window", "window [%d, %d] has no observed value", from, to)
+	}
+	return sum / float64(n), nil
+}
+
+// badInput returns a *domain.Error with code BadInput.
+func badInput(field, format string, args ...any) error {
+	return domain.Invalid(field, format, args...)
+}
+
+// checkSeries checks that s has as many values as periods, at least one
+// period, and (unless allowMissing) no NaN; it never accepts infinities.
+func checkSeries(field string, s Series, allowMissing bool) error {
+	if len(s.Periods) == 0 {
+		return badInput(field, "series %q has no periods", s.Unit)
+	}
+	if len(s.Values) != len(s.Periods) {
+		return badInput(field, "series %q has %d values for %d periods", s.Unit, len(s.Values), len(s.Periods))
+	}
+	for i, v := range s.Values {
+		if math.IsInf(v, 0) {
+			return badInput(field, "series %q has an infinite value at period %s", s.Unit, s.Periods[i])
+		}
+		if math.IsNaN(v) && !allowMissing {
+			return badInput(field, "series %q has no value at period %s; this method needs a complete series", s.Unit, s.Periods[i])
+		}
+	}
+	return nil
+}
+
+// checkStart checks that start splits n periods into at least minPre
+// periods before and minPost from start.
+func checkStart(periods []string, start, minPre, minPost int) error {
+	n := len(periods)
+	if start <= 0 || start >= n {
+		return badInput("start", "the intervention (period index %d) is outside the data: it must fall after the first and at or before the last of the %d periods %s..%s", start, n, periods[0], periods[n-1])
+	}
+	if start < minPre {
+		return badInput("start", "only %d period(s) before the intervention at %s; this method needs at least %d", start, periods[start], minPre)
+	}
+	if n-start < minPost {
+		return badInput("start", "only %d period(s) from the intervention at %s; this method needs at least %d", n-start, periods[start], minPost)
+	}
+	return nil
+}
+
+// sameAxis reports whether two period axes are identical.
+func sameAxis(a, b []string) bool { return slices.Equal(a, b) }
+
+// zCrit is the 97.5% quantile of the standard normal.
+var zCrit = distuv.UnitNormal.Quantile(0.975)
+
+// normalP is the two-sided p-value of a z statistic.
+func normalP(z float64) float64 {
+	return 2 * distuv.UnitNormal.Survival(math.Abs(z))
+}
+
+// tCrit is the 97.5% quantile of Student's t with df degrees of freedom.
+func tCrit(df float64) float64 {
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(0.975)
+}
+
+// tP is the two-sided p-value of a t statistic with df degrees of freedom.
+func tP(t, df float64) float64 {
+	return 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Survival(math.Abs(t))
+}
+
+// interval builds an Estimate from a value, its standard error, a critical
+// value and the p-value.
+func interval(v, se, crit, p float64) Estimate {
+	return Estimate{Value: v, SE: se, Low: v - crit*se, High: v + crit*se, HasInterval: true, PValue: p, HasPValue: true}
+}
+
+// expEstimate maps a log-scale estimate to a ratio: Value, Low and High are
+// exponentiated, SE and PValue are kept.
+func expEstimate(e Estimate) Estimate {
+	e.Value = math.Exp(e.Value)
+	e.Low = math.Exp(e.Low)
+	e.High = math.Exp(e.High)
+	return e
+}
+
+// pointOnly is an Estimate without interval or p-value.
+func pointOnly(v float64) Estimate { return Estimate{Value: v, Low: v, High: v} }
+
+// mean returns the mean of xs (0 for none).
+func mean(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}

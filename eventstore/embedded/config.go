@@ -1,0 +1,86 @@
+package embedded
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Defaults for the zero fields of a Config.
+const (
+	DefaultMaxGroupBytes = 32 << 20 // 32 MiB
+	DefaultMemTableSize  = 64 << 20 // 64 MiB
+	DefaultCacheSize     = 64 << 20 // 64 MiB
+)
+
+// Config configures Open. The zero value of every field but Dir selects a
+// default; Validate says what is wrong with a Config.
+type Config struct {
+	// Dir is the data directory, created if missing. It holds nothing but
+	// the store's files, and only one Store may have it open at a time
+	// (Open takes a lock on it). Required.
+	Dir string
+
+	// Now is the clock that stamps RecordedEvent.Recorded. The store keeps
+	// recorded times non-decreasing in position order: a clock that steps
+	// back is clamped to the last time recorded. Default time.Now.
+	Now func() time.Time
+
+	// Logger receives the storage engine's informational and error
+	// messages. Default: none.
+	Logger *slog.Logger
+
+	// MaxGroupBytes bounds the encoded size of the appends that the writer
+	// gathers into one commit (one fsync). An append larger than it is
+	// committed on its own. Default DefaultMaxGroupBytes.
+	MaxGroupBytes int
+
+	// MemTableSize is the size of the storage engine's in-memory write
+	// buffer; larger means fewer, larger flushes to sorted files. It must
+	// be 1 MiB to 1 GiB. Default DefaultMemTableSize.
+	MemTableSize int
+
+	// CacheSize is the size of the storage engine's block cache. Default
+	// DefaultCacheSize.
+	CacheSize int64
+}
+
+// Validate reports every problem with c, joined with errors.Join, or nil.
+// Zero fields are valid: they select defaults.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Dir == "" {
+		errs = append(errs, errors.New("embedded: Config.Dir is required"))
+	}
+	if c.MaxGroupBytes < 0 {
+		errs = append(errs, fmt.Errorf("embedded: Config.MaxGroupBytes is %d, must not be negative", c.MaxGroupBytes))
+	}
+	if c.MemTableSize != 0 && (c.MemTableSize < 1<<20 || c.MemTableSize > 1<<30) {
+		errs = append(errs, fmt.Errorf("embedded: Config.MemTableSize is %d, must be 1 MiB to 1 GiB", c.MemTableSize))
+	}
+	if c.CacheSize < 0 {
+		errs = append(errs, fmt.Errorf("embedded: Config.CacheSize is %d, must not be negative", c.CacheSize))
+	}
+	return errors.Join(errs...)
+}
+
+// withDefaults returns c with its zero fields set to their defaults.
+func (c Config) withDefaults() Config {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.MaxGroupBytes == 0 {
+		c.MaxGroupBytes = DefaultMaxGroupBytes
+	}
+	if c.MemTableSize == 0 {
+		c.MemTableSize = DefaultMemTableSize
+	}
+	if c.CacheSize == 0 {
+		c.CacheSize = DefaultCacheSize
+	}
+	return c
+}

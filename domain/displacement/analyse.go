@@ -1,0 +1,552 @@
+package displacement
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/supplyeval/supplyeval/domain"
+)
+
+// Input is what [Analyse] needs for one intervention and one indicator.
+type Input struct {
+	// Intervention names the intervention in the explanation, for example
+	// "operation Harbour Sweep (OP-7)".
+	Intervention string
+	Indicator    Indicator
+	// Areas assign regions to roles; see [Graph.CompleteAreas] for the
+	// defaults. An empty BufferControl means the control.
+	Areas Areas
+	// Before and After are the windows compared.
+	Before, After Window
+	// Data holds the observations.
+	Data Source
+	// Graph, when given, supplies names and countries (for the per-country
+	// breakdown and cross-border notes) and every region must be in it.
+	Graph *Graph
+	// Exposure, when given, is each region's size (area in km², or
+	// population) for the WDD's size weights; every region used needs one.
+	// Without it every region counts as one unit of size.
+	Exposure map[string]float64
+	// AsOf is the log position the data was read at, reported in the inputs.
+	AsOf string
+}
+
+// RegionChange is one region's part in the analysis.
+type RegionChange struct {
+	Region  string
+	Name    string
+	Country string // empty when no graph was given
+	Role    Role
+	// Before and After are the region's totals over each window (Count) or
+	// its mean per period (Level); Change is After - Before.
+	Before, After, Change float64
+	// CrossBorder is set when the region lies in a country none of the
+	// targets is in.
+	CrossBorder bool
+}
+
+// RoleTotal is one role's total (Count) or mean over regions (Level).
+type RoleTotal struct {
+	Role                  Role
+	Regions               int
+	Before, After, Change float64
+}
+
+// CountryChange is the part of one role that lies in one country, so that
+// movement across borders is visible.
+type CountryChange struct {
+	Role                  Role
+	Country               string
+	Regions               int
+	Before, After, Change float64
+	CrossBorder           bool
+}
+
+// Dropped is a derived region left out for want of data.
+type Dropped struct {
+	Region string
+	Role   Role
+	Reason string
+}
+
+// Inputs are the regions and periods actually used.
+type Inputs struct {
+	Target, Buffer, Control, BufferControl []string
+	// Derived lists the roles filled in from the region graph.
+	Derived []Role
+	// SharedControl is set when the buffer was compared with the control.
+	SharedControl bool
+	Before, After Window
+	AsOf          string
+	// Dropped lists derived regions left out because they lacked data.
+	Dropped []Dropped
+}
+
+// Result is a displacement analysis of one intervention on one indicator.
+// It holds no NaN or infinity.
+type Result struct {
+	// Method names the measures and their sources.
+	Method       string
+	Intervention string
+	Indicator    Indicator
+	// WDQ is the weighted displacement quotient with its measures.
+	WDQ WDQ
+	// WDD is the weighted displacement difference; nil when it could not be
+	// computed (WDDNote says why).
+	WDD     *WDD
+	WDDNote string
+	// Roles, Regions and Countries break the data down.
+	Roles     []RoleTotal
+	Regions   []RegionChange
+	Countries []CountryChange
+	Inputs    Inputs
+	// Diagnostics are warnings about the data; Assumptions what the
+	// measures rest on; Explanation a paragraph for a briefing.
+	Diagnostics []string
+	Assumptions []string
+	Explanation string
+}
+
+// Method is the value of Result.Method.
+const Method = "Weighted displacement quotient (Bowers & Johnson 2003; Guerette 2009) and weighted displacement difference (Wheeler & Ratcliffe 2018)"
+
+// Analyse measures displacement or diffusion after one intervention on one
+// indicator: the WDQ and total net effect on the role totals, the WDD test
+// on counts, and the breakdown by role, region and country, with
+// assumptions, diagnostics and an explanation.
+//
+// Regions' values are summed over each window (Count) or averaged per
+// period (Level). A region the caller named must have a value for every
+// period of both windows; a derived region without one is dropped and
+// listed in Inputs.Dropped.
+//
+// For the WDD, windows of different lengths are put on the after window's
+// scale (before counts times after/before periods: Wheeler's time weights),
+// and the controls are scaled to the size of what they stand for (control
+// by target size / control size, the buffer's control by buffer size /
+// buffer-control size: Wheeler's size weights, with sizes from Exposure or
+// the number of regions). With one region of each, or equal sizes, and
+// windows of equal length, this is Wheeler & Ratcliffe's unweighted
+// statistic.
+//
+// It returns a *domain.Error (BAD_INPUT) naming the field for an indicator
+// without a desired direction, no data, invalid windows or areas (see
+// [Areas.Validate]), a named region without data for some period, a
+// negative or non-finite value, a role left without regions, or a missing
+// or non-positive exposure.
+func Analyse(in Input) (*Result, error) {
+	if err := in.Indicator.validate(true); err != nil {
+		return nil, err
+	}
+	if in.Data == nil {
+		return nil, domain.Invalid("data", "is required")
+	}
+	if err := validateWindows(in.Before, in.After); err != nil {
+		return nil, err
+	}
+	if err := in.Areas.Validate(in.Graph); err != nil {
+		return nil, err
+	}
+	sc := in.Indicator.scale()
+	shared := in.Areas.sharedControl()
+	res := &Result{
+		Method:       Method,
+		Intervention: in.Intervention,
+		Indicator:    in.Indicator,
+		Inputs: Inputs{
+			Derived:       slices.Clone(in.Areas.Derived),
+			SharedControl: shared,
+			Before:        in.Before,
+			After:         in.After,
+			AsOf:          in.AsOf,
+		},
+	}
+	roleRegions, dropped, err := gather(in.Areas, shared, in.Data, in.Before, in.After, sc, in.Graph)
+	if err != nil {
+		return nil, err
+	}
+	res.Inputs.Dropped = dropped
+	for _, role := range Roles {
+		if role == RoleBufferControl && shared {
+			continue
+		}
+		kept := roleRegions[role]
+		res.Regions = append(res.Regions, kept...)
+		ids := make([]string, len(kept))
+		for i, k := range kept {
+			ids[i] = k.Region
+		}
+		switch role {
+		case RoleTarget:
+			res.Inputs.Target = ids
+		case RoleBuffer:
+			res.Inputs.Buffer = ids
+		case RoleControl:
+			res.Inputs.Control = ids
+		case RoleBufferControl:
+			res.Inputs.BufferControl = ids
+		}
+	}
+	if shared {
+		roleRegions[RoleBufferControl] = roleRegions[RoleControl]
+		res.Inputs.BufferControl = res.Inputs.Control
+	}
+
+	totals := map[Role]RoleTotal{}
+	for _, role := range Roles {
+		t := total(role, roleRegions[role], sc)
+		totals[role] = t
+		if role != RoleBufferControl || !shared {
+			res.Roles = append(res.Roles, t)
+		}
+	}
+	res.Countries = byCountry(res.Regions, sc, in.Graph != nil)
+
+	wdq, err := WeightedDisplacementQuotient(WDQCounts{
+		TargetBefore: totals[RoleTarget].Before, TargetAfter: totals[RoleTarget].After,
+		BufferBefore: totals[RoleBuffer].Before, BufferAfter: totals[RoleBuffer].After,
+		ControlBefore: totals[RoleControl].Before, ControlAfter: totals[RoleControl].After,
+	}, in.Indicator.Direction)
+	if err != nil {
+		return nil, err
+	}
+	res.WDQ = wdq
+
+	var sizeNote string
+	if sc == Count {
+		sizes, err := roleSizes(in.Exposure, roleRegions)
+		if err != nil {
+			return nil, err
+		}
+		nb, na := float64(len(in.Before.Periods)), float64(len(in.After.Periods))
+		weights := WDDWeights{
+			Before:        nb / na,
+			After:         1,
+			Target:        1,
+			Buffer:        1,
+			Control:       sizes[RoleControl] / sizes[RoleTarget],
+			BufferControl: sizes[RoleBufferControl] / sizes[RoleBuffer],
+		}
+		sizeNote = describeSizes(in.Exposure != nil, sizes, weights, shared)
+		wdd, err := WeightedDisplacementDifference(WDDInput{
+			Counts: WDDCounts{
+				TargetBefore: totals[RoleTarget].Before, TargetAfter: totals[RoleTarget].After,
+				ControlBefore: totals[RoleControl].Before, ControlAfter: totals[RoleControl].After,
+				BufferBefore: totals[RoleBuffer].Before, BufferAfter: totals[RoleBuffer].After,
+				BufferControlBefore: totals[RoleBufferControl].Before, BufferControlAfter: totals[RoleBufferControl].After,
+			},
+			Weights:       weights,
+			SharedControl: shared,
+			Direction:     in.Indicator.Direction,
+		})
+		if err != nil {
+			res.WDDNote = "not computed: " + errMessage(err)
+		} else {
+			res.WDD = &wdd
+		}
+	} else {
+		res.WDDNote = "not computed: the WDD's Poisson variance holds for counts, and " + in.Indicator.label() + " is a level (" + unitOr(in.Indicator, "an average") + "); for levels use a difference-in-differences with clustered standard errors"
+	}
+
+	res.Diagnostics = diagnose(res, totals, sc)
+	res.Assumptions = assumptions(res, sc, sizeNote)
+	res.Explanation = explain(res, totals, roleRegions, sc)
+	return res, nil
+}
+
+// gather reads each role's regions over both windows. A derived region
+// without a value for some period is dropped; a named one is an error.
+// With shared set, the buffer-control role is skipped.
+func gather(areas Areas, shared bool, data Source, before, after Window, sc Scale, g *Graph) (map[Role][]RegionChange, []Dropped, error) {
+	targetCountries := map[string]bool{}
+	if g != nil {
+		for _, t := range areas.Target {
+			r, _ := g.Region(t)
+			targetCountries[r.Country] = true
+		}
+	}
+	var dropped []Dropped
+	out := map[Role][]RegionChange{}
+	for _, role := range Roles {
+		if role == RoleBufferControl && shared {
+			continue
+		}
+		codes := areas.list(role)
+		kept := make([]RegionChange, 0, len(codes))
+		for i, code := range codes {
+			f := role.field() + "[" + strconv.Itoa(i) + "]"
+			rc := RegionChange{Region: code, Name: code, Role: role}
+			if g != nil {
+				r, _ := g.Region(code)
+				rc.Name, rc.Country = r.label(), r.Country
+				rc.CrossBorder = !targetCountries[r.Country]
+			}
+			var missing [2][]string
+			for k, w := range []Window{before, after} {
+				v, miss, bad := regionValue(data, code, w, sc)
+				if bad != "" {
+					return nil, nil, domain.Invalid(f, "region %q: %s", code, bad)
+				}
+				missing[k] = miss
+				if k == 0 {
+					rc.Before = v
+				} else {
+					rc.After = v
+				}
+			}
+			if len(missing[0])+len(missing[1]) > 0 {
+				why := describeMissing(missing)
+				if areas.derived(role) {
+					dropped = append(dropped, Dropped{Region: code, Role: role, Reason: why})
+					continue
+				}
+				return nil, nil, domain.Invalid(f, "region %q has no value for %s; record the observations, or leave the region out", code, why)
+			}
+			rc.Change = clean(rc.After - rc.Before)
+			kept = append(kept, rc)
+		}
+		if len(kept) == 0 {
+			return nil, nil, domain.Invalid(role.field(), "no %s region has a value for every period of both windows (%s and %s)", strings.ToLower(roleWord(role)), before.label(), after.label())
+		}
+		out[role] = kept
+	}
+	return out, dropped, nil
+}
+
+func roleWord(r Role) string {
+	switch r {
+	case RoleTarget:
+		return "Target"
+	case RoleBuffer:
+		return "Buffer"
+	case RoleControl:
+		return "Control"
+	case RoleBufferControl:
+		return "Buffer-control"
+	}
+	return string(r)
+}
+
+// total sums (Count) or averages (Level) the regions of a role.
+func total(role Role, rs []RegionChange, sc Scale) RoleTotal {
+	t := RoleTotal{Role: role, Regions: len(rs)}
+	for _, r := range rs {
+		t.Before += r.Before
+		t.After += r.After
+	}
+	if sc == Level && len(rs) > 0 {
+		t.Before /= float64(len(rs))
+		t.After /= float64(len(rs))
+	}
+	t.Change = clean(t.After - t.Before)
+	return t
+}
+
+// byCountry splits each role by country, in role order then country order.
+func byCountry(rs []RegionChange, sc Scale, haveCountries bool) []CountryChange {
+	if !haveCountries {
+		return nil
+	}
+	type key struct {
+		role    Role
+		country string
+	}
+	idx := map[key]int{}
+	var out []CountryChange
+	for _, r := range rs {
+		k := key{r.Role, r.Country}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, CountryChange{Role: r.Role, Country: r.Country, CrossBorder: r.CrossBorder})
+		}
+		c := &out[i]
+		c.Regions++
+		c.Before += r.Before
+		c.After += r.After
+	}
+	for i := range out {
+		c := &out[i]
+		if sc == Level {
+			c.Before /= float64(c.Regions)
+			c.After /= float64(c.Regions)
+		}
+		c.Change = clean(c.After - c.Before)
+	}
+	order := map[Role]int{}
+	for i, r := range Roles {
+		order[r] = i
+	}
+	slices.SortStableFunc(out, func(a, b CountryChange) int {
+		if d := order[a.Role] - order[b.Role]; d != 0 {
+			return d
+		}
+		return strings.Compare(a.Country, b.Country)
+	})
+	return out
+}
+
+// roleSizes returns each role's size: the sum of its regions' exposures,
+// or their number when there are none.
+func roleSizes(exposure map[string]float64, roles map[Role][]RegionChange) (map[Role]float64, error) {
+	sizes := map[Role]float64{}
+	for _, role := range Roles {
+		for _, r := range roles[role] {
+			if exposure == nil {
+				sizes[role]++
+				continue
+			}
+			e, ok := exposure[r.Region]
+			f := "exposure[" + r.Region + "]"
+			if !ok {
+				return nil, domain.Invalid(f, "is missing: with exposures given, every region used needs one")
+			}
+			if !finite(e) || e <= 0 {
+				return nil, domain.Invalid(f, "must be a positive finite number (got %g)", e)
+			}
+			sizes[role] += e
+		}
+	}
+	return sizes, nil
+}
+
+// errMessage returns the message of a *domain.Error without its field.
+func errMessage(err error) string {
+	var e *domain.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
+}
+
+func unitOr(ind Indicator, alt string) string {
+	if ind.Unit != "" {
+		return ind.Unit
+	}
+	return alt
+}
+
+func describeMissing(missing [2][]string) string {
+	var parts []string
+	if len(missing[0]) > 0 {
+		parts = append(parts, listPeriods(missing[0])+" (before)")
+	}
+	if len(missing[1]) > 0 {
+		parts = append(parts, listPeriods(missing[1])+" (after)")
+	}
+	return strings.Join(parts, " and ")
+}
+
+func describeSizes(exposure bool, sizes map[Role]float64, w WDDWeights, shared bool) string {
+	unit := "regions"
+	if exposure {
+		unit = "units of exposure"
+	}
+	bc := "the buffer's control"
+	if shared {
+		bc = "the control, standing in for the buffer's,"
+	}
+	return fmt.Sprintf("WDD size weights: the control's counts are scaled by %s (target size %s / control size %s %s) and %s by %s (buffer size %s / its size %s), so each control is read at the size of what it stands for (Wheeler 2021, area weights); this assumes parallel trends per unit of size",
+		fmtRatio(1/w.Control), fmtNum(sizes[RoleTarget]), fmtNum(sizes[RoleControl]), unit,
+		bc, fmtRatio(1/w.BufferControl), fmtNum(sizes[RoleBuffer]), fmtNum(sizes[RoleBufferControl]))
+}
+
+// diagnose warns about data that weaken the measures.
+func diagnose(r *Result, totals map[Role]RoleTotal, sc Scale) []string {
+	var d []string
+	if len(r.Inputs.Dropped) > 0 {
+		names := make([]string, len(r.Inputs.Dropped))
+		for i, x := range r.Inputs.Dropped {
+			names[i] = x.Region + " (" + strings.ToLower(roleWord(x.Role)) + ": no value for " + x.Reason + ")"
+		}
+		d = append(d, fmt.Sprintf("%d derived region(s) left out for want of data: %s", len(names), joinLimited(names, 10)))
+	}
+	if r.WDQ.Category == NotInterpretable {
+		d = append(d, "WDQ not interpretable: "+r.WDQ.Reason)
+	}
+	if r.WDD == nil {
+		d = append(d, "WDD "+r.WDDNote)
+	}
+	if nb, na := len(r.Inputs.Before.Periods), len(r.Inputs.After.Periods); nb != na {
+		d = append(d, fmt.Sprintf("the before window has %d periods and the after window %d; region totals are over each window, the WDD is on the after window's scale and the WDQ and total net effect are ratios unaffected by the lengths", nb, na))
+	}
+	if sc == Count && r.WDD != nil {
+		var small []string
+		for _, role := range Roles {
+			if role == RoleBufferControl && r.Inputs.SharedControl {
+				continue
+			}
+			t := totals[role]
+			if t.Before < 10 || t.After < 10 {
+				small = append(small, fmt.Sprintf("%s %s/%s", strings.ToLower(roleWord(role)), fmtNum(t.Before), fmtNum(t.After)))
+			}
+		}
+		if len(small) > 0 {
+			d = append(d, "small counts ("+strings.Join(small, ", ")+" before/after): the WDD's normal approximation to the Poisson is rough below about 10; treat its p-value and interval as indicative")
+		}
+		w := r.WDD.Weights
+		checkScale := func(what string, ownBefore, controlBefore, weight float64) {
+			if ownBefore <= 0 || controlBefore <= 0 {
+				return
+			}
+			ratio := (controlBefore / weight) / ownBefore
+			if ratio > 2 || ratio < 0.5 {
+				d = append(d, fmt.Sprintf("after size weighting the %s's before count is %s times the %s's: Wheeler & Ratcliffe (2018) advise controls with counts like the treated area's, since the WDD assumes the same additive trend; the WDQ and total net effect, which assume a proportional trend, may be the better reading", controlWord(what), fmtRatio(ratio), what))
+			}
+		}
+		checkScale("target", totals[RoleTarget].Before, totals[RoleControl].Before, w.Control)
+		checkScale("buffer", totals[RoleBuffer].Before, totals[RoleBufferControl].Before, w.BufferControl)
+	}
+	return d
+}
+
+func controlWord(what string) string {
+	if what == "target" {
+		return "control"
+	}
+	return "buffer's control"
+}
+
+// assumptions lists what the measures rest on.
+func assumptions(r *Result, sc Scale, sizeNote string) []string {
+	a := []string{
+		"The control regions show what would have happened in the target and buffer without the intervention: they were not affected by it, and no other event changed them differently.",
+		"WDQ and total net effect: target and buffer would have followed the control's proportional trend (C_a/C_b) (Bowers & Johnson 2003); the WDQ is read only when the success measure is negative (Guerette 2009, appendix C).",
+	}
+	if r.Indicator.Direction == domain.DirectionUp {
+		a = append(a, "The indicator is meant to go UP. The published measures are for counts meant to go down, so every signed measure here is computed on the sign-flipped indicator: as in Guerette's table, a negative success measure is improvement, a positive buffer measure is displacement and a positive total net effect is a benefit; the WDQ is unchanged by the flip, and a negative WDD is a change in the desired direction.")
+	}
+	if sc == Level {
+		a = append(a, "The indicator is a level: each region's value is its mean per period and each role's the mean over its regions; the total net effect is then a sum of departures from the control trend in the indicator's units, not a count of events.")
+	} else {
+		a = append(a, "WDD: the counts are independent Poisson counts (variance equal to the mean), so the standard error is the square root of the (weighted) sum of the counts; overdispersed counts make the interval too narrow (Wheeler & Ratcliffe 2018). The target and its control, and the buffer and its control, share the same additive trend.")
+		if r.Inputs.SharedControl {
+			a = append(a, "No separate control was given for the buffer, so the buffer is compared with the target's control; the control's counts enter the WDD twice and their variance is counted accordingly (four times at equal weights).")
+		}
+		if sizeNote != "" {
+			a = append(a, sizeNote+".")
+		}
+		if nb, na := len(r.Inputs.Before.Periods), len(r.Inputs.After.Periods); nb != na {
+			a = append(a, fmt.Sprintf("WDD time weights: the before counts are scaled by %d/%d so the estimate is on the after window's scale (Wheeler 2021).", na, nb))
+		}
+	}
+	if len(r.Inputs.Derived) > 0 {
+		names := make([]string, len(r.Inputs.Derived))
+		for i, d := range r.Inputs.Derived {
+			names[i] = strings.ToLower(roleWord(d))
+		}
+		a = append(a, "The "+strings.Join(names, " and ")+" regions were chosen from the region graph (buffer: neighbours of the targets; control: other regions of the targets' level that are neither targets nor their neighbours), not by an analyst.")
+	}
+	return a
+}
+
+func joinLimited(xs []string, n int) string {
+	if len(xs) <= n {
+		return strings.Join(xs, "; ")
+	}
+	return strings.Join(xs[:n], "; ") + "; and " + strconv.Itoa(len(xs)-n) + " more"
+}

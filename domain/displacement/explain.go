@@ -1,0 +1,194 @@
+package displacement
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// fmtNum formats a count or level for prose: whole numbers as they are,
+// others with one decimal (two below 1).
+func fmtNum(x float64) string {
+	a := math.Abs(x)
+	switch {
+	case a < 1e15 && x == math.Trunc(x):
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	case a >= 1000:
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	case a >= 1:
+		return strconv.FormatFloat(x, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(x, 'f', 2, 64)
+}
+
+// fmtRatio formats a measure or ratio with two decimals.
+func fmtRatio(x float64) string {
+	s := strconv.FormatFloat(x, 'f', 2, 64)
+	if s == "-0.00" {
+		return "0.00"
+	}
+	return s
+}
+
+// fmtP formats a p-value.
+func fmtP(p float64) string {
+	if p < 0.001 {
+		return "< 0.001"
+	}
+	return "= " + strconv.FormatFloat(p, 'f', 3, 64)
+}
+
+// move says how a value went from before to after.
+func move(before, after float64) string {
+	switch {
+	case after == before:
+		return "stayed at " + fmtNum(before)
+	case before == 0:
+		return "rose from 0 to " + fmtNum(after)
+	}
+	verb := "rose"
+	if after < before {
+		verb = "fell"
+	}
+	pct := (after - before) / before * 100
+	return fmt.Sprintf("%s from %s to %s (%+.0f%%)", verb, fmtNum(before), fmtNum(after), pct)
+}
+
+// nameList names up to four regions.
+func nameList(names []string) string {
+	switch n := len(names); {
+	case n == 0:
+		return ""
+	case n == 1:
+		return names[0]
+	case n <= 4:
+		return strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+	default:
+		return strings.Join(names[:3], ", ") + " and " + strconv.Itoa(n-3) + " more"
+	}
+}
+
+// describeRegions names a role's regions, grouping those across the border
+// by country: "Y; across the border in NL: A and B".
+func describeRegions(rs []RegionChange) string {
+	var home []string
+	abroad := map[string][]string{}
+	var countries []string
+	for _, r := range rs {
+		if !r.CrossBorder || r.Country == "" {
+			home = append(home, r.Name)
+			continue
+		}
+		if _, ok := abroad[r.Country]; !ok {
+			countries = append(countries, r.Country)
+		}
+		abroad[r.Country] = append(abroad[r.Country], r.Name)
+	}
+	slices.Sort(countries)
+	parts := []string{}
+	if len(home) > 0 {
+		parts = append(parts, nameList(home))
+	}
+	for _, c := range countries {
+		parts = append(parts, "across the border in "+c+": "+nameList(abroad[c]))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func regionsWord(n int) string {
+	if n == 1 {
+		return "region"
+	}
+	return strconv.Itoa(n) + " regions"
+}
+
+// explain writes the paragraph of a displacement result (Guideline 25).
+func explain(r *Result, totals map[Role]RoleTotal, roles map[Role][]RegionChange, sc Scale) string {
+	ind := r.Indicator.label()
+	var b strings.Builder
+	what := r.Intervention
+	if what == "" {
+		what = "the intervention"
+	}
+	per := ""
+	if sc == Level {
+		per = " (mean per period)"
+	}
+	t, d, c := totals[RoleTarget], totals[RoleBuffer], totals[RoleControl]
+	fmt.Fprintf(&b, "After %s (%s compared with %s), %s%s in the target %s (%s) %s; in the control (%s) it %s. ",
+		what, r.Inputs.Before.label(), r.Inputs.After.label(), ind, per,
+		regionsWord(t.Regions), describeRegions(roles[RoleTarget]), move(t.Before, t.After),
+		regionsWord(c.Regions), move(c.Before, c.After))
+	fmt.Fprintf(&b, "In the buffer (%s) it %s. ", describeRegions(roles[RoleBuffer]), move(d.Before, d.After))
+
+	w := r.WDQ
+	if w.Category != NotInterpretable {
+		fmt.Fprintf(&b, "Relative to the control, that is a success measure of %s and a buffer measure of %s, so the weighted displacement quotient is WDQ = %s: %s. ",
+			fmtRatio(*w.SuccessMeasure), fmtRatio(*w.BufferMeasure), fmtRatio(*w.Quotient), w.Category.Describe())
+	} else {
+		fmt.Fprintf(&b, "The weighted displacement quotient cannot be read: %s. ", w.Reason)
+	}
+	if w.TotalNetEffect != nil {
+		// TotalNetEffect is oriented; raw = expected - observed.
+		raw := w.Orientation * *w.TotalNetEffect
+		good := *w.TotalNetEffect > 0
+		if sc == Count {
+			dir := "fewer"
+			if raw < 0 {
+				dir = "more"
+			}
+			fmt.Fprintf(&b, "Over target and buffer together the total net effect is %s: %s %s than the control's trend predicts%s. ",
+				fmtNum(*w.TotalNetEffect), fmtNum(math.Abs(raw)), dir+" "+unitOr(r.Indicator, "events"), desiredNote(good, raw == 0))
+		} else {
+			dir := "below"
+			if raw < 0 {
+				dir = "above"
+			}
+			fmt.Fprintf(&b, "Over target and buffer together the values are %s %s the control's trend (summed over the two; total net effect %s)%s. ",
+				fmtNum(math.Abs(raw)), dir, fmtNum(*w.TotalNetEffect), desiredNote(good, raw == 0))
+		}
+	}
+
+	if x := r.WDD; x != nil {
+		raw := x.Orientation * x.Estimate
+		dir := "fewer"
+		if raw > 0 {
+			dir = "more"
+		}
+		fmt.Fprintf(&b, "The weighted displacement difference is WDD = %s (95%% interval %s to %s; z = %s, p %s): %s %s than the controls' changes predict, %s in the target and %s in the buffer. ",
+			fmtNum(x.Estimate), fmtNum(x.Low), fmtNum(x.High), fmtRatio(x.Z), fmtP(x.P),
+			fmtNum(math.Abs(raw)), dir+" "+unitOr(r.Indicator, "events"),
+			signedNum(x.Orientation*x.Local.Estimate), signedNum(x.Orientation*x.Displacement.Estimate))
+		switch {
+		case x.High < 0:
+			b.WriteString("The interval lies below zero: evidence of a net change in the desired direction.")
+		case x.Low > 0:
+			b.WriteString("The interval lies above zero: evidence of a net change against the desired direction.")
+		default:
+			b.WriteString("The interval includes zero, so chance alone could explain the net change.")
+		}
+	} else {
+		fmt.Fprintf(&b, "The weighted displacement difference is %s.", r.WDDNote)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func desiredNote(good, zero bool) string {
+	switch {
+	case zero:
+		return ""
+	case good:
+		return ", a change in the desired direction"
+	}
+	return ", a change against the desired direction"
+}
+
+// signedNum formats with an explicit sign.
+func signedNum(x float64) string {
+	if x > 0 {
+		return "+" + fmtNum(x)
+	}
+	return fmtNum(x)
+}

@@ -1,0 +1,324 @@
+package displacement
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/supplyeval/supplyeval/domain"
+)
+
+// FragmentationIndicator is one indicator watched for fragmentation (violent
+// incidents, active groups) with its observations. It must be a Count.
+type FragmentationIndicator struct {
+	Indicator Indicator
+	Data      Source
+}
+
+// FragmentationInput is what [Fragmentation] needs.
+type FragmentationInput struct {
+	// Intervention names the operation in the explanation.
+	Intervention string
+	// Areas: the target and buffer regions are examined; each is compared
+	// with the control's trend (a buffer region with BufferControl's, when
+	// given).
+	Areas         Areas
+	Before, After Window
+	Indicators    []FragmentationIndicator
+	// Graph, when given, supplies names and countries.
+	Graph *Graph
+	// Q is the false discovery rate for flags; 0 means 0.05.
+	Q    float64
+	AsOf string
+}
+
+// RegionExcess is one region's (or, in Totals, one role's) departure from
+// its counterfactual on one indicator.
+type RegionExcess struct {
+	Indicator   string
+	Region      string // empty in Totals
+	Name        string
+	Country     string
+	Role        Role
+	CrossBorder bool
+	// Before and After are the observed counts; Expected is Before times the
+	// control's trend (after/before); Excess is After - Expected.
+	Before, After, Expected, Excess float64
+	// SE is the standard error of Excess; Low and High its 95% interval.
+	SE, Low, High float64
+	// Ratio is After/Expected; nil when Expected is zero.
+	Ratio *float64
+	// Z is Excess/SE (0 when SE is 0); P the p-value in the undesired
+	// direction (two-sided for an indicator without a desired direction);
+	// Adjusted its Benjamini-Hochberg adjustment over every region and
+	// indicator of the call.
+	Z, P, Adjusted float64
+	// Flag is set when Adjusted <= Q: an excess in the undesired direction
+	// that chance and the number of tests do not explain.
+	Flag bool
+}
+
+// FragmentationResult is the fragmentation signal after one operation.
+type FragmentationResult struct {
+	Method       string
+	Intervention string
+	Q            float64
+	// Rows hold one entry per indicator and target or buffer region.
+	Rows []RegionExcess
+	// Totals hold one entry per indicator for the targets and for the
+	// buffer, on the role totals (not adjusted, not flagged).
+	Totals      []RegionExcess
+	Flagged     int
+	Inputs      Inputs
+	Diagnostics []string
+	Assumptions []string
+	Explanation string
+}
+
+// FragmentationMethod is the value of FragmentationResult.Method.
+const FragmentationMethod = "Excess over the control trend per region (counterfactual before x C_a/C_b, as in the total net effect of Bowers & Johnson 2003; Poisson delta-method intervals) with Benjamini-Hochberg flags"
+
+// Fragmentation compares, for each indicator and each target and buffer
+// region, the count after the operation with what the control's trend
+// predicts (Guideline 18: after operations against high-value targets,
+// violence and the number of active groups may rise as organisations
+// fragment and compete).
+//
+// For a region with before count B and after count A, and a control with
+// totals C_b and C_a, the expected count is E = B C_a/C_b and the excess
+// A - E. Treating the counts as independent Poisson, the delta method gives
+// Var(A - E) = A + B k^2 + B^2 (C_a/C_b^2 + C_a^2/C_b^3) with k = C_a/C_b,
+// which needs no division by a zero count other than C_b. The 95% interval
+// is normal; p-values are one-sided in the undesired direction (an excess
+// for a DOWN indicator, a shortfall for an UP one), two-sided for NONE, and
+// adjusted over every region and indicator by Benjamini-Hochberg.
+//
+// It returns a *domain.Error (BAD_INPUT) naming the field for no
+// indicators, a Level indicator, invalid windows or areas, missing data
+// for a named region, a control (or buffer control) that recorded nothing
+// before the operation, or a Q outside (0, 1).
+func Fragmentation(in FragmentationInput) (*FragmentationResult, error) {
+	q := in.Q
+	if q == 0 {
+		q = 0.05
+	}
+	if !(q > 0 && q < 1) {
+		return nil, domain.Invalid("q", "must be between 0 and 1 (got %g)", q)
+	}
+	if len(in.Indicators) == 0 {
+		return nil, domain.Invalid("indicators", "needs at least one indicator (violent incidents, active groups)")
+	}
+	if err := validateWindows(in.Before, in.After); err != nil {
+		return nil, err
+	}
+	if err := in.Areas.Validate(in.Graph); err != nil {
+		return nil, err
+	}
+	shared := in.Areas.sharedControl()
+	res := &FragmentationResult{
+		Method: FragmentationMethod, Intervention: in.Intervention, Q: q,
+		Inputs: Inputs{Derived: slices.Clone(in.Areas.Derived), SharedControl: shared, Before: in.Before, After: in.After, AsOf: in.AsOf},
+	}
+	droppedSeen := map[string]bool{}
+	for i, fi := range in.Indicators {
+		f := "indicators[" + strconv.Itoa(i) + "]"
+		if err := fi.Indicator.validate(false); err != nil {
+			return nil, domain.Prefix(f, err)
+		}
+		if fi.Indicator.scale() != Count {
+			return nil, domain.Invalid(f+".indicator.scale", "fragmentation is read from counts (violent incidents, active groups); %s is a level", fi.Indicator.label())
+		}
+		if fi.Data == nil {
+			return nil, domain.Invalid(f+".data", "is required")
+		}
+		roles, dropped, err := gather(in.Areas, shared, fi.Data, in.Before, in.After, Count, in.Graph)
+		if err != nil {
+			return nil, domain.Prefix(f, err)
+		}
+		for _, d := range dropped {
+			key := d.Region + "/" + string(d.Role) + "/" + fi.Indicator.Code
+			if !droppedSeen[key] {
+				droppedSeen[key] = true
+				d.Reason = fi.Indicator.label() + ": " + d.Reason
+				res.Inputs.Dropped = append(res.Inputs.Dropped, d)
+			}
+		}
+		if i == 0 {
+			res.Inputs.Target, res.Inputs.Buffer = codesOf(roles[RoleTarget]), codesOf(roles[RoleBuffer])
+			res.Inputs.Control = codesOf(roles[RoleControl])
+			if shared {
+				res.Inputs.BufferControl = res.Inputs.Control
+			} else {
+				res.Inputs.BufferControl = codesOf(roles[RoleBufferControl])
+			}
+		}
+		if shared {
+			roles[RoleBufferControl] = roles[RoleControl]
+		}
+		code := fi.Indicator.Code
+		if code == "" {
+			code = fi.Indicator.label()
+		}
+		for _, pair := range []struct{ role, control Role }{{RoleTarget, RoleControl}, {RoleBuffer, RoleBufferControl}} {
+			ct := total(pair.control, roles[pair.control], Count)
+			if ct.Before == 0 {
+				return nil, domain.Invalid(f, "the %s recorded no %s before the operation, so its trend (after/before) is undefined and no counterfactual can be formed", strings.ToLower(roleWord(pair.control)), fi.Indicator.label())
+			}
+			for _, r := range roles[pair.role] {
+				row := excess(fi.Indicator, r.Before, r.After, ct.Before, ct.After)
+				row.Indicator, row.Region, row.Name, row.Country, row.Role, row.CrossBorder = code, r.Region, r.Name, r.Country, r.Role, r.CrossBorder
+				res.Rows = append(res.Rows, row)
+			}
+			t := total(pair.role, roles[pair.role], Count)
+			row := excess(fi.Indicator, t.Before, t.After, ct.Before, ct.After)
+			row.Indicator, row.Role = code, pair.role
+			res.Totals = append(res.Totals, row)
+		}
+	}
+
+	ps := make([]float64, len(res.Rows))
+	for i, r := range res.Rows {
+		ps[i] = r.P
+	}
+	adj := bhAdjust(ps)
+	for i := range res.Rows {
+		res.Rows[i].Adjusted = adj[i]
+		res.Rows[i].Flag = adj[i] <= q
+		if res.Rows[i].Flag {
+			res.Flagged++
+		}
+	}
+	res.Diagnostics = fragmentationDiagnostics(res)
+	res.Assumptions = []string{
+		"Counterfactual: each target and buffer region would have followed the control's proportional trend (expected = before x C_a/C_b), as the total net effect of Bowers & Johnson (2003) assumes; the controls were not themselves affected by the operation.",
+		"Counts are independent Poisson counts; the interval uses the delta method for the control ratio. Overdispersed counts (common for violence) make intervals too narrow and flags too many.",
+		fmt.Sprintf("Flags: p-values in the undesired direction (more violence or more active groups for DOWN indicators), Benjamini-Hochberg adjusted over all %d region-indicator pairs at a false discovery rate of %s. A flag is a signal of possible fragmentation to corroborate, not proof that the operation caused it.", len(res.Rows), strconv.FormatFloat(q, 'f', -1, 64)),
+	}
+	if len(res.Inputs.Derived) > 0 {
+		res.Assumptions = append(res.Assumptions, "Some roles were chosen from the region graph, not by an analyst (buffer: neighbours of the targets; control: other regions of the same level that are neither targets nor their neighbours).")
+	}
+	res.Explanation = explainFragmentation(res, in.Indicators)
+	return res, nil
+}
+
+// excess computes one row's counterfactual, excess and test.
+func excess(ind Indicator, b, a, cb, ca float64) RegionExcess {
+	k := ca / cb
+	e := b * k
+	x := clean(a - e)
+	v := a + b*k*k + b*b*(ca/(cb*cb)+ca*ca/(cb*cb*cb))
+	row := RegionExcess{Before: b, After: a, Expected: e, Excess: x}
+	if v > 0 && finite(v) {
+		row.SE = math.Sqrt(v)
+		row.Z = clean(x / row.SE)
+	}
+	row.Low, row.High = x-z95*row.SE, x+z95*row.SE
+	if e > 0 {
+		row.Ratio = ptr(a / e)
+	}
+	switch {
+	case row.SE == 0:
+		row.P = 1
+	case ind.Direction == domain.DirectionDown:
+		row.P = upperP(row.Z)
+	case ind.Direction == domain.DirectionUp:
+		row.P = upperP(-row.Z)
+	default:
+		row.P = twoSidedP(row.Z)
+	}
+	return row
+}
+
+func codesOf(rs []RegionChange) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Region
+	}
+	return out
+}
+
+func fragmentationDiagnostics(r *FragmentationResult) []string {
+	var d []string
+	if len(r.Inputs.Dropped) > 0 {
+		names := make([]string, len(r.Inputs.Dropped))
+		for i, x := range r.Inputs.Dropped {
+			names[i] = x.Region + " (" + strings.ToLower(roleWord(x.Role)) + ", " + x.Reason + ")"
+		}
+		d = append(d, fmt.Sprintf("%d derived region(s) left out for want of data: %s", len(names), joinLimited(names, 10)))
+	}
+	small := 0
+	for _, row := range r.Rows {
+		if row.Before < 10 && row.After < 10 {
+			small++
+		}
+	}
+	if small > 0 {
+		d = append(d, fmt.Sprintf("%d of %d region rows have fewer than 10 events before and after; their normal intervals are rough", small, len(r.Rows)))
+	}
+	return d
+}
+
+func explainFragmentation(r *FragmentationResult, inds []FragmentationIndicator) string {
+	var b strings.Builder
+	what := r.Intervention
+	if what == "" {
+		what = "the operation"
+	}
+	names := map[string]string{}
+	for _, fi := range inds {
+		code := fi.Indicator.Code
+		if code == "" {
+			code = fi.Indicator.label()
+		}
+		names[code] = fi.Indicator.label()
+	}
+	fmt.Fprintf(&b, "After %s (%s compared with %s), %d indicator(s) were compared with the control's trend in %s and %s. ",
+		what, r.Inputs.Before.label(), r.Inputs.After.label(), len(inds),
+		plural(len(r.Inputs.Target), "target region"), plural(len(r.Inputs.Buffer), "buffer region"))
+	for _, t := range r.Totals {
+		fmt.Fprintf(&b, "%s in the %s: %s observed against %s expected (%s, 95%% interval %s to %s). ",
+			capitalise(names[t.Indicator]), strings.ToLower(roleWord(t.Role))+"s", fmtNum(t.After), fmtNum(t.Expected),
+			signedNum(t.Excess), signedNum(t.Low), signedNum(t.High))
+	}
+	if r.Flagged == 0 {
+		fmt.Fprintf(&b, "No region shows an excess that chance and the number of tests (false discovery rate %s) do not explain.", strconv.FormatFloat(r.Q, 'f', -1, 64))
+		return b.String()
+	}
+	flagged := slices.Clone(r.Rows)
+	flagged = slices.DeleteFunc(flagged, func(x RegionExcess) bool { return !x.Flag })
+	slices.SortStableFunc(flagged, func(x, y RegionExcess) int { return cmp.Compare(x.Adjusted, y.Adjusted) })
+	var parts []string
+	for _, x := range flagged {
+		where := x.Name
+		if x.CrossBorder && x.Country != "" {
+			where += ", across the border in " + x.Country
+		}
+		ratio := ""
+		if x.Ratio != nil {
+			ratio = ", " + fmtRatio(*x.Ratio) + " times the expected"
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s, %s: %s against %s expected%s)", where, strings.ToLower(roleWord(x.Role)), names[x.Indicator], fmtNum(x.After), fmtNum(x.Expected), ratio))
+	}
+	fmt.Fprintf(&b, "Flagged as a possible sign of fragmentation (false discovery rate %s): %s.", strconv.FormatFloat(r.Q, 'f', -1, 64), joinLimited(parts, 8))
+	return b.String()
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+func capitalise(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}

@@ -159,37 +159,11 @@ func (s *Service) Handle(ctx context.Context, env Envelope, cmd Command) (Result
 	if err := cmd.Validate(); err != nil {
 		return Result{}, err
 	}
-	switch c := cmd.(type) {
-	case DefineRegion:
-		return s.defineRegion(ctx, env, c)
-	case LinkRegions:
-		return s.linkRegions(ctx, env, c)
-	case DefineIndicator:
-		return s.defineIndicator(ctx, env, c)
-	case RecordObservations:
-		return s.recordObservations(ctx, env, c)
-	case ReviseObservation:
-		return s.reviseObservation(ctx, env, c)
-	case RetractObservation:
-		return s.retractObservation(ctx, env, c)
-	case LaunchOperation:
-		return s.launchOperation(ctx, env, c)
-	case ReportOperationOutputs:
-		return s.reportOperationOutputs(ctx, env, c)
-	case ChangeOperationScope:
-		return s.changeOperationScope(ctx, env, c)
-	case ConcludeOperation:
-		return s.concludeOperation(ctx, env, c)
-	case DeclassifyOperation:
-		return s.declassifyOperation(ctx, env, c)
-	case AdoptPolicyChange:
-		return s.adoptPolicyChange(ctx, env, c)
-	case AmendPolicyChange:
-		return s.amendPolicyChange(ctx, env, c)
-	case RepealPolicyChange:
-		return s.repealPolicyChange(ctx, env, c)
+	spec, ok := commandSpecs[cmd.CommandName()]
+	if !ok {
+		return Result{}, Invalid("", "unknown command %q", cmd.CommandName())
 	}
-	return Result{}, Invalid("", "unknown command %T", cmd)
+	return spec.handle(s, ctx, env, cmd)
 }
 
 // decideFunc inspects the up-to-date aggregate and returns the events the

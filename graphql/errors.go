@@ -1,0 +1,70 @@
+package graphql
+
+import (
+	"context"
+	"errors"
+
+	"github.com/graphql-go/graphql/gqlerrors"
+
+	"github.com/supplyeval/supplyeval/domain"
+)
+
+// apiError is an error as the API reports it: a message and, in
+// extensions, its code and the input field at fault.
+type apiError struct {
+	code    domain.Code
+	field   string
+	message string
+}
+
+func (e *apiError) Error() string { return e.message }
+
+// Extensions returns the GraphQL error extensions (code, and field when known).
+func (e *apiError) Extensions() map[string]any {
+	ext := map[string]any{"code": string(e.code)}
+	if e.field != "" {
+		ext["field"] = e.field
+	}
+	return ext
+}
+
+var _ gqlerrors.ExtendedError = (*apiError)(nil)
+
+// toAPIError translates any error into the API's vocabulary, once, at the
+// edge. Internal errors keep their message out of the response: it is
+// logged instead.
+func toAPIError(err error, prefix string) *apiError {
+	var de *domain.Error
+	switch {
+	case errors.As(err, &de):
+		field := de.Field
+		if prefix != "" {
+			if field == "" {
+				field = prefix
+			} else {
+				field = prefix + "." + field
+			}
+		}
+		msg := de.Message
+		if field != "" {
+			msg = field + ": " + msg
+		}
+		if de.Code == domain.Internal {
+			return &apiError{code: domain.Internal, message: "internal error"}
+		}
+		return &apiError{code: de.Code, field: field, message: msg}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &apiError{code: domain.TooComplex, message: "the request took longer than its time limit"}
+	case errors.Is(err, context.Canceled):
+		return &apiError{code: domain.Internal, message: "the request was cancelled"}
+	}
+	return &apiError{code: domain.Internal, message: "internal error"}
+}
+
+func badInput(field, format string, args ...any) error {
+	return domain.Invalid(field, format, args...)
+}
+
+func notFound(field, format string, args ...any) error {
+	return domain.Errorf(domain.NotFound, field, format, args...)
+}

@@ -1,0 +1,252 @@
+package graphql
+
+import (
+	"context"
+	"strings"
+
+	gql "github.com/graphql-go/graphql"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/eventstore"
+	"github.com/supplyeval/supplyeval/projections"
+)
+
+// seriesResult is a series with what the API adds to it.
+type seriesResult struct {
+	projections.SeriesData
+	Unit       string
+	Normalised string
+	AsOf       uint64
+}
+
+func (s *Server) queryType(t *types) *gql.Object {
+	str := func(p gql.ResolveParams, name string) string {
+		v, _ := p.Args[name].(string)
+		return v
+	}
+	return gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: gql.Fields{
+		"position": &gql.Field{Type: nonNull(gql.String),
+			Description: "The log position every read model has reached: what queries without asOf see.",
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				return eventstore.Position(s.cfg.Positions.Position()).String(), nil
+			}},
+		"regions": &gql.Field{Type: listOf(t.region), Description: "Regions, by code.",
+			Args: gql.FieldConfigArgument{"country": {Type: gql.String}, "level": {Type: t.regionLevel}},
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				return s.cfg.Catalog.Regions(str(p, "country"), domain.RegionLevel(str(p, "level"))), nil
+			}},
+		"region": &gql.Field{Type: t.region, Args: gql.FieldConfigArgument{"code": {Type: nonNull(gql.ID)}},
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				if r, ok := s.cfg.Catalog.Region(str(p, "code")); ok {
+					return r, nil
+				}
+				return nil, nil
+			}},
+		"indicators": &gql.Field{Type: listOf(t.indicator), Args: gql.FieldConfigArgument{"family": {Type: t.family}},
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				return s.cfg.Catalog.Indicators(domain.Family(str(p, "family"))), nil
+			}},
+		"indicator": &gql.Field{Type: t.indicator, Args: gql.FieldConfigArgument{"code": {Type: nonNull(gql.ID)}},
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				if i, ok := s.cfg.Catalog.Indicator(str(p, "code")); ok {
+					return i, nil
+				}
+				return nil, nil
+			}},
+		"series": &gql.Field{Type: t.series,
+			Description: "One series; asOf answers as of a log position (revisions and retractions after it ignored).",
+			Args: gql.FieldConfigArgument{
+				"indicator": {Type: nonNull(gql.ID)}, "region": {Type: nonNull(gql.ID)},
+				"from": {Type: gql.String}, "to": {Type: gql.String},
+				"dimensions": {Type: gql.NewList(gql.NewNonNull(t.dimensionInput))},
+				"asOf":       {Type: gql.String},
+			},
+			Resolve: s.wrap(s.resolveSeries)},
+		"interventions": &gql.Field{Type: listOf(t.intervention),
+			Description: "Operations and policy changes, by start date; filtered by region, activity in [from, to] and kind.",
+			Args: gql.FieldConfigArgument{"region": {Type: gql.ID}, "from": {Type: gql.String}, "to": {Type: gql.String},
+				"kind": {Type: gql.String, Description: "OPERATION, POLICY_CHANGE, or an operation or policy kind."}},
+			Resolve: s.wrap(s.resolveInterventions)},
+		"intervention": &gql.Field{Type: t.intervention, Args: gql.FieldConfigArgument{"id": {Type: nonNull(gql.ID)}},
+			Resolve: func(p gql.ResolveParams) (any, error) {
+				if iv, ok := s.cfg.Interventions.Get(str(p, "id"), 0); ok {
+					return iv, nil
+				}
+				return nil, nil
+			}},
+	}})
+}
+
+// wrap translates resolver errors into API errors once.
+func (s *Server) wrap(fn gql.FieldResolveFn) gql.FieldResolveFn {
+	return func(p gql.ResolveParams) (any, error) {
+		v, err := fn(p)
+		if err != nil {
+			if domain.ErrorCode(err) == domain.Internal {
+				s.cfg.Logger.Error().Err(err).Str("field", p.Info.FieldName).Msg("resolver failed")
+			}
+			return nil, toAPIError(err, "")
+		}
+		return v, nil
+	}
+}
+
+func (s *Server) resolveNeighbourRegion(p gql.ResolveParams) (any, error) {
+	if r, ok := s.cfg.Catalog.Region(p.Source.(projections.Link).Region); ok {
+		return r, nil
+	}
+	return nil, toAPIError(notFound("", "region %q is not known", p.Source.(projections.Link).Region), "")
+}
+
+// asOf parses the asOf argument and waits (boundedly) for the read models
+// to reach it. 0 means "latest".
+func (s *Server) asOf(ctx context.Context, args map[string]any) (uint64, error) {
+	raw, ok := args["asOf"].(string)
+	if !ok || raw == "" {
+		return 0, nil
+	}
+	pos, err := eventstore.ParsePosition(raw)
+	if err != nil {
+		return 0, badInput("asOf", "%s", err)
+	}
+	if pos == 0 {
+		return 0, badInput("asOf", "position 0 is before any event; positions start at 1")
+	}
+	if err := s.reach(ctx, uint64(pos)); err != nil {
+		return 0, err
+	}
+	return uint64(pos), nil
+}
+
+// reach waits up to the configured bound for the read models to reach pos.
+func (s *Server) reach(ctx context.Context, pos uint64) error {
+	if s.cfg.Positions.Position() >= pos {
+		return nil
+	}
+	wctx, cancel := context.WithTimeout(ctx, s.cfg.Limits.WaitForPosition)
+	defer cancel()
+	if err := s.cfg.Positions.WaitFor(wctx, pos); err != nil {
+		return badInput("asOf", "position %d not reached: this server's read models are at %d", pos, s.cfg.Positions.Position())
+	}
+	return nil
+}
+
+func (s *Server) resolveSeries(p gql.ResolveParams) (any, error) {
+	indCode, _ := p.Args["indicator"].(string)
+	region, _ := p.Args["region"].(string)
+	asOf, err := s.asOf(p.Context, p.Args)
+	if err != nil {
+		return nil, err
+	}
+	ind, ok := s.cfg.Catalog.Indicator(indCode)
+	if !ok {
+		return nil, notFound("indicator", "indicator %q is not defined", indCode)
+	}
+	if _, ok := s.cfg.Catalog.Region(region); !ok {
+		return nil, notFound("region", "region %q is not defined", region)
+	}
+	q := projections.Query{Indicator: indCode, Region: region, AsOf: asOf}
+	if q.From, q.To, err = periodRange(ind.Granularity, p.Args); err != nil {
+		return nil, err
+	}
+	if q.Dimensions, err = dimensionsArg(p.Args["dimensions"]); err != nil {
+		return nil, err
+	}
+	data, _ := s.cfg.Series.Get(q)
+	data.Indicator, data.Region, data.Granularity = indCode, region, ind.Granularity
+	if data.Points == nil {
+		data.Points = []projections.Point{}
+	}
+	if data.Dimensions == nil {
+		data.Dimensions = q.Dimensions
+	}
+	answered := asOf
+	if answered == 0 {
+		answered = s.cfg.Positions.Position()
+	}
+	return seriesResult{SeriesData: data, Unit: ind.Unit, AsOf: answered}, nil
+}
+
+// periodRange parses the from and to arguments in granularity g.
+func periodRange(g domain.Granularity, args map[string]any) (from, to *int32, err error) {
+	parse := func(name string) (*int32, error) {
+		raw, ok := args[name].(string)
+		if !ok || raw == "" {
+			return nil, nil
+		}
+		p, err := domain.ParsePeriod(g, raw)
+		if err != nil {
+			return nil, badInput(name, "%s", err)
+		}
+		return &p.Index, nil
+	}
+	if from, err = parse("from"); err != nil {
+		return nil, nil, err
+	}
+	if to, err = parse("to"); err != nil {
+		return nil, nil, err
+	}
+	if from != nil && to != nil && *from > *to {
+		return nil, nil, badInput("to", "%v is before from %v", args["to"], args["from"])
+	}
+	return from, to, nil
+}
+
+// dimensionsArg reads a [DimensionInput!] argument into canonical form.
+func dimensionsArg(v any) ([]domain.Dimension, error) {
+	list, _ := v.([]any)
+	dims := make([]domain.Dimension, 0, len(list))
+	for _, item := range list {
+		m, _ := item.(map[string]any)
+		k, _ := m["key"].(string)
+		val, _ := m["value"].(string)
+		dims = append(dims, domain.Dimension{Key: k, Value: val})
+	}
+	return domain.CheckDimensions("dimensions", dims)
+}
+
+func (s *Server) resolveInterventions(p gql.ResolveParams) (any, error) {
+	f := projections.Filter{}
+	f.Region, _ = p.Args["region"].(string)
+	f.Kind, _ = p.Args["kind"].(string)
+	if f.Region != "" {
+		if _, ok := s.cfg.Catalog.Region(f.Region); !ok {
+			return nil, notFound("region", "region %q is not defined", f.Region)
+		}
+	}
+	for _, name := range []string{"from", "to"} {
+		raw, _ := p.Args[name].(string)
+		if raw == "" {
+			continue
+		}
+		if _, err := domain.ParseDate(raw); err != nil {
+			return nil, badInput(name, "%s", err)
+		}
+		if name == "from" {
+			f.From = raw
+		} else {
+			f.To = raw
+		}
+	}
+	if f.From != "" && f.To != "" && f.To < f.From {
+		return nil, badInput("to", "%s is before from %s", f.To, f.From)
+	}
+	if f.Kind != "" && !validInterventionKind(f.Kind) {
+		return nil, badInput("kind", "%q is not OPERATION, POLICY_CHANGE, an operation kind (%s) or a policy kind (%s)",
+			f.Kind, joinEnum(domain.OperationKinds), joinEnum(domain.PolicyKinds))
+	}
+	return s.cfg.Interventions.List(f), nil
+}
+
+func validInterventionKind(k string) bool {
+	return k == projections.KindOperation || k == projections.KindPolicyChange ||
+		domain.OperationKind(k).Valid() || domain.PolicyKind(k).Valid()
+}
+
+func joinEnum[T ~string](vs []T) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = string(v)
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,319 @@
+package graphql
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	gql "github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/gqlerrors"
+	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/language/parser"
+	"github.com/graphql-go/graphql/language/source"
+	"github.com/rs/zerolog"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/projections"
+)
+
+// Commands handles commands; *domain.Service implements it, and so does
+// the watermill command bus the server runs behind.
+type Commands interface {
+	Handle(ctx context.Context, env domain.Envelope, cmd domain.Command) (domain.Result, error)
+}
+
+// Positions tells how far the read models have got.
+type Positions interface {
+	Position() uint64
+	WaitFor(ctx context.Context, pos uint64) error
+}
+
+// Limits bound what one request may ask for.
+type Limits struct {
+	// MaxBodyBytes bounds a request body (default 32 MiB, enough for a
+	// batch of 100,000 observations in variables).
+	MaxBodyBytes int64
+	// MaxQueryBytes bounds the GraphQL document itself (default 1 MiB).
+	MaxQueryBytes int
+	// MaxDepth bounds the nesting of selections (default 12; the
+	// introspection fields are exempt, so GraphiQL works).
+	MaxDepth int
+	// MaxSelections bounds the number of field selections after fragments
+	// are expanded (default 2,000).
+	MaxSelections int
+	// RequestTimeout bounds the time of one request (default 60 s).
+	RequestTimeout time.Duration
+	// WaitForPosition bounds how long a read waits for the read models to
+	// reach an asOf position, and a write for them to apply it (default 5 s).
+	WaitForPosition time.Duration
+}
+
+func (l *Limits) setDefaults() {
+	if l.MaxBodyBytes == 0 {
+		l.MaxBodyBytes = 32 << 20
+	}
+	if l.MaxQueryBytes == 0 {
+		l.MaxQueryBytes = 1 << 20
+	}
+	if l.MaxDepth == 0 {
+		l.MaxDepth = 12
+	}
+	if l.MaxSelections == 0 {
+		l.MaxSelections = 2000
+	}
+	if l.RequestTimeout == 0 {
+		l.RequestTimeout = 60 * time.Second
+	}
+	if l.WaitForPosition == 0 {
+		l.WaitForPosition = 5 * time.Second
+	}
+}
+
+// Config configures a Server.
+type Config struct {
+	Commands      Commands
+	Positions     Positions
+	Catalog       *projections.Catalog
+	Series        *projections.Series
+	Interventions *projections.Interventions
+	Limits        Limits
+	// Authenticate names the principal of a request; the default names
+	// everyone "local" (single-user mode on loopback).
+	Authenticate func(r *http.Request) (string, error)
+	Logger       zerolog.Logger
+}
+
+// Validate reports what is missing from c.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Commands == nil {
+		errs = append(errs, errors.New("graphql config: Commands is required"))
+	}
+	if c.Positions == nil {
+		errs = append(errs, errors.New("graphql config: Positions is required"))
+	}
+	if c.Catalog == nil || c.Series == nil || c.Interventions == nil {
+		errs = append(errs, errors.New("graphql config: Catalog, Series and Interventions are required"))
+	}
+	return errors.Join(errs...)
+}
+
+// Server serves the GraphQL API at one endpoint: POST (and GET for
+// queries) runs a request; a browser's GET shows GraphiQL, served from
+// assets embedded in the binary. It is safe for concurrent use.
+type Server struct {
+	cfg    Config
+	schema gql.Schema
+}
+
+// NewServer builds the schema.
+func NewServer(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.Limits.setDefaults()
+	if cfg.Authenticate == nil {
+		cfg.Authenticate = func(*http.Request) (string, error) { return "local", nil }
+	}
+	s := &Server{cfg: cfg}
+	t := s.buildTypes()
+	schema, err := gql.NewSchema(gql.SchemaConfig{
+		Query:    s.queryType(t),
+		Mutation: s.mutationType(t),
+		Types:    []gql.Type{t.operation, t.policyChange},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graphql schema: %w", err)
+	}
+	s.schema = schema
+	return s, nil
+}
+
+// Request is a GraphQL request.
+type Request struct {
+	Query         string         `json:"query"`
+	OperationName string         `json:"operationName,omitempty"`
+	Variables     map[string]any `json:"variables,omitempty"`
+}
+
+// Response is a GraphQL response.
+type Response struct {
+	Data   any                        `json:"data,omitempty"`
+	Errors []gqlerrors.FormattedError `json:"errors,omitempty"`
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet && r.URL.Query().Get("query") == "" {
+		if strings.Contains(r.Header.Get("Accept"), "text/html") {
+			serveGraphiQL(w, r)
+			return
+		}
+	}
+	var req Request
+	switch r.Method {
+	case http.MethodGet:
+		q := r.URL.Query()
+		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
+		if v := q.Get("variables"); v != "" {
+			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
+				writeError(w, http.StatusBadRequest, domain.BadInput, "variables: not a JSON object: "+err.Error())
+				return
+			}
+		}
+	case http.MethodPost:
+		body := http.MaxBytesReader(w, r.Body, s.cfg.Limits.MaxBodyBytes)
+		dec := json.NewDecoder(body)
+		dec.UseNumber()
+		if err := dec.Decode(&req); err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				writeError(w, http.StatusRequestEntityTooLarge, domain.BadInput,
+					fmt.Sprintf("request body is larger than the limit of %d bytes; send large batches in several requests", tooBig.Limit))
+				return
+			}
+			writeError(w, http.StatusBadRequest, domain.BadInput, "request body is not a GraphQL JSON request: "+err.Error())
+			return
+		}
+		if _, err := io.Copy(io.Discard, body); err != nil {
+			writeError(w, http.StatusRequestEntityTooLarge, domain.BadInput, "request body is larger than the limit")
+			return
+		}
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		writeError(w, http.StatusMethodNotAllowed, domain.BadInput, "use POST (or GET for queries)")
+		return
+	}
+	principal, err := s.cfg.Authenticate(r)
+	if err != nil {
+		writeError(w, http.StatusUnauthorized, domain.Unauthenticated, err.Error())
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Limits.RequestTimeout)
+	defer cancel()
+	ctx = NewContextWithPrincipal(ctx, principal)
+	corr := r.Header.Get("X-Correlation-ID")
+	if corr == "" || len(corr) > 128 {
+		corr = uuid.NewString()
+	}
+	w.Header().Set("X-Correlation-ID", corr)
+	ctx = newContextWithCorrelation(ctx, corr)
+	resp := s.Do(ctx, req, r.Method == http.MethodGet)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if err := json.NewEncoder(w).Encode(resp); err != nil {
+		s.cfg.Logger.Debug().Err(err).Msg("write response")
+	}
+}
+
+// Do runs one request. readOnly refuses mutations (GET requests).
+func (s *Server) Do(ctx context.Context, req Request, readOnly bool) Response {
+	if strings.TrimSpace(req.Query) == "" {
+		return errorResponse(domain.BadInput, "query is empty")
+	}
+	if len(req.Query) > s.cfg.Limits.MaxQueryBytes {
+		return errorResponse(domain.TooComplex, fmt.Sprintf("query is %d bytes, over the limit of %d; pass data in variables", len(req.Query), s.cfg.Limits.MaxQueryBytes))
+	}
+	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(req.Query), Name: "GraphQL request"})})
+	if err != nil {
+		fe := gqlerrors.FormatError(err)
+		fe.Extensions = map[string]any{"code": string(domain.BadInput)}
+		return Response{Errors: []gqlerrors.FormattedError{fe}}
+	}
+	if msg := checkComplexity(doc, req.OperationName, s.cfg.Limits); msg != "" {
+		return errorResponse(domain.TooComplex, msg)
+	}
+	if readOnly && hasMutation(doc, req.OperationName) {
+		return errorResponse(domain.BadInput, "mutations must be sent with POST")
+	}
+	if v := gql.ValidateDocument(&s.schema, doc, nil); !v.IsValid {
+		for i := range v.Errors {
+			v.Errors[i].Extensions = map[string]any{"code": string(domain.BadInput)}
+		}
+		return Response{Errors: v.Errors}
+	}
+	res := gql.Execute(gql.ExecuteParams{Schema: s.schema, AST: doc, OperationName: req.OperationName, Args: normaliseNumbers(req.Variables), Context: ctx})
+	for i, e := range res.Errors {
+		if e.Extensions == nil {
+			// Errors graphql-go raises itself (variable coercion and the like) are the caller's.
+			res.Errors[i].Extensions = map[string]any{"code": string(domain.BadInput)}
+		}
+	}
+	return Response{Data: res.Data, Errors: res.Errors}
+}
+
+// normaliseNumbers turns json.Number values (from UseNumber, which keeps
+// large integers exact) into int or float64 as graphql-go expects.
+func normaliseNumbers(v map[string]any) map[string]any {
+	for k, x := range v {
+		v[k] = normaliseValue(x)
+	}
+	return v
+}
+
+func normaliseValue(x any) any {
+	switch t := x.(type) {
+	case json.Number:
+		if i, err := t.Int64(); err == nil && int64(int(i)) == i {
+			return int(i)
+		}
+		f, _ := t.Float64()
+		return f
+	case map[string]any:
+		return normaliseNumbers(t)
+	case []any:
+		for i := range t {
+			t[i] = normaliseValue(t[i])
+		}
+	}
+	return x
+}
+
+func errorResponse(code domain.Code, msg string) Response {
+	return Response{Errors: []gqlerrors.FormattedError{{Message: msg, Extensions: map[string]any{"code": string(code)}}}}
+}
+
+func writeError(w http.ResponseWriter, status int, code domain.Code, msg string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(errorResponse(code, msg))
+}
+
+func hasMutation(doc *ast.Document, opName string) bool {
+	for _, d := range doc.Definitions {
+		if op, ok := d.(*ast.OperationDefinition); ok && op.Operation == ast.OperationTypeMutation {
+			if opName == "" || (op.Name != nil && op.Name.Value == opName) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+type principalKey struct{}
+type correlationKey struct{}
+
+// NewContextWithPrincipal returns ctx carrying the principal's name.
+func NewContextWithPrincipal(ctx context.Context, principal string) context.Context {
+	return context.WithValue(ctx, principalKey{}, principal)
+}
+
+// PrincipalFromContext returns the principal carried by ctx ("" if none).
+func PrincipalFromContext(ctx context.Context) string {
+	p, _ := ctx.Value(principalKey{}).(string)
+	return p
+}
+
+func newContextWithCorrelation(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, correlationKey{}, id)
+}
+
+func correlationFromContext(ctx context.Context) string {
+	id, _ := ctx.Value(correlationKey{}).(string)
+	return id
+}

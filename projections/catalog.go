@@ -1,0 +1,193 @@
+package projections
+
+import (
+	"encoding/gob"
+	"io"
+	"sort"
+	"sync"
+
+	"github.com/supplyeval/supplyeval/domain"
+)
+
+// Region is a region as the catalogue knows it.
+type Region struct {
+	Code     string
+	Name     string
+	Country  string
+	Level    domain.RegionLevel
+	Parent   string
+	Position uint64 // where it was defined
+	Links    []Link
+}
+
+// Link is one neighbour of a region.
+type Link struct {
+	Region   string
+	Kind     domain.LinkKind
+	Position uint64
+}
+
+// Indicator is an indicator definition with where it was defined.
+type Indicator struct {
+	domain.IndicatorDefined
+	Position uint64
+}
+
+// Catalog is the read model of regions, the region graph and indicators.
+// Its methods are safe for concurrent use; results are copies.
+type Catalog struct {
+	mu         sync.RWMutex
+	checkpoint uint64
+	regions    map[string]*Region
+	indicators map[string]*Indicator
+}
+
+var _ Projection = (*Catalog)(nil)
+
+// NewCatalog returns an empty catalogue.
+func NewCatalog() *Catalog {
+	return &Catalog{regions: map[string]*Region{}, indicators: map[string]*Indicator{}}
+}
+
+// Name returns "catalog".
+func (c *Catalog) Name() string { return "catalog" }
+
+// Handles reports whether eventType defines or links regions or defines indicators.
+func (c *Catalog) Handles(eventType string) bool {
+	switch eventType {
+	case domain.TypeRegionDefined, domain.TypeRegionsLinked, domain.TypeIndicatorDefined:
+		return true
+	}
+	return false
+}
+
+// Apply applies a catalogue event.
+func (c *Catalog) Apply(r domain.Recorded) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch e := r.Event.(type) {
+	case domain.RegionDefined:
+		c.regions[e.Code] = &Region{Code: e.Code, Name: e.Name, Country: e.Country, Level: e.Level, Parent: e.Parent, Position: r.Position}
+	case domain.RegionsLinked:
+		a, b := c.regions[e.A], c.regions[e.B]
+		if a != nil && b != nil {
+			a.Links = append(a.Links, Link{Region: e.B, Kind: e.Kind, Position: r.Position})
+			b.Links = append(b.Links, Link{Region: e.A, Kind: e.Kind, Position: r.Position})
+		}
+	case domain.IndicatorDefined:
+		c.indicators[e.Code] = &Indicator{IndicatorDefined: e, Position: r.Position}
+	}
+	c.checkpoint = r.Position
+	return nil
+}
+
+// Advance moves the checkpoint.
+func (c *Catalog) Advance(pos uint64) {
+	c.mu.Lock()
+	c.checkpoint = pos
+	c.mu.Unlock()
+}
+
+// Checkpoint returns the last position applied.
+func (c *Catalog) Checkpoint() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.checkpoint
+}
+
+// Regions lists regions, filtered by country and level when not empty,
+// sorted by code.
+func (c *Catalog) Regions(country string, level domain.RegionLevel) []Region {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := []Region{}
+	for _, r := range c.regions {
+		if (country == "" || r.Country == country) && (level == "" || r.Level == level) {
+			out = append(out, copyRegion(r))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}
+
+// Region returns one region.
+func (c *Catalog) Region(code string) (Region, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	r, ok := c.regions[code]
+	if !ok {
+		return Region{}, false
+	}
+	return copyRegion(r), true
+}
+
+func copyRegion(r *Region) Region {
+	out := *r
+	out.Links = append([]Link(nil), r.Links...)
+	return out
+}
+
+// Indicators lists indicators, of one family when not empty, by code.
+func (c *Catalog) Indicators(family domain.Family) []Indicator {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := []Indicator{}
+	for _, i := range c.indicators {
+		if family == "" || i.Family == family {
+			out = append(out, *i)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}
+
+// Indicator returns one indicator.
+func (c *Catalog) Indicator(code string) (Indicator, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	i, ok := c.indicators[code]
+	if !ok {
+		return Indicator{}, false
+	}
+	return *i, true
+}
+
+type catalogSnapshot struct {
+	Regions    map[string]*Region
+	Indicators map[string]*Indicator
+}
+
+// WriteSnapshot writes the checkpoint and the catalogue.
+func (c *Catalog) WriteSnapshot(w io.Writer) error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e := newEnc(w)
+	e.u64(c.checkpoint)
+	if err := e.flush(); err != nil {
+		return err
+	}
+	return gob.NewEncoder(w).Encode(catalogSnapshot{Regions: c.regions, Indicators: c.indicators})
+}
+
+// ReadSnapshot replaces the catalogue with a snapshot's.
+func (c *Catalog) ReadSnapshot(r io.Reader) error {
+	d := newDec(r)
+	cp := d.u64()
+	if d.err != nil {
+		return d.err
+	}
+	var s catalogSnapshot
+	if err := gob.NewDecoder(d.r).Decode(&s); err != nil {
+		return err
+	}
+	if s.Regions == nil {
+		s.Regions = map[string]*Region{}
+	}
+	if s.Indicators == nil {
+		s.Indicators = map[string]*Indicator{}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.checkpoint, c.regions, c.indicators = cp, s.Regions, s.Indicators
+	return nil
+}

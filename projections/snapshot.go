@@ -1,0 +1,116 @@
+package projections
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// SnapshotStore keeps one snapshot file per projection in a directory.
+// A file is: magic, the checkpoint, the projection's payload, and a
+// CRC-32C of all of it; it is written to a temporary file, synced and
+// renamed, so a crash leaves either the old snapshot or the new one.
+type SnapshotStore struct {
+	dir string
+}
+
+var snapshotMagic = [8]byte{'S', 'E', 'S', 'N', 'A', 'P', '0', '1'}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// NewSnapshotStore returns a store in dir, creating it if needed.
+func NewSnapshotStore(dir string) (*SnapshotStore, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("snapshot directory: %w", err)
+	}
+	return &SnapshotStore{dir: dir}, nil
+}
+
+func (s *SnapshotStore) path(p Projection) string { return filepath.Join(s.dir, p.Name()+".snap") }
+
+// Save writes p's snapshot. It may run while p is being applied to: the
+// projection makes its snapshot consistent with its checkpoint.
+func (s *SnapshotStore) Save(p Projection) (err error) {
+	final := s.path(p)
+	f, err := os.CreateTemp(s.dir, p.Name()+".snap.tmp*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	crc := crc32.New(castagnoli)
+	bw := bufio.NewWriterSize(io.MultiWriter(f, crc), 1<<20)
+	if _, err = bw.Write(snapshotMagic[:]); err != nil {
+		return err
+	}
+	// By convention the payload starts with the checkpoint (8 bytes,
+	// little-endian), written by the projection under its own lock.
+	if err = p.WriteSnapshot(bw); err != nil {
+		return fmt.Errorf("snapshot %s: %w", p.Name(), err)
+	}
+	if err = bw.Flush(); err != nil {
+		return err
+	}
+	var tail [4]byte
+	binary.LittleEndian.PutUint32(tail[:], crc.Sum32())
+	if _, err = f.Write(tail[:]); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(f.Name(), final); err != nil {
+		return err
+	}
+	return syncDir(s.dir)
+}
+
+// Load reads p's snapshot into p if there is one whose checkpoint is not
+// beyond head. It returns whether p was loaded. A snapshot ahead of the log
+// (the log was replaced) is deleted.
+func (s *SnapshotStore) Load(p Projection, head uint64) (bool, error) {
+	data, err := os.ReadFile(s.path(p))
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if len(data) < len(snapshotMagic)+8+4 || [8]byte(data[:8]) != snapshotMagic {
+		return false, fmt.Errorf("snapshot %s: not a snapshot file", p.Name())
+	}
+	body, tail := data[:len(data)-4], data[len(data)-4:]
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(tail) {
+		return false, fmt.Errorf("snapshot %s: checksum mismatch", p.Name())
+	}
+	payload := body[8:]
+	if cp := binary.LittleEndian.Uint64(payload[:8]); cp > head {
+		return false, os.Remove(s.path(p))
+	}
+	if err := p.ReadSnapshot(bytes.NewReader(payload)); err != nil {
+		return false, fmt.Errorf("snapshot %s: %w", p.Name(), err)
+	}
+	return true, nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

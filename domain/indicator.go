@@ -67,7 +67,7 @@ func (a *indicator) has(key string, idx int32) bool {
 
 // periodSet is a bitset over period indexes.
 type periodSet struct {
-	base int32 // index of bit 0 of words[0]; a multiple of 64
+	base  int32 // index of bit 0 of words[0]; a multiple of 64
 	words []uint64
 }
 

@@ -1,0 +1,728 @@
+package impact
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// SynthUnit is one unit of a synthetic control: its outcome over the period
+// axis and its predictors.
+type SynthUnit struct {
+	// Unit is the unit's code.
+	Unit string
+	// Outcome holds one value per period of [SynthInput].Periods.
+	Outcome []float64
+	// Predictors holds one value per [SynthInput].PredictorNames, typically
+	// built with [WindowMean] (means of covariates over windows and lagged
+	// outcomes).
+	Predictors []float64
+}
+
+// SynthInput is the input of [SyntheticControl]. In the notation of Abadie,
+// Diamond & Hainmueller (2010), X1 is Treated.Predictors, X0 has column j =
+// Donors[j].Predictors (k x J), Z1 and Z0 are the outcomes over FitPeriods
+// and Y1, Y0 the outcomes over all Periods.
+type SynthInput struct {
+	// Periods are the labels of the outcome periods in time order.
+	Periods []string
+	// Start is the index of the first period under the intervention.
+	Start int
+	// PredictorNames names the predictors (k of them).
+	PredictorNames []string
+	// Treated is the treated unit.
+	Treated SynthUnit
+	// Donors are the comparison units (the donor pool, J of them).
+	Donors []SynthUnit
+	// FitPeriods are the indices of the pre-intervention periods over which V
+	// is chosen to minimise the outcome's mean squared prediction error;
+	// nil means every period before Start (as in ADH 2010).
+	FitPeriods []int
+	// V, when not nil, fixes the predictor weights (one per predictor,
+	// non-negative, normalised to sum 1) instead of choosing them.
+	V []float64
+	// Placebo runs the placebo-in-space test: the method is applied to each
+	// donor as if it had been treated.
+	Placebo bool
+	// PlaceboIncludesTreated puts the treated unit into each placebo's donor
+	// pool, as ADH 2010 did. By default it is left out, because its
+	// post-intervention outcome is affected by the intervention; only then is
+	// the effect interval (test inversion) exact.
+	PlaceboIncludesTreated bool
+}
+
+// Minimum data for a synthetic control.
+const (
+	minSynthDonors = 2
+	minSynthPre    = 3
+)
+
+// Nested optimisation of V.
+const (
+	nmEvaluations = 4000 // per Nelder-Mead run
+	nmRestarts    = 2    // extra runs from the best point found
+	nmStep        = 1.0  // initial simplex step in log V
+	nmRelTol      = 1e-10
+	nmXTol        = 1e-4
+)
+
+// SyntheticControl builds a synthetic control for the treated unit (Abadie,
+// Diamond & Hainmueller 2010) and, when asked, runs the placebo-in-space
+// test.
+//
+// Predictors are divided by their standard deviation over the treated unit
+// and the donors (as the R package Synth does). For a given diagonal V the
+// donor weights w >= 0, sum(w) = 1 minimise (X1 - X0 w)' V (X1 - X0 w),
+// solved exactly by an active-set method (Wolfe's minimum-norm-point
+// algorithm, see simplex.go). V is chosen, unless given, to minimise the
+// mean squared gap of the outcome over FitPeriods: Nelder-Mead (gonum
+// optimize) over a softmax parameterisation of V (v_l proportional to
+// exp(theta_l), theta_k = 0), started from equal weights and from the
+// regression-based start of Synth (diag(B B'), B the coefficients of the
+// fit-period outcomes regressed on the scaled predictors across units),
+// then restarted from the best point found; the best V wins.
+//
+// The headline Effect is the mean gap (treated minus synthetic) over the
+// post-intervention periods. With Placebo, the p-value is the treated unit's
+// rank of the post/pre RMSPE ratio among all J+1 units divided by J+1, and
+// the 95% interval is the set of constant effects not rejected at 5% by
+// that test (test inversion, Firpo & Possebom 2018): it exists only when
+// J+1 >= 20 and when the placebo pool leaves the treated unit out; otherwise
+// the Effect has no interval.
+//
+// It returns a BadInput error when there are fewer than two donors, fewer
+// than three pre-intervention periods, no predictors, a predictor or outcome
+// value is missing or infinite, a predictor does not vary across units, or
+// the lengths disagree. It is safe for concurrent use; the placebo fits run
+// in parallel on GOMAXPROCS goroutines.
+func SyntheticControl(in SynthInput) (*Result, error) {
+	data, err := newSynthData(in)
+	if err != nil {
+		return nil, err
+	}
+	J := len(in.Donors)
+	donors := make([]int, J)
+	for j := range donors {
+		donors[j] = j + 1
+	}
+	fit, err := data.fit(0, donors, in.V)
+	if err != nil {
+		return nil, err
+	}
+	T := len(in.Periods)
+	r := &Result{Method: MethodSyntheticControl}
+	gaps := make([]float64, T)
+	synthetic := make([]float64, T)
+	for t := 0; t < T; t++ {
+		var s float64
+		for j, w := range fit.w {
+			if w != 0 {
+				s += w * in.Donors[j].Outcome[t]
+			}
+		}
+		synthetic[t] = s
+		gaps[t] = in.Treated.Outcome[t] - s
+	}
+	pre, post := rmspe(gaps, in.Start)
+	r.PreRMSPE = pre
+	postGaps := gaps[in.Start:]
+	meanGap := mean(postGaps)
+	r.Effect = pointOnly(meanGap)
+
+	r.Weights = make([]UnitWeight, J)
+	for j, d := range in.Donors {
+		r.Weights[j] = UnitWeight{Unit: d.Unit, Weight: fit.w[j]}
+	}
+	k := len(in.PredictorNames)
+	r.Predictors = make([]PredictorBalance, k)
+	for l, name := range in.PredictorNames {
+		var syn, dm float64
+		for j, d := range in.Donors {
+			syn += fit.w[j] * d.Predictors[l]
+			dm += d.Predictors[l]
+		}
+		r.Predictors[l] = PredictorBalance{Name: name, Treated: in.Treated.Predictors[l], Synthetic: syn, DonorMean: dm / float64(J), V: fit.v[l]}
+	}
+	r.Counterfactual = make([]CounterfactualPoint, T)
+	var cfPost float64
+	for t := 0; t < T; t++ {
+		r.Counterfactual[t] = CounterfactualPoint{Period: in.Periods[t], Index: t, Post: t >= in.Start,
+			Observed: in.Treated.Outcome[t], Expected: synthetic[t], Low: synthetic[t], High: synthetic[t]}
+		if t >= in.Start {
+			cfPost += synthetic[t]
+		}
+	}
+	cfPost /= float64(T - in.Start)
+	if cfPost != 0 {
+		rel := pointOnly(meanGap / cfPost)
+		r.RelativeEffect = &rel
+	}
+
+	if in.Placebo {
+		pl, err := data.placebo(in, fit, gaps)
+		if err != nil {
+			return nil, err
+		}
+		r.Placebo = pl
+		r.Effect.PValue, r.Effect.HasPValue = pl.PValue, true
+		if lo, hi, ok := placeboInterval(in, pl, postGaps, pre); ok {
+			r.Effect.Low, r.Effect.High, r.Effect.HasInterval = lo, hi, true
+			if r.RelativeEffect != nil && cfPost > 0 {
+				r.RelativeEffect.Low, r.RelativeEffect.High, r.RelativeEffect.HasInterval = lo/cfPost, hi/cfPost, true
+			}
+		}
+	}
+
+	nUsed := 0
+	for _, w := range fit.w {
+		if w > 0 {
+			nUsed++
+		}
+	}
+	r.addParam("predictor_scaling", "divided by the standard deviation across the treated unit and the donors")
+	if in.V != nil {
+		r.addParam("v_selection", "given by the caller")
+	} else if k == 1 {
+		r.addParam("v_selection", "one predictor (V = 1)")
+	} else {
+		r.addParam("v_selection", "nested: Nelder-Mead over softmax(V) minimising the fit-period outcome MSPE; starts: equal weights, regression-based (Synth), %d restarts from the best", nmRestarts)
+	}
+	r.addParam("weights_solver", "Wolfe minimum-norm-point active-set method (exact simplex-constrained QP)")
+	r.addParam("fit_periods", "%s", periodList(in.Periods, data.fitIdx))
+	if in.Placebo {
+		r.addParam("placebo_pool", "%s", map[bool]string{true: "other donors and the treated unit", false: "other donors (treated unit left out)"}[in.PlaceboIncludesTreated])
+	}
+	r.addDiag("post_rmspe", post, "root mean squared gap after the intervention")
+	r.addDiag("rmspe_ratio", post/floorPre(pre, in.Treated.Outcome), "post/pre RMSPE ratio (the placebo test statistic)")
+	r.addDiag("loss_v", fit.lossV, "mean squared gap of the outcome over the fit periods (minimised over V)")
+	r.addDiag("loss_w", fit.lossW, "V-weighted squared predictor distance (minimised over the weights)")
+	r.addDiag("gap_last", gaps[T-1], "gap (treated minus synthetic) in the last period, "+in.Periods[T-1])
+	r.addDiag("donors_with_weight", float64(nUsed), "donors with positive weight")
+	r.addDiag("objective_evaluations", float64(fit.evals), "evaluations of the outer objective (weights solved per V)")
+
+	comp := make([]string, J)
+	for j, d := range in.Donors {
+		comp[j] = d.Unit
+	}
+	r.Inputs = Inputs{
+		Units: []string{in.Treated.Unit}, Comparison: comp, Periods: in.Periods, First: 0, Last: T - 1,
+		Start: in.Start, StartPeriod: in.Periods[in.Start], PrePeriods: in.Start, PostPeriods: T - in.Start,
+		Observations: (J + 1) * T,
+	}
+	r.Assumptions = []string{
+		"The weighted average of the comparison units that matches the treated unit's predictors and earlier outcomes shows what the treated unit would have done without the intervention.",
+		"No comparison unit was affected by the intervention (for example by displacement) or had a similar intervention of its own during the period.",
+		"No other shock hit the treated unit alone at the time of the intervention.",
+		"The treated unit is not extreme compared with the comparison units; a poor fit before the intervention (a large pre-intervention RMSPE) undermines the estimate.",
+		fmt.Sprintf("The placebo p-value treats the treated unit as one of %d units that could equally have been treated; it cannot be smaller than 1/%d.", J+1, J+1),
+	}
+	r.Explanation = synthExplanation(r, in, gaps)
+	if err := r.checkFinite(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func periodList(periods []string, idx []int) string {
+	if len(idx) == 0 {
+		return ""
+	}
+	contiguous := true
+	for i := 1; i < len(idx); i++ {
+		if idx[i] != idx[i-1]+1 {
+			contiguous = false
+		}
+	}
+	if contiguous {
+		return periods[idx[0]] + " to " + periods[idx[len(idx)-1]]
+	}
+	s := make([]string, len(idx))
+	for i, t := range idx {
+		s[i] = periods[t]
+	}
+	return strings.Join(s, ", ")
+}
+
+// rmspe returns the root mean squared gap before and from start.
+func rmspe(gaps []float64, start int) (pre, post float64) {
+	for t, g := range gaps {
+		if t < start {
+			pre += g * g
+		} else {
+			post += g * g
+		}
+	}
+	return math.Sqrt(pre / float64(start)), math.Sqrt(post / float64(len(gaps)-start))
+}
+
+// floorPre keeps a perfect pre-intervention fit from dividing by zero: the
+// pre RMSPE is floored at 1e-9 times the root mean square of the outcome.
+func floorPre(pre float64, y []float64) float64 {
+	var s float64
+	for _, v := range y {
+		s += v * v
+	}
+	f := 1e-9 * math.Sqrt(s/float64(len(y)))
+	if f == 0 {
+		f = 1e-300
+	}
+	return math.Max(pre, f)
+}
+
+// synthData holds the predictors and fit-period outcomes of all units:
+// unit 0 is the treated unit, unit j the (j-1)th donor.
+type synthData struct {
+	k, tFit int
+	fitIdx  []int
+	x       []float64 // units×k
+	z       []float64 // units×tFit
+	names   []string
+	in      *SynthInput
+}
+
+func newSynthData(in SynthInput) (*synthData, error) {
+	T := len(in.Periods)
+	if T == 0 {
+		return nil, badInput("periods", "no periods")
+	}
+	J := len(in.Donors)
+	if J < minSynthDonors {
+		return nil, badInput("donors", "a synthetic control needs at least %d comparison units (donors); there are %d", minSynthDonors, J)
+	}
+	if err := checkStart(in.Periods, in.Start, minSynthPre, 1); err != nil {
+		return nil, err
+	}
+	k := len(in.PredictorNames)
+	if k == 0 {
+		return nil, badInput("predictors", "a synthetic control needs at least one predictor")
+	}
+	units := make([]SynthUnit, 0, J+1)
+	units = append(units, in.Treated)
+	units = append(units, in.Donors...)
+	seen := map[string]bool{}
+	for i, u := range units {
+		field := "treated"
+		if i > 0 {
+			field = fmt.Sprintf("donors[%d]", i-1)
+		}
+		if seen[u.Unit] {
+			return nil, badInput(field, "unit %q appears twice", u.Unit)
+		}
+		seen[u.Unit] = true
+		if len(u.Outcome) != T {
+			return nil, badInput(field, "unit %q has %d outcome values for %d periods", u.Unit, len(u.Outcome), T)
+		}
+		if len(u.Predictors) != k {
+			return nil, badInput(field, "unit %q has %d predictors; %d are named", u.Unit, len(u.Predictors), k)
+		}
+		for t, v := range u.Outcome {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, badInput(field, "unit %q has no valid outcome at period %s; a synthetic control needs complete outcomes", u.Unit, in.Periods[t])
+			}
+		}
+		for l, v := range u.Predictors {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, badInput(field, "unit %q has no valid value for predictor %q", u.Unit, in.PredictorNames[l])
+			}
+		}
+	}
+	fitIdx := in.FitPeriods
+	if fitIdx == nil {
+		fitIdx = make([]int, in.Start)
+		for t := range fitIdx {
+			fitIdx[t] = t
+		}
+	}
+	if len(fitIdx) == 0 {
+		return nil, badInput("fit_periods", "no fit periods")
+	}
+	for _, t := range fitIdx {
+		if t < 0 || t >= in.Start {
+			return nil, badInput("fit_periods", "fit period index %d is not before the intervention (index %d)", t, in.Start)
+		}
+	}
+	if in.V != nil {
+		if len(in.V) != k {
+			return nil, badInput("v", "V has %d weights for %d predictors", len(in.V), k)
+		}
+		var s float64
+		for _, v := range in.V {
+			if !(v >= 0) || math.IsInf(v, 0) {
+				return nil, badInput("v", "V weights must be non-negative and finite")
+			}
+			s += v
+		}
+		if !(s > 0) {
+			return nil, badInput("v", "V weights must not all be zero")
+		}
+	}
+	d := &synthData{k: k, tFit: len(fitIdx), fitIdx: fitIdx, names: in.PredictorNames, in: &in}
+	d.x = make([]float64, (J+1)*k)
+	d.z = make([]float64, (J+1)*len(fitIdx))
+	for i, u := range units {
+		copy(d.x[i*k:], u.Predictors)
+		for c, t := range fitIdx {
+			d.z[i*len(fitIdx)+c] = u.Outcome[t]
+		}
+	}
+	return d, nil
+}
+
+// synthFit is the solution for one treated unit.
+type synthFit struct {
+	w            []float64 // one per donor, in donor order
+	v            []float64 // normalised V diagonal
+	lossV, lossW float64
+	evals        int
+}
+
+// fit builds the synthetic control of unit treated from units donors.
+func (d *synthData) fit(treated int, donors []int, customV []float64) (synthFit, error) {
+	k, J, tf := d.k, len(donors), d.tFit
+	// Scale predictors by their standard deviation over the units involved.
+	scale := make([]float64, k)
+	for l := 0; l < k; l++ {
+		var m float64
+		m += d.x[treated*k+l]
+		for _, j := range donors {
+			m += d.x[j*k+l]
+		}
+		m /= float64(J + 1)
+		var v float64
+		dv := d.x[treated*k+l] - m
+		v += dv * dv
+		for _, j := range donors {
+			dv := d.x[j*k+l] - m
+			v += dv * dv
+		}
+		v /= float64(J)
+		if !(v > 0) {
+			return synthFit{}, badInput("predictors", "predictor %q has the same value for every unit; it cannot discriminate between donors, remove it", d.names[l])
+		}
+		scale[l] = 1 / math.Sqrt(v)
+	}
+	D := make([]float64, J*k)
+	for r, j := range donors {
+		for l := 0; l < k; l++ {
+			D[r*k+l] = (d.x[j*k+l] - d.x[treated*k+l]) * scale[l]
+		}
+	}
+	z0 := make([]float64, J*tf)
+	for r, j := range donors {
+		copy(z0[r*tf:], d.z[j*tf:j*tf+tf])
+	}
+	z1 := d.z[treated*tf : treated*tf+tf]
+	qp := newSimplexQP(k, J, D)
+	w := make([]float64, J)
+	synth := make([]float64, tf)
+	evals := 0
+	lossV := func(v []float64) float64 {
+		evals++
+		copy(qp.v, v)
+		qp.solve(w)
+		clear(synth)
+		for i, r := range qp.set {
+			li := qp.lam[i]
+			row := z0[r*tf : r*tf+tf]
+			for t := range synth {
+				synth[t] += li * row[t]
+			}
+		}
+		var s float64
+		for t, zt := range z1 {
+			g := zt - synth[t]
+			s += g * g
+		}
+		return s / float64(tf)
+	}
+
+	v := make([]float64, k)
+	switch {
+	case customV != nil:
+		var s float64
+		for _, x := range customV {
+			s += x
+		}
+		for l := range v {
+			v[l] = customV[l] / s
+		}
+	case k == 1:
+		v[0] = 1
+	default:
+		v = d.chooseV(lossV, k, scale, treated, donors)
+	}
+	lv := lossV(v)
+	copy(qp.v, v)
+	lw := qp.solve(w)
+	return synthFit{w: w, v: v, lossV: lv, lossW: lw, evals: evals}, nil
+}
+
+// softmaxV maps theta (k-1 values) to a normalised V (theta_k = 0).
+func softmaxV(theta, v []float64) {
+	mx := 0.0
+	for _, t := range theta {
+		mx = math.Max(mx, t)
+	}
+	var s float64
+	for l, t := range theta {
+		v[l] = math.Exp(t - mx)
+		s += v[l]
+	}
+	v[len(theta)] = math.Exp(-mx)
+	s += v[len(theta)]
+	for l := range v {
+		v[l] /= s
+	}
+}
+
+// thetaOf is the inverse of softmaxV, with V floored at 1e-8 of its largest
+// weight.
+func thetaOf(v []float64) []float64 {
+	k := len(v)
+	mx := 0.0
+	for _, x := range v {
+		mx = math.Max(mx, x)
+	}
+	fl := 1e-8 * mx
+	last := math.Max(v[k-1], fl)
+	theta := make([]float64, k-1)
+	for l := range theta {
+		theta[l] = math.Log(math.Max(v[l], fl) / last)
+	}
+	return theta
+}
+
+// chooseV runs the nested optimisation of V.
+func (d *synthData) chooseV(lossV func([]float64) float64, k int, scale []float64, treated int, donors []int) []float64 {
+	v := make([]float64, k)
+	obj := func(theta []float64) float64 {
+		softmaxV(theta, v)
+		return lossV(v)
+	}
+	starts := [][]float64{make([]float64, k-1)} // equal weights
+	if rv, ok := d.regressionV(k, scale, treated, donors); ok {
+		starts = append(starts, thetaOf(rv))
+	}
+	best := math.Inf(1)
+	var bestTheta []float64
+	run := func(x0 []float64) {
+		x, f, _ := nelderMead(obj, x0, nmStep, nmEvaluations, 0, nmRelTol, nmXTol)
+		if f < best {
+			best = f
+			bestTheta = x
+		}
+	}
+	for _, s := range starts {
+		run(s)
+	}
+	for i := 0; i < nmRestarts && bestTheta != nil; i++ {
+		prev := best
+		run(append([]float64(nil), bestTheta...))
+		if !(best < prev*(1-1e-9)) {
+			break
+		}
+	}
+	out := make([]float64, k)
+	if bestTheta == nil {
+		for l := range out {
+			out[l] = 1 / float64(k)
+		}
+		return out
+	}
+	softmaxV(bestTheta, out)
+	return out
+}
+
+// regressionV is Synth's regression-based starting value: regress the
+// fit-period outcomes of all units on a constant and the scaled predictors,
+// and take the diagonal of B B' (B the slope coefficients), normalised.
+func (d *synthData) regressionV(k int, scale []float64, treated int, donors []int) ([]float64, bool) {
+	n := len(donors) + 1
+	if n <= k+1 {
+		return nil, false
+	}
+	tf := d.tFit
+	X := mat.NewDense(n, k+1, nil)
+	Z := mat.NewDense(n, tf, nil)
+	units := append([]int{treated}, donors...)
+	for i, u := range units {
+		X.Set(i, 0, 1)
+		for l := 0; l < k; l++ {
+			X.Set(i, l+1, d.x[u*k+l]*scale[l])
+		}
+		for t := 0; t < tf; t++ {
+			Z.Set(i, t, d.z[u*tf+t])
+		}
+	}
+	var qr mat.QR
+	qr.Factorize(X)
+	if qr.Cond() > 1e12 {
+		return nil, false
+	}
+	var B mat.Dense
+	if err := qr.SolveTo(&B, false, Z); err != nil {
+		return nil, false
+	}
+	v := make([]float64, k)
+	var s float64
+	for l := 0; l < k; l++ {
+		for t := 0; t < tf; t++ {
+			b := B.At(l+1, t)
+			v[l] += b * b
+		}
+		s += v[l]
+	}
+	if !(s > 0) || math.IsInf(s, 0) {
+		return nil, false
+	}
+	for l := range v {
+		v[l] /= s
+	}
+	return v, true
+}
+
+// placebo runs the placebo-in-space test.
+func (d *synthData) placebo(in SynthInput, fit synthFit, gaps []float64) (*Placebo, error) {
+	J := len(in.Donors)
+	T := len(in.Periods)
+	pre, post := rmspe(gaps, in.Start)
+	fits := make([]PlaceboFit, J+1)
+	fits[0] = PlaceboFit{Unit: in.Treated.Unit, PreRMSPE: pre, PostRMSPE: post, Ratio: post / floorPre(pre, in.Treated.Outcome), Treated: true}
+	errs := make([]error, J+1)
+	workers := min(runtime.GOMAXPROCS(0), J)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g := make([]float64, T)
+			for i := range next {
+				unit := i + 1
+				donors := make([]int, 0, J)
+				if in.PlaceboIncludesTreated {
+					donors = append(donors, 0)
+				}
+				for j := 1; j <= J; j++ {
+					if j != unit {
+						donors = append(donors, j)
+					}
+				}
+				f, err := d.fit(unit, donors, in.V)
+				if err != nil {
+					errs[unit] = err
+					continue
+				}
+				y := in.Donors[i].Outcome
+				for t := 0; t < T; t++ {
+					s := 0.0
+					for r, w := range f.w {
+						if w != 0 {
+							var yd []float64
+							if donors[r] == 0 {
+								yd = in.Treated.Outcome
+							} else {
+								yd = in.Donors[donors[r]-1].Outcome
+							}
+							s += w * yd[t]
+						}
+					}
+					g[t] = y[t] - s
+				}
+				pr, po := rmspe(g, in.Start)
+				fits[unit] = PlaceboFit{Unit: in.Donors[i].Unit, PreRMSPE: pr, PostRMSPE: po, Ratio: po / floorPre(pr, y)}
+			}
+		}()
+	}
+	for i := 0; i < J; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("placebo: %w", err)
+		}
+	}
+	rank := 0
+	for _, f := range fits {
+		if f.Ratio >= fits[0].Ratio {
+			rank++
+		}
+	}
+	return &Placebo{Rank: rank, Of: J + 1, PValue: float64(rank) / float64(J+1), Fits: fits}, nil
+}
+
+// placeboInterval inverts the placebo test for a constant effect a: the
+// treated unit's ratio with gaps g_t - a after the start is
+// sqrt(mean((g - a)^2)) / pre, the placebo ratios do not depend on a (the
+// treated unit is not in their pools), and a is rejected at 5% when the
+// treated ratio exceeds the m-th largest placebo ratio, m = floor(0.05 (J+1)).
+// The accepted set is the interval mean(g) -/+ sqrt(c^2 pre^2 - var(g)).
+func placeboInterval(in SynthInput, pl *Placebo, postGaps []float64, pre float64) (lo, hi float64, ok bool) {
+	if in.PlaceboIncludesTreated {
+		return 0, 0, false
+	}
+	m := int(math.Floor(0.05 * float64(pl.Of)))
+	if m < 1 {
+		return 0, 0, false
+	}
+	ratios := make([]float64, 0, len(pl.Fits)-1)
+	for _, f := range pl.Fits[1:] {
+		ratios = append(ratios, f.Ratio)
+	}
+	sort.Sort(sort.Reverse(sort.Float64Slice(ratios)))
+	c := ratios[m-1]
+	gm := mean(postGaps)
+	var v float64
+	for _, g := range postGaps {
+		v += (g - gm) * (g - gm)
+	}
+	v /= float64(len(postGaps))
+	pre = floorPre(pre, in.Treated.Outcome)
+	h2 := c*c*pre*pre - v
+	if !(h2 >= 0) {
+		return 0, 0, false
+	}
+	h := math.Sqrt(h2)
+	return gm - h, gm + h, true
+}
+
+func synthExplanation(r *Result, in SynthInput, gaps []float64) string {
+	T := len(in.Periods)
+	ws := append([]UnitWeight(nil), r.Weights...)
+	sort.SliceStable(ws, func(a, b int) bool { return ws[a].Weight > ws[b].Weight })
+	var parts []string
+	for _, w := range ws {
+		if w.Weight < 0.005 || len(parts) == 6 {
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s %.2f", w.Unit, w.Weight))
+	}
+	used, _ := r.Diagnostic("donors_with_weight")
+	var b []byte
+	b = fmt.Appendf(b, "A synthetic control for %s, a weighted average of %d of the %d comparison units (%s), follows the outcome before %s with a typical gap (RMSPE) of %s. ",
+		in.Treated.Unit, int(used.Value), len(in.Donors), strings.Join(parts, ", "), in.Periods[in.Start], num(r.PreRMSPE))
+	b = fmt.Appendf(b, "From %s to %s the outcome was on average %s compared with the synthetic control (%s in %s)",
+		in.Periods[in.Start], in.Periods[T-1], signed(r.Effect.Value), signed(gaps[T-1]), in.Periods[T-1])
+	if r.RelativeEffect != nil {
+		b = fmt.Appendf(b, ", %s %s than expected", pct(math.Abs(r.RelativeEffect.Value)), moreLess(r.RelativeEffect.Value))
+	}
+	b = append(b, ". "...)
+	if pl := r.Placebo; pl != nil {
+		b = fmt.Appendf(b, "Applying the same method to each comparison unit as if it had been treated, %s's change relative to its earlier fit ranks %d of %d (p = %.3f)", in.Treated.Unit, pl.Rank, pl.Of, pl.PValue)
+		if r.Effect.HasInterval {
+			b = fmt.Appendf(b, "; constant effects between %s and %s are consistent with the placebo distribution", num(r.Effect.Low), num(r.Effect.High))
+		}
+		b = fmt.Appendf(b, ". That is %s. ", evidence(pl.PValue))
+	} else {
+		b = append(b, "No placebo test was run, so there is no measure of how unusual this gap is. "...)
+	}
+	b = append(b, "The estimate assumes that the weighted comparison units show what would have happened without the intervention and that none of them was affected by it."...)
+	return string(b)
+}

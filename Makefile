@@ -1,0 +1,42 @@
+# supplyeval: the commands a newcomer and CI run. Only Go is needed.
+GO      ?= go
+BIN     := bin/supplyeval
+DATA    ?= ./data
+ADDR    ?= 127.0.0.1:8080
+BENCHTIME ?= 1s
+
+.PHONY: run build test test-short bench fuzz vet clean
+
+## run: build, seed the demo world on first start, serve http://127.0.0.1:8080/graphql
+run: build
+	./$(BIN) serve --demo --data $(DATA) --addr $(ADDR) --log-format console
+
+build:
+	$(GO) build -o $(BIN) ./cmd/supplyeval
+
+vet:
+	$(GO) vet ./...
+
+## test: vet, then every test (the race detector on the concurrent packages)
+test: vet
+	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -race ./eventstore/... ./projections/... ./graphql/... ./cmd/...
+
+test-short:
+	$(GO) test -short ./...
+
+## bench: every performance target of DESIGN.md section 8 that exists so far
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+## fuzz: each fuzz target for FUZZTIME (default 1m)
+FUZZTIME ?= 1m
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin

@@ -1,0 +1,90 @@
+package graphql_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/graphql"
+)
+
+// BenchmarkSeriesHTTP measures `series` over HTTP on loopback for 30
+// years of monthly data (360 points), with concurrent clients: it reports
+// p50 and p99 latency and queries per second (DESIGN.md section 8: p50
+// <= 1 ms, >= 5,000 queries/s).
+func BenchmarkSeriesHTTP(b *testing.B) {
+	a := newAPI(b, graphql.Limits{})
+	a.node.Do(domain.DefineRegion{Code: "NL33", Name: "Zuid-Holland", Country: "NL", Level: domain.RegionLevelNuts2})
+	a.node.Do(domain.DefineIndicator{Code: "price", Name: "price", Family: domain.FamilyAvailability, Unit: "EUR/g", Granularity: domain.Month, DesiredDirection: domain.DirectionUp})
+	rows := make([]domain.ObservationRow, 360)
+	for m := range rows {
+		rows[m] = domain.ObservationRow{Region: "NL33", Period: domain.Period{G: domain.Month, Index: int32(1995*12 + m)}.String(), Value: 50 + float64(m%13)}
+	}
+	a.node.Do(domain.RecordObservations{Indicator: "price", Source: "bench", Rows: rows})
+	body, _ := json.Marshal(map[string]any{"query": `{ series(indicator: "price", region: "NL33", from: "1995-01", to: "2024-12") { points { period value } } }`})
+	transport := &http.Transport{MaxIdleConnsPerHost: 64}
+	client := &http.Client{Transport: transport}
+	defer transport.CloseIdleConnections()
+
+	var mu sync.Mutex
+	lat := make([]time.Duration, 0, b.N)
+	b.SetParallelism(4) // 8 concurrent clients on 2 cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		local := make([]time.Duration, 0, 1024)
+		for pb.Next() {
+			start := time.Now()
+			resp, err := client.Post(a.srv.URL+"/graphql", "application/json", bytes.NewReader(body))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			n, _ := io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || n < 360*20 {
+				b.Errorf("status %d, %d bytes", resp.StatusCode, n)
+				return
+			}
+			local = append(local, time.Since(start))
+		}
+		mu.Lock()
+		lat = append(lat, local...)
+		mu.Unlock()
+	})
+	b.StopTimer()
+	if len(lat) == 0 {
+		return
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(len(lat))/b.Elapsed().Seconds(), "queries/s")
+}
+
+// BenchmarkSeriesOneClient measures the latency of one client alone.
+func BenchmarkSeriesOneClient(b *testing.B) {
+	a := newAPI(b, graphql.Limits{})
+	a.node.Do(domain.DefineRegion{Code: "NL33", Name: "Zuid-Holland", Country: "NL", Level: domain.RegionLevelNuts2})
+	a.node.Do(domain.DefineIndicator{Code: "price", Name: "price", Family: domain.FamilyAvailability, Unit: "EUR/g", Granularity: domain.Month, DesiredDirection: domain.DirectionUp})
+	rows := make([]domain.ObservationRow, 360)
+	for m := range rows {
+		rows[m] = domain.ObservationRow{Region: "NL33", Period: domain.Period{G: domain.Month, Index: int32(1995*12 + m)}.String(), Value: 50}
+	}
+	a.node.Do(domain.RecordObservations{Indicator: "price", Source: "bench", Rows: rows})
+	body, _ := json.Marshal(map[string]any{"query": `{ series(indicator: "price", region: "NL33") { points { period value } } }`})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		resp, err := http.Post(a.srv.URL+"/graphql", "application/json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+}

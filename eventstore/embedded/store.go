@@ -39,6 +39,8 @@ type Store struct {
 	// failed holds the error of a failed commit. After it the store's
 	// state on disk is unknown, so it refuses further appends.
 	failed atomic.Pointer[error]
+	// commits counts successful commits (syncs), for tests of grouping.
+	commits atomic.Uint64
 
 	// mu guards closed. Every operation registers in ops while it runs so
 	// that Close can wait for it before closing the database.

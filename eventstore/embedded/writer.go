@@ -146,6 +146,7 @@ func (s *Store) commit(group []*appendReq, size int, pending map[string]uint64) 
 		s.versions[stream] = last
 	}
 	s.lastRecorded = recorded
+	s.commits.Add(1)
 	s.head.Store(uint64(next - 1))
 	s.notify()
 }

@@ -1,0 +1,326 @@
+package embedded
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/google/uuid"
+
+	"github.com/supplyeval/supplyeval/eventstore"
+)
+
+func events(n int, typ string) []eventstore.EventData {
+	evs := make([]eventstore.EventData, n)
+	for i := range evs {
+		evs[i] = eventstore.EventData{ID: uuid.New(), Type: typ, Data: []byte(`{"i":` + string(rune('0'+i%10)) + `}`)}
+	}
+	return evs
+}
+
+func mustAppend(tb testing.TB, s *Store, stream string, expected eventstore.ExpectedVersion, evs []eventstore.EventData) eventstore.AppendResult {
+	tb.Helper()
+	res, err := s.Append(context.Background(), stream, expected, evs)
+	if err != nil {
+		tb.Fatalf("Append(%q, %s): %v", stream, expected, err)
+	}
+	return res
+}
+
+func mustClose(tb testing.TB, s *Store) {
+	tb.Helper()
+	if err := s.Close(); err != nil {
+		tb.Fatalf("Close: %v", err)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	if err := (Config{Dir: "d"}).Validate(); err != nil {
+		t.Errorf("minimal config: %v", err)
+	}
+	err := Config{MaxGroupBytes: -1, MemTableSize: 10, CacheSize: -1}.Validate()
+	if err == nil {
+		t.Fatal("bad config accepted")
+	}
+	for _, field := range []string{"Dir", "MaxGroupBytes", "MemTableSize", "CacheSize"} {
+		if !strings.Contains(err.Error(), "Config."+field) {
+			t.Errorf("error %q does not mention %s", err, field)
+		}
+	}
+	if _, err := Open(Config{}); err == nil {
+		t.Error("Open accepted a config without Dir")
+	}
+}
+
+func TestOpenRefusesDirInUse(t *testing.T) {
+	dir := t.TempDir()
+	s := openTemp(t, Config{Dir: dir})
+	defer mustClose(t, s)
+	if s2, err := Open(Config{Dir: dir}); err == nil {
+		s2.Close()
+		t.Fatal("a second Open of a directory in use succeeded")
+	}
+}
+
+func TestOpenRefusesOtherFormat(t *testing.T) {
+	dir := t.TempDir()
+	mustClose(t, openTemp(t, Config{Dir: dir}))
+	withPebble(t, dir, func(db *pebble.DB) {
+		if err := db.Set(metaFormatKey, []byte("something-else/9"), pebble.Sync); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if s, err := Open(Config{Dir: dir}); err == nil {
+		s.Close()
+		t.Fatal("Open accepted a store of another format")
+	}
+}
+
+// withPebble opens the database of a closed store directly.
+func withPebble(tb testing.TB, dir string, fn func(db *pebble.DB)) {
+	tb.Helper()
+	opts, release := pebbleOptions(Config{Dir: dir}.withDefaults(), true)
+	db, err := pebble.Open(dir, opts)
+	release()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fn(db)
+	if err := db.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func TestReopenKeepsEverything(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openTemp(t, Config{Dir: dir})
+	mustAppend(t, s, "region-DE11", eventstore.NoStream, events(3, "RegionDefined"))
+	mustAppend(t, s, "indicator-PRICE", eventstore.NoStream, events(2, "IndicatorDefined"))
+	last := mustAppend(t, s, "region-DE11", eventstore.ExactVersion(2), events(1, "RegionsLinked"))
+	before, err := s.ReadAll(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustClose(t, s)
+
+	s = openTemp(t, Config{Dir: dir})
+	defer mustClose(t, s)
+	if head, _ := s.Head(ctx); head != last.Position || head != 6 {
+		t.Fatalf("Head after reopening is %d, want %d", head, last.Position)
+	}
+	after, err := s.ReadAll(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Fatalf("%d events after reopening, %d before", len(after), len(before))
+	}
+	for i := range after {
+		if after[i].ID != before[i].ID || after[i].Position != before[i].Position || !after[i].Recorded.Equal(before[i].Recorded) {
+			t.Errorf("event %d changed across reopening: %+v, was %+v", i, after[i], before[i])
+		}
+	}
+	// Stream versions survived: the expectations are checked against them.
+	if _, err := s.Append(ctx, "region-DE11", eventstore.ExactVersion(2), events(1, "Stale")); !errors.Is(err, eventstore.ErrWrongExpectedVersion) {
+		t.Errorf("stale expected version after reopening: %v, want ErrWrongExpectedVersion", err)
+	}
+	if _, err := s.Append(ctx, "indicator-PRICE", eventstore.NoStream, events(1, "Stale")); !errors.Is(err, eventstore.ErrWrongExpectedVersion) {
+		t.Errorf("NoStream on an existing stream after reopening: %v, want ErrWrongExpectedVersion", err)
+	}
+	res := mustAppend(t, s, "region-DE11", eventstore.ExactVersion(3), events(1, "RegionsLinked"))
+	if res.Version != 4 || res.Position != 7 {
+		t.Errorf("append after reopening: version %d position %d, want 4 and 7", res.Version, res.Position)
+	}
+}
+
+func TestRecordedUsesClock(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var mu sync.Mutex
+	now := time.Date(2026, 3, 1, 9, 30, 0, 0, time.FixedZone("CET", 3600))
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	set := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
+
+	s := openTemp(t, Config{Dir: dir, Now: clock})
+	mustAppend(t, s, "a", eventstore.Any, events(2, "E"))
+	set(now.Add(-time.Hour)) // the clock steps back
+	mustAppend(t, s, "a", eventstore.Any, events(1, "E"))
+	mustClose(t, s)
+	s = openTemp(t, Config{Dir: dir, Now: clock}) // and stays back across a restart
+	defer mustClose(t, s)
+	mustAppend(t, s, "a", eventstore.Any, events(1, "E"))
+	set(time.Date(2026, 3, 2, 0, 0, 0, 1, time.UTC))
+	mustAppend(t, s, "a", eventstore.Any, events(1, "E"))
+
+	evs, err := s.ReadStream(ctx, "a", 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := time.Date(2026, 3, 1, 8, 30, 0, 0, time.UTC)
+	want := []time.Time{first, first, first, first, time.Date(2026, 3, 2, 0, 0, 0, 1, time.UTC)}
+	for i, ev := range evs {
+		if !ev.Recorded.Equal(want[i]) || ev.Recorded.Location() != time.UTC {
+			t.Errorf("event %d recorded %v, want %v (UTC)", i, ev.Recorded, want[i])
+		}
+	}
+}
+
+func TestZeroIDGetsOne(t *testing.T) {
+	s := openTemp(t, Config{})
+	defer mustClose(t, s)
+	evs := []eventstore.EventData{{Type: "A"}, {ID: uuid.New(), Type: "B"}, {Type: "C"}}
+	mustAppend(t, s, "ids", eventstore.NoStream, evs)
+	if evs[0].ID != uuid.Nil || evs[2].ID != uuid.Nil {
+		t.Error("Append wrote IDs into the caller's events")
+	}
+	got, err := s.ReadStream(context.Background(), "ids", 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].ID == uuid.Nil || got[2].ID == uuid.Nil || got[0].ID == got[2].ID || got[1].ID != evs[1].ID {
+		t.Errorf("stored IDs %s %s %s", got[0].ID, got[1].ID, got[2].ID)
+	}
+}
+
+// TestGroupCommit checks that concurrent appends share commits (syncs).
+func TestGroupCommit(t *testing.T) {
+	s := openTemp(t, Config{})
+	defer mustClose(t, s)
+	const writers, appends = 8, 40
+	start := s.commits.Load()
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for range appends {
+				if _, err := s.Append(context.Background(), "w-"+string(rune('a'+w)), eventstore.Any, events(1, "E")); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	commits := s.commits.Load() - start
+	t.Logf("%d appends in %d commits", writers*appends, commits)
+	if commits >= writers*appends*3/4 {
+		t.Errorf("%d concurrent appends took %d commits: they are not grouped", writers*appends, commits)
+	}
+	if head, _ := s.Head(context.Background()); head != writers*appends {
+		t.Errorf("Head %d after %d appends", head, writers*appends)
+	}
+}
+
+// TestCloseDuringAppends checks that appends racing Close either succeed
+// durably or fail with ErrClosed.
+func TestCloseDuringAppends(t *testing.T) {
+	dir := t.TempDir()
+	s := openTemp(t, Config{Dir: dir})
+	var mu sync.Mutex
+	var acked []eventstore.Position
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for range 200 {
+				res, err := s.Append(context.Background(), "c-"+string(rune('a'+w)), eventstore.Any, events(2, "E"))
+				if errors.Is(err, eventstore.ErrClosed) {
+					return
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				acked = append(acked, res.Position)
+				mu.Unlock()
+			}
+		})
+	}
+	time.Sleep(5 * time.Millisecond)
+	mustClose(t, s)
+	wg.Wait()
+	s = openTemp(t, Config{Dir: dir})
+	defer mustClose(t, s)
+	head, _ := s.Head(context.Background())
+	for _, p := range acked {
+		if p > head {
+			t.Fatalf("acknowledged position %d is past head %d after reopening", p, head)
+		}
+	}
+	if int(head) != 2*len(acked) {
+		t.Errorf("head %d after %d acknowledged appends of 2 events", head, len(acked))
+	}
+}
+
+func TestDamageIsReported(t *testing.T) {
+	ctx := context.Background()
+	setup := func(t *testing.T, damage func(db *pebble.DB) error) *Store {
+		dir := t.TempDir()
+		s := openTemp(t, Config{Dir: dir})
+		mustAppend(t, s, "a", eventstore.NoStream, events(2, "E"))
+		mustAppend(t, s, "b", eventstore.NoStream, events(2, "E"))
+		mustClose(t, s)
+		withPebble(t, dir, func(db *pebble.DB) {
+			if err := damage(db); err != nil {
+				t.Fatal(err)
+			}
+		})
+		s = openTemp(t, Config{Dir: dir})
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	check := func(t *testing.T, s *Store, stream, mention string) {
+		t.Helper()
+		if _, err := s.ReadAll(ctx, 0, 10); !errors.Is(err, eventstore.ErrCorrupt) || !strings.Contains(err.Error(), mention) {
+			t.Errorf("ReadAll: %v, want ErrCorrupt mentioning %q", err, mention)
+		}
+		if _, err := s.ReadStream(ctx, stream, 0, 10); !errors.Is(err, eventstore.ErrCorrupt) {
+			t.Errorf("ReadStream(%q): %v, want ErrCorrupt", stream, err)
+		}
+		sub, err := s.SubscribeAll(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sub.Close()
+		if _, err := sub.Next(ctx); !errors.Is(err, eventstore.ErrCorrupt) {
+			t.Errorf("Next: %v, want ErrCorrupt", err)
+		}
+	}
+
+	t.Run("FlippedBit", func(t *testing.T) {
+		s := setup(t, func(db *pebble.DB) error {
+			v, closer, err := db.Get(eventKey(3))
+			if err != nil {
+				return err
+			}
+			damaged := append([]byte(nil), v...)
+			closer.Close()
+			damaged[len(damaged)-2] ^= 0x04
+			return db.Set(eventKey(3), damaged, pebble.Sync)
+		})
+		check(t, s, "b", "position 3")
+		// Events before the damage still read.
+		if evs, err := s.ReadAll(ctx, 0, 2); err != nil || len(evs) != 2 {
+			t.Errorf("ReadAll before the damage: %d events, %v", len(evs), err)
+		}
+	})
+	t.Run("MissingPosition", func(t *testing.T) {
+		s := setup(t, func(db *pebble.DB) error { return db.Delete(eventKey(3), pebble.Sync) })
+		check(t, s, "b", "position 3")
+	})
+	t.Run("MisplacedRecord", func(t *testing.T) {
+		s := setup(t, func(db *pebble.DB) error {
+			v, closer, err := db.Get(eventKey(4))
+			if err != nil {
+				return err
+			}
+			defer closer.Close()
+			return db.Set(eventKey(3), v, pebble.Sync)
+		})
+		check(t, s, "b", "position 3")
+	})
+}

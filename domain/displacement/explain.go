@@ -2,6 +2,7 @@ package displacement
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -13,8 +14,8 @@ import (
 func fmtNum(x float64) string {
 	a := math.Abs(x)
 	switch {
-	case a < 1e15 && x == math.Trunc(x):
-		return strconv.FormatFloat(x, 'f', 0, 64)
+	case a < 1e15 && math.Abs(x-math.Round(x)) <= 1e-9*math.Max(1, a):
+		return strconv.FormatFloat(math.Round(x)+0, 'f', 0, 64)
 	case a >= 1000:
 		return strconv.FormatFloat(x, 'f', 0, 64)
 	case a >= 1:
@@ -71,8 +72,38 @@ func nameList(names []string) string {
 }
 
 // describeRegions names a role's regions, grouping those across the border
-// by country: "Y; across the border in NL: A and B".
+// by country: "Y; across the border in NL: A and B". Long lists are
+// summarised: "A, B, C and 40 more; 12 across the border (BE 7, DE 5)".
 func describeRegions(rs []RegionChange) string {
+	if len(rs) > 6 {
+		names := make([]string, 0, 3)
+		perCountry := map[string]int{}
+		for i, r := range rs {
+			if i < 3 {
+				names = append(names, r.Name)
+			}
+			if r.CrossBorder && r.Country != "" {
+				perCountry[r.Country]++
+			}
+		}
+		out := strings.Join(names, ", ") + " and " + strconv.Itoa(len(rs)-3) + " more"
+		if len(perCountry) > 0 {
+			countries := slices.Sorted(maps.Keys(perCountry))
+			per := make([]string, 0, 7)
+			n := 0
+			for i, c := range countries {
+				if i < 6 {
+					per = append(per, c+" "+strconv.Itoa(perCountry[c]))
+				}
+				n += perCountry[c]
+			}
+			if len(countries) > 6 {
+				per = append(per, "...")
+			}
+			out += "; " + strconv.Itoa(n) + " across the border (" + strings.Join(per, ", ") + ")"
+		}
+		return out
+	}
 	var home []string
 	abroad := map[string][]string{}
 	var countries []string
@@ -97,11 +128,12 @@ func describeRegions(rs []RegionChange) string {
 	return strings.Join(parts, "; ")
 }
 
-func regionsWord(n int) string {
+// roleRegions says "the target region" or "the 3 target regions".
+func roleRegions(role string, n int) string {
 	if n == 1 {
-		return "region"
+		return "the " + role + " region"
 	}
-	return strconv.Itoa(n) + " regions"
+	return "the " + strconv.Itoa(n) + " " + role + " regions"
 }
 
 // explain writes the paragraph of a displacement result (Guideline 25).
@@ -112,20 +144,20 @@ func explain(r *Result, totals map[Role]RoleTotal, roles map[Role][]RegionChange
 	if what == "" {
 		what = "the intervention"
 	}
-	per := ""
+	per, it := "", "the count"
 	if sc == Level {
-		per = " (mean per period)"
+		per, it = " (mean per period)", "the level"
 	}
 	t, d, c := totals[RoleTarget], totals[RoleBuffer], totals[RoleControl]
-	fmt.Fprintf(&b, "After %s (%s compared with %s), %s%s in the target %s (%s) %s; in the control (%s) it %s. ",
+	fmt.Fprintf(&b, "After %s (%s compared with %s), %s%s in %s (%s) %s; in %s (%s) %s %s. ",
 		what, r.Inputs.Before.label(), r.Inputs.After.label(), ind, per,
-		regionsWord(t.Regions), describeRegions(roles[RoleTarget]), move(t.Before, t.After),
-		regionsWord(c.Regions), move(c.Before, c.After))
-	fmt.Fprintf(&b, "In the buffer (%s) it %s. ", describeRegions(roles[RoleBuffer]), move(d.Before, d.After))
+		roleRegions("target", t.Regions), describeRegions(roles[RoleTarget]), move(t.Before, t.After),
+		roleRegions("control", c.Regions), describeRegions(roles[RoleControl]), it, move(c.Before, c.After))
+	fmt.Fprintf(&b, "In the buffer (%s) %s %s. ", describeRegions(roles[RoleBuffer]), it, move(d.Before, d.After))
 
 	w := r.WDQ
 	if w.Category != NotInterpretable {
-		fmt.Fprintf(&b, "Relative to the control, that is a success measure of %s and a buffer measure of %s, so the weighted displacement quotient is WDQ = %s: %s. ",
+		fmt.Fprintf(&b, "Relative to the control, that is a success measure of %s and a buffer measure of %s, so the weighted displacement quotient is WDQ = %s, which reads as %s. ",
 			fmtRatio(*w.SuccessMeasure), fmtRatio(*w.BufferMeasure), fmtRatio(*w.Quotient), w.Category.Describe())
 	} else {
 		fmt.Fprintf(&b, "The weighted displacement quotient cannot be read: %s. ", w.Reason)
@@ -139,8 +171,8 @@ func explain(r *Result, totals map[Role]RoleTotal, roles map[Role][]RegionChange
 			if raw < 0 {
 				dir = "more"
 			}
-			fmt.Fprintf(&b, "Over target and buffer together the total net effect is %s: %s %s than the control's trend predicts%s. ",
-				fmtNum(*w.TotalNetEffect), fmtNum(math.Abs(raw)), dir+" "+unitOr(r.Indicator, "events"), desiredNote(good, raw == 0))
+			fmt.Fprintf(&b, "Over target and buffer together the total net effect is TNE = %s: %s %s than the control's trend predicts%s. ",
+				fmtNum(*w.TotalNetEffect), fmtNum(math.Abs(raw)), unitOr(r.Indicator, "events")+" "+dir, desiredNote(good, raw == 0))
 		} else {
 			dir := "below"
 			if raw < 0 {
@@ -159,7 +191,7 @@ func explain(r *Result, totals map[Role]RoleTotal, roles map[Role][]RegionChange
 		}
 		fmt.Fprintf(&b, "The weighted displacement difference is WDD = %s (95%% interval %s to %s; z = %s, p %s): %s %s than the controls' changes predict, %s in the target and %s in the buffer. ",
 			fmtNum(x.Estimate), fmtNum(x.Low), fmtNum(x.High), fmtRatio(x.Z), fmtP(x.P),
-			fmtNum(math.Abs(raw)), dir+" "+unitOr(r.Indicator, "events"),
+			fmtNum(math.Abs(raw)), unitOr(r.Indicator, "events")+" "+dir,
 			signedNum(x.Orientation*x.Local.Estimate), signedNum(x.Orientation*x.Displacement.Estimate))
 		switch {
 		case x.High < 0:

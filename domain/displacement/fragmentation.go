@@ -281,8 +281,8 @@ func explainFragmentation(r *FragmentationResult, inds []FragmentationIndicator)
 		what, r.Inputs.Before.label(), r.Inputs.After.label(), len(inds),
 		plural(len(r.Inputs.Target), "target region"), plural(len(r.Inputs.Buffer), "buffer region"))
 	for _, t := range r.Totals {
-		fmt.Fprintf(&b, "%s in the %s: %s observed against %s expected (%s, 95%% interval %s to %s). ",
-			capitalise(names[t.Indicator]), strings.ToLower(roleWord(t.Role))+"s", fmtNum(t.After), fmtNum(t.Expected),
+		fmt.Fprintf(&b, "%s in the %s regions: %s observed against %s expected (%s, 95%% interval %s to %s). ",
+			capitalise(names[t.Indicator]), strings.ToLower(roleWord(t.Role)), fmtNum(t.After), fmtNum(t.Expected),
 			signedNum(t.Excess), signedNum(t.Low), signedNum(t.High))
 	}
 	if r.Flagged == 0 {

@@ -236,8 +236,8 @@ func didExplanation(r *Result, in DiDInput, treated, comp []string, pre feFit, p
 	periods := in.Treated[0].Periods
 	e := r.Effect
 	var b []byte
-	b = fmt.Appendf(b, "Comparing how the outcome changed in %s (treated) with how it changed in %d comparison unit(s) (%s), between %s-%s and %s-%s, ",
-		joinUnits(treated), len(comp), joinUnits(comp), periods[0], periods[in.Start-1], periods[in.Start], periods[len(periods)-1])
+	b = fmt.Appendf(b, "Comparing how the outcome changed in %s (treated) with how it changed in %d comparison unit(s) (%s), between %s and %s, ",
+		joinUnits(treated), len(comp), joinUnits(comp), span(periods[0], periods[in.Start-1]), span(periods[in.Start], periods[len(periods)-1]))
 	b = fmt.Appendf(b, "the intervention is associated with a change of %s (95%% interval %s to %s; %s)",
 		signed(e.Value), num(e.Low), num(e.High), pIs(e.PValue))
 	if r.RelativeEffect != nil {
@@ -260,13 +260,13 @@ func didExplanation(r *Result, in DiDInput, treated, comp []string, pre feFit, p
 
 // panel holds the observed cells of a DiD panel.
 type panel struct {
-	nUnits, nTreated, nT, start  int
-	keep                         []bool // unit observed at least twice
-	off                          []int  // cells of unit u are off[u]..off[u+1]
-	per                          []int  // period of each cell
-	y, d                         []float64
-	units                        []int // unit of each cell
-	treatedBoth, comparisonBoth  int
+	nUnits, nTreated, nT, start int
+	keep                        []bool // unit observed at least twice
+	off                         []int  // cells of unit u are off[u]..off[u+1]
+	per                         []int  // period of each cell
+	y, d                        []float64
+	units                       []int // unit of each cell
+	treatedBoth, comparisonBoth int
 }
 
 func newPanel(all []Series, nTreated, start int) *panel {

@@ -85,3 +85,11 @@ func joinUnits(us []string) string {
 	}
 	return strings.Join(us[:show], ", ") + " and " + strconv.Itoa(len(us)-show) + " more"
 }
+
+// span names a range of periods.
+func span(from, to string) string {
+	if from == to {
+		return from
+	}
+	return from + " to " + to
+}

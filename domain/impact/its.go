@@ -66,6 +66,12 @@ type ITSInput struct {
 	// default floor(4 (n/100)^(2/9)) (Newey & West 1994; the default of
 	// statsmodels' cov_hac), a positive value that many lags, HACWhite none.
 	HACLag int
+	// SmallSample (Gaussian only) multiplies the Newey-West covariance by
+	// n/(n-p) and uses Student's t with n-p degrees of freedom instead of the
+	// normal, as statsmodels does with use_correction=True, use_t=True. It
+	// widens intervals for short series, where the uncorrected estimator is
+	// known to be too narrow.
+	SmallSample bool
 }
 
 // ITS fits an interrupted time series (segmented regression) and reports the
@@ -208,12 +214,13 @@ type itsFit struct {
 	crit        float64 // critical value for 95% intervals
 	df          float64 // degrees of freedom for t tests; 0 = normal
 	hacLag      int
+	smallSample bool
 	diag        []Diagnostic
 }
 
 func newITSFit(n, p int, in ITSInput, L int) *itsFit {
 	buf := make([]float64, n*p+p+p*p+4*n)
-	f := &itsFit{n: n, p: p, start: in.Start, slope: in.SlopeChange}
+	f := &itsFit{n: n, p: p, start: in.Start, slope: in.SlopeChange, smallSample: in.SmallSample && in.Model != QuasiPoisson}
 	f.x, buf = buf[:n*p], buf[n*p:]
 	f.beta, buf = buf[:p], buf[p:]
 	f.cov, buf = buf[:p*p], buf[p*p:]
@@ -303,7 +310,16 @@ func (f *itsFit) gaussian(y []float64) error {
 		f.resid[i] = e
 		rss += e * e
 	}
-	if !(rss > 0) {
+	var ybar float64
+	for _, v := range y {
+		ybar += v
+	}
+	ybar /= float64(n)
+	var tss float64
+	for _, v := range y {
+		tss += (v - ybar) * (v - ybar)
+	}
+	if !(rss > exactFit*tss) {
 		return badInput("series", "the model fits the series exactly; there is no residual variation to estimate uncertainty from")
 	}
 
@@ -361,15 +377,13 @@ func (f *itsFit) gaussian(y []float64) error {
 	}
 	sandwich(bread, meat, f.cov, p)
 	f.crit, f.df = zCrit, 0
-
-	var ybar float64
-	for _, v := range y {
-		ybar += v
-	}
-	ybar /= float64(n)
-	var tss float64
-	for _, v := range y {
-		tss += (v - ybar) * (v - ybar)
+	if f.smallSample {
+		c := float64(n) / float64(n-p)
+		for i := range f.cov {
+			f.cov[i] *= c
+		}
+		f.df = float64(n - p)
+		f.crit = tCrit(f.df)
 	}
 	r2 := 1 - rss/tss
 	f.diag = append(f.diag,
@@ -380,6 +394,11 @@ func (f *itsFit) gaussian(y []float64) error {
 	)
 	return nil
 }
+
+// exactFit is the share of variation below which a fit counts as exact
+// (R-squared above 1 - 1e-12, or a dispersion below 1e-12): there is then
+// no residual variation to estimate uncertainty from.
+const exactFit = 1e-12
 
 // sandwich sets out = B M B for p×p row-major B (symmetric) and M.
 func sandwich(b, m, out []float64, p int) {
@@ -480,7 +499,7 @@ func (f *itsFit) quasiPoisson(y, offset []float64) error {
 	}
 	df := float64(n - p)
 	phi := pearson / df
-	if !(phi > 0) {
+	if !(phi > exactFit) {
 		return badInput("series", "the model fits the counts exactly; there is no residual variation to estimate uncertainty from")
 	}
 	for i := range f.cov {
@@ -655,9 +674,14 @@ func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
 		r.addParam("dispersion", "Pearson chi-squared / (n - p)")
 		r.addParam("reference_distribution", "Student t, %d df", n-p)
 	} else {
-		r.addParam("covariance", "Newey-West HAC, Bartlett kernel, no small-sample correction")
 		r.addParam("hac_lag", "%d", f.hacLag)
-		r.addParam("reference_distribution", "normal")
+		if f.smallSample {
+			r.addParam("covariance", "Newey-West HAC, Bartlett kernel, small-sample factor n/(n-p)")
+			r.addParam("reference_distribution", "Student t, %d df", n-p)
+		} else {
+			r.addParam("covariance", "Newey-West HAC, Bartlett kernel, no small-sample correction")
+			r.addParam("reference_distribution", "normal")
+		}
 	}
 	r.addParam("time_origin", "t = 1 at %s; T0 = %d (%s)", s.Periods[0], in.Start, s.Periods[in.Start-1])
 
@@ -688,7 +712,11 @@ func itsAssumptions(in ITSInput, ratio bool, lag int) []string {
 	if ratio {
 		a = append(a, "Counts vary around the model with a variance proportional to their mean (overdispersion is estimated); the standard errors do not correct for autocorrelation, so check the residual diagnostics.")
 	} else {
-		a = append(a, fmt.Sprintf("The standard errors allow for heteroscedasticity and for autocorrelation up to %d period(s) (Newey-West); the intervals use the normal approximation, which is optimistic for short series.", lag))
+		if in.SmallSample {
+			a = append(a, fmt.Sprintf("The standard errors allow for heteroscedasticity and for autocorrelation up to %d period(s) (Newey-West, with a small-sample correction and t intervals); with strong autocorrelation in a short series they can still be too narrow.", lag))
+		} else {
+			a = append(a, fmt.Sprintf("The standard errors allow for heteroscedasticity and for autocorrelation up to %d period(s) (Newey-West); the intervals use the normal approximation, which is too narrow for short series (below about 200 periods coverage of a nominal 95%% interval falls towards 85-90%%).", lag))
+		}
 	}
 	return a
 }

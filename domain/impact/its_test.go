@@ -122,10 +122,12 @@ func TestITSGaussianStatsmodels(t *testing.T) {
 		slope     bool
 		harmonics int
 		lag       int
-	}{{"level", false, 0, 0}, {"slope", true, 0, 0}, {"slope_h2", true, 2, 0}, {"slope_h2_lag6", true, 2, 6}, {"level_h1_lag0", false, 1, HACWhite}} {
+		small     bool
+	}{{"level", false, 0, 0, false}, {"slope", true, 0, 0, false}, {"slope_h2", true, 2, 0, false}, {"slope_h2_lag6", true, 2, 6, false},
+		{"level_h1_lag0", false, 1, HACWhite, false}, {"slope_h2_small", true, 2, 0, true}} {
 		t.Run(c.name, func(t *testing.T) {
 			r, err := ITS(ITSInput{Series: Series{Unit: "Sicily", Periods: periods, Values: rate}, Start: start,
-				SlopeChange: c.slope, Harmonics: c.harmonics, HACLag: c.lag})
+				SlopeChange: c.slope, Harmonics: c.harmonics, HACLag: c.lag, SmallSample: c.small})
 			if err != nil {
 				t.Fatal(err)
 			}

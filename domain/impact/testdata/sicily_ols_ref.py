@@ -39,22 +39,27 @@ def design(slope, harmonics):
 
 
 # name, slope change, harmonic pairs, HAC maxlags (None: the rule of thumb
-# floor(4 (n/100)^(2/9)), passed explicitly because statsmodels requires it).
+# floor(4 (n/100)^(2/9)), passed explicitly because statsmodels requires it),
+# small-sample correction (use_correction=True and use_t=True).
 cases = [
-    ("level", False, 0, None),
-    ("slope", True, 0, None),
-    ("slope_h2", True, 2, None),
-    ("slope_h2_lag6", True, 2, 6),
-    ("level_h1_lag0", False, 1, 0),
+    ("level", False, 0, None, False),
+    ("slope", True, 0, None, False),
+    ("slope_h2", True, 2, None, False),
+    ("slope_h2_lag6", True, 2, 6, False),
+    ("level_h1_lag0", False, 1, 0, False),
+    ("slope_h2_small", True, 2, None, True),
 ]
 n = len(y)
 print("# statsmodels", statsmodels.__version__, file=sys.stderr)
 print("case,quantity,index,value")
-for name, slope, h, lags in cases:
+for name, slope, h, lags, small in cases:
     X = design(slope, h)
     if lags is None:
         lags = int(np.floor(4 * (n / 100.0) ** (2.0 / 9.0)))
-    res = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    kw = {"maxlags": lags}
+    if small:
+        kw["use_correction"] = True
+    res = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds=kw, use_t=small)
     ci = res.conf_int(0.05)
     out = [("maxlags", 0, lags), ("use_t", 0, int(res.use_t))]
     for i in range(X.shape[1]):

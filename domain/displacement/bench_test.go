@@ -159,3 +159,39 @@ func TestBenchWorld(t *testing.T) {
 	}
 	assertFinite(t, r)
 }
+
+// TestConcurrentUse: a Graph and a Table are read by many analyses at once
+// (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	w := newBenchWorld(t, 2)
+	type out struct {
+		k   int
+		r   *Result
+		err error
+	}
+	done := make(chan out)
+	for i := 0; i < 8; i++ {
+		go func(k int) {
+			areas, err := w.g.CompleteAreas(Areas{Target: w.targets}, AreaOptions{Buffer: NeighbourhoodOptions{Hops: 2}})
+			if err != nil {
+				done <- out{k, nil, err}
+				return
+			}
+			r, err := Analyse(Input{Indicator: Indicator{Code: "X", Direction: domain.DirectionDown},
+				Areas: areas, Before: w.before, After: w.after, Data: w.tables[k], Graph: w.g})
+			done <- out{k, r, err}
+		}(i % 2)
+	}
+	var first [2]string
+	for i := 0; i < 8; i++ {
+		o := <-done
+		if o.err != nil {
+			t.Fatal(o.err)
+		}
+		if first[o.k] == "" {
+			first[o.k] = o.r.Explanation
+		} else if first[o.k] != o.r.Explanation {
+			t.Fatal("the same analysis gave different explanations")
+		}
+	}
+}

@@ -15,7 +15,8 @@ type Input struct {
 	// Intervention names the intervention in the explanation, for example
 	// "operation Harbour Sweep (OP-7)".
 	Intervention string
-	Indicator    Indicator
+	// Indicator is the outcome examined; it needs a desired direction.
+	Indicator Indicator
 	// Areas assign regions to roles; see [Graph.CompleteAreas] for the
 	// defaults. An empty BufferControl means the control.
 	Areas Areas
@@ -36,10 +37,13 @@ type Input struct {
 
 // RegionChange is one region's part in the analysis.
 type RegionChange struct {
-	Region  string
-	Name    string
-	Country string // empty when no graph was given
-	Role    Role
+	// Region is the region's code and Name its name (the code without a
+	// graph).
+	Region, Name string
+	// Country is its country; empty when no graph was given.
+	Country string
+	// Role is the part it plays.
+	Role Role
 	// Before and After are the region's totals over each window (Count) or
 	// its mean per period (Level); Change is After - Before.
 	Before, After, Change float64
@@ -50,37 +54,48 @@ type RegionChange struct {
 
 // RoleTotal is one role's total (Count) or mean over regions (Level).
 type RoleTotal struct {
-	Role                  Role
-	Regions               int
+	// Role is the role totalled, over Regions regions.
+	Role    Role
+	Regions int
+	// Before, After and Change are as in RegionChange.
 	Before, After, Change float64
 }
 
 // CountryChange is the part of one role that lies in one country, so that
 // movement across borders is visible.
 type CountryChange struct {
-	Role                  Role
-	Country               string
-	Regions               int
+	// Role and Country say which part; Regions how many regions it holds.
+	Role    Role
+	Country string
+	Regions int
+	// Before, After and Change are as in RoleTotal.
 	Before, After, Change float64
-	CrossBorder           bool
+	// CrossBorder is set when no target lies in Country.
+	CrossBorder bool
 }
 
 // Dropped is a derived region left out for want of data.
 type Dropped struct {
+	// Region and Role name the region left out.
 	Region string
 	Role   Role
+	// Reason lists the periods it lacked.
 	Reason string
 }
 
 // Inputs are the regions and periods actually used.
 type Inputs struct {
+	// Target, Buffer, Control and BufferControl are the regions used in
+	// each role (BufferControl equals Control when shared).
 	Target, Buffer, Control, BufferControl []string
 	// Derived lists the roles filled in from the region graph.
 	Derived []Role
 	// SharedControl is set when the buffer was compared with the control.
 	SharedControl bool
+	// Before and After are the windows compared.
 	Before, After Window
-	AsOf          string
+	// AsOf is the log position the data was read at.
+	AsOf string
 	// Dropped lists derived regions left out because they lacked data.
 	Dropped []Dropped
 }
@@ -89,7 +104,8 @@ type Inputs struct {
 // It holds no NaN or infinity.
 type Result struct {
 	// Method names the measures and their sources.
-	Method       string
+	Method string
+	// Intervention and Indicator repeat the input.
 	Intervention string
 	Indicator    Indicator
 	// WDQ is the weighted displacement quotient with its measures.
@@ -98,11 +114,13 @@ type Result struct {
 	// computed (WDDNote says why).
 	WDD     *WDD
 	WDDNote string
-	// Roles, Regions and Countries break the data down.
+	// Roles, Regions and Countries break the data down (Countries is nil
+	// without a graph).
 	Roles     []RoleTotal
 	Regions   []RegionChange
 	Countries []CountryChange
-	Inputs    Inputs
+	// Inputs are the regions and periods used.
+	Inputs Inputs
 	// Diagnostics are warnings about the data; Assumptions what the
 	// measures rest on; Explanation a paragraph for a briefing.
 	Diagnostics []string

@@ -72,7 +72,7 @@ func TestAnalysePublishedExample(t *testing.T) {
 
 	for _, s := range []string{
 		"After operation Harbour Sweep (2023 compared with 2024), cocaine seizures in the target region (Rotterdam area) fell from 207 to 110 (-47%)",
-		"in the control region (Utrecht) the count rose from 308 to 318 (+3%)",
+		"in the control region (Utrecht) the count rose from 308 to 318 (+3.2%)",
 		"In the buffer (across the border in BE: Antwerp area) the count fell from 178 to 157 (-12%)",
 		"WDQ = 0.26, which reads as diffusion of benefits",
 		"total net effect is TNE = 130.5: 130.5 seizures fewer than the control's trend predicts, a change in the desired direction",

@@ -49,6 +49,7 @@ func (r Role) field() string {
 // the buffer is compared with the control (Wheeler & Ratcliffe's separate
 // control for the buffer then defaults to the target's).
 type Areas struct {
+	// Target, Buffer, Control and BufferControl hold region codes.
 	Target, Buffer, Control, BufferControl []string
 	// Derived lists the roles that [Graph.CompleteAreas] filled in rather
 	// than the caller. A derived region without data for every period is

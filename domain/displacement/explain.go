@@ -33,6 +33,14 @@ func fmtRatio(x float64) string {
 	return s
 }
 
+// fmtSig formats a measure with three significant digits.
+func fmtSig(x float64) string {
+	if x == 0 {
+		return "0"
+	}
+	return strconv.FormatFloat(x, 'g', 3, 64)
+}
+
 // fmtP formats a p-value.
 func fmtP(p float64) string {
 	if p < 0.001 {
@@ -54,6 +62,9 @@ func move(before, after float64) string {
 		verb = "fell"
 	}
 	pct := (after - before) / before * 100
+	if math.Abs(pct) < 10 {
+		return fmt.Sprintf("%s from %s to %s (%+.1f%%)", verb, fmtNum(before), fmtNum(after), pct)
+	}
 	return fmt.Sprintf("%s from %s to %s (%+.0f%%)", verb, fmtNum(before), fmtNum(after), pct)
 }
 
@@ -158,7 +169,7 @@ func explain(r *Result, totals map[Role]RoleTotal, roles map[Role][]RegionChange
 	w := r.WDQ
 	if w.Category != NotInterpretable {
 		fmt.Fprintf(&b, "Relative to the control, that is a success measure of %s and a buffer measure of %s, so the weighted displacement quotient is WDQ = %s, which reads as %s. ",
-			fmtRatio(*w.SuccessMeasure), fmtRatio(*w.BufferMeasure), fmtRatio(*w.Quotient), w.Category.Describe())
+			fmtSig(*w.SuccessMeasure), fmtSig(*w.BufferMeasure), fmtRatio(*w.Quotient), w.Category.Describe())
 	} else {
 		fmt.Fprintf(&b, "The weighted displacement quotient cannot be read: %s. ", w.Reason)
 	}

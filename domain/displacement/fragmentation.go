@@ -16,8 +16,10 @@ import (
 // FragmentationIndicator is one indicator watched for fragmentation (violent
 // incidents, active groups) with its observations. It must be a Count.
 type FragmentationIndicator struct {
+	// Indicator must be a Count; a NONE direction flags both ways.
 	Indicator Indicator
-	Data      Source
+	// Data holds its observations.
+	Data Source
 }
 
 // FragmentationInput is what [Fragmentation] needs.
@@ -27,24 +29,29 @@ type FragmentationInput struct {
 	// Areas: the target and buffer regions are examined; each is compared
 	// with the control's trend (a buffer region with BufferControl's, when
 	// given).
-	Areas         Areas
+	Areas Areas
+	// Before and After are the windows compared.
 	Before, After Window
-	Indicators    []FragmentationIndicator
+	// Indicators are the indicators watched.
+	Indicators []FragmentationIndicator
 	// Graph, when given, supplies names and countries.
 	Graph *Graph
 	// Q is the false discovery rate for flags; 0 means 0.05.
-	Q    float64
+	Q float64
+	// AsOf is the log position the data was read at.
 	AsOf string
 }
 
 // RegionExcess is one region's (or, in Totals, one role's) departure from
 // its counterfactual on one indicator.
 type RegionExcess struct {
-	Indicator   string
-	Region      string // empty in Totals
-	Name        string
-	Country     string
-	Role        Role
+	// Indicator is the indicator's code.
+	Indicator string
+	// Region, Name and Country identify the region; empty in Totals.
+	Region, Name, Country string
+	// Role is the region's role (target or buffer).
+	Role Role
+	// CrossBorder is set when no target lies in the region's country.
 	CrossBorder bool
 	// Before and After are the observed counts; Expected is Before times the
 	// control's trend (after/before); Excess is After - Expected.
@@ -65,6 +72,7 @@ type RegionExcess struct {
 
 // FragmentationResult is the fragmentation signal after one operation.
 type FragmentationResult struct {
+	// Method names the method; Intervention and Q repeat the input.
 	Method       string
 	Intervention string
 	Q            float64
@@ -72,9 +80,13 @@ type FragmentationResult struct {
 	Rows []RegionExcess
 	// Totals hold one entry per indicator for the targets and for the
 	// buffer, on the role totals (not adjusted, not flagged).
-	Totals      []RegionExcess
-	Flagged     int
-	Inputs      Inputs
+	Totals []RegionExcess
+	// Flagged counts the rows with Flag set.
+	Flagged int
+	// Inputs are the regions and periods used (the regions as read for the
+	// first indicator; Dropped covers every indicator).
+	Inputs Inputs
+	// Diagnostics, Assumptions and Explanation explain the result.
 	Diagnostics []string
 	Assumptions []string
 	Explanation string

@@ -10,10 +10,16 @@ import (
 
 // Region is a node of the region graph.
 type Region struct {
-	Code    string
-	Name    string // empty means Code
-	Country string // ISO 3166-1 alpha-2
-	Level   domain.RegionLevel
+	// Code identifies the region (for example a NUTS code).
+	Code string
+	// Name is how explanations name it; empty means Code.
+	Name string
+	// Country is its ISO 3166-1 alpha-2 country, which decides whether a
+	// link crosses a border.
+	Country string
+	// Level is its level; default controls and buffers keep to the
+	// targets' level.
+	Level domain.RegionLevel
 }
 
 func (r Region) label() string {
@@ -26,7 +32,9 @@ func (r Region) label() string {
 // Link is an undirected link between two regions (RegionsLinked): the
 // graph holds it in both directions.
 type Link struct {
+	// A and B are the codes of the linked regions.
 	A, B string
+	// Kind is how they are linked.
 	Kind domain.LinkKind
 }
 
@@ -116,8 +124,10 @@ func (g *Graph) Region(code string) (Region, bool) {
 
 // Neighbour is a region directly linked to another, and how.
 type Neighbour struct {
+	// Region is the neighbour's code.
 	Region string
-	Kind   domain.LinkKind
+	// Kind is the kind of the link to it.
+	Kind domain.LinkKind
 }
 
 // Neighbours returns the regions linked to code, sorted by code and kind;
@@ -148,16 +158,17 @@ type NeighbourhoodOptions struct {
 
 // Reach is one region found by [Graph.Neighbourhood].
 type Reach struct {
+	// Region is the code of the region reached.
 	Region string
 	// Hops is the number of links on a shortest path from a seed.
 	Hops int
 	// Seed is the seed at the start of that path. When several paths are
 	// equally short, the one through regions earlier in code order wins.
 	Seed string
-	// From is the region just before this one on that path, and Via the
-	// kind of link between them.
+	// From is the region just before this one on that path.
 	From string
-	Via  domain.LinkKind
+	// Via is the kind of the link from From.
+	Via domain.LinkKind
 	// CrossBorder is set when the region's country differs from the seed's.
 	CrossBorder bool
 }

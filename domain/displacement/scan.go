@@ -14,6 +14,7 @@ import (
 // intervention: the displacement part of its WDD (oriented: positive is
 // displacement) and its z statistic.
 type ScanEntry struct {
+	// Indicator identifies the indicator; it must be unique in a scan.
 	Indicator string
 	// Z is the test statistic, Estimate/SE; it is what the scan uses.
 	Z float64
@@ -56,7 +57,9 @@ type ScanOptions struct {
 
 // ScanRow is one indicator in a scan, in rank order.
 type ScanRow struct {
-	Rank      int
+	// Rank is the position, from 1.
+	Rank int
+	// Indicator, Estimate, SE and Z repeat the entry.
 	Indicator string
 	Estimate  float64
 	SE        float64
@@ -72,13 +75,16 @@ type ScanRow struct {
 
 // ScanResult is a scan of many indicators for one intervention.
 type ScanResult struct {
+	// Intervention, Q and TwoSided repeat the input.
 	Intervention string
 	Q            float64
 	TwoSided     bool
 	// Rows are ranked by evidence of displacement: smallest p first, then
 	// largest z, then indicator.
-	Rows        []ScanRow
+	Rows []ScanRow
+	// Discoveries counts the rows with Discovery set.
 	Discoveries int
+	// Method, Assumptions and Explanation explain the scan.
 	Method      string
 	Assumptions []string
 	Explanation string

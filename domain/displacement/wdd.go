@@ -31,7 +31,10 @@ type WDDCounts struct {
 // Wheeler & Ratcliffe (2018) define the unweighted statistic only; these
 // weights are the first author's later extensions.
 type WDDWeights struct {
-	Before, After                          float64
+	// Before and After are the lengths of the windows (time weights).
+	Before, After float64
+	// Target, Control, Buffer and BufferControl are the sizes of the areas
+	// (size weights).
 	Target, Control, Buffer, BufferControl float64
 }
 
@@ -47,7 +50,9 @@ func (w WDDWeights) or1() WDDWeights {
 
 // WDDInput is the input of [WeightedDisplacementDifference].
 type WDDInput struct {
-	Counts  WDDCounts
+	// Counts are the eight counts.
+	Counts WDDCounts
+	// Weights rescale them; the zero value is the unweighted statistic.
 	Weights WDDWeights
 	// SharedControl says that the buffer is compared with the target's own
 	// control regions: the BufferControl counts are ignored and the
@@ -65,8 +70,10 @@ type WDDInput struct {
 
 // WDDComponent is one part of the WDD with its standard error.
 type WDDComponent struct {
+	// Estimate is the part's value (oriented like WDD.Estimate).
 	Estimate float64
-	SE       float64
+	// SE is its Poisson standard error.
+	SE float64
 }
 
 // WDD is the weighted displacement difference with its test. Estimates are
@@ -74,6 +81,8 @@ type WDDComponent struct {
 // control (for DOWN, Wheeler & Ratcliffe's "crimes reduced" with a minus
 // sign). Low and High bound the 95% confidence interval; P is two-sided.
 type WDD struct {
+	// Estimate is the WDD; SE its standard error; Z = Estimate/SE; P the
+	// two-sided p-value; Low and High the 95% interval.
 	Estimate, SE, Z, P, Low, High float64
 	// Local is (T1-T0) - (C1-C0), the effect in the target.
 	Local WDDComponent

@@ -225,8 +225,12 @@ func (s *Server) Do(ctx context.Context, req Request, readOnly bool) Response {
 		fe.Extensions = map[string]any{"code": string(domain.BadInput)}
 		return Response{Errors: []gqlerrors.FormattedError{fe}}
 	}
-	if msg := checkComplexity(doc, req.OperationName, s.cfg.Limits); msg != "" {
-		return errorResponse(domain.TooComplex, msg)
+	tooComplex, bad := checkComplexity(doc, req.OperationName, s.cfg.Limits)
+	if bad != "" {
+		return errorResponse(domain.BadInput, bad)
+	}
+	if tooComplex != "" {
+		return errorResponse(domain.TooComplex, tooComplex)
 	}
 	if readOnly && hasMutation(doc, req.OperationName) {
 		return errorResponse(domain.BadInput, "mutations must be sent with POST")

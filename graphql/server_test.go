@@ -316,3 +316,17 @@ fragment FullType on __Type { kind name description
 fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
 fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }`
 
+
+func TestFragmentCyclesAndBombsAreRefused(t *testing.T) {
+	a := newAPI(t, graphql.Limits{})
+	// graphql-go's own validator overflows the stack on these; they must
+	// be refused before it sees them.
+	a.fails(`{ regions { code } ...F } fragment F on Query { ...F }`, nil, "BAD_INPUT", "cycle")
+	a.fails(`{ regions { code } } fragment A on Query { ...B } fragment B on Query { regions { ...C } } fragment C on Region { neighbours { region { code } } } fragment D on Query { ...A ...D }`,
+		nil, "BAD_INPUT", "cycle")
+	bomb := `{ ...L5 } fragment L0 on Query { position }`
+	for i := 1; i <= 5; i++ {
+		bomb += fmt.Sprintf(" fragment L%d on Query { a: regions { code } ...L%d ...L%d ...L%d ...L%d ...L%d ...L%d ...L%d ...L%d }", i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	a.fails(bomb, nil, "TOO_COMPLEX", "selections")
+}

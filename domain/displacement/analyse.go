@@ -295,7 +295,7 @@ func gather(areas Areas, shared bool, data Source, before, after Window, sc Scal
 		codes := areas.list(role)
 		kept := make([]RegionChange, 0, len(codes))
 		for i, code := range codes {
-			f := role.field() + "[" + strconv.Itoa(i) + "]"
+			f := func() string { return role.field() + "[" + strconv.Itoa(i) + "]" }
 			rc := RegionChange{Region: code, Name: code, Role: role}
 			if g != nil {
 				r, _ := g.Region(code)
@@ -306,7 +306,7 @@ func gather(areas Areas, shared bool, data Source, before, after Window, sc Scal
 			for k, w := range []Window{before, after} {
 				v, miss, bad := regionValue(data, code, w, sc)
 				if bad != "" {
-					return nil, nil, domain.Invalid(f, "region %q: %s", code, bad)
+					return nil, nil, domain.Invalid(f(), "region %q: %s", code, bad)
 				}
 				missing[k] = miss
 				if k == 0 {
@@ -321,7 +321,7 @@ func gather(areas Areas, shared bool, data Source, before, after Window, sc Scal
 					dropped = append(dropped, Dropped{Region: code, Role: role, Reason: why})
 					continue
 				}
-				return nil, nil, domain.Invalid(f, "region %q has no value for %s; record the observations, or leave the region out", code, why)
+				return nil, nil, domain.Invalid(f(), "region %q has no value for %s; record the observations, or leave the region out", code, why)
 			}
 			rc.Change = clean(rc.After - rc.Before)
 			kept = append(kept, rc)

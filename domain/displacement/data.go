@@ -105,9 +105,18 @@ func validateWindows(before, after Window) error {
 // regionValue is one region's value over a window: the sum (Count) or the
 // mean (Level) of its observations. missing lists the periods without one.
 func regionValue(src Source, region string, w Window, sc Scale) (v float64, missing []string, bad string) {
+	value := src.Value
+	if t, ok := src.(Table); ok {
+		// Look the region up once rather than once per period.
+		row := t[region]
+		value = func(_, p string) (float64, bool) {
+			x, ok := row[p]
+			return x, ok
+		}
+	}
 	sum := 0.0
 	for _, p := range w.Periods {
-		x, ok := src.Value(region, p)
+		x, ok := value(region, p)
 		if !ok {
 			missing = append(missing, p)
 			continue

@@ -125,8 +125,13 @@ func (s *source) logNormal(median, sigma float64) float64 {
 	return median * math.Exp(sigma*s.normal())
 }
 
-// round rounds v to the given number of decimals.
+// round rounds v to the given number of decimals; negative decimals round
+// to tens, hundreds, ...
 func round(v float64, decimals int) float64 {
+	if decimals < 0 {
+		q := math.Pow(10, float64(-decimals))
+		return math.Round(v/q) * q
+	}
 	p := math.Pow(10, float64(decimals))
 	return math.Round(v*p) / p
 }

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -175,6 +177,7 @@ func ITS(in ITSInput) (*Result, error) {
 	}
 
 	f := newITSFit(n, p, in, L)
+	defer f.release()
 	var err error
 	if model == Gaussian {
 		switch {
@@ -204,81 +207,131 @@ func ITS(in ITSInput) (*Result, error) {
 type itsFit struct {
 	n, p, start int
 	slope       bool
-	x           []float64 // n×p design, row-major
+	x           []float64 // n×p design, column-major: column j is x[j*n : j*n+n]
 	beta        []float64
 	cov         []float64 // p×p covariance of beta
 	fitted      []float64 // on the response scale
 	resid       []float64 // raw (Gaussian) or deviance (quasi-Poisson) residuals
-	eta0        []float64 // counterfactual linear predictor (with offset)
+	scratch     []float64
+	tmp         []float64 // p*p
 	lin         *spd
 	crit        float64 // critical value for 95% intervals
 	df          float64 // degrees of freedom for t tests; 0 = normal
 	hacLag      int
 	smallSample bool
+	season      int // L when there are harmonics, else 1
+	harmonics   int
 	diag        []Diagnostic
+	pooled      *[]float64
 }
 
+// release returns the scratch memory to the pool; f must not be used after.
+func (f *itsFit) release() {
+	itsBuffers.Put(f.pooled)
+	f.pooled = nil
+}
+
+// col returns column j of the design.
+func (f *itsFit) col(j int) []float64 { return f.x[j*f.n : j*f.n+f.n] }
+
+// vec wraps a slice as a unit-stride gonum vector.
+func vec(x []float64) blas64.Vector { return blas64.Vector{N: len(x), Inc: 1, Data: x} }
+
+// itsBuffers recycles the scratch memory of ITS fits (the design and work
+// arrays, which never leave the package), so that repeated fits do not
+// churn the garbage collector.
+var itsBuffers = sync.Pool{New: func() any { return new([]float64) }}
+
 func newITSFit(n, p int, in ITSInput, L int) *itsFit {
-	buf := make([]float64, n*p+p+p*p+4*n)
-	f := &itsFit{n: n, p: p, start: in.Start, slope: in.SlopeChange, smallSample: in.SmallSample && in.Model != QuasiPoisson}
+	scratch := max(2*n*p+2*n+n+2, 4*n) // Newey-West work (lag < n), IRLS work
+	need := n*p + scratch + p + 2*p*p + 2*n
+	bp := itsBuffers.Get().(*[]float64)
+	if cap(*bp) < need {
+		*bp = make([]float64, need)
+	}
+	buf := (*bp)[:need]
+	clear(buf)
+	f := &itsFit{n: n, p: p, start: in.Start, slope: in.SlopeChange, smallSample: in.SmallSample && in.Model != QuasiPoisson, pooled: bp}
 	f.x, buf = buf[:n*p], buf[n*p:]
+	f.scratch, buf = buf[:scratch], buf[scratch:]
 	f.beta, buf = buf[:p], buf[p:]
 	f.cov, buf = buf[:p*p], buf[p*p:]
+	f.tmp, buf = buf[:p*p], buf[p*p:]
 	f.fitted, buf = buf[:n], buf[n:]
-	f.resid, buf = buf[:n], buf[n:]
-	f.eta0, buf = buf[:n], buf[n:]
-	_ = buf
+	f.resid = buf[:n]
 	f.lin = newSPD(p)
 	t0 := float64(in.Start)
 	h := in.Harmonics
-	for i := 0; i < n; i++ {
-		row := f.x[i*p : i*p+p]
-		t := float64(i + 1)
-		row[0] = 1
-		row[1] = t
-		c := 3
-		if i >= in.Start {
-			row[2] = 1
-		}
-		if in.SlopeChange {
-			if i >= in.Start {
-				row[3] = t - t0
+	// Fourier terms depend on t only through t mod L: tabulate them.
+	var sinTab, cosTab []float64
+	if h > 0 {
+		sinTab = make([]float64, 2*L*h)
+		cosTab = sinTab[L*h:]
+		for ph := 0; ph < L; ph++ {
+			for k := 1; k <= h; k++ {
+				a := 2 * math.Pi * float64(k*ph) / float64(L)
+				sinTab[ph*h+k-1] = math.Sin(a)
+				cosTab[ph*h+k-1] = math.Cos(a)
 			}
-			c = 4
 		}
-		for k := 1; k <= h; k++ {
-			a := 2 * math.Pi * float64(k) * t / float64(L)
-			row[c+k-1] = math.Sin(a)
-			row[c+h+k-1] = math.Cos(a)
+	}
+	c := 3
+	if in.SlopeChange {
+		c = 4
+	}
+	f.season, f.harmonics = 1, h
+	if h > 0 {
+		f.season = L
+	}
+	for i := 0; i < n; i++ {
+		t := float64(i + 1)
+		f.x[i] = 1
+		f.x[n+i] = t
+		if i >= in.Start {
+			f.x[2*n+i] = 1
+			if in.SlopeChange {
+				f.x[3*n+i] = t - t0
+			}
+		}
+		if h > 0 {
+			ph := (i + 1) % L
+			for k := 0; k < h; k++ {
+				f.x[(c+k)*n+i] = sinTab[ph*h+k]
+				f.x[(c+h+k)*n+i] = cosTab[ph*h+k]
+			}
 		}
 	}
 	return f
 }
 
 // crossProducts fills f.lin.a (upper triangle) with X'WX and xtwz with
-// X'Wz; w nil means unit weights.
-func (f *itsFit) crossProducts(w, z, xtwz []float64) {
+// X'Wz; w nil means unit weights. wx (n) is scratch.
+func (f *itsFit) crossProducts(w, z, xtwz, wx []float64) {
 	p, a := f.p, f.lin.a
-	clear(a)
-	clear(xtwz)
-	for i := 0; i < f.n; i++ {
-		row := f.x[i*p : i*p+p]
-		wi := 1.0
+	for j := 0; j < p; j++ {
+		cj := f.col(j)
 		if w != nil {
-			wi = w[i]
-		}
-		wz := wi * z[i]
-		for j, xj := range row {
-			if xj == 0 {
-				continue
+			for i, v := range cj {
+				wx[i] = w[i] * v
 			}
-			xtwz[j] += xj * wz
-			wx := wi * xj
-			arow := a[j*p : j*p+p]
-			for k := j; k < p; k++ {
-				arow[k] += wx * row[k]
-			}
+			cj = wx
 		}
+		xtwz[j] = blas64.Dot(vec(cj), vec(z))
+		for k := j; k < p; k++ {
+			a[j*p+k] = blas64.Dot(vec(cj), vec(f.col(k)))
+		}
+	}
+}
+
+// linear sets out = off + X beta (off nil for none).
+func (f *itsFit) linear(off, out []float64) {
+	if off != nil {
+		copy(out, off)
+	} else {
+		clear(out)
+	}
+	for j, b := range f.beta {
+		blas64.Axpy(b, vec(f.col(j)), vec(out))
 	}
 }
 
@@ -289,7 +342,7 @@ func errSingular(p int) error {
 // gaussian fits by OLS with Newey-West covariance.
 func (f *itsFit) gaussian(y []float64) error {
 	n, p := f.n, f.p
-	f.crossProducts(nil, y, f.beta)
+	f.crossProducts(nil, y, f.beta, nil)
 	if !f.lin.factor() {
 		return errSingular(p)
 	}
@@ -298,15 +351,10 @@ func (f *itsFit) gaussian(y []float64) error {
 		return errSingular(p)
 	}
 	bread := f.lin.a
+	f.linear(nil, f.fitted)
 	var rss float64
-	for i := 0; i < n; i++ {
-		row := f.x[i*p : i*p+p]
-		var fit float64
-		for j, xj := range row {
-			fit += xj * f.beta[j]
-		}
-		f.fitted[i] = fit
-		e := y[i] - fit
+	for i, v := range y {
+		e := v - f.fitted[i]
 		f.resid[i] = e
 		rss += e * e
 	}
@@ -324,57 +372,8 @@ func (f *itsFit) gaussian(y []float64) error {
 	}
 
 	lag := f.hacLag
-	// Newey-West meat S = U'KU, U = diag(e) X, K the banded Bartlett kernel
-	// matrix, computed as sum_t u_t (K U)_t' to avoid forming the lag
-	// cross-products separately.
-	ku := make([]float64, n*p+p*p)
-	meat := ku[n*p:]
-	ku = ku[:n*p]
-	for t := 0; t < n; t++ {
-		dst := ku[t*p : t*p+p]
-		et := f.resid[t]
-		src := f.x[t*p : t*p+p]
-		for j := range dst {
-			dst[j] = et * src[j]
-		}
-		for l := 1; l <= lag; l++ {
-			w := 1 - float64(l)/float64(lag+1)
-			if s := t - l; s >= 0 {
-				ws := w * f.resid[s]
-				src := f.x[s*p : s*p+p]
-				for j := range dst {
-					dst[j] += ws * src[j]
-				}
-			}
-			if s := t + l; s < n {
-				ws := w * f.resid[s]
-				src := f.x[s*p : s*p+p]
-				for j := range dst {
-					dst[j] += ws * src[j]
-				}
-			}
-		}
-	}
-	for t := 0; t < n; t++ {
-		et := f.resid[t]
-		row := f.x[t*p : t*p+p]
-		k := ku[t*p : t*p+p]
-		for i, xi := range row {
-			if xi == 0 {
-				continue
-			}
-			ui := et * xi
-			mrow := meat[i*p : i*p+p]
-			for j := i; j < p; j++ {
-				mrow[j] += ui * k[j]
-			}
-		}
-	}
-	for i := 0; i < p; i++ {
-		for j := 0; j < i; j++ {
-			meat[i*p+j] = meat[j*p+i]
-		}
-	}
+	meat := f.tmp
+	neweyWestMeat(f.x, f.resid, n, p, lag, f.scratch, meat)
 	sandwich(bread, meat, f.cov, p)
 	f.crit, f.df = zCrit, 0
 	if f.smallSample {
@@ -399,6 +398,60 @@ func (f *itsFit) gaussian(y []float64) error {
 // (R-squared above 1 - 1e-12, or a dispersion below 1e-12): there is then
 // no residual variation to estimate uncertainty from.
 const exactFit = 1e-12
+
+// neweyWestMeat sets meat (p×p) to the Newey-West "meat"
+//
+//	S = sum_t u_t u_t' + sum_{l=1..L} (1 - l/(L+1)) sum_t (u_t u_{t-l}' + u_{t-l} u_t'),  u_t = e_t x_t,
+//
+// (statsmodels' S_hac_simple with Bartlett weights). S = U'KU with K the
+// triangular kernel matrix K_ts = max(0, 1 - |t-s|/(L+1)); the triangle is
+// the convolution of two boxcars of width L+1, so KU takes two running sums
+// per column, O(np) rather than O(npL): with u_s = 0 outside [0, n),
+// v_m = sum_{s=m}^{m+L} u_s for m = -L..n-1 and (KU)_t = sum_{m=t-L}^{t} v_m / (L+1).
+// Both running sums are taken as differences of prefix sums. x is
+// column-major (n×p); work (at least 2np + 2n + lag + 2) is scratch.
+func neweyWestMeat(x, e []float64, n, p, lag int, work, meat []float64) {
+	inv := 1 / float64(lag+1)
+	uAll, kuAll := work[:n*p], work[n*p:2*n*p]
+	P := work[2*n*p : 2*n*p+n+1]             // P[k] = sum_{s<k} u_s
+	Q := work[2*n*p+n+1 : 2*n*p+2*n+lag+2] // Q[k] = sum of v_m for m = -lag .. -lag+k-1
+	for j := 0; j < p; j++ {
+		u := uAll[j*n : j*n+n]
+		xj := x[j*n : j*n+n]
+		for i, v := range xj {
+			u[i] = e[i] * v
+		}
+		P[0] = 0
+		for i, v := range u {
+			P[i+1] = P[i] + v
+		}
+		// v_m = P[min(m+lag+1, n)] - P[max(m, 0)], m = k - lag, in three
+		// stretches without clamping.
+		Q[0] = 0
+		k := 0
+		for ; k < lag; k++ { // m < 0
+			Q[k+1] = Q[k] + P[k+1]
+		}
+		for ; k < n; k++ { // 0 <= m <= n-lag-1
+			Q[k+1] = Q[k] + P[k+1] - P[k-lag]
+		}
+		for ; k < n+lag; k++ { // m >= n-lag
+			Q[k+1] = Q[k] + P[n] - P[k-lag]
+		}
+		ku := kuAll[j*n : j*n+n]
+		for t := range ku {
+			ku[t] = (Q[t+lag+1] - Q[t]) * inv
+		}
+	}
+	for i := 0; i < p; i++ {
+		ui := vec(uAll[i*n : i*n+n])
+		for j := i; j < p; j++ {
+			v := blas64.Dot(ui, vec(kuAll[j*n:j*n+n]))
+			meat[i*p+j] = v
+			meat[j*p+i] = v
+		}
+	}
+}
 
 // sandwich sets out = B M B for p×p row-major B (symmetric) and M.
 func sandwich(b, m, out []float64, p int) {
@@ -434,8 +487,10 @@ const (
 // quasiPoisson fits the log-link GLM by IRLS.
 func (f *itsFit) quasiPoisson(y, offset []float64) error {
 	n, p := f.n, f.p
-	work := make([]float64, 4*n)
+	work := f.scratch[:4*n]
+	clear(work)
 	off, mu, z, w := work[:n], work[n:2*n], work[2*n:3*n], work[3*n:]
+	wx := make([]float64, n)
 	if offset != nil {
 		for i, v := range offset {
 			off[i] = math.Log(v)
@@ -455,18 +510,13 @@ func (f *itsFit) quasiPoisson(y, offset []float64) error {
 			z[i] = eta[i] - off[i] + (y[i]-mu[i])/mu[i]
 			w[i] = mu[i]
 		}
-		f.crossProducts(w, z, f.beta)
+		f.crossProducts(w, z, f.beta, wx)
 		if !f.lin.factor() {
 			return errSingular(p)
 		}
 		f.lin.solve(f.beta)
-		for i := 0; i < n; i++ {
-			row := f.x[i*p : i*p+p]
-			e := off[i]
-			for j, xj := range row {
-				e += xj * f.beta[j]
-			}
-			eta[i] = e
+		f.linear(off, eta)
+		for i, e := range eta {
 			mu[i] = math.Exp(e)
 			if !(mu[i] > 0) || math.IsInf(mu[i], 0) {
 				return badInput("series", "the quasi-Poisson fit diverged (expected count at %d is out of range); the counts are too sparse or extreme for this model", i)
@@ -487,7 +537,7 @@ func (f *itsFit) quasiPoisson(y, offset []float64) error {
 		w[i] = mu[i]
 		z[i] = 0
 	}
-	f.crossProducts(w, z, z[:p])
+	f.crossProducts(w, z, make([]float64, p), wx)
 	if !f.lin.factor() || !f.lin.inverse() {
 		return errSingular(p)
 	}
@@ -617,23 +667,52 @@ func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
 	}
 
 	// Counterfactual: the same model with level and slope terms set to 0.
+	// Its design row is a_ph + t e_trend, where a_ph (intercept and Fourier
+	// terms) depends on t only through the phase t mod L, so the linear
+	// predictor and its variance are a'b + t b_1 and
+	// a'Ca + 2t (Ca)_1 + t^2 C_11 with a'b, a'Ca and (Ca)_1 tabulated per phase.
+	per := f.season
+	tab := make([]float64, 3*per)
+	base, quad, cross := tab[:per], tab[per:2*per], tab[2*per:]
+	a := c // reuse
+	ca := make([]float64, p)
+	for ph := 0; ph < per; ph++ {
+		i := (ph - 1 + per) % per // row with t = i+1 ≡ ph (mod per)
+		if i >= n {
+			continue
+		}
+		for j := range a {
+			a[j] = f.x[j*n+i]
+		}
+		a[1], a[2] = 0, 0
+		if f.slope {
+			a[3] = 0
+		}
+		for j := range ca {
+			var v float64
+			for k, ak := range a {
+				v += f.cov[j*p+k] * ak
+			}
+			ca[j] = v
+		}
+		var b0, q float64
+		for j, aj := range a {
+			b0 += aj * f.beta[j]
+			q += aj * ca[j]
+		}
+		base[ph], quad[ph], cross[ph] = b0, q, ca[1]
+	}
+	c11 := f.cov[1*p+1]
 	r.Counterfactual = make([]CounterfactualPoint, n)
-	x0 := c // reuse
 	var cfPost, sq float64
 	for i := 0; i < n; i++ {
-		copy(x0, f.x[i*p:i*p+p])
-		x0[2] = 0
-		if f.slope {
-			x0[3] = 0
-		}
-		var e float64
-		for j, v := range x0 {
-			e += v * f.beta[j]
-		}
+		t := float64(i + 1)
+		ph := (i + 1) % per
+		e := base[ph] + t*f.beta[1]
 		if ratio && in.Offset != nil {
 			e += math.Log(in.Offset[i])
 		}
-		sd := math.Sqrt(quadForm(f.cov, x0))
+		sd := math.Sqrt(math.Max(quad[ph]+2*t*cross[ph]+t*t*c11, 0))
 		cp := CounterfactualPoint{Period: s.Periods[i], Index: i, Post: i >= in.Start, Observed: s.Values[i], HasBand: true}
 		if ratio {
 			cp.Expected, cp.Low, cp.High = math.Exp(e), math.Exp(e-f.crit*sd), math.Exp(e+f.crit*sd)

@@ -157,3 +157,39 @@ func TestITSGaussianStatsmodels(t *testing.T) {
 		})
 	}
 }
+
+// TestNeweyWestMeatDirect checks the running-sum Newey-West meat against the
+// textbook double sum on scores that are not orthogonal to the design (so
+// that boundary errors cannot cancel).
+func TestNeweyWestMeatDirect(t *testing.T) {
+	for _, c := range []struct{ n, p, lag int }{{10, 3, 0}, {10, 3, 1}, {25, 4, 5}, {7, 2, 6}, {40, 5, 12}} {
+		x := make([]float64, c.n*c.p) // column-major: x[j*n+s]
+		e := make([]float64, c.n)
+		for i := range x {
+			x[i] = math.Sin(float64(3*i + 1))
+		}
+		at := func(s, j int) float64 { return x[j*c.n+s] }
+		for i := range e {
+			e[i] = math.Cos(float64(7*i + 2))
+		}
+		meat := make([]float64, c.p*c.p)
+		neweyWestMeat(x, e, c.n, c.p, c.lag, make([]float64, 2*c.n*c.p+2*c.n+c.lag+2), meat)
+		for i := 0; i < c.p; i++ {
+			for j := 0; j < c.p; j++ {
+				var want float64
+				for s := 0; s < c.n; s++ {
+					want += e[s] * at(s, i) * e[s] * at(s, j)
+				}
+				for l := 1; l <= c.lag; l++ {
+					w := 1 - float64(l)/float64(c.lag+1)
+					for s := l; s < c.n; s++ {
+						want += w * (e[s]*at(s, i)*e[s-l]*at(s-l, j) + e[s-l]*at(s-l, i)*e[s]*at(s, j))
+					}
+				}
+				if math.Abs(meat[i*c.p+j]-want) > 1e-12*(1+math.Abs(want)) {
+					t.Fatalf("%+v S[%d,%d] = %.15g, direct %.15g", c, i, j, meat[i*c.p+j], want)
+				}
+			}
+		}
+	}
+}

@@ -1,9 +1,6 @@
 package impact
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // Method names an impact method. The values are those of the GraphQL enum
 // ImpactMethod (DESIGN.md section 5).
@@ -266,68 +263,59 @@ func (r *Result) addDiag(name string, v float64, note string) {
 // checkFinite reports the first float field of r that is NaN or infinite, so
 // that no such value ever leaves the package.
 func (r *Result) checkFinite() error {
-	bad := func(what string, vs ...float64) error {
-		for _, v := range vs {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return badInput("", "the data give a non-finite %s; the series is too extreme or degenerate for %s", what, r.Method)
-			}
-		}
-		return nil
+	fail := func(what string) error {
+		return badInput("", "the data give a non-finite %s; the series is too extreme or degenerate for %s", what, r.Method)
 	}
-	est := func(what string, e *Estimate) error {
-		if e == nil {
-			return nil
-		}
-		return bad(what, e.Value, e.SE, e.Low, e.High, e.PValue)
+	est := func(e *Estimate) bool {
+		return e == nil || finite(e.Value) && finite(e.SE) && finite(e.Low) && finite(e.High) && finite(e.PValue)
 	}
-	if err := est("effect", &r.Effect); err != nil {
-		return err
+	if !est(&r.Effect) {
+		return fail("effect")
 	}
-	for _, e := range []struct {
-		n string
-		e *Estimate
-	}{{"relative effect", r.RelativeEffect}, {"level change", r.LevelChange}, {"slope change", r.SlopeChange}} {
-		if err := est(e.n, e.e); err != nil {
-			return err
-		}
+	if !est(r.RelativeEffect) || !est(r.LevelChange) || !est(r.SlopeChange) {
+		return fail("relative effect, level or slope change")
 	}
 	for i := range r.Coefficients {
-		if err := est("coefficient "+r.Coefficients[i].Name, &r.Coefficients[i].Estimate); err != nil {
-			return err
+		if !est(&r.Coefficients[i].Estimate) {
+			return fail("coefficient " + r.Coefficients[i].Name)
 		}
 	}
 	for _, w := range r.Weights {
-		if err := bad("donor weight", w.Weight); err != nil {
-			return err
+		if !finite(w.Weight) {
+			return fail("donor weight")
 		}
 	}
 	for _, p := range r.Predictors {
-		if err := bad("predictor balance", p.Treated, p.Synthetic, p.DonorMean, p.V); err != nil {
-			return err
+		if !finite(p.Treated) || !finite(p.Synthetic) || !finite(p.DonorMean) || !finite(p.V) {
+			return fail("predictor balance")
 		}
 	}
 	if r.Placebo != nil {
-		if err := bad("placebo p-value", r.Placebo.PValue); err != nil {
-			return err
+		if !finite(r.Placebo.PValue) {
+			return fail("placebo p-value")
 		}
 		for _, f := range r.Placebo.Fits {
-			if err := bad("placebo fit", f.PreRMSPE, f.PostRMSPE, f.Ratio); err != nil {
-				return err
+			if !finite(f.PreRMSPE) || !finite(f.PostRMSPE) || !finite(f.Ratio) {
+				return fail("placebo fit")
 			}
 		}
 	}
-	if err := bad("pre-period RMSPE", r.PreRMSPE); err != nil {
-		return err
+	if !finite(r.PreRMSPE) {
+		return fail("pre-period RMSPE")
 	}
-	for _, c := range r.Counterfactual {
-		if err := bad("counterfactual", c.Observed, c.Expected, c.Low, c.High); err != nil {
-			return err
+	for i := range r.Counterfactual {
+		c := &r.Counterfactual[i]
+		if !finite(c.Observed) || !finite(c.Expected) || !finite(c.Low) || !finite(c.High) {
+			return fail("counterfactual")
 		}
 	}
 	for _, d := range r.Diagnostics {
-		if err := bad("diagnostic "+d.Name, d.Value); err != nil {
-			return err
+		if !finite(d.Value) {
+			return fail("diagnostic " + d.Name)
 		}
 	}
 	return nil
 }
+
+// finite reports whether x is neither NaN nor infinite.
+func finite(x float64) bool { return x-x == 0 }

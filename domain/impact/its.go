@@ -413,7 +413,7 @@ const exactFit = 1e-12
 func neweyWestMeat(x, e []float64, n, p, lag int, work, meat []float64) {
 	inv := 1 / float64(lag+1)
 	uAll, kuAll := work[:n*p], work[n*p:2*n*p]
-	P := work[2*n*p : 2*n*p+n+1]             // P[k] = sum_{s<k} u_s
+	P := work[2*n*p : 2*n*p+n+1]           // P[k] = sum_{s<k} u_s
 	Q := work[2*n*p+n+1 : 2*n*p+2*n+lag+2] // Q[k] = sum of v_m for m = -lag .. -lag+k-1
 	for j := 0; j < p; j++ {
 		u := uAll[j*n : j*n+n]

@@ -51,8 +51,8 @@ func TestITSQuasiPoissonSicily(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := ref[c.name]
-			if len(r.Coefficients) != len(want)-4 {
-				t.Fatalf("%d coefficients, R has %d", len(r.Coefficients), len(want)-4)
+			if len(r.Coefficients) != len(want)-4-5 { // less dispersion, deviances, df, 5 counterfactual rows
+				t.Fatalf("%d coefficients, R has %d", len(r.Coefficients), len(want)-9)
 			}
 			for _, co := range r.Coefficients {
 				w := want[rTerm[co.Name]]
@@ -81,6 +81,13 @@ func TestITSQuasiPoissonSicily(t *testing.T) {
 			}
 			if !r.Ratio {
 				t.Error("quasi-Poisson result must be a ratio")
+			}
+			for _, i := range []int{0, 35, 36, 47, 58} {
+				w := want["cf_"+strconv.Itoa(i)]
+				cp := r.Counterfactual[i]
+				if !relClose(cp.Expected, w["estimate"], 1e-6) || !relClose(cp.Low, w["rr_low_t"], 1e-6) || !relClose(cp.High, w["rr_high_t"], 1e-6) {
+					t.Errorf("counterfactual %s: %.6f (%.6f-%.6f), R %.6f (%.6f-%.6f)", cp.Period, cp.Expected, cp.Low, cp.High, w["estimate"], w["rr_low_t"], w["rr_high_t"])
+				}
 			}
 			t.Logf("level change RR %.4f (%.4f-%.4f), p %.2g; effect %.4f; dispersion %.3f",
 				r.LevelChange.Value, r.LevelChange.Low, r.LevelChange.High, r.LevelChange.PValue, r.Effect.Value, r.Diagnostics[3].Value)
@@ -151,6 +158,12 @@ func TestITSGaussianStatsmodels(t *testing.T) {
 				d, _ := r.Diagnostic(name)
 				if !relClose(d.Value, w[q][0], 1e-6) {
 					t.Errorf("%s: %.12g, statsmodels %.12g", name, d.Value, w[q][0])
+				}
+			}
+			for _, i := range []int{0, 35, 36, 47, 58} {
+				cp := r.Counterfactual[i]
+				if !relClose(cp.Expected, w["cf_mean"][i], 1e-6) || !relClose(cp.Low, w["cf_low"][i], 1e-6) || !relClose(cp.High, w["cf_high"][i], 1e-6) {
+					t.Errorf("counterfactual %s: %.6f (%.6f, %.6f), statsmodels %.6f (%.6f, %.6f)", cp.Period, cp.Expected, cp.Low, cp.High, w["cf_mean"][i], w["cf_low"][i], w["cf_high"][i])
 				}
 			}
 			t.Logf("level %.3f (%.3f, %.3f) p %.2g", r.LevelChange.Value, r.LevelChange.Low, r.LevelChange.High, r.LevelChange.PValue)

@@ -74,6 +74,20 @@ for name, slope, h, lags, small in cases:
     for i in range(X.shape[1]):
         for j in range(X.shape[1]):
             out.append(("cov", i * X.shape[1] + j, cov[i, j]))
+    # Counterfactual: the same rows with the level and slope terms set to 0;
+    # mean prediction and its 95% interval from the HAC covariance.
+    X0 = X.copy()
+    X0[:, 2] = 0
+    if slope:
+        X0[:, 3] = 0
+    pred = res.get_prediction(X0)
+    pci = pred.conf_int(alpha=0.05)
+    for i in (0, 35, 36, 47, 58):
+        out += [
+            ("cf_mean", i, pred.predicted_mean[i]),
+            ("cf_low", i, pci[i, 0]),
+            ("cf_high", i, pci[i, 1]),
+        ]
     lb = acorr_ljungbox(res.resid, return_df=True)  # default lags min(n//5, 10)
     out += [
         ("rsquared", 0, res.rsquared),

@@ -48,4 +48,15 @@ for (name in names(models)) {
   cat(sprintf("%s,deviance,%.17g,,,,,,,,\n", name, m$deviance))
   cat(sprintf("%s,null_deviance,%.17g,,,,,,,,\n", name, m$null.deviance))
   cat(sprintf("%s,df_residual,%d,,,,,,,,\n", name, df))
+  # Counterfactual (no ban): expected counts with a 95% band from the
+  # link-scale standard error and Student t on the residual df.
+  nd <- data
+  nd$smokban <- 0
+  nd$slope <- 0
+  pr <- predict(m, newdata = nd, type = "link", se.fit = TRUE)
+  for (i in c(1, 36, 37, 48, 59)) {
+    q <- qt(0.975, df)
+    cat(sprintf("%s,cf_%d,%.17g,%.17g,,,,,,%.17g,%.17g\n", name, i - 1, exp(pr$fit[i]), pr$se.fit[i],
+                exp(pr$fit[i] - q * pr$se.fit[i]), exp(pr$fit[i] + q * pr$se.fit[i])))
+  }
 }

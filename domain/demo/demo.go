@@ -387,12 +387,19 @@ func (b *builder) resolveEffects() ([]resolved, error) {
 	costModel := b.indicator(EnforcementCost).model
 	t0, _ := domain.ParseDate(b.dates[DutchResourcing])
 	tFrom := int(domain.FirstPeriodFrom(domain.Month, t0).Index - b.origin.Index)
+	var cost []effectSpec
 	for _, r := range dutchNUTS2 {
 		level := b.atlas.costLevel(r) + costModel.trend*float64(tFrom)
 		v := round(level*resourcingCostPercent/100, -1)
-		specs = append(specs, effectSpec{DutchResourcing, EnforcementCost, RoleTarget, []string{r}, Additive, v, 0, 0,
+		cost = append(cost, effectSpec{DutchResourcing, EnforcementCost, RoleTarget, []string{r}, Additive, v, 0, 0,
 			fmt.Sprintf("Enforcement spending up by EUR %.0f thousand a month (%d%% of the region's level when the budget took effect).", v, resourcingCostPercent)})
 	}
+	// The cost steps go first among the policy's entries.
+	at := slices.IndexFunc(specs, func(s effectSpec) bool { return s.intervention == DutchResourcing })
+	if at < 0 {
+		at = len(specs)
+	}
+	specs = slices.Insert(specs, at, cost...)
 	last := len(b.periods) - 1
 	out := make([]resolved, len(specs))
 	owner := map[string]int{} // series key -> index of its non-null effect

@@ -3,7 +3,9 @@ package demo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -709,4 +711,55 @@ func TestTheCommandServiceAcceptsTheWorld(t *testing.T) {
 	if log.events() != recorded {
 		t.Errorf("the second run recorded %d more events", log.events()-recorded)
 	}
+}
+
+// TestDocTableMatchesTheTruth keeps the truth table of doc.go in step with
+// Truth: every entry must appear there as a row.
+func TestDocTableMatchesTheTruth(t *testing.T) {
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := defaultWorld(t)
+	rows := 0
+	for _, line := range strings.Split(string(doc), "\n") {
+		if strings.HasPrefix(line, "//\t    ") && strings.Contains(line, "..") && !strings.Contains(line, "From..Until") {
+			rows++
+		}
+	}
+	if rows != len(w.Truth) {
+		t.Errorf("doc.go has %d truth rows, Truth has %d entries", rows, len(w.Truth))
+	}
+	for _, e := range w.Truth {
+		if row := docRow(e); !strings.Contains(string(doc), row) {
+			t.Errorf("doc.go lacks the row\n%s", row)
+		}
+	}
+}
+
+// docRow formats a truth entry as a row of the table in doc.go.
+func docRow(e InjectedEffect) string {
+	var v string
+	switch {
+	case e.Scale == RateRatio && e.Null():
+		v = "RR 1 (null)"
+	case e.Scale == RateRatio:
+		v = fmt.Sprintf("RR %.2f", e.Value)
+	case e.Null():
+		v = "+0 (null)"
+	default:
+		v = fmt.Sprintf("%+g", e.Value)
+		if e.SlopeChange != 0 {
+			v += fmt.Sprintf(", slope %+g", e.SlopeChange)
+		}
+	}
+	until := e.Until
+	if until == DefaultTo {
+		until = "end"
+	}
+	role := ""
+	if e.Role == RoleBuffer {
+		role = "buffer"
+	}
+	return strings.TrimRight(fmt.Sprintf("//\t    %-16s %-6s %-24s %-22s %s..%s", e.Indicator, role, strings.Join(e.Regions, " "), v, e.From, until), " ")
 }

@@ -763,3 +763,31 @@ func docRow(e InjectedEffect) string {
 	}
 	return strings.TrimRight(fmt.Sprintf("//\t    %-16s %-6s %-24s %-22s %s..%s", e.Indicator, role, strings.Join(e.Regions, " "), v, e.From, until), " ")
 }
+
+func TestLookups(t *testing.T) {
+	w := defaultWorld(t)
+	if _, ok := w.SeriesOf(PortIncidents, "NL33"); ok {
+		t.Error("NL33 has a PORT_INCIDENTS series; ports only")
+	}
+	if s, ok := w.SeriesOf(Population, "DE"); !ok || s.Values[0] != 80_328_000 {
+		t.Errorf("POPULATION/DE: %v, %v", ok, s.Values)
+	}
+	got := w.Effects(RotterdamPortControl, PortIncidents)
+	if len(got) != 2 || got[0].Role != RoleTarget || got[1].Role != RoleBuffer {
+		t.Errorf("Effects(Rotterdam, PORT_INCIDENTS) = %+v", got)
+	}
+	if len(w.Effects(DutchResourcing, EnforcementCost)) != 5 {
+		t.Error("want one cost entry per Dutch region")
+	}
+	if len(w.Effects("nope", PortIncidents)) != 0 {
+		t.Error("effects of an unknown intervention")
+	}
+}
+
+func BenchmarkGenerate(b *testing.B) {
+	for b.Loop() {
+		if _, err := Generate(Config{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

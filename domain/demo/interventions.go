@@ -4,18 +4,22 @@ import "github.com/supplyeval/supplyeval/domain"
 
 // Intervention IDs of the demo world.
 const (
-	RotterdamPortControl  = "op-2018-rtm-container-control"
-	AntwerpHighValue      = "op-2021-antwerp-hvt"
-	BrabantLabs           = "op-2015-brabant-labs"
-	CostaProceeds         = "op-2019-costa-proceeds"
-	ChannelJIT            = "op-2017-jit-channel"
-	HamburgDelivery       = "op-2022-hamburg-cd"
-	ValenciaScanners      = "op-2024-valencia-scanners"
-	GermanPrecursors      = "pol-2020-de-precursors"
-	DutchResourcing       = "pol-2019-nl-resourcing"
-	FrenchFixedFine       = "pol-2020-fr-fixed-fine"
-	resourcingCostPercent = 15 // DutchResourcing raises enforcement spending by this share of the 2019-01 level
+	RotterdamPortControl = "op-2018-rtm-container-control"
+	AntwerpHighValue     = "op-2021-antwerp-hvt"
+	BrabantLabs          = "op-2015-brabant-labs"
+	CostaProceeds        = "op-2019-costa-proceeds"
+	ChannelJIT           = "op-2017-jit-channel"
+	HamburgDelivery      = "op-2022-hamburg-cd"
+	ValenciaScanners     = "op-2024-valencia-scanners"
+	GermanPrecursors     = "pol-2020-de-precursors"
+	DutchResourcing      = "pol-2019-nl-resourcing"
+	FrenchFixedFine      = "pol-2020-fr-fixed-fine"
 )
+
+// resourcingCostPercent is the share of a Dutch region's expected
+// enforcement spending in the policy's first month by which
+// DutchResourcing raises it.
+const resourcingCostPercent = 15
 
 // operationSpec is an operation of the demo world: its launch, how it ends
 // (End "" while it is still running at the end of the data) and what it

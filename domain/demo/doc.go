@@ -165,12 +165,26 @@
 // [CoverageConfigs] returns seeded variants with the structure and truth of
 // the default world and independent noise. A coverage test generates them
 // one at a time, estimates each truth entry, and counts how often the 95%
-// interval holds the true value (the models above are those a correctly
-// specified ITS, DiD or synthetic control assumes, so about 95% is
-// expected; a test would require at least 90%). Over ten such worlds the
-// package's own tests check that every non-null effect is visible in the
-// raw values and that the observed WDQ of the port control averages to the
-// expected one.
+// interval holds the true value. The mean structure above is exactly the
+// one a segmented regression with one harmonic, or a two-way fixed-effects
+// DiD, assumes, so point estimates are unbiased; whether intervals reach
+// 95% depends on the inference:
+//
+//   - Count indicators have independent (negative binomial) noise, which a
+//     quasi-Poisson ITS handles: the natural coverage cases.
+//   - The additive indicators have AR(1) noise with rho 0.5-0.7, as monthly
+//     price and spending series do. Newey-West errors with a few lags are
+//     known to be too small for such persistence in 156 periods; an
+//     estimator that models the autocorrelation (or a fixed-b correction)
+//     is needed there.
+//   - DiD with errors clustered by region needs several treated regions:
+//     the policy entries with four or five regions qualify; single-region
+//     entries do not (Conley & Taber 2011), and are the synthetic control's
+//     case.
+//
+// Over ten such worlds the package's own tests check that every non-null
+// effect is visible in the raw values and that the observed WDQ of the port
+// control averages to the expected one.
 //
 // # Size
 //

@@ -142,12 +142,15 @@ func ITS(in ITSInput) (*Result, error) {
 	y := s.Values
 	switch model {
 	case Gaussian:
-		lo, hi := y[0], y[0]
+		constant := true
 		for _, v := range y {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
+			if v != y[0] {
+				constant = false
+				break
+			}
 		}
-		if lo == hi {
-			return nil, badInput("series", "the outcome is constant (%s in every period); there is nothing to estimate", num(lo))
+		if constant {
+			return nil, badInput("series", "the outcome is constant (%s in every period); there is nothing to estimate", num(y[0]))
 		}
 	case QuasiPoisson:
 		var pre, post float64
@@ -243,7 +246,7 @@ func vec(x []float64) blas64.Vector { return blas64.Vector{N: len(x), Inc: 1, Da
 var itsBuffers = sync.Pool{New: func() any { return new([]float64) }}
 
 func newITSFit(n, p int, in ITSInput, L int) *itsFit {
-	scratch := max(2*n*p+2*n+n+2, 4*n) // Newey-West work (lag < n), IRLS work
+	scratch := max(nhacWork(n, p, n-1), 4*n) // Newey-West work (lag < n), IRLS work
 	need := n*p + scratch + p + 2*p*p + 2*n
 	bp := itsBuffers.Get().(*[]float64)
 	if cap(*bp) < need {
@@ -408,39 +411,56 @@ const exactFit = 1e-12
 // the convolution of two boxcars of width L+1, so KU takes two running sums
 // per column, O(np) rather than O(npL): with u_s = 0 outside [0, n),
 // v_m = sum_{s=m}^{m+L} u_s for m = -L..n-1 and (KU)_t = sum_{m=t-L}^{t} v_m / (L+1).
-// Both running sums are taken as differences of prefix sums. x is
-// column-major (n×p); work (at least 2np + 2n + lag + 2) is scratch.
+// Both running sums are taken as differences of prefix sums, built row by
+// row so that the p columns form independent addition chains. x is
+// column-major (n×p); work (at least nhacWork(n, p, lag)) is scratch.
 func neweyWestMeat(x, e []float64, n, p, lag int, work, meat []float64) {
 	inv := 1 / float64(lag+1)
-	uAll, kuAll := work[:n*p], work[n*p:2*n*p]
-	P := work[2*n*p : 2*n*p+n+1]           // P[k] = sum_{s<k} u_s
-	Q := work[2*n*p+n+1 : 2*n*p+2*n+lag+2] // Q[k] = sum of v_m for m = -lag .. -lag+k-1
+	uAll, work := work[:n*p], work[n*p:]
+	kuAll, work := work[:n*p], work[n*p:]
+	P, work := work[:(n+1)*p], work[(n+1)*p:] // row k: sum_{s<k} u_s
+	Q := work[:(n+lag+1)*p]                    // row k: sum of v_m, m = -lag .. -lag+k-1
 	for j := 0; j < p; j++ {
 		u := uAll[j*n : j*n+n]
-		xj := x[j*n : j*n+n]
-		for i, v := range xj {
+		for i, v := range x[j*n : j*n+n] {
 			u[i] = e[i] * v
 		}
-		P[0] = 0
-		for i, v := range u {
-			P[i+1] = P[i] + v
+	}
+	clear(P[:p])
+	for i := 0; i < n; i++ {
+		prev, cur := P[i*p:i*p+p], P[(i+1)*p:(i+1)*p+p]
+		for j := range cur {
+			cur[j] = prev[j] + uAll[j*n+i]
 		}
-		// v_m = P[min(m+lag+1, n)] - P[max(m, 0)], m = k - lag, in three
-		// stretches without clamping.
-		Q[0] = 0
-		k := 0
-		for ; k < lag; k++ { // m < 0
-			Q[k+1] = Q[k] + P[k+1]
+	}
+	// v_m = P[min(m+lag+1, n)] - P[max(m, 0)], m = k - lag, in three
+	// stretches without clamping.
+	clear(Q[:p])
+	k := 0
+	for ; k < lag; k++ { // m < 0
+		prev, cur, a := Q[k*p:k*p+p], Q[(k+1)*p:(k+1)*p+p], P[(k+1)*p:(k+1)*p+p]
+		for j := range cur {
+			cur[j] = prev[j] + a[j]
 		}
-		for ; k < n; k++ { // 0 <= m <= n-lag-1
-			Q[k+1] = Q[k] + P[k+1] - P[k-lag]
+	}
+	for ; k < n; k++ { // 0 <= m <= n-lag-1
+		prev, cur := Q[k*p:k*p+p], Q[(k+1)*p:(k+1)*p+p]
+		a, b := P[(k+1)*p:(k+1)*p+p], P[(k-lag)*p:(k-lag)*p+p]
+		for j := range cur {
+			cur[j] = prev[j] + a[j] - b[j]
 		}
-		for ; k < n+lag; k++ { // m >= n-lag
-			Q[k+1] = Q[k] + P[n] - P[k-lag]
+	}
+	last := P[n*p : n*p+p]
+	for ; k < n+lag; k++ { // m >= n-lag
+		prev, cur, b := Q[k*p:k*p+p], Q[(k+1)*p:(k+1)*p+p], P[(k-lag)*p:(k-lag)*p+p]
+		for j := range cur {
+			cur[j] = prev[j] + last[j] - b[j]
 		}
-		ku := kuAll[j*n : j*n+n]
-		for t := range ku {
-			ku[t] = (Q[t+lag+1] - Q[t]) * inv
+	}
+	for t := 0; t < n; t++ {
+		hi, lo := Q[(t+lag+1)*p:(t+lag+1)*p+p], Q[t*p:t*p+p]
+		for j := range hi {
+			kuAll[j*n+t] = (hi[j] - lo[j]) * inv
 		}
 	}
 	for i := 0; i < p; i++ {
@@ -452,6 +472,9 @@ func neweyWestMeat(x, e []float64, n, p, lag int, work, meat []float64) {
 		}
 	}
 }
+
+// nhacWork is the scratch length neweyWestMeat needs.
+func nhacWork(n, p, lag int) int { return 2*n*p + (n+1)*p + (n+lag+1)*p }
 
 // sandwich sets out = B M B for p×p row-major B (symmetric) and M.
 func sandwich(b, m, out []float64, p int) {
@@ -615,7 +638,7 @@ func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
 	s := in.Series
 	n, p := f.n, f.p
 	ratio := model == QuasiPoisson
-	r := &Result{Method: MethodITS, Model: model, Ratio: ratio}
+	r := &Result{Method: MethodITS, Model: model, Ratio: ratio, Params: make([]Param, 0, 10)}
 
 	names := make([]string, 0, p)
 	names = append(names, "intercept", "trend", "level")
@@ -712,8 +735,9 @@ func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
 		if ratio && in.Offset != nil {
 			e += math.Log(in.Offset[i])
 		}
-		sd := math.Sqrt(math.Max(quad[ph]+2*t*cross[ph]+t*t*c11, 0))
-		cp := CounterfactualPoint{Period: s.Periods[i], Index: i, Post: i >= in.Start, Observed: s.Values[i], HasBand: true}
+		sd := math.Sqrt(max(quad[ph]+2*t*cross[ph]+t*t*c11, 0))
+		cp := &r.Counterfactual[i]
+		cp.Period, cp.Index, cp.Post, cp.Observed, cp.HasBand = s.Periods[i], i, i >= in.Start, s.Values[i], true
 		if ratio {
 			cp.Expected, cp.Low, cp.High = math.Exp(e), math.Exp(e-f.crit*sd), math.Exp(e+f.crit*sd)
 		} else {
@@ -725,7 +749,6 @@ func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
 			d := s.Values[i] - f.fitted[i]
 			sq += d * d
 		}
-		r.Counterfactual[i] = cp
 	}
 	cfPost /= float64(m)
 	r.PreRMSPE = math.Sqrt(sq / float64(in.Start))
@@ -737,8 +760,8 @@ func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
 		r.RelativeEffect = &rel
 	}
 
-	r.Diagnostics = f.diag
-	addResidualDiagnostics(r, f.resid)
+	r.Diagnostics = append(make([]Diagnostic, 0, len(f.diag)+7), f.diag...)
+	addResidualDiagnostics(r, f.resid, f.scratch)
 	r.addDiag("n_pre", float64(in.Start), "periods before the intervention")
 	r.addDiag("n_post", float64(m), "periods from the intervention on")
 
@@ -854,36 +877,30 @@ func moreLess(x float64) string {
 // addResidualDiagnostics adds the lag-1 autocorrelation, the Durbin-Watson
 // statistic and the Ljung-Box test (lags min(n/5, 10), the default of
 // statsmodels' acorr_ljungbox; chi-squared with that many degrees of
-// freedom) of the residuals e.
-func addResidualDiagnostics(r *Result, e []float64) {
+// freedom) of the residuals e; work (n) is scratch.
+func addResidualDiagnostics(r *Result, e, work []float64) {
 	n := len(e)
 	var m float64
 	for _, v := range e {
 		m += v
 	}
 	m /= float64(n)
-	var c0, dw, ss float64
+	c := work[:n]
+	var dw float64
 	for i, v := range e {
-		d := v - m
-		c0 += d * d
-		ss += v * v
+		c[i] = v - m
 		if i > 0 {
 			dd := v - e[i-1]
 			dw += dd * dd
 		}
 	}
-	h := min(n/5, 10)
-	if h < 1 {
-		h = 1
-	}
+	ss := blas64.Dot(vec(e), vec(e))
+	c0 := blas64.Dot(vec(c), vec(c))
+	h := max(min(n/5, 10), 1)
 	var q, rho1 float64
 	if c0 > 0 {
 		for k := 1; k <= h; k++ {
-			var ck float64
-			for i := k; i < n; i++ {
-				ck += (e[i] - m) * (e[i-k] - m)
-			}
-			rk := ck / c0
+			rk := blas64.Dot(vec(c[k:]), vec(c[:n-k])) / c0
 			if k == 1 {
 				rho1 = rk
 			}

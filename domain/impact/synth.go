@@ -67,8 +67,8 @@ const (
 	nmEvaluations = 4000 // per Nelder-Mead run
 	nmRestarts    = 2    // extra runs from the best point found
 	nmStep        = 1.0  // initial simplex step in log V
-	nmRelTol      = 1e-10
-	nmXTol        = 1e-4
+	nmRelTol      = 1e-8
+	nmXTol        = math.MaxFloat64 // convergence on function values only, as R's optim
 )
 
 // SyntheticControl builds a synthetic control for the treated unit (Abadie,

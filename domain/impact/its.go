@@ -419,7 +419,7 @@ func neweyWestMeat(x, e []float64, n, p, lag int, work, meat []float64) {
 	uAll, work := work[:n*p], work[n*p:]
 	kuAll, work := work[:n*p], work[n*p:]
 	P, work := work[:(n+1)*p], work[(n+1)*p:] // row k: sum_{s<k} u_s
-	Q := work[:(n+lag+1)*p]                    // row k: sum of v_m, m = -lag .. -lag+k-1
+	Q := work[:(n+lag+1)*p]                   // row k: sum of v_m, m = -lag .. -lag+k-1
 	for j := 0; j < p; j++ {
 		u := uAll[j*n : j*n+n]
 		for i, v := range x[j*n : j*n+n] {

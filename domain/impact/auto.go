@@ -118,8 +118,9 @@ type AutoInput struct {
 	// Offset is the population of the (combined) treated units, for the
 	// quasi-Poisson ITS; nil for none.
 	Offset []float64
-	// Harmonics and SlopeChange are passed to [ITS].
-	Harmonics   int
+	// Harmonics is passed to [ITS] (Fourier pairs for seasonality).
+	Harmonics int
+	// SlopeChange is passed to [ITS] (adds a change in trend).
 	SlopeChange bool
 }
 

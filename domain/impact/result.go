@@ -120,9 +120,10 @@ type Placebo struct {
 // observed and what the method expects would have happened without the
 // intervention.
 type CounterfactualPoint struct {
-	// Period is the period's label; Index its position on the input axis.
+	// Period is the period's label.
 	Period string
-	Index  int
+	// Index is the period's position on the input axis.
+	Index int
 	// Post marks periods at or after the intervention.
 	Post bool
 	// Observed is the observed value (the treated mean for difference-in-
@@ -162,14 +163,15 @@ type Inputs struct {
 	// Comparison are the comparison units' (donors') codes that entered the
 	// estimate.
 	Comparison []string
-	// Periods are the labels of the periods used, in order.
+	// Periods are the labels of the periods used, in order. The slice is
+	// shared with the caller's input, not copied.
 	Periods []string
 	// First and Last are the indices on the input axis of the first and last
 	// period used.
 	First, Last int
-	// Start is the index of the first period under the intervention, and
-	// StartPeriod its label.
-	Start       int
+	// Start is the index of the first period under the intervention.
+	Start int
+	// StartPeriod is the label of the period at Start.
 	StartPeriod string
 	// PrePeriods and PostPeriods count the periods before and from Start.
 	PrePeriods, PostPeriods int

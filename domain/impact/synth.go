@@ -282,7 +282,6 @@ type synthData struct {
 	x       []float64 // units×k
 	z       []float64 // units×tFit
 	names   []string
-	in      *SynthInput
 }
 
 func newSynthData(in SynthInput) (*synthData, error) {
@@ -361,7 +360,7 @@ func newSynthData(in SynthInput) (*synthData, error) {
 			return nil, badInput("v", "V weights must not all be zero")
 		}
 	}
-	d := &synthData{k: k, tFit: len(fitIdx), fitIdx: fitIdx, names: in.PredictorNames, in: &in}
+	d := &synthData{k: k, tFit: len(fitIdx), fitIdx: fitIdx, names: in.PredictorNames}
 	d.x = make([]float64, (J+1)*k)
 	d.z = make([]float64, (J+1)*len(fitIdx))
 	for i, u := range units {

@@ -112,6 +112,15 @@ func (s *Server) asOf(ctx context.Context, args map[string]any) (uint64, error) 
 	if pos == 0 {
 		return 0, badInput("asOf", "position 0 is before any event; positions start at 1")
 	}
+	if s.cfg.Head != nil {
+		head, err := s.cfg.Head(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if uint64(pos) > head {
+			return 0, badInput("asOf", "position %d is beyond the end of the log (%d)", pos, head)
+		}
+	}
 	if err := s.reach(ctx, uint64(pos)); err != nil {
 		return 0, err
 	}

@@ -22,6 +22,7 @@ func enumOf[T ~string](name, desc string, values []T) *gql.Enum {
 type types struct {
 	regionLevel, linkKind, family, direction, granularity *gql.Enum
 	operationKind, targetTier, classification, policyKind *gql.Enum
+	category                                              *gql.Enum
 
 	region, neighbour, indicator, dimension, point, series *gql.Object
 	intervention                                           *gql.Interface
@@ -46,6 +47,8 @@ func (s *Server) buildTypes() *types {
 	t.targetTier = enumOf("TargetTier", "Tier of the organisation targeted (Guideline 4).", domain.TargetTiers)
 	t.classification = enumOf("Classification", "Sensitivity of an operation.", domain.Classifications)
 	t.policyKind = enumOf("PolicyKind", "Kind of policy change.", domain.PolicyKinds)
+	t.category = enumOf("InterventionCategory", "Whether an intervention is an operation or a policy change.",
+		[]string{projections.KindOperation, projections.KindPolicyChange})
 
 	t.dimension = gql.NewObject(gql.ObjectConfig{Name: "Dimension", Description: "One element of a breakdown (substance, offender tier, sex, age band).",
 		Fields: gql.Fields{"key": field(nonNull(gql.String), ""), "value": field(nonNull(gql.String), "")}})
@@ -133,8 +136,17 @@ func (s *Server) buildInterventionTypes(t *types) {
 	}
 	common := func() gql.Fields {
 		return gql.Fields{
-			"id":      &gql.Field{Type: nonNull(gql.ID), Resolve: iv(func(x projections.Intervention) any { return x.ID })},
-			"title":   &gql.Field{Type: nonNull(gql.String), Resolve: iv(func(x projections.Intervention) any { return x.Title })},
+			"id":    &gql.Field{Type: nonNull(gql.ID), Resolve: iv(func(x projections.Intervention) any { return x.ID })},
+			"title": &gql.Field{Type: nonNull(gql.String), Resolve: iv(func(x projections.Intervention) any { return x.Title })},
+			"category": &gql.Field{Type: nonNull(t.category), Description: "OPERATION or POLICY_CHANGE.",
+				Resolve: iv(func(x projections.Intervention) any { return x.Kind })},
+			"kind": &gql.Field{Type: nonNull(gql.String), Description: "The operation kind (e.g. PORT_CONTROL) or policy kind (e.g. PRECURSOR_CONTROL); the interventions(kind:) filter takes the same values.",
+				Resolve: iv(func(x projections.Intervention) any {
+					if x.Operation != nil {
+						return string(x.Operation.Kind)
+					}
+					return string(x.Policy.Kind)
+				})},
 			"regions": &gql.Field{Type: listOf(gql.ID), Resolve: iv(func(x projections.Intervention) any { return x.Regions })},
 			"start": &gql.Field{Type: nonNull(gql.String), Description: "Start (operation) or effective date (policy change), YYYY-MM-DD.",
 				Resolve: iv(func(x projections.Intervention) any { return x.Start })},
@@ -176,7 +188,7 @@ func (s *Server) buildInterventionTypes(t *types) {
 	}
 	opFields := common()
 	opOnly := gql.Fields{
-		"kind":                  &gql.Field{Type: nonNull(t.operationKind), Resolve: op(func(o *projections.OperationView) any { return string(o.Kind) })},
+		"operationKind":         &gql.Field{Type: nonNull(t.operationKind), Resolve: op(func(o *projections.OperationView) any { return string(o.Kind) })},
 		"targetTier":            &gql.Field{Type: nonNull(t.targetTier), Resolve: op(func(o *projections.OperationView) any { return string(o.TargetTier) })},
 		"partners":              &gql.Field{Type: listOf(gql.String), Resolve: op(func(o *projections.OperationView) any { return nonNilStrings(o.Partners) })},
 		"legalBasis":            &gql.Field{Type: gql.String, Resolve: op(func(o *projections.OperationView) any { return nilIfEmpty(o.LegalBasis) })},
@@ -207,7 +219,7 @@ func (s *Server) buildInterventionTypes(t *types) {
 	}
 	polFields := common()
 	polOnly := gql.Fields{
-		"kind":            &gql.Field{Type: nonNull(t.policyKind), Resolve: pol(func(o *projections.PolicyView) any { return string(o.Kind) })},
+		"policyKind":      &gql.Field{Type: nonNull(t.policyKind), Resolve: pol(func(o *projections.PolicyView) any { return string(o.Kind) })},
 		"jurisdictions":   &gql.Field{Type: listOf(gql.ID), Resolve: iv(func(x projections.Intervention) any { return x.Regions })},
 		"adopted":         &gql.Field{Type: nonNull(gql.String), Resolve: pol(func(o *projections.PolicyView) any { return o.Adopted })},
 		"effective":       &gql.Field{Type: nonNull(gql.String), Resolve: iv(func(x projections.Intervention) any { return x.Start })},

@@ -83,6 +83,9 @@ type Config struct {
 	Series        *projections.Series
 	Interventions *projections.Interventions
 	Limits        Limits
+	// Head, when set, gives the log's head position, so that an asOf
+	// beyond the end of the log is refused at once instead of waited for.
+	Head func(ctx context.Context) (uint64, error)
 	// Authenticate names the principal of a request; the default names
 	// everyone "local" (single-user mode on loopback).
 	Authenticate func(r *http.Request) (string, error)

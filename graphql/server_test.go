@@ -2,6 +2,7 @@ package graphql_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,7 +28,8 @@ func newAPI(t testing.TB, limits graphql.Limits) *api {
 	n := projectionstest.Start(t, t.TempDir())
 	t.Cleanup(n.Stop)
 	s, err := graphql.NewServer(graphql.Config{Commands: n.Service, Positions: n.Runner, Catalog: n.Catalog,
-		Series: n.Series, Interventions: n.Interventions, Limits: limits})
+		Series: n.Series, Interventions: n.Interventions, Limits: limits,
+		Head: func(ctx context.Context) (uint64, error) { h, err := n.Store.Head(ctx); return uint64(h), err }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,13 +153,14 @@ func TestExampleQueriesAndWrites(t *testing.T) {
 		t.Fatalf("series = %v", data["series"])
 	}
 
-	data = a.ok(`{ interventions(region: "NLRTM") { id title start end regions ... on Operation { kind targetTier classification partners } }
-	  intervention(id: "pol-prec") { id ... on PolicyChange { kind effective jurisdictions } } }`, nil)
+	data = a.ok(`{ interventions(region: "NLRTM") { id title start end regions kind category ... on Operation { operationKind targetTier classification partners } }
+	  intervention(id: "pol-prec") { id kind ... on PolicyChange { policyKind effective jurisdictions } } }`, nil)
 	ivs := data["interventions"].([]any)
-	if len(ivs) != 1 || ivs[0].(map[string]any)["kind"] != "PORT_CONTROL" || ivs[0].(map[string]any)["end"] != nil {
+	if len(ivs) != 1 || ivs[0].(map[string]any)["kind"] != "PORT_CONTROL" || ivs[0].(map[string]any)["operationKind"] != "PORT_CONTROL" ||
+		ivs[0].(map[string]any)["category"] != "OPERATION" || ivs[0].(map[string]any)["end"] != nil {
 		t.Fatalf("interventions = %v", ivs)
 	}
-	if p := data["intervention"].(map[string]any); p["kind"] != "PRECURSOR_CONTROL" || p["effective"] != "2019-07-01" {
+	if p := data["intervention"].(map[string]any); p["kind"] != "PRECURSOR_CONTROL" || p["policyKind"] != "PRECURSOR_CONTROL" || p["effective"] != "2019-07-01" {
 		t.Fatalf("intervention = %v", p)
 	}
 
@@ -190,7 +193,7 @@ func TestSeriesAsOfBeforeARevision(t *testing.T) {
 	if v := value(""); v != 72.5 {
 		t.Fatalf("latest: %v, want the revised value 72.5", v)
 	}
-	a.fails(`{ series(indicator: "cocaine_price", region: "NLRTM", asOf: "99999") { asOf } }`, nil, "BAD_INPUT", "not reached")
+	a.fails(`{ series(indicator: "cocaine_price", region: "NLRTM", asOf: "99999") { asOf } }`, nil, "BAD_INPUT", "beyond the end of the log")
 	a.fails(`{ series(indicator: "cocaine_price", region: "NLRTM", asOf: "-3") { asOf } }`, nil, "BAD_INPUT", "asOf")
 }
 
@@ -315,7 +318,6 @@ fragment FullType on __Type { kind name description
   inputFields { ...InputValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name isDeprecated } possibleTypes { ...TypeRef } }
 fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
 fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }`
-
 
 func TestFragmentCyclesAndBombsAreRefused(t *testing.T) {
 	a := newAPI(t, graphql.Limits{})

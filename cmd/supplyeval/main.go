@@ -1,0 +1,177 @@
+// Command supplyeval records drug-supply interventions and outcome
+// indicators as events and serves their evaluation over GraphQL.
+//
+//	supplyeval serve   [--data DIR] [--addr HOST:PORT] [--demo] [--log-level L] [--log-format json|console]
+//	supplyeval demo    [--data DIR]
+//	supplyeval version
+//
+// Exit status: 0 on success, 1 on failure, 2 on bad usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// usageError marks errors of the command line itself (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+const usage = `supplyeval: evidence on what supply-side drug interventions did.
+
+Usage:
+  supplyeval serve   [--data DIR] [--addr HOST:PORT] [--demo] [--log-level L] [--log-format json|console]
+  supplyeval demo    [--data DIR] [--log-level L] [--log-format json|console]
+  supplyeval version
+
+serve    runs the GraphQL API (GraphiQL at http://ADDR/graphql); --demo seeds the demo
+         world first if the data directory is empty.
+demo     seeds the demo world into the data directory (a second run records nothing new).
+version  prints the version.
+`
+
+// run is main without the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = runServe(ctx, args[1:], stderr)
+	case "demo":
+		err = runDemo(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, versionString())
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		err = usageError{fmt.Sprintf("unknown command %q", args[0])}
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue), errors.Is(err, flag.ErrHelp):
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stderr, "supplyeval: %s\n\n%s", err, usage)
+		}
+		return 2
+	default:
+		fmt.Fprintf(stderr, "supplyeval: %s\n", err)
+		return 1
+	}
+}
+
+// commonFlags are the flags every command that opens a data directory has.
+type commonFlags struct {
+	data      string
+	logLevel  string
+	logFormat string
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.data, "data", "./data", "data directory")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fs.StringVar(&c.logFormat, "log-format", "json", "log format: json or console")
+}
+
+func (c *commonFlags) logger(w io.Writer) (zerolog.Logger, error) {
+	level, err := zerolog.ParseLevel(strings.ToLower(c.logLevel))
+	if err != nil || c.logLevel == "" {
+		return zerolog.Nop(), usageError{fmt.Sprintf("--log-level %q: use debug, info, warn or error", c.logLevel)}
+	}
+	switch c.logFormat {
+	case "json":
+	case "console":
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly}
+	default:
+		return zerolog.Nop(), usageError{fmt.Sprintf("--log-format %q: use json or console", c.logFormat)}
+	}
+	return zerolog.New(w).Level(level).With().Timestamp().Logger(), nil
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var c commonFlags
+	c.register(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address (loopback only in this version)")
+	seed := fs.Bool("demo", false, "seed the demo world first if the data directory is empty")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	if err := checkLoopback(*addr); err != nil {
+		return usageError{err.Error()}
+	}
+	cfg := Config{DataDir: c.data, Addr: *addr, Logger: log}
+	if *seed {
+		if err := seedIfEmpty(ctx, cfg, log); err != nil {
+			return err
+		}
+	}
+	n, err := Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	log.Info().Msg("shutting down: finishing requests in flight, writing snapshots")
+	if err := n.Close(); err != nil {
+		return err
+	}
+	return n.Err()
+}
+
+func versionString() string {
+	v := "(devel)"
+	goVersion := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		goVersion = bi.GoVersion
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " " + s.Value[:12]
+			}
+		}
+	}
+	return fmt.Sprintf("supplyeval %s %s", v, goVersion)
+}

@@ -1,0 +1,288 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/rs/zerolog"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/eventstore"
+	"github.com/supplyeval/supplyeval/eventstore/embedded"
+	"github.com/supplyeval/supplyeval/graphql"
+	"github.com/supplyeval/supplyeval/projections"
+)
+
+// Config is what a node needs to run.
+type Config struct {
+	// DataDir holds the event store (events/) and projection snapshots
+	// (snapshots/).
+	DataDir string
+	// Addr is the HTTP listen address; "" means do not serve HTTP.
+	Addr string
+	// SnapshotInterval is how often read models are snapshotted.
+	SnapshotInterval time.Duration
+	// Now is the clock for recorded events (default time.Now).
+	Now    func() time.Time
+	Logger zerolog.Logger
+}
+
+// Validate reports what is wrong with c.
+func (c Config) Validate() error {
+	var errs []error
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("--data: a data directory is required"))
+	}
+	if c.Addr != "" {
+		if err := checkLoopback(c.Addr); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkLoopback refuses addresses other than loopback ones: this version
+// has no access control, so it must not be reachable from other machines.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("--addr %q: this version has no access control, so it only listens on loopback addresses (127.0.0.1, ::1, localhost)", addr)
+	}
+	return nil
+}
+
+// Node is one running supplyeval: the event store, the command bus and
+// service, the projections and, when an address is configured, the HTTP
+// API. Open starts it; Close stops it gracefully.
+type Node struct {
+	cfg   Config
+	log   zerolog.Logger
+	store *embedded.Store
+
+	Service       *domain.Service
+	Bus           *commandBus
+	Runner        *projections.Runner
+	Catalog       *projections.Catalog
+	Series        *projections.Series
+	Interventions *projections.Interventions
+
+	httpServer *http.Server
+	listener   net.Listener
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	errMu  sync.Mutex
+	bgErr  error
+}
+
+// watermillLogger puts zerolog behind watermill's logger interface.
+// Watermill's info messages (subscribers and routers starting and
+// stopping) are lifecycle detail: they are logged at debug level.
+func watermillLogger(l zerolog.Logger) watermill.LoggerAdapter {
+	return watermill.NewSlogLoggerWithLevelMapping(slog.New(zerolog.NewSlogHandler(l)), map[slog.Level]slog.Level{
+		slog.LevelInfo: slog.LevelDebug,
+	})
+}
+
+// Open starts a node. On error everything opened so far is closed.
+func Open(ctx context.Context, cfg Config) (n *Node, err error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	n = &Node{cfg: cfg, log: cfg.Logger}
+	defer func() {
+		if err != nil {
+			n.Close()
+			n = nil
+		}
+	}()
+	wlog := watermillLogger(cfg.Logger.With().Str("component", "watermill").Logger())
+
+	started := time.Now()
+	// The storage engine's informational messages (WAL replay, compactions)
+	// are for debugging; below debug level only its warnings and errors show.
+	storeLog := cfg.Logger.With().Str("component", "store").Logger()
+	if cfg.Logger.GetLevel() > zerolog.DebugLevel {
+		storeLog = storeLog.Level(max(cfg.Logger.GetLevel(), zerolog.WarnLevel))
+	}
+	n.store, err = embedded.Open(embedded.Config{Dir: filepath.Join(cfg.DataDir, "events"), Now: cfg.Now,
+		Logger: slog.New(zerolog.NewSlogHandler(storeLog))})
+	if err != nil {
+		return nil, fmt.Errorf("open event store: %w", err)
+	}
+	head, err := n.store.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n.Service, err = domain.NewService(domain.ServiceConfig{Log: eventstore.NewLog(n.store), Now: cfg.Now})
+	if err != nil {
+		return nil, err
+	}
+	if n.Bus, err = newCommandBus(n.Service, wlog); err != nil {
+		return nil, err
+	}
+
+	n.Catalog, n.Series, n.Interventions = projections.NewCatalog(), projections.NewSeries(), projections.NewInterventions()
+	snaps, err := projections.NewSnapshotStore(filepath.Join(cfg.DataDir, "snapshots"))
+	if err != nil {
+		return nil, err
+	}
+	var runner *projections.Runner
+	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: n.store, Logger: wlog,
+		Checkpoint: func(ctx context.Context, topic string) (eventstore.Position, error) { return runner.Checkpoint(ctx, topic) }})
+	if err != nil {
+		return nil, err
+	}
+	runner, err = projections.NewRunner(projections.RunnerConfig{Subscriber: sub, Snapshots: snaps, Logger: wlog,
+		Projections:      []projections.Projection{n.Catalog, n.Series, n.Interventions},
+		SnapshotInterval: cfg.SnapshotInterval})
+	if err != nil {
+		return nil, err
+	}
+	n.Runner = runner
+	restored, err := runner.Restore(head)
+	if err != nil {
+		return nil, err
+	}
+
+	bg, cancel := context.WithCancel(context.Background())
+	n.cancel = cancel
+	n.goRun("command bus", n.Bus.run, bg)
+	n.goRun("projections", runner.Run, bg)
+	for _, ch := range []<-chan struct{}{n.Bus.running(), runner.Running()} {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(30 * time.Second):
+			return nil, errors.New("command bus or projections did not start within 30 s")
+		}
+	}
+	if err := runner.WaitFor(ctx, uint64(head)); err != nil {
+		return nil, fmt.Errorf("catching up with the log: %w", err)
+	}
+	n.log.Info().Uint64("position", uint64(head)).Strs("restored_from_snapshot", restored).
+		Dur("took", time.Since(started)).Msg("read models ready")
+
+	if cfg.Addr != "" {
+		if err := n.serve(); err != nil {
+			return nil, err
+		}
+	}
+	return n, nil
+}
+
+func (n *Node) goRun(name string, fn func(context.Context) error, ctx context.Context) {
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		if err := fn(ctx); err != nil && ctx.Err() == nil {
+			n.log.Error().Err(err).Str("component", name).Msg("stopped with an error")
+			n.errMu.Lock()
+			n.bgErr = errors.Join(n.bgErr, fmt.Errorf("%s: %w", name, err))
+			n.errMu.Unlock()
+		}
+	}()
+}
+
+func (n *Node) serve() error {
+	api, err := graphql.NewServer(graphql.Config{
+		Commands: n.Bus, Positions: n.Runner,
+		Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions,
+		Head: func(ctx context.Context) (uint64, error) {
+			h, err := n.store.Head(ctx)
+			return uint64(h), err
+		},
+		Logger: n.log.With().Str("component", "graphql").Logger(),
+	})
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", api)
+	mux.Handle("/graphiql/", graphql.AssetHandler())
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "ok %d\n", n.Runner.Position())
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		http.Redirect(w, r, "/graphql", http.StatusFound)
+	})
+	ln, err := net.Listen("tcp", n.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", n.cfg.Addr, err)
+	}
+	n.listener = ln
+	n.httpServer = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		if err := n.httpServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			n.log.Error().Err(err).Msg("http server stopped")
+		}
+	}()
+	n.log.Info().Str("url", "http://"+ln.Addr().String()+"/graphql").Msg("serving GraphQL and GraphiQL")
+	return nil
+}
+
+// Addr returns the address the API listens on ("" if not serving).
+func (n *Node) Addr() string {
+	if n.listener == nil {
+		return ""
+	}
+	return n.listener.Addr().String()
+}
+
+// Err returns the errors of background components that stopped.
+func (n *Node) Err() error {
+	n.errMu.Lock()
+	defer n.errMu.Unlock()
+	return n.bgErr
+}
+
+// Close stops the node: the API first (finishing requests in flight),
+// then the command bus, then the projections (writing snapshots), then
+// the store.
+func (n *Node) Close() error {
+	var errs []error
+	if n.httpServer != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		errs = append(errs, n.httpServer.Shutdown(ctx))
+		cancel()
+	}
+	if n.Bus != nil {
+		errs = append(errs, n.Bus.Close())
+	}
+	if n.Runner != nil {
+		errs = append(errs, n.Runner.Close())
+	}
+	if n.cancel != nil {
+		n.cancel()
+	}
+	n.wg.Wait()
+	if n.store != nil {
+		errs = append(errs, n.store.Close())
+	}
+	return errors.Join(errs...)
+}

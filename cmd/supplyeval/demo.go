@@ -13,7 +13,6 @@ import (
 	"github.com/supplyeval/supplyeval/domain/demo"
 )
 
-
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	var c commonFlags

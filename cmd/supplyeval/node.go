@@ -147,7 +147,9 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	var runner *projections.Runner
 	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: n.store, Logger: wlog,
-		Checkpoint: func(ctx context.Context, topic string) (eventstore.Position, error) { return runner.Checkpoint(ctx, topic) }})
+		Checkpoint: func(ctx context.Context, topic string) (eventstore.Position, error) {
+			return runner.Checkpoint(ctx, topic)
+		}})
 	if err != nil {
 		return nil, err
 	}

@@ -253,7 +253,7 @@ func newITSFit(n, p int, in ITSInput, L int) *itsFit {
 		*bp = make([]float64, need)
 	}
 	buf := (*bp)[:need]
-	clear(buf)
+	clear(buf[:n*p]) // the design relies on zeros; the rest is written before it is read
 	f := &itsFit{n: n, p: p, start: in.Start, slope: in.SlopeChange, smallSample: in.SmallSample && in.Model != QuasiPoisson, pooled: bp}
 	f.x, buf = buf[:n*p], buf[n*p:]
 	f.scratch, buf = buf[:scratch], buf[scratch:]
@@ -646,10 +646,10 @@ func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
 		names = append(names, "slope")
 	}
 	for k := 1; k <= in.Harmonics; k++ {
-		names = append(names, "sin"+strconv.Itoa(k))
+		names = append(names, harmonicName("sin", k))
 	}
 	for k := 1; k <= in.Harmonics; k++ {
-		names = append(names, "cos"+strconv.Itoa(k))
+		names = append(names, harmonicName("cos", k))
 	}
 	r.Coefficients = make([]Coefficient, p)
 	test := func(v, se float64) Estimate {
@@ -794,6 +794,19 @@ func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
 	r.Assumptions = itsAssumptions(in, ratio, f.hacLag)
 	r.Explanation = itsExplanation(r, in, ratio)
 	return r
+}
+
+var harmonicNames = map[string][]string{
+	"sin": {"sin1", "sin2", "sin3", "sin4", "sin5", "sin6"},
+	"cos": {"cos1", "cos2", "cos3", "cos4", "cos5", "cos6"},
+}
+
+// harmonicName is "sin3" for ("sin", 3), without allocating for k <= 6.
+func harmonicName(f string, k int) string {
+	if k <= len(harmonicNames[f]) {
+		return harmonicNames[f][k-1]
+	}
+	return f + strconv.Itoa(k)
 }
 
 func itsAssumptions(in ITSInput, ratio bool, lag int) []string {

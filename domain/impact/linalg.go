@@ -8,28 +8,31 @@ import (
 	"gonum.org/v1/gonum/lapack/lapack64"
 )
 
-// minRcond is the smallest reciprocal condition number (1-norm, after
-// scaling to unit diagonal) of a cross-product matrix that is accepted as
-// non-singular. Below it the design is reported as singular.
-const minRcond = 1e-12
+// minPivot is the smallest squared Cholesky pivot of a cross-product matrix
+// scaled to unit diagonal that is accepted as non-singular. The squared
+// pivot of column i is 1 - R²_i, the share of that column not explained by
+// the columns before it, so a pivot below 1e-12 means a variance inflation
+// above 1e12 (and a condition number at least that large): the design is
+// reported as singular.
+const minPivot = 1e-12
 
 // spd factorises and inverts a small symmetric positive-definite matrix
 // (a cross-product X'WX) in place, with scratch space kept between calls so
 // that repeated use does not allocate. The matrix is scaled to unit diagonal
 // before the Cholesky factorisation (LAPACK dpotrf through gonum's lapack64),
 // which makes the accuracy depend on the correlation of the columns rather
-// than on their units.
+// than on their units, and makes the pivots a direct collinearity measure
+// (see minPivot).
 type spd struct {
 	p     int
 	a     []float64 // p*p row-major; the caller fills the upper triangle
 	d     []float64 // scale: 1/sqrt(diag)
-	work  []float64
-	iwork []int
 	t     blas64.Triangular
 }
 
 func newSPD(p int) *spd {
-	return &spd{p: p, a: make([]float64, p*p), d: make([]float64, p), work: make([]float64, 3*p), iwork: make([]int, p)}
+	buf := make([]float64, p*p+p)
+	return &spd{p: p, a: buf[:p*p], d: buf[p*p:]}
 }
 
 // factor scales and factorises s.a. It reports false when the matrix is not
@@ -48,27 +51,18 @@ func (s *spd) factor() bool {
 			a[i*p+j] *= s.d[i] * s.d[j]
 		}
 	}
-	// 1-norm of the scaled matrix from its upper triangle.
-	var anorm float64
-	for j := 0; j < p; j++ {
-		var c float64
-		for i := 0; i < p; i++ {
-			if i <= j {
-				c += math.Abs(a[i*p+j])
-			} else {
-				c += math.Abs(a[j*p+i])
-			}
-		}
-		anorm = math.Max(anorm, c)
-	}
 	sym := blas64.Symmetric{Uplo: blas.Upper, N: p, Stride: p, Data: a}
 	t, ok := lapack64.Potrf(sym)
 	if !ok {
 		return false
 	}
 	s.t = t
-	rcond := lapack64.Pocon(sym, anorm, s.work, s.iwork)
-	return rcond >= minRcond
+	for i := 0; i < p; i++ {
+		if r := a[i*p+i]; !(r*r >= minPivot) {
+			return false
+		}
+	}
+	return true
 }
 
 // solve overwrites b with A⁻¹b using the factor from factor.

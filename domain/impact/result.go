@@ -124,8 +124,6 @@ type CounterfactualPoint struct {
 	Period string
 	// Index is the period's position on the input axis.
 	Index int
-	// Post marks periods at or after the intervention.
-	Post bool
 	// Observed is the observed value (the treated mean for difference-in-
 	// differences).
 	Observed float64
@@ -134,6 +132,8 @@ type CounterfactualPoint struct {
 	// Low and High bound a 95% band around Expected; meaningful only when
 	// HasBand (otherwise they equal Expected).
 	Low, High float64
+	// Post marks periods at or after the intervention.
+	Post bool
 	// HasBand reports whether Low and High are set.
 	HasBand bool
 }

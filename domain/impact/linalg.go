@@ -24,10 +24,10 @@ const minPivot = 1e-12
 // than on their units, and makes the pivots a direct collinearity measure
 // (see minPivot).
 type spd struct {
-	p     int
-	a     []float64 // p*p row-major; the caller fills the upper triangle
-	d     []float64 // scale: 1/sqrt(diag)
-	t     blas64.Triangular
+	p int
+	a []float64 // p*p row-major; the caller fills the upper triangle
+	d []float64 // scale: 1/sqrt(diag)
+	t blas64.Triangular
 }
 
 func newSPD(p int) *spd {

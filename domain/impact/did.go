@@ -272,6 +272,9 @@ type panel struct {
 func newPanel(all []Series, nTreated, start int) *panel {
 	nT := len(all[0].Periods)
 	p := &panel{nUnits: len(all), nTreated: nTreated, nT: nT, start: start, keep: make([]bool, len(all)), off: make([]int, len(all)+1)}
+	cells := len(all) * nT
+	p.per, p.units = make([]int, 0, cells), make([]int, 0, cells)
+	p.y, p.d = make([]float64, 0, cells), make([]float64, 0, cells)
 	for u, s := range all {
 		var obs, pre, post int
 		for t, v := range s.Values {
@@ -393,9 +396,9 @@ func (p *panel) fit(x []float64, mask []bool) (feFit, error) {
 		}
 	}
 	var sxx, sxy float64
-	var n int
-	clusters := map[int]bool{}
-	periods := map[int]bool{}
+	var n, g, nPer int
+	seenUnit := make([]bool, p.nUnits)
+	seenPer := make([]bool, p.nT)
 	for i := range yt {
 		if (mask != nil && !mask[i]) || cells[p.units[i]] < 2 {
 			continue
@@ -403,8 +406,14 @@ func (p *panel) fit(x []float64, mask []bool) (feFit, error) {
 		sxx += xt[i] * xt[i]
 		sxy += xt[i] * yt[i]
 		n++
-		clusters[p.units[i]] = true
-		periods[p.per[i]] = true
+		if u := p.units[i]; !seenUnit[u] {
+			seenUnit[u] = true
+			g++
+		}
+		if t := p.per[i]; !seenPer[t] {
+			seenPer[t] = true
+			nPer++
+		}
 	}
 	var scale float64
 	for i := range x {
@@ -428,8 +437,7 @@ func (p *panel) fit(x []float64, mask []bool) (feFit, error) {
 	for _, s := range score {
 		meat += s * s
 	}
-	g := len(clusters)
-	k := len(periods) + 1
+	k := nPer + 1
 	if g < 2 || n <= k {
 		return feFit{}, badInput("comparison", "too few units or observations for clustered standard errors (%d units, %d observations)", g, n)
 	}

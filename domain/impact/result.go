@@ -138,6 +138,10 @@ type CounterfactualPoint struct {
 	HasBand bool
 }
 
+// Gap returns Observed - Expected: the estimated effect in that period (the
+// gap series of a synthetic control).
+func (c CounterfactualPoint) Gap() float64 { return c.Observed - c.Expected }
+
 // Diagnostic is a named number that helps judge a fit.
 type Diagnostic struct {
 	// Name is a stable snake_case key, for example "durbin_watson".

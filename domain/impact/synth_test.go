@@ -104,6 +104,9 @@ func TestSyntheticControlProp99(t *testing.T) {
 	last, _ := r.Diagnostic("gap_last")
 	t.Logf("pre RMSPE %.3f, effect %.2f, gap 2000 %.2f, placebo rank %d of %d (p %.4f), interval %.2f to %.2f (%v)",
 		r.PreRMSPE, r.Effect.Value, last.Value, r.Placebo.Rank, r.Placebo.Of, r.Placebo.PValue, r.Effect.Low, r.Effect.High, r.Effect.HasInterval)
+	if g := r.Counterfactual[len(r.Counterfactual)-1].Gap(); g != last.Value {
+		t.Errorf("gap series %v, diagnostic %v", g, last.Value)
+	}
 	if math.Abs(last.Value-(-26)) > 3 {
 		t.Errorf("gap in 2000 %.2f, published about -26", last.Value)
 	}

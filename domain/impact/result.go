@@ -86,7 +86,8 @@ type PredictorBalance struct {
 	// DonorMean is the unweighted mean over all donors.
 	DonorMean float64
 	// V is the predictor's weight in the distance (the diagonal of V; sums
-	// to 1 over predictors).
+	// to 1 over predictors). It applies to the predictor divided by its
+	// standard deviation across units, as Synth's solution.v does.
 	V float64
 }
 

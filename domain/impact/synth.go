@@ -80,8 +80,9 @@ const (
 // donor weights w >= 0, sum(w) = 1 minimise (X1 - X0 w)' V (X1 - X0 w),
 // solved exactly by an active-set method (Wolfe's minimum-norm-point
 // algorithm, see simplex.go). V is chosen, unless given, to minimise the
-// mean squared gap of the outcome over FitPeriods: Nelder-Mead (gonum
-// optimize) over a softmax parameterisation of V (v_l proportional to
+// mean squared gap of the outcome over FitPeriods: Nelder-Mead (see
+// neldermead.go; stopping on a relative spread of 1e-8 in the objective, as
+// R's optim) over a softmax parameterisation of V (v_l proportional to
 // exp(theta_l), theta_k = 0), started from equal weights and from the
 // regression-based start of Synth (diag(B B'), B the coefficients of the
 // fit-period outcomes regressed on the scaled predictors across units),

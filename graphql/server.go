@@ -20,6 +20,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/projections"
+	"github.com/supplyeval/supplyeval/projections/evaluate"
 )
 
 // Commands handles commands; *domain.Service implements it, and so does
@@ -113,6 +114,8 @@ func (c Config) Validate() error {
 type Server struct {
 	cfg    Config
 	schema gql.Schema
+	// eval runs evaluation methods on the read models.
+	eval *evaluate.Evaluator
 }
 
 // NewServer builds the schema.
@@ -124,7 +127,7 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Authenticate == nil {
 		cfg.Authenticate = func(*http.Request) (string, error) { return "local", nil }
 	}
-	s := &Server{cfg: cfg}
+	s := &Server{cfg: cfg, eval: &evaluate.Evaluator{Catalog: cfg.Catalog, Series: cfg.Series, Interventions: cfg.Interventions}}
 	t := s.buildTypes()
 	schema, err := gql.NewSchema(gql.SchemaConfig{
 		Query:    s.queryType(t),

@@ -53,7 +53,9 @@ func Start(tb testing.TB, dir string) *Node {
 		tb.Fatal(err)
 	}
 	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: store,
-		Checkpoint: func(ctx context.Context, topic string) (eventstore.Position, error) { return n.Runner.Checkpoint(ctx, topic) }})
+		Checkpoint: func(ctx context.Context, topic string) (eventstore.Position, error) {
+			return n.Runner.Checkpoint(ctx, topic)
+		}})
 	if err != nil {
 		tb.Fatal(err)
 	}

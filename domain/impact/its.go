@@ -319,11 +319,22 @@ func (f *itsFit) crossProducts(w, z, xtwz, wx []float64) {
 			}
 			cj = wx
 		}
-		xtwz[j] = blas64.Dot(vec(cj), vec(z))
+		lj := f.first(j)
+		xtwz[j] = blas64.Dot(vec(cj[lj:]), vec(z[lj:]))
 		for k := j; k < p; k++ {
-			a[j*p+k] = blas64.Dot(vec(cj), vec(f.col(k)))
+			l := max(lj, f.first(k))
+			a[j*p+k] = blas64.Dot(vec(cj[l:]), vec(f.col(k)[l:]))
 		}
 	}
+}
+
+// first returns the first row where design column j can be non-zero: the
+// level and slope columns are zero before the intervention.
+func (f *itsFit) first(j int) int {
+	if j == 2 || (j == 3 && f.slope) {
+		return f.start
+	}
+	return 0
 }
 
 // linear sets out = off + X beta (off nil for none).
@@ -334,7 +345,8 @@ func (f *itsFit) linear(off, out []float64) {
 		clear(out)
 	}
 	for j, b := range f.beta {
-		blas64.Axpy(b, vec(f.col(j)), vec(out))
+		l := f.first(j)
+		blas64.Axpy(b, vec(f.col(j)[l:]), vec(out[l:]))
 	}
 }
 
@@ -376,7 +388,7 @@ func (f *itsFit) gaussian(y []float64) error {
 
 	lag := f.hacLag
 	meat := f.tmp
-	neweyWestMeat(f.x, f.resid, n, p, lag, f.scratch, meat)
+	neweyWestMeat(f.x, f.resid, n, p, lag, f.scratch, meat, f.first)
 	sandwich(bread, meat, f.cov, p)
 	f.crit, f.df = zCrit, 0
 	if f.smallSample {
@@ -414,7 +426,10 @@ const exactFit = 1e-12
 // Both running sums are taken as differences of prefix sums, built row by
 // row so that the p columns form independent addition chains. x is
 // column-major (n×p); work (at least nhacWork(n, p, lag)) is scratch.
-func neweyWestMeat(x, e []float64, n, p, lag int, work, meat []float64) {
+//
+// first(j), when not nil, is the first row where column j of x can be
+// non-zero; the cross-products skip the rows before it.
+func neweyWestMeat(x, e []float64, n, p, lag int, work, meat []float64, first func(int) int) {
 	inv := 1 / float64(lag+1)
 	uAll, work := work[:n*p], work[n*p:]
 	kuAll, work := work[:n*p], work[n*p:]
@@ -464,9 +479,13 @@ func neweyWestMeat(x, e []float64, n, p, lag int, work, meat []float64) {
 		}
 	}
 	for i := 0; i < p; i++ {
-		ui := vec(uAll[i*n : i*n+n])
+		ui := uAll[i*n : i*n+n]
+		li := 0
+		if first != nil {
+			li = first(i)
+		}
 		for j := i; j < p; j++ {
-			v := blas64.Dot(ui, vec(kuAll[j*n:j*n+n]))
+			v := blas64.Dot(vec(ui[li:]), vec(kuAll[j*n+li:j*n+n]))
 			meat[i*p+j] = v
 			meat[j*p+i] = v
 		}

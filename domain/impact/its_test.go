@@ -186,7 +186,7 @@ func TestNeweyWestMeatDirect(t *testing.T) {
 			e[i] = math.Cos(float64(7*i + 2))
 		}
 		meat := make([]float64, c.p*c.p)
-		neweyWestMeat(x, e, c.n, c.p, c.lag, make([]float64, nhacWork(c.n, c.p, c.lag)), meat)
+		neweyWestMeat(x, e, c.n, c.p, c.lag, make([]float64, nhacWork(c.n, c.p, c.lag)), meat, nil)
 		for i := 0; i < c.p; i++ {
 			for j := 0; j < c.p; j++ {
 				var want float64

@@ -44,7 +44,8 @@ type SynthInput struct {
 	// nil means every period before Start (as in ADH 2010).
 	FitPeriods []int
 	// V, when not nil, fixes the predictor weights (one per predictor,
-	// non-negative, normalised to sum 1) instead of choosing them.
+	// non-negative, normalised to sum 1) instead of choosing them, for the
+	// treated unit and for every placebo fit.
 	V []float64
 	// Placebo runs the placebo-in-space test: the method is applied to each
 	// donor as if it had been treated.

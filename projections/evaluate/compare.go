@@ -1,0 +1,186 @@
+package evaluate
+
+import (
+	"strconv"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/domain/displacement"
+	"github.com/supplyeval/supplyeval/projections"
+)
+
+// Normalisation says how [Evaluator.CompareRegions] scales each series.
+type Normalisation string
+
+// The normalisations of a comparison.
+const (
+	// NormaliseNone leaves values as recorded.
+	NormaliseNone Normalisation = "NONE"
+	// NormaliseIndex divides each region's values by its value at the
+	// first period every region has a value for, times 100.
+	NormaliseIndex Normalisation = "INDEX"
+	// NormalisePer100k divides each value by the region's population for
+	// the same period, times 100,000.
+	NormalisePer100k Normalisation = "PER_100K"
+)
+
+// Normalisations lists every Normalisation.
+var Normalisations = []Normalisation{NormaliseNone, NormaliseIndex, NormalisePer100k}
+
+// Comparison is several regions' series of one indicator, normalised alike.
+type Comparison struct {
+	// Series are in the order of the regions asked for; series without a
+	// breakdown only.
+	Series []projections.SeriesData
+	// Unit is the unit of the values after normalisation.
+	Unit string
+	// Normalised says how values were normalised; empty for NONE.
+	Normalised string
+}
+
+// CompareRegions reads indicator in each of regions between from and to
+// (inclusive period indexes; nil for open ends) as of asOf (0: latest),
+// normalised by norm (empty means NONE):
+//
+//   - INDEX: each value divided by the region's value at the base period
+//     and multiplied by 100, the base being the first period, within the
+//     range, at which every region has a value.
+//   - PER_100K: each value divided by the region's population for the same
+//     period and multiplied by 100,000; the population is the value of
+//     [Evaluator.PopulationIndicator] at the period of its own granularity
+//     that contains the start of the value's period. Only counts (see
+//     [ScaleOf]) can be expressed per inhabitant.
+//
+// It returns a *domain.Error: NOT_FOUND naming "indicator" or
+// "regions[i]"; BAD_INPUT naming "regions" when there are none, or no
+// common period for INDEX; "regions[i]" for a region given twice, a base
+// value that is not positive, or a missing or non-positive population;
+// "normalise" for an unknown normalisation, PER_100K without a population
+// indicator (the message says what to define) or of a level.
+func (e *Evaluator) CompareRegions(indicator string, regions []string, from, to *int32, norm Normalisation, asOf uint64) (*Comparison, error) {
+	ind, err := e.Indicator("indicator", indicator)
+	if err != nil {
+		return nil, err
+	}
+	if len(regions) == 0 {
+		return nil, domain.Invalid("regions", "needs at least one region")
+	}
+	if err := e.CheckRegions("regions", regions); err != nil {
+		return nil, err
+	}
+	seen := make(map[string]int, len(regions))
+	for i, r := range regions {
+		if j, dup := seen[r]; dup {
+			return nil, domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q is listed twice (also at regions[%d])", r, j)
+		}
+		seen[r] = i
+	}
+	var pop projections.Indicator
+	switch norm {
+	case "", NormaliseNone, NormaliseIndex:
+	case NormalisePer100k:
+		var ok bool
+		if pop, ok = e.PopulationIndicator(); !ok {
+			return nil, domain.Invalid("normalise", "PER_100K needs a population indicator, and none is defined: define a CONTEXT indicator whose code or name contains \"population\" and record each region's population")
+		}
+		if ScaleOf(ind.IndicatorDefined) != displacement.Count {
+			return nil, domain.Invalid("normalise", "%s is a level (%s), not a count of events or items; PER_100K applies to counts", ind.Code, ind.Unit)
+		}
+	default:
+		return nil, domain.Invalid("normalise", "must be NONE, INDEX or PER_100K (got %q)", norm)
+	}
+
+	out := &Comparison{Series: make([]projections.SeriesData, len(regions)), Unit: ind.Unit}
+	for i, r := range regions {
+		d, _ := e.Series.Get(projections.Query{Indicator: ind.Code, Region: r, From: from, To: to, AsOf: asOf})
+		d.Indicator, d.Region, d.Granularity = ind.Code, r, ind.Granularity
+		if d.Points == nil {
+			d.Points = []projections.Point{}
+		}
+		out.Series[i] = d
+	}
+	switch norm {
+	case NormaliseIndex:
+		return out, index(out, ind)
+	case NormalisePer100k:
+		return out, e.per100k(out, ind, pop, asOf)
+	}
+	return out, nil
+}
+
+// index rescales every series to 100 at the first common period.
+func index(c *Comparison, ind projections.Indicator) error {
+	count := map[int32]int{}
+	for _, s := range c.Series {
+		for _, p := range s.Points {
+			count[p.Index]++
+		}
+	}
+	base, found := int32(0), false
+	for idx, n := range count {
+		if n == len(c.Series) && (!found || idx < base) {
+			base, found = idx, true
+		}
+	}
+	if !found {
+		return domain.Invalid("regions", "the regions have no period in common with a value of %s in the range asked for, so there is no base for an index", ind.Code)
+	}
+	period := domain.Period{G: ind.Granularity, Index: base}
+	for i := range c.Series {
+		s := &c.Series[i]
+		var b float64
+		for _, p := range s.Points {
+			if p.Index == base {
+				b = p.Value
+			}
+		}
+		if !(b > 0) {
+			return domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q has %s = %g at the base period %s; an index needs a positive base value", s.Region, ind.Code, b, period)
+		}
+		for j := range s.Points {
+			s.Points[j].Value = s.Points[j].Value / b * 100
+		}
+	}
+	c.Unit = "index (" + period.String() + " = 100)"
+	c.Normalised = "INDEX: each region's values divided by its value at " + period.String() + ", the first period at which every region has a value, times 100"
+	return nil
+}
+
+// per100k divides every value by the region's population in its period.
+func (e *Evaluator) per100k(c *Comparison, ind, pop projections.Indicator, asOf uint64) error {
+	for i := range c.Series {
+		s := &c.Series[i]
+		if len(s.Points) == 0 {
+			continue
+		}
+		at := func(p projections.Point) domain.Period {
+			q := domain.Period{G: ind.Granularity, Index: p.Index}
+			if pop.Granularity != ind.Granularity {
+				q = domain.PeriodOf(pop.Granularity, q.Start())
+			}
+			return q
+		}
+		lo, hi := at(s.Points[0]).Index, at(s.Points[len(s.Points)-1]).Index
+		d, _ := e.Series.Get(projections.Query{Indicator: pop.Code, Region: s.Region, From: &lo, To: &hi, AsOf: asOf})
+		byIndex := make(map[int32]float64, len(d.Points))
+		for _, p := range d.Points {
+			byIndex[p.Index] = p.Value
+		}
+		for j, p := range s.Points {
+			q := at(p)
+			v, ok := byIndex[q.Index]
+			if !ok {
+				return domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q has no %s value for %s, needed to express %s for %s per 100,000; record it, or narrow from and to", s.Region, pop.Code, q, ind.Code, p.Period)
+			}
+			if !(v > 0) {
+				return domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q has a %s of %g for %s; a population must be positive", s.Region, pop.Code, v, q)
+			}
+			s.Points[j].Value = p.Value / v * 100_000
+		}
+	}
+	c.Unit = "per 100,000 inhabitants"
+	if ind.Unit != "" {
+		c.Unit = ind.Unit + " " + c.Unit
+	}
+	c.Normalised = "PER_100K: each value divided by the region's " + pop.Code + " for the same period, times 100,000"
+	return nil
+}

@@ -1,0 +1,704 @@
+package evaluate
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/domain/displacement"
+	"github.com/supplyeval/supplyeval/projections"
+)
+
+// This file runs domain/displacement on the read models: it builds the
+// region graph from the catalogue, fills in the roles and windows the
+// caller left out, reads the observations as of a position and hands them
+// to displacement.Analyse. The rules it applies are documented on
+// [Evaluator.Displacement] and repeated in every result's assumptions.
+
+// PeriodRange is an inclusive run of periods in an indicator's granularity
+// ("2018-01" to "2018-12").
+type PeriodRange struct {
+	From, To string
+}
+
+// DisplacementRequest asks for a displacement analysis of one intervention
+// on one indicator. A nil role or window means "choose the default"; a
+// role given as an empty (non-nil) list is an error.
+type DisplacementRequest struct {
+	// Intervention and Indicator are the IDs to analyse.
+	Intervention string
+	Indicator    string
+	// Target, Buffer, Control and BufferControl are region codes.
+	Target, Buffer, Control, BufferControl []string
+	// Before and After are the windows compared.
+	Before, After *PeriodRange
+	// AsOf is the log position to read at; 0 means the latest.
+	AsOf uint64
+}
+
+// Finding is what a displacement analysis concludes about the buffer, in
+// one word; see [Evaluator.Displacement] for the rule.
+type Finding string
+
+// The findings of a displacement analysis.
+const (
+	// FindingDisplacement: the target improved and the buffer worsened
+	// relative to the control (a displacement reading of the WDQ), and the
+	// buffer's change beyond its control is not explained by chance.
+	FindingDisplacement Finding = "DISPLACEMENT"
+	// FindingDiffusion: the target improved and so did the buffer (a
+	// diffusion reading of the WDQ), beyond chance.
+	FindingDiffusion Finding = "DIFFUSION"
+	// FindingNoEvidence: the WDQ can be read, but it says neither, or the
+	// buffer's change is within what chance explains.
+	FindingNoEvidence Finding = "NO_EVIDENCE"
+	// FindingNotInterpretable: there was no success in the target to weigh
+	// the buffer against (or a divisor was zero): the WDQ is not read.
+	FindingNotInterpretable Finding = "NOT_INTERPRETABLE"
+	// FindingUntested: the WDQ reads as displacement or diffusion, but
+	// there is no test of chance (a level, or a buffer and control that
+	// recorded nothing): read the WDQ with the regions' changes.
+	FindingUntested Finding = "UNTESTED"
+)
+
+// BufferTest is the one-sided test of displacement into the buffer: the
+// displacement part of the WDD, (D1-D0) - (Dc1-Dc0), oriented so that
+// positive is a change against the desired direction.
+type BufferTest struct {
+	Estimate, SE, Z float64
+	// P is P(Z >= z): small when the buffer worsened beyond its control.
+	P float64
+}
+
+// Displacement is a displacement analysis of one intervention on one
+// indicator, with how its inputs were chosen.
+type Displacement struct {
+	*displacement.Result
+	// Resolved is the intervention as known at AsOf.
+	Resolved Intervention
+	// Definition is the indicator's definition.
+	Definition projections.Indicator
+	// Scale is how the indicator's values were combined (see [ScaleOf]).
+	Scale displacement.Scale
+	// Finding is the one-word conclusion and FindingNote the reason for it.
+	Finding     Finding
+	FindingNote string
+	// BufferTest is the test of the buffer's change; nil without a WDD.
+	BufferTest *BufferTest
+	// CrossBorder is set when the buffer holds regions in a country that
+	// none of the targets is in.
+	CrossBorder bool
+	// AsOf is the position read at (0: latest).
+	AsOf uint64
+}
+
+// significance is the one-sided level at which a buffer change counts as
+// evidence of displacement or diffusion in a [Finding].
+const significance = 0.05
+
+// Displacement measures whether activity moved from an intervention's
+// regions to their neighbours (DESIGN.md section 4; domain/displacement).
+//
+// Defaults, when the request leaves a part out:
+//
+//   - Target: the intervention's regions (as known at AsOf) expanded to the
+//     regions that hold data for the indicator (see [Evaluator.ExpandWithData]);
+//     when none of them or their parts has data, the nearest enclosing
+//     region that has (a port stands in its NUTS 2 region for an indicator
+//     kept by NUTS 2 region).
+//   - Buffer: the targets' neighbours of the targets' level, one link of any
+//     kind away, across borders too; Control: every other region of that
+//     level that is neither a target nor a neighbour of one
+//     ([displacement.Graph.CompleteAreas]); both restricted to regions with
+//     data for the indicator. A derived region without a value for every
+//     period of the windows is left out and listed. BufferControl defaults
+//     to the control.
+//   - Windows: the intervention's effect is read from its first effect
+//     period, the first period of the indicator's granularity that starts
+//     on or after the operation's start or the policy's effective date.
+//     After runs from there for [DefaultWindowPeriods] periods, or to the
+//     last period the targets all have data for if that is sooner; Before
+//     is the same number of periods just before the first effect period,
+//     cut at the first period the targets all have data for. When only one
+//     window is given, the other has its length: Before ends just before
+//     the earlier of the first effect period and After's start; After
+//     starts at the later of the first effect period and the period after
+//     Before.
+//   - Scale: see [ScaleOf].
+//   - Exposure: for counts, when a population indicator exists (see
+//     [Evaluator.PopulationIndicator]) and has a value for every region of
+//     the analysis at the last period of the before window (or before it),
+//     those populations are the WDD's size weights; otherwise each region
+//     counts as one unit of size. The result says which.
+//
+// The finding: DISPLACEMENT when the WDQ reads as displacement (the
+// target improved, the buffer worsened, relative to the control) and the
+// buffer's change beyond its control has a one-sided p-value below 0.05 in
+// the WDD's Poisson test; DIFFUSION likewise in the other direction;
+// NO_EVIDENCE otherwise; NOT_INTERPRETABLE when the WDQ cannot be read;
+// UNTESTED when it reads as displacement or diffusion but there is no
+// test (a level, whose WDD is not computed).
+//
+// It returns a *domain.Error: NOT_FOUND naming "intervention", "indicator"
+// or the region ("buffer[1]") for what is not recorded; BAD_INPUT naming
+// the field for an indicator without a desired direction, a role given
+// empty, a named region without data for the indicator or for some period
+// of the windows, overlapping roles, a malformed window or one outside the
+// indicator's granularity, overlapping or misordered windows, or windows
+// in which the targets have no data.
+func (e *Evaluator) Displacement(req DisplacementRequest) (*Displacement, error) {
+	a, err := e.newAnalysis("intervention", req.Intervention, req.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	ind, err := e.Indicator("indicator", req.Indicator)
+	if err != nil {
+		return nil, err
+	}
+	return a.displacement(req, ind)
+}
+
+// analysis holds what the analyses of one intervention share.
+type analysis struct {
+	e     *Evaluator
+	iv    Intervention
+	graph *displacement.Graph
+	asOf  uint64
+}
+
+func (e *Evaluator) newAnalysis(field, id string, asOf uint64) (*analysis, error) {
+	iv, err := e.Intervention(field, id, asOf)
+	if err != nil {
+		return nil, err
+	}
+	g, err := e.Graph()
+	if err != nil {
+		return nil, err
+	}
+	return &analysis{e: e, iv: iv, graph: g, asOf: asOf}, nil
+}
+
+// Graph returns the region graph of the catalogue: every region with its
+// country and level, and every link with its kind. It returns an INTERNAL
+// error if the catalogue holds a region or link the graph refuses.
+func (e *Evaluator) Graph() (*displacement.Graph, error) {
+	regions := e.Catalog.Regions("", "")
+	nodes := make([]displacement.Region, len(regions))
+	var links []displacement.Link
+	for i, r := range regions {
+		nodes[i] = displacement.Region{Code: r.Code, Name: r.Name, Country: r.Country, Level: r.Level}
+		for _, l := range r.Links {
+			if r.Code < l.Region { // each link is held by both ends
+				links = append(links, displacement.Link{A: r.Code, B: l.Region, Kind: l.Kind})
+			}
+		}
+	}
+	g, err := displacement.NewGraph(nodes, links)
+	if err != nil {
+		return nil, &domain.Error{Code: domain.Internal, Message: "region graph: " + err.Error(), Err: err}
+	}
+	return g, nil
+}
+
+// label names the intervention in explanations.
+func (iv Intervention) label() string {
+	kind := "operation"
+	if iv.Kind == projections.KindPolicyChange {
+		kind = "policy change"
+	}
+	return fmt.Sprintf("%s %q (%s)", kind, iv.Title, iv.ID)
+}
+
+// asOfLabel is the position as results report it.
+func asOfLabel(asOf uint64) string {
+	if asOf == 0 {
+		return "latest"
+	}
+	return strconv.FormatUint(asOf, 10)
+}
+
+// prepared is a request made ready for the domain: roles, windows, data.
+type prepared struct {
+	ind           projections.Indicator
+	scale         displacement.Scale
+	areas         displacement.Areas
+	before, after displacement.Window
+	data          displacement.Table
+	exposure      map[string]float64
+	assumptions   []string
+	diagnostics   []string
+}
+
+func (a *analysis) displacement(req DisplacementRequest, ind projections.Indicator) (*Displacement, error) {
+	if ind.DesiredDirection != domain.DirectionUp && ind.DesiredDirection != domain.DirectionDown {
+		return nil, domain.Invalid("indicator", "indicator %s has no desired direction (%s), so neither success nor displacement can be read from it; choose an indicator the intervention means to move UP or DOWN", ind.Code, ind.DesiredDirection)
+	}
+	p, err := a.prepare(req, ind)
+	if err != nil {
+		return nil, err
+	}
+	if p.scale == displacement.Count {
+		p.exposure, p.assumptions = a.exposure(p, p.assumptions)
+	}
+	res, err := displacement.Analyse(displacement.Input{
+		Intervention: a.iv.label(),
+		Indicator:    displacement.Indicator{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, Direction: ind.DesiredDirection, Scale: p.scale},
+		Areas:        p.areas,
+		Before:       p.before,
+		After:        p.after,
+		Data:         p.data,
+		Graph:        a.graph,
+		Exposure:     p.exposure,
+		AsOf:         asOfLabel(a.asOf),
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &Displacement{Result: res, Resolved: a.iv, Definition: ind, Scale: p.scale, AsOf: a.asOf}
+	for _, r := range res.Regions {
+		if r.Role == displacement.RoleBuffer && r.CrossBorder {
+			out.CrossBorder = true
+		}
+	}
+	out.Finding, out.FindingNote, out.BufferTest = judge(res)
+	res.Assumptions = append(res.Assumptions, p.assumptions...)
+	res.Diagnostics = append(res.Diagnostics, p.diagnostics...)
+	res.Explanation += " " + findingSentence(out)
+	return out, nil
+}
+
+// judge reads a result into a finding (see [Evaluator.Displacement]).
+func judge(r *displacement.Result) (Finding, string, *BufferTest) {
+	var test *BufferTest
+	if r.WDD != nil && r.WDD.Displacement.SE > 0 {
+		d := r.WDD.Displacement
+		z := d.Estimate / d.SE
+		test = &BufferTest{Estimate: d.Estimate, SE: d.SE, Z: z, P: upperTail(z)}
+	}
+	switch r.WDQ.Category {
+	case displacement.NotInterpretable:
+		return FindingNotInterpretable, "the WDQ cannot be read: " + r.WDQ.Reason, test
+	case displacement.Neither:
+		return FindingNoEvidence, "the buffer moved with the control (WDQ = 0)", test
+	}
+	displaced := r.WDQ.Category == displacement.DisplacementSmaller || r.WDQ.Category == displacement.DisplacementExceeds
+	want, word := FindingDiffusion, "diffusion of benefits"
+	if displaced {
+		want, word = FindingDisplacement, "displacement"
+	}
+	if test == nil {
+		why := "the buffer and its control recorded nothing to test"
+		if r.WDD == nil {
+			why = strings.TrimPrefix(r.WDDNote, "not computed: ")
+		}
+		return FindingUntested, "the WDQ reads as " + word + ", but whether chance explains it is not tested: " + why, nil
+	}
+	p := test.P
+	if !displaced {
+		p = 1 - test.P // diffusion: the buffer improved, the lower tail
+	}
+	if p < significance {
+		return want, fmt.Sprintf("the WDQ reads as %s and the buffer's change beyond its control is beyond chance (z = %.2f, one-sided p = %.3g)", word, test.Z, p), test
+	}
+	return FindingNoEvidence, fmt.Sprintf("the WDQ reads as %s, but the buffer's change beyond its control is within what chance explains (z = %.2f, one-sided p = %.3g)", word, test.Z, p), test
+}
+
+func findingSentence(d *Displacement) string {
+	switch d.Finding {
+	case FindingDisplacement:
+		s := "Finding: displacement, " + d.FindingNote
+		if d.CrossBorder {
+			s += "; the buffer reaches across the border"
+		}
+		return s + "."
+	case FindingDiffusion:
+		return "Finding: diffusion of benefits, " + d.FindingNote + "."
+	case FindingNoEvidence:
+		return "Finding: no evidence of displacement or diffusion; " + d.FindingNote + "."
+	case FindingUntested:
+		return "Finding: untested; " + d.FindingNote + "."
+	}
+	return "Finding: not interpretable; " + d.FindingNote + "."
+}
+
+// prepare resolves the roles and windows of a request and reads the data.
+// It does not check the indicator's direction.
+func (a *analysis) prepare(req DisplacementRequest, ind projections.Indicator) (*prepared, error) {
+	p := &prepared{ind: ind, scale: ScaleOf(ind.IndicatorDefined)}
+	p.assumptions = append(p.assumptions, scaleAssumption(ind, p.scale))
+	withData := a.e.regionsWithData(ind.Code)
+	given := []struct {
+		field string
+		codes []string
+	}{{"target", req.Target}, {"buffer", req.Buffer}, {"control", req.Control}, {"bufferControl", req.BufferControl}}
+	for _, g := range given {
+		if g.codes == nil {
+			continue
+		}
+		if len(g.codes) == 0 {
+			return nil, domain.Invalid(g.field, "is empty: name at least one region, or leave %s out for the default", g.field)
+		}
+		if err := a.e.CheckRegions(g.field, g.codes); err != nil {
+			return nil, err
+		}
+		for i, c := range g.codes {
+			if !withData[c] {
+				return nil, domain.Invalid(g.field+"["+strconv.Itoa(i)+"]", "region %q has no %s data", c, ind.Code)
+			}
+		}
+	}
+	target := req.Target
+	if target == nil {
+		var err error
+		if target, err = a.defaultTarget(ind, withData); err != nil {
+			return nil, err
+		}
+		p.assumptions = append(p.assumptions, fmt.Sprintf("Target: the regions of %s (%s), as regions with %s data: %s.",
+			a.iv.label(), strings.Join(a.iv.Regions, ", "), ind.Code, strings.Join(target, ", ")))
+	}
+	areas, err := a.graph.CompleteAreas(displacement.Areas{
+		Target: target, Buffer: req.Buffer, Control: req.Control, BufferControl: req.BufferControl,
+	}, displacement.AreaOptions{})
+	if err != nil {
+		return nil, err
+	}
+	for _, role := range areas.Derived {
+		list := &areas.Buffer
+		if role == displacement.RoleControl {
+			list = &areas.Control
+		}
+		all := *list
+		kept := slices.DeleteFunc(slices.Clone(all), func(c string) bool { return !withData[c] })
+		if len(kept) == 0 {
+			return nil, domain.Invalid(strings.ToLower(string(role)), "none of the default %s regions (%s) has %s data; name %s regions", strings.ToLower(string(role)), strings.Join(all, ", "), ind.Code, strings.ToLower(string(role)))
+		}
+		*list = kept
+	}
+	p.areas = areas
+
+	targetData := make(map[string]projections.SeriesData, len(areas.Target))
+	first, last := int32(-1<<31), int32(1<<31-1)
+	for _, t := range areas.Target {
+		d, _ := a.e.Series.Get(projections.Query{Indicator: ind.Code, Region: t, AsOf: a.asOf})
+		if len(d.Points) == 0 {
+			return nil, domain.Invalid("target", "target region %q has no %s data as of position %s", t, ind.Code, asOfLabel(a.asOf))
+		}
+		targetData[t] = d
+		first = max(first, d.Points[0].Index)
+		last = min(last, d.Points[len(d.Points)-1].Index)
+	}
+	if first > last {
+		return nil, domain.Invalid("target", "the target regions (%s) have no period of %s data in common", strings.Join(areas.Target, ", "), ind.Code)
+	}
+	if p.before, p.after, err = a.windows(req, ind, first, last, p); err != nil {
+		return nil, err
+	}
+
+	lo := mustIndex(ind.Granularity, p.before.Periods[0])
+	hi := mustIndex(ind.Granularity, p.after.Periods[len(p.after.Periods)-1])
+	p.data = make(displacement.Table)
+	for _, role := range displacement.Roles {
+		for _, r := range areaList(areas, role) {
+			if _, done := p.data[r]; done {
+				continue
+			}
+			d, ok := targetData[r]
+			if !ok {
+				d, _ = a.e.Series.Get(projections.Query{Indicator: ind.Code, Region: r, From: &lo, To: &hi, AsOf: a.asOf})
+			}
+			row := make(map[string]float64, len(d.Points))
+			for _, pt := range d.Points {
+				if pt.Index >= lo && pt.Index <= hi {
+					row[pt.Period] = pt.Value
+				}
+			}
+			p.data[r] = row
+		}
+	}
+	for _, w := range []struct {
+		field string
+		w     displacement.Window
+	}{{"before", p.before}, {"after", p.after}} {
+		if !anyValue(p.data, areas.Target, w.w) {
+			return nil, domain.Invalid(w.field, "the target regions (%s) have no %s data from %s to %s; their data runs from %s to %s",
+				strings.Join(areas.Target, ", "), ind.Code, w.w.From, w.w.To,
+				domain.Period{G: ind.Granularity, Index: first}, domain.Period{G: ind.Granularity, Index: last})
+		}
+	}
+	return p, nil
+}
+
+func areaList(a displacement.Areas, r displacement.Role) []string {
+	switch r {
+	case displacement.RoleTarget:
+		return a.Target
+	case displacement.RoleBuffer:
+		return a.Buffer
+	case displacement.RoleControl:
+		return a.Control
+	}
+	return a.BufferControl
+}
+
+func anyValue(t displacement.Table, regions []string, w displacement.Window) bool {
+	for _, r := range regions {
+		for _, p := range w.Periods {
+			if _, ok := t[r][p]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mustIndex returns the index of a period already validated in g.
+func mustIndex(g domain.Granularity, s string) int32 {
+	p, err := domain.ParsePeriod(g, s)
+	if err != nil {
+		panic("evaluate: period " + s + " was validated but does not parse: " + err.Error())
+	}
+	return p.Index
+}
+
+// defaultTarget expands the intervention's regions to regions with data,
+// or climbs to the nearest enclosing region with data.
+func (a *analysis) defaultTarget(ind projections.Indicator, withData map[string]bool) ([]string, error) {
+	target := a.e.ExpandWithData(ind.Code, a.iv.Regions)
+	if len(target) > 0 {
+		return target, nil
+	}
+	seen := map[string]bool{}
+	for _, r := range a.iv.Regions {
+		reg, ok := a.e.Catalog.Region(r)
+		for depth := 0; ok && reg.Parent != "" && depth < 8; depth++ {
+			if withData[reg.Parent] {
+				if !seen[reg.Parent] {
+					seen[reg.Parent] = true
+					target = append(target, reg.Parent)
+				}
+				break
+			}
+			reg, ok = a.e.Catalog.Region(reg.Parent)
+		}
+	}
+	if len(target) == 0 {
+		return nil, domain.Invalid("target", "none of the regions of %s (%s), their parts or the regions that contain them has %s data; name target regions",
+			a.iv.label(), strings.Join(a.iv.Regions, ", "), ind.Code)
+	}
+	slices.Sort(target)
+	return target, nil
+}
+
+// DefaultWindowPeriods is the length of a default before or after window
+// in granularity g: a year of periods (12 months, 4 quarters, 52 weeks,
+// 365 days), and 3 for annual data.
+func DefaultWindowPeriods(g domain.Granularity) int {
+	switch g {
+	case domain.Year:
+		return 3
+	case domain.Quarter:
+		return 4
+	case domain.Week:
+		return 52
+	case domain.Day:
+		return 365
+	}
+	return 12
+}
+
+// windows resolves the before and after windows (see Displacement). first
+// and last bound the periods the targets all have data for.
+func (a *analysis) windows(req DisplacementRequest, ind projections.Indicator, first, last int32, p *prepared) (before, after displacement.Window, err error) {
+	g := ind.Granularity
+	effect := domain.FirstPeriodFrom(g, a.iv.Date)
+	parse := func(field string, r *PeriodRange) (displacement.Window, error) {
+		w, err := displacement.NewWindow(g, r.From, r.To)
+		if err != nil {
+			return w, domain.Prefix(field, err)
+		}
+		return w, nil
+	}
+	window := func(from, to int32) displacement.Window {
+		w, _ := displacement.NewWindow(g, domain.Period{G: g, Index: from}.String(), domain.Period{G: g, Index: to}.String())
+		return w
+	}
+	noAfter := func(from int32) error {
+		return domain.Invalid("after", "the target regions have no %s data from %s (the first period after the intervention's start on %s) on: their data ends at %s",
+			ind.Code, domain.Period{G: g, Index: from}, a.iv.Start, domain.Period{G: g, Index: last})
+	}
+	noBefore := func(to int32) error {
+		return domain.Invalid("before", "the target regions have no %s data up to %s, before the intervention's start on %s: their data starts at %s",
+			ind.Code, domain.Period{G: g, Index: to}, a.iv.Start, domain.Period{G: g, Index: first})
+	}
+	var notes []string
+	switch {
+	case req.Before != nil && req.After != nil:
+		if before, err = parse("before", req.Before); err != nil {
+			return
+		}
+		if after, err = parse("after", req.After); err != nil {
+			return
+		}
+	case req.After != nil:
+		if after, err = parse("after", req.After); err != nil {
+			return
+		}
+		n := int32(len(after.Periods))
+		to := min(effect.Index, mustIndex(g, after.From)) - 1
+		from := max(to-n+1, first)
+		if from > to {
+			return before, after, noBefore(to)
+		}
+		before = window(from, to)
+		notes = append(notes, fmt.Sprintf("Before window: the %d period(s) before %s, to match the after window given.", len(before.Periods), domain.Period{G: g, Index: to + 1}))
+	case req.Before != nil:
+		if before, err = parse("before", req.Before); err != nil {
+			return
+		}
+		from := max(effect.Index, mustIndex(g, before.To)+1)
+		to := min(from+int32(len(before.Periods))-1, last)
+		if from > to {
+			return before, after, noAfter(from)
+		}
+		after = window(from, to)
+		notes = append(notes, fmt.Sprintf("After window: %d period(s) from %s, to match the before window given (cut at the end of the data).", len(after.Periods), domain.Period{G: g, Index: from}))
+	default:
+		n := int32(DefaultWindowPeriods(g))
+		to := min(effect.Index+n-1, last)
+		if to < effect.Index {
+			return before, after, noAfter(effect.Index)
+		}
+		after = window(effect.Index, to)
+		m := int32(len(after.Periods))
+		bto := effect.Index - 1
+		bfrom := max(bto-m+1, first)
+		if bfrom > bto {
+			return before, after, noBefore(bto)
+		}
+		before = window(bfrom, bto)
+		notes = append(notes, fmt.Sprintf("Windows: the effect is read from %s, the first %s that starts on or after the intervention's start (%s); the after window is the %d period(s) from there (at most %d, cut at the end of the targets' data) and the before window the %d period(s) just before it (cut at the start of the data).",
+			effect, strings.ToLower(string(g)), a.iv.Start, len(after.Periods), n, len(before.Periods)))
+	}
+	bEnd, aStart := mustIndex(g, before.Periods[len(before.Periods)-1]), mustIndex(g, after.Periods[0])
+	if bEnd >= aStart {
+		return before, after, domain.Invalid("after.from", "the after window (%s to %s) must start after the before window (%s to %s) ends", after.From, after.To, before.From, before.To)
+	}
+	if aStart < effect.Index {
+		p.diagnostics = append(p.diagnostics, fmt.Sprintf("the after window starts at %s, before %s, the first period that starts on or after the intervention's start (%s): part of it precedes any effect", after.From, effect, a.iv.Start))
+	}
+	if bEnd >= effect.Index {
+		p.diagnostics = append(p.diagnostics, fmt.Sprintf("the before window ends at %s, on or after %s, the first period of the intervention's effect (start %s): it may hold part of the effect", before.To, effect, a.iv.Start))
+	}
+	p.assumptions = append(p.assumptions, notes...)
+	return before, after, nil
+}
+
+// ScaleOf says how an indicator's values combine across regions and
+// periods, from its family and unit:
+//
+//   - a LEVEL (averaged; no Poisson test) when the family is COST, or the
+//     unit is a rate, share, price, amount or concentration: it contains
+//     "/", "%", "€" or "$", or a word among per, rate, ratio, index, share,
+//     average, mean, score, a currency code (EUR, USD, GBP, CHF) or a unit
+//     of mass or volume (g, kg, mg, t, tonnes, l, litres);
+//   - a COUNT (summed) otherwise: a unit that names events or items
+//     ("incidents", "seizures", "cases", "groups", "arrests") or none.
+func ScaleOf(ind domain.IndicatorDefined) displacement.Scale {
+	if ind.Family == domain.FamilyCost {
+		return displacement.Level
+	}
+	u := strings.ToLower(ind.Unit)
+	if strings.ContainsAny(u, "/%€$") {
+		return displacement.Level
+	}
+	for _, w := range strings.FieldsFunc(u, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		switch w {
+		case "per", "rate", "ratio", "index", "share", "average", "mean", "score",
+			"eur", "usd", "gbp", "chf",
+			"g", "kg", "mg", "t", "tonnes", "tons", "l", "litres", "liters":
+			return displacement.Level
+		}
+	}
+	return displacement.Count
+}
+
+func scaleAssumption(ind projections.Indicator, sc displacement.Scale) string {
+	unit := ind.Unit
+	if unit == "" {
+		unit = "no unit"
+	}
+	if sc == displacement.Level {
+		return fmt.Sprintf("Scale: %s (%s, family %s) is read as a level (a rate, share, price, amount or cost): values are averaged, and the WDD, whose variance holds for counts, is not computed.", ind.Code, unit, ind.Family)
+	}
+	return fmt.Sprintf("Scale: %s (%s) is read as a count of events or items: values are summed over regions and periods.", ind.Code, unit)
+}
+
+// PopulationIndicator returns the catalogue's population indicator: the
+// first CONTEXT indicator, by code, whose code or name contains
+// "population" (in any case). It is used for PER_100K comparisons and as
+// the WDD's exposure.
+func (e *Evaluator) PopulationIndicator() (projections.Indicator, bool) {
+	for _, ind := range e.Catalog.Indicators(domain.FamilyContext) {
+		if strings.Contains(strings.ToLower(ind.Code), "population") || strings.Contains(strings.ToLower(ind.Name), "population") {
+			return ind, true
+		}
+	}
+	return projections.Indicator{}, false
+}
+
+// populationAt returns region's population at period p (the period of the
+// population indicator's granularity that contains p's start), or the
+// latest recorded before it.
+func (e *Evaluator) populationAt(pop projections.Indicator, region string, p domain.Period, asOf uint64) (float64, bool) {
+	at := p
+	if pop.Granularity != p.G {
+		at = domain.PeriodOf(pop.Granularity, p.Start())
+	}
+	to := at.Index
+	from := to - int32(DefaultWindowPeriods(pop.Granularity))
+	d, _ := e.Series.Get(projections.Query{Indicator: pop.Code, Region: region, From: &from, To: &to, AsOf: asOf})
+	if len(d.Points) == 0 {
+		return 0, false
+	}
+	v := d.Points[len(d.Points)-1].Value
+	return v, v > 0
+}
+
+// exposure returns the populations of the regions of p as WDD size
+// weights, or nil (regions count one each), with the assumption stated.
+func (a *analysis) exposure(p *prepared, assumptions []string) (map[string]float64, []string) {
+	pop, ok := a.e.PopulationIndicator()
+	if !ok {
+		return nil, append(assumptions, "Exposure: no population indicator is defined, so each region counts as one unit of size in the WDD.")
+	}
+	at := domain.Period{G: p.ind.Granularity, Index: mustIndex(p.ind.Granularity, p.before.Periods[len(p.before.Periods)-1])}
+	exp := make(map[string]float64, len(p.data))
+	var missing []string
+	for r := range p.data {
+		v, ok := a.e.populationAt(pop, r, at, a.asOf)
+		if !ok {
+			missing = append(missing, r)
+			continue
+		}
+		exp[r] = v
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return nil, append(assumptions, fmt.Sprintf("Exposure: %s has no value for %s at %s, so each region counts as one unit of size in the WDD.", pop.Code, nameList(missing), at))
+	}
+	return exp, append(assumptions, fmt.Sprintf("Exposure: each region's %s at %s (the end of the before window) is its size in the WDD.", pop.Code, at))
+}
+
+func nameList(xs []string) string {
+	if len(xs) <= 5 {
+		return strings.Join(xs, ", ")
+	}
+	return strings.Join(xs[:5], ", ") + " and " + strconv.Itoa(len(xs)-5) + " more"
+}
+
+// upperTail returns P(Z >= z) for a standard normal Z.
+func upperTail(z float64) float64 { return 0.5 * math.Erfc(z/math.Sqrt2) }

@@ -1,0 +1,280 @@
+package evaluate
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/domain/displacement"
+	"github.com/supplyeval/supplyeval/projections"
+)
+
+// Skipped is an indicator a scan or a fragmentation check left out, and why.
+type Skipped struct {
+	Indicator string
+	Reason    string
+}
+
+// Scan is a displacement scan of every eligible indicator after one
+// intervention.
+type Scan struct {
+	*displacement.ScanResult
+	// Resolved is the intervention as known at AsOf.
+	Resolved Intervention
+	// Analyses holds the analysis of every indicator that could be
+	// analysed, by code (levels too, though only counts are ranked).
+	Analyses map[string]*Displacement
+	// Skipped lists the eligible indicators not ranked, by code.
+	Skipped []Skipped
+	// AsOf is the position read at (0: latest).
+	AsOf uint64
+}
+
+// scanFamilies are the families a displacement scan covers (issue 4:
+// availability, violence and displacement indicators).
+var scanFamilies = []domain.Family{domain.FamilyAvailability, domain.FamilyViolence, domain.FamilyDisplacement}
+
+// Scan runs [Evaluator.Displacement] with every default for each
+// AVAILABILITY, VIOLENCE and DISPLACEMENT indicator that has a desired
+// direction, and ranks those with a WDD by the evidence of displacement
+// into the buffer (the WDD's displacement part, one-sided), controlling the
+// false discovery rate at q (0 means 0.05) with Benjamini-Hochberg
+// (displacement.ScanIndicators). Indicators that cannot be analysed for
+// this intervention (no data in or around its regions, no data in the
+// windows) or cannot be tested (levels, whose WDQ is still in Analyses;
+// a buffer that recorded nothing) are listed in Skipped with the reason.
+//
+// It returns a *domain.Error: NOT_FOUND naming "intervention"; BAD_INPUT
+// naming "q" for q outside (0, 1), or "intervention" when no indicator
+// could be tested (the reasons are in the message).
+func (e *Evaluator) Scan(intervention string, asOf uint64, q float64) (*Scan, error) {
+	if q != 0 && !(q > 0 && q < 1) {
+		return nil, domain.Invalid("q", "must be between 0 and 1 (got %g)", q)
+	}
+	a, err := e.newAnalysis("intervention", intervention, asOf)
+	if err != nil {
+		return nil, err
+	}
+	out := &Scan{Resolved: a.iv, Analyses: map[string]*Displacement{}, AsOf: asOf}
+	var entries []displacement.ScanEntry
+	for _, fam := range scanFamilies {
+		for _, ind := range e.Catalog.Indicators(fam) {
+			if ind.DesiredDirection == domain.DirectionNone {
+				continue
+			}
+			d, err := a.displacement(DisplacementRequest{Intervention: intervention, Indicator: ind.Code, AsOf: asOf}, ind)
+			if err != nil {
+				if domain.ErrorCode(err) == domain.Internal {
+					return nil, err
+				}
+				out.Skipped = append(out.Skipped, Skipped{Indicator: ind.Code, Reason: message(err)})
+				continue
+			}
+			out.Analyses[ind.Code] = d
+			entry, err := displacement.EntryFromResult(d.Result)
+			if err != nil {
+				out.Skipped = append(out.Skipped, Skipped{Indicator: ind.Code, Reason: fmt.Sprintf("analysed (WDQ: %s) but not ranked: %s", d.WDQ.Category, strings.TrimPrefix(bare(err), "WDD not computed: "))})
+				continue
+			}
+			entries = append(entries, entry)
+		}
+	}
+	if len(entries) == 0 {
+		reasons := make([]string, len(out.Skipped))
+		for i, s := range out.Skipped {
+			reasons[i] = s.Indicator + ": " + s.Reason
+		}
+		return nil, domain.Invalid("intervention", "no indicator could be tested for displacement after %s (%s)", a.iv.label(), strings.Join(reasons, "; "))
+	}
+	res, err := displacement.ScanIndicators(a.iv.label(), entries, displacement.ScanOptions{Q: q})
+	if err != nil {
+		return nil, err
+	}
+	if len(out.Skipped) > 0 {
+		names := make([]string, len(out.Skipped))
+		for i, s := range out.Skipped {
+			names[i] = s.Indicator
+		}
+		res.Explanation += fmt.Sprintf(" Not ranked: %s (see the reasons given for each).", strings.Join(names, ", "))
+	}
+	res.Assumptions = append(res.Assumptions, "Each indicator was analysed with the defaults of a displacement analysis (target: the intervention's regions with data; buffer: their neighbours; control: other regions of the same level; windows: up to a year either side of the first effect period), so the regions and windows may differ between indicators.")
+	out.ScanResult = res
+	return out, nil
+}
+
+// Fragmentation is the fragmentation check after one operation.
+type Fragmentation struct {
+	*displacement.FragmentationResult
+	// Resolved is the operation as known at AsOf.
+	Resolved Intervention
+	// Indicators are the definitions of the indicators watched, in order.
+	Indicators []projections.Indicator
+	// Skipped lists the eligible indicators left out, and why.
+	Skipped []Skipped
+	// AsOf is the position read at (0: latest).
+	AsOf uint64
+}
+
+// FragmentationIndicators returns the indicators watched for fragmentation,
+// by code: VIOLENCE indicators, then DISPLACEMENT indicators about active
+// groups (whose code, name or unit mentions "group"), that are counts
+// (see [ScaleOf]).
+func (e *Evaluator) FragmentationIndicators() []projections.Indicator {
+	var out []projections.Indicator
+	for _, ind := range e.Catalog.Indicators(domain.FamilyViolence) {
+		if ScaleOf(ind.IndicatorDefined) == displacement.Count {
+			out = append(out, ind)
+		}
+	}
+	for _, ind := range e.Catalog.Indicators(domain.FamilyDisplacement) {
+		text := strings.ToLower(ind.Code + " " + ind.Name + " " + ind.Unit)
+		if strings.Contains(text, "group") && ScaleOf(ind.IndicatorDefined) == displacement.Count {
+			out = append(out, ind)
+		}
+	}
+	return out
+}
+
+// Fragmentation checks for signs of fragmentation after an operation
+// against high-value targets (Guideline 18): violence and active-group
+// counts ([Evaluator.FragmentationIndicators]) in each target and buffer
+// region against the control's trend, flagged at a false discovery rate q
+// (0 means 0.05) (displacement.Fragmentation).
+//
+// The regions and windows are the defaults of [Evaluator.Displacement],
+// chosen for the first indicator that can be analysed; every other
+// indicator is read over the same regions and windows, and is left out
+// (Skipped) when its granularity differs or a target lacks its data.
+//
+// It returns a *domain.Error: NOT_FOUND naming "intervention"; BAD_INPUT
+// naming "intervention" for a policy change or an operation whose target
+// tier is not HIGH_VALUE, or when no indicator can be read; "q" for q
+// outside (0, 1).
+func (e *Evaluator) Fragmentation(intervention string, asOf uint64, q float64) (*Fragmentation, error) {
+	if q != 0 && !(q > 0 && q < 1) {
+		return nil, domain.Invalid("q", "must be between 0 and 1 (got %g)", q)
+	}
+	a, err := e.newAnalysis("intervention", intervention, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if a.iv.Operation == nil {
+		return nil, domain.Invalid("intervention", "%s is a policy change; fragmentation is watched after operations against high-value targets", a.iv.label())
+	}
+	if a.iv.Operation.TargetTier != domain.TargetTierHighValue {
+		return nil, domain.Invalid("intervention", "%s targets the %s tier; fragmentation is watched after operations against HIGH_VALUE targets (Guideline 18)", a.iv.label(), a.iv.Operation.TargetTier)
+	}
+	out := &Fragmentation{Resolved: a.iv, AsOf: asOf}
+	var (
+		base   *prepared
+		inputs []displacement.FragmentationIndicator
+	)
+	for _, ind := range e.FragmentationIndicators() {
+		if base == nil {
+			p, err := a.prepare(DisplacementRequest{Intervention: intervention, Indicator: ind.Code, AsOf: asOf}, ind)
+			if err != nil {
+				if domain.ErrorCode(err) == domain.Internal {
+					return nil, err
+				}
+				out.Skipped = append(out.Skipped, Skipped{Indicator: ind.Code, Reason: message(err)})
+				continue
+			}
+			base = p
+			inputs = append(inputs, fragIndicator(ind, p.data))
+			out.Indicators = append(out.Indicators, ind)
+			continue
+		}
+		if ind.Granularity != base.ind.Granularity {
+			out.Skipped = append(out.Skipped, Skipped{Indicator: ind.Code, Reason: fmt.Sprintf("its granularity (%s) differs from %s's (%s), whose windows are used", ind.Granularity, base.ind.Code, base.ind.Granularity)})
+			continue
+		}
+		withData := e.regionsWithData(ind.Code)
+		var lacking []string
+		for _, t := range base.areas.Target {
+			if !withData[t] {
+				lacking = append(lacking, t)
+			}
+		}
+		if len(lacking) > 0 {
+			out.Skipped = append(out.Skipped, Skipped{Indicator: ind.Code, Reason: "no data for the target region(s) " + strings.Join(lacking, ", ")})
+			continue
+		}
+		inputs = append(inputs, fragIndicator(ind, a.read(ind.Code, base)))
+		out.Indicators = append(out.Indicators, ind)
+	}
+	if base == nil {
+		reasons := make([]string, len(out.Skipped))
+		for i, s := range out.Skipped {
+			reasons[i] = s.Indicator + ": " + s.Reason
+		}
+		if len(reasons) == 0 {
+			reasons = []string{"no VIOLENCE indicator or DISPLACEMENT indicator of active groups that counts events is defined"}
+		}
+		return nil, domain.Invalid("intervention", "no violence or active-group indicator can be read after %s (%s)", a.iv.label(), strings.Join(reasons, "; "))
+	}
+	res, err := displacement.Fragmentation(displacement.FragmentationInput{
+		Intervention: a.iv.label(),
+		Areas:        base.areas,
+		Before:       base.before,
+		After:        base.after,
+		Indicators:   inputs,
+		Graph:        a.graph,
+		Q:            q,
+		AsOf:         asOfLabel(asOf),
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Assumptions = append(res.Assumptions, base.assumptions...)
+	res.Diagnostics = append(res.Diagnostics, base.diagnostics...)
+	for _, s := range out.Skipped {
+		res.Diagnostics = append(res.Diagnostics, "left out "+s.Indicator+": "+s.Reason)
+	}
+	out.FragmentationResult = res
+	return out, nil
+}
+
+func fragIndicator(ind projections.Indicator, data displacement.Table) displacement.FragmentationIndicator {
+	return displacement.FragmentationIndicator{
+		Indicator: displacement.Indicator{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, Direction: ind.DesiredDirection, Scale: displacement.Count},
+		Data:      data,
+	}
+}
+
+// read reads indicator over the regions and windows of p.
+func (a *analysis) read(indicator string, p *prepared) displacement.Table {
+	lo := mustIndex(p.ind.Granularity, p.before.Periods[0])
+	hi := mustIndex(p.ind.Granularity, p.after.Periods[len(p.after.Periods)-1])
+	t := make(displacement.Table, len(p.data))
+	for r := range p.data {
+		d, _ := a.e.Series.Get(projections.Query{Indicator: indicator, Region: r, From: &lo, To: &hi, AsOf: a.asOf})
+		row := make(map[string]float64, len(d.Points))
+		for _, pt := range d.Points {
+			row[pt.Period] = pt.Value
+		}
+		t[r] = row
+	}
+	return t
+}
+
+// message returns an error's message with its field, for a list of reasons.
+func message(err error) string {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		if de.Field != "" {
+			return de.Field + ": " + de.Message
+		}
+		return de.Message
+	}
+	return err.Error()
+}
+
+// bare returns an error's message without its field.
+func bare(err error) string {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	return err.Error()
+}

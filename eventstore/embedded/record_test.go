@@ -89,11 +89,14 @@ func TestRecordDetectsDamage(t *testing.T) {
 func TestRecordChecksummedButMalformed(t *testing.T) {
 	good := testRecord("s", eventstore.EventData{Type: "T", Data: []byte("d")})
 	cases := map[string]func(b []byte){
-		"format":           func(b []byte) { b[4] = 2 },
-		"empty stream":     func(b []byte) { b[45] = 0 },
-		"long type":        func(b []byte) { binary.BigEndian.PutUint32(b[46:], 1<<31) },
-		"long metadata":    func(b []byte) { binary.BigEndian.PutUint32(b[54:], 1) },
-		"max lengths":      func(b []byte) { binary.BigEndian.PutUint32(b[46:], ^uint32(0)); binary.BigEndian.PutUint32(b[50:], ^uint32(0)) },
+		"format":        func(b []byte) { b[4] = 2 },
+		"empty stream":  func(b []byte) { b[45] = 0 },
+		"long type":     func(b []byte) { binary.BigEndian.PutUint32(b[46:], 1<<31) },
+		"long metadata": func(b []byte) { binary.BigEndian.PutUint32(b[54:], 1) },
+		"max lengths": func(b []byte) {
+			binary.BigEndian.PutUint32(b[46:], ^uint32(0))
+			binary.BigEndian.PutUint32(b[50:], ^uint32(0))
+		},
 		"short data field": func(b []byte) { binary.BigEndian.PutUint32(b[50:], 0) },
 	}
 	for name, damage := range cases {

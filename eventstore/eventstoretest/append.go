@@ -3,6 +3,8 @@ package eventstoretest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -200,6 +202,7 @@ func testRefusedAppendUsesNoPosition(t *testing.T, h *harness) {
 func testConcurrentSameStream(t *testing.T, h *harness) {
 	s, ctx, st := h.store(t), h.ctx(t), newStreams(t)
 	stream := st.name("region-DE11")
+	before := mustHead(t, ctx, s)
 	mustAppend(t, ctx, s, stream, eventstore.NoStream, newEvents(1, "RegionDefined"))
 	const writers, rounds = 8, 5
 	for round := range rounds {
@@ -242,11 +245,15 @@ func testConcurrentSameStream(t *testing.T, h *harness) {
 			t.Errorf("event %d has version %d", i, ev.Version)
 		}
 	}
+	// The refused appends, racing the winners, used no position.
+	h.checkPositions(t, readAllUntil(t, ctx, s, before, got[rounds].Position, 100), before)
 }
 
 func testConcurrentNoStream(t *testing.T, h *harness) {
 	s, ctx, st := h.store(t), h.ctx(t), newStreams(t)
 	const writers = 8
+	before := mustHead(t, ctx, s)
+	var last eventstore.Position
 	for round := range 3 {
 		stream := st.name("cycle-" + string(rune('a'+round)))
 		errs := make([]error, writers)
@@ -272,10 +279,13 @@ func testConcurrentNoStream(t *testing.T, h *harness) {
 		if wins != 1 {
 			t.Fatalf("%d of %d writers creating %q won, want exactly 1", wins, writers, stream)
 		}
-		if got := mustReadStream(t, ctx, s, stream, 0, 100); len(got) != 2 {
+		got := mustReadStream(t, ctx, s, stream, 0, 100)
+		if len(got) != 2 {
 			t.Fatalf("%q has %d events, want 2", stream, len(got))
 		}
+		last = max(last, got[1].Position)
 	}
+	h.checkPositions(t, readAllUntil(t, ctx, s, before, last, 100), before)
 }
 
 func testConcurrentDifferentStreams(t *testing.T, h *harness) {
@@ -337,6 +347,54 @@ func testConcurrentDifferentStreams(t *testing.T, h *harness) {
 		stream := st.name("indicator-" + string(rune('A'+w)))
 		if got, want := next[stream]-1, results[w][appends-1].Version; got != want {
 			t.Errorf("%q ends at version %d in the log, append said %d", stream, got, want)
+		}
+	}
+}
+
+// testConcurrentMixedRefusals has writers interleave accepted and refused
+// appends, so that a backend that commits concurrent appends together
+// sees both in one commit: the refused ones must leave no trace, not even a
+// used position.
+func testConcurrentMixedRefusals(t *testing.T, h *harness) {
+	s, ctx, st := h.store(t), h.ctx(t), newStreams(t)
+	const writers, appends = 8, 15
+	before := mustHead(t, ctx, s)
+	lasts := make([]eventstore.Position, writers)
+	errs := make([]error, writers)
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			stream := st.name("operation-" + string(rune('a'+w)))
+			expected := eventstore.NoStream
+			for i := range appends {
+				if i > 0 {
+					if _, err := s.Append(ctx, stream, eventstore.NoStream, newEvents(2, "Refused")); !errors.Is(err, eventstore.ErrWrongExpectedVersion) {
+						errs[w] = fmt.Errorf("append to an existing stream at NoStream: %v, want ErrWrongExpectedVersion", err)
+						return
+					}
+				}
+				res, err := s.Append(ctx, stream, expected, newEvents(1, "Accepted"))
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				expected, lasts[w] = eventstore.ExactVersion(res.Version), res.Position
+			}
+		})
+	}
+	wait(t, h, "concurrent appends", func() struct{} { wg.Wait(); return struct{}{} })
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	all := readAllUntil(t, ctx, s, before, slices.Max(lasts), 100)
+	h.checkPositions(t, all, before)
+	mine := st.filter(all)
+	if len(mine) != writers*appends {
+		t.Fatalf("log holds %d of our events, want %d", len(mine), writers*appends)
+	}
+	for _, ev := range mine {
+		if ev.Type != "Accepted" {
+			t.Fatalf("a refused event is in the log at position %d", ev.Position)
 		}
 	}
 }

@@ -48,7 +48,7 @@ type Features struct {
 	ClockSkew time.Duration
 
 	// Timeout bounds each wait of the suite (for a subscription to deliver,
-	// a blocked call to return). Default 20 seconds.
+	// a blocked call to return). Default 10 seconds.
 	Timeout time.Duration
 }
 
@@ -57,7 +57,7 @@ func (f Features) withDefaults() Features {
 		f.ClockSkew = time.Minute
 	}
 	if f.Timeout == 0 {
-		f.Timeout = 20 * time.Second
+		f.Timeout = 10 * time.Second
 	}
 	return f
 }
@@ -81,6 +81,7 @@ func Run(t *testing.T, open func(t testing.TB) eventstore.Store, f Features) {
 		{"ConcurrentSameStream", testConcurrentSameStream},
 		{"ConcurrentNoStream", testConcurrentNoStream},
 		{"ConcurrentDifferentStreams", testConcurrentDifferentStreams},
+		{"ConcurrentMixedRefusals", testConcurrentMixedRefusals},
 		{"ReadStream", testReadStream},
 		{"ReadAll", testReadAll},
 		{"Head", testHead},

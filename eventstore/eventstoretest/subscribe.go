@@ -161,7 +161,8 @@ func caughtUp(tb testing.TB, h *harness, s eventstore.Store, ctx context.Context
 
 // blockedNext calls sub.Next(ctx) in a goroutine and returns its error
 // once it returns; it fails tb if Next returns within settle, before stop
-// has been called, or not within the suite's timeout after that.
+// has been called, or not within the suite's timeout after that. ctx must
+// not expire by itself within that time (see untimed).
 func blockedNext(tb testing.TB, h *harness, sub eventstore.Subscription, ctx context.Context, stop func()) error {
 	tb.Helper()
 	done := make(chan error, 1)
@@ -185,8 +186,12 @@ func blockedNext(tb testing.TB, h *harness, sub eventstore.Subscription, ctx con
 	}
 }
 
+// untimed returns a context that ends only with tb: a blocked call given
+// it returns only if what the test is about makes it return.
+func untimed(tb testing.TB) context.Context { return tb.Context() }
+
 func testSubscriptionCloseUnblocksNext(t *testing.T, h *harness) {
-	s, ctx := h.store(t), h.ctx(t)
+	s, ctx := h.store(t), untimed(t)
 	sub := caughtUp(t, h, s, ctx)
 	err := blockedNext(t, h, sub, ctx, func() {
 		if err := sub.Close(); err != nil {
@@ -205,7 +210,7 @@ func testSubscriptionCloseUnblocksNext(t *testing.T, h *harness) {
 }
 
 func testSubscriptionContextCancel(t *testing.T, h *harness) {
-	s, ctx := h.store(t), h.ctx(t)
+	s, ctx := h.store(t), untimed(t)
 	t.Run("NextContext", func(t *testing.T) {
 		sub := caughtUp(t, h, s, ctx)
 		nextCtx, cancel := context.WithCancel(ctx)
@@ -249,7 +254,7 @@ func testSubscriptionContextCancel(t *testing.T, h *harness) {
 }
 
 func testStoreCloseUnblocksNext(t *testing.T, h *harness) {
-	s, ctx := h.store(t), h.ctx(t)
+	s, ctx := h.store(t), untimed(t)
 	sub := caughtUp(t, h, s, ctx)
 	err := blockedNext(t, h, sub, ctx, func() {
 		if err := s.Close(); err != nil {

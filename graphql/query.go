@@ -24,7 +24,7 @@ func (s *Server) queryType(t *types) *gql.Object {
 		v, _ := p.Args[name].(string)
 		return v
 	}
-	return gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: gql.Fields{
+	fields := gql.Fields{
 		"position": &gql.Field{Type: nonNull(gql.String),
 			Description: "The log position every read model has reached: what queries without asOf see.",
 			Resolve: func(p gql.ResolveParams) (any, error) {
@@ -74,7 +74,10 @@ func (s *Server) queryType(t *types) *gql.Object {
 				}
 				return nil, nil
 			}},
-	}})
+		"impact": s.impactField(),
+	}
+	s.addDisplacementFields(t, fields)
+	return gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: fields})
 }
 
 // wrap translates resolver errors into API errors once.

@@ -1,0 +1,311 @@
+package graphql_test
+
+import (
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/supplyeval/supplyeval/graphql"
+)
+
+// The published data sets live in domain/impact/testdata, with their
+// sources and licences in SOURCES.md there.
+const impactTestdata = "../domain/impact/testdata/"
+
+// readCSV returns the header and rows of a test data file.
+func readCSV(tb testing.TB, name string) ([]string, [][]string) {
+	tb.Helper()
+	f, err := os.Open(impactTestdata + name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return rows[0], rows[1:]
+}
+
+func col(tb testing.TB, header []string, name string) int {
+	tb.Helper()
+	for i, h := range header {
+		if h == name {
+			return i
+		}
+	}
+	tb.Fatalf("no column %q", name)
+	return -1
+}
+
+// stateCode turns a state name into a region code ("New Hampshire" ->
+// "New_Hampshire").
+func stateCode(name string) string { return strings.ReplaceAll(name, " ", "_") }
+
+// recordProp99 records the Proposition 99 data of Abadie, Diamond &
+// Hainmueller (2010) through the API's own mutations: 39 states, five
+// yearly indicators, and California's Proposition 99 effective 1989-01-01.
+func recordProp99(a *api) {
+	a.t.Helper()
+	h, rows := readCSV(a.t, "prop99_smoking.csv")
+	is, iy := col(a.t, h, "state"), col(a.t, h, "year")
+	var b strings.Builder
+	b.WriteString("mutation {\n")
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if st := r[is]; !seen[st] {
+			seen[st] = true
+			fmt.Fprintf(&b, "  r%d: defineRegion(input: {code: %q, name: %q, country: \"US\", level: OTHER}) { position }\n", len(seen), stateCode(st), st)
+		}
+	}
+	units := map[string]string{"cigsale": "packs per capita", "lnincome": "log USD per capita", "beer": "gallons per capita",
+		"age15to24": "share of population", "retprice": "US cents per pack"}
+	for _, ind := range []string{"cigsale", "lnincome", "beer", "age15to24", "retprice"} {
+		family := "CONTEXT"
+		if ind == "cigsale" {
+			family = "AVAILABILITY"
+		}
+		fmt.Fprintf(&b, "  %s: defineIndicator(input: {code: %q, name: %q, family: %s, unit: %q, granularity: YEAR, desiredDirection: NONE}) { position }\n",
+			ind, ind, ind, family, units[ind])
+	}
+	b.WriteString(`  prop99: adoptPolicyChange(input: {id: "prop99", title: "California Proposition 99 (Tobacco Tax and Health Protection Act)",
+	  kind: LEGISLATION, jurisdictions: ["California"], adopted: "1988-11-08", effective: "1989-01-01"}) { position }
+}`)
+	if len(seen) != 39 {
+		a.t.Fatalf("%d states", len(seen))
+	}
+	a.ok(b.String(), nil)
+	for _, ind := range []string{"cigsale", "lnincome", "beer", "age15to24", "retprice"} {
+		c := col(a.t, h, ind)
+		var batch []map[string]any
+		for _, r := range rows {
+			if r[c] == "" {
+				continue
+			}
+			v, err := strconv.ParseFloat(r[c], 64)
+			if err != nil {
+				a.t.Fatal(err)
+			}
+			year, _ := strconv.ParseFloat(r[iy], 64)
+			batch = append(batch, map[string]any{"region": stateCode(r[is]), "period": strconv.Itoa(int(year)), "value": v})
+		}
+		a.ok(`mutation($ind: ID!, $rows: [ObservationRowInput!]!) { recordObservations(input: {indicator: $ind, source: "ADH 2010 via SyntheticControlMethods", rows: $rows}) { position } }`,
+			map[string]any{"ind": ind, "rows": batch})
+	}
+}
+
+// finite fails when any number in a decoded response is NaN or infinite,
+// or when a number is missing where JSON has none (the encoder refuses
+// NaN, so the check also catches a broken response).
+func finite(tb testing.TB, path string, v any) {
+	tb.Helper()
+	switch x := v.(type) {
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			tb.Fatalf("%s = %v", path, x)
+		}
+	case map[string]any:
+		for k, y := range x {
+			finite(tb, path+"."+k, y)
+		}
+	case []any:
+		for i, y := range x {
+			finite(tb, path+"["+strconv.Itoa(i)+"]", y)
+		}
+	}
+}
+
+const estimateFields = `method model choice effect low high se pValue relativeEffect ratio preRmspe
+  levelChange { estimate low high se pValue } slopeChange { estimate low high se pValue }
+  relativeInterval { estimate low high }
+  weights { region weight } placebo { rank of pValue fits { region preRmspe postRmspe ratio treated } }
+  predictors { name treated synthetic donorMean v }
+  counterfactual { period observed expected low high gap post }
+  coefficients { name estimate { estimate low high se pValue } }
+  diagnostics { name value note } parameters { name value } assumptions explanation
+  inputs { intervention indicator regions comparison periods firstPeriod prePeriods postPeriods aggregation asOf }`
+
+// TestImpactProp99ThroughTheAPI reproduces Abadie, Diamond & Hainmueller
+// (2010) from data recorded through the API: the synthetic California's
+// weights, the placebo rank and the gap in 2000.
+func TestImpactProp99ThroughTheAPI(t *testing.T) {
+	a := newAPI(t, graphql.Limits{})
+	recordProp99(a)
+	q := `query($preds: [PredictorInput!]) { impact(intervention: "prop99", indicator: "cigsale", method: SYNTHETIC_CONTROL, predictors: $preds) { ` + estimateFields + ` } }`
+	preds := []map[string]any{
+		{"indicator": "lnincome", "from": "1980", "to": "1988"}, {"indicator": "age15to24", "from": "1980", "to": "1988"},
+		{"indicator": "retprice", "from": "1980", "to": "1988"}, {"indicator": "beer", "from": "1984", "to": "1988"},
+		{"indicator": "cigsale", "from": "1988", "to": "1988"}, {"indicator": "cigsale", "from": "1980", "to": "1980"},
+		{"indicator": "cigsale", "from": "1975", "to": "1975"},
+	}
+	data := a.ok(q, map[string]any{"preds": preds})
+	finite(t, "data", data)
+	est := data["impact"].(map[string]any)
+	in := est["inputs"].(map[string]any)
+	if est["method"] != "SYNTHETIC_CONTROL" || in["firstPeriod"] != "1989" || len(in["comparison"].([]any)) != 38 ||
+		fmt.Sprint(in["regions"]) != "[California]" || len(in["periods"].([]any)) != 31 || in["asOf"] == "" {
+		t.Fatalf("inputs %v", in)
+	}
+	published := map[string]float64{"Utah": 0.334, "Nevada": 0.234, "Montana": 0.199, "Colorado": 0.164, "Connecticut": 0.069}
+	var maxDev float64
+	for _, w := range est["weights"].([]any) {
+		w := w.(map[string]any)
+		region, weight := w["region"].(string), w["weight"].(float64)
+		maxDev = math.Max(maxDev, math.Abs(weight-published[region]))
+		if weight > 0.001 || published[region] > 0 {
+			t.Logf("%-14s %.4f (published %.3f)", region, weight, published[region])
+		}
+	}
+	// The tolerance of domain/impact's own test of the same fit.
+	if maxDev > 0.02 {
+		t.Errorf("weights deviate from ADH 2010 by up to %.4f", maxDev)
+	}
+	pl := est["placebo"].(map[string]any)
+	if pl["rank"].(float64) != 1 || pl["of"].(float64) != 39 || math.Abs(pl["pValue"].(float64)-1.0/39) > 1e-12 {
+		t.Errorf("placebo %v, want rank 1 of 39", pl)
+	}
+	cf := est["counterfactual"].([]any)
+	last := cf[len(cf)-1].(map[string]any)
+	if last["period"] != "2000" || math.Abs(last["gap"].(float64)-(-26)) > 3 {
+		t.Errorf("gap in %v: %v, published about -26", last["period"], last["gap"])
+	}
+	t.Logf("gap 2000 %.2f, effect %.2f (%v to %v), pre RMSPE %.3f, placebo rank %v of %v",
+		last["gap"], est["effect"], est["low"], est["high"], est["preRmspe"], pl["rank"], pl["of"])
+	t.Log(est["explanation"])
+
+	// The same query at the estimate's position gives the same answer.
+	again := a.ok(`query($preds: [PredictorInput!], $asOf: String) { impact(intervention: "prop99", indicator: "cigsale", method: SYNTHETIC_CONTROL, predictors: $preds, asOf: $asOf) { effect inputs { asOf } } }`,
+		map[string]any{"preds": preds, "asOf": in["asOf"]})["impact"].(map[string]any)
+	if again["effect"] != est["effect"] || again["inputs"].(map[string]any)["asOf"] != in["asOf"] {
+		t.Errorf("as of %v: %v, first %v", in["asOf"], again, est["effect"])
+	}
+}
+
+// recordSicily records the Sicilian acute coronary events of Lopez Bernal,
+// Cummins & Gasparrini (2017) through the API: the monthly counts, the
+// standard population as an indicator of its own, and the smoking ban
+// recorded as effective 2005-01-01, so that January 2005 is the first month
+// under it (time 37), as the paper codes it. (The ban took effect on 10
+// January 2005; recorded so, the first month under it would be February.)
+func recordSicily(a *api) {
+	a.t.Helper()
+	a.ok(`mutation {
+	  r: defineRegion(input: {code: "ITG1", name: "Sicilia", country: "IT", level: NUTS2}) { position }
+	  aces: defineIndicator(input: {code: "ACES", name: "Acute coronary events", family: CONTEXT, unit: "admissions", granularity: MONTH, desiredDirection: DOWN}) { position }
+	  pop: defineIndicator(input: {code: "STDPOP", name: "Age-standardised population", family: CONTEXT, unit: "persons", granularity: MONTH, desiredDirection: NONE}) { position }
+	  ban: adoptPolicyChange(input: {id: "it-smoking-ban", title: "Italian ban on smoking in public places (Law 3/2003, art. 51)", kind: LEGISLATION,
+	    jurisdictions: ["ITG1"], adopted: "2003-01-16", effective: "2005-01-01"}) { position }
+	}`, nil)
+	h, rows := readCSV(a.t, "sicily_aces.csv")
+	iy, im := col(a.t, h, "year"), col(a.t, h, "month")
+	for ind, c := range map[string]int{"ACES": col(a.t, h, "aces"), "STDPOP": col(a.t, h, "stdpop")} {
+		var batch []map[string]any
+		for _, r := range rows {
+			m, _ := strconv.Atoi(r[im])
+			v, err := strconv.ParseFloat(r[c], 64)
+			if err != nil {
+				a.t.Fatal(err)
+			}
+			batch = append(batch, map[string]any{"region": "ITG1", "period": fmt.Sprintf("%s-%02d", r[iy], m), "value": v})
+		}
+		a.ok(`mutation($ind: ID!, $rows: [ObservationRowInput!]!) { recordObservations(input: {indicator: $ind, source: "Lopez Bernal et al. 2017", rows: $rows}) { position } }`,
+			map[string]any{"ind": ind, "rows": batch})
+	}
+}
+
+// sicilyRef reads domain/impact/testdata/sicily_ref.csv (R's glm) into
+// model -> term -> column -> value.
+func sicilyRef(tb testing.TB) map[string]map[string]map[string]float64 {
+	tb.Helper()
+	h, rows := readCSV(tb, "sicily_ref.csv")
+	out := map[string]map[string]map[string]float64{}
+	for _, r := range rows {
+		if out[r[0]] == nil {
+			out[r[0]] = map[string]map[string]float64{}
+		}
+		m := map[string]float64{}
+		for j := 2; j < len(h); j++ {
+			if r[j] != "" {
+				v, err := strconv.ParseFloat(r[j], 64)
+				if err != nil {
+					tb.Fatal(err)
+				}
+				m[h[j]] = v
+			}
+		}
+		out[r[0]][r[1]] = m
+	}
+	return out
+}
+
+func relClose(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(math.Abs(b), 1e-300) }
+
+// TestImpactSicilyThroughTheAPI fits the quasi-Poisson models of the
+// Lopez Bernal et al. tutorial through the API and compares them with R
+// (domain/impact/testdata/sicily_ref.R).
+func TestImpactSicilyThroughTheAPI(t *testing.T) {
+	a := newAPI(t, graphql.Limits{})
+	recordSicily(a)
+	ref := sicilyRef(t)
+	rTerm := map[string]string{"intercept": "(Intercept)", "trend": "time", "level": "smokban", "slope": "slope",
+		"sin1": "s1", "sin2": "s2", "cos1": "c1", "cos2": "c2"}
+	for _, c := range []struct {
+		name      string
+		harmonics int
+		slope     bool
+	}{{"level", 0, false}, {"level_harmonics", 2, false}, {"slope_harmonics", 2, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			data := a.ok(`query($its: ItsOptions) { impact(intervention: "it-smoking-ban", indicator: "ACES", method: ITS, its: $its) { `+estimateFields+` } }`,
+				map[string]any{"its": map[string]any{"model": "QUASI_POISSON", "offset": "STDPOP", "harmonics": c.harmonics, "slopeChange": c.slope}})
+			finite(t, "data", data)
+			est := data["impact"].(map[string]any)
+			in := est["inputs"].(map[string]any)
+			if in["firstPeriod"] != "2005-01" {
+				t.Fatalf("first period %v", in["firstPeriod"])
+			}
+			if in["prePeriods"].(float64) != 36 || in["postPeriods"].(float64) != 23 || est["ratio"] != true || est["model"] != "QUASI_POISSON" {
+				t.Fatalf("inputs %v, ratio %v, model %v", in, est["ratio"], est["model"])
+			}
+			want := ref[c.name]
+			coefs := est["coefficients"].([]any)
+			if len(coefs) != len(want)-9 {
+				t.Fatalf("%d coefficients, R has %d", len(coefs), len(want)-9)
+			}
+			for _, co := range coefs {
+				co := co.(map[string]any)
+				e := co["estimate"].(map[string]any)
+				w := want[rTerm[co["name"].(string)]]
+				if !relClose(e["estimate"].(float64), w["estimate"], 1e-6) || !relClose(e["se"].(float64), w["se"], 1e-6) || !relClose(e["pValue"].(float64), w["p"], 1e-5) {
+					t.Errorf("%s: %v, R %v", co["name"], e, w)
+				}
+			}
+			lv, rl := est["levelChange"].(map[string]any), want["smokban"]
+			if !relClose(lv["estimate"].(float64), rl["rr"], 1e-6) || !relClose(lv["low"].(float64), rl["rr_low_t"], 1e-6) || !relClose(lv["high"].(float64), rl["rr_high_t"], 1e-6) {
+				t.Errorf("level change %v, R %.6f (%.6f-%.6f)", lv, rl["rr"], rl["rr_low_t"], rl["rr_high_t"])
+			}
+			diag := map[string]float64{}
+			for _, d := range est["diagnostics"].([]any) {
+				d := d.(map[string]any)
+				diag[d["name"].(string)] = d["value"].(float64)
+			}
+			for _, name := range []string{"dispersion", "deviance", "null_deviance"} {
+				if !relClose(diag[name], want[name]["estimate"], 1e-6) {
+					t.Errorf("%s %v, R %v", name, diag[name], want[name]["estimate"])
+				}
+			}
+			cf := est["counterfactual"].([]any)
+			for _, i := range []int{0, 35, 36, 47, 58} {
+				w := want["cf_"+strconv.Itoa(i)]
+				p := cf[i].(map[string]any)
+				if !relClose(p["expected"].(float64), w["estimate"], 1e-6) || !relClose(p["low"].(float64), w["rr_low_t"], 1e-6) || !relClose(p["high"].(float64), w["rr_high_t"], 1e-6) {
+					t.Errorf("counterfactual %v: %v, R %v", p["period"], p, w)
+				}
+			}
+			t.Logf("level change RR %.4f (%.4f-%.4f), dispersion %.3f", lv["estimate"], lv["low"], lv["high"], diag["dispersion"])
+		})
+	}
+}

@@ -1,0 +1,766 @@
+package evaluate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/projections"
+)
+
+// ImpactQuery asks what an intervention did to an indicator: the arguments
+// of the GraphQL query impact (DESIGN.md section 5).
+type ImpactQuery struct {
+	// Intervention is the operation or policy change ID.
+	Intervention string
+	// Indicator is the outcome indicator's code.
+	Indicator string
+	// Method is one of the impact methods, or impact.MethodAuto.
+	Method impact.Method
+	// Regions are the target regions. Nil means the intervention's regions
+	// (its scope or jurisdictions). Either way each region stands for
+	// itself when it has a series of the indicator, and for its
+	// descendants that do otherwise (see [Evaluator.ExpandWithData]).
+	Regions []string
+	// Comparison are the comparison regions (expanded like Regions). Nil
+	// means the default pool (see [Evaluator.ImpactComparisonPool]); a
+	// non-nil empty list means none.
+	Comparison []string
+	// From and To bound the periods (inclusive), in the indicator's
+	// granularity ("2015-01" for a monthly indicator); empty for open.
+	From, To string
+	// Predictors are the synthetic control's predictors; none means the
+	// outcome in every period before the intervention, with equal weights.
+	Predictors []Predictor
+	// ITS holds the options of the interrupted time series.
+	ITS ITSOptions
+	// AsOf answers as of a log position; 0 means the position the read
+	// models have reached when the query starts, which the estimate then
+	// reports, so that it can be reproduced.
+	AsOf uint64
+}
+
+// Predictor is one synthetic control predictor: the mean of an indicator
+// over a window of its own periods, for each unit. The outcome indicator
+// with From equal to To is a lagged outcome.
+type Predictor struct {
+	Indicator string
+	From, To  string
+}
+
+// ITSOptions are the options of the interrupted time series.
+type ITSOptions struct {
+	// Model is impact.Gaussian or impact.QuasiPoisson. Empty means
+	// quasi-Poisson when the outcome counts events or an Offset is given,
+	// Gaussian otherwise.
+	Model impact.Model
+	// Offset is the code of an indicator of the outcome's granularity
+	// (a population, say) whose logarithm enters the quasi-Poisson model
+	// with coefficient 1, making the estimates ratios of rates.
+	Offset string
+	// Harmonics is the number of Fourier pairs for seasonality (season of
+	// 12 months, 4 quarters, 52 weeks or 7 days); yearly data have none.
+	Harmonics int
+	// SlopeChange adds a change in trend at the intervention.
+	SlopeChange bool
+}
+
+// ImpactEstimate is an impact estimate with the data it was computed from,
+// as read from the read models.
+type ImpactEstimate struct {
+	impact.Result
+	// Intervention and Indicator are the resolved definitions.
+	Intervention Intervention
+	Indicator    projections.Indicator
+	// Regions are the target regions whose data entered the estimate.
+	Regions []string
+	// Comparison are the comparison regions whose data entered the
+	// estimate (none for before/after and interrupted time series).
+	Comparison []string
+	// Periods are the labels of the periods used, in order.
+	Periods []string
+	// FirstPeriod is the first period under the intervention (T0): the
+	// first period that starts on or after its start or effective date.
+	FirstPeriod string
+	// AsOf is the log position the data were read at.
+	AsOf uint64
+	// Aggregation says how several target regions were combined into one
+	// series ("sum" or "mean"); empty when they were not.
+	Aggregation string
+}
+
+// Minimum number of comparison regions and pre-intervention periods for a
+// synthetic control chosen by AUTO (those of [impact.Choose]); see
+// [ChooseImpactMethod].
+const (
+	autoSynthDonors = 19
+	autoSynthPre    = 10
+)
+
+// Impact estimates what intervention q.Intervention did to indicator
+// q.Indicator with method q.Method, reading every input as of one log
+// position (q.AsOf, or the read models' position when it is 0), so that
+// the same query at the same position gives the same answer.
+//
+// The steps: resolve the intervention and the indicator (NotFound when
+// unknown); resolve the target regions and the comparison regions (an
+// unknown region is NotFound; a comparison region that is also a target,
+// or that the intervention covers, is BadInput); read the panel between
+// From and To; keep the periods where every target region has data; find
+// the first period under the intervention (T0, the first period that
+// starts on or after the start or effective date); run the method.
+//
+// Several target regions are combined into one series for the methods
+// that take one (before/after and interrupted time series): summed when
+// the outcome counts events (the quasi-Poisson model, or every value a
+// non-negative whole number), averaged otherwise (prices, purities,
+// spending); an offset is summed likewise. Difference-in-differences keeps
+// them apart, and a synthetic control needs exactly one.
+//
+// Every case the data cannot support (too few periods before or after,
+// no comparison regions, the intervention outside the data, a constant or
+// all-zero series, a missing offset or predictor value) is a
+// *domain.Error with code BadInput whose field names the argument to
+// change and whose message says what is missing. No returned number is
+// NaN or infinite. It is safe for concurrent use.
+func (e *Evaluator) Impact(ctx context.Context, q ImpactQuery) (*ImpactEstimate, error) {
+	pos := q.AsOf
+	if pos == 0 {
+		pos = e.position()
+	}
+	switch q.Method {
+	case impact.MethodBeforeAfter, impact.MethodITS, impact.MethodDiD, impact.MethodSyntheticControl, impact.MethodAuto:
+	default:
+		return nil, domain.Invalid("method", "unknown method %q; use BEFORE_AFTER, ITS, DID, SYNTHETIC_CONTROL or AUTO", q.Method)
+	}
+	iv, err := e.Intervention("intervention", q.Intervention, pos)
+	if err != nil {
+		return nil, err
+	}
+	ind, err := e.Indicator("indicator", q.Indicator)
+	if err != nil {
+		return nil, err
+	}
+	g := ind.Granularity
+	from, to, err := periodBounds(g, q.From, q.To)
+	if err != nil {
+		return nil, err
+	}
+
+	// Targets.
+	covered := e.ExpandWithData(ind.Code, iv.Regions)
+	var targets []string
+	if q.Regions == nil {
+		targets = covered
+		if len(targets) == 0 {
+			return nil, domain.Invalid("regions", "no region of the intervention (%s) or below it has data for %s; pass regions explicitly",
+				strings.Join(iv.Regions, ", "), ind.Code)
+		}
+	} else {
+		if targets, err = e.expandArg("regions", ind.Code, q.Regions); err != nil {
+			return nil, err
+		}
+	}
+
+	// Comparison regions.
+	defaultPool := q.Comparison == nil
+	var comparison []string
+	if defaultPool {
+		comparison = e.ImpactComparisonPool(ind.Code, targets, covered)
+	} else {
+		if comparison, err = e.expandArg("comparison", ind.Code, q.Comparison); err != nil {
+			return nil, err
+		}
+		tset := setOf(targets)
+		cset := setOf(covered)
+		for i, c := range q.Comparison {
+			for _, x := range e.ExpandWithData(ind.Code, []string{c}) {
+				switch {
+				case tset[x]:
+					return nil, domain.Invalid("comparison["+strconv.Itoa(i)+"]", "region %s is also a target region; a region cannot be compared with itself", x)
+				case cset[x]:
+					return nil, domain.Invalid("comparison["+strconv.Itoa(i)+"]", "region %s is covered by intervention %s; a comparison region must be untouched by it", x, iv.ID)
+				}
+			}
+		}
+	}
+
+	// The panel, trimmed to the periods where every target has data.
+	all := append(append(make([]string, 0, len(targets)+len(comparison)), targets...), comparison...)
+	p := e.Panel(ind.Code, g, all, from, to, pos)
+	lo, hi := 0, len(p.Periods)-1
+	for _, r := range targets {
+		first, last := observedSpan(p.Values[r])
+		if first < 0 {
+			return nil, domain.Invalid("regions", "region %s has no data for %s%s as of position %d", r, ind.Code, rangeText(q.From, q.To), pos)
+		}
+		lo, hi = max(lo, first), min(hi, last)
+	}
+	if lo > hi {
+		return nil, domain.Invalid("regions", "the target regions' data for %s do not overlap in time%s", ind.Code, rangeText(q.From, q.To))
+	}
+	axis := p.Periods[lo : hi+1]
+	labels := make([]string, len(axis))
+	for i, pp := range axis {
+		labels[i] = pp.String()
+	}
+	t0 := domain.FirstPeriodFrom(g, iv.Date)
+	start := int(t0.Index - axis[0].Index)
+	switch {
+	case start <= 0:
+		return nil, domain.Invalid("intervention", "intervention %s takes effect from %s (its date %s), but the data for %s in %s start at %s: there is no period before it to compare with",
+			iv.ID, t0, iv.Start, ind.Code, strings.Join(targets, ", "), labels[0])
+	case start >= len(axis):
+		return nil, domain.Invalid("intervention", "intervention %s takes effect from %s (its date %s), after the last period with data for %s in %s (%s): there is no period under it",
+			iv.ID, t0, iv.Start, ind.Code, strings.Join(targets, ", "), labels[len(labels)-1])
+	}
+	rows := func(r string) []float64 { return p.Values[r][lo : hi+1] }
+
+	est := &ImpactEstimate{Intervention: iv, Indicator: ind, Regions: targets, Periods: labels, FirstPeriod: t0.String(), AsOf: pos}
+	counts := q.ITS.Model == impact.QuasiPoisson || wholeCounts(targets, rows)
+	var notes []string
+
+	// Comparison regions with no data at all in the window carry nothing.
+	var kept []string
+	for _, c := range comparison {
+		if first, _ := observedSpan(rows(c)); first >= 0 {
+			kept = append(kept, c)
+			continue
+		}
+		if !defaultPool {
+			return nil, domain.Invalid("comparison", "comparison region %s has no data for %s in %s to %s", c, ind.Code, labels[0], labels[len(labels)-1])
+		}
+	}
+	comparison = kept
+
+	method := q.Method
+	var choice impact.Choice
+	if method == impact.MethodAuto {
+		if choice, err = ChooseImpactMethod(impact.Availability{Periods: len(axis), Start: start, TreatedUnits: len(targets),
+			ComparisonUnits: len(comparison), Counts: counts}); err != nil {
+			return nil, err
+		}
+		method = choice.Method
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	var r *impact.Result
+	switch method {
+	case impact.MethodBeforeAfter, impact.MethodITS:
+		s, agg, err := combined(targets, labels, rows, counts)
+		if err != nil {
+			return nil, err
+		}
+		est.Aggregation = agg
+		if method == impact.MethodBeforeAfter {
+			r, err = impact.BeforeAfter(impact.BeforeAfterInput{Series: s, Start: start})
+		} else {
+			opts := q.ITS
+			if choice.Model != "" && opts.Model == "" {
+				opts.Model = choice.Model
+			}
+			if err = complete(s, targets, rows); err == nil {
+				r, err = e.its(s, start, targets, axis, g, counts, opts, pos)
+			}
+		}
+		if err != nil {
+			return nil, argError(err)
+		}
+	case impact.MethodDiD:
+		in := impact.DiDInput{Start: start}
+		for _, t := range targets {
+			in.Treated = append(in.Treated, impact.Series{Unit: t, Periods: labels, Values: rows(t)})
+		}
+		for _, c := range comparison {
+			in.Comparison = append(in.Comparison, impact.Series{Unit: c, Periods: labels, Values: rows(c)})
+		}
+		if r, err = impact.DiD(in); err != nil {
+			return nil, argError(err)
+		}
+	case impact.MethodSyntheticControl:
+		var dropped []string
+		r, dropped, err = e.synth(q, targets, comparison, defaultPool, labels, rows, start, t0, pos)
+		if err != nil {
+			return nil, err
+		}
+		if len(dropped) > 0 {
+			notes = append(notes, fmt.Sprintf("Left out of the default comparison pool for missing data: %s.", strings.Join(dropped, "; ")))
+		}
+	}
+	if choice.Reason != "" {
+		r.Choice = choice.Reason
+		r.Params = append(r.Params, impact.Param{Name: "auto_choice", Value: string(choice.Method)})
+	}
+	est.Result = *r
+	est.Comparison = r.Inputs.Comparison
+	if est.Comparison == nil {
+		est.Comparison = []string{}
+	}
+	est.Explanation = e.context(est, notes) + r.Explanation
+	return est, nil
+}
+
+// ChooseImpactMethod is the AUTO policy of [Evaluator.Impact]: it picks a
+// method whose 95% interval can be trusted on the data at hand, or says
+// why none can be. It differs from [impact.Choose] in one respect: with a
+// single target region, difference-in-differences is never chosen,
+// because standard errors clustered by region rest on the number of
+// treated regions, and with one they are far too small (Conley & Taber
+// 2011, Rev Econ Stat 93(1):113-125; on the demo world its 95% intervals
+// hold the truth about half the time). Instead:
+//
+//  1. one target, at least 19 comparison regions and 10 periods before:
+//     synthetic control (placebo test and interval by test inversion);
+//  2. two or more targets and a comparison region: difference-in-
+//     differences;
+//  3. otherwise, with 8 periods before and 3 after: an interrupted time
+//     series of the target (quasi-Poisson for counts, Gaussian
+//     otherwise), which leaves the comparison regions out;
+//  4. otherwise, two periods on each side: before/after.
+func ChooseImpactMethod(a impact.Availability) (impact.Choice, error) {
+	if a.TreatedUnits != 1 || a.ComparisonUnits >= autoSynthDonors && a.Start >= autoSynthPre {
+		return impact.Choose(a)
+	}
+	// One target without enough comparison regions or periods for a
+	// synthetic control: no difference-in-differences.
+	why := fmt.Sprintf("one target region and %d comparison region(s) with %d period(s) before the intervention: a synthetic control needs %d comparison regions and %d periods before, and a difference-in-differences with a single treated region has unreliable standard errors (Conley & Taber 2011)",
+		a.ComparisonUnits, a.Start, autoSynthDonors, autoSynthPre)
+	b := a
+	b.ComparisonUnits = 0
+	c, err := impact.Choose(b)
+	if err != nil {
+		var de *domain.Error
+		msg := err.Error()
+		if errors.As(err, &de) {
+			msg = de.Message
+		}
+		return impact.Choice{}, domain.Invalid("method", "AUTO found no method the data support: %s; %s", why, msg)
+	}
+	c.Reason = "AUTO: " + why + ", so the target is compared with its own earlier course. " + c.Reason
+	return c, nil
+}
+
+// ImpactComparisonPool returns the default comparison regions of an
+// impact estimate (DESIGN.md section 4): regions of the targets' levels
+// that have data for indicator and are neither targets, nor covered by the
+// intervention (covered: its regions expanded to regions with data), nor
+// neighbours of either (neighbours may receive displaced activity). It is
+// sorted.
+func (e *Evaluator) ImpactComparisonPool(indicator string, targets, covered []string) []string {
+	touched := append(slices.Clone(targets), covered...)
+	levels := map[domain.RegionLevel]bool{}
+	for _, t := range targets {
+		if r, ok := e.Catalog.Region(t); ok {
+			levels[r.Level] = true
+		}
+	}
+	excluded := setOf(touched)
+	for _, n := range e.Neighbours(touched) {
+		excluded[n] = true
+	}
+	withData := e.regionsWithData(indicator)
+	var out []string
+	for _, r := range e.Catalog.Regions("", "") {
+		if levels[r.Level] && !excluded[r.Code] && withData[r.Code] {
+			out = append(out, r.Code)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// position returns the position all three read models have reached.
+func (e *Evaluator) position() uint64 {
+	return min(e.Catalog.Checkpoint(), e.Series.Checkpoint(), e.Interventions.Checkpoint())
+}
+
+// expandArg checks a list argument of region codes (defined, no
+// duplicates, not empty) and expands it to regions with data.
+func (e *Evaluator) expandArg(field, indicator string, codes []string) ([]string, error) {
+	if len(codes) == 0 && field == "regions" {
+		return nil, domain.Invalid(field, "no target region given; omit regions for the intervention's own")
+	}
+	if err := e.CheckRegions(field, codes); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for i, c := range codes {
+		if seen[c] {
+			return nil, domain.Invalid(field+"["+strconv.Itoa(i)+"]", "region %s is listed twice", c)
+		}
+		seen[c] = true
+	}
+	out := e.ExpandWithData(indicator, codes)
+	if len(out) == 0 && len(codes) > 0 {
+		return nil, domain.Invalid(field, "none of %s, nor any region below them, has data for %s", strings.Join(codes, ", "), indicator)
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out, nil
+}
+
+// periodBounds parses the from and to arguments in granularity g.
+func periodBounds(g domain.Granularity, fromS, toS string) (from, to *int32, err error) {
+	parse := func(field, s string) (*int32, error) {
+		if s == "" {
+			return nil, nil
+		}
+		p, err := domain.ParsePeriod(g, s)
+		if err != nil {
+			return nil, domain.Invalid(field, "%s", err)
+		}
+		return &p.Index, nil
+	}
+	if from, err = parse("from", fromS); err != nil {
+		return nil, nil, err
+	}
+	if to, err = parse("to", toS); err != nil {
+		return nil, nil, err
+	}
+	if from != nil && to != nil && *from > *to {
+		return nil, nil, domain.Invalid("to", "%s is before from %s", toS, fromS)
+	}
+	return from, to, nil
+}
+
+func rangeText(from, to string) string {
+	switch {
+	case from != "" && to != "":
+		return " between " + from + " and " + to
+	case from != "":
+		return " from " + from
+	case to != "":
+		return " up to " + to
+	}
+	return ""
+}
+
+// observedSpan returns the first and last index of a non-NaN value, or
+// -1, -1.
+func observedSpan(v []float64) (first, last int) {
+	first, last = -1, -1
+	for i, x := range v {
+		if !math.IsNaN(x) {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	return first, last
+}
+
+// wholeCounts reports whether every observed value of the targets is a
+// non-negative whole number: the outcome then counts events.
+func wholeCounts(targets []string, rows func(string) []float64) bool {
+	n := 0
+	for _, t := range targets {
+		for _, v := range rows(t) {
+			if math.IsNaN(v) {
+				continue
+			}
+			if v < 0 || v != math.Trunc(v) {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
+}
+
+// combined returns the targets as one series: the region's own for one,
+// the sum (counts) or mean (levels) otherwise. A period where some but not
+// all targets have a value is missing in the combination.
+func combined(targets, labels []string, rows func(string) []float64, counts bool) (impact.Series, string, error) {
+	if len(targets) == 1 {
+		return impact.Series{Unit: targets[0], Periods: labels, Values: rows(targets[0])}, "", nil
+	}
+	agg := "mean"
+	if counts {
+		agg = "sum"
+	}
+	v := make([]float64, len(labels))
+	for _, t := range targets {
+		for i, x := range rows(t) {
+			v[i] += x // NaN propagates: the combination is missing there
+		}
+	}
+	if !counts {
+		for i := range v {
+			v[i] /= float64(len(targets))
+		}
+	}
+	return impact.Series{Unit: strings.Join(targets, "+"), Periods: labels, Values: v}, agg, nil
+}
+
+// complete returns a BadInput error naming the first period where a
+// target has no value: an interrupted time series needs every period.
+func complete(s impact.Series, targets []string, rows func(string) []float64) error {
+	for i, v := range s.Values {
+		if !math.IsNaN(v) {
+			continue
+		}
+		var missing []string
+		for _, t := range targets {
+			if math.IsNaN(rows(t)[i]) {
+				missing = append(missing, t)
+			}
+		}
+		return domain.Invalid("regions", "%s has no value for %s; an interrupted time series needs a value in every period (narrow from and to, or use DID)",
+			strings.Join(missing, " and "), s.Periods[i])
+	}
+	return nil
+}
+
+// seasonLength is the number of periods of a year in granularity g, for
+// the Fourier terms; 0 for yearly data.
+func seasonLength(g domain.Granularity) int {
+	switch g {
+	case domain.Quarter:
+		return 4
+	case domain.Month:
+		return 12
+	case domain.Week:
+		return 52
+	case domain.Day:
+		return 7
+	}
+	return 0
+}
+
+// its runs the interrupted time series on the combined target series.
+func (e *Evaluator) its(s impact.Series, start int, targets []string, axis []domain.Period, g domain.Granularity, counts bool, o ITSOptions, pos uint64) (*impact.Result, error) {
+	model := o.Model
+	switch model {
+	case "":
+		model = impact.Gaussian
+		if counts || o.Offset != "" {
+			model = impact.QuasiPoisson
+		}
+	case impact.Gaussian, impact.QuasiPoisson:
+	default:
+		return nil, domain.Invalid("its.model", "unknown model %q; use GAUSSIAN or QUASI_POISSON", model)
+	}
+	in := impact.ITSInput{Series: s, Start: start, Model: model, Harmonics: o.Harmonics, SlopeChange: o.SlopeChange}
+	if o.Harmonics != 0 {
+		if in.SeasonLength = seasonLength(g); in.SeasonLength == 0 {
+			return nil, domain.Invalid("its.harmonics", "%s data have no season within a year; leave harmonics out", strings.ToLower(string(g)))
+		}
+	}
+	if o.Offset != "" {
+		if model != impact.QuasiPoisson {
+			return nil, domain.Invalid("its.offset", "an offset is used only by the QUASI_POISSON model")
+		}
+		off, err := e.offset(o.Offset, g, targets, axis, pos)
+		if err != nil {
+			return nil, err
+		}
+		in.Offset = off
+	}
+	return impact.ITS(in)
+}
+
+// offset reads the offset indicator for the targets over axis and sums it.
+func (e *Evaluator) offset(code string, g domain.Granularity, targets []string, axis []domain.Period, pos uint64) ([]float64, error) {
+	ind, err := e.Indicator("its.offset", code)
+	if err != nil {
+		return nil, err
+	}
+	if ind.Granularity != g {
+		return nil, domain.Invalid("its.offset", "offset %s is %s, the outcome is %s; they must share a granularity", code, ind.Granularity, g)
+	}
+	lo, hi := axis[0].Index, axis[len(axis)-1].Index
+	p := e.Panel(code, g, targets, &lo, &hi, pos)
+	out := make([]float64, len(axis))
+	for _, t := range targets {
+		row := p.Values[t]
+		for i, per := range axis {
+			j := p.Index(per)
+			if j < 0 || math.IsNaN(row[j]) {
+				return nil, domain.Invalid("its.offset", "missing offset: %s has no value for %s in %s", code, t, per)
+			}
+			if !(row[j] > 0) {
+				return nil, domain.Invalid("its.offset", "the offset %s must be positive, but %s has %v in %s", code, t, row[j], per)
+			}
+			out[i] += row[j]
+		}
+	}
+	return out, nil
+}
+
+// synth builds and runs the synthetic control. Donors of the default pool
+// without complete data are left out and listed in dropped; an explicit
+// comparison region without them is an error.
+func (e *Evaluator) synth(q ImpactQuery, targets, comparison []string, defaultPool bool, labels []string, rows func(string) []float64,
+	start int, t0 domain.Period, pos uint64) (*impact.Result, []string, error) {
+	if len(targets) != 1 {
+		return nil, nil, domain.Invalid("regions", "a synthetic control builds one treated region from the comparison regions; there are %d target regions (%s): pass one in regions, or use DID",
+			len(targets), strings.Join(targets, ", "))
+	}
+	type pred struct {
+		name     string
+		ind      string
+		from, to int32
+	}
+	var preds []pred
+	for i, pr := range q.Predictors {
+		field := "predictors[" + strconv.Itoa(i) + "]"
+		ind, err := e.Indicator(field+".indicator", pr.Indicator)
+		if err != nil {
+			return nil, nil, err
+		}
+		f, err := domain.ParsePeriod(ind.Granularity, pr.From)
+		if err != nil {
+			return nil, nil, domain.Invalid(field+".from", "%s", err)
+		}
+		t, err := domain.ParsePeriod(ind.Granularity, pr.To)
+		if err != nil {
+			return nil, nil, domain.Invalid(field+".to", "%s", err)
+		}
+		if t.Index < f.Index {
+			return nil, nil, domain.Invalid(field+".to", "%s is before from %s", pr.To, pr.From)
+		}
+		if t.Add(1).Start().After(t0.Start()) {
+			return nil, nil, domain.Invalid(field+".to", "a predictor window must end before the intervention takes effect (%s); %s does not", t0, pr.To)
+		}
+		name := pr.Indicator + " " + pr.From
+		if pr.To != pr.From {
+			name += "-" + pr.To
+		}
+		preds = append(preds, pred{name: name, ind: ind.Code, from: f.Index, to: t.Index})
+	}
+	unit := func(r string) (impact.SynthUnit, string) {
+		u := impact.SynthUnit{Unit: r, Outcome: rows(r)}
+		for i, v := range u.Outcome {
+			if math.IsNaN(v) {
+				return u, fmt.Sprintf("%s has no %s value for %s", r, q.Indicator, labels[i])
+			}
+		}
+		for _, pr := range preds {
+			d, _ := e.Series.Get(projections.Query{Indicator: pr.ind, Region: r, From: &pr.from, To: &pr.to, AsOf: pos})
+			if len(d.Points) == 0 {
+				return u, fmt.Sprintf("%s has no value of predictor %s", r, pr.name)
+			}
+			var s float64
+			for _, pt := range d.Points {
+				s += pt.Value
+			}
+			u.Predictors = append(u.Predictors, s/float64(len(d.Points)))
+		}
+		if preds == nil {
+			u.Predictors = u.Outcome[:start]
+		}
+		return u, ""
+	}
+	in := impact.SynthInput{Periods: labels, Start: start, Placebo: true}
+	for _, pr := range preds {
+		in.PredictorNames = append(in.PredictorNames, pr.name)
+	}
+	if preds == nil {
+		in.V = make([]float64, start)
+		for t := 0; t < start; t++ {
+			in.PredictorNames = append(in.PredictorNames, q.Indicator+" "+labels[t])
+			in.V[t] = 1
+		}
+	}
+	var why string
+	if in.Treated, why = unit(targets[0]); why != "" {
+		field := "regions"
+		if strings.Contains(why, "predictor") {
+			field = "predictors"
+		}
+		return nil, nil, domain.Invalid(field, "%s; a synthetic control needs the treated region's outcome in every period and every predictor", why)
+	}
+	var dropped []string
+	for i, c := range comparison {
+		u, why := unit(c)
+		if why != "" {
+			if !defaultPool {
+				return nil, nil, domain.Invalid("comparison["+strconv.Itoa(i)+"]", "%s; a synthetic control needs every comparison region's outcome in every period and every predictor", why)
+			}
+			dropped = append(dropped, why)
+			continue
+		}
+		in.Donors = append(in.Donors, u)
+	}
+	r, err := impact.SyntheticControl(in)
+	if err != nil {
+		return nil, nil, argError(err)
+	}
+	if preds == nil {
+		r.Params = append(r.Params, impact.Param{Name: "predictors", Value: "the outcome in every period before the intervention, equal weights"})
+	}
+	return r, dropped, nil
+}
+
+// argError renames the field of a method's error to the argument of the
+// query a caller would change.
+func argError(err error) error {
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	c := *de
+	switch c.Field {
+	case "start", "":
+		c.Field = "intervention"
+	case "series", "treated":
+		c.Field = "regions"
+	case "donors", "comparison":
+		c.Field = "comparison"
+	case "predictors", "window", "v", "fit_periods":
+		c.Field = "predictors"
+	case "offset", "model", "harmonics", "hac_lag":
+		c.Field = "its." + c.Field
+	default:
+		if strings.HasPrefix(c.Field, "donors[") {
+			c.Field = "comparison"
+		}
+	}
+	return &c
+}
+
+// context opens the explanation with what was estimated from which data.
+func (e *Evaluator) context(est *ImpactEstimate, notes []string) string {
+	var b strings.Builder
+	name := est.Indicator.Name
+	if name == "" {
+		name = est.Indicator.Code
+	}
+	fmt.Fprintf(&b, "%s (%s) in %s, %s to %s, as recorded up to log position %d; %s %q (%s) takes effect from %s. ",
+		name, est.Indicator.Code, listText(est.Regions), est.Periods[0], est.Periods[len(est.Periods)-1], est.AsOf,
+		strings.ToLower(strings.ReplaceAll(est.Intervention.Kind, "_", " ")), est.Intervention.Title, est.Intervention.ID, est.FirstPeriod)
+	switch est.Aggregation {
+	case "sum":
+		fmt.Fprintf(&b, "The %d target regions are added up into one series (the outcome counts events). ", len(est.Regions))
+	case "mean":
+		fmt.Fprintf(&b, "The %d target regions are averaged into one series (the outcome is a level, not a count). ", len(est.Regions))
+	}
+	for _, n := range notes {
+		b.WriteString(n)
+		b.WriteByte(' ')
+	}
+	if est.Choice != "" {
+		b.WriteString("Method chosen automatically: ")
+		b.WriteString(est.Choice)
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+func listText(codes []string) string {
+	const show = 6
+	if len(codes) <= show {
+		return strings.Join(codes, ", ")
+	}
+	return strings.Join(codes[:show], ", ") + " and " + strconv.Itoa(len(codes)-show) + " more"
+}

@@ -302,21 +302,29 @@ func judge(r *displacement.Result) (Finding, string, *BufferTest) {
 		p = 1 - test.P // diffusion: the buffer improved, the lower tail
 	}
 	if p < significance {
-		return want, fmt.Sprintf("the WDQ reads as %s and the buffer's change beyond its control is beyond chance (z = %.2f, one-sided p = %.3g)", word, test.Z, p), test
+		return want, fmt.Sprintf("the WDQ reads as %s and the buffer's change beyond its control is more than chance explains (z = %.2f, one-sided p %s)", word, test.Z, pText(p)), test
 	}
-	return FindingNoEvidence, fmt.Sprintf("the WDQ reads as %s, but the buffer's change beyond its control is within what chance explains (z = %.2f, one-sided p = %.3g)", word, test.Z, p), test
+	return FindingNoEvidence, fmt.Sprintf("the WDQ reads as %s, but the buffer's change beyond its control is within what chance explains (z = %.2f, one-sided p %s)", word, test.Z, pText(p)), test
+}
+
+// pText formats a p-value for prose.
+func pText(p float64) string {
+	if p < 0.001 {
+		return "< 0.001"
+	}
+	return "= " + strconv.FormatFloat(p, 'f', 3, 64)
 }
 
 func findingSentence(d *Displacement) string {
 	switch d.Finding {
 	case FindingDisplacement:
-		s := "Finding: displacement, " + d.FindingNote
+		s := "Finding: displacement; " + d.FindingNote
 		if d.CrossBorder {
 			s += "; the buffer reaches across the border"
 		}
 		return s + "."
 	case FindingDiffusion:
-		return "Finding: diffusion of benefits, " + d.FindingNote + "."
+		return "Finding: diffusion of benefits; " + d.FindingNote + "."
 	case FindingNoEvidence:
 		return "Finding: no evidence of displacement or diffusion; " + d.FindingNote + "."
 	case FindingUntested:

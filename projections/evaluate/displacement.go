@@ -601,6 +601,12 @@ func (a *analysis) windows(req DisplacementRequest, ind projections.Indicator, f
 	if bEnd >= effect.Index {
 		p.diagnostics = append(p.diagnostics, fmt.Sprintf("the before window ends at %s, on or after %s, the first period of the intervention's effect (start %s): it may hold part of the effect", before.To, effect, a.iv.Start))
 	}
+	if end, err := domain.ParseDate(a.iv.End); err == nil {
+		last := domain.Period{G: g, Index: mustIndex(g, after.Periods[len(after.Periods)-1])}
+		if last.Start().After(end) {
+			p.diagnostics = append(p.diagnostics, fmt.Sprintf("the after window runs to %s, past the intervention's end on %s: the later periods measure what lasted after it", last, a.iv.End))
+		}
+	}
 	p.assumptions = append(p.assumptions, notes...)
 	return before, after, nil
 }

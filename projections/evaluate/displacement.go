@@ -69,6 +69,8 @@ const (
 // displacement part of the WDD, (D1-D0) - (Dc1-Dc0), oriented so that
 // positive is a change against the desired direction.
 type BufferTest struct {
+	// Estimate is (D1-D0) - (Dc1-Dc0) after the WDD's weights, SE its
+	// Poisson standard error and Z = Estimate/SE.
 	Estimate, SE, Z float64
 	// P is P(Z >= z): small when the buffer worsened beyond its control.
 	P float64

@@ -53,6 +53,9 @@ type Limits struct {
 	// WaitForPosition bounds how long a read waits for the read models to
 	// reach an asOf position, and a write for them to apply it (default 5 s).
 	WaitForPosition time.Duration
+	// CacheBytes bounds the memory of the answer cache (default 64 MiB;
+	// negative disables it). See responseCache.
+	CacheBytes int
 }
 
 func (l *Limits) setDefaults() {
@@ -73,6 +76,9 @@ func (l *Limits) setDefaults() {
 	}
 	if l.WaitForPosition == 0 {
 		l.WaitForPosition = 5 * time.Second
+	}
+	if l.CacheBytes == 0 {
+		l.CacheBytes = 64 << 20
 	}
 }
 
@@ -116,6 +122,9 @@ type Server struct {
 	schema gql.Schema
 	// eval runs evaluation methods on the read models.
 	eval *evaluate.Evaluator
+	// cache holds encoded answers to read-only requests, when Positions
+	// can tell the read models' generation.
+	cache *responseCache
 }
 
 // NewServer builds the schema.
@@ -128,6 +137,9 @@ func NewServer(cfg Config) (*Server, error) {
 		cfg.Authenticate = func(*http.Request) (string, error) { return "local", nil }
 	}
 	s := &Server{cfg: cfg, eval: &evaluate.Evaluator{Catalog: cfg.Catalog, Series: cfg.Series, Interventions: cfg.Interventions}}
+	if g, ok := cfg.Positions.(generations); ok && cfg.Limits.CacheBytes > 0 {
+		s.cache = newResponseCache(g, cfg.Limits.CacheBytes)
+	}
 	t := s.buildTypes()
 	schema, err := gql.NewSchema(gql.SchemaConfig{
 		Query:    s.queryType(t),
@@ -210,42 +222,66 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("X-Correlation-ID", corr)
 	ctx = newContextWithCorrelation(ctx, corr)
-	resp := s.Do(ctx, req, r.Method == http.MethodGet)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if err := json.NewEncoder(w).Encode(resp); err != nil {
+	key, gen := "", uint64(0)
+	if s.cache != nil {
+		key, gen = s.cache.key(principal, req), s.cache.generation()
+		if body, ok := s.cache.get(key, gen); ok {
+			_, _ = w.Write(body)
+			return
+		}
+	}
+	resp, readOnly := s.do(ctx, req, r.Method == http.MethodGet)
+	body, err := json.Marshal(resp)
+	if err != nil {
+		s.cfg.Logger.Error().Err(err).Msg("encode response")
+		writeError(w, http.StatusInternalServerError, domain.Internal, "internal error")
+		return
+	}
+	body = append(body, '\n')
+	if s.cache != nil && readOnly && len(resp.Errors) == 0 {
+		s.cache.put(key, gen, body)
+	}
+	if _, err := w.Write(body); err != nil {
 		s.cfg.Logger.Debug().Err(err).Msg("write response")
 	}
 }
 
 // Do runs one request. readOnly refuses mutations (GET requests).
 func (s *Server) Do(ctx context.Context, req Request, readOnly bool) Response {
+	resp, _ := s.do(ctx, req, readOnly)
+	return resp
+}
+
+// do runs one request and says whether it only read (no mutation ran).
+func (s *Server) do(ctx context.Context, req Request, readOnly bool) (Response, bool) {
 	if strings.TrimSpace(req.Query) == "" {
-		return errorResponse(domain.BadInput, "query is empty")
+		return errorResponse(domain.BadInput, "query is empty"), false
 	}
 	if len(req.Query) > s.cfg.Limits.MaxQueryBytes {
-		return errorResponse(domain.TooComplex, fmt.Sprintf("query is %d bytes, over the limit of %d; pass data in variables", len(req.Query), s.cfg.Limits.MaxQueryBytes))
+		return errorResponse(domain.TooComplex, fmt.Sprintf("query is %d bytes, over the limit of %d; pass data in variables", len(req.Query), s.cfg.Limits.MaxQueryBytes)), false
 	}
 	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(req.Query), Name: "GraphQL request"})})
 	if err != nil {
 		fe := gqlerrors.FormatError(err)
 		fe.Extensions = map[string]any{"code": string(domain.BadInput)}
-		return Response{Errors: []gqlerrors.FormattedError{fe}}
+		return Response{Errors: []gqlerrors.FormattedError{fe}}, false
 	}
 	tooComplex, bad := checkComplexity(doc, req.OperationName, s.cfg.Limits)
 	if bad != "" {
-		return errorResponse(domain.BadInput, bad)
+		return errorResponse(domain.BadInput, bad), false
 	}
 	if tooComplex != "" {
-		return errorResponse(domain.TooComplex, tooComplex)
+		return errorResponse(domain.TooComplex, tooComplex), false
 	}
 	if readOnly && hasMutation(doc, req.OperationName) {
-		return errorResponse(domain.BadInput, "mutations must be sent with POST")
+		return errorResponse(domain.BadInput, "mutations must be sent with POST"), false
 	}
 	if v := gql.ValidateDocument(&s.schema, doc, nil); !v.IsValid {
 		for i := range v.Errors {
 			v.Errors[i].Extensions = map[string]any{"code": string(domain.BadInput)}
 		}
-		return Response{Errors: v.Errors}
+		return Response{Errors: v.Errors}, false
 	}
 	res := gql.Execute(gql.ExecuteParams{Schema: s.schema, AST: doc, OperationName: req.OperationName, Args: normaliseNumbers(req.Variables), Context: ctx})
 	for i, e := range res.Errors {
@@ -254,7 +290,7 @@ func (s *Server) Do(ctx context.Context, req Request, readOnly bool) Response {
 			res.Errors[i].Extensions = map[string]any{"code": string(domain.BadInput)}
 		}
 	}
-	return Response{Data: res.Data, Errors: res.Errors}
+	return Response{Data: res.Data, Errors: res.Errors}, !hasMutation(doc, req.OperationName)
 }
 
 // normaliseNumbers turns json.Number values (from UseNumber, which keeps

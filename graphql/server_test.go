@@ -332,3 +332,21 @@ func TestFragmentCyclesAndBombsAreRefused(t *testing.T) {
 	}
 	a.fails(bomb, nil, "TOO_COMPLEX", "selections")
 }
+
+func TestAnswerCacheNeverServesStaleData(t *testing.T) {
+	a := newAPI(t, graphql.Limits{})
+	a.ok(seedMutation, nil)
+	q := `{ position series(indicator: "cocaine_price", region: "NLRTM") { points { period value } } }`
+	first := a.ok(q, nil)
+	if again := a.ok(q, nil); fmt.Sprint(again) != fmt.Sprint(first) {
+		t.Fatalf("repeated read differs: %v vs %v", again, first)
+	}
+	for i := 1; i <= 3; i++ {
+		a.ok(fmt.Sprintf(`mutation { recordObservations(input: {indicator: "cocaine_price", source: "s", rows: [{region: "NLRTM", period: "2023-%02d", value: %d}]}) { position } }`, i, i), nil)
+		got := a.ok(q, nil)
+		pts := got["series"].(map[string]any)["points"].([]any)
+		if len(pts) != i {
+			t.Fatalf("after write %d the series has %d points: a stale answer was served", i, len(pts))
+		}
+	}
+}

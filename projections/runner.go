@@ -88,9 +88,10 @@ type Runner struct {
 	cfg    RunnerConfig
 	router *message.Router
 
-	mu      sync.Mutex
-	changed chan struct{} // closed and replaced whenever a checkpoint moves
-	snapped map[string]uint64
+	mu         sync.Mutex
+	changed    chan struct{} // closed and replaced whenever a checkpoint moves
+	generation uint64        // counts checkpoint moves
+	snapped    map[string]uint64
 }
 
 // NewRunner builds the router. Call Restore before Run to start from
@@ -149,6 +150,7 @@ func (r *Runner) handler(p Projection) message.NoPublishHandlerFunc {
 
 func (r *Runner) notify() {
 	r.mu.Lock()
+	r.generation++
 	close(r.changed)
 	r.changed = make(chan struct{})
 	r.mu.Unlock()
@@ -257,6 +259,15 @@ func (r *Runner) Position() uint64 {
 		}
 	}
 	return min
+}
+
+// Generation returns a number that changes whenever any read model
+// changes: two equal generations mean the read models were in the same
+// state, so an answer computed from them can be reused.
+func (r *Runner) Generation() uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.generation
 }
 
 // WaitFor blocks until every projection has reached pos, or ctx is done.

@@ -1,0 +1,83 @@
+package graphql
+
+import (
+	"encoding/json"
+	"sync"
+)
+
+// generations is what the answer cache needs from Positions: a number that
+// changes whenever any read model changes (projections.Runner has it).
+type generations interface {
+	Generation() uint64
+}
+
+// responseCache keeps the encoded answers of read-only requests for the
+// read models' current generation. A query's answer is a function of the
+// request, the principal and the read models' state; the generation names
+// that state exactly, so a hit is byte-for-byte what running the request
+// again would give. Any change to the read models starts a new generation
+// and empties the cache. An answer is stored only if the generation did
+// not change while it was computed. Safe for concurrent use.
+type responseCache struct {
+	gens     generations
+	maxBytes int
+
+	mu      sync.Mutex
+	gen     uint64
+	entries map[string][]byte
+	size    int
+}
+
+// maxEntryBytes keeps one huge answer from taking the whole cache.
+const maxEntryBytes = 4 << 20
+
+func newResponseCache(g generations, maxBytes int) *responseCache {
+	return &responseCache{gens: g, maxBytes: maxBytes, entries: map[string][]byte{}}
+}
+
+func (c *responseCache) generation() uint64 { return c.gens.Generation() }
+
+// key identifies a request for a principal. Variables are re-encoded, so
+// their key order does not matter.
+func (c *responseCache) key(principal string, req Request) string {
+	vars, _ := json.Marshal(req.Variables)
+	return principal + "\x00" + req.OperationName + "\x00" + req.Query + "\x00" + string(vars)
+}
+
+func (c *responseCache) get(key string, gen uint64) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return nil, false
+	}
+	b, ok := c.entries[key]
+	return b, ok
+}
+
+// put stores body, computed at generation gen, if the read models are
+// still at gen.
+func (c *responseCache) put(key string, gen uint64, body []byte) {
+	if len(body) > maxEntryBytes || len(body)+len(key) > c.maxBytes {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if now := c.gens.Generation(); now != gen {
+		return // the read models moved while this answer was computed
+	}
+	if gen != c.gen {
+		c.gen, c.entries, c.size = gen, map[string][]byte{}, 0
+	}
+	if _, ok := c.entries[key]; ok {
+		return
+	}
+	for c.size+len(body)+len(key) > c.maxBytes && len(c.entries) > 0 {
+		for k, v := range c.entries { // evict an arbitrary entry
+			c.size -= len(k) + len(v)
+			delete(c.entries, k)
+			break
+		}
+	}
+	c.entries[key] = body
+	c.size += len(key) + len(body)
+}

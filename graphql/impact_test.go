@@ -309,3 +309,104 @@ func TestImpactSicilyThroughTheAPI(t *testing.T) {
 		})
 	}
 }
+
+// TestImpactUnsupportedDataGetsCodedErrors: every case the data cannot
+// support is refused with BAD_INPUT (unknown names with NOT_FOUND), the
+// argument at fault in extensions.field and what is missing in the
+// message; no response holds NaN or an infinity.
+func TestImpactUnsupportedDataGetsCodedErrors(t *testing.T) {
+	a := newAPI(t, graphql.Limits{})
+	recordSicily(a)
+	// ITF6 has no events at all; ITG2 has events but a gap in its
+	// population.
+	a.ok(`mutation {
+	  a: defineRegion(input: {code: "ITF6", name: "Calabria", country: "IT", level: NUTS2}) { position }
+	  b: defineRegion(input: {code: "ITG2", name: "Sardegna", country: "IT", level: NUTS2}) { position }
+	}`, nil)
+	var zeros, sard, pop []map[string]any
+	for y := 2002; y <= 2006; y++ {
+		for m := 1; m <= 12; m++ {
+			if y == 2006 && m > 11 {
+				break
+			}
+			per := fmt.Sprintf("%d-%02d", y, m)
+			zeros = append(zeros, map[string]any{"region": "ITF6", "period": per, "value": 0})
+			sard = append(sard, map[string]any{"region": "ITG2", "period": per, "value": 300 + 10*(m%3)})
+			if per != "2004-06" {
+				pop = append(pop, map[string]any{"region": "ITG2", "period": per, "value": 1.6e6})
+			}
+		}
+	}
+	rec := `mutation($ind: ID!, $rows: [ObservationRowInput!]!) { recordObservations(input: {indicator: $ind, source: "test", rows: $rows}) { position } }`
+	a.ok(rec, map[string]any{"ind": "ACES", "rows": append(zeros, sard...)})
+	a.ok(rec, map[string]any{"ind": "STDPOP", "rows": pop})
+
+	q := `query($m: ImpactMethod!, $iv: ID!, $ind: ID!, $regions: [ID!], $comparison: [ID!], $from: String, $to: String,
+	  $preds: [PredictorInput!], $its: ItsOptions, $asOf: String) {
+	  impact(intervention: $iv, indicator: $ind, method: $m, regions: $regions, comparison: $comparison, from: $from, to: $to,
+	    predictors: $preds, its: $its, asOf: $asOf) { ` + estimateFields + ` } }`
+	vars := func(kv ...any) map[string]any {
+		v := map[string]any{"iv": "it-smoking-ban", "ind": "ACES", "m": "ITS"}
+		for i := 0; i < len(kv); i += 2 {
+			v[kv[i].(string)] = kv[i+1]
+		}
+		return v
+	}
+	for _, c := range []struct {
+		name        string
+		vars        map[string]any
+		code, field string
+		mention     string
+	}{
+		{"unknown intervention", vars("iv", "nope"), "NOT_FOUND", "intervention", "not recorded"},
+		{"unknown indicator", vars("ind", "nope"), "NOT_FOUND", "indicator", "not defined"},
+		{"unknown comparison region", vars("m", "DID", "comparison", []string{"ITG2", "XX9"}), "NOT_FOUND", "comparison[1]", "not defined"},
+		{"comparison is a target", vars("m", "DID", "comparison", []string{"ITG1"}), "BAD_INPUT", "comparison[0]", "also a target"},
+		{"region listed twice", vars("regions", []string{"ITG1", "ITG1"}), "BAD_INPUT", "regions[1]", "twice"},
+		{"period in the wrong granularity", vars("from", "2004"), "BAD_INPUT", "from", "MONTH"},
+		{"too few periods before", vars("from", "2004-11"), "BAD_INPUT", "intervention", "before the intervention"},
+		{"intervention after the data", vars("to", "2004-12"), "BAD_INPUT", "intervention", "after the last period"},
+		{"intervention before the data", vars("from", "2005-03"), "BAD_INPUT", "intervention", "no period before it"},
+		{"no donors", vars("m", "SYNTHETIC_CONTROL", "comparison", []string{}), "BAD_INPUT", "comparison", "there are 0"},
+		{"no comparison regions", vars("m", "DID", "comparison", []string{}), "BAD_INPUT", "comparison", "there are none"},
+		{"all-zero counts", vars("regions", []string{"ITF6"}, "its", map[string]any{"model": "QUASI_POISSON"}), "BAD_INPUT", "regions", "all zero"},
+		{"constant series", vars("regions", []string{"ITF6"}, "its", map[string]any{"model": "GAUSSIAN"}), "BAD_INPUT", "regions", "constant"},
+		{"missing offset", vars("regions", []string{"ITG2"}, "its", map[string]any{"offset": "STDPOP"}), "BAD_INPUT", "its.offset", "missing offset: STDPOP has no value for ITG2 in 2004-06"},
+		{"unknown offset", vars("its", map[string]any{"offset": "POP"}), "NOT_FOUND", "its.offset", "not defined"},
+		{"offset with the Gaussian model", vars("its", map[string]any{"model": "GAUSSIAN", "offset": "STDPOP"}), "BAD_INPUT", "its.offset", "QUASI_POISSON"},
+		{"too many harmonics", vars("its", map[string]any{"harmonics": 6}), "BAD_INPUT", "its.harmonics", "season"},
+		{"synthetic control of two regions", vars("m", "SYNTHETIC_CONTROL", "regions", []string{"ITG1", "ITG2"}, "comparison", []string{"ITF6"}), "BAD_INPUT", "regions", "one treated region"},
+		{"predictor after the intervention", vars("m", "SYNTHETIC_CONTROL", "comparison", []string{"ITF6", "ITG2"},
+			"preds", []map[string]any{{"indicator": "ACES", "from": "2004-01", "to": "2005-06"}}), "BAD_INPUT", "predictors[0].to", "must end before"},
+		{"predictor not recorded for a donor", vars("m", "SYNTHETIC_CONTROL", "comparison", []string{"ITF6", "ITG2"},
+			"preds", []map[string]any{{"indicator": "STDPOP", "from": "2004-01", "to": "2004-03"}}), "BAD_INPUT", "comparison[0]", "no value of predictor STDPOP"},
+		{"as of before the intervention was recorded", vars("asOf", "1"), "NOT_FOUND", "intervention", "not recorded"},
+		{"unknown method", vars("m", "MAGIC"), "BAD_INPUT", "", "MAGIC"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := a.fails(q, c.vars, c.code, c.mention)
+			t.Log(e.Message)
+			if c.field != "" && e.Extensions["field"] != c.field {
+				t.Errorf("field %v, want %s (%s)", e.Extensions["field"], c.field, e.Message)
+			}
+		})
+	}
+
+	// Every method on these data answers with finite numbers or a coded
+	// error.
+	for _, m := range []string{"BEFORE_AFTER", "ITS", "DID", "SYNTHETIC_CONTROL", "AUTO"} {
+		for _, regions := range [][]string{nil, {"ITG2"}, {"ITG1", "ITG2"}} {
+			for _, comparison := range [][]string{nil, {"ITF6"}, {"ITF6", "ITG2"}} {
+				v := vars("m", m, "regions", regions, "comparison", comparison)
+				r := a.post(q, v)
+				if len(r.Errors) > 0 {
+					if code := r.Errors[0].Extensions["code"]; code != "BAD_INPUT" && code != "NOT_FOUND" {
+						t.Errorf("%s %v %v: %+v", m, regions, comparison, r.Errors[0])
+					}
+					continue
+				}
+				finite(t, fmt.Sprintf("%s %v %v", m, regions, comparison), r.Data)
+			}
+		}
+	}
+}

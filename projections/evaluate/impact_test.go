@@ -1,0 +1,167 @@
+package evaluate_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/domain/demo"
+	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/projections/evaluate"
+)
+
+func TestImpactDefaultsOnTheDemoWorld(t *testing.T) {
+	e, _ := demoWorld(t)
+	ctx := context.Background()
+
+	// The precursor policy's jurisdiction is Germany; price data are kept
+	// by NUTS-2 region, so the targets are the five German regions and
+	// the default pool leaves out Germany's neighbours.
+	est, err := e.Impact(ctx, evaluate.ImpactQuery{Intervention: demo.GermanPrecursors, Indicator: demo.CocainePrice, Method: impact.MethodDiD})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(est.Regions) != 5 || est.FirstPeriod != "2020-07" || est.Periods[0] != "2012-01" || est.Periods[len(est.Periods)-1] != "2024-12" {
+		t.Fatalf("regions %v, first period %s, periods %s..%s", est.Regions, est.FirstPeriod, est.Periods[0], est.Periods[len(est.Periods)-1])
+	}
+	neighbours := e.Neighbours(est.Regions)
+	for _, c := range est.Comparison {
+		if slices.Contains(est.Regions, c) || slices.Contains(neighbours, c) {
+			t.Errorf("comparison %s is a target or a neighbour", c)
+		}
+	}
+	if est.AsOf == 0 || est.Method != impact.MethodDiD || !strings.Contains(est.Explanation, "DE50") {
+		t.Errorf("asOf %d, method %s, explanation %q", est.AsOf, est.Method, est.Explanation)
+	}
+	// True effect: +5 from 2020-07 rising by 0.05 a month to 2024-12
+	// (54 months): +6.325 on average.
+	if est.Effect.Value < 5.5 || est.Effect.Value > 7 {
+		t.Errorf("effect %v, true average +6.3", est.Effect.Value)
+	}
+
+	// Restricting the targets to one Dutch region still keeps the other
+	// regions the resourcing policy covers out of the default pool.
+	est, err = e.Impact(ctx, evaluate.ImpactQuery{Intervention: demo.DutchResourcing, Indicator: demo.EnforcementCost,
+		Method: impact.MethodSyntheticControl, Regions: []string{"NL42"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range est.Comparison {
+		if strings.HasPrefix(c, "NL") {
+			t.Errorf("comparison %v holds %s, which the policy covers", est.Comparison, c)
+		}
+	}
+	if est.Placebo == nil || est.Placebo.Of != len(est.Comparison)+1 {
+		t.Errorf("placebo %+v", est.Placebo)
+	}
+
+	// Several targets in one series: counts are summed, levels averaged.
+	est, err = e.Impact(ctx, evaluate.ImpactQuery{Intervention: demo.FrenchFixedFine, Indicator: demo.DrugViolence, Method: impact.MethodITS,
+		ITS: evaluate.ITSOptions{Offset: demo.Population, Harmonics: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if est.Aggregation != "sum" || est.Model != impact.QuasiPoisson || !est.Ratio || len(est.Regions) != 4 {
+		t.Errorf("aggregation %q, model %s, regions %v", est.Aggregation, est.Model, est.Regions)
+	}
+	est, err = e.Impact(ctx, evaluate.ImpactQuery{Intervention: demo.FrenchFixedFine, Indicator: demo.CocainePrice, Method: impact.MethodITS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if est.Aggregation != "mean" || est.Model != impact.Gaussian || est.Ratio {
+		t.Errorf("aggregation %q, model %s", est.Aggregation, est.Model)
+	}
+}
+
+func TestImpactAsOfIsReproducible(t *testing.T) {
+	e, n := demoWorld(t)
+	ctx := context.Background()
+	q := evaluate.ImpactQuery{Intervention: demo.RotterdamPortControl, Indicator: demo.PortIncidents, Method: impact.MethodITS,
+		Regions: []string{"NLRTM"}, ITS: evaluate.ITSOptions{Harmonics: 1}}
+	first, err := e.Impact(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A revision after the estimate changes the latest answer, not the
+	// answer as of the first estimate's position.
+	n.Do(domain.ReviseObservation{Indicator: demo.PortIncidents, Region: "NLRTM", Period: "2019-03", Value: 5000, Reason: "test", Source: "test"})
+	latest, err := e.Impact(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.AsOf = first.AsOf
+	again, err := e.Impact(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Effect != first.Effect || again.AsOf != first.AsOf {
+		t.Errorf("as of %d: %+v, first %+v", first.AsOf, again.Effect, first.Effect)
+	}
+	if latest.Effect == first.Effect || latest.AsOf <= first.AsOf {
+		t.Errorf("latest (as of %d) %+v did not change", latest.AsOf, latest.Effect)
+	}
+}
+
+func TestChooseImpactMethod(t *testing.T) {
+	for _, c := range []struct {
+		a     impact.Availability
+		want  impact.Method
+		model impact.Model
+	}{
+		{impact.Availability{Periods: 31, Start: 19, TreatedUnits: 1, ComparisonUnits: 38}, impact.MethodSyntheticControl, ""},
+		{impact.Availability{Periods: 156, Start: 72, TreatedUnits: 1, ComparisonUnits: 38, Counts: true}, impact.MethodSyntheticControl, ""},
+		{impact.Availability{Periods: 156, Start: 72, TreatedUnits: 1, ComparisonUnits: 6, Counts: true}, impact.MethodITS, impact.QuasiPoisson},
+		{impact.Availability{Periods: 156, Start: 72, TreatedUnits: 4, ComparisonUnits: 16, Counts: true}, impact.MethodITS, impact.QuasiPoisson},
+		{impact.Availability{Periods: 156, Start: 72, TreatedUnits: 4, ComparisonUnits: 16}, impact.MethodDiD, ""},
+		{impact.Availability{Periods: 2, Start: 1, TreatedUnits: 3, ComparisonUnits: 2, Counts: true}, impact.MethodDiD, ""},
+		// One target and a few comparison regions: never DiD.
+		{impact.Availability{Periods: 156, Start: 72, TreatedUnits: 1, ComparisonUnits: 6}, impact.MethodSyntheticControl, ""},
+		{impact.Availability{Periods: 31, Start: 5, TreatedUnits: 1, ComparisonUnits: 38}, impact.MethodSyntheticControl, ""},
+		{impact.Availability{Periods: 59, Start: 36, TreatedUnits: 1, ComparisonUnits: 1}, impact.MethodITS, impact.Gaussian},
+		{impact.Availability{Periods: 59, Start: 36, TreatedUnits: 1}, impact.MethodITS, impact.Gaussian},
+		{impact.Availability{Periods: 8, Start: 4, TreatedUnits: 1, ComparisonUnits: 1}, impact.MethodBeforeAfter, ""},
+	} {
+		got, err := evaluate.ChooseImpactMethod(c.a)
+		if err != nil {
+			t.Errorf("%+v: %v", c.a, err)
+			continue
+		}
+		if got.Method != c.want || got.Model != c.model || got.Reason == "" {
+			t.Errorf("%+v: got %s %s, want %s %s", c.a, got.Method, got.Model, c.want, c.model)
+		}
+	}
+	for _, a := range []impact.Availability{
+		{Periods: 10, Start: 5},
+		{Periods: 10, Start: 0, TreatedUnits: 1, ComparisonUnits: 5},
+		{Periods: 10, Start: 10, TreatedUnits: 1, ComparisonUnits: 5},
+		{Periods: 3, Start: 2, TreatedUnits: 1, ComparisonUnits: 1},
+	} {
+		if _, err := evaluate.ChooseImpactMethod(a); domain.ErrorCode(err) != domain.BadInput {
+			t.Errorf("%+v: want BadInput, got %v", a, err)
+		}
+	}
+}
+
+// TestAutoRefusesAutocorrelatedGaussianITS: with no comparison region, a
+// price series (AR(1) noise) leaves only the Gaussian interrupted time
+// series, whose intervals would be too narrow; AUTO says so.
+func TestAutoRefusesAutocorrelatedGaussianITS(t *testing.T) {
+	e, _ := demoWorld(t)
+	_, err := e.Impact(context.Background(), evaluate.ImpactQuery{Intervention: demo.BrabantLabs, Indicator: demo.CocainePrice,
+		Method: impact.MethodAuto, Regions: []string{"NL41"}, Comparison: []string{}})
+	if domain.ErrorCode(err) != domain.BadInput || !strings.Contains(err.Error(), "autocorrelated") {
+		t.Fatalf("got %v", err)
+	}
+	// Asked for explicitly, the Gaussian ITS answers, its diagnostics
+	// showing the autocorrelation.
+	est, err := e.Impact(context.Background(), evaluate.ImpactQuery{Intervention: demo.BrabantLabs, Indicator: demo.CocainePrice,
+		Method: impact.MethodITS, Regions: []string{"NL41"}, ITS: evaluate.ITSOptions{Harmonics: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lb, ok := est.Diagnostic("ljung_box_p"); !ok || lb.Value >= 0.05 {
+		t.Errorf("Ljung-Box %+v", lb)
+	}
+}

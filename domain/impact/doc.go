@@ -35,8 +35,9 @@
 //     (2018), J Causal Inference 6(2) for the interval by test inversion.
 //     The inner quadratic programme is solved exactly by Wolfe's (1976)
 //     minimum-norm-point active-set algorithm, Math Program 11:128-149; the
-//     outer search over V is Nelder-Mead with the adaptive coefficients of
-//     Gao & Han (2012), Comput Optim Appl 51:259-277.
+//     outer search over V is gonum's Nelder-Mead (optimize.NelderMead), with
+//     the adaptive coefficients of Gao & Han (2012), Comput Optim Appl
+//     51:259-277.
 //   - [Choose] and [Auto]: pick a method from what the data allow and say
 //     why.
 //   - [BenjaminiHochberg]: false discovery rate control for scans over many

@@ -19,8 +19,8 @@ func TestNelderMeadRosenbrock(t *testing.T) {
 		for i := range x0 {
 			x0[i] = -1.2
 		}
-		x, f, evals := nelderMead(rosen, x0, 0.5, 20000, 0, 1e-14, 1e-8)
-		if f > 1e-8 {
+		x, f, evals := nelderMead(rosen, x0, 0.5, 20000, 200, 1e-14)
+		if f > 1e-8 || evals > 20000 {
 			t.Errorf("dim %d: f %.3g at %v after %d evaluations", dim, f, x, evals)
 		}
 		for _, xi := range x {
@@ -32,8 +32,28 @@ func TestNelderMeadRosenbrock(t *testing.T) {
 }
 
 func TestNelderMeadOneDimension(t *testing.T) {
-	x, f, _ := nelderMead(func(x []float64) float64 { return (x[0] - 3) * (x[0] - 3) }, []float64{0}, 1, 1000, 0, 1e-14, 1e-9)
+	x, f, _ := nelderMead(func(x []float64) float64 { return (x[0] - 3) * (x[0] - 3) }, []float64{0}, 1, 1000, 50, 1e-14)
 	if math.Abs(x[0]-3) > 1e-6 || f > 1e-12 {
 		t.Errorf("x %v f %v", x, f)
+	}
+}
+
+// TestNelderMeadNaNAndBudget: NaN counts as +Inf (the search moves away
+// from it) and the evaluation budget is kept.
+func TestNelderMeadNaNAndBudget(t *testing.T) {
+	f := func(x []float64) float64 {
+		if x[0] > 2 {
+			return math.NaN()
+		}
+		return (x[0] - 1) * (x[0] - 1)
+	}
+	x, v, _ := nelderMead(f, []float64{0}, 1, 1000, 50, 1e-14)
+	if math.Abs(x[0]-1) > 1e-5 || math.IsNaN(v) {
+		t.Errorf("x %v f %v", x, v)
+	}
+	calls := 0
+	_, _, evals := nelderMead(func(x []float64) float64 { calls++; return x[0]*x[0] + x[1]*x[1] }, []float64{5, 5}, 1, 50, 1000, 0)
+	if calls > 50 || evals != calls {
+		t.Errorf("%d calls, %d evaluations reported, budget 50", calls, evals)
 	}
 }

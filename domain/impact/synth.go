@@ -68,8 +68,8 @@ const (
 	nmEvaluations = 4000 // per Nelder-Mead run
 	nmRestarts    = 2    // extra runs from the best point found
 	nmStep        = 1.0  // initial simplex step in log V
-	nmRelTol      = 1e-8
-	nmXTol        = math.MaxFloat64 // convergence on function values only, as R's optim
+	nmRelTol      = 1e-8 // a relative improvement that counts
+	nmStall       = 40   // iterations without one before a run stops
 )
 
 // SyntheticControl builds a synthetic control for the treated unit (Abadie,
@@ -81,9 +81,9 @@ const (
 // donor weights w >= 0, sum(w) = 1 minimise (X1 - X0 w)' V (X1 - X0 w),
 // solved exactly by an active-set method (Wolfe's minimum-norm-point
 // algorithm, see simplex.go). V is chosen, unless given, to minimise the
-// mean squared gap of the outcome over FitPeriods: Nelder-Mead (see
-// neldermead.go; stopping on a relative spread of 1e-8 in the objective, as
-// R's optim) over a softmax parameterisation of V (v_l proportional to
+// mean squared gap of the outcome over FitPeriods: gonum's Nelder-Mead (see
+// neldermead.go; a run stops when the objective has not fallen by a
+// relative 1e-8 in 40 iterations) over a softmax parameterisation of V (v_l proportional to
 // exp(theta_l), theta_k = 0), started from equal weights and from the
 // regression-based start of Synth (diag(B B'), B the coefficients of the
 // fit-period outcomes regressed on the scaled predictors across units),
@@ -192,7 +192,7 @@ func SyntheticControl(in SynthInput) (*Result, error) {
 	} else if k == 1 {
 		r.addParam("v_selection", "one predictor (V = 1)")
 	} else {
-		r.addParam("v_selection", "nested: Nelder-Mead over softmax(V) minimising the fit-period outcome MSPE; starts: equal weights, regression-based (Synth), %d restarts from the best", nmRestarts)
+		r.addParam("v_selection", "nested: Nelder-Mead (gonum) over softmax(V) minimising the fit-period outcome MSPE; starts: equal weights, regression-based (Synth), %d restarts from the best", nmRestarts)
 	}
 	r.addParam("weights_solver", "Wolfe minimum-norm-point active-set method (exact simplex-constrained QP)")
 	r.addParam("fit_periods", "%s", periodList(in.Periods, data.fitIdx))
@@ -512,7 +512,7 @@ func (d *synthData) chooseV(lossV func([]float64) float64, k int, scale []float6
 	best := math.Inf(1)
 	var bestTheta []float64
 	run := func(x0 []float64) {
-		x, f, _ := nelderMead(obj, x0, nmStep, nmEvaluations, 0, nmRelTol, nmXTol)
+		x, f, _ := nelderMead(obj, x0, nmStep, nmEvaluations, nmStall, nmRelTol)
 		if f < best {
 			best = f
 			bestTheta = x

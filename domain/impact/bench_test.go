@@ -154,3 +154,19 @@ func BenchmarkSimplexQP100(b *testing.B) {
 		qp.solve(w)
 	}
 }
+
+// BenchmarkITS360HACEstimatesOnly: the same fit without the counterfactual
+// series (ITSInput.NoCounterfactual), as a scan over many series needs it.
+func BenchmarkITS360HACEstimatesOnly(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	in := simITS(rng, 360, 240, 0.3, -3, false)
+	in.Harmonics = 2
+	in.SlopeChange = true
+	in.NoCounterfactual = true
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ITS(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

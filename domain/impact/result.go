@@ -263,6 +263,11 @@ func (r *Result) addParam(name string, format string, args ...any) {
 	r.Params = append(r.Params, Param{Name: name, Value: fmt.Sprintf(format, args...)})
 }
 
+// setParam appends a parameter whose value needs no formatting.
+func (r *Result) setParam(name, value string) {
+	r.Params = append(r.Params, Param{Name: name, Value: value})
+}
+
 func (r *Result) addDiag(name string, v float64, note string) {
 	r.Diagnostics = append(r.Diagnostics, Diagnostic{Name: name, Value: v, Note: note})
 }

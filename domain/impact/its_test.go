@@ -206,3 +206,29 @@ func TestNeweyWestMeatDirect(t *testing.T) {
 		}
 	}
 }
+
+// TestITSNoCounterfactual: leaving the counterfactual out changes nothing
+// else, the relative effect and the pre-period RMSPE included.
+func TestITSNoCounterfactual(t *testing.T) {
+	periods, aces, stdpop, start := sicily(t)
+	for _, in := range []ITSInput{
+		{Series: Series{Unit: "Sicily", Periods: periods, Values: aces}, Start: start, Harmonics: 2, SlopeChange: true},
+		{Series: Series{Unit: "Sicily", Periods: periods, Values: aces}, Start: start, Model: QuasiPoisson, Offset: stdpop, Harmonics: 2},
+	} {
+		full, err := ITS(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.NoCounterfactual = true
+		lean, err := ITS(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lean.Counterfactual != nil || len(full.Counterfactual) != len(periods) {
+			t.Fatalf("counterfactual %d points, lean %v", len(full.Counterfactual), lean.Counterfactual != nil)
+		}
+		if lean.Effect != full.Effect || *lean.RelativeEffect != *full.RelativeEffect || lean.PreRMSPE != full.PreRMSPE || lean.Explanation != full.Explanation {
+			t.Errorf("%s: lean %+v %+v %v, full %+v %+v %v", in.Model, lean.Effect, *lean.RelativeEffect, lean.PreRMSPE, full.Effect, *full.RelativeEffect, full.PreRMSPE)
+		}
+	}
+}

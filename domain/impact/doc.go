@@ -17,8 +17,9 @@
 //   - [BeforeAfter]: difference of means with a Welch t interval.
 //   - [ITS]: interrupted time series, segmented regression y_t = b0 + b1 t +
 //     b2 X_t + b3 (t - T0) X_t with optional Fourier seasonality; Gaussian
-//     with Newey-West (HAC) errors, or quasi-Poisson (log link, optional
-//     population offset, rate ratios). Wagner, Soumerai, Zhang & Ross-Degnan
+//     with Newey-West (HAC) errors or with AR(1) errors (generalised least
+//     squares, REML), or quasi-Poisson (log link, optional population
+//     offset, rate ratios). Wagner, Soumerai, Zhang & Ross-Degnan
 //     (2002), J Clin Pharm Ther 27:299-309; Lopez Bernal, Cummins &
 //     Gasparrini (2017), Int J Epidemiol 46(1):348-355; Newey & West (1987),
 //     Econometrica 55:703-708 and (1994), Rev Econ Stud 61:631-653.

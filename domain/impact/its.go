@@ -15,6 +15,20 @@ import (
 // (HC0) standard errors.
 const HACWhite = -1
 
+// ITSErrors says how a Gaussian interrupted time series treats the
+// correlation of its errors. The values are those of the GraphQL enum in
+// ItsOptions.
+type ITSErrors string
+
+// The error treatments of a Gaussian interrupted time series.
+const (
+	// NeweyWest is least squares with Newey-West (HAC) standard errors.
+	NeweyWest ITSErrors = "NEWEY_WEST"
+	// AR1 is generalised least squares with first-order autoregressive
+	// errors, the coefficient chosen by restricted maximum likelihood.
+	AR1 ITSErrors = "AR1"
+)
+
 // DefaultSeasonLength is the period of the Fourier terms when
 // [ITSInput].SeasonLength is zero: 12, for monthly data.
 const DefaultSeasonLength = 12
@@ -68,6 +82,17 @@ type ITSInput struct {
 	// default floor(4 (n/100)^(2/9)) (Newey & West 1994; the default of
 	// statsmodels' cov_hac), a positive value that many lags, HACWhite none.
 	HACLag int
+	// Errors (Gaussian only) is NeweyWest (the default when empty) or AR1:
+	// generalised least squares with errors u_t = rho u_{t-1} + e_t, rho
+	// chosen by restricted maximum likelihood over (-0.98, 0.98) (the
+	// Prais-Winsten transform, which keeps the first period), standard
+	// errors from s^2 (X*'X*)^-1 with s^2 = RSS*/(n-p) and Student t on
+	// n-p degrees of freedom: the conventions of nlme::gls(correlation =
+	// corAR1(), method = "REML"). Newey-West intervals are too narrow when
+	// the noise is persistent (about 85% coverage of a nominal 95% on
+	// monthly AR(1) noise with rho 0.5-0.7 over 13 years); AR(1) errors
+	// bring that near 94%.
+	Errors ITSErrors
 	// NoCounterfactual leaves Result.Counterfactual nil; every other field
 	// is the same. For scans over many series that read only the
 	// estimates: the counterfactual is most of a result's memory and a
@@ -89,7 +114,10 @@ type ITSInput struct {
 // Gaussian: ordinary least squares; covariance by Newey-West with Bartlett
 // weights 1 - l/(L+1), no small-sample correction, and normal intervals and
 // p-values, which are the conventions of statsmodels'
-// OLS.fit(cov_type="HAC", cov_kwds={"maxlags": L}).
+// OLS.fit(cov_type="HAC", cov_kwds={"maxlags": L}). With Errors AR1,
+// generalised least squares with AR(1) errors instead, as nlme::gls with
+// corAR1 and REML (see [ITSInput].Errors); the residual diagnostics are
+// then those of the innovations.
 //
 // QuasiPoisson: a log-link GLM fitted by iteratively reweighted least
 // squares, variance proportional to the mean with dispersion = Pearson
@@ -106,8 +134,10 @@ type ITSInput struct {
 // It returns a BadInput error when Start leaves fewer than 3 periods on
 // either side, when the series has missing values, when the outcome is
 // constant, when counts are negative or all zero on one side, when the offset
-// is missing a value or not positive, when the design is singular, or when
-// the fit leaves no residual variation. It is safe for concurrent use.
+// is missing a value or not positive, when the design is singular, when the
+// fit leaves no residual variation, or when AR(1) errors are asked for and
+// their coefficient reaches the bound 0.98 (a wandering series). It is safe
+// for concurrent use.
 func ITS(in ITSInput) (*Result, error) {
 	s := in.Series
 	if err := checkSeries("series", s, false); err != nil {
@@ -122,6 +152,18 @@ func ITS(in ITSInput) (*Result, error) {
 	}
 	if err := checkStart(s.Periods, in.Start, minITSPre, minITSPost); err != nil {
 		return nil, err
+	}
+	switch in.Errors {
+	case "", NeweyWest:
+	case AR1:
+		if model != Gaussian {
+			return nil, badInput("errors", "AR(1) errors are available for the %s model only", Gaussian)
+		}
+		if in.HACLag != 0 || in.SmallSample {
+			return nil, badInput("hac_lag", "the Newey-West lag and small-sample correction do not apply to AR(1) errors")
+		}
+	default:
+		return nil, badInput("errors", "unknown error treatment %q; use %s or %s", in.Errors, NeweyWest, AR1)
 	}
 	L := in.SeasonLength
 	if L == 0 {
@@ -187,7 +229,10 @@ func ITS(in ITSInput) (*Result, error) {
 	f := newITSFit(n, p, in, L)
 	defer f.release()
 	var err error
-	if model == Gaussian {
+	if model == Gaussian && in.Errors == AR1 {
+		f.ar1 = true
+		err = f.gaussianAR1(y)
+	} else if model == Gaussian {
 		switch {
 		case in.HACLag == 0:
 			f.hacLag = hacDefaultLag(n)
@@ -227,7 +272,9 @@ type itsFit struct {
 	df          float64 // degrees of freedom for t tests; 0 = normal
 	hacLag      int
 	smallSample bool
-	season      int // L when there are harmonics, else 1
+	ar1         bool    // AR(1) errors (generalised least squares)
+	rho         float64 // their coefficient
+	season      int     // L when there are harmonics, else 1
 	harmonics   int
 	diag        []Diagnostic
 	pooled      *[]float64
@@ -410,6 +457,140 @@ func (f *itsFit) gaussian(y []float64) error {
 		Diagnostic{Name: "adj_r2", Value: 1 - (1-r2)*float64(n-1)/float64(n-p), Note: "R-squared adjusted for the number of terms"},
 		Diagnostic{Name: "residual_sd", Value: math.Sqrt(rss / float64(n-p)), Note: "standard deviation of the residuals"},
 		Diagnostic{Name: "hac_lag", Value: float64(lag), Note: "Newey-West truncation lag (Bartlett kernel)"},
+	)
+	return nil
+}
+
+// AR(1) search: the coefficient is chosen on a grid of this step over
+// [-ar1Bound, ar1Bound], then refined by golden-section search to ar1Tol
+// between the grid neighbours of the best point.
+const (
+	ar1Bound = 0.98
+	ar1Step  = 0.02
+	ar1Tol   = 1e-10
+)
+
+// gaussianAR1 fits by generalised least squares with AR(1) errors, the
+// coefficient by restricted maximum likelihood: it minimises
+//
+//	(n-p)/2 log RSS*(rho) - 1/2 log(1 - rho^2) + 1/2 log det(X*'X*)
+//
+// (minus the REML log-likelihood with the variance profiled out), where *
+// is the Prais-Winsten transform (first row times sqrt(1 - rho^2), then
+// z_t - rho z_{t-1}) and RSS* the residual sum of squares of least squares
+// on the transformed data.
+func (f *itsFit) gaussianAR1(y []float64) error {
+	n, p := f.n, f.p
+	x := f.x
+	xs := make([]float64, n*p+2*n)
+	ys, work := xs[n*p:n*p+n], xs[n*p+n:]
+	transform := func(src, dst []float64, rho float64) {
+		dst[0] = math.Sqrt(1-rho*rho) * src[0]
+		for i := 1; i < len(src); i++ {
+			dst[i] = src[i] - rho*src[i-1]
+		}
+	}
+	// fit solves the transformed least squares at rho and returns the
+	// criterion and RSS*; f.beta and the factor in f.lin are left at rho.
+	fit := func(rho float64) (crit, rss float64, ok bool) {
+		for j := 0; j < p; j++ {
+			transform(x[j*n:j*n+n], xs[j*n:j*n+n], rho)
+		}
+		transform(y, ys, rho)
+		f.x = xs
+		defer func() { f.x = x }()
+		f.crossProducts(nil, ys, f.beta, nil)
+		if !f.lin.factor() {
+			return 0, 0, false
+		}
+		logDet := f.lin.logDet()
+		f.lin.solve(f.beta)
+		f.linear(nil, work)
+		for i, v := range ys {
+			e := v - work[i]
+			rss += e * e
+		}
+		return float64(n-p)/2*math.Log(rss) - 0.5*math.Log(1-rho*rho) + 0.5*logDet, rss, true
+	}
+	best, bestCrit := math.NaN(), math.Inf(1)
+	steps := int(math.Round(2 * ar1Bound / ar1Step))
+	for k := 0; k <= steps; k++ {
+		rho := -ar1Bound + float64(k)*ar1Step
+		if c, rss, ok := fit(rho); ok && rss > 0 && c < bestCrit {
+			best, bestCrit = rho, c
+		}
+	}
+	if math.IsNaN(best) {
+		return errSingular(p)
+	}
+	// Golden-section search in the grid cell around the best point.
+	lo, hi := math.Max(best-ar1Step, -ar1Bound), math.Min(best+ar1Step, ar1Bound)
+	g := (math.Sqrt(5) - 1) / 2
+	a, b := hi-g*(hi-lo), lo+g*(hi-lo)
+	fa, _, _ := fit(a)
+	fb, _, _ := fit(b)
+	for hi-lo > ar1Tol {
+		if fa < fb {
+			hi, b, fb = b, a, fa
+			a = hi - g*(hi-lo)
+			fa, _, _ = fit(a)
+		} else {
+			lo, a, fa = a, b, fb
+			b = lo + g*(hi-lo)
+			fb, _, _ = fit(b)
+		}
+	}
+	rho := (lo + hi) / 2
+	if c, _, ok := fit(rho); !ok || c > bestCrit {
+		rho = best
+	}
+	if math.Abs(rho) >= ar1Bound-ar1Step/2 {
+		return badInput("series", "the noise around the trend is too persistent (AR(1) coefficient at the bound %.2f): a level change cannot be told from a wandering series; use comparison regions (DID or SYNTHETIC_CONTROL)", math.Copysign(ar1Bound, rho))
+	}
+	_, rss, ok := fit(rho)
+	if !ok || !f.lin.inverse() {
+		return errSingular(p)
+	}
+	// Innovations (for the residual diagnostics) and the transformed
+	// total sum of squares around the transformed mean.
+	f.x = xs
+	f.linear(nil, work)
+	f.x = x
+	var tss, ybar float64
+	for i, v := range ys {
+		f.resid[i] = v - work[i]
+		ybar += v
+	}
+	ybar /= float64(n)
+	for _, v := range ys {
+		tss += (v - ybar) * (v - ybar)
+	}
+	if !(rss > exactFit*tss) {
+		return badInput("series", "the model fits the series exactly; there is no residual variation to estimate uncertainty from")
+	}
+	s2 := rss / float64(n-p)
+	for i := range f.cov {
+		f.cov[i] = s2 * f.lin.a[i]
+	}
+	f.linear(nil, f.fitted)
+	var rawRSS, rawTSS, m float64
+	for _, v := range y {
+		m += v
+	}
+	m /= float64(n)
+	for i, v := range y {
+		e := v - f.fitted[i]
+		rawRSS += e * e
+		rawTSS += (v - m) * (v - m)
+	}
+	f.rho = rho
+	f.df = float64(n - p)
+	f.crit = tCrit(f.df)
+	r2 := 1 - rawRSS/rawTSS
+	f.diag = append(f.diag,
+		Diagnostic{Name: "r2", Value: r2, Note: "share of the variance of the series explained by the trend, level, slope and seasonal terms"},
+		Diagnostic{Name: "ar1_rho", Value: rho, Note: "AR(1) coefficient of the noise (restricted maximum likelihood)"},
+		Diagnostic{Name: "innovation_sd", Value: math.Sqrt(s2), Note: "standard deviation of the innovations e_t of u_t = rho u_{t-1} + e_t"},
 	)
 	return nil
 }
@@ -810,11 +991,16 @@ func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
 		r.setParam("dispersion", "Pearson chi-squared / (n - p)")
 		r.setParam("reference_distribution", "Student t, "+strconv.Itoa(n-p)+" df")
 	} else {
-		r.setParam("hac_lag", strconv.Itoa(f.hacLag))
-		if f.smallSample {
+		switch {
+		case f.ar1:
+			r.setParam("errors", "AR(1), coefficient by restricted maximum likelihood (generalised least squares, Prais-Winsten transform)")
+			r.setParam("reference_distribution", "Student t, "+strconv.Itoa(n-p)+" df")
+		case f.smallSample:
+			r.setParam("hac_lag", strconv.Itoa(f.hacLag))
 			r.setParam("covariance", "Newey-West HAC, Bartlett kernel, small-sample factor n/(n-p)")
 			r.setParam("reference_distribution", "Student t, "+strconv.Itoa(n-p)+" df")
-		} else {
+		default:
+			r.setParam("hac_lag", strconv.Itoa(f.hacLag))
 			r.setParam("covariance", "Newey-West HAC, Bartlett kernel, no small-sample correction")
 			r.setParam("reference_distribution", "normal")
 		}
@@ -825,7 +1011,7 @@ func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
 		Units: []string{s.Unit}, Periods: s.Periods, First: 0, Last: n - 1,
 		Start: in.Start, StartPeriod: s.Periods[in.Start], PrePeriods: in.Start, PostPeriods: m, Observations: n,
 	}
-	r.Assumptions = itsAssumptions(in, ratio, f.hacLag)
+	r.Assumptions = itsAssumptions(in, ratio, f.hacLag, f.rho)
 	r.Explanation = itsExplanation(r, in, ratio)
 	return r
 }
@@ -843,7 +1029,7 @@ func harmonicName(f string, k int) string {
 	return f + strconv.Itoa(k)
 }
 
-func itsAssumptions(in ITSInput, ratio bool, lag int) []string {
+func itsAssumptions(in ITSInput, ratio bool, lag int, rho float64) []string {
 	trend := "Without the intervention, the trend before it would have continued unchanged"
 	if in.Harmonics > 0 {
 		trend += ", with the same seasonal pattern"
@@ -860,6 +1046,8 @@ func itsAssumptions(in ITSInput, ratio bool, lag int) []string {
 	}
 	if ratio {
 		a = append(a, "Counts vary around the model with a variance proportional to their mean (overdispersion is estimated); the standard errors do not correct for autocorrelation, so check the residual diagnostics.")
+	} else if in.Errors == AR1 {
+		a = append(a, fmt.Sprintf("The noise around the trend is first-order autoregressive (each period's deviation carries over a share %.2f of the last) with constant variance; the residual diagnostics, computed on the innovations, show whether that accounts for the autocorrelation.", rho))
 	} else {
 		if in.SmallSample {
 			a = append(a, fmt.Sprintf("The standard errors allow for heteroscedasticity and for autocorrelation up to %d period(s) (Newey-West, with a small-sample correction and t intervals); with strong autocorrelation in a short series they can still be too narrow.", lag))
@@ -883,6 +1071,9 @@ func itsExplanation(r *Result, in ITSInput, ratio bool) string {
 	}
 	if in.Harmonics > 0 {
 		model += " and a seasonal pattern"
+	}
+	if d, ok := r.Diagnostic("ar1_rho"); ok {
+		model += " with autocorrelated noise (each period's deviation carries over " + num(d.Value) + " of the last)"
 	}
 	e := r.Effect
 	var b []byte

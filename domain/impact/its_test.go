@@ -232,3 +232,79 @@ func TestITSNoCounterfactual(t *testing.T) {
 		}
 	}
 }
+
+// TestITSAR1Nlme checks the Gaussian model with AR(1) errors against
+// nlme::gls(correlation = corAR1(), method = "REML")
+// (testdata/its_ar1_ref.R) on the Sicilian rate of acute coronary events.
+func TestITSAR1Nlme(t *testing.T) {
+	periods, aces, stdpop, start := sicily(t)
+	rate := make([]float64, len(aces))
+	for i := range aces {
+		rate[i] = aces[i] / stdpop[i] * 1e5
+	}
+	_, rows := readCSV(t, "its_ar1_ref.csv")
+	ref := map[string]map[string]float64{}
+	for _, r := range rows {
+		if ref[r[0]] == nil {
+			ref[r[0]] = map[string]float64{}
+		}
+		ref[r[0]][r[1]] = parseNum(t, r[2])
+	}
+	rTerm := map[string]string{"intercept": "(Intercept)", "trend": "time", "level": "smokban", "slope": "slope",
+		"sin1": "sin1", "sin2": "sin2", "cos1": "cos1", "cos2": "cos2"}
+	for _, c := range []struct {
+		name      string
+		harmonics int
+		slope     bool
+	}{{"level", 0, false}, {"slope_harmonics", 2, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := ITS(ITSInput{Series: Series{Unit: "Sicily", Periods: periods, Values: rate}, Start: start,
+				Errors: AR1, Harmonics: c.harmonics, SlopeChange: c.slope})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := ref[c.name]
+			rho, _ := r.Diagnostic("ar1_rho")
+			sd, _ := r.Diagnostic("innovation_sd")
+			if !relClose(rho.Value, want["phi"], 1e-6) {
+				t.Errorf("rho %.10g, nlme %.10g", rho.Value, want["phi"])
+			}
+			if s := want["sigma"] * math.Sqrt(1-want["phi"]*want["phi"]); !relClose(sd.Value, s, 1e-6) {
+				t.Errorf("innovation sd %.10g, nlme %.10g", sd.Value, s)
+			}
+			for _, co := range r.Coefficients {
+				term := rTerm[co.Name]
+				if !relClose(co.Estimate.Value, want[term+"_estimate"], 1e-6) || !relClose(co.Estimate.SE, want[term+"_se"], 1e-6) ||
+					!relClose(co.Estimate.PValue, want[term+"_p"], 1e-5) {
+					t.Errorf("%s: %.10g (SE %.10g, p %.6g), nlme %.10g (SE %.10g, p %.6g)", co.Name, co.Estimate.Value, co.Estimate.SE, co.Estimate.PValue,
+						want[term+"_estimate"], want[term+"_se"], want[term+"_p"])
+				}
+			}
+			t.Logf("rho %.4f, level %.2f (%.2f to %.2f)", rho.Value, r.LevelChange.Value, r.LevelChange.Low, r.LevelChange.High)
+		})
+	}
+}
+
+func TestITSAR1Errors(t *testing.T) {
+	periods, aces, stdpop, start := sicily(t)
+	s := Series{Unit: "Sicily", Periods: periods, Values: aces}
+	for _, in := range []ITSInput{
+		{Series: s, Start: start, Errors: AR1, Model: QuasiPoisson, Offset: stdpop},
+		{Series: s, Start: start, Errors: AR1, HACLag: 3},
+		{Series: s, Start: start, Errors: "ARMA"},
+	} {
+		if _, err := ITS(in); !isBadInput(err) {
+			t.Errorf("%+v: want BadInput, got %v", in.Errors, err)
+		}
+	}
+	// A random walk is refused: its AR(1) coefficient is at the bound.
+	walk := make([]float64, 120)
+	x := 0.0
+	for i := range walk {
+		x += math.Sin(float64(i*i)) * 3
+		walk[i] = 100 + x
+	}
+	if _, err := ITS(ITSInput{Series: Series{Unit: "walk", Periods: labels(120), Values: walk}, Start: 60, Errors: AR1}); !isBadInput(err) {
+		t.Errorf("random walk: want BadInput, got %v", err)
+	}
+}

@@ -65,6 +65,16 @@ func (s *spd) factor() bool {
 	return true
 }
 
+// logDet returns the log-determinant of the original matrix, using the
+// factor from factor.
+func (s *spd) logDet() float64 {
+	var l float64
+	for i := 0; i < s.p; i++ {
+		l += 2 * (math.Log(s.a[i*s.p+i]) - math.Log(s.d[i]))
+	}
+	return l
+}
+
 // solve overwrites b with A⁻¹b using the factor from factor.
 func (s *spd) solve(b []float64) {
 	for i := range b {

@@ -19,6 +19,8 @@ func (s *Server) impactField() *gql.Field {
 		[]impact.Method{impact.MethodBeforeAfter, impact.MethodITS, impact.MethodDiD, impact.MethodSyntheticControl, impact.MethodAuto})
 	model := enumOf("ItsModel", "Error model of an interrupted time series: GAUSSIAN (least squares, Newey-West errors) or QUASI_POISSON (counts, log link, rate ratios).",
 		[]impact.Model{impact.Gaussian, impact.QuasiPoisson})
+	itsErrors := enumOf("ItsErrors", "How the GAUSSIAN model treats noise that carries over between periods: NEWEY_WEST (least squares, Newey-West standard errors) or AR1 (generalised least squares with first-order autoregressive noise, coefficient by REML).",
+		[]impact.ITSErrors{impact.NeweyWest, impact.AR1})
 	predictorInput := gql.NewInputObject(gql.InputObjectConfig{Name: "PredictorInput",
 		Description: "A synthetic control predictor: the mean of an indicator over a window of its periods, before the intervention; the outcome indicator with from = to is a lagged outcome.",
 		Fields: gql.InputObjectConfigFieldMap{
@@ -29,6 +31,7 @@ func (s *Server) impactField() *gql.Field {
 			"offset":      {Type: gql.ID, Description: "An indicator (a population, say) whose logarithm is the offset of the quasi-Poisson model: estimates become ratios of rates."},
 			"harmonics":   {Type: gql.Int, Description: "Sine/cosine pairs for seasonality (period 12 for months, 4 quarters, 52 weeks, 7 days). Default 0."},
 			"slopeChange": {Type: gql.Boolean, Description: "Add a change in trend at the intervention. Default false."},
+			"errors":      {Type: itsErrors, Description: "GAUSSIAN only. Default NEWEY_WEST when the model is asked for; AUTO uses AR1, because Newey-West intervals are too narrow when the noise is persistent."},
 		}})
 
 	interval := gql.NewObject(gql.ObjectConfig{Name: "EstimateInterval", Description: "An estimate with its 95% interval (null when the method gives none).",
@@ -242,6 +245,8 @@ func (s *Server) resolveImpact(p gql.ResolveParams) (any, error) {
 		q.ITS.Offset, _ = o["offset"].(string)
 		q.ITS.Harmonics, _ = o["harmonics"].(int)
 		q.ITS.SlopeChange, _ = o["slopeChange"].(bool)
+		e, _ := o["errors"].(string)
+		q.ITS.Errors = impact.ITSErrors(e)
 	}
 	return s.eval.Impact(p.Context, q)
 }

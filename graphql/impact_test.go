@@ -410,3 +410,34 @@ func TestImpactUnsupportedDataGetsCodedErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestImpactITSErrorsThroughTheAPI: the Gaussian model with AR(1) errors
+// answers through the API as domain/impact's nlme-checked fit does.
+func TestImpactITSErrorsThroughTheAPI(t *testing.T) {
+	a := newAPI(t, graphql.Limits{})
+	recordSicily(a)
+	// The rate per 100,000 as an indicator of its own.
+	h, rows := readCSV(t, "sicily_aces.csv")
+	iy, im, ia, ip := col(t, h, "year"), col(t, h, "month"), col(t, h, "aces"), col(t, h, "stdpop")
+	var batch []map[string]any
+	for _, r := range rows {
+		m, _ := strconv.Atoi(r[im])
+		aces, _ := strconv.ParseFloat(r[ia], 64)
+		pop, _ := strconv.ParseFloat(r[ip], 64)
+		batch = append(batch, map[string]any{"region": "ITG1", "period": fmt.Sprintf("%s-%02d", r[iy], m), "value": aces / pop * 1e5})
+	}
+	a.ok(`mutation($rows: [ObservationRowInput!]!) {
+	  d: defineIndicator(input: {code: "ACE_RATE", name: "Acute coronary events per 100,000", family: CONTEXT, unit: "per 100,000", granularity: MONTH, desiredDirection: DOWN}) { position }
+	  r: recordObservations(input: {indicator: "ACE_RATE", source: "Lopez Bernal et al. 2017", rows: $rows}) { position } }`, map[string]any{"rows": batch})
+	data := a.ok(`{ impact(intervention: "it-smoking-ban", indicator: "ACE_RATE", method: ITS, its: {model: GAUSSIAN, errors: AR1}) {
+	  model levelChange { estimate se } diagnostics { name value } parameters { name value } } }`, nil)
+	finite(t, "data", data)
+	est := data["impact"].(map[string]any)
+	lv := est["levelChange"].(map[string]any)
+	// nlme::gls(corAR1, REML): -23.5450268074052 (SE 8.8157336163599052),
+	// domain/impact/testdata/its_ar1_ref.csv.
+	if !relClose(lv["estimate"].(float64), -23.5450268074052, 1e-6) || !relClose(lv["se"].(float64), 8.8157336163599052, 1e-6) {
+		t.Errorf("level change %v", lv)
+	}
+	a.fails(`{ impact(intervention: "it-smoking-ban", indicator: "ACES", method: ITS, its: {model: QUASI_POISSON, errors: AR1}) { effect } }`, nil, "BAD_INPUT", "AR(1)")
+}

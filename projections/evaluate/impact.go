@@ -69,6 +69,11 @@ type ITSOptions struct {
 	Harmonics int
 	// SlopeChange adds a change in trend at the intervention.
 	SlopeChange bool
+	// Errors is how the Gaussian model treats autocorrelated noise:
+	// impact.NeweyWest (least squares with Newey-West errors; the default
+	// when the model is asked for) or impact.AR1 (generalised least squares
+	// with AR(1) noise, which AUTO uses).
+	Errors impact.ITSErrors
 }
 
 // ImpactEstimate is an impact estimate with the data it was computed from,
@@ -104,8 +109,9 @@ const (
 	autoITSPre      = 8
 	autoITSPost     = 3
 	// autoLjungBox: AUTO refuses a Gaussian interrupted time series whose
-	// residuals fail the Ljung-Box test at this level.
-	autoLjungBox = 0.05
+	// residuals (innovations, with AR(1) errors) fail the Ljung-Box test at
+	// this level.
+	autoLjungBox = 0.01
 )
 
 // Impact estimates what intervention q.Intervention did to indicator
@@ -272,6 +278,9 @@ func (e *Evaluator) Impact(ctx context.Context, q ImpactQuery) (*ImpactEstimate,
 			if choice.Model != "" && opts.Model == "" {
 				opts.Model = choice.Model
 			}
+			if choice.Model == impact.Gaussian && opts.Errors == "" {
+				opts.Errors = impact.AR1
+			}
 			if err = complete(s, targets, rows); err == nil {
 				r, err = e.its(s, start, targets, axis, g, counts, opts, pos)
 			}
@@ -281,7 +290,11 @@ func (e *Evaluator) Impact(ctx context.Context, q ImpactQuery) (*ImpactEstimate,
 		}
 		if choice.Model == impact.Gaussian {
 			if lb, ok := r.Diagnostic("ljung_box_p"); ok && lb.Value < autoLjungBox {
-				return nil, domain.Invalid("method", "AUTO found no method whose interval can be trusted here: without enough comparison regions only a Gaussian interrupted time series applies, and its residuals are autocorrelated (Ljung-Box p = %.2g), which makes its Newey-West intervals too narrow; ask for ITS explicitly to see it with that caveat, or add comparison regions", lb.Value)
+				what := "its residuals are autocorrelated, which makes its Newey-West intervals too narrow"
+				if r.Model == impact.Gaussian && q.ITS.Errors != impact.NeweyWest {
+					what = "its innovations remain autocorrelated after allowing for AR(1) noise, so its intervals would be too narrow"
+				}
+				return nil, domain.Invalid("method", "AUTO found no method whose interval can be trusted here: without enough comparison regions only a Gaussian interrupted time series applies, and %s (Ljung-Box p = %.2g); ask for ITS explicitly to see it with that caveat, or add comparison regions", what, lb.Value)
 			}
 		}
 	case impact.MethodDiD:
@@ -332,11 +345,11 @@ func (e *Evaluator) Impact(ctx context.Context, q ImpactQuery) (*ImpactEstimate,
 //     is preferred to difference-in-differences: regions of different
 //     sizes whose counts grow in proportion do not share a trend in levels,
 //     which difference-in-differences assumes.
-//   - The Gaussian interrupted time series (Newey-West errors) is chosen
-//     only when nothing else applies, and [Evaluator.Impact] then refuses
-//     it when its residuals are autocorrelated (Ljung-Box p < 0.05): with
-//     persistent noise its intervals are too narrow (about 85% coverage on
-//     the demo world's AR(1) series).
+//   - The Gaussian interrupted time series is run with AR(1) errors
+//     (impact.AR1), not Newey-West errors, whose intervals are too narrow
+//     when the noise is persistent (about 85% coverage on the demo world's
+//     AR(1) series); [Evaluator.Impact] refuses it when its innovations
+//     remain autocorrelated (Ljung-Box p < 0.01).
 //
 // The order:
 //
@@ -347,10 +360,11 @@ func (e *Evaluator) Impact(ctx context.Context, q ImpactQuery) (*ImpactEstimate,
 //     time series of the (summed) targets;
 //  3. two or more target regions and a comparison region:
 //     difference-in-differences;
-//  4. one target region, two or more comparison regions and 3 periods
+//  4. 8 periods before and 3 after: Gaussian interrupted time series with
+//     AR(1) errors;
+//  5. one target region, two or more comparison regions and 3 periods
 //     before: synthetic control, whose placebo p-value holds but which has
 //     no interval with fewer than 19 comparison regions;
-//  5. 8 periods before and 3 after: Gaussian interrupted time series;
 //  6. two periods on each side: before/after.
 //
 // It returns a BadInput error when none applies. It is safe for concurrent
@@ -375,10 +389,17 @@ func ChooseImpactMethod(a impact.Availability) (impact.Choice, error) {
 		return c, nil
 	case a.TreatedUnits >= 2 && a.ComparisonUnits >= 1:
 		return impact.Choose(a)
+	case pre >= autoITSPre && post >= autoITSPost:
+		c := impact.Choice{Method: impact.MethodITS, Model: impact.Gaussian, Reason: fmt.Sprintf(
+			"%d periods before and %d after the intervention: an interrupted time series compares the target with its own earlier trend, with a linear model whose noise may carry over from one period to the next (AR(1) errors, generalised least squares).", pre, post)}
+		if a.ComparisonUnits > 0 {
+			c.Reason += fmt.Sprintf(" The %d comparison region(s) are not used: too few for a synthetic control with an interval (%d are needed, with %d periods before), and a difference-in-differences with one treated region has unreliable standard errors.", a.ComparisonUnits, autoSynthDonors, autoSynthPre)
+		}
+		return c, nil
 	case a.TreatedUnits == 1 && a.ComparisonUnits >= 2 && pre >= 3:
 		return impact.Choice{Method: impact.MethodSyntheticControl, Reason: fmt.Sprintf(
-			"One target region and %d comparison regions with %d periods before the intervention: a synthetic control can be built and tested by placebos, but with fewer than %d comparison regions (and %d periods before) its effect has no 95%% interval, only the placebo p-value (at best %.3f). A difference-in-differences with one treated region has unreliable standard errors, so it is not used.",
-			a.ComparisonUnits, pre, autoSynthDonors, autoSynthPre, 1/float64(a.ComparisonUnits+1))}, nil
+			"One target region and %d comparison regions with %d periods before the intervention, too few for an interrupted time series (%d before and %d after): a synthetic control can be built and tested by placebos, but with fewer than %d comparison regions (and %d periods before) its effect has no 95%% interval, only the placebo p-value (at best %.3f). A difference-in-differences with one treated region has unreliable standard errors, so it is not used.",
+			a.ComparisonUnits, pre, autoITSPre, autoITSPost, autoSynthDonors, autoSynthPre, 1/float64(a.ComparisonUnits+1))}, nil
 	}
 	b := a
 	b.ComparisonUnits = 0
@@ -594,7 +615,7 @@ func (e *Evaluator) its(s impact.Series, start int, targets []string, axis []dom
 	default:
 		return nil, domain.Invalid("its.model", "unknown model %q; use GAUSSIAN or QUASI_POISSON", model)
 	}
-	in := impact.ITSInput{Series: s, Start: start, Model: model, Harmonics: o.Harmonics, SlopeChange: o.SlopeChange}
+	in := impact.ITSInput{Series: s, Start: start, Model: model, Harmonics: o.Harmonics, SlopeChange: o.SlopeChange, Errors: o.Errors}
 	if o.Harmonics != 0 {
 		if in.SeasonLength = seasonLength(g); in.SeasonLength == 0 {
 			return nil, domain.Invalid("its.harmonics", "%s data have no season within a year; leave harmonics out", strings.ToLower(string(g)))
@@ -763,7 +784,7 @@ func argError(err error) error {
 		c.Field = "comparison"
 	case "predictors", "window", "v", "fit_periods":
 		c.Field = "predictors"
-	case "offset", "model", "harmonics", "hac_lag":
+	case "offset", "model", "harmonics", "hac_lag", "errors":
 		c.Field = "its." + c.Field
 	default:
 		if strings.HasPrefix(c.Field, "donors[") {

@@ -2,6 +2,7 @@ package evaluate_test
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -117,7 +118,8 @@ func TestChooseImpactMethod(t *testing.T) {
 		{impact.Availability{Periods: 156, Start: 72, TreatedUnits: 4, ComparisonUnits: 16}, impact.MethodDiD, ""},
 		{impact.Availability{Periods: 2, Start: 1, TreatedUnits: 3, ComparisonUnits: 2, Counts: true}, impact.MethodDiD, ""},
 		// One target and a few comparison regions: never DiD.
-		{impact.Availability{Periods: 156, Start: 72, TreatedUnits: 1, ComparisonUnits: 6}, impact.MethodSyntheticControl, ""},
+		{impact.Availability{Periods: 156, Start: 72, TreatedUnits: 1, ComparisonUnits: 6}, impact.MethodITS, impact.Gaussian},
+		{impact.Availability{Periods: 8, Start: 4, TreatedUnits: 1, ComparisonUnits: 6}, impact.MethodSyntheticControl, ""},
 		{impact.Availability{Periods: 31, Start: 5, TreatedUnits: 1, ComparisonUnits: 38}, impact.MethodSyntheticControl, ""},
 		{impact.Availability{Periods: 59, Start: 36, TreatedUnits: 1, ComparisonUnits: 1}, impact.MethodITS, impact.Gaussian},
 		{impact.Availability{Periods: 59, Start: 36, TreatedUnits: 1}, impact.MethodITS, impact.Gaussian},
@@ -144,24 +146,54 @@ func TestChooseImpactMethod(t *testing.T) {
 	}
 }
 
-// TestAutoRefusesAutocorrelatedGaussianITS: with no comparison region, a
-// price series (AR(1) noise) leaves only the Gaussian interrupted time
-// series, whose intervals would be too narrow; AUTO says so.
-func TestAutoRefusesAutocorrelatedGaussianITS(t *testing.T) {
-	e, _ := demoWorld(t)
-	_, err := e.Impact(context.Background(), evaluate.ImpactQuery{Intervention: demo.BrabantLabs, Indicator: demo.CocainePrice,
-		Method: impact.MethodAuto, Regions: []string{"NL41"}, Comparison: []string{}})
-	if domain.ErrorCode(err) != domain.BadInput || !strings.Contains(err.Error(), "autocorrelated") {
-		t.Fatalf("got %v", err)
+// TestAutoGaussianITS: with no comparison region, a price series (AR(1)
+// noise) leaves only the Gaussian interrupted time series; AUTO runs it
+// with AR(1) errors, because least squares with Newey-West errors leaves
+// the residuals autocorrelated and the intervals too narrow. Where even
+// AR(1) errors leave the innovations autocorrelated (an unmodelled season
+// here), AUTO refuses and says why.
+func TestAutoGaussianITS(t *testing.T) {
+	e, n := demoWorld(t)
+	ctx := context.Background()
+	est, err := e.Impact(ctx, evaluate.ImpactQuery{Intervention: demo.BrabantLabs, Indicator: demo.CocainePrice,
+		Method: impact.MethodAuto, Regions: []string{"NL41"}, Comparison: []string{}, ITS: evaluate.ITSOptions{Harmonics: 1}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	// Asked for explicitly, the Gaussian ITS answers, its diagnostics
-	// showing the autocorrelation.
-	est, err := e.Impact(context.Background(), evaluate.ImpactQuery{Intervention: demo.BrabantLabs, Indicator: demo.CocainePrice,
+	rho, _ := est.Diagnostic("ar1_rho")
+	if v, _ := est.Param("errors"); est.Method != impact.MethodITS || est.Model != impact.Gaussian || !strings.HasPrefix(v, "AR(1)") || rho.Value < 0.3 || est.Choice == "" {
+		t.Errorf("AUTO chose %s %s, errors %q, rho %v", est.Method, est.Model, v, rho.Value)
+	}
+	// The true effect is 0 (the null case of the demo world).
+	if est.Effect.Low > 0 || est.Effect.High < 0 {
+		t.Errorf("effect %+v excludes the true 0", est.Effect)
+	}
+	nw, err := e.Impact(ctx, evaluate.ImpactQuery{Intervention: demo.BrabantLabs, Indicator: demo.CocainePrice,
 		Method: impact.MethodITS, Regions: []string{"NL41"}, ITS: evaluate.ITSOptions{Harmonics: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lb, ok := est.Diagnostic("ljung_box_p"); !ok || lb.Value >= 0.05 {
-		t.Errorf("Ljung-Box %+v", lb)
+	if lb, ok := nw.Diagnostic("ljung_box_p"); !ok || lb.Value >= 0.05 || nw.Effect.High-nw.Effect.Low >= est.Effect.High-est.Effect.Low {
+		t.Errorf("Newey-West: Ljung-Box %+v, interval %v..%v (AR(1): %v..%v)", lb, nw.Effect.Low, nw.Effect.High, est.Effect.Low, est.Effect.High)
+	}
+
+	// A strongly seasonal series without harmonics in the model.
+	n.Do(domain.DefineIndicator{Code: "SEASONAL", Name: "A seasonal level", Family: domain.FamilyContext, Unit: "index",
+		Granularity: domain.Month, DesiredDirection: domain.DirectionNone})
+	var rows []domain.ObservationRow
+	for i := range 156 {
+		p := domain.Period{G: domain.Month, Index: int32(2012*12 + i)}
+		v := 100 + 0.1*float64(i) + 20*math.Sin(2*math.Pi*float64(i)/12) + math.Sin(float64(i*i))
+		rows = append(rows, domain.ObservationRow{Region: "NL41", Period: p.String(), Value: math.Round(v*10) / 10})
+	}
+	n.Do(domain.RecordObservations{Indicator: "SEASONAL", Source: "test", Rows: rows})
+	_, err = e.Impact(ctx, evaluate.ImpactQuery{Intervention: demo.BrabantLabs, Indicator: "SEASONAL",
+		Method: impact.MethodAuto, Regions: []string{"NL41"}, Comparison: []string{}})
+	if domain.ErrorCode(err) != domain.BadInput || !strings.Contains(err.Error(), "innovations remain autocorrelated") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := e.Impact(ctx, evaluate.ImpactQuery{Intervention: demo.BrabantLabs, Indicator: "SEASONAL",
+		Method: impact.MethodAuto, Regions: []string{"NL41"}, Comparison: []string{}, ITS: evaluate.ITSOptions{Harmonics: 1}}); err != nil {
+		t.Errorf("with the season modelled: %v", err)
 	}
 }

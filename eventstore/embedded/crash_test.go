@@ -149,6 +149,8 @@ func runCrashChild(t *testing.T, dir string, after time.Duration) []ack {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// Whatever happens, leave no child behind (a no-op once it is dead).
+	defer cmd.Process.Kill()
 	lines := make(chan string, 1024)
 	go func() {
 		defer close(lines)

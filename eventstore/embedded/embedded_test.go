@@ -187,31 +187,72 @@ func TestZeroIDGetsOne(t *testing.T) {
 	}
 }
 
-// TestGroupCommit checks that concurrent appends share commits (syncs).
+// TestGroupCommit checks that appends queued while a commit syncs are
+// committed together, with one sync, and that a refused append among them
+// costs the others nothing.
 func TestGroupCommit(t *testing.T) {
 	s := openTemp(t, Config{})
 	defer mustClose(t, s)
-	const writers, appends = 8, 40
-	start := s.commits.Load()
-	var wg sync.WaitGroup
-	for w := range writers {
-		wg.Go(func() {
-			for range appends {
-				if _, err := s.Append(context.Background(), "w-"+string(rune('a'+w)), eventstore.Any, events(1, "E")); err != nil {
-					t.Error(err)
-					return
-				}
+	ctx := context.Background()
+	const writers = 8
+
+	// Hold the first commit until all the writers have queued.
+	inCommit := make(chan struct{})
+	var first sync.Once
+	s.beforeCommit = func() {
+		first.Do(func() {
+			close(inCommit)
+			deadline := time.Now().Add(10 * time.Second)
+			for len(s.reqs) < writers && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
 			}
 		})
 	}
-	wg.Wait()
-	commits := s.commits.Load() - start
-	t.Logf("%d appends in %d commits", writers*appends, commits)
-	if commits >= writers*appends*3/4 {
-		t.Errorf("%d concurrent appends took %d commits: they are not grouped", writers*appends, commits)
+	start := s.commits.Load()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if _, err := s.Append(ctx, "taken", eventstore.NoStream, events(1, "E")); err != nil {
+			t.Error(err)
+		}
+	})
+	<-inCommit
+	results := make([]eventstore.AppendResult, writers)
+	errs := make([]error, writers)
+	for w := range writers {
+		wg.Go(func() {
+			stream := "w-" + string(rune('a'+w))
+			if w == writers/2 {
+				stream = "taken" // refused, in the middle of the group
+			}
+			results[w], errs[w] = s.Append(ctx, stream, eventstore.NoStream, events(2, "E"))
+		})
 	}
-	if head, _ := s.Head(context.Background()); head != writers*appends {
-		t.Errorf("Head %d after %d appends", head, writers*appends)
+	wg.Wait()
+	if commits := s.commits.Load() - start; commits != 2 {
+		t.Errorf("%d appends queued behind a commit took %d more commits, want 1", writers, commits-1)
+	}
+	positions := map[eventstore.Position]bool{}
+	for w, err := range errs {
+		switch {
+		case w == writers/2:
+			if !errors.Is(err, eventstore.ErrWrongExpectedVersion) {
+				t.Errorf("append to an existing stream at NoStream: %v", err)
+			}
+		case err != nil:
+			t.Fatalf("writer %d: %v", w, err)
+		default:
+			positions[results[w].Position] = true
+		}
+	}
+	// The accepted appends end at 3, 5, ..., 15: gap-free despite the
+	// refusal among them.
+	for p := eventstore.Position(3); p <= 15; p += 2 {
+		if !positions[p] {
+			t.Errorf("no append ended at position %d; got %v", p, positions)
+		}
+	}
+	if head, _ := s.Head(ctx); head != 15 {
+		t.Errorf("Head %d, want 15", head)
 	}
 }
 

@@ -10,6 +10,7 @@ package embedded
 
 import (
 	"encoding/binary"
+	"io/fs"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -34,9 +35,14 @@ type engine interface {
 	// their commits into one sync.
 	commitConcurrent(kvs []kv) error
 	close() error
+	// dir is the directory that holds the engine's files.
+	dir() string
 }
 
-type pebbleEngine struct{ db *pebble.DB }
+type pebbleEngine struct {
+	db   *pebble.DB
+	path string
+}
 
 func openPebbleEngine(tb testing.TB, valueSeparation bool) engine {
 	cfg := Config{Dir: tb.TempDir()}.withDefaults()
@@ -46,7 +52,7 @@ func openPebbleEngine(tb testing.TB, valueSeparation bool) engine {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return pebbleEngine{db}
+	return pebbleEngine{db, cfg.Dir}
 }
 
 func (e pebbleEngine) commit(kvs []kv) error {
@@ -66,12 +72,18 @@ func (e pebbleEngine) commitConcurrent(kvs []kv) error { return e.commit(kvs) }
 
 func (e pebbleEngine) close() error { return e.db.Close() }
 
-type boltEngine struct{ db *bolt.DB }
+func (e pebbleEngine) dir() string { return e.path }
+
+type boltEngine struct {
+	db   *bolt.DB
+	path string
+}
 
 var boltBucket = []byte("log")
 
 func openBoltEngine(tb testing.TB, maxBatchDelay time.Duration) engine {
-	db, err := bolt.Open(filepath.Join(tb.TempDir(), "store.bolt"), 0o600, &bolt.Options{
+	dir := tb.TempDir()
+	db, err := bolt.Open(filepath.Join(dir, "store.bolt"), 0o600, &bolt.Options{
 		NoFreelistSync: true,
 		FreelistType:   bolt.FreelistMapType,
 	})
@@ -85,7 +97,7 @@ func openBoltEngine(tb testing.TB, maxBatchDelay time.Duration) engine {
 	}); err != nil {
 		tb.Fatal(err)
 	}
-	return boltEngine{db}
+	return boltEngine{db, dir}
 }
 
 func (e boltEngine) put(tx *bolt.Tx, kvs []kv) error {
@@ -110,6 +122,31 @@ func (e boltEngine) commitConcurrent(kvs []kv) error {
 }
 
 func (e boltEngine) close() error { return e.db.Close() }
+
+func (e boltEngine) dir() string { return e.path }
+
+// reportDiskUsage reports the bytes on disk under dir per payload byte
+// written.
+func reportDiskUsage(b *testing.B, dir string, payload int) {
+	b.Helper()
+	var size int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err == nil {
+			size += info.Size()
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if payload > 0 {
+		b.ReportMetric(float64(size)/float64(payload), "disk-B/payload-B")
+	}
+}
 
 // engineWrites returns the writes the store makes to append evs to stream at
 // positions from pos and versions from version.
@@ -147,6 +184,8 @@ func BenchmarkEngineChoice(b *testing.B) {
 			b.Run("single-small", func(b *testing.B) { benchEngineSerial(b, e.open, 1, false) })
 			b.Run("concurrent8-small", func(b *testing.B) { benchEngineConcurrent(b, e.open, 8, false) })
 			b.Run("concurrent8-1000rows", func(b *testing.B) { benchEngineConcurrent(b, e.open, 8, true) })
+			grouped := func(tb testing.TB) engine { return newGrouper(e.open(tb)) }
+			b.Run("concurrent8-small-grouped", func(b *testing.B) { benchEngineConcurrent(b, grouped, 8, false) })
 		})
 	}
 }
@@ -177,11 +216,13 @@ func benchEngineSerial(b *testing.B, open func(testing.TB) engine, perAppend int
 		pos += eventstore.Position(len(batch))
 		bytes += payloadBytes(batch)
 	}
+	b.StopTimer()
 	obs := 0
 	if big {
 		obs = rowsPerEvent
 	}
 	reportThroughput(b, int(pos-1), obs, bytes)
+	reportDiskUsage(b, e.dir(), bytes)
 }
 
 // benchEngineConcurrent has writers goroutines commit one event each per
@@ -230,4 +271,61 @@ func benchEngineConcurrent(b *testing.B, open func(testing.TB) engine, writers i
 		obs = rowsPerEvent
 	}
 	reportThroughput(b, n, obs, int(bytes.Load()))
+}
+
+// grouper groups concurrent commits the way the store's writer does: one
+// goroutine takes every commit queued while the previous one was syncing
+// and makes them one commit. It puts both engines on the store's footing.
+type grouper struct {
+	engine
+	reqs chan groupReq
+	done chan struct{}
+}
+
+type groupReq struct {
+	kvs []kv
+	err chan error
+}
+
+func newGrouper(e engine) *grouper {
+	g := &grouper{engine: e, reqs: make(chan groupReq, 64), done: make(chan struct{})}
+	go func() {
+		defer close(g.done)
+		for r := range g.reqs {
+			group := []groupReq{r}
+		gather:
+			for {
+				select {
+				case r, ok := <-g.reqs:
+					if !ok {
+						break gather
+					}
+					group = append(group, r)
+				default:
+					break gather
+				}
+			}
+			var all []kv
+			for _, r := range group {
+				all = append(all, r.kvs...)
+			}
+			err := e.commit(all)
+			for _, r := range group {
+				r.err <- err
+			}
+		}
+	}()
+	return g
+}
+
+func (g *grouper) commitConcurrent(kvs []kv) error {
+	r := groupReq{kvs, make(chan error, 1)}
+	g.reqs <- r
+	return <-r.err
+}
+
+func (g *grouper) close() error {
+	close(g.reqs)
+	<-g.done
+	return g.engine.close()
 }

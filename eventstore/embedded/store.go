@@ -41,6 +41,9 @@ type Store struct {
 	failed atomic.Pointer[error]
 	// commits counts successful commits (syncs), for tests of grouping.
 	commits atomic.Uint64
+	// beforeCommit, if set (by tests, before any Append), runs in the
+	// writer just before each commit.
+	beforeCommit func()
 
 	// mu guards closed. Every operation registers in ops while it runs so
 	// that Close can wait for it before closing the database.

@@ -138,6 +138,9 @@ func (s *Store) commit(group []*appendReq, size int, pending map[string]uint64) 
 			return
 		}
 	}
+	if s.beforeCommit != nil {
+		s.beforeCommit()
+	}
 	if err := b.Commit(pebble.Sync); err != nil {
 		s.fail(group, fmt.Errorf("embedded: commit: %w", err))
 		return

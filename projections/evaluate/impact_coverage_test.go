@@ -144,7 +144,7 @@ type tally struct{ in, n, nullIn, nullN, noInterval, refused int }
 func TestImpactCoverageOnDemoWorlds(t *testing.T) {
 	worlds := 20
 	if testing.Short() || raceDetector {
-		worlds = 4
+		worlds = 8
 	}
 	began := time.Now()
 	cases := coverageCases()
@@ -177,6 +177,13 @@ func TestImpactCoverageOnDemoWorlds(t *testing.T) {
 				} else if te.Scale != demo.RateRatio {
 					t.Fatalf("%s: a ratio estimate of an additive effect", c.name)
 				}
+				if strings.HasPrefix(c.name, "AUTO") {
+					m := string(est.Method)
+					if est.Model != "" {
+						m += " " + string(est.Model)
+					}
+					autoChose[m]++
+				}
 				tl := &counts[ci]
 				if !est.Effect.HasInterval {
 					tl.noInterval++
@@ -195,13 +202,6 @@ func TestImpactCoverageOnDemoWorlds(t *testing.T) {
 					} else if c.suitable {
 						misses = append(misses, fmt.Sprintf("seed %d %s %s %v (%s): truth %.4g outside %.4g..%.4g", cfg.Seed, te.Intervention, te.Indicator, te.Regions, c.name, truth, est.Effect.Low, est.Effect.High))
 					}
-				}
-				if strings.HasPrefix(c.name, "AUTO") {
-					m := string(est.Method)
-					if est.Model != "" {
-						m += " " + string(est.Model)
-					}
-					autoChose[m]++
 				}
 			}
 		}

@@ -191,13 +191,15 @@ func (s *Store) enter() error {
 // Append adds events to stream atomically if the stream matches expected,
 // and returns once they are durable (fsynced). Concurrent Appends are
 // committed together with one sync. An event with a zero ID is given a new
-// random one. Errors: eventstore.ErrClosed after Close;
-// eventstore.ErrInvalidStream; eventstore.ErrEmptyAppend; a
-// *eventstore.WrongVersionError (matching eventstore.ErrWrongExpectedVersion);
-// ctx's error if ctx ends before the append is committed (it then appends
-// nothing); and, after a storage failure, that failure for this and every
-// later Append. Nothing is appended when an error is returned, except that
-// the failure of a sync leaves it unknown whether the events survive.
+// random one (the caller's slice is not modified). Errors:
+// eventstore.ErrClosed after Close; eventstore.ErrInvalidStream;
+// eventstore.ErrEmptyAppend; a *eventstore.WrongVersionError (matching
+// eventstore.ErrWrongExpectedVersion); ctx's error if ctx ends before the
+// writer takes the append up (once taken up, it completes whatever ctx
+// does, so the outcome is never ambiguous); and, after a storage failure,
+// that failure for this and every later Append. Nothing is appended when
+// an error is returned, except that after a failed sync it is unknown
+// whether the events of that commit survive.
 func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events []eventstore.EventData) (eventstore.AppendResult, error) {
 	if err := s.enter(); err != nil {
 		return eventstore.AppendResult{}, err
@@ -255,8 +257,9 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 // version order, through the stream index: its cost depends on the events
 // returned, not on the size of the log. It returns an empty slice if from
 // is past the stream's end or limit <= 0, eventstore.ErrStreamNotFound for a
-// stream with no events, eventstore.ErrClosed after Close, and an error
-// wrapping eventstore.ErrCorrupt for a record that fails its checksum.
+// stream with no events, eventstore.ErrInvalidStream for a name no stream
+// can have, eventstore.ErrClosed after Close, ctx's error if ctx is done,
+// and an error wrapping eventstore.ErrCorrupt for a damaged record.
 func (s *Store) ReadStream(ctx context.Context, stream string, from uint64, limit int) ([]eventstore.RecordedEvent, error) {
 	if err := s.enter(); err != nil {
 		return nil, err
@@ -347,9 +350,9 @@ func indexPosition(it *pebble.Iterator, stream string) (eventstore.Position, err
 
 // ReadAll returns up to limit events with positions after after, in
 // position order. It returns an empty slice at the end of the log or if
-// limit <= 0, eventstore.ErrClosed after Close, and an error wrapping
-// eventstore.ErrCorrupt for a record that fails its checksum or a position
-// missing from the log.
+// limit <= 0, eventstore.ErrClosed after Close, ctx's error if ctx is
+// done, and an error wrapping eventstore.ErrCorrupt for a record that fails
+// its checksum or a position missing from the log.
 func (s *Store) ReadAll(ctx context.Context, after eventstore.Position, limit int) ([]eventstore.RecordedEvent, error) {
 	if err := s.enter(); err != nil {
 		return nil, err

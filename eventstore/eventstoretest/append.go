@@ -445,7 +445,7 @@ func testLargeEvents(t *testing.T, h *harness) {
 	before := mustHead(t, ctx, s)
 	evs := newEvents(2, "ObservationsRecorded")
 	for i := range evs {
-		big := make([]byte, 1<<20)
+		big := make([]byte, h.f.LargeEventSize)
 		for j := range big {
 			big[j] = "0123456789abcdef"[(i+j*7)%16]
 		}
@@ -453,7 +453,8 @@ func testLargeEvents(t *testing.T, h *harness) {
 		evs[i].Data = big
 	}
 	start := time.Now()
-	res := mustAppend(t, ctx, s, stream, eventstore.NoStream, evs)
+	mustAppend(t, ctx, s, stream, eventstore.NoStream, evs[:1])
+	res := mustAppend(t, ctx, s, stream, eventstore.ExactVersion(0), evs[1:])
 	end := time.Now()
 	got := mustReadStream(t, ctx, s, stream, 0, 10)
 	if len(got) != 2 {

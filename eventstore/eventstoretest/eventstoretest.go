@@ -47,6 +47,12 @@ type Features struct {
 	// clock; a server-side clock may be a little off. Default 1 minute.
 	ClockSkew time.Duration
 
+	// LargeEventSize is the size of the Data of the events of the
+	// LargeEvents subtest, each appended on its own. Default 1 MiB; a
+	// backend with a smaller limit on one append (KurrentDB's default
+	// MaxAppendSize is 1 MiB for the whole append) declares a little less.
+	LargeEventSize int
+
 	// Timeout bounds each wait of the suite (for a subscription to deliver,
 	// a blocked call to return). Default 10 seconds.
 	Timeout time.Duration
@@ -55,6 +61,9 @@ type Features struct {
 func (f Features) withDefaults() Features {
 	if f.ClockSkew == 0 {
 		f.ClockSkew = time.Minute
+	}
+	if f.LargeEventSize == 0 {
+		f.LargeEventSize = 1 << 20
 	}
 	if f.Timeout == 0 {
 		f.Timeout = 10 * time.Second

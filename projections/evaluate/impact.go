@@ -266,10 +266,7 @@ func (e *Evaluator) Impact(ctx context.Context, q ImpactQuery) (*ImpactEstimate,
 	var r *impact.Result
 	switch method {
 	case impact.MethodBeforeAfter, impact.MethodITS:
-		s, agg, err := combined(targets, labels, rows, counts)
-		if err != nil {
-			return nil, err
-		}
+		s, agg := combined(targets, labels, rows, counts)
 		est.Aggregation = agg
 		if method == impact.MethodBeforeAfter {
 			r, err = impact.BeforeAfter(impact.BeforeAfterInput{Series: s, Start: start})
@@ -545,9 +542,9 @@ func wholeCounts(targets []string, rows func(string) []float64) bool {
 // combined returns the targets as one series: the region's own for one,
 // the sum (counts) or mean (levels) otherwise. A period where some but not
 // all targets have a value is missing in the combination.
-func combined(targets, labels []string, rows func(string) []float64, counts bool) (impact.Series, string, error) {
+func combined(targets, labels []string, rows func(string) []float64, counts bool) (impact.Series, string) {
 	if len(targets) == 1 {
-		return impact.Series{Unit: targets[0], Periods: labels, Values: rows(targets[0])}, "", nil
+		return impact.Series{Unit: targets[0], Periods: labels, Values: rows(targets[0])}, ""
 	}
 	agg := "mean"
 	if counts {
@@ -564,7 +561,7 @@ func combined(targets, labels []string, rows func(string) []float64, counts bool
 			v[i] /= float64(len(targets))
 		}
 	}
-	return impact.Series{Unit: strings.Join(targets, "+"), Periods: labels, Values: v}, agg, nil
+	return impact.Series{Unit: strings.Join(targets, "+"), Periods: labels, Values: v}, agg
 }
 
 // complete returns a BadInput error naming the first period where a

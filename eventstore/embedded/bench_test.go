@@ -204,3 +204,24 @@ func BenchmarkReadStream(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadStreamSmall reads a whole stream of 5 small events, the way
+// an operation or policy aggregate is loaded, from a log that also holds
+// readFixtureEvents large events.
+func BenchmarkReadStreamSmall(b *testing.B) {
+	s := readFixture(b)
+	defer s.Close()
+	ctx := context.Background()
+	for i := range 100 {
+		evs := []eventstore.EventData{smallEvent(), smallEvent(), smallEvent(), smallEvent(), smallEvent()}
+		if _, err := s.Append(ctx, fmt.Sprintf("operation-%d", i), eventstore.NoStream, evs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := 0; b.Loop(); i++ {
+		evs, err := s.ReadStream(ctx, fmt.Sprintf("operation-%d", i%100), 0, 100)
+		if err != nil || len(evs) != 5 {
+			b.Fatal(len(evs), err)
+		}
+	}
+}

@@ -41,8 +41,9 @@ type Config struct {
 	// be 1 MiB to 1 GiB. Default DefaultMemTableSize.
 	MemTableSize int
 
-	// CacheSize is the size of the storage engine's block cache. Default
-	// DefaultCacheSize.
+	// CacheSize is the size of the storage engine's block cache for reads.
+	// The engine also counts its memtables against that cache, so the store
+	// makes it CacheSize plus two memtables. Default DefaultCacheSize.
 	CacheSize int64
 }
 

@@ -12,7 +12,11 @@ import (
 // returned cleanup releases the block cache's reference once the database
 // has been opened (or failed to open).
 func pebbleOptions(cfg Config, valueSeparation bool) (opts *pebble.Options, cleanup func()) {
-	cache := pebble.NewCache(cfg.CacheSize)
+	// Pebble counts its memtables against the block cache (they reserve
+	// their size in it), so a cache no larger than the memtables caches
+	// nothing at all. Give it room for two memtables (one filling, one
+	// flushing) on top of the cache proper.
+	cache := pebble.NewCache(cfg.CacheSize + 2*int64(cfg.MemTableSize))
 	opts = &pebble.Options{
 		Cache:              cache,
 		FormatMajorVersion: pebble.FormatNewest,

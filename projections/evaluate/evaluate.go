@@ -8,6 +8,7 @@ package evaluate
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -138,24 +139,27 @@ func (e *Evaluator) Neighbours(regions []string) []string {
 	return out
 }
 
-// ComparisonPool returns the default comparison regions for targets and
-// indicator (DESIGN.md section 4): regions of the targets' levels that
-// have data for the indicator and are neither targeted nor neighbours of
-// a target (neighbours may receive displaced activity), sorted.
-func (e *Evaluator) ComparisonPool(indicator string, targets []string) []string {
+// ComparisonPool returns the default comparison regions (DESIGN.md
+// section 4): regions of the targets' levels that have data for indicator
+// and are neither targets, nor covered by the intervention (covered: its
+// regions expanded to regions with data; a policy's other jurisdictions,
+// say), nor neighbours of either (neighbours may receive displaced
+// activity). It is sorted.
+func (e *Evaluator) ComparisonPool(indicator string, targets, covered []string) []string {
+	touched := append(slices.Clone(targets), covered...)
 	levels := map[domain.RegionLevel]bool{}
 	for _, t := range targets {
 		if r, ok := e.Catalog.Region(t); ok {
 			levels[r.Level] = true
 		}
 	}
-	excluded := setOf(targets)
-	for _, n := range e.Neighbours(targets) {
+	excluded := setOf(touched)
+	for _, n := range e.Neighbours(touched) {
 		excluded[n] = true
 	}
 	withData := e.regionsWithData(indicator)
 	var out []string
-	for _, r := range e.Catalog.Regions("", "") {
+	for _, r := range e.Catalog.Regions("", "") { // sorted by code
 		if levels[r.Level] && !excluded[r.Code] && withData[r.Code] {
 			out = append(out, r.Code)
 		}

@@ -53,7 +53,7 @@ func TestExpandAndComparisonPool(t *testing.T) {
 			t.Fatalf("%s is not a German NUTS-2 region", r)
 		}
 	}
-	pool := e.ComparisonPool(demo.CocainePrice, de)
+	pool := e.ComparisonPool(demo.CocainePrice, de, nil)
 	for _, r := range pool {
 		if slices.Contains(de, r) || slices.Contains(e.Neighbours(de), r) {
 			t.Fatalf("pool %v holds a target or a neighbour (%s)", pool, r)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -29,7 +28,7 @@ type ImpactQuery struct {
 	// descendants that do otherwise (see [Evaluator.ExpandWithData]).
 	Regions []string
 	// Comparison are the comparison regions (expanded like Regions). Nil
-	// means the default pool (see [Evaluator.ImpactComparisonPool]); a
+	// means the default pool (see [Evaluator.ComparisonPool]); a
 	// non-nil empty list means none.
 	Comparison []string
 	// From and To bound the periods (inclusive), in the indicator's
@@ -183,7 +182,7 @@ func (e *Evaluator) Impact(ctx context.Context, q ImpactQuery) (*ImpactEstimate,
 	defaultPool := q.Comparison == nil
 	var comparison []string
 	if defaultPool {
-		comparison = e.ImpactComparisonPool(ind.Code, targets, covered)
+		comparison = e.ComparisonPool(ind.Code, targets, covered)
 	} else {
 		if comparison, err = e.expandArg("comparison", ind.Code, q.Comparison); err != nil {
 			return nil, err
@@ -408,35 +407,6 @@ func ChooseImpactMethod(a impact.Availability) (impact.Choice, error) {
 		c.Reason += fmt.Sprintf(" The %d comparison region is not used: a difference-in-differences with one treated region has unreliable standard errors, and a synthetic control needs at least two.", a.ComparisonUnits)
 	}
 	return c, nil
-}
-
-// ImpactComparisonPool returns the default comparison regions of an
-// impact estimate (DESIGN.md section 4): regions of the targets' levels
-// that have data for indicator and are neither targets, nor covered by the
-// intervention (covered: its regions expanded to regions with data), nor
-// neighbours of either (neighbours may receive displaced activity). It is
-// sorted.
-func (e *Evaluator) ImpactComparisonPool(indicator string, targets, covered []string) []string {
-	touched := append(slices.Clone(targets), covered...)
-	levels := map[domain.RegionLevel]bool{}
-	for _, t := range targets {
-		if r, ok := e.Catalog.Region(t); ok {
-			levels[r.Level] = true
-		}
-	}
-	excluded := setOf(touched)
-	for _, n := range e.Neighbours(touched) {
-		excluded[n] = true
-	}
-	withData := e.regionsWithData(indicator)
-	var out []string
-	for _, r := range e.Catalog.Regions("", "") {
-		if levels[r.Level] && !excluded[r.Code] && withData[r.Code] {
-			out = append(out, r.Code)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
 
 // position returns the position all three read models have reached.

@@ -67,6 +67,10 @@ var eventTypes = map[string]struct {
 	TypePolicyChangeAdopted:      {1, decodeAs[PolicyChangeAdopted]},
 	TypePolicyChangeAmended:      {1, decodeAs[PolicyChangeAmended]},
 	TypePolicyChangeRepealed:     {1, decodeAs[PolicyChangeRepealed]},
+	TypeCycleOpened:              {1, decodeAs[CycleOpened]},
+	TypeCycleEvidencePinned:      {1, decodeAs[CycleEvidencePinned]},
+	TypeFindingRecorded:          {1, decodeAs[FindingRecorded]},
+	TypeCycleClosed:              {1, decodeAs[CycleClosed]},
 }
 
 func decodeAs[T Event](b []byte) (Event, error) {

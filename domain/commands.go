@@ -50,6 +50,10 @@ var commandSpecs = map[string]commandSpec{
 	"adoptPolicyChange":      spec((*Service).adoptPolicyChange),
 	"amendPolicyChange":      spec((*Service).amendPolicyChange),
 	"repealPolicyChange":     spec((*Service).repealPolicyChange),
+	"openCycle":              spec((*Service).openCycle),
+	"pinCycleEvidence":       spec((*Service).pinCycleEvidence),
+	"recordFinding":          spec((*Service).recordFinding),
+	"closeCycle":             spec((*Service).closeCycle),
 }
 
 // DecodeCommand decodes the JSON of the command called name (its

@@ -24,6 +24,10 @@ const (
 	TypePolicyChangeAdopted      = "PolicyChangeAdopted"
 	TypePolicyChangeAmended      = "PolicyChangeAmended"
 	TypePolicyChangeRepealed     = "PolicyChangeRepealed"
+	TypeCycleOpened              = "CycleOpened"
+	TypeCycleEvidencePinned      = "CycleEvidencePinned"
+	TypeFindingRecorded          = "FindingRecorded"
+	TypeCycleClosed              = "CycleClosed"
 )
 
 // RegionDefined: a region exists (a country, a NUTS region, a city, a port).
@@ -217,3 +221,6 @@ func OperationStream(id string) string { return "operation-" + id }
 
 // PolicyStream returns the stream of policy change id.
 func PolicyStream(id string) string { return "policy-" + id }
+
+// CycleStream returns the stream of evaluation cycle id.
+func CycleStream(id string) string { return "cycle-" + id }

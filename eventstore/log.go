@@ -17,7 +17,16 @@ type Log struct {
 	pageSize int
 }
 
-var _ domain.EventLog = (*Log)(nil)
+var (
+	_ domain.EventLog = (*Log)(nil)
+	_ domain.LogHead  = (*Log)(nil)
+)
+
+// Head returns the position of the store's last event (0 if none).
+func (l *Log) Head(ctx context.Context) (uint64, error) {
+	h, err := l.store.Head(ctx)
+	return uint64(h), err
+}
 
 // NewLog returns a Log over store.
 func NewLog(store Store) *Log { return &Log{store: store, pageSize: 512} }

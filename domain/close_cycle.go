@@ -1,0 +1,41 @@
+package domain
+
+import "context"
+
+// CloseCycle closes an open cycle with a summary and recommendations for
+// the next one. A cycle closes once, and only with pinned evidence, so
+// that its report can be regenerated identically.
+type CloseCycle struct {
+	ID              string   `json:"id"`
+	Summary         string   `json:"summary"`
+	Recommendations []string `json:"recommendations,omitempty"`
+}
+
+// CommandName returns "closeCycle".
+func (CloseCycle) CommandName() string { return "closeCycle" }
+
+// Validate checks the fields.
+func (c CloseCycle) Validate() error {
+	if err := checkID("id", c.ID); err != nil {
+		return err
+	}
+	if err := checkText("summary", c.Summary, MaxTextLen, true); err != nil {
+		return err
+	}
+	return checkTexts("recommendations", c.Recommendations)
+}
+
+func (s *Service) closeCycle(ctx context.Context, env Envelope, c CloseCycle) (Result, error) {
+	return update(ctx, s, env, c, CycleStream(c.ID), newCycle, func(cy *cycle) ([]Event, error) {
+		if !cy.exists {
+			return nil, Errorf(NotFound, "id", "evaluation cycle %q has not been opened", c.ID)
+		}
+		if cy.closed {
+			return nil, Errorf(Conflict, "id", "evaluation cycle %q is already closed", c.ID)
+		}
+		if cy.pinned == 0 {
+			return nil, Errorf(Conflict, "id", "evaluation cycle %q has no pinned evidence: pin a position (pinCycleEvidence) before closing, so that its report can be reproduced", c.ID)
+		}
+		return []Event{CycleClosed(c)}, nil
+	})
+}

@@ -1,0 +1,182 @@
+package domain
+
+import "context"
+
+// An evaluation cycle (Guideline 21) fixes what is evaluated (a period and
+// a scope of interventions and regions), pins the evidence it rests on (a
+// log position, so that its report can be regenerated identically),
+// records findings, and closes with a summary and recommendations that
+// feed the next cycle. Its events live in stream cycle-{id}.
+
+// CycleScope is what a cycle evaluates: interventions, and optionally the
+// regions the evaluators look at beyond the interventions' own.
+type CycleScope struct {
+	Regions       []string `json:"regions,omitempty"`
+	Interventions []string `json:"interventions"`
+}
+
+// CycleOpened: an evaluation cycle started.
+type CycleOpened struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// From and To (YYYY-MM-DD) bound the period under evaluation.
+	From      string     `json:"from"`
+	To        string     `json:"to"`
+	Scope     CycleScope `json:"scope"`
+	Questions []string   `json:"questions,omitempty"`
+	// PreviousCycle is the closed cycle whose recommendations this one
+	// follows up.
+	PreviousCycle string `json:"previousCycle,omitempty"`
+}
+
+// CycleEvidencePinned: the cycle's evidence is the log as it was at
+// Position. A later pin (while the cycle is open) replaces an earlier one.
+type CycleEvidencePinned struct {
+	ID       string `json:"id"`
+	Position uint64 `json:"position"`
+}
+
+// EffectRating is what a finding says an intervention did, judged against
+// the indicator family's desired direction (the "effect" of EMMIE).
+type EffectRating string
+
+// The values of EffectRating.
+const (
+	EffectDesired   EffectRating = "DESIRED"
+	EffectMixed     EffectRating = "MIXED"
+	EffectNone      EffectRating = "NO_EFFECT"
+	EffectUndesired EffectRating = "UNDESIRED"
+	EffectUnclear   EffectRating = "UNCLEAR"
+)
+
+// EffectRatings lists every EffectRating.
+var EffectRatings = []EffectRating{EffectDesired, EffectMixed, EffectNone, EffectUndesired, EffectUnclear}
+
+// Valid reports whether v is a defined EffectRating.
+func (v EffectRating) Valid() bool {
+	for _, x := range EffectRatings {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxEvidenceQuality is the top of the evidence quality scale: 0 (no
+// usable evidence) to 4 (strong design, in the spirit of EMMIE's quality
+// of evidence ratings).
+const MaxEvidenceQuality = 4
+
+// EvidenceParam is one named parameter of the estimate a finding rests on.
+type EvidenceParam struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// FindingEvidence is the estimate a finding rests on: the indicator, the
+// method and its parameters, and the number with its interval.
+type FindingEvidence struct {
+	Indicator  string          `json:"indicator,omitempty"`
+	Method     string          `json:"method"`
+	Estimate   *float64        `json:"estimate,omitempty"`
+	Low        *float64        `json:"low,omitempty"`
+	High       *float64        `json:"high,omitempty"`
+	Parameters []EvidenceParam `json:"parameters,omitempty"`
+}
+
+// FindingRecorded: the evaluators recorded a finding.
+type FindingRecorded struct {
+	ID        string `json:"id"`
+	FindingID string `json:"findingId"`
+	// Intervention is the intervention the finding is about; empty for a
+	// finding about the cycle's scope as a whole.
+	Intervention    string           `json:"intervention,omitempty"`
+	Family          Family           `json:"family"`
+	Statement       string           `json:"statement"`
+	Evidence        *FindingEvidence `json:"evidence,omitempty"`
+	EffectRating    EffectRating     `json:"effectRating"`
+	EvidenceQuality int              `json:"evidenceQuality"`
+	Recommendation  string           `json:"recommendation,omitempty"`
+}
+
+// CycleClosed: the cycle ended with a summary and recommendations.
+type CycleClosed struct {
+	ID              string   `json:"id"`
+	Summary         string   `json:"summary"`
+	Recommendations []string `json:"recommendations,omitempty"`
+}
+
+func (CycleOpened) EventType() string         { return TypeCycleOpened }
+func (CycleEvidencePinned) EventType() string { return TypeCycleEvidencePinned }
+func (FindingRecorded) EventType() string     { return TypeFindingRecorded }
+func (CycleClosed) EventType() string         { return TypeCycleClosed }
+
+// cycle is the aggregate of stream cycle-{id}.
+type cycle struct {
+	commandLog
+	opened   CycleOpened
+	exists   bool
+	pinned   uint64
+	findings map[string]bool
+	closed   bool
+}
+
+func newCycle() *cycle { return &cycle{findings: map[string]bool{}} }
+
+func (c *cycle) apply(rec Recorded) error {
+	switch e := rec.Event.(type) {
+	case CycleOpened:
+		c.opened, c.exists = e, true
+	case CycleEvidencePinned:
+		c.pinned = e.Position
+	case FindingRecorded:
+		c.findings[e.FindingID] = true
+	case CycleClosed:
+		c.closed = true
+	}
+	return nil
+}
+
+// inScope reports whether intervention id is in the cycle's scope.
+func (c *cycle) inScope(id string) bool {
+	for _, x := range c.opened.Scope.Interventions {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// openCycleMustAccept returns the error for commands on a cycle that does
+// not exist or is closed: NotFound or Conflict on field "id".
+func openCycleMustAccept(c *cycle, id, what string) error {
+	if !c.exists {
+		return Errorf(NotFound, "id", "evaluation cycle %q has not been opened", id)
+	}
+	if c.closed {
+		return Errorf(Conflict, "id", "evaluation cycle %q is closed: no %s can be added to it", id, what)
+	}
+	return nil
+}
+
+// LogHead is implemented by event logs that know the position of their
+// last event. pinCycleEvidence needs it to refuse a position beyond the
+// end of the log; eventstore.Log implements it.
+type LogHead interface {
+	// Head returns the position of the last committed event (0 if none).
+	Head(ctx context.Context) (uint64, error)
+}
+
+// interventionExists reports whether id names a launched operation or an
+// adopted policy change.
+func (s *Service) interventionExists(ctx context.Context, id string) (bool, error) {
+	found := false
+	if err := view(ctx, s, OperationStream(id), newOperation, func(o *operation, _ int64) { found = o.exists }); err != nil {
+		return false, err
+	}
+	if found {
+		return true, nil
+	}
+	err := view(ctx, s, PolicyStream(id), newPolicy, func(p *policy, _ int64) { found = p.exists })
+	return found, err
+}

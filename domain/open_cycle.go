@@ -1,0 +1,137 @@
+package domain
+
+import "context"
+
+// maxCycleItems bounds a cycle's lists of questions, recommendations and
+// scope entries.
+const maxCycleItems = 500
+
+// OpenCycle starts an evaluation cycle over a period and a scope of
+// interventions (and optionally regions), following up a previous, closed
+// cycle when PreviousCycle is set. Every intervention and region of the
+// scope must be recorded.
+type OpenCycle struct {
+	ID            string   `json:"id"`
+	Title         string   `json:"title"`
+	From          string   `json:"from"`
+	To            string   `json:"to"`
+	Regions       []string `json:"regions,omitempty"`
+	Interventions []string `json:"interventions"`
+	Questions     []string `json:"questions,omitempty"`
+	PreviousCycle string   `json:"previousCycle,omitempty"`
+}
+
+// CommandName returns "openCycle".
+func (OpenCycle) CommandName() string { return "openCycle" }
+
+// Validate checks the fields.
+func (c OpenCycle) Validate() error {
+	if err := checkID("id", c.ID); err != nil {
+		return err
+	}
+	if err := checkText("title", c.Title, MaxNameLen, true); err != nil {
+		return err
+	}
+	if err := checkDate("from", c.From); err != nil {
+		return err
+	}
+	if err := checkDate("to", c.To); err != nil {
+		return err
+	}
+	if c.To < c.From {
+		return Invalid("to", "%s is before from (%s)", c.To, c.From)
+	}
+	if len(c.Regions) > 0 {
+		if err := checkCodes("regions", c.Regions, 0); err != nil {
+			return err
+		}
+	}
+	if err := checkIDs("interventions", c.Interventions); err != nil {
+		return err
+	}
+	if err := checkTexts("questions", c.Questions); err != nil {
+		return err
+	}
+	if c.PreviousCycle != "" {
+		if err := checkID("previousCycle", c.PreviousCycle); err != nil {
+			return err
+		}
+		if c.PreviousCycle == c.ID {
+			return Invalid("previousCycle", "a cycle cannot follow up itself")
+		}
+	}
+	return nil
+}
+
+// checkIDs validates a non-empty list of intervention IDs without duplicates.
+func checkIDs(field string, ids []string) error {
+	if len(ids) == 0 {
+		return Invalid(field, "needs at least one intervention")
+	}
+	if len(ids) > maxCycleItems {
+		return Invalid(field, "has more than %d entries", maxCycleItems)
+	}
+	seen := make(map[string]int, len(ids))
+	for i, id := range ids {
+		f := field + "[" + itoa(i) + "]"
+		if err := checkID(f, id); err != nil {
+			return err
+		}
+		if j, dup := seen[id]; dup {
+			return Invalid(f, "%q is listed twice (also at %s[%d])", id, field, j)
+		}
+		seen[id] = i
+	}
+	return nil
+}
+
+// checkTexts validates an optional list of non-empty texts.
+func checkTexts(field string, list []string) error {
+	if len(list) > maxCycleItems {
+		return Invalid(field, "has more than %d entries", maxCycleItems)
+	}
+	for i, q := range list {
+		if err := checkText(field+"["+itoa(i)+"]", q, MaxTextLen, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) openCycle(ctx context.Context, env Envelope, c OpenCycle) (Result, error) {
+	if err := s.lookupRegions(ctx, "regions", c.Regions); err != nil {
+		return Result{}, err
+	}
+	for i, id := range c.Interventions {
+		ok, err := s.interventionExists(ctx, id)
+		if err != nil {
+			return Result{}, err
+		}
+		if !ok {
+			return Result{}, Errorf(NotFound, "interventions["+itoa(i)+"]", "intervention %q is not recorded (neither an operation nor a policy change)", id)
+		}
+	}
+	if c.PreviousCycle != "" {
+		var prev *cycle
+		if err := view(ctx, s, CycleStream(c.PreviousCycle), newCycle, func(p *cycle, _ int64) {
+			cp := *p
+			prev = &cp
+		}); err != nil {
+			return Result{}, err
+		}
+		if !prev.exists {
+			return Result{}, Errorf(NotFound, "previousCycle", "evaluation cycle %q has not been opened", c.PreviousCycle)
+		}
+		if !prev.closed {
+			return Result{}, Errorf(Conflict, "previousCycle", "evaluation cycle %q is still open: close it before following it up", c.PreviousCycle)
+		}
+	}
+	return update(ctx, s, env, c, CycleStream(c.ID), newCycle, func(cy *cycle) ([]Event, error) {
+		if cy.exists {
+			return nil, Errorf(Conflict, "id", "evaluation cycle %q has already been opened", c.ID)
+		}
+		return []Event{CycleOpened{ID: c.ID, Title: c.Title, From: c.From, To: c.To,
+			Scope:     CycleScope{Regions: c.Regions, Interventions: c.Interventions},
+			Questions: c.Questions, PreviousCycle: c.PreviousCycle}}, nil
+	})
+}

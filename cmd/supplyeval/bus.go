@@ -24,6 +24,7 @@ var commandNames = []string{
 	"defineRegion", "linkRegions", "defineIndicator", "recordObservations", "reviseObservation", "retractObservation",
 	"launchOperation", "reportOperationOutputs", "changeOperationScope", "concludeOperation", "declassifyOperation",
 	"adoptPolicyChange", "amendPolicyChange", "repealPolicyChange",
+	"openCycle", "pinCycleEvidence", "recordFinding", "closeCycle",
 }
 
 // busCommand is a command as it travels on the bus: its name, who sent

@@ -13,7 +13,7 @@ type generations interface {
 
 // responseCache keeps the encoded answers of read-only requests for the
 // read models' current generation. A query's answer is a function of the
-// request, the principal and the read models' state; the generation names
+// request, the principal's access scope (roles and clearance) and the read models' state; the generation names
 // that state exactly, so a hit is byte-for-byte what running the request
 // again would give. Any change to the read models starts a new generation
 // and empties the cache. An answer is stored only if the generation did
@@ -37,11 +37,11 @@ func newResponseCache(g generations, maxBytes int) *responseCache {
 
 func (c *responseCache) generation() uint64 { return c.gens.Generation() }
 
-// key identifies a request for a principal. Variables are re-encoded, so
-// their key order does not matter.
-func (c *responseCache) key(principal string, req Request) string {
+// key identifies a request for an access scope (Principal.Scope).
+// Variables are re-encoded, so their key order does not matter.
+func (c *responseCache) key(scope string, req Request) string {
 	vars, _ := json.Marshal(req.Variables)
-	return principal + "\x00" + req.OperationName + "\x00" + req.Query + "\x00" + string(vars)
+	return scope + "\x00" + req.OperationName + "\x00" + req.Query + "\x00" + string(vars)
 }
 
 func (c *responseCache) get(key string, gen uint64) ([]byte, bool) {

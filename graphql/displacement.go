@@ -133,7 +133,7 @@ func (s *Server) resolveDisplacement(p gql.ResolveParams) (any, error) {
 		After:         periodRangeArg(p.Args, "after"),
 		AsOf:          asOf,
 	}
-	d, err := s.eval.Displacement(req)
+	d, err := s.evaluator(p.Context).Displacement(req)
 	if err != nil {
 		return nil, err
 	}
@@ -154,13 +154,13 @@ func (s *Server) resolveCompareRegions(p gql.ResolveParams) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.eval.CompareRegions(code, idListArg(p.Args, "regions"), from, to, evaluate.Normalisation(argString(p.Args, "normalise")), asOf)
+	c, err := s.evaluator(p.Context).CompareRegions(code, idListArg(p.Args, "regions"), from, to, evaluate.Normalisation(argString(p.Args, "normalise")), asOf)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]seriesResult, len(c.Series))
 	for i, sd := range c.Series {
-		out[i] = seriesResult{SeriesData: sd, Unit: c.Unit, Normalised: c.Normalised, AsOf: asOf}
+		out[i] = seriesResult{SeriesData: sd, Unit: c.Unit, Normalised: c.Normalised, AsOf: asOf, SuppressBelow: s.suppressBelow(p.Context)}
 	}
 	return out, nil
 }
@@ -170,7 +170,7 @@ func (s *Server) resolveDisplacementScan(p gql.ResolveParams) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc, err := s.eval.Scan(argString(p.Args, "intervention"), asOf, fdrArg(p.Args))
+	sc, err := s.evaluator(p.Context).Scan(argString(p.Args, "intervention"), asOf, fdrArg(p.Args))
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func (s *Server) resolveFragmentation(p gql.ResolveParams) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.eval.Fragmentation(argString(p.Args, "intervention"), asOf, fdrArg(p.Args))
+	f, err := s.evaluator(p.Context).Fragmentation(argString(p.Args, "intervention"), asOf, fdrArg(p.Args))
 	if err != nil {
 		return nil, err
 	}

@@ -248,7 +248,7 @@ func (s *Server) resolveImpact(p gql.ResolveParams) (any, error) {
 		e, _ := o["errors"].(string)
 		q.ITS.Errors = impact.ITSErrors(e)
 	}
-	return s.eval.Impact(p.Context, q)
+	return s.evaluator(p.Context).Impact(p.Context, q)
 }
 
 // idList reads an optional [ID!] argument: nil when absent, a (possibly

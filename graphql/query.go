@@ -17,6 +17,9 @@ type seriesResult struct {
 	Unit       string
 	Normalised string
 	AsOf       uint64
+	// SuppressBelow, when positive, withholds values under it (small
+	// counts, for the public; see Limits.SuppressBelow).
+	SuppressBelow float64
 }
 
 func (s *Server) queryType(t *types) *gql.Object {
@@ -69,7 +72,8 @@ func (s *Server) queryType(t *types) *gql.Object {
 			Resolve: s.wrap(s.resolveInterventions)},
 		"intervention": &gql.Field{Type: t.intervention, Args: gql.FieldConfigArgument{"id": {Type: nonNull(gql.ID)}},
 			Resolve: func(p gql.ResolveParams) (any, error) {
-				if iv, ok := s.cfg.Interventions.Get(str(p, "id"), 0); ok {
+				// One above the principal's clearance is answered as unknown.
+				if iv, ok := s.cfg.Interventions.Get(str(p, "id"), 0); ok && s.visible(AccessFromContext(p.Context), iv) {
 					return iv, nil
 				}
 				return nil, nil
@@ -176,7 +180,7 @@ func (s *Server) resolveSeries(p gql.ResolveParams) (any, error) {
 	if answered == 0 {
 		answered = s.cfg.Positions.Position()
 	}
-	return seriesResult{SeriesData: data, Unit: ind.Unit, AsOf: answered}, nil
+	return seriesResult{SeriesData: data, Unit: ind.Unit, AsOf: answered, SuppressBelow: s.suppressBelow(p.Context)}, nil
 }
 
 // periodRange parses the from and to arguments in granularity g.
@@ -247,7 +251,15 @@ func (s *Server) resolveInterventions(p gql.ResolveParams) (any, error) {
 		return nil, badInput("kind", "%q is not OPERATION, POLICY_CHANGE, an operation kind (%s) or a policy kind (%s)",
 			f.Kind, joinEnum(domain.OperationKinds), joinEnum(domain.PolicyKinds))
 	}
-	return s.cfg.Interventions.List(f), nil
+	all := s.cfg.Interventions.List(f)
+	pr := AccessFromContext(p.Context)
+	out := all[:0]
+	for _, iv := range all {
+		if s.visible(pr, iv) {
+			out = append(out, iv)
+		}
+	}
+	return out, nil
 }
 
 func validInterventionKind(k string) bool {

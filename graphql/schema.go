@@ -94,13 +94,21 @@ func (s *Server) buildTypes() *types {
 		"description":      &gql.Field{Type: gql.String, Resolve: ind(func(x projections.Indicator) any { return x.Description })},
 	}})
 
-	pt := func(f func(projections.Point) any) gql.FieldResolveFn {
-		return func(p gql.ResolveParams) (any, error) { return f(p.Source.(projections.Point)), nil }
+	pt := func(f func(pointOut) any) gql.FieldResolveFn {
+		return func(p gql.ResolveParams) (any, error) { return f(p.Source.(pointOut)), nil }
 	}
 	t.point = gql.NewObject(gql.ObjectConfig{Name: "Point", Description: "One value of a series.", Fields: gql.Fields{
-		"period":   &gql.Field{Type: nonNull(gql.String), Resolve: pt(func(x projections.Point) any { return x.Period })},
-		"value":    &gql.Field{Type: nonNull(gql.Float), Resolve: pt(func(x projections.Point) any { return x.Value })},
-		"position": &gql.Field{Type: nonNull(gql.String), Description: "Log position at which this value was recorded or revised.", Resolve: pt(func(x projections.Point) any { return fmt.Sprint(x.Position) })},
+		"period": &gql.Field{Type: nonNull(gql.String), Resolve: pt(func(x pointOut) any { return x.Period })},
+		"value": &gql.Field{Type: gql.Float, Description: "The value; null when suppressed.",
+			Resolve: pt(func(x pointOut) any {
+				if x.Suppressed {
+					return nil
+				}
+				return x.Value
+			})},
+		"suppressed": &gql.Field{Type: nonNull(gql.Boolean), Description: "True when the value is withheld: a small count, for the public (never shown as zero).",
+			Resolve: pt(func(x pointOut) any { return x.Suppressed })},
+		"position": &gql.Field{Type: nonNull(gql.String), Description: "Log position at which this value was recorded or revised.", Resolve: pt(func(x pointOut) any { return fmt.Sprint(x.Position) })},
 	}})
 	sr := func(f func(seriesResult) any) gql.FieldResolveFn {
 		return func(p gql.ResolveParams) (any, error) { return f(p.Source.(seriesResult)), nil }
@@ -113,7 +121,7 @@ func (s *Server) buildTypes() *types {
 		"unit":        &gql.Field{Type: nonNull(gql.String), Resolve: sr(func(x seriesResult) any { return x.Unit })},
 		"normalised":  &gql.Field{Type: gql.String, Description: "How values were normalised, if at all.", Resolve: sr(func(x seriesResult) any { return nilIfEmpty(x.Normalised) })},
 		"asOf":        &gql.Field{Type: nonNull(gql.String), Description: "The position the answer reflects.", Resolve: sr(func(x seriesResult) any { return fmt.Sprint(x.AsOf) })},
-		"points":      &gql.Field{Type: listOf(t.point), Resolve: sr(func(x seriesResult) any { return x.Points })},
+		"points":      &gql.Field{Type: listOf(t.point), Resolve: sr(func(x seriesResult) any { return x.points() })},
 	}})
 
 	s.buildInterventionTypes(t)

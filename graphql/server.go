@@ -56,6 +56,10 @@ type Limits struct {
 	// CacheBytes bounds the memory of the answer cache (default 64 MiB;
 	// negative disables it). See responseCache.
 	CacheBytes int
+	// SuppressBelow is the threshold under which the public (principals
+	// whose only role is PUBLIC) sees a value as suppressed: null with
+	// suppressed: true, never zero (default 5; negative shows everything).
+	SuppressBelow float64
 }
 
 func (l *Limits) setDefaults() {
@@ -80,6 +84,9 @@ func (l *Limits) setDefaults() {
 	if l.CacheBytes == 0 {
 		l.CacheBytes = 64 << 20
 	}
+	if l.SuppressBelow == 0 {
+		l.SuppressBelow = 5
+	}
 }
 
 // Config configures a Server.
@@ -93,9 +100,11 @@ type Config struct {
 	// Head, when set, gives the log's head position, so that an asOf
 	// beyond the end of the log is refused at once instead of waited for.
 	Head func(ctx context.Context) (uint64, error)
-	// Authenticate names the principal of a request; the default names
-	// everyone "local" (single-user mode on loopback).
-	Authenticate func(r *http.Request) (string, error)
+	// Authenticate names the principal of a request and its roles and
+	// clearance, or fails with a domain error (UNAUTHENTICATED, or
+	// TOO_COMPLEX when a rate limit is hit). The default is LocalPrincipal
+	// for everyone (single-user mode on loopback).
+	Authenticate func(r *http.Request) (Principal, error)
 	Logger       zerolog.Logger
 }
 
@@ -120,7 +129,8 @@ func (c Config) Validate() error {
 type Server struct {
 	cfg    Config
 	schema gql.Schema
-	// eval runs evaluation methods on the read models.
+	// eval runs evaluation methods on the read models; evaluator gives
+	// each request a copy that sees only what its principal may see.
 	eval *evaluate.Evaluator
 	// cache holds encoded answers to read-only requests, when Positions
 	// can tell the read models' generation.
@@ -134,7 +144,7 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	cfg.Limits.setDefaults()
 	if cfg.Authenticate == nil {
-		cfg.Authenticate = func(*http.Request) (string, error) { return "local", nil }
+		cfg.Authenticate = func(*http.Request) (Principal, error) { return LocalPrincipal(), nil }
 	}
 	s := &Server{cfg: cfg, eval: &evaluate.Evaluator{Catalog: cfg.Catalog, Series: cfg.Series, Interventions: cfg.Interventions}}
 	if g, ok := cfg.Positions.(generations); ok && cfg.Limits.CacheBytes > 0 {
@@ -150,6 +160,7 @@ func NewServer(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("graphql schema: %w", err)
 	}
 	s.schema = schema
+	s.authorize()
 	return s, nil
 }
 
@@ -210,7 +221,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	principal, err := s.cfg.Authenticate(r)
 	if err != nil {
-		writeError(w, http.StatusUnauthorized, domain.Unauthenticated, err.Error())
+		writeAuthError(w, err)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Limits.RequestTimeout)
@@ -225,7 +236,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	key, gen := "", uint64(0)
 	if s.cache != nil {
-		key, gen = s.cache.key(principal, req), s.cache.generation()
+		key, gen = s.cache.key(principal.Scope(), req), s.cache.generation()
 		if body, ok := s.cache.get(key, gen); ok {
 			_, _ = w.Write(body)
 			return
@@ -247,8 +258,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// evaluator returns the evaluator for the principal of ctx: operations
+// above its clearance do not exist for it.
+func (s *Server) evaluator(ctx context.Context) *evaluate.Evaluator {
+	e := *s.eval
+	e.Visible = s.visibleFilter(AccessFromContext(ctx))
+	return &e
+}
+
 // Do runs one request. readOnly refuses mutations (GET requests).
+// It runs as the principal ctx carries, or as LocalPrincipal when ctx
+// carries none: in-process callers are trusted.
 func (s *Server) Do(ctx context.Context, req Request, readOnly bool) Response {
+	if _, ok := ctx.Value(principalKey{}).(Principal); !ok {
+		ctx = NewContextWithPrincipal(ctx, LocalPrincipal())
+	}
 	resp, _ := s.do(ctx, req, readOnly)
 	return resp
 }
@@ -343,17 +367,6 @@ func hasMutation(doc *ast.Document, opName string) bool {
 
 type principalKey struct{}
 type correlationKey struct{}
-
-// NewContextWithPrincipal returns ctx carrying the principal's name.
-func NewContextWithPrincipal(ctx context.Context, principal string) context.Context {
-	return context.WithValue(ctx, principalKey{}, principal)
-}
-
-// PrincipalFromContext returns the principal carried by ctx ("" if none).
-func PrincipalFromContext(ctx context.Context) string {
-	p, _ := ctx.Value(principalKey{}).(string)
-	return p
-}
 
 func newContextWithCorrelation(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, correlationKey{}, id)

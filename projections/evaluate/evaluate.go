@@ -22,6 +22,30 @@ type Evaluator struct {
 	Catalog       *projections.Catalog
 	Series        *projections.Series
 	Interventions *projections.Interventions
+	// Visible, when set, says whether an intervention exists for whoever
+	// asks (an operation classified above their clearance does not): one it
+	// rejects is answered exactly as one never recorded (NotFound). The
+	// GraphQL server sets it per request from the principal's clearance;
+	// nil sees everything.
+	Visible func(projections.Intervention) bool
+}
+
+// Withheld splits intervention IDs into those that exist for whoever asks
+// (in the order given) and the number withheld from them (recorded but
+// above their clearance); IDs never recorded are in neither. Reports use
+// it to say how many interventions they leave out.
+func (e *Evaluator) Withheld(ids []string, asOf uint64) (visible []string, withheld int) {
+	for _, id := range ids {
+		iv, ok := e.Interventions.Get(id, asOf)
+		switch {
+		case !ok:
+		case e.Visible != nil && !e.Visible(iv):
+			withheld++
+		default:
+			visible = append(visible, id)
+		}
+	}
+	return visible, withheld
 }
 
 // Intervention is an intervention resolved for evaluation.
@@ -36,7 +60,7 @@ type Intervention struct {
 // NotFound error naming field.
 func (e *Evaluator) Intervention(field, id string, asOf uint64) (Intervention, error) {
 	iv, ok := e.Interventions.Get(id, asOf)
-	if !ok {
+	if !ok || (e.Visible != nil && !e.Visible(iv)) {
 		return Intervention{}, domain.Errorf(domain.NotFound, field, "intervention %q is not recorded", id)
 	}
 	date, err := domain.ParseDate(iv.Start)

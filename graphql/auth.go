@@ -1,0 +1,304 @@
+package graphql
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+
+	gql "github.com/graphql-go/graphql"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/projections"
+)
+
+// Role names a kind of work a principal does; a principal's roles decide
+// which queries and mutations it may run (see the role matrix in
+// README.md and roleRules below).
+type Role string
+
+// The roles.
+const (
+	// RoleRecorder records regions, indicators, observations, operations
+	// and policy changes, and reads what it records.
+	RoleRecorder Role = "RECORDER"
+	// RoleAnalyst reads everything within its clearance and runs evaluations.
+	RoleAnalyst Role = "ANALYST"
+	// RoleStrategy reads everything within its clearance and runs evaluations.
+	RoleStrategy Role = "STRATEGY"
+	// RoleEvaluator reads and evaluates, and records cycles and findings.
+	RoleEvaluator Role = "EVALUATOR"
+	// RoleAdmin may do everything, including declassification and the audit.
+	RoleAdmin Role = "ADMIN"
+	// RolePublic reads aggregates only: no evaluations, no per-operation
+	// details, small values suppressed.
+	RolePublic Role = "PUBLIC"
+)
+
+// Roles lists every Role.
+var Roles = []Role{RoleRecorder, RoleAnalyst, RoleStrategy, RoleEvaluator, RoleAdmin, RolePublic}
+
+// Valid reports whether r is a defined Role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// Principal is who sends a request: a name recorded in every event it
+// causes, its roles and its clearance. An operation classified above the
+// clearance does not exist for the principal.
+type Principal struct {
+	Name      string
+	Roles     []Role
+	Clearance domain.Classification
+}
+
+// LocalPrincipal is the single user of a server without tokens (on
+// loopback only): every role, the highest clearance.
+func LocalPrincipal() Principal {
+	return Principal{Name: "local", Roles: []Role{RoleAdmin}, Clearance: domain.ClassificationConfidential}
+}
+
+// Has reports whether p holds role r (ADMIN holds every role but PUBLIC).
+func (p Principal) Has(r Role) bool {
+	if slices.Contains(p.Roles, r) {
+		return true
+	}
+	return r != RolePublic && slices.Contains(p.Roles, RoleAdmin)
+}
+
+// hasAny reports whether p holds one of roles.
+func (p Principal) hasAny(roles []Role) bool {
+	for _, r := range roles {
+		if p.Has(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// publicOnly reports whether p reads aggregates only: it has no role
+// besides PUBLIC.
+func (p Principal) publicOnly() bool {
+	for _, r := range p.Roles {
+		if r != RolePublic {
+			return false
+		}
+	}
+	return true
+}
+
+// Sees reports whether an operation classified c exists for p. An empty
+// classification (a policy change) is public.
+func (p Principal) Sees(c domain.Classification) bool {
+	if c == "" {
+		return true
+	}
+	if !p.Clearance.Valid() || !c.Valid() {
+		return false
+	}
+	return c.Rank() <= p.Clearance.Rank()
+}
+
+// Scope names what p may see and do: its sorted roles and its clearance.
+// Two principals with the same scope get the same answer to the same
+// query, so the answer cache is keyed by it (not by the name: nothing
+// cached crosses clearances or roles).
+func (p Principal) Scope() string {
+	roles := make([]string, len(p.Roles))
+	for i, r := range p.Roles {
+		roles[i] = string(r)
+	}
+	slices.Sort(roles)
+	roles = slices.Compact(roles)
+	return strings.Join(roles, ",") + "|" + string(p.Clearance)
+}
+
+// NewContextWithPrincipal returns ctx carrying the principal.
+func NewContextWithPrincipal(ctx context.Context, p Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFromContext returns the principal's name carried by ctx ("" if none).
+func PrincipalFromContext(ctx context.Context) string {
+	return AccessFromContext(ctx).Name
+}
+
+// AccessFromContext returns the principal carried by ctx; without one it
+// is the zero Principal, which may do nothing and sees only public data.
+func AccessFromContext(ctx context.Context) Principal {
+	p, _ := ctx.Value(principalKey{}).(Principal)
+	return p
+}
+
+// Readers are the roles that may read everything within their clearance
+// and run evaluations.
+var readers = []Role{RoleAnalyst, RoleStrategy, RoleEvaluator}
+
+// catalogReaders may read the catalogue, series and interventions (not
+// evaluations): readers, recorders and the public.
+var catalogReaders = []Role{RoleAnalyst, RoleStrategy, RoleEvaluator, RoleRecorder, RolePublic}
+
+// roleRules says which roles may run each top-level query and mutation
+// (ADMIN may run every one). A field missing from it may be run by ADMIN
+// and, for queries, by readers: a field added later is never open to the
+// public or to recorders by accident.
+var roleRules = map[string][]Role{
+	// Queries.
+	"position": catalogReaders, "regions": catalogReaders, "region": catalogReaders,
+	"indicators": catalogReaders, "indicator": catalogReaders, "series": catalogReaders,
+	"interventions": catalogReaders, "intervention": catalogReaders,
+	"compareRegions": {RoleAnalyst, RoleStrategy, RoleEvaluator, RolePublic},
+	"impact":         readers, "displacement": readers, "displacementScan": readers, "fragmentation": readers,
+	"cycles": readers, "cycle": readers,
+	"audit": {},
+	// Mutations.
+	"defineRegion": {RoleRecorder}, "linkRegions": {RoleRecorder}, "defineIndicator": {RoleRecorder},
+	"recordObservations": {RoleRecorder}, "reviseObservation": {RoleRecorder}, "retractObservation": {RoleRecorder},
+	"launchOperation": {RoleRecorder}, "reportOperationOutputs": {RoleRecorder}, "changeOperationScope": {RoleRecorder},
+	"concludeOperation": {RoleRecorder}, "declassifyOperation": {},
+	"adoptPolicyChange": {RoleRecorder}, "amendPolicyChange": {RoleRecorder}, "repealPolicyChange": {RoleRecorder},
+	"openCycle": {RoleEvaluator}, "pinCycleEvidence": {RoleEvaluator}, "recordFinding": {RoleEvaluator}, "closeCycle": {RoleEvaluator},
+}
+
+// operationDetails are the Operation fields the public may not read:
+// per-operation details rather than aggregates.
+var operationDetails = []string{"outputs", "partners", "legalBasis", "judicialAuthorisation", "budget", "summary", "scopeChanges"}
+
+// operationMutations name an existing operation by input.id: a principal
+// who may not see it gets NOT_FOUND, as if it had not been launched.
+var operationMutations = []string{"reportOperationOutputs", "changeOperationScope", "concludeOperation", "declassifyOperation"}
+
+// forbidden is the error for a principal whose roles do not allow something.
+func forbidden(p Principal, what string) error {
+	return domain.Errorf(domain.Forbidden, "", "principal %q (roles %s) may not %s", p.Name, joinEnum(p.Roles), what)
+}
+
+// authorize wraps the resolvers of the schema's top-level fields and of
+// the sensitive Operation fields with the role checks, so that no query,
+// fragment or alias gets around them.
+func (s *Server) authorize() {
+	wrapField := func(fd *gql.FieldDefinition, check func(p gql.ResolveParams) error) {
+		next := fd.Resolve
+		if next == nil {
+			next = gql.DefaultResolveFn
+		}
+		fd.Resolve = func(p gql.ResolveParams) (any, error) {
+			if err := check(p); err != nil {
+				return nil, toAPIError(err, "")
+			}
+			return next(p)
+		}
+	}
+	roots := []*gql.Object{s.schema.QueryType(), s.schema.MutationType()}
+	for i, root := range roots {
+		mutation := i == 1
+		for name, fd := range root.Fields() {
+			allowed, listed := roleRules[name]
+			if !listed && !mutation {
+				allowed = readers
+			}
+			verb := "run query " + name
+			if mutation {
+				verb = "run mutation " + name
+			}
+			wrapField(fd, func(p gql.ResolveParams) error {
+				pr := AccessFromContext(p.Context)
+				if !pr.Has(RoleAdmin) && !pr.hasAny(allowed) {
+					return forbidden(pr, verb)
+				}
+				if mutation && slices.Contains(operationMutations, name) {
+					in, _ := p.Args["input"].(map[string]any)
+					id, _ := in["id"].(string)
+					if iv, ok := s.cfg.Interventions.Get(id, 0); ok && !s.visible(pr, iv) {
+						return domain.Errorf(domain.NotFound, "input.id", "operation %q has not been launched", id)
+					}
+				}
+				if mutation && name == "launchOperation" {
+					in, _ := p.Args["input"].(map[string]any)
+					c, _ := in["classification"].(string)
+					if !pr.Sees(domain.Classification(c)) {
+						return forbidden(pr, fmt.Sprintf("record an operation classified %s (clearance %s)", c, pr.Clearance))
+					}
+				}
+				return nil
+			})
+		}
+	}
+	if op, ok := s.schema.Type("Operation").(*gql.Object); ok {
+		for _, name := range operationDetails {
+			if fd, ok := op.Fields()[name]; ok {
+				wrapField(fd, func(p gql.ResolveParams) error {
+					if pr := AccessFromContext(p.Context); pr.publicOnly() {
+						return forbidden(pr, "read Operation."+name+" (the public reads aggregates only)")
+					}
+					return nil
+				})
+			}
+		}
+	}
+}
+
+// visible reports whether intervention iv (as known at some position)
+// exists for principal p: policy changes always do, operations when their
+// current classification is within p's clearance. Classification only
+// ever goes down (declassification), so a view visible as classified then
+// is visible now; otherwise the current classification decides.
+func (s *Server) visible(p Principal, iv projections.Intervention) bool {
+	if iv.Operation == nil || p.Sees(iv.Operation.Classification) {
+		return true
+	}
+	now, ok := s.cfg.Interventions.Get(iv.ID, 0)
+	return ok && now.Operation != nil && p.Sees(now.Operation.Classification)
+}
+
+// visibleFilter returns the visibility test for p, for evaluate.Evaluator.
+func (s *Server) visibleFilter(p Principal) func(projections.Intervention) bool {
+	return func(iv projections.Intervention) bool { return s.visible(p, iv) }
+}
+
+// writeAuthError answers a request whose principal could not be
+// established: 401 for a missing or unknown credential, 429 for a
+// principal over its rate limit, 403 otherwise.
+func writeAuthError(w http.ResponseWriter, err error) {
+	code := domain.ErrorCode(err)
+	status := http.StatusForbidden
+	switch code {
+	case domain.Unauthenticated:
+		w.Header().Set("WWW-Authenticate", `Bearer realm="supplyeval"`)
+		status = http.StatusUnauthorized
+	case domain.TooComplex:
+		w.Header().Set("Retry-After", "1")
+		status = http.StatusTooManyRequests
+	case domain.Forbidden:
+	default:
+		code, status = domain.Unauthenticated, http.StatusUnauthorized
+	}
+	msg := err.Error()
+	writeError(w, status, code, msg)
+}
+
+// pointOut is a point as the API shows it.
+type pointOut struct {
+	projections.Point
+	Suppressed bool
+}
+
+// points returns the series' points, those under SuppressBelow (in
+// absolute value) marked suppressed.
+func (x seriesResult) points() []pointOut {
+	out := make([]pointOut, len(x.Points))
+	for i, pt := range x.Points {
+		out[i] = pointOut{Point: pt, Suppressed: x.SuppressBelow > 0 && math.Abs(pt.Value) < x.SuppressBelow}
+	}
+	return out
+}
+
+// suppressBelow returns the threshold under which values are withheld
+// from the principal of ctx: Limits.SuppressBelow for the public, 0
+// (nothing withheld) for everyone else.
+func (s *Server) suppressBelow(ctx context.Context) float64 {
+	if AccessFromContext(ctx).publicOnly() {
+		return s.cfg.Limits.SuppressBelow
+	}
+	return 0
+}

@@ -31,8 +31,12 @@ type Config struct {
 	// SnapshotInterval is how often read models are snapshotted.
 	SnapshotInterval time.Duration
 	// Now is the clock for recorded events (default time.Now).
-	Now    func() time.Time
-	Logger zerolog.Logger
+	Now func() time.Time
+	// Authenticate names each request's principal (from a tokens file).
+	// Without it the node is in single-user mode: it serves loopback
+	// only and lets the local user do everything.
+	Authenticate func(r *http.Request) (graphql.Principal, error)
+	Logger       zerolog.Logger
 }
 
 // Validate reports what is wrong with c.
@@ -41,7 +45,7 @@ func (c Config) Validate() error {
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("--data: a data directory is required"))
 	}
-	if c.Addr != "" {
+	if c.Addr != "" && c.Authenticate == nil {
 		if err := checkLoopback(c.Addr); err != nil {
 			errs = append(errs, err)
 		}
@@ -49,8 +53,9 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// checkLoopback refuses addresses other than loopback ones: this version
-// has no access control, so it must not be reachable from other machines.
+// checkLoopback refuses addresses other than loopback ones: without a
+// tokens file there is no access control, so the server must not be
+// reachable from other machines.
 func checkLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -61,7 +66,7 @@ func checkLoopback(addr string) error {
 	}
 	ip := net.ParseIP(host)
 	if ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("--addr %q: this version has no access control, so it only listens on loopback addresses (127.0.0.1, ::1, localhost)", addr)
+		return fmt.Errorf("--addr %q: without --tokens there is no access control, so serve only listens on loopback addresses (127.0.0.1, ::1, localhost)", addr)
 	}
 	return nil
 }
@@ -80,6 +85,8 @@ type Node struct {
 	Catalog       *projections.Catalog
 	Series        *projections.Series
 	Interventions *projections.Interventions
+	Cycles        *projections.Cycles
+	Provenance    *projections.Provenance
 
 	httpServer *http.Server
 	listener   net.Listener
@@ -141,6 +148,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 
 	n.Catalog, n.Series, n.Interventions = projections.NewCatalog(), projections.NewSeries(), projections.NewInterventions()
+	n.Cycles, n.Provenance = projections.NewCycles(), projections.NewProvenance()
 	snaps, err := projections.NewSnapshotStore(filepath.Join(cfg.DataDir, "snapshots"))
 	if err != nil {
 		return nil, err
@@ -154,7 +162,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		return nil, err
 	}
 	runner, err = projections.NewRunner(projections.RunnerConfig{Subscriber: sub, Snapshots: snaps, Logger: wlog,
-		Projections:      []projections.Projection{n.Catalog, n.Series, n.Interventions},
+		Projections:      []projections.Projection{n.Catalog, n.Series, n.Interventions, n.Cycles, n.Provenance},
 		SnapshotInterval: cfg.SnapshotInterval})
 	if err != nil {
 		return nil, err
@@ -213,7 +221,8 @@ func (n *Node) serve() error {
 			h, err := n.store.Head(ctx)
 			return uint64(h), err
 		},
-		Logger: n.log.With().Str("component", "graphql").Logger(),
+		Authenticate: n.cfg.Authenticate,
+		Logger:       n.log.With().Str("component", "graphql").Logger(),
 	})
 	if err != nil {
 		return err
@@ -244,6 +253,10 @@ func (n *Node) serve() error {
 			n.log.Error().Err(err).Msg("http server stopped")
 		}
 	}()
+	if n.cfg.Authenticate == nil {
+		n.log.Warn().Str("addr", ln.Addr().String()).
+			Msg("NO ACCESS CONTROL: no --tokens file, so every request acts as the local user with every role and the highest clearance; listening on loopback only")
+	}
 	n.log.Info().Str("url", "http://"+ln.Addr().String()+"/graphql").Msg("serving GraphQL and GraphiQL")
 	return nil
 }

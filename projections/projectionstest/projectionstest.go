@@ -1,8 +1,8 @@
 // Package projectionstest runs supplyeval's read models over a real
 // embedded event store for tests: a store in a directory, the command
-// service, and the three projections fed by a runner through the store's
-// watermill subscriber, exactly as a node wires them (without the bus and
-// the HTTP server).
+// service, and the read models (catalogue, series, interventions, cycles,
+// provenance) fed by a runner through the store's watermill subscriber,
+// exactly as a node wires them (without the bus and the HTTP server).
 package projectionstest
 
 import (
@@ -27,6 +27,8 @@ type Node struct {
 	Catalog       *projections.Catalog
 	Series        *projections.Series
 	Interventions *projections.Interventions
+	Cycles        *projections.Cycles
+	Provenance    *projections.Provenance
 	// Restored names the read models loaded from snapshots at start.
 	Restored []string
 
@@ -47,7 +49,8 @@ func Start(tb testing.TB, dir string) *Node {
 		tb.Fatal(err)
 	}
 	n := &Node{TB: tb, Dir: dir, Store: store, Service: svc, Catalog: projections.NewCatalog(), Series: projections.NewSeries(),
-		Interventions: projections.NewInterventions(), done: make(chan error, 1)}
+		Interventions: projections.NewInterventions(), Cycles: projections.NewCycles(), Provenance: projections.NewProvenance(),
+		done: make(chan error, 1)}
 	snaps, err := projections.NewSnapshotStore(filepath.Join(dir, "snapshots"))
 	if err != nil {
 		tb.Fatal(err)
@@ -60,7 +63,7 @@ func Start(tb testing.TB, dir string) *Node {
 		tb.Fatal(err)
 	}
 	n.Runner, err = projections.NewRunner(projections.RunnerConfig{Subscriber: sub, Snapshots: snaps,
-		Projections: []projections.Projection{n.Catalog, n.Series, n.Interventions}})
+		Projections: []projections.Projection{n.Catalog, n.Series, n.Interventions, n.Cycles, n.Provenance}})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -3,6 +3,7 @@
 //
 //	supplyeval serve   [--data DIR] [--addr HOST:PORT] [--demo] [--log-level L] [--log-format json|console]
 //	supplyeval demo    [--data DIR]
+//	supplyeval import  [--data DIR | --server URL] [--mapping FILE] [mapping flags] [--skip-invalid] FILE...
 //	supplyeval version
 //
 // Exit status: 0 on success, 1 on failure, 2 on bad usage.
@@ -41,11 +42,17 @@ const usage = `supplyeval: evidence on what supply-side drug interventions did.
 Usage:
   supplyeval serve   [--data DIR] [--addr HOST:PORT] [--demo] [--log-level L] [--log-format json|console]
   supplyeval demo    [--data DIR] [--log-level L] [--log-format json|console]
+  supplyeval import  [--data DIR | --server URL] [--mapping FILE] [--indicator CODE] [--region COL]
+                     [--region-code CODE] [--period COL] [--month COL] [--value COL] [--wide REGEXP]
+                     [--set KEY=VALUE]... [--format csv|sdmx|jsonl] [--skip-invalid] FILE...
   supplyeval version
 
 serve    runs the GraphQL API (GraphiQL at http://ADDR/graphql); --demo seeds the demo
          world first if the data directory is empty.
 demo     seeds the demo world into the data directory (a second run records nothing new).
+import   records indicator tables (CSV, SDMX-CSV, JSON lines): every row is validated
+         first and a file goes in whole or not at all (--skip-invalid records the valid
+         rows and writes the others to FILE.rejects.csv); importing again records nothing new.
 version  prints the version.
 `
 
@@ -61,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runServe(ctx, args[1:], stderr)
 	case "demo":
 		err = runDemo(ctx, args[1:], stdout, stderr)
+	case "import":
+		err = runImport(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 	case "help", "-h", "--help":

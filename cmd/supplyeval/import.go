@@ -1,0 +1,436 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/domain/importer"
+	"github.com/supplyeval/supplyeval/projections"
+)
+
+// importBatchRows is the number of rows per recordObservations command.
+// It is part of how an import is cut into commands: keep it stable.
+const importBatchRows = 5000
+
+// maxShownErrors bounds the row errors printed for a refused file.
+const maxShownErrors = 20
+
+// importTarget is where an import goes: a local data directory or a
+// running server. It knows what is defined and recorded, and records.
+type importTarget interface {
+	importer.Catalog
+	importer.Recorded
+	// define records a definition unless one with its code exists.
+	define(ctx context.Context, commandID string, cmd domain.Command) error
+	// record records one batch; a repeated command ID records nothing.
+	record(ctx context.Context, commandID string, cmd domain.RecordObservations) (domain.Result, error)
+	// refresh brings the target's view of the catalogue up to date.
+	refresh(ctx context.Context) error
+	Close() error
+}
+
+// multiFlag is a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+type importOptions struct {
+	mapping     importer.Mapping
+	mappingJSON []byte // canonical mapping, part of each file's digest
+	skipInvalid bool
+	progress    bool
+	stdout      io.Writer
+	stderr      io.Writer
+}
+
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	var c commonFlags
+	c.register(fs)
+	server := fs.String("server", "", "URL of a running server (http://127.0.0.1:8080) instead of --data")
+	mappingFile := fs.String("mapping", "", "mapping file (JSON or key=value lines)")
+	var sets multiFlag
+	fs.Var(&sets, "set", "mapping key=value (repeatable; e.g. --set values.cigsale=CIGSALE)")
+	format := fs.String("format", "", "csv, sdmx or jsonl (default: from the file name and header)")
+	indicator := fs.String("indicator", "", "indicator code of every row")
+	indicatorCol := fs.String("indicator-column", "", "column holding each row's indicator")
+	region := fs.String("region", "", "column holding the region")
+	regionCode := fs.String("region-code", "", "region code of every row")
+	period := fs.String("period", "", "column holding the period (the year when --month is given)")
+	month := fs.String("month", "", "column holding the month number (with --period as the year)")
+	value := fs.String("value", "", "column holding the value")
+	wide := fs.String("wide", "", "regular expression matching the period columns of a wide table")
+	source := fs.String("source", "", "source recorded with the observations (default: the file name)")
+	skip := fs.Bool("skip-invalid", false, "record the valid rows and write rejected ones to FILE.rejects.csv")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		return usageError{"import: name at least one FILE"}
+	}
+	dataSet := false
+	fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
+	if *server != "" && dataSet {
+		return usageError{"import: give --data or --server, not both"}
+	}
+	var m importer.Mapping
+	if *mappingFile != "" {
+		b, err := os.ReadFile(*mappingFile)
+		if err != nil {
+			return err
+		}
+		pm, err := importer.ParseMapping(b)
+		if err != nil {
+			return usageError{fmt.Sprintf("--mapping %s: %s", *mappingFile, err)}
+		}
+		m = *pm
+	}
+	for _, kv := range []struct{ key, val string }{{"format", *format}, {"indicator", *indicator}, {"indicatorColumn", *indicatorCol},
+		{"region", *region}, {"regionCode", *regionCode}, {"period", *period}, {"month", *month}, {"value", *value},
+		{"widePeriods", *wide}, {"source", *source}} {
+		if kv.val != "" {
+			_ = m.Set(kv.key, kv.val)
+		}
+	}
+	for _, s := range sets {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok {
+			return usageError{fmt.Sprintf("--set %q: use key=value", s)}
+		}
+		if err := m.Set(k, v); err != nil {
+			return usageError{"--set: " + err.Error()}
+		}
+	}
+	mj, _ := json.Marshal(m)
+	opt := importOptions{mapping: m, mappingJSON: mj, skipInvalid: *skip, stdout: stdout, stderr: stderr}
+	if f, ok := stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		opt.progress = true
+	}
+
+	var target importTarget
+	if *server != "" {
+		t, err := newServerTarget(ctx, *server)
+		if err != nil {
+			return err
+		}
+		target = t
+	} else {
+		log, err := c.logger(stderr)
+		if err != nil {
+			return err
+		}
+		n, err := Open(ctx, Config{DataDir: c.data, Logger: log.Level(max(log.GetLevel(), 2))}) // warnings and errors only
+		if err != nil {
+			return err
+		}
+		target = &localTarget{n: n}
+	}
+	var errs []error
+	for _, f := range files {
+		if err := importFile(ctx, target, f, opt); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	errs = append(errs, target.Close())
+	return errors.Join(errs...)
+}
+
+// importFile validates the whole file, then records it in batches. By
+// default any bad row refuses the file before anything is recorded.
+func importFile(ctx context.Context, t importTarget, file string, opt importOptions) error {
+	start := time.Now()
+	content, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	m := opt.mapping // each file resolves its own copy
+	m.Values, m.Dimensions = cloneMap(m.Values), cloneMap(m.Dimensions)
+	if m.Source == "" {
+		m.Source = filepath.Base(file)
+	}
+	h := sha256.New()
+	h.Write(opt.mappingJSON)
+	h.Write([]byte{0})
+	h.Write(content)
+	digest := hex.EncodeToString(h.Sum(nil))
+
+	name := filepath.Base(file)
+	if err := t.refresh(ctx); err != nil {
+		return err
+	}
+	cat := importer.WithDefinitions(t, &m)
+	res, err := importer.Decode(bytes.NewReader(content), &m, importer.Options{File: name, Catalog: cat})
+	if err != nil {
+		return err
+	}
+	fresh, same, conflicts := importer.Reconcile(name, res.Rows, t)
+	rejects := append(res.Rejects, conflicts...)
+	if len(rejects) > 0 && !opt.skipInvalid {
+		var b strings.Builder
+		for i, r := range rejects {
+			if i == maxShownErrors {
+				fmt.Fprintf(&b, "  ... and %d more\n", len(rejects)-i)
+				break
+			}
+			fmt.Fprintf(&b, "  %s [%s]\n", r, r.Code)
+		}
+		return fmt.Errorf("%s: %d of %d records have errors; nothing was recorded (fix them, or use --skip-invalid to record the %d valid observations and write the rest to %s):\n%s",
+			name, countLines(rejects), res.Records, len(fresh), filepath.Base(file)+".rejects.csv", strings.TrimRight(b.String(), "\n"))
+	}
+	if len(rejects) > 0 {
+		if err := writeRejects(file+".rejects.csv", res.Columns, rejects); err != nil {
+			return err
+		}
+	}
+	if err := defineNeeded(ctx, t, &m, fresh); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	batches := importer.Batches(fresh, importBatchRows)
+	var done atomic.Int64
+	stop := startProgress(opt, name, len(fresh), &done, start)
+	var last uint64
+	recorded, repeated := 0, 0
+	for _, b := range batches {
+		r, err := t.record(ctx, importer.CommandID(digest, b), b.Command(m.Source))
+		if err != nil {
+			stop()
+			return fmt.Errorf("%s: batch of %s from line %d: %w (%d of %d observations recorded before it; run the same import again to complete it)",
+				name, b.Indicator, b.Rows[0].Line, err, done.Load(), len(fresh))
+		}
+		if r.Duplicate {
+			repeated += len(b.Rows)
+		} else {
+			recorded += len(b.Rows)
+		}
+		last = max(last, r.Position)
+		done.Add(int64(len(b.Rows)))
+	}
+	stop()
+	took := time.Since(start)
+	line := fmt.Sprintf("%s: %d records, %d observations recorded in %d batches, %d already recorded, %d empty cells skipped",
+		name, res.Records, recorded, len(batches), same+repeated, res.Missing)
+	if len(rejects) > 0 {
+		line += fmt.Sprintf(", %d rejected (see %s)", len(rejects), filepath.Base(file)+".rejects.csv")
+	}
+	line += fmt.Sprintf("; %s (%.0f rows/s)", took.Round(time.Millisecond), float64(len(res.Rows))/max(took.Seconds(), 1e-9))
+	if last > 0 {
+		line += fmt.Sprintf("; position %d", last)
+	}
+	fmt.Fprintln(opt.stdout, line)
+	return nil
+}
+
+// defineNeeded records the mapping's definitions that rows use and the
+// target does not know yet, regions before indicators' rows.
+func defineNeeded(ctx context.Context, t importTarget, m *importer.Mapping, rows []importer.Row) error {
+	usedInd, usedReg := map[string]bool{}, map[string]bool{}
+	for _, r := range rows {
+		usedInd[r.Indicator], usedReg[r.Region] = true, true
+	}
+	// Parents first: a region's parent must exist before it.
+	for _, r := range m.DefineRegions {
+		if r.Parent != "" && !t.RegionExists(r.Parent) {
+			usedReg[r.Parent] = true
+		}
+	}
+	changed := false
+	for _, r := range m.DefineRegions {
+		if usedReg[r.Code] && r.Parent == "" && !t.RegionExists(r.Code) {
+			if err := t.define(ctx, defineID(r), r); err != nil {
+				return err
+			}
+			changed = true
+		}
+	}
+	for _, r := range m.DefineRegions {
+		if usedReg[r.Code] && r.Parent != "" && !t.RegionExists(r.Code) {
+			if err := t.define(ctx, defineID(r), r); err != nil {
+				return err
+			}
+			changed = true
+		}
+	}
+	for _, d := range m.DefineIndicators {
+		if _, ok := t.Granularity(d.Code); usedInd[d.Code] && !ok {
+			if err := t.define(ctx, defineID(d), d); err != nil {
+				return err
+			}
+			changed = true
+		}
+	}
+	if changed {
+		return t.refresh(ctx)
+	}
+	return nil
+}
+
+func defineID(c domain.Command) string {
+	b, _ := json.Marshal(c)
+	h := sha256.Sum256(b)
+	return "impdef-" + hex.EncodeToString(h[:12])
+}
+
+func cloneMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func countLines(rs []*importer.RowError) int {
+	seen := map[int]bool{}
+	for _, r := range rs {
+		seen[r.Line] = true
+	}
+	return len(seen)
+}
+
+// writeRejects writes the rejected records beside the input: line,
+// column, code and reason, then the record's fields as read.
+func writeRejects(path string, header []string, rs []*importer.RowError) error {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	head := []string{"line", "column", "code", "reason"}
+	if header != nil {
+		head = append(head, header...)
+	} else {
+		head = append(head, "record")
+	}
+	_ = w.Write(head)
+	for _, r := range rs {
+		_ = w.Write(append([]string{strconv.Itoa(r.Line), r.Column, string(r.Code), r.Reason}, r.Raw...))
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
+// startProgress draws a progress bar with rows/s and time left on a
+// terminal; elsewhere it does nothing (the summary line says it all).
+func startProgress(opt importOptions, name string, total int, done *atomic.Int64, start time.Time) (stop func()) {
+	if !opt.progress || total == 0 {
+		return func() {}
+	}
+	quit := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	draw := func() {
+		n := done.Load()
+		el := time.Since(start).Seconds()
+		rate := float64(n) / max(el, 1e-9)
+		left := "?"
+		if rate > 0 {
+			left = (time.Duration(float64(int64(total)-n)/rate) * time.Second).Round(time.Second).String()
+		}
+		const width = 30
+		fill := int(float64(width) * float64(n) / float64(total))
+		fmt.Fprintf(opt.stderr, "\r%s [%s%s] %d/%d rows, %.0f rows/s, %s left   ", name,
+			strings.Repeat("=", fill), strings.Repeat(" ", width-fill), n, total, rate, left)
+	}
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-quit:
+				draw()
+				fmt.Fprintln(opt.stderr)
+				return
+			case <-tick.C:
+				draw()
+			}
+		}
+	}()
+	return func() { close(quit); wg.Wait() }
+}
+
+// localTarget imports into a data directory through the node's command bus.
+type localTarget struct {
+	n *Node
+
+	mu    sync.Mutex
+	cache map[string]map[string]float64 // series key -> period -> value
+}
+
+func (l *localTarget) Granularity(code string) (domain.Granularity, bool) {
+	ind, ok := l.n.Catalog.Indicator(code)
+	return ind.Granularity, ok
+}
+
+func (l *localTarget) RegionExists(code string) bool {
+	_, ok := l.n.Catalog.Region(code)
+	return ok
+}
+
+func (l *localTarget) Value(indicator, region string, dims []domain.Dimension, period string) (float64, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	key := indicator + "\x00" + domain.SeriesKey(region, dims)
+	pts, ok := l.cache[key]
+	if !ok {
+		pts = map[string]float64{}
+		if s, found := l.n.Series.Get(projections.Query{Indicator: indicator, Region: region, Dimensions: dims}); found {
+			for _, p := range s.Points {
+				pts[p.Period] = p.Value
+			}
+		}
+		if l.cache == nil {
+			l.cache = map[string]map[string]float64{}
+		}
+		l.cache[key] = pts
+	}
+	v, ok := pts[period]
+	return v, ok
+}
+
+func (l *localTarget) define(ctx context.Context, id string, cmd domain.Command) error {
+	_, err := l.n.Bus.Handle(ctx, domain.Envelope{Principal: "import", CommandID: id}, cmd)
+	return err
+}
+
+func (l *localTarget) record(ctx context.Context, id string, cmd domain.RecordObservations) (domain.Result, error) {
+	return l.n.Bus.Handle(ctx, domain.Envelope{Principal: "import", CommandID: id}, cmd)
+}
+
+func (l *localTarget) refresh(ctx context.Context) error {
+	head, err := l.n.store.Head(ctx)
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	l.cache = nil
+	l.mu.Unlock()
+	return l.n.Runner.WaitFor(ctx, uint64(head))
+}
+
+func (l *localTarget) Close() error { return l.n.Close() }

@@ -1,0 +1,126 @@
+package importer
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/supplyeval/supplyeval/domain"
+)
+
+// NormalizePeriod turns the spellings of a period that statistical
+// offices publish into the canonical form of granularity g:
+//
+//	YEAR     1989, 1989.0, " 1989 "
+//	QUARTER  2024-Q2, 2024Q2, 2024 Q2, 2024-q2
+//	MONTH    2024-05, 2024M05, 2024M5, 2024-5, 2024/05, 202405
+//	WEEK     2024-W21, 2024W21
+//	DAY      2024-05-13
+//
+// It returns an error that says which form was expected.
+func NormalizePeriod(g domain.Granularity, raw string) (string, error) {
+	s := strings.TrimSpace(raw)
+	var canon string
+	switch g {
+	case domain.Year:
+		canon = intText(s)
+	case domain.Quarter:
+		if len(s) >= 6 {
+			y, rest := s[:4], strings.TrimLeft(s[4:], "-_ ")
+			if len(rest) == 2 && (rest[0] == 'Q' || rest[0] == 'q') {
+				canon = y + "-Q" + rest[1:]
+			}
+		}
+	case domain.Month:
+		switch {
+		case len(s) == 6 && isDigits(s):
+			canon = s[:4] + "-" + s[4:]
+		case len(s) >= 6:
+			y, rest := s[:4], s[4:]
+			if rest[0] == 'M' || rest[0] == 'm' || rest[0] == '-' || rest[0] == '/' || rest[0] == '.' {
+				rest = rest[1:]
+			}
+			if len(rest) == 1 {
+				rest = "0" + rest
+			}
+			canon = y + "-" + rest
+		}
+	case domain.Week:
+		if len(s) >= 7 {
+			y, rest := s[:4], strings.TrimLeft(s[4:], "-")
+			if len(rest) >= 2 && (rest[0] == 'W' || rest[0] == 'w') {
+				w := rest[1:]
+				if len(w) == 1 {
+					w = "0" + w
+				}
+				canon = y + "-W" + w
+			}
+		}
+	case domain.Day:
+		canon = s
+	default:
+		return "", fmt.Errorf("unknown granularity %q", g)
+	}
+	if canon == "" {
+		canon = s
+	}
+	p, err := domain.ParsePeriod(g, canon)
+	if err != nil {
+		return "", fmt.Errorf("period %q is not a %s period (%s)", raw, strings.ToLower(string(g)), periodForms[g])
+	}
+	return p.String(), nil
+}
+
+var periodForms = map[domain.Granularity]string{
+	domain.Year:    "expected e.g. 2024 or 2024.0",
+	domain.Quarter: "expected e.g. 2024-Q2 or 2024Q2",
+	domain.Month:   "expected e.g. 2024-05, 2024M05 or 202405",
+	domain.Week:    "expected e.g. 2024-W21",
+	domain.Day:     "expected YYYY-MM-DD",
+}
+
+// intText turns "1989.0" or "17.00" into "1989" and "17"; anything else
+// comes back trimmed and unchanged.
+func intText(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '.'); i > 0 && strings.Trim(s[i+1:], "0") == "" && isDigits(s[:i]) {
+		return s[:i]
+	}
+	return s
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// monthPeriod combines a year and a month number (both may be written as
+// floats, 2002.0 and 1.0) into YYYY-MM.
+func monthPeriod(year, month string) (string, error) {
+	y, m := intText(year), intText(month)
+	n, err := strconv.Atoi(m)
+	if err != nil || n < 1 || n > 12 || !isDigits(y) || len(y) != 4 {
+		return "", fmt.Errorf("year %q and month %q do not make a month (expected a four-digit year and a month 1-12)", year, month)
+	}
+	return fmt.Sprintf("%s-%02d", y, n), nil
+}
+
+// parseValue parses a cell as a finite number. Thousands separators are
+// not guessed: "1,234" is an error.
+func parseValue(s string) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	if v != v || v > 1.7e308 || v < -1.7e308 {
+		return 0, fmt.Errorf("%q is not a finite number", s)
+	}
+	return v, nil
+}

@@ -1,0 +1,380 @@
+package kurrentdb
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kurrent-io/KurrentDB-Client-Go/kurrentdb"
+
+	"github.com/supplyeval/supplyeval/eventstore"
+)
+
+// Config configures a Store.
+type Config struct {
+	// URL is the connection string: kurrentdb://[user:pass@]host:port[,host:port...]?tls=true|false...
+	// or the esdb:// form. TLS settings and credentials are taken from it.
+	URL string
+	// ResubscribeDelay is the first wait before a dropped subscription
+	// resubscribes (default 100 ms); it doubles after each failed attempt,
+	// up to 5 s.
+	ResubscribeDelay time.Duration
+	// Logger receives subscription drops and resubscriptions (default: none).
+	Logger *slog.Logger
+}
+
+// Validate reports what is wrong with c.
+func (c Config) Validate() error {
+	var errs []error
+	if !strings.HasPrefix(c.URL, "kurrentdb://") && !strings.HasPrefix(c.URL, "kurrentdb+discover://") &&
+		!strings.HasPrefix(c.URL, "esdb://") && !strings.HasPrefix(c.URL, "esdb+discover://") {
+		errs = append(errs, fmt.Errorf("kurrentdb: URL %q must start with kurrentdb://, kurrentdb+discover://, esdb:// or esdb+discover://", redact(c.URL)))
+	}
+	if c.ResubscribeDelay < 0 {
+		errs = append(errs, errors.New("kurrentdb: ResubscribeDelay must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// redact hides the password of a connection string for error messages.
+func redact(url string) string {
+	if i := strings.Index(url, "://"); i >= 0 {
+		if at := strings.Index(url[i+3:], "@"); at >= 0 {
+			return url[:i+3] + "***@" + url[i+3+at+1:]
+		}
+	}
+	return url
+}
+
+// Store is an eventstore.Store on a KurrentDB server or cluster. Its
+// methods are safe for concurrent use.
+type Store struct {
+	cfg    Config
+	client *kurrentdb.Client
+	log    *slog.Logger
+
+	mu     sync.Mutex
+	subs   map[*subscription]struct{}
+	closed chan struct{}
+}
+
+var _ eventstore.Store = (*Store)(nil)
+
+// Open connects to the server that cfg.URL names and checks that it
+// answers (a read of the end of $all) before returning.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.ResubscribeDelay == 0 {
+		cfg.ResubscribeDelay = 100 * time.Millisecond
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	conf, err := kurrentdb.ParseConnectionString(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("kurrentdb: connection string %q: %w", redact(cfg.URL), err)
+	}
+	client, err := kurrentdb.NewClient(conf)
+	if err != nil {
+		return nil, fmt.Errorf("kurrentdb: %w", err)
+	}
+	s := &Store{cfg: cfg, client: client, log: log, subs: map[*subscription]struct{}{}, closed: make(chan struct{})}
+	if _, err := s.Head(ctx); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("kurrentdb: %s does not answer: %w", redact(cfg.URL), err)
+	}
+	return s, nil
+}
+
+func (s *Store) isClosed() bool {
+	select {
+	case <-s.closed:
+		return true
+	default:
+		return false
+	}
+}
+
+// enter refuses calls after Close and with a done context.
+func (s *Store) enter(ctx context.Context) error {
+	if s.isClosed() {
+		return eventstore.ErrClosed
+	}
+	return ctx.Err()
+}
+
+// fail translates a client error of op.
+func (s *Store) fail(ctx context.Context, op string, err error) error {
+	if s.isClosed() {
+		return eventstore.ErrClosed
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("kurrentdb: %s: %w", op, ctxErr)
+	}
+	var ke *kurrentdb.Error
+	if errors.As(err, &ke) && ke.Code() == kurrentdb.ErrorCodeResourceNotFound {
+		return fmt.Errorf("%w: %s", eventstore.ErrStreamNotFound, op)
+	}
+	return fmt.Errorf("kurrentdb: %s: %w", op, err)
+}
+
+func streamState(e eventstore.ExpectedVersion) (kurrentdb.StreamState, error) {
+	switch {
+	case e == eventstore.Any:
+		return kurrentdb.Any{}, nil
+	case e == eventstore.NoStream:
+		return kurrentdb.NoStream{}, nil
+	case e == eventstore.StreamExists:
+		return kurrentdb.StreamExists{}, nil
+	case e >= 0:
+		return kurrentdb.Revision(uint64(e)), nil
+	}
+	return nil, fmt.Errorf("kurrentdb: unknown expected version %d", int64(e))
+}
+
+// Append appends events to stream if it matches expected; see
+// eventstore.Store. The returned Position is the commit position of the
+// last event appended.
+func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events []eventstore.EventData) (eventstore.AppendResult, error) {
+	if err := s.enter(ctx); err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	if err := eventstore.ValidStream(stream); err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	if len(events) == 0 {
+		return eventstore.AppendResult{}, eventstore.ErrEmptyAppend
+	}
+	state, err := streamState(expected)
+	if err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	data := make([]kurrentdb.EventData, len(events))
+	for i, ev := range events {
+		ct := kurrentdb.ContentTypeBinary
+		if json.Valid(ev.Data) {
+			ct = kurrentdb.ContentTypeJson
+		}
+		data[i] = kurrentdb.EventData{EventID: ev.ID, EventType: ev.Type, ContentType: ct, Data: ev.Data, Metadata: ev.Metadata}
+	}
+	res, err := s.client.AppendToStream(ctx, stream, kurrentdb.AppendToStreamOptions{StreamState: state}, data...)
+	if err != nil {
+		var ke *kurrentdb.Error
+		if errors.As(err, &ke) && ke.Code() == kurrentdb.ErrorCodeWrongExpectedVersion && !s.isClosed() {
+			return eventstore.AppendResult{}, &eventstore.WrongVersionError{Stream: stream, Expected: expected, Actual: s.actualVersion(ctx, stream, ke)}
+		}
+		return eventstore.AppendResult{}, s.fail(ctx, "append to "+stream, err)
+	}
+	out := eventstore.AppendResult{Version: res.NextExpectedVersion, Position: eventstore.Position(res.CommitPosition)}
+	if len(events) > 1 {
+		// The write's position is not documented to be its last event's;
+		// read that event back so that a reader waiting for Position sees
+		// the whole append.
+		evs, err := s.ReadStream(ctx, stream, out.Version, 1)
+		if err != nil {
+			return eventstore.AppendResult{}, fmt.Errorf("kurrentdb: position of the append to %s: %w", stream, err)
+		}
+		if len(evs) == 1 && evs[0].ID == events[len(events)-1].ID {
+			out.Position = evs[0].Position
+		}
+	}
+	return out, nil
+}
+
+var currentRevision = regexp.MustCompile(`but got '([^']*)'`)
+
+// actualVersion reads the stream's current revision from a
+// wrong-expected-version error (the client puts it only in the message),
+// or, failing that, from the stream's last event.
+func (s *Store) actualVersion(ctx context.Context, stream string, ke *kurrentdb.Error) int64 {
+	if m := currentRevision.FindStringSubmatch(ke.Error()); m != nil {
+		if m[1] == "no_stream" {
+			return eventstore.NoVersion
+		}
+		if v, err := strconv.ParseInt(m[1], 10, 64); err == nil {
+			return v
+		}
+	}
+	rs, err := s.client.ReadStream(ctx, stream, kurrentdb.ReadStreamOptions{Direction: kurrentdb.Backwards, From: kurrentdb.End{}}, 1)
+	if err != nil {
+		return eventstore.NoVersion
+	}
+	defer rs.Close()
+	ev, err := rs.Recv()
+	if err != nil || ev.Event == nil {
+		return eventstore.NoVersion
+	}
+	return int64(ev.Event.EventNumber)
+}
+
+// ReadStream returns up to limit events of stream from version from on.
+func (s *Store) ReadStream(ctx context.Context, stream string, from uint64, limit int) ([]eventstore.RecordedEvent, error) {
+	if err := s.enter(ctx); err != nil {
+		return nil, err
+	}
+	if err := eventstore.ValidStream(stream); err != nil {
+		return nil, err
+	}
+	count := uint64(max(limit, 1))
+	rs, err := s.client.ReadStream(ctx, stream, kurrentdb.ReadStreamOptions{Direction: kurrentdb.Forwards, From: kurrentdb.Revision(from)}, count)
+	if err != nil {
+		return nil, s.fail(ctx, "read "+stream, err)
+	}
+	defer rs.Close()
+	out := []eventstore.RecordedEvent{}
+	for {
+		ev, err := rs.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, s.fail(ctx, "read "+stream, err)
+		}
+		if ev.Event != nil && limit > 0 {
+			out = append(out, recorded(ev.Event))
+		}
+	}
+	return out, nil
+}
+
+// allPage is how many events of $all one read asks for.
+const allPage = 512
+
+// ReadAll returns up to limit non-system events with position greater
+// than after, in position order.
+func (s *Store) ReadAll(ctx context.Context, after eventstore.Position, limit int) ([]eventstore.RecordedEvent, error) {
+	if err := s.enter(ctx); err != nil {
+		return nil, err
+	}
+	out := []eventstore.RecordedEvent{}
+	if limit <= 0 {
+		return out, nil
+	}
+	from := after
+	for len(out) < limit {
+		// Reading $all from a position includes the event at it.
+		var start kurrentdb.AllPosition = kurrentdb.Start{}
+		if from > 0 {
+			start = kurrentdb.Position{Commit: uint64(from), Prepare: uint64(from)}
+		}
+		want := min(limit-len(out)+1, allPage)
+		rs, err := s.client.ReadAll(ctx, kurrentdb.ReadAllOptions{Direction: kurrentdb.Forwards, From: start}, uint64(want))
+		if err != nil {
+			return nil, s.fail(ctx, "read $all", err)
+		}
+		n := 0
+		for len(out) < limit {
+			ev, err := rs.Recv()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				rs.Close()
+				return nil, s.fail(ctx, "read $all", err)
+			}
+			n++
+			if ev.Event == nil {
+				continue
+			}
+			pos := eventstore.Position(ev.Event.Position.Commit)
+			if pos > from {
+				from = pos
+			}
+			if pos <= after || system(ev.Event) {
+				continue
+			}
+			out = append(out, recorded(ev.Event))
+		}
+		rs.Close()
+		if n < want {
+			break // the end of the log
+		}
+	}
+	return out, nil
+}
+
+// Head returns the position of the last non-system event (0 if none).
+func (s *Store) Head(ctx context.Context) (eventstore.Position, error) {
+	if err := s.enter(ctx); err != nil {
+		return 0, err
+	}
+	var from kurrentdb.AllPosition = kurrentdb.End{}
+	before := uint64(0) // when > 0, skip events at or after this commit position
+	for {
+		rs, err := s.client.ReadAll(ctx, kurrentdb.ReadAllOptions{Direction: kurrentdb.Backwards, From: from}, 64)
+		if err != nil {
+			return 0, s.fail(ctx, "read the end of $all", err)
+		}
+		n := 0
+		var last *kurrentdb.RecordedEvent
+		for {
+			ev, err := rs.Recv()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				rs.Close()
+				return 0, s.fail(ctx, "read the end of $all", err)
+			}
+			n++
+			if ev.Event == nil || (before > 0 && ev.Event.Position.Commit >= before) {
+				continue
+			}
+			if !system(ev.Event) {
+				rs.Close()
+				return eventstore.Position(ev.Event.Position.Commit), nil
+			}
+			last = ev.Event
+		}
+		rs.Close()
+		if n < 64 || last == nil {
+			return 0, nil
+		}
+		// A page of system events only: go on before the oldest of them
+		// (whether the server includes the event at from or not).
+		from, before = last.Position, last.Position.Commit
+	}
+}
+
+// system reports whether ev is KurrentDB's own bookkeeping.
+func system(ev *kurrentdb.RecordedEvent) bool {
+	return strings.HasPrefix(ev.EventType, "$") || strings.HasPrefix(ev.StreamID, "$")
+}
+
+func recorded(ev *kurrentdb.RecordedEvent) eventstore.RecordedEvent {
+	return eventstore.RecordedEvent{
+		EventData: eventstore.EventData{ID: ev.EventID, Type: ev.EventType, Data: ev.Data, Metadata: ev.UserMetadata},
+		Stream:    ev.StreamID,
+		Version:   ev.EventNumber,
+		Position:  eventstore.Position(ev.Position.Commit),
+		Recorded:  ev.CreatedDate.UTC(),
+	}
+}
+
+// Close ends every subscription and closes the connection.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.isClosed() {
+		s.mu.Unlock()
+		return eventstore.ErrClosed
+	}
+	close(s.closed)
+	subs := s.subs
+	s.subs = nil
+	s.mu.Unlock()
+	for sub := range subs {
+		sub.Close()
+	}
+	return s.client.Close()
+}

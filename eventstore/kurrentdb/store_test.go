@@ -1,0 +1,120 @@
+package kurrentdb_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/supplyeval/supplyeval/eventstore"
+	"github.com/supplyeval/supplyeval/eventstore/eventstoretest"
+	"github.com/supplyeval/supplyeval/eventstore/kurrentdb"
+	"github.com/supplyeval/supplyeval/eventstore/kurrentdb/kurrentdbtest"
+)
+
+func open(tb testing.TB, url string) *kurrentdb.Store {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := kurrentdb.Open(ctx, kurrentdb.Config{URL: url, ResubscribeDelay: 10 * time.Millisecond})
+	if err != nil {
+		tb.Fatalf("open %s: %v", url, err)
+	}
+	return s
+}
+
+// features are what the adapter guarantees: positions are KurrentDB
+// commit positions (monotonic, not gap-free), and one append is limited to
+// 1 MiB (MaxAppendSize) including the event's own overhead.
+var features = eventstoretest.Features{GapFreePositions: false, LargeEventSize: 1<<20 - 4096}
+
+// TestContractTestDouble runs the contract suite against the adapter
+// talking gRPC to the test double (not KurrentDB; see kurrentdbtest).
+func TestContractTestDouble(t *testing.T) {
+	srv := kurrentdbtest.StartTB(t)
+	eventstoretest.Run(t, func(tb testing.TB) eventstore.Store { return open(tb, srv.URL()) }, features)
+}
+
+// TestContractRealServer runs the suite against the KurrentDB server that
+// KURRENTDB_URL names.
+func TestContractRealServer(t *testing.T) {
+	url := os.Getenv("KURRENTDB_URL")
+	if url == "" {
+		t.Skip("set KURRENTDB_URL (for example kurrentdb://admin:changeit@127.0.0.1:2113?tls=false) to run the contract suite against a real KurrentDB")
+	}
+	eventstoretest.Run(t, func(tb testing.TB) eventstore.Store { return open(tb, url) }, features)
+}
+
+// TestResubscribeAfterDrop checks that a subscription dropped by the
+// server resumes from the last event it delivered: no gap, no repeat.
+func TestResubscribeAfterDrop(t *testing.T) {
+	srv := kurrentdbtest.StartTB(t)
+	s := open(t, srv.URL())
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	stream := "drop-" + uuid.NewString()
+	appendN := func(n int) {
+		for range n {
+			ev := eventstore.EventData{ID: uuid.New(), Type: "Tick", Data: []byte(`{}`)}
+			if _, err := s.Append(ctx, stream, eventstore.Any, []eventstore.EventData{ev}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	appendN(5)
+	sub, err := s.SubscribeAll(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	var got []eventstore.RecordedEvent
+	for len(got) < 5 {
+		ev, err := sub.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ev)
+	}
+	for i := 0; i < 3; i++ {
+		// Wait until the server side is subscribed again, then drop it.
+		deadline := time.Now().Add(5 * time.Second)
+		for srv.DropSubscriptions() == 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("no subscription to drop")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		appendN(4)
+	}
+	for len(got) < 17 {
+		ev, err := sub.Next(ctx)
+		if err != nil {
+			t.Fatalf("after %d events: %v", len(got), err)
+		}
+		got = append(got, ev)
+	}
+	for i, ev := range got {
+		if ev.Version != uint64(i) || ev.Stream != stream {
+			t.Fatalf("event %d: %s@%d, want %s@%d", i, ev.Stream, ev.Version, stream, i)
+		}
+		if i > 0 && ev.Position <= got[i-1].Position {
+			t.Fatalf("event %d: position %d after %d", i, ev.Position, got[i-1].Position)
+		}
+	}
+}
+
+// TestConnectionString checks that bad URLs are refused with a message
+// that hides the password.
+func TestConnectionString(t *testing.T) {
+	_, err := kurrentdb.Open(context.Background(), kurrentdb.Config{URL: "http://admin:secret@host:2113"})
+	if err == nil {
+		t.Fatal("http:// URL accepted")
+	}
+	if got := err.Error(); strings.Contains(got, "secret") {
+		t.Errorf("error shows the password: %s", got)
+	}
+}

@@ -5,7 +5,7 @@ DATA    ?= ./data
 ADDR    ?= 127.0.0.1:8080
 BENCHTIME ?= 1s
 
-.PHONY: run build test test-short bench fuzz vet clean
+.PHONY: run build test test-short bench scale fuzz vet clean
 
 ## run: build, seed the demo world on first start, serve http://127.0.0.1:8080/graphql
 run: build
@@ -28,6 +28,14 @@ test-short:
 ## bench: every performance target of DESIGN.md section 8 that exists so far
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+## scale: the Council-of-Europe-scale benchmark (2,000 regions x 30 indicators x 360 months,
+## 10,000 operations, 500 policy changes): ingest, peak RSS, store size, cold start, warm
+## restart, series over HTTP. Several minutes; not part of test or bench. SCALE_REGIONS=200
+## makes it smaller; SCALE_PROFILE=DIR keeps a CPU profile of each phase.
+SCALE_REPORT ?= scale-report.md
+scale:
+	SUPPLYEVAL_SCALE=1 SCALE_REPORT=$(abspath $(SCALE_REPORT)) $(GO) test -run '^$$' -bench '^BenchmarkScale$$' -benchtime 1x -timeout 30m ./cmd/supplyeval
 
 ## fuzz: each fuzz target for FUZZTIME (default 1m)
 FUZZTIME ?= 1m

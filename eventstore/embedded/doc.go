@@ -122,8 +122,8 @@
 //	BenchmarkReadStreamSmall (5 small events) 10 µs (7-19)
 //
 // The design target, 500,000 observations/s of durable batched appends on
-// this machine, is met by every benchmark of 1000-row events, 6 times over
-// with one event per append and 16 times with 64; the 21.6 million observation panel
-// of the design (21,600 such events) appends in 3-4 s of store time and
-// reads back in about half a second.
+// this machine, is met by every benchmark of 1000-row events: 6 times over
+// with one event per append, 16 times with 64. The 21.6 million
+// observation panel of the design (21,600 such events) appends in 3-4 s of
+// store time and reads back in about half a second.
 package embedded

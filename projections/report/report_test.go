@@ -44,8 +44,8 @@ func demoNode(t testing.TB) (*projectionstest.Node, *report.Generator) {
 func generator(t testing.TB, n *projectionstest.Node) *report.Generator {
 	t.Helper()
 	g, err := report.New(report.Config{
-		Evaluator:  &evaluate.Evaluator{Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions},
-		Cycles:     n.Cycles, Provenance: n.Provenance, Times: report.StoreTimes{Store: n.Store}, Position: n.Runner.Position})
+		Evaluator: &evaluate.Evaluator{Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions},
+		Cycles:    n.Cycles, Provenance: n.Provenance, Times: report.StoreTimes{Store: n.Store}, Position: n.Runner.Position})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,9 +15,11 @@ type operation struct {
 	concluded      bool
 	end            string
 	classification Classification
+	// reported holds the periods whose outputs were reported.
+	reported map[string]bool
 }
 
-func newOperation() *operation { return &operation{regions: map[string]bool{}} }
+func newOperation() *operation { return &operation{regions: map[string]bool{}, reported: map[string]bool{}} }
 
 func (o *operation) apply(rec Recorded) error {
 	switch e := rec.Event.(type) {
@@ -34,6 +36,8 @@ func (o *operation) apply(rec Recorded) error {
 		for _, r := range e.Removed {
 			delete(o.regions, r)
 		}
+	case OperationOutputsReported:
+		o.reported[e.Period] = true
 	case OperationConcluded:
 		o.concluded, o.end = true, e.End
 	case OperationDeclassified:

@@ -4,7 +4,8 @@ import "context"
 
 // ReportOperationOutputs records what an operation produced in a period
 // (Guideline 8: arrests, seizures, confiscations). Outputs may be reported
-// after the operation concluded.
+// after the operation concluded; each period is reported once, so that
+// totals and costs are never counted twice.
 type ReportOperationOutputs struct {
 	ID                string    `json:"id"`
 	Period            string    `json:"period"`
@@ -68,6 +69,9 @@ func (s *Service) reportOperationOutputs(ctx context.Context, env Envelope, c Re
 		p, _ := ParsePeriod(g, c.Period)
 		if end := p.Add(1).Start(); !end.After(o.start) {
 			return nil, Invalid("period", "%s ends before the operation started (%s)", c.Period, o.launched.Start)
+		}
+		if o.reported[c.Period] {
+			return nil, Errorf(Conflict, "period", "outputs of operation %q for %s are already reported", c.ID, c.Period)
 		}
 		return []Event{OperationOutputsReported(c)}, nil
 	})

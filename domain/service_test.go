@@ -167,6 +167,7 @@ func TestOperationAndPolicyRules(t *testing.T) {
 	w.refuse(domain.ReportOperationOutputs{ID: "op-1", Period: "2017-06", Arrests: 3}, domain.BadInput, "period")
 	w.refuse(domain.ReportOperationOutputs{ID: "op-1", Period: "2018-06", Arrests: -1}, domain.BadInput, "arrests")
 	w.do(domain.ReportOperationOutputs{ID: "op-1", Period: "2018-06", Arrests: 3, Seizures: []domain.Seizure{{Substance: "cocaine", Kg: 120}}, Cost: 1e5})
+	w.refuse(domain.ReportOperationOutputs{ID: "op-1", Period: "2018-06", Arrests: 1}, domain.Conflict, "period")
 	w.refuse(domain.ReportOperationOutputs{ID: "op-2", Period: "2018-06"}, domain.NotFound, "id")
 
 	w.refuse(domain.ChangeOperationScope{ID: "op-1", Removed: []string{"NL33"}, Reason: "x"}, domain.BadInput, "removed")

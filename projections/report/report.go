@@ -34,10 +34,9 @@ type Config struct {
 	// Position is the read models' position, at which an unpinned open
 	// cycle is previewed.
 	Position func() uint64
-	// Cleared is the access-control hook: it reports whether the reader
-	// may see an intervention. Withheld interventions are counted, not
-	// shown. Nil clears everything (this version has no access control).
-	Cleared func(ctx context.Context, iv projections.Intervention) bool
+	// The access-control hook is the Evaluator's Visible: interventions
+	// it rejects are withheld from the report (counted, never named, and
+	// their findings left out). See [Generator.For].
 	// Workers bounds how many interventions are evaluated at once
 	// (default GOMAXPROCS).
 	Workers int
@@ -75,6 +74,14 @@ func New(cfg Config) (*Generator, error) {
 		cfg.Workers = runtime.GOMAXPROCS(0)
 	}
 	return &Generator{cfg: cfg}, nil
+}
+
+// For returns a generator that reads through e (the same read models with
+// a reader's Visible filter, as the GraphQL server makes one per request).
+func (g *Generator) For(e *evaluate.Evaluator) *Generator {
+	cp := *g
+	cp.cfg.Evaluator = e
+	return &cp
 }
 
 // Cycles returns the cycles read model the generator reads.
@@ -365,17 +372,23 @@ func (g *Generator) Build(ctx context.Context, id string) (*Report, error) {
 	if !ok {
 		return nil, domain.Errorf(domain.NotFound, "id", "evaluation cycle %q has not been opened", id)
 	}
+	pos := c.Pinned
+	if pos == 0 && !c.Closed {
+		pos = g.cfg.Position()
+	}
+	// Interventions the reader may not see are left out of everything,
+	// their findings too; only their number is reported.
+	hidden := g.hidden(c.Interventions, pos)
+	c = withoutHidden(c, hidden)
 	r := &Report{Cycle: CycleInfo{ID: c.ID, Title: c.Title, From: c.From, To: c.To, Regions: nonNil(c.Regions),
 		Interventions: nonNil(c.Interventions), Questions: nonNil(c.Questions), PreviousCycle: c.PreviousCycle,
-		Closed: c.Closed, Summary: c.Summary, Recommendations: nonNil(c.Recommendations)}}
-	pos := c.Pinned
+		Closed: c.Closed, Summary: c.Summary, Recommendations: nonNil(c.Recommendations)}, Withheld: len(hidden)}
 	switch {
 	case c.Closed:
 		r.Status, r.StatusNote = StatusFinal, "Final report of a closed cycle, read at its pinned evidence position: regenerating it gives the same report."
-	case pos != 0:
+	case c.Pinned != 0:
 		r.Status, r.StatusNote = StatusDraft, "Draft: the cycle is still open. Its evidence is pinned, so the numbers will not change, but findings may still be added."
 	default:
-		pos = g.cfg.Position()
 		r.Status, r.StatusNote = StatusPreview, "PREVIEW: the cycle has no pinned evidence. This report reads the latest data and will change as data are recorded or revised; pin the evidence to fix it."
 	}
 	if c.Pinned != 0 {
@@ -392,7 +405,6 @@ func (g *Generator) Build(ctx context.Context, id string) (*Report, error) {
 
 	// Interventions, in scope order, evaluated concurrently into fixed slots.
 	slots := make([]*InterventionReport, len(c.Interventions))
-	withheld := make([]bool, len(c.Interventions))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, g.cfg.Workers)
 	for i, ivID := range c.Interventions {
@@ -401,7 +413,7 @@ func (g *Generator) Build(ctx context.Context, id string) (*Report, error) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			slots[i], withheld[i] = g.intervention(ctx, c, ivID, pos, at)
+			slots[i] = g.intervention(ctx, c, ivID, pos, at)
 		}()
 	}
 	wg.Wait()
@@ -409,11 +421,7 @@ func (g *Generator) Build(ctx context.Context, id string) (*Report, error) {
 		return nil, err
 	}
 	r.Interventions = []InterventionReport{}
-	for i, s := range slots {
-		if withheld[i] {
-			r.Withheld++
-			continue
-		}
+	for _, s := range slots {
 		r.Interventions = append(r.Interventions, *s)
 	}
 	r.WithheldNote = fmt.Sprintf("%d intervention(s) in scope withheld from this reader for lack of clearance.", r.Withheld)
@@ -426,15 +434,57 @@ func (g *Generator) Build(ctx context.Context, id string) (*Report, error) {
 	}
 	if c.PreviousCycle != "" {
 		if prev, ok := g.cfg.Cycles.Get(c.PreviousCycle); ok {
-			r.Previous = followUp(prev, c)
+			r.Previous = followUp(withoutHidden(prev, g.hidden(prev.Interventions, pos)), c)
 		}
 	}
 	return r, nil
 }
 
-// intervention evaluates one intervention of the scope at pos; withheld is
-// true when the reader is not cleared to see it.
-func (g *Generator) intervention(ctx context.Context, c projections.Cycle, id string, pos uint64, at time.Time) (out *InterventionReport, withheld bool) {
+// hidden returns the set of intervention IDs the reader may not see at
+// pos (recorded, but rejected by the evaluator's Visible filter).
+func (g *Generator) hidden(ids []string, pos uint64) map[string]bool {
+	e := g.cfg.Evaluator
+	if e.Visible == nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, id := range ids {
+		if iv, ok := e.Interventions.Get(id, pos); ok && !e.Visible(iv) {
+			out[id] = true
+		} else if !ok {
+			// Recorded after pos: judge by what it is now.
+			if now, ok := e.Interventions.Get(id, 0); ok && !e.Visible(now) {
+				out[id] = true
+			}
+		}
+	}
+	return out
+}
+
+// withoutHidden returns c without the hidden interventions and the
+// findings about them.
+func withoutHidden(c projections.Cycle, hidden map[string]bool) projections.Cycle {
+	if len(hidden) == 0 {
+		return c
+	}
+	var ivs []string
+	for _, id := range c.Interventions {
+		if !hidden[id] {
+			ivs = append(ivs, id)
+		}
+	}
+	var fs []projections.Finding
+	for _, f := range c.Findings {
+		if !hidden[f.Intervention] {
+			fs = append(fs, f)
+		}
+	}
+	c.Interventions, c.Findings = ivs, fs
+	return c
+}
+
+// intervention evaluates one intervention of the scope at pos.
+func (g *Generator) intervention(ctx context.Context, c projections.Cycle, id string, pos uint64, at time.Time) *InterventionReport {
 	e := g.cfg.Evaluator
 	ir := &InterventionReport{ID: id, Regions: []string{}, Impacts: []ImpactRow{}, NoData: []string{}, Displacement: []DisplacementRow{},
 		DataQuality: []DataQualityRow{}, Findings: []FindingView{}}
@@ -446,10 +496,7 @@ func (g *Generator) intervention(ctx context.Context, c projections.Cycle, id st
 	iv, err := e.Intervention("intervention", id, pos)
 	if err != nil {
 		ir.Missing = fmt.Sprintf("Not recorded at position %d.", pos)
-		return ir, false
-	}
-	if g.cfg.Cleared != nil && !g.cfg.Cleared(ctx, iv.Intervention) {
-		return nil, true
+		return ir
 	}
 	ir.Kind, ir.Title, ir.Start, ir.End = iv.Kind, iv.Title, iv.Start, iv.End
 	ir.Regions = nonNil(iv.Regions)
@@ -461,7 +508,7 @@ func (g *Generator) intervention(ctx context.Context, c projections.Cycle, id st
 	for _, fam := range Families {
 		for _, ind := range e.Catalog.Indicators(fam) {
 			if ctx.Err() != nil {
-				return ir, false
+				return ir
 			}
 			if len(e.ExpandWithData(ind.Code, iv.Regions)) == 0 {
 				ir.NoData = append(ir.NoData, ind.Code)
@@ -480,7 +527,7 @@ func (g *Generator) intervention(ctx context.Context, c projections.Cycle, id st
 			}
 		}
 	}
-	return ir, false
+	return ir
 }
 
 func proportionality(iv evaluate.Intervention, at time.Time) *Proportionality {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/demo"
+	"github.com/supplyeval/supplyeval/projections"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 	"github.com/supplyeval/supplyeval/projections/projectionstest"
 	"github.com/supplyeval/supplyeval/projections/report"
@@ -239,6 +240,17 @@ func TestFullCycleOnTheDemoWorld(t *testing.T) {
 	}
 	if !strings.Contains(qualityOf(after, demo.RotterdamPortControl, demo.PortIncidents, "NLRTM"), "1 revision") {
 		t.Fatalf("preview data quality: %s", qualityOf(after, demo.RotterdamPortControl, demo.PortIncidents, "NLRTM"))
+	}
+
+	// A reader not cleared for one intervention: it is counted, never named.
+	restricted := *ev
+	restricted.Visible = func(iv projections.Intervention) bool { return iv.ID != demo.RotterdamPortControl }
+	hiddenHTML, err := g.For(&restricted).Generate(ctx, "cycle-2023", report.HTML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(hiddenHTML, []byte(demo.RotterdamPortControl)) || !bytes.Contains(hiddenHTML, []byte("Withheld (clearance)</th><td>1<")) {
+		t.Fatal("the withheld intervention is named, or not counted, in the report")
 	}
 
 	if !testing.Short() {

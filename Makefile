@@ -5,7 +5,7 @@ DATA    ?= ./data
 ADDR    ?= 127.0.0.1:8080
 BENCHTIME ?= 1s
 
-.PHONY: run build test test-short bench scale fuzz vet clean
+.PHONY: run build test test-short bench scale fuzz vet clean load crash
 
 ## run: build, seed the demo world on first start, serve http://127.0.0.1:8080/graphql
 run: build
@@ -45,6 +45,19 @@ fuzz:
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; \
 	done
+
+## load: LOAD_CLIENTS concurrent clients (default 100) for LOAD_TIME (default 60s) on loopback,
+## mixed reads and writes against the demo world; reports errors, throughput and p99
+LOAD_TIME ?= 60s
+LOAD_CLIENTS ?= 100
+load:
+	SUPPLYEVAL_LOAD=$(LOAD_TIME) SUPPLYEVAL_LOAD_CLIENTS=$(LOAD_CLIENTS) $(GO) test -count=1 -run '^TestLoad$$' -timeout 30m -v ./cmd/supplyeval
+
+## crash: kill -9 the server CRASH_KILLS times (default 20) during concurrent ingest; after each
+## restart every acknowledged write must be there and the store must open cleanly
+CRASH_KILLS ?= 20
+crash:
+	SUPPLYEVAL_CRASH_KILLS=$(CRASH_KILLS) $(GO) test -count=1 -run '^TestCrashLoop$$' -timeout 30m -v ./cmd/supplyeval
 
 clean:
 	rm -rf bin

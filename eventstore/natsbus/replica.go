@@ -1,0 +1,160 @@
+package natsbus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/supplyeval/supplyeval/eventstore"
+)
+
+// ReplicaConfig configures NewReplicaSubscriber.
+type ReplicaConfig struct {
+	// Conn is the NATS connection (not closed by the subscriber).
+	Conn *nats.Conn
+	// Topology names the events stream.
+	Topology Topology
+	// Checkpoint returns the position after which the consumer called
+	// topic resumes (projections.Runner.Checkpoint).
+	Checkpoint func(ctx context.Context, topic string) (eventstore.Position, error)
+	// Logger receives the subscriber's logs (default: none).
+	Logger watermill.LoggerAdapter
+}
+
+// Validate reports what is missing from c.
+func (c ReplicaConfig) Validate() error {
+	var errs []error
+	if c.Conn == nil {
+		errs = append(errs, errors.New("replica config: Conn is required"))
+	}
+	if c.Checkpoint == nil {
+		errs = append(errs, errors.New("replica config: Checkpoint is required"))
+	}
+	return errors.Join(errs...)
+}
+
+// NewReplicaSubscriber returns a Subscriber set up to feed projections from the events stream: Subscribe(topic) creates an
+// ephemeral consumer, filtered to the events subject, that starts at the
+// first message whose position is after Checkpoint(topic) (found by binary
+// search on the stream, whose positions increase with its sequence) and
+// has one message in flight at a time (MaxAckPending 1), so events arrive
+// in log order even when one is nacked and redelivered.
+func NewReplicaSubscriber(cfg ReplicaConfig) (*Subscriber, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := cfg.Topology.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = watermill.NopLogger{}
+	}
+	t := cfg.Topology
+	init := func(ctx context.Context, js jetstream.JetStream, topic string) (jetstream.Consumer, func(), error) {
+		after, err := cfg.Checkpoint(ctx, topic)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := t.Provision(ctx, js); err != nil {
+			return nil, nil, err
+		}
+		st, err := js.Stream(ctx, t.EventsStream())
+		if err != nil {
+			return nil, nil, fmt.Errorf("natsbus: stream %s: %w", t.EventsStream(), err)
+		}
+		seq, err := StartSequence(ctx, st, after)
+		if err != nil {
+			return nil, nil, err
+		}
+		cc := jetstream.ConsumerConfig{
+			Description:       "supplyeval replica projection " + topic,
+			DeliverPolicy:     jetstream.DeliverByStartSequencePolicy,
+			OptStartSeq:       seq,
+			AckPolicy:         jetstream.AckExplicitPolicy,
+			AckWait:           30 * time.Second,
+			MaxAckPending:     1,
+			FilterSubject:     t.EventsSubject(),
+			InactiveThreshold: time.Minute,
+		}
+		c, err := st.CreateConsumer(ctx, cc)
+		if err != nil {
+			return nil, nil, fmt.Errorf("natsbus: consumer for %s: %w", topic, err)
+		}
+		name := c.CachedInfo().Name
+		return c, func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			_ = st.DeleteConsumer(ctx, name) // ephemeral: it also expires when inactive
+		}, nil
+	}
+	return newSubscriber(cfg.Conn, init, nil, cfg.Logger)
+}
+
+// StartSequence returns the stream sequence of the first message whose
+// position header is greater than after, or the sequence after the last
+// message if there is none. Positions increase with sequences (the
+// forwarder publishes in log order and JetStream refuses anything out of
+// order), so a binary search over the stream finds it in O(log n) reads.
+func StartSequence(ctx context.Context, st jetstream.Stream, after eventstore.Position) (uint64, error) {
+	info, err := st.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("natsbus: stream info: %w", err)
+	}
+	first, last := info.State.FirstSeq, info.State.LastSeq
+	if info.State.Msgs == 0 {
+		return max(last+1, 1), nil
+	}
+	if first == 0 {
+		first = 1
+	}
+	lo, hi := first, last+1 // the answer is in [lo, hi]
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		pos, err := positionAt(ctx, st, mid)
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			// A deleted message: look at the next one instead.
+			lo = mid + 1
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		if pos > after {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo, nil
+}
+
+func positionAt(ctx context.Context, st jetstream.Stream, seq uint64) (eventstore.Position, error) {
+	m, err := st.GetMsg(ctx, seq)
+	if err != nil {
+		return 0, err
+	}
+	pos, err := eventstore.ParsePosition(m.Header.Get(eventstore.MetaPosition))
+	if err != nil {
+		return 0, fmt.Errorf("natsbus: message %d: %w", seq, err)
+	}
+	return pos, nil
+}
+
+// Primary returns the primary's API URL as the last forwarded event
+// names it ("" if none is known).
+func Primary(ctx context.Context, js jetstream.JetStream, t Topology) string {
+	st, err := js.Stream(ctx, t.EventsStream())
+	if err != nil {
+		return ""
+	}
+	m, err := st.GetLastMsgForSubject(ctx, t.EventsSubject())
+	if err != nil {
+		return ""
+	}
+	return m.Header.Get(PrimaryHeader)
+}

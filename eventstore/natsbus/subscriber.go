@@ -1,0 +1,162 @@
+package natsbus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// ConsumerFunc creates (or finds) the JetStream consumer that a Subscribe
+// to topic reads, and returns a cleanup to run when that subscription ends
+// (nil for none).
+type ConsumerFunc func(ctx context.Context, js jetstream.JetStream, topic string) (jetstream.Consumer, func(), error)
+
+// Subscriber is a watermill message.Subscriber on JetStream consumers. Each
+// Subscribe gets its own consumer from ConsumerFunc and one goroutine that
+// pulls a message, sends it on the channel, and waits for it to be acked
+// (Ack to JetStream) or nacked (Nak: JetStream redelivers it) before the
+// next. That goroutine alone sends on and closes the channel.
+//
+// It replaces watermill-nats' JetStream subscriber (v2.1.3), whose monitor
+// goroutine closes the output channel while a NATS callback may still be
+// sending on it (a data race, and a possible "send on closed channel"
+// panic at shutdown). It reads the same headers (WatermillUUIDHeader for
+// the UUID, the rest as metadata). Subscribe and Close are safe for
+// concurrent use; Close does not close the connection.
+type Subscriber struct {
+	js       jetstream.JetStream
+	consumer ConsumerFunc
+	unmarsh  func(jetstream.Msg) *message.Message
+	logger   watermill.LoggerAdapter
+
+	mu      sync.Mutex
+	closed  bool
+	closing chan struct{}
+	wg      sync.WaitGroup
+}
+
+var _ message.Subscriber = (*Subscriber)(nil)
+
+func newSubscriber(nc *nats.Conn, consumer ConsumerFunc, unmarsh func(jetstream.Msg) *message.Message, logger watermill.LoggerAdapter) (*Subscriber, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("natsbus: %w", err)
+	}
+	if unmarsh == nil {
+		unmarsh = defaultUnmarshal
+	}
+	if logger == nil {
+		logger = watermill.NopLogger{}
+	}
+	return &Subscriber{js: js, consumer: consumer, unmarsh: unmarsh, logger: logger, closing: make(chan struct{})}, nil
+}
+
+// Subscribe starts reading the consumer for topic. The channel is closed
+// when ctx is done or the Subscriber is closed.
+func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errors.New("natsbus: subscriber closed")
+	}
+	c, cleanup, err := s.consumer(ctx, s.js, topic)
+	if err != nil {
+		return nil, err
+	}
+	it, err := c.Messages()
+	if err != nil {
+		if cleanup != nil {
+			cleanup()
+		}
+		return nil, fmt.Errorf("natsbus: consume %s: %w", topic, err)
+	}
+	out := make(chan *message.Message)
+	ctx, cancel := context.WithCancel(ctx)
+	s.wg.Add(2)
+	go func() { // stop the iterator when the subscription ends
+		defer s.wg.Done()
+		select {
+		case <-ctx.Done():
+		case <-s.closing:
+		}
+		it.Stop()
+	}()
+	go func() {
+		defer s.wg.Done()
+		defer close(out)
+		defer cancel()
+		if cleanup != nil {
+			defer cleanup()
+		}
+		s.deliver(ctx, topic, it, out)
+	}()
+	return out, nil
+}
+
+func (s *Subscriber) deliver(ctx context.Context, topic string, it jetstream.MessagesContext, out chan<- *message.Message) {
+	for {
+		m, err := it.Next()
+		if err != nil {
+			if ctx.Err() == nil && !errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+				s.logger.Error("natsbus: consumer stopped", err, watermill.LogFields{"topic": topic})
+			}
+			return
+		}
+		wm := s.unmarsh(m)
+		wm.SetContext(ctx)
+		select {
+		case out <- wm:
+		case <-ctx.Done():
+			return
+		case <-s.closing:
+			return
+		}
+		select {
+		case <-wm.Acked():
+			if err := m.Ack(); err != nil {
+				s.logger.Error("natsbus: ack", err, watermill.LogFields{"topic": topic, "uuid": wm.UUID})
+			}
+		case <-wm.Nacked():
+			if err := m.Nak(); err != nil {
+				s.logger.Error("natsbus: nak", err, watermill.LogFields{"topic": topic, "uuid": wm.UUID})
+			}
+		case <-ctx.Done():
+			return
+		case <-s.closing:
+			return
+		}
+	}
+}
+
+// Close ends every subscription and waits for their goroutines.
+func (s *Subscriber) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.closing)
+	s.mu.Unlock()
+	s.wg.Wait()
+	return nil
+}
+
+// defaultUnmarshal reads a message as Publisher wrote it.
+func defaultUnmarshal(m jetstream.Msg) *message.Message {
+	h := m.Headers()
+	wm := message.NewMessage(h.Get(WatermillUUIDHeader), m.Data())
+	for k, v := range h {
+		if k == WatermillUUIDHeader || len(v) == 0 || len(k) > 5 && k[:5] == "Nats-" {
+			continue
+		}
+		wm.Metadata.Set(k, v[0])
+	}
+	return wm
+}

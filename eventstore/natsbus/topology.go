@@ -1,0 +1,123 @@
+package natsbus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Topology names the subjects and streams of one deployment.
+type Topology struct {
+	// Prefix starts every subject ("supplyeval" by default); stream names
+	// are its upper-case form with "_EVENTS", "_INGEST" and "_POISON".
+	Prefix string
+	// DuplicateWindow is how long JetStream remembers message IDs to drop
+	// duplicates (default 2 minutes).
+	DuplicateWindow time.Duration
+}
+
+// DefaultPrefix is the subject prefix when none is given.
+const DefaultPrefix = "supplyeval"
+
+func (t Topology) prefix() string {
+	if t.Prefix == "" {
+		return DefaultPrefix
+	}
+	return t.Prefix
+}
+
+// Validate reports whether the prefix can start subjects and name streams.
+func (t Topology) Validate() error {
+	p := t.prefix()
+	for _, r := range p {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return fmt.Errorf("natsbus: prefix %q: use letters, digits, '-' and '_' only", p)
+		}
+	}
+	return nil
+}
+
+// EventsSubject is where the forwarder publishes the log.
+func (t Topology) EventsSubject() string { return t.prefix() + ".events" }
+
+// IngestSubject is where observation batches are published for recording.
+func (t Topology) IngestSubject() string { return t.prefix() + ".ingest" }
+
+// PoisonSubject receives the ingest messages that could not be recorded.
+func (t Topology) PoisonSubject() string { return t.prefix() + ".ingest.poison" }
+
+func (t Topology) streamName(kind string) string {
+	return strings.ToUpper(strings.ReplaceAll(t.prefix(), "-", "_")) + "_" + kind
+}
+
+// EventsStream, IngestStream and PoisonStream are the JetStream streams.
+func (t Topology) EventsStream() string { return t.streamName("EVENTS") }
+func (t Topology) IngestStream() string { return t.streamName("INGEST") }
+func (t Topology) PoisonStream() string { return t.streamName("POISON") }
+
+// Provision creates the three streams, or updates them, on file storage.
+func (t Topology) Provision(ctx context.Context, js jetstream.JetStream) error {
+	window := t.DuplicateWindow
+	if window == 0 {
+		window = 2 * time.Minute
+	}
+	for _, c := range []jetstream.StreamConfig{
+		{Name: t.EventsStream(), Subjects: []string{t.EventsSubject()}, Storage: jetstream.FileStorage, Duplicates: window,
+			Description: "supplyeval log, forwarded in log order"},
+		{Name: t.IngestStream(), Subjects: []string{t.IngestSubject()}, Storage: jetstream.FileStorage, Duplicates: window,
+			Description: "observation batches to record"},
+		{Name: t.PoisonStream(), Subjects: []string{t.PoisonSubject()}, Storage: jetstream.FileStorage,
+			Description: "observation batches that could not be recorded, with reason_poisoned"},
+	} {
+		if _, err := js.CreateOrUpdateStream(ctx, c); err != nil {
+			return fmt.Errorf("natsbus: stream %s: %w", c.Name, err)
+		}
+	}
+	return nil
+}
+
+// Delete removes the three streams (tests use it to clean up).
+func (t Topology) Delete(ctx context.Context, js jetstream.JetStream) error {
+	var errs []error
+	for _, name := range []string{t.EventsStream(), t.IngestStream(), t.PoisonStream()} {
+		if err := js.DeleteStream(ctx, name); err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ParseURL splits a bus URL, nats://[user:pass@]host:port[,host:port]...[?prefix=P],
+// into the server URL for nats.Connect and the topology.
+func ParseURL(raw string) (string, Topology, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", Topology{}, fmt.Errorf("natsbus: URL: %w", err)
+	}
+	if u.Scheme != "nats" && u.Scheme != "tls" {
+		return "", Topology{}, fmt.Errorf("natsbus: URL %q: use nats://host:port (or tls://)", u.Redacted())
+	}
+	t := Topology{Prefix: u.Query().Get("prefix")}
+	if err := t.Validate(); err != nil {
+		return "", Topology{}, err
+	}
+	q := u.Query()
+	q.Del("prefix")
+	u.RawQuery = q.Encode()
+	return u.String(), t, nil
+}
+
+// Connect connects to a NATS server with reconnection forever, named name.
+func Connect(serverURL, name string) (*nats.Conn, error) {
+	nc, err := nats.Connect(serverURL, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond))
+	if err != nil {
+		return nil, fmt.Errorf("natsbus: connect: %w", err)
+	}
+	return nc, nil
+}

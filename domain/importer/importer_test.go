@@ -13,8 +13,11 @@ type fakeCatalog struct {
 	reg map[string]bool
 }
 
-func (f fakeCatalog) Granularity(c string) (domain.Granularity, bool) { g, ok := f.ind[c]; return g, ok }
-func (f fakeCatalog) RegionExists(c string) bool                      { return f.reg[c] }
+func (f fakeCatalog) Granularity(c string) (domain.Granularity, bool) {
+	g, ok := f.ind[c]
+	return g, ok
+}
+func (f fakeCatalog) RegionExists(c string) bool { return f.reg[c] }
 
 func testCatalog() fakeCatalog {
 	return fakeCatalog{

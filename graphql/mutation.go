@@ -97,7 +97,7 @@ func (s *Server) mutationSpecs(t *types) []mutationSpec {
 
 func (s *Server) mutationType(t *types) *gql.Object {
 	fields := gql.Fields{}
-	for _, spec := range s.mutationSpecs(t) {
+	for _, spec := range append(s.mutationSpecs(t), s.cycleMutationSpecs(t)...) {
 		typeName := strings.ToUpper(spec.name[:1]) + spec.name[1:]
 		spec.fields["commandId"] = &gql.InputObjectFieldConfig{Type: gql.String,
 			Description: "Idempotency key: retrying a command with the same commandId records nothing new."}

@@ -81,6 +81,7 @@ func (s *Server) queryType(t *types) *gql.Object {
 		"impact": s.impactField(),
 	}
 	s.addDisplacementFields(t, fields)
+	s.addCycleFields(t, fields)
 	return gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: fields})
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/projections"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
+	"github.com/supplyeval/supplyeval/projections/report"
 )
 
 // Commands handles commands; *domain.Service implements it, and so does
@@ -96,7 +97,10 @@ type Config struct {
 	Catalog       *projections.Catalog
 	Series        *projections.Series
 	Interventions *projections.Interventions
-	Limits        Limits
+	// Reports, when set, serves evaluation cycles and their reports (the
+	// queries cycles and cycle); without it those queries are absent.
+	Reports *report.Generator
+	Limits  Limits
 	// Head, when set, gives the log's head position, so that an asOf
 	// beyond the end of the log is refused at once instead of waited for.
 	Head func(ctx context.Context) (uint64, error)
@@ -135,6 +139,8 @@ type Server struct {
 	// cache holds encoded answers to read-only requests, when Positions
 	// can tell the read models' generation.
 	cache *responseCache
+	// cycleT holds the cycle types, built once (see cycleTypes).
+	cycleT *cycleTypes
 }
 
 // NewServer builds the schema.

@@ -1,0 +1,194 @@
+package graphql
+
+import (
+	"context"
+	"strconv"
+
+	gql "github.com/graphql-go/graphql"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/projections"
+	"github.com/supplyeval/supplyeval/projections/report"
+)
+
+// cycleTypes are the schema types of evaluation cycles, built once per
+// schema (the mutations and the queries share the enums).
+type cycleTypes struct {
+	effectRating, reportFormat, cycleStatus *gql.Enum
+	evidenceInput                           *gql.InputObject
+	cycle, finding                          *gql.Object
+}
+
+func (s *Server) cycleTypes(t *types) *cycleTypes {
+	if s.cycleT != nil {
+		return s.cycleT
+	}
+	c := &cycleTypes{}
+	c.effectRating = enumOf("EffectRating", "What a finding says an intervention did, against the desired direction (the effect of EMMIE).", domain.EffectRatings)
+	c.reportFormat = enumOf("ReportFormat", "The format of a cycle report.", []report.Format{report.JSON, report.Markdown, report.HTML})
+	c.cycleStatus = enumOf("CycleStatus", "Whether a cycle is open or closed.", []string{"OPEN", "CLOSED"})
+	param := gql.NewInputObject(gql.InputObjectConfig{Name: "EvidenceParamInput", Fields: gql.InputObjectConfigFieldMap{
+		"name": {Type: nonNull(gql.String)}, "value": {Type: nonNull(gql.String)}}})
+	c.evidenceInput = gql.NewInputObject(gql.InputObjectConfig{Name: "FindingEvidenceInput",
+		Description: "The estimate a finding rests on: the indicator, the method and its parameters, the number and its 95% interval.",
+		Fields: gql.InputObjectConfigFieldMap{
+			"indicator": {Type: gql.ID}, "method": {Type: nonNull(gql.String)}, "estimate": {Type: gql.Float}, "low": {Type: gql.Float},
+			"high": {Type: gql.Float}, "parameters": {Type: gql.NewList(gql.NewNonNull(param))}}})
+	paramOut := gql.NewObject(gql.ObjectConfig{Name: "EvidenceParam", Fields: gql.Fields{
+		"name": field(nonNull(gql.String), ""), "value": field(nonNull(gql.String), "")}})
+	evidence := gql.NewObject(gql.ObjectConfig{Name: "FindingEvidence", Fields: gql.Fields{
+		"indicator": field(gql.ID, ""), "method": field(nonNull(gql.String), ""), "estimate": field(gql.Float, ""),
+		"low": field(gql.Float, ""), "high": field(gql.Float, ""), "parameters": field(listOf(paramOut), "")}})
+	c.finding = gql.NewObject(gql.ObjectConfig{Name: "Finding", Description: "A finding of an evaluation cycle.", Fields: gql.Fields{
+		"findingId": field(nonNull(gql.ID), ""), "intervention": field(gql.ID, "Empty for a finding about the scope as a whole."),
+		"family": field(nonNull(t.family), ""), "statement": field(nonNull(gql.String), ""), "evidence": field(evidence, ""),
+		"effectRating": field(nonNull(c.effectRating), ""), "evidenceQuality": field(nonNull(gql.Int), "0 (no usable evidence) to 4 (strong design)."),
+		"recommendation": field(gql.String, ""), "position": field(nonNull(gql.String), "Where the finding was recorded."),
+	}})
+	c.cycle = gql.NewObject(gql.ObjectConfig{Name: "Cycle", Description: "An evaluation cycle (Guideline 21).", Fields: gql.Fields{
+		"id": field(nonNull(gql.ID), ""), "title": field(nonNull(gql.String), ""),
+		"from": field(nonNull(gql.String), "Start of the period evaluated (YYYY-MM-DD)."), "to": field(nonNull(gql.String), "End of the period evaluated."),
+		"regions": field(listOf(gql.ID), ""), "interventions": field(listOf(gql.ID), ""), "questions": field(listOf(gql.String), ""),
+		"previousCycle": field(gql.ID, ""), "status": field(nonNull(c.cycleStatus), ""),
+		"pinned":   field(gql.String, "The position the evidence is pinned at; null while nothing is pinned."),
+		"findings": field(listOf(c.finding), "In the order recorded."),
+		"summary":  field(gql.String, ""), "recommendations": field(listOf(gql.String), ""),
+		"opened": field(nonNull(gql.String), "Position of the opening."), "closed": field(gql.String, "Position of the closing; null while open."),
+		"report": &gql.Field{Type: nonNull(gql.String),
+			Description: "The cycle's report, read at its pinned position (an unpinned open cycle gives a preview at the latest position, labelled as such).",
+			Args:        gql.FieldConfigArgument{"format": {Type: c.reportFormat, DefaultValue: string(report.JSON)}},
+			Resolve:     s.wrap(s.resolveReport)},
+	}})
+	s.cycleT = c
+	return c
+}
+
+// addCycleFields registers the queries cycles and cycle(id) when the
+// server has a report generator.
+func (s *Server) addCycleFields(t *types, fields gql.Fields) {
+	if s.cfg.Reports == nil {
+		return
+	}
+	c := s.cycleTypes(t)
+	fields["cycles"] = &gql.Field{Type: listOf(c.cycle), Description: "Evaluation cycles, by start of the period evaluated.",
+		Resolve: func(p gql.ResolveParams) (any, error) {
+			list := s.cfg.Reports.Cycles().List()
+			out := make([]map[string]any, len(list))
+			for i, cy := range list {
+				out[i] = s.cycleOut(p.Context, cy)
+			}
+			return out, nil
+		}}
+	fields["cycle"] = &gql.Field{Type: c.cycle, Args: gql.FieldConfigArgument{"id": {Type: nonNull(gql.ID)}},
+		Resolve: func(p gql.ResolveParams) (any, error) {
+			id, _ := p.Args["id"].(string)
+			if cy, ok := s.cfg.Reports.Cycles().Get(id); ok {
+				return s.cycleOut(p.Context, cy), nil
+			}
+			return nil, nil
+		}}
+}
+
+func (s *Server) resolveReport(p gql.ResolveParams) (any, error) {
+	id, _ := p.Source.(map[string]any)["id"].(string)
+	raw, _ := p.Args["format"].(string)
+	f, err := report.ParseFormat(raw)
+	if err != nil {
+		return nil, err
+	}
+	// The report sees what the principal may see; the rest is counted as withheld.
+	b, err := s.cfg.Reports.For(s.evaluator(p.Context)).Generate(p.Context, id, f)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// cycleOut is a cycle as the principal of ctx may see it: interventions
+// above its clearance, and the findings about them, are left out.
+func (s *Server) cycleOut(ctx context.Context, c projections.Cycle) map[string]any {
+	pr := AccessFromContext(ctx)
+	hidden := map[string]bool{}
+	var ivs []string
+	for _, id := range c.Interventions {
+		if iv, ok := s.cfg.Interventions.Get(id, 0); ok && !s.visible(pr, iv) {
+			hidden[id] = true
+			continue
+		}
+		ivs = append(ivs, id)
+	}
+	c.Interventions = ivs
+	var fs []projections.Finding
+	for _, f := range c.Findings {
+		if !hidden[f.Intervention] {
+			fs = append(fs, f)
+		}
+	}
+	c.Findings = fs
+
+	status := "OPEN"
+	if c.Closed {
+		status = "CLOSED"
+	}
+	findings := make([]map[string]any, len(c.Findings))
+	for i, f := range c.Findings {
+		findings[i] = findingOut(f)
+	}
+	m := map[string]any{"id": c.ID, "title": c.Title, "from": c.From, "to": c.To, "regions": nonNilStrings(c.Regions),
+		"interventions": nonNilStrings(c.Interventions), "questions": nonNilStrings(c.Questions), "previousCycle": nilIfEmpty(c.PreviousCycle),
+		"status": status, "findings": findings, "summary": nilIfEmpty(c.Summary), "recommendations": nonNilStrings(c.Recommendations),
+		"opened": strconv.FormatUint(c.Opened, 10)}
+	if c.Pinned != 0 {
+		m["pinned"] = strconv.FormatUint(c.Pinned, 10)
+	}
+	if c.Closed {
+		m["closed"] = strconv.FormatUint(c.ClosedAt, 10)
+	}
+	return m
+}
+
+func findingOut(f projections.Finding) map[string]any {
+	m := map[string]any{"findingId": f.FindingID, "intervention": nilIfEmpty(f.Intervention), "family": string(f.Family),
+		"statement": f.Statement, "effectRating": string(f.EffectRating), "evidenceQuality": f.EvidenceQuality,
+		"recommendation": nilIfEmpty(f.Recommendation), "position": strconv.FormatUint(f.Position, 10)}
+	if e := f.Evidence; e != nil {
+		params := make([]map[string]any, len(e.Parameters))
+		for i, p := range e.Parameters {
+			params[i] = map[string]any{"name": p.Name, "value": p.Value}
+		}
+		ev := map[string]any{"indicator": nilIfEmpty(e.Indicator), "method": e.Method, "parameters": params}
+		for k, v := range map[string]*float64{"estimate": e.Estimate, "low": e.Low, "high": e.High} {
+			if v != nil {
+				ev[k] = *v
+			}
+		}
+		m["evidence"] = ev
+	}
+	return m
+}
+
+// cycleMutationSpecs are the mutations of evaluation cycles (DESIGN.md
+// section 5).
+func (s *Server) cycleMutationSpecs(t *types) []mutationSpec {
+	c := s.cycleTypes(t)
+	req := func(tp gql.Input) *gql.InputObjectFieldConfig {
+		return &gql.InputObjectFieldConfig{Type: gql.NewNonNull(tp)}
+	}
+	opt := func(tp gql.Input) *gql.InputObjectFieldConfig { return &gql.InputObjectFieldConfig{Type: tp} }
+	return []mutationSpec{
+		{"openCycle", "Open an evaluation cycle over a period and a scope of interventions (and regions), following up a closed cycle.", gql.InputObjectConfigFieldMap{
+			"id": req(gql.ID), "title": req(gql.String), "from": req(gql.String), "to": req(gql.String),
+			"regions": opt(gql.NewList(gql.NewNonNull(gql.ID))), "interventions": req(gql.NewList(gql.NewNonNull(gql.ID))),
+			"questions": opt(gql.NewList(gql.NewNonNull(gql.String))), "previousCycle": opt(gql.ID)},
+			decodeInput[domain.OpenCycle]},
+		{"pinCycleEvidence", "Pin the log position an open cycle's evidence is read at (1 to the log's head).", gql.InputObjectConfigFieldMap{
+			"id": req(gql.ID), "position": req(gql.String)}, decodeInput[domain.PinCycleEvidence]},
+		{"recordFinding", "Record a finding of an open cycle.", gql.InputObjectConfigFieldMap{
+			"id": req(gql.ID), "findingId": req(gql.ID), "intervention": opt(gql.ID), "family": req(t.family), "statement": req(gql.String),
+			"evidence": opt(c.evidenceInput), "effectRating": req(c.effectRating), "evidenceQuality": req(gql.Int), "recommendation": opt(gql.String)},
+			decodeInput[domain.RecordFinding]},
+		{"closeCycle", "Close a cycle (once, with pinned evidence) with a summary and recommendations for the next.", gql.InputObjectConfigFieldMap{
+			"id": req(gql.ID), "summary": req(gql.String), "recommendations": opt(gql.NewList(gql.NewNonNull(gql.String)))},
+			decodeInput[domain.CloseCycle]},
+	}
+}

@@ -1,0 +1,109 @@
+package graphql_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/supplyeval/supplyeval/graphql"
+	"github.com/supplyeval/supplyeval/projections/evaluate"
+	"github.com/supplyeval/supplyeval/projections/projectionstest"
+	"github.com/supplyeval/supplyeval/projections/report"
+)
+
+// newCycleAPI is newAPI with cycle reports.
+func newCycleAPI(t testing.TB) *api {
+	t.Helper()
+	n := projectionstest.Start(t, t.TempDir())
+	t.Cleanup(n.Stop)
+	gen, err := report.New(report.Config{Evaluator: &evaluate.Evaluator{Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions},
+		Cycles: n.Cycles, Provenance: n.Provenance, Times: report.StoreTimes{Store: n.Store}, Position: n.Runner.Position})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := graphql.NewServer(graphql.Config{Commands: n.Service, Positions: n.Runner, Catalog: n.Catalog,
+		Series: n.Series, Interventions: n.Interventions, Reports: gen,
+		Head: func(ctx context.Context) (uint64, error) { h, err := n.Store.Head(ctx); return uint64(h), err }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", s)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &api{t: t, node: n, srv: srv}
+}
+
+func TestCycleMutationsQueriesAndReport(t *testing.T) {
+	a := newCycleAPI(t)
+	a.ok(seedMutation, nil)
+	a.ok(`mutation { recordObservations(input: {indicator: "cocaine_price", source: "nfp", rows: [
+		{region: "NLRTM", period: "2017-10", value: 60}, {region: "NLRTM", period: "2017-11", value: 61},
+		{region: "NLRTM", period: "2017-12", value: 60}, {region: "NLRTM", period: "2018-01", value: 66},
+		{region: "NLRTM", period: "2018-02", value: 67}, {region: "NLRTM", period: "2018-03", value: 66}]}) { position } }`, nil)
+
+	open := `mutation($in: OpenCycleInput!) { openCycle(input: $in) { position stream } }`
+	good := map[string]any{"id": "c1", "title": "Cycle 2018", "from": "2018-01-01", "to": "2018-12-31",
+		"regions": []any{"NLRTM"}, "interventions": []any{"op-rtm", "pol-prec"}, "questions": []any{"Did prices rise?"}}
+	with := func(k string, v any) map[string]any {
+		m := map[string]any{}
+		for kk, vv := range good {
+			m[kk] = vv
+		}
+		m[k] = v
+		return map[string]any{"in": m}
+	}
+	a.fails(open, with("interventions", []any{"op-nope"}), "NOT_FOUND", "op-nope")
+	a.fails(open, with("regions", []any{"XX1"}), "NOT_FOUND", "XX1")
+	a.fails(open, with("previousCycle", "c0"), "NOT_FOUND", "c0")
+	a.ok(open, map[string]any{"in": good})
+
+	// An unpinned open cycle: a preview.
+	r := a.ok(`{ cycle(id: "c1") { status pinned report(format: MARKDOWN) } }`, nil)["cycle"].(map[string]any)
+	if r["status"] != "OPEN" || r["pinned"] != nil || !strings.Contains(r["report"].(string), "PREVIEW") {
+		t.Fatalf("open cycle %v", r)
+	}
+
+	head := a.node.Head()
+	pin := `mutation($id: ID!, $pos: String!) { pinCycleEvidence(input: {id: $id, position: $pos}) { position } }`
+	a.fails(pin, map[string]any{"id": "c1", "pos": strconv.FormatUint(head+5, 10)}, "BAD_INPUT", "beyond the end of the log")
+	a.fails(pin, map[string]any{"id": "c1", "pos": "x"}, "BAD_INPUT", "")
+	a.ok(pin, map[string]any{"id": "c1", "pos": strconv.FormatUint(head, 10)})
+
+	finding := `mutation($id: ID!, $f: ID!, $q: Int!) { recordFinding(input: {id: $id, findingId: $f, intervention: "op-rtm", family: AVAILABILITY,
+		statement: "Prices rose after the controls.", effectRating: DESIRED, evidenceQuality: $q, recommendation: "Continue.",
+		evidence: {indicator: "cocaine_price", method: "BEFORE_AFTER", estimate: 6.0, low: 4.5, high: 7.5, parameters: [{name: "window", value: "3 months"}]}}) { position } }`
+	a.fails(finding, map[string]any{"id": "c1", "f": "f1", "q": 7}, "BAD_INPUT", "evidenceQuality")
+	a.ok(finding, map[string]any{"id": "c1", "f": "f1", "q": 2})
+	a.fails(finding, map[string]any{"id": "c1", "f": "f1", "q": 2}, "CONFLICT", "f1")
+
+	closeM := `mutation { closeCycle(input: {id: "c1", summary: "Prices rose.", recommendations: ["Keep the controls."]}) { position } }`
+	a.ok(closeM, nil)
+	a.fails(closeM, nil, "CONFLICT", "already closed")
+	a.fails(finding, map[string]any{"id": "c1", "f": "f2", "q": 2}, "CONFLICT", "closed")
+
+	list := a.ok(`{ cycles { id status pinned closed findings { findingId effectRating evidenceQuality evidence { method estimate parameters { name value } } } recommendations } }`, nil)["cycles"].([]any)
+	c := list[0].(map[string]any)
+	if len(list) != 1 || c["status"] != "CLOSED" || c["pinned"] != strconv.FormatUint(head, 10) || get(c, "findings", 0, "evidence", "estimate") != 6.0 {
+		t.Fatalf("cycles %v", list)
+	}
+
+	// The report of the closed cycle is the same before and after a revision.
+	q := `{ cycle(id: "c1") { report(format: JSON) } }`
+	before := a.ok(q, nil)["cycle"].(map[string]any)["report"].(string)
+	a.ok(`mutation { reviseObservation(input: {indicator: "cocaine_price", region: "NLRTM", period: "2017-11", value: 50, reason: "error"}) { position } }`, nil)
+	after := a.ok(q, nil)["cycle"].(map[string]any)["report"].(string)
+	if before != after || !strings.Contains(before, `"status": "FINAL"`) || !strings.Contains(before, `"position": "`+strconv.FormatUint(head, 10)+`"`) {
+		t.Fatalf("closed cycle report changed or is wrong:\n%s\n---\n%s", before, after)
+	}
+	html := a.ok(`{ cycle(id: "c1") { report(format: HTML) } }`, nil)["cycle"].(map[string]any)["report"].(string)
+	if !strings.HasPrefix(html, "<!DOCTYPE html>") {
+		t.Fatalf("HTML report starts %q", html[:40])
+	}
+	if a.ok(`{ cycle(id: "nope") { id } }`, nil)["cycle"] != nil {
+		t.Fatal("unknown cycle answered")
+	}
+}

@@ -20,6 +20,7 @@ import (
 // principals of the access tests, by bearer token.
 var principals = map[string]graphql.Principal{
 	"admin":        {Name: "admin", Roles: []graphql.Role{graphql.RoleAdmin}, Clearance: domain.ClassificationConfidential},
+	"admin-res":    {Name: "admin-res", Roles: []graphql.Role{graphql.RoleAdmin}, Clearance: domain.ClassificationRestricted},
 	"recorder":     {Name: "recorder", Roles: []graphql.Role{graphql.RoleRecorder}, Clearance: domain.ClassificationRestricted},
 	"analyst-conf": {Name: "analyst-conf", Roles: []graphql.Role{graphql.RoleAnalyst}, Clearance: domain.ClassificationConfidential},
 	"analyst-res":  {Name: "analyst-res", Roles: []graphql.Role{graphql.RoleAnalyst}, Clearance: domain.ClassificationRestricted},
@@ -38,7 +39,7 @@ func newAuthAPI(t testing.TB) *authAPI {
 	n := projectionstest.Start(t, t.TempDir())
 	t.Cleanup(n.Stop)
 	s, err := graphql.NewServer(graphql.Config{Commands: n.Service, Positions: n.Runner, Catalog: n.Catalog,
-		Series: n.Series, Interventions: n.Interventions,
+		Series: n.Series, Interventions: n.Interventions, Log: n.Store,
 		Authenticate: func(r *http.Request) (graphql.Principal, error) {
 			tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if p, known := principals[tok]; ok && known {

@@ -82,6 +82,7 @@ func (s *Server) queryType(t *types) *gql.Object {
 	}
 	s.addDisplacementFields(t, fields)
 	s.addCycleFields(t, fields)
+	s.addAuditField(fields)
 	return gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: fields})
 }
 

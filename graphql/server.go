@@ -109,7 +109,10 @@ type Config struct {
 	// TOO_COMPLEX when a rate limit is hit). The default is LocalPrincipal
 	// for everyone (single-user mode on loopback).
 	Authenticate func(r *http.Request) (Principal, error)
-	Logger       zerolog.Logger
+	// Log, when set, is read by the ADMIN-only audit query (the event
+	// store: who recorded, revised or retracted what, and when).
+	Log    EventLog
+	Logger zerolog.Logger
 }
 
 // Validate reports what is missing from c.

@@ -222,6 +222,7 @@ func (n *Node) serve() error {
 			return uint64(h), err
 		},
 		Authenticate: n.cfg.Authenticate,
+		Log:          n.store,
 		Logger:       n.log.With().Str("component", "graphql").Logger(),
 	})
 	if err != nil {

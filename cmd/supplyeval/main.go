@@ -4,6 +4,7 @@
 //	supplyeval serve   [--data DIR] [--addr HOST:PORT] [--demo] [--log-level L] [--log-format json|console]
 //	supplyeval demo    [--data DIR]
 //	supplyeval import  [--data DIR | --server URL] [--mapping FILE] [mapping flags] [--skip-invalid] FILE...
+//	supplyeval report  --cycle ID --format html|markdown|json [-o FILE] [--data DIR]
 //	supplyeval version
 //
 // Exit status: 0 on success, 1 on failure, 2 on bad usage.
@@ -45,6 +46,7 @@ Usage:
   supplyeval import  [--data DIR | --server URL] [--mapping FILE] [--indicator CODE] [--region COL]
                      [--region-code CODE] [--period COL] [--month COL] [--value COL] [--wide REGEXP]
                      [--set KEY=VALUE]... [--format csv|sdmx|jsonl] [--skip-invalid] FILE...
+  supplyeval report  --cycle ID --format html|markdown|json [-o FILE] [--data DIR]
   supplyeval version
 
 serve    runs the GraphQL API (GraphiQL at http://ADDR/graphql); --demo seeds the demo
@@ -53,6 +55,8 @@ demo     seeds the demo world into the data directory (a second run records noth
 import   records indicator tables (CSV, SDMX-CSV, JSON lines): every row is validated
          first and a file goes in whole or not at all (--skip-invalid records the valid
          rows and writes the others to FILE.rejects.csv); importing again records nothing new.
+report   writes an evaluation cycle's report, read at its pinned evidence position
+         (the same bytes every time; an unpinned open cycle gives a labelled preview).
 version  prints the version.
 `
 
@@ -70,6 +74,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runDemo(ctx, args[1:], stdout, stderr)
 	case "import":
 		err = runImport(ctx, args[1:], stdout, stderr)
+	case "report":
+		err = runReport(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 	case "help", "-h", "--help":

@@ -19,6 +19,8 @@ import (
 	"github.com/supplyeval/supplyeval/eventstore/embedded"
 	"github.com/supplyeval/supplyeval/graphql"
 	"github.com/supplyeval/supplyeval/projections"
+	"github.com/supplyeval/supplyeval/projections/evaluate"
+	"github.com/supplyeval/supplyeval/projections/report"
 )
 
 // Config is what a node needs to run.
@@ -87,6 +89,8 @@ type Node struct {
 	Interventions *projections.Interventions
 	Cycles        *projections.Cycles
 	Provenance    *projections.Provenance
+	// Reports builds evaluation cycle reports from the read models.
+	Reports *report.Generator
 
 	httpServer *http.Server
 	listener   net.Listener
@@ -168,6 +172,12 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		return nil, err
 	}
 	n.Runner = runner
+	n.Reports, err = report.New(report.Config{
+		Evaluator: &evaluate.Evaluator{Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions},
+		Cycles:    n.Cycles, Provenance: n.Provenance, Times: report.StoreTimes{Store: n.store}, Position: runner.Position})
+	if err != nil {
+		return nil, err
+	}
 	restored, err := runner.Restore(head)
 	if err != nil {
 		return nil, err
@@ -216,7 +226,7 @@ func (n *Node) goRun(name string, fn func(context.Context) error, ctx context.Co
 func (n *Node) serve() error {
 	api, err := graphql.NewServer(graphql.Config{
 		Commands: n.Bus, Positions: n.Runner,
-		Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions,
+		Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions, Reports: n.Reports,
 		Head: func(ctx context.Context) (uint64, error) {
 			h, err := n.store.Head(ctx)
 			return uint64(h), err

@@ -32,6 +32,7 @@ var principals = map[string]graphql.Principal{
 // authAPI is a server whose principals are named by their bearer tokens.
 type authAPI struct {
 	*api
+	server *graphql.Server
 }
 
 func newAuthAPI(t testing.TB) *authAPI {
@@ -52,7 +53,7 @@ func newAuthAPI(t testing.TB) *authAPI {
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	a := &authAPI{&api{t: t, node: n, srv: srv}}
+	a := &authAPI{&api{t: t, node: n, srv: srv}, s}
 	a.as("admin", seedMutation+"\n", nil).mustOK(t)
 	a.as("admin", `mutation {
 	  res: launchOperation(input: {id: "op-res", title: "Restricted port op", kind: PORT_CONTROL, regions: ["NLRTM"],

@@ -41,7 +41,8 @@ func (e usageError) Error() string { return e.msg }
 const usage = `supplyeval: evidence on what supply-side drug interventions did.
 
 Usage:
-  supplyeval serve   [--data DIR] [--addr HOST:PORT] [--demo] [--log-level L] [--log-format json|console]
+  supplyeval serve   [--data DIR] [--addr HOST:PORT] [--store URL] [--bus URL] [--follow URL] [--demo]
+                     [--log-level L] [--log-format json|console]
   supplyeval demo    [--data DIR] [--log-level L] [--log-format json|console]
   supplyeval import  [--data DIR | --server URL] [--mapping FILE] [--indicator CODE] [--region COL]
                      [--region-code CODE] [--period COL] [--month COL] [--value COL] [--wide REGEXP]
@@ -58,6 +59,11 @@ import   records indicator tables (CSV, SDMX-CSV, JSON lines): every row is vali
 report   writes an evaluation cycle's report, read at its pinned evidence position
          (the same bytes every time; an unpinned open cycle gives a labelled preview).
 version  prints the version.
+
+serve --store kurrentdb://... keeps the log in KurrentDB; --bus nats://... forwards it to
+NATS JetStream and records observation batches published on PREFIX.ingest (bad ones go
+to PREFIX.ingest.poison); --follow nats://... runs a read replica that builds its read
+models from the forwarded log and refuses writes, naming the primary.
 `
 
 // run is main without the process: it returns the exit status.
@@ -146,6 +152,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	c.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address (loopback only in this version)")
 	seed := fs.Bool("demo", false, "seed the demo world first if the data directory is empty")
+	storeURL := fs.String("store", "", "event store: empty for the embedded store in --data, or kurrentdb://host:2113?tls=true (esdb:// too)")
+	busURL := fs.String("bus", "", "NATS JetStream to forward the log to and take observation batches from: nats://host:4222[?prefix=P]")
+	followURL := fs.String("follow", "", "run as a read replica of the log forwarded on this NATS JetStream: nats://host:4222[?prefix=P]")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -156,7 +165,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := checkLoopback(*addr); err != nil {
 		return usageError{err.Error()}
 	}
-	cfg := Config{DataDir: c.data, Addr: *addr, Logger: log}
+	cfg := Config{DataDir: c.data, Addr: *addr, StoreURL: *storeURL, BusURL: *busURL, FollowURL: *followURL, Logger: log}
+	if err := cfg.validateScaleOut(); err != nil {
+		return usageError{err.Error()}
+	}
 	if *seed {
 		if err := seedIfEmpty(ctx, cfg, log); err != nil {
 			return err

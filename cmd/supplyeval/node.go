@@ -12,11 +12,13 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/nats-io/nats.go"
 	"github.com/rs/zerolog"
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/eventstore"
-	"github.com/supplyeval/supplyeval/eventstore/embedded"
+	"github.com/supplyeval/supplyeval/eventstore/natsbus"
 	"github.com/supplyeval/supplyeval/graphql"
 	"github.com/supplyeval/supplyeval/projections"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
@@ -38,7 +40,17 @@ type Config struct {
 	// Without it the node is in single-user mode: it serves loopback
 	// only and lets the local user do everything.
 	Authenticate func(r *http.Request) (graphql.Principal, error)
-	Logger       zerolog.Logger
+	// StoreURL selects the event store: "" for the embedded store in
+	// DataDir, kurrentdb://... or esdb://... for KurrentDB (scaleout.go).
+	StoreURL string
+	// BusURL (nats://host:port[?prefix=P]), when set, forwards the log to
+	// NATS JetStream and records observation batches published there.
+	BusURL string
+	// FollowURL (nats://...), when set, makes the node a read replica: its
+	// read models follow the log forwarded on JetStream; it has no store
+	// and refuses writes, naming the primary.
+	FollowURL string
+	Logger    zerolog.Logger
 }
 
 // Validate reports what is wrong with c.
@@ -52,6 +64,7 @@ func (c Config) Validate() error {
 			errs = append(errs, err)
 		}
 	}
+	errs = append(errs, c.validateScaleOut())
 	return errors.Join(errs...)
 }
 
@@ -79,8 +92,17 @@ func checkLoopback(addr string) error {
 type Node struct {
 	cfg   Config
 	log   zerolog.Logger
-	store *embedded.Store
+	store eventstore.Store // nil on a replica
+	// head gives the log's head position (nil on a replica, whose reads
+	// with asOf wait, boundedly, for the forwarded log to reach it).
+	head     func(ctx context.Context) (uint64, error)
+	commands graphql.Commands
+	nats     *nats.Conn
+	ingest   *natsbus.Ingest
+	follower *follower
 
+	// Forwarder publishes the log to JetStream (with --bus).
+	Forwarder     *natsbus.Forwarder
 	Service       *domain.Service
 	Bus           *commandBus
 	Runner        *projections.Runner
@@ -128,40 +150,47 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	wlog := watermillLogger(cfg.Logger.With().Str("component", "watermill").Logger())
 
 	started := time.Now()
-	// The storage engine's informational messages (WAL replay, compactions)
-	// are for debugging; below debug level only its warnings and errors show.
-	storeLog := cfg.Logger.With().Str("component", "store").Logger()
-	if cfg.Logger.GetLevel() > zerolog.DebugLevel {
-		storeLog = storeLog.Level(max(cfg.Logger.GetLevel(), zerolog.WarnLevel))
+	var runner *projections.Runner
+	checkpoint := func(ctx context.Context, topic string) (eventstore.Position, error) {
+		return runner.Checkpoint(ctx, topic)
 	}
-	n.store, err = embedded.Open(embedded.Config{Dir: filepath.Join(cfg.DataDir, "events"), Now: cfg.Now,
-		Logger: slog.New(zerolog.NewSlogHandler(storeLog))})
-	if err != nil {
-		return nil, fmt.Errorf("open event store: %w", err)
-	}
-	head, err := n.store.Head(ctx)
-	if err != nil {
-		return nil, err
-	}
-	n.Service, err = domain.NewService(domain.ServiceConfig{Log: eventstore.NewLog(n.store), Now: cfg.Now})
-	if err != nil {
-		return nil, err
-	}
-	if n.Bus, err = newCommandBus(n.Service, wlog); err != nil {
-		return nil, err
+	var head eventstore.Position
+	var sub message.Subscriber
+	if cfg.FollowURL != "" {
+		if n.follower, err = openFollower(cfg, wlog, checkpoint); err != nil {
+			return nil, err
+		}
+		if head, err = n.follower.head(ctx); err != nil {
+			return nil, err
+		}
+		sub, n.commands = n.follower.sub, replicaCommands{n.follower}
+	} else {
+		if n.store, err = openStore(ctx, cfg, storeLogger(cfg.Logger)); err != nil {
+			return nil, fmt.Errorf("open event store: %w", err)
+		}
+		if head, err = n.store.Head(ctx); err != nil {
+			return nil, err
+		}
+		n.head = func(ctx context.Context) (uint64, error) {
+			h, err := n.store.Head(ctx)
+			return uint64(h), err
+		}
+		n.Service, err = domain.NewService(domain.ServiceConfig{Log: eventstore.NewLog(n.store), Now: cfg.Now})
+		if err != nil {
+			return nil, err
+		}
+		if n.Bus, err = newCommandBus(n.Service, wlog); err != nil {
+			return nil, err
+		}
+		n.commands = n.Bus
+		if sub, err = eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: n.store, Logger: wlog, Checkpoint: checkpoint}); err != nil {
+			return nil, err
+		}
 	}
 
 	n.Catalog, n.Series, n.Interventions = projections.NewCatalog(), projections.NewSeries(), projections.NewInterventions()
 	n.Cycles, n.Provenance = projections.NewCycles(), projections.NewProvenance()
 	snaps, err := projections.NewSnapshotStore(filepath.Join(cfg.DataDir, "snapshots"))
-	if err != nil {
-		return nil, err
-	}
-	var runner *projections.Runner
-	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: n.store, Logger: wlog,
-		Checkpoint: func(ctx context.Context, topic string) (eventstore.Position, error) {
-			return runner.Checkpoint(ctx, topic)
-		}})
 	if err != nil {
 		return nil, err
 	}
@@ -185,9 +214,13 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 
 	bg, cancel := context.WithCancel(context.Background())
 	n.cancel = cancel
-	n.goRun("command bus", n.Bus.run, bg)
 	n.goRun("projections", runner.Run, bg)
-	for _, ch := range []<-chan struct{}{n.Bus.running(), runner.Running()} {
+	starting := []<-chan struct{}{runner.Running()}
+	if n.Bus != nil {
+		n.goRun("command bus", n.Bus.run, bg)
+		starting = append(starting, n.Bus.running())
+	}
+	for _, ch := range starting {
 		select {
 		case <-ch:
 		case <-ctx.Done():
@@ -204,6 +237,11 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 
 	if cfg.Addr != "" {
 		if err := n.serve(); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.BusURL != "" {
+		if err := n.startBus(ctx, bg, wlog); err != nil {
 			return nil, err
 		}
 	}
@@ -225,12 +263,9 @@ func (n *Node) goRun(name string, fn func(context.Context) error, ctx context.Co
 
 func (n *Node) serve() error {
 	api, err := graphql.NewServer(graphql.Config{
-		Commands: n.Bus, Positions: n.Runner,
+		Commands: n.commands, Positions: n.Runner,
 		Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions, Reports: n.Reports,
-		Head: func(ctx context.Context) (uint64, error) {
-			h, err := n.store.Head(ctx)
-			return uint64(h), err
-		},
+		Head:         n.head,
 		Authenticate: n.cfg.Authenticate,
 		Log:          n.store,
 		Logger:       n.log.With().Str("component", "graphql").Logger(),
@@ -297,6 +332,9 @@ func (n *Node) Close() error {
 		errs = append(errs, n.httpServer.Shutdown(ctx))
 		cancel()
 	}
+	if n.ingest != nil {
+		errs = append(errs, n.ingest.Close())
+	}
 	if n.Bus != nil {
 		errs = append(errs, n.Bus.Close())
 	}
@@ -307,6 +345,12 @@ func (n *Node) Close() error {
 		n.cancel()
 	}
 	n.wg.Wait()
+	if n.nats != nil {
+		n.nats.Close()
+	}
+	if n.follower != nil {
+		errs = append(errs, n.follower.Close())
+	}
 	if n.store != nil {
 		errs = append(errs, n.store.Close())
 	}

@@ -1,0 +1,167 @@
+package main
+
+// Scale-out wiring (DESIGN.md section 7): the choice of event store
+// (--store), forwarding the log to NATS JetStream and recording batches
+// from it (--bus), and read replicas fed from JetStream (--follow).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/rs/zerolog"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/eventstore"
+	"github.com/supplyeval/supplyeval/eventstore/embedded"
+	"github.com/supplyeval/supplyeval/eventstore/kurrentdb"
+	"github.com/supplyeval/supplyeval/eventstore/natsbus"
+)
+
+// validateScaleOut checks the --store, --bus and --follow combination.
+func (c Config) validateScaleOut() error {
+	var errs []error
+	if c.StoreURL != "" && !isKurrentURL(c.StoreURL) {
+		errs = append(errs, fmt.Errorf("--store %q: use kurrentdb://host:port?tls=... or esdb://... (or leave it out for the embedded store)", c.StoreURL))
+	}
+	for flag, u := range map[string]string{"--bus": c.BusURL, "--follow": c.FollowURL} {
+		if u != "" {
+			if _, _, err := natsbus.ParseURL(u); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", flag, err))
+			}
+		}
+	}
+	if c.FollowURL != "" && (c.StoreURL != "" || c.BusURL != "") {
+		errs = append(errs, errors.New("--follow: a read replica has no store or bus of its own; leave out --store and --bus"))
+	}
+	return errors.Join(errs...)
+}
+
+func isKurrentURL(u string) bool {
+	for _, p := range []string{"kurrentdb://", "kurrentdb+discover://", "esdb://", "esdb+discover://"} {
+		if strings.HasPrefix(u, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// openStore opens the event store that cfg names.
+func openStore(ctx context.Context, cfg Config, log *slog.Logger) (eventstore.Store, error) {
+	if cfg.StoreURL == "" {
+		return embedded.Open(embedded.Config{Dir: filepath.Join(cfg.DataDir, "events"), Now: cfg.Now, Logger: log})
+	}
+	return kurrentdb.Open(ctx, kurrentdb.Config{URL: cfg.StoreURL, Logger: log})
+}
+
+// startBus connects to --bus and starts the forwarder and the ingest.
+func (n *Node) startBus(ctx, bg context.Context, wlog watermill.LoggerAdapter) error {
+	url, topo, err := natsbus.ParseURL(n.cfg.BusURL)
+	if err != nil {
+		return err
+	}
+	n.nats, err = natsbus.Connect(url, "supplyeval primary")
+	if err != nil {
+		return err
+	}
+	primary := ""
+	if n.listener != nil {
+		primary = "http://" + n.listener.Addr().String() + "/graphql"
+	}
+	n.Forwarder, err = natsbus.NewForwarder(natsbus.ForwarderConfig{Store: n.store, Conn: n.nats, Topology: topo,
+		CheckpointFile: filepath.Join(n.cfg.DataDir, "forwarder.checkpoint"), Primary: primary, Logger: wlog})
+	if err != nil {
+		return err
+	}
+	n.ingest, err = natsbus.NewIngest(natsbus.IngestConfig{Conn: n.nats, Topology: topo, Commands: n.Bus, Logger: wlog})
+	if err != nil {
+		return err
+	}
+	n.goRun("forwarder", n.Forwarder.Run, bg)
+	n.goRun("ingest", n.ingest.Run, bg)
+	select {
+	case <-n.ingest.Running():
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(30 * time.Second):
+		return errors.New("NATS ingest did not start within 30 s")
+	}
+	n.log.Info().Str("events", topo.EventsSubject()).Str("ingest", topo.IngestSubject()).Str("poison", topo.PoisonSubject()).
+		Msg("forwarding the log to NATS JetStream and recording observation batches from it")
+	return nil
+}
+
+// follower is a replica's link to the forwarded log.
+type follower struct {
+	conn *nats.Conn
+	js   jetstream.JetStream
+	topo natsbus.Topology
+	sub  *natsbus.Subscriber
+}
+
+func openFollower(cfg Config, wlog watermill.LoggerAdapter, checkpoint func(context.Context, string) (eventstore.Position, error)) (*follower, error) {
+	url, topo, err := natsbus.ParseURL(cfg.FollowURL)
+	if err != nil {
+		return nil, err
+	}
+	nc, err := natsbus.Connect(url, "supplyeval replica")
+	if err != nil {
+		return nil, err
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	sub, err := natsbus.NewReplicaSubscriber(natsbus.ReplicaConfig{Conn: nc, Topology: topo, Checkpoint: checkpoint, Logger: wlog})
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return &follower{conn: nc, js: js, topo: topo, sub: sub}, nil
+}
+
+// head is the position of the last event forwarded.
+func (f *follower) head(ctx context.Context) (eventstore.Position, error) {
+	p, _, err := natsbus.LastForwarded(ctx, f.js, f.topo)
+	return p, err
+}
+
+func (f *follower) Close() error {
+	err := f.sub.Close()
+	f.conn.Close()
+	return err
+}
+
+// replicaCommands refuses every command: a replica only reads.
+type replicaCommands struct{ f *follower }
+
+// Handle answers FORBIDDEN, naming the primary as the forwarded log does.
+func (r replicaCommands) Handle(ctx context.Context, _ domain.Envelope, cmd domain.Command) (domain.Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	where := "the primary (the node started with --bus on " + r.f.topo.EventsSubject() + ")"
+	if p := natsbus.Primary(ctx, r.f.js, r.f.topo); p != "" {
+		where = "the primary at " + p
+	}
+	return domain.Result{}, &domain.Error{Code: domain.Forbidden, Message: fmt.Sprintf(
+		"this node is a read replica (serve --follow): it answers queries but records nothing; send %s to %s", cmd.CommandName(), where)}
+}
+
+// storeLogger is the storage engine's logger: its informational messages
+// (WAL replay, compactions) are for debugging; below debug level only its
+// warnings and errors show.
+func storeLogger(l zerolog.Logger) *slog.Logger {
+	storeLog := l.With().Str("component", "store").Logger()
+	if l.GetLevel() > zerolog.DebugLevel {
+		storeLog = storeLog.Level(max(l.GetLevel(), zerolog.WarnLevel))
+	}
+	return slog.New(zerolog.NewSlogHandler(storeLog))
+}

@@ -132,20 +132,37 @@ func isoWeeksIn(y int) int {
 // String formats p in its granularity's format.
 func (p Period) String() string {
 	i := int(p.Index)
+	// Appending digits instead of fmt.Sprintf: read models format a label
+	// for every point they return, and evaluations read many series.
+	var buf [16]byte
 	switch p.G {
 	case Year:
-		return fmt.Sprintf("%04d", i)
+		return string(appendPadded(buf[:0], i, 4))
 	case Quarter:
-		return fmt.Sprintf("%04d-Q%d", floorDiv(i, 4), floorMod(i, 4)+1)
+		return string(append(appendPadded(buf[:0], floorDiv(i, 4), 4), '-', 'Q', byte('1'+floorMod(i, 4))))
 	case Month:
-		return fmt.Sprintf("%04d-%02d", floorDiv(i, 12), floorMod(i, 12)+1)
+		return string(appendPadded(append(appendPadded(buf[:0], floorDiv(i, 12), 4), '-'), floorMod(i, 12)+1, 2))
 	case Week:
 		y, w := p.Start().ISOWeek()
-		return fmt.Sprintf("%04d-W%02d", y, w)
+		return string(appendPadded(append(appendPadded(buf[:0], y, 4), '-', 'W'), w, 2))
 	case Day:
 		return p.Start().Format(DateLayout)
 	}
 	return strconv.Itoa(i)
+}
+
+// appendPadded appends v in decimal, zero-padded to width digits (as
+// fmt's %0*d does, sign included).
+func appendPadded(dst []byte, v, width int) []byte {
+	if v < 0 {
+		return fmt.Appendf(dst, "%0*d", width, v)
+	}
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], int64(v), 10)
+	for n := len(d); n < width; n++ {
+		dst = append(dst, '0')
+	}
+	return append(dst, d...)
 }
 
 // Start returns the first day of the period (UTC midnight).

@@ -5,7 +5,7 @@ DATA    ?= ./data
 ADDR    ?= 127.0.0.1:8080
 BENCHTIME ?= 1s
 
-.PHONY: run build test test-short bench scale fuzz vet clean load crash
+.PHONY: run build test test-short bench scale fuzz vet clean load crash report-screenshot
 
 ## run: build, seed the demo world on first start, serve http://127.0.0.1:8080/graphql
 run: build
@@ -61,3 +61,13 @@ crash:
 
 clean:
 	rm -rf bin
+
+## report-screenshot: a full evaluation cycle on the demo world (open, preview, pin, findings,
+## close), its HTML report and a headless Chromium screenshot of it, both left in REPORT_DIR
+## (default ./report-out); the screenshot is skipped with a message when Chromium is absent
+## (CHROMIUM=/path/to/chromium to choose one)
+REPORT_DIR ?= report-out
+report-screenshot:
+	mkdir -p $(REPORT_DIR)
+	SUPPLYEVAL_REPORT_DIR=$(abspath $(REPORT_DIR)) $(GO) test -count=1 -run '^TestFullCycleOnTheDemoWorld$$' -v ./projections/report/
+	@ls -l $(REPORT_DIR)

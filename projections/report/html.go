@@ -156,12 +156,13 @@ func (r *Report) htmlIntervention(b *strings.Builder, iv InterventionReport) {
 		if len(im.Series) == 0 {
 			continue
 		}
-		w("<figure>%s<figcaption><b>%s</b> (%s), %s. %s</figcaption></figure>\n", seriesSVG(im), esc(im.Indicator), esc(im.Unit), esc(methodText(im)), esc(im.Reason))
+		w("<figure>%s<figcaption><b>%s</b> (%s), %s: effect %s, %s.</figcaption></figure>\n", seriesSVG(im), esc(im.Indicator), esc(im.Unit),
+			esc(methodText(im)), esc(effectText(im)), esc(im.Verdict))
 	}
 	w("</div>\n<h3>Why these methods</h3><ul>")
 	for _, im := range iv.Impacts {
 		if im.Error == "" {
-			w("<li><b>%s</b>: %s %s</li>", esc(im.Indicator), esc(im.Reason), esc(im.Explanation))
+			w("<li><b>%s</b>: %s</li>", esc(im.Indicator), esc(whyText(im)))
 		}
 	}
 	w("</ul>\n<h3>Displacement</h3>\n<table><tr><th>Indicator</th><th>Finding</th><th>WDQ</th><th>Total net effect</th><th>WDD (95%% interval)</th><th>Cross-border</th><th>Before / after</th></tr>\n")

@@ -136,8 +136,8 @@ func (r *Report) markdown() []byte {
 			w("\nNo data in the intervention's regions for: %s.\n", strings.Join(iv.NoData, ", "))
 		}
 		for _, im := range iv.Impacts {
-			if im.Error == "" && im.Reason != "" {
-				w("\n- **%s**: %s %s\n", im.Indicator, mdText(im.Reason), mdText(im.Explanation))
+			if im.Error == "" {
+				w("\n- **%s**: %s\n", im.Indicator, mdText(whyText(im)))
 			}
 		}
 		w("\n### Displacement\n\n")
@@ -209,6 +209,15 @@ func followUpText(f FollowUp) string {
 		return "Not yet followed up: in scope, no finding on this family yet"
 	}
 	return "Not followed up: outside this cycle's scope"
+}
+
+// whyText is the reason for an estimate's method and its explanation,
+// without saying the reason twice (AUTO's explanation may start with it).
+func whyText(im ImpactRow) string {
+	if im.Reason == "" || strings.Contains(im.Explanation, im.Reason) {
+		return im.Explanation
+	}
+	return im.Reason + " " + im.Explanation
 }
 
 func kindText(k string) string {

@@ -56,7 +56,7 @@ var eventTypes = map[string]struct {
 	TypeRegionDefined:            {1, decodeAs[RegionDefined]},
 	TypeRegionsLinked:            {1, decodeAs[RegionsLinked]},
 	TypeIndicatorDefined:         {1, decodeAs[IndicatorDefined]},
-	TypeObservationsRecorded:     {1, decodeAs[ObservationsRecorded]},
+	TypeObservationsRecorded:     {1, decodeObservationsRecorded},
 	TypeObservationRevised:       {1, decodeAs[ObservationRevised]},
 	TypeObservationRetracted:     {1, decodeAs[ObservationRetracted]},
 	TypeOperationLaunched:        {1, decodeAs[OperationLaunched]},

@@ -64,5 +64,12 @@ func DecodeCommand(name string, data []byte) (Command, error) {
 	if !ok {
 		return nil, Invalid("", "unknown command %q", name)
 	}
+	if name == "recordObservations" {
+		// Batches of observations are most of what travels: the fast
+		// path of rows_json.go, which falls back to s.decode.
+		if ind, src, rows, ok := parseBatchJSON(data); ok {
+			return RecordObservations{Indicator: ind, Source: src, Rows: rows}, nil
+		}
+	}
 	return s.decode(data)
 }

@@ -179,8 +179,11 @@ func update[A aggregate](ctx context.Context, s *Service, env Envelope, cmd Comm
 	defer cs.mu.Unlock()
 	agg := cs.agg.(A)
 
-	hash := commandHash(cmd)
+	// The hash is only needed (and only stored) with a command ID; for a
+	// batch of observations it costs an encoding of every row.
+	var hash string
 	if env.CommandID != "" {
+		hash = commandHash(cmd)
 		if seen, ok := agg.commands().seen[env.CommandID]; ok {
 			if seen.hash != hash {
 				return Result{}, Errorf(Conflict, "commandId", "command ID %q was already used for a different %s command", env.CommandID, cmd.CommandName())

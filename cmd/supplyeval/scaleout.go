@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -71,10 +73,7 @@ func (n *Node) startBus(ctx, bg context.Context, wlog watermill.LoggerAdapter) e
 	if err != nil {
 		return err
 	}
-	primary := ""
-	if n.listener != nil {
-		primary = "http://" + n.listener.Addr().String() + "/graphql"
-	}
+	primary := advertisedURL(n.listener)
 	n.Forwarder, err = natsbus.NewForwarder(natsbus.ForwarderConfig{Store: n.store, Conn: n.nats, Topology: topo,
 		CheckpointFile: filepath.Join(n.cfg.DataDir, "forwarder.checkpoint"), Primary: primary, Logger: wlog})
 	if err != nil {
@@ -96,6 +95,29 @@ func (n *Node) startBus(ctx, bg context.Context, wlog watermill.LoggerAdapter) e
 	n.log.Info().Str("events", topo.EventsSubject()).Str("ingest", topo.IngestSubject()).Str("poison", topo.PoisonSubject()).
 		Msg("forwarding the log to NATS JetStream and recording observation batches from it")
 	return nil
+}
+
+// advertisedURL is the API URL a replica names when it refuses a write:
+// $SUPPLYEVAL_PRIMARY_URL if set (behind a load balancer, the write
+// endpoint), else the listener's address with an unspecified host
+// (0.0.0.0, ::) replaced by the machine's host name.
+func advertisedURL(ln net.Listener) string {
+	if u := os.Getenv("SUPPLYEVAL_PRIMARY_URL"); u != "" {
+		return u
+	}
+	if ln == nil {
+		return ""
+	}
+	host, port, err := net.SplitHostPort(ln.Addr().String())
+	if err != nil {
+		return ""
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		if h, err := os.Hostname(); err == nil {
+			host = h
+		}
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/graphql"
 }
 
 // follower is a replica's link to the forwarded log.

@@ -105,8 +105,13 @@ func (s *Series) Apply(r domain.Recorded) error {
 			}
 			idx[i] = p.Index
 		}
+		// Batches hold runs of one series: look a series up only when the
+		// region changes or the rows have dimensions.
+		var ser *series
 		for i, row := range e.Rows {
-			ser := s.get(e.Indicator, row.Region, row.Dimensions, g)
+			if ser == nil || row.Region != ser.id.region || len(row.Dimensions) > 0 || ser.id.dims != "" {
+				ser = s.get(e.Indicator, row.Region, row.Dimensions, g)
+			}
 			ser.set(idx[i], row.Value, r.Position)
 		}
 	case domain.ObservationRevised:

@@ -228,8 +228,10 @@ func TestGracefulShutdownFinishesWritesInFlight(t *testing.T) {
 	seedCrashWorld(s)
 	ctx, cancel := context.WithCancel(context.Background())
 	wg := in.writers(ctx, s, 0, 8, 20)
-	for in.count() < 50 {
-		time.Sleep(10 * time.Millisecond)
+	for deadline := time.Now().Add(30 * time.Second); in.count() < 50; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d writes in 30 s; logs:\n%s", in.count(), s.log())
+		}
 	}
 	s.stop() // SIGTERM; fails the test unless the exit is clean
 	cancel()

@@ -108,9 +108,10 @@ func (f *Forwarder) Position() eventstore.Position { return eventstore.Position(
 // after the greater of its checkpoint file and the last event already in
 // the stream (a crash after publishing and before saving the checkpoint
 // loses nothing and repeats nothing). Each message is published with
-// Nats-Expected-Last-Msg-Id = the previous event's ID, so JetStream
-// refuses, rather than stores out of order, anything after a failed
-// publish; the forwarder then resumes from its checkpoint.
+// Nats-Expected-Last-Sequence = the stream sequence it must follow, so
+// JetStream refuses, rather than stores out of order, anything after a
+// failed publish (and anything a second forwarder publishes on the same
+// stream); the forwarder then starts over from the stream's last event.
 func (f *Forwarder) Run(ctx context.Context) error {
 	if err := f.cfg.Topology.Provision(ctx, f.js); err != nil {
 		return err
@@ -137,10 +138,19 @@ func (f *Forwarder) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	lastPos, lastID, err := LastForwarded(ctx, f.js, f.cfg.Topology)
+	lastPos, _, err := LastForwarded(ctx, f.js, f.cfg.Topology)
 	if err != nil {
 		return err
 	}
+	st, err := f.js.Stream(ctx, f.cfg.Topology.EventsStream())
+	if err != nil {
+		return fmt.Errorf("natsbus: stream %s: %w", f.cfg.Topology.EventsStream(), err)
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		return fmt.Errorf("natsbus: stream %s: %w", f.cfg.Topology.EventsStream(), err)
+	}
+	seq := info.State.LastSeq // the sequence JetStream must be at before each publish
 	if lastPos > cp {
 		cp = lastPos
 	}
@@ -193,13 +203,11 @@ func (f *Forwarder) run(ctx context.Context) error {
 				break
 			}
 			msg := eventstore.ToMessage(it.ev)
-			if lastID != "" {
-				msg.Metadata.Set(nats.ExpectedLastMsgIdHdr, lastID)
-			}
+			msg.Metadata.Set(nats.ExpectedLastSeqHdr, strconv.FormatUint(seq, 10))
+			seq++
 			if f.cfg.Primary != "" {
 				msg.Metadata.Set(PrimaryHeader, f.cfg.Primary)
 			}
-			lastID = msg.UUID
 			last = it.ev.Position
 			batch = append(batch, msg)
 			if len(batch) == f.cfg.BatchSize {

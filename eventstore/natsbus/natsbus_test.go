@@ -27,7 +27,10 @@ const natsURL = "nats://127.0.0.1:4222"
 
 // setup skips the test when no NATS server is reachable, and returns a
 // topology unique to the test whose streams are deleted after it.
-func setup(t *testing.T) (natsbus.Topology, jetstream.JetStream) {
+func setup(t *testing.T) (natsbus.Topology, jetstream.JetStream) { return setupB(t) }
+
+// setupB is setup for any testing.TB.
+func setupB(t testing.TB) (natsbus.Topology, jetstream.JetStream) {
 	t.Helper()
 	c, err := net.DialTimeout("tcp", "127.0.0.1:4222", 500*time.Millisecond)
 	if err != nil {
@@ -53,7 +56,7 @@ func setup(t *testing.T) (natsbus.Topology, jetstream.JetStream) {
 	return topo, js
 }
 
-func connect(t *testing.T) *nats.Conn {
+func connect(t testing.TB) *nats.Conn {
 	t.Helper()
 	nc, err := natsbus.Connect(natsURL, t.Name())
 	if err != nil {
@@ -63,7 +66,9 @@ func connect(t *testing.T) *nats.Conn {
 	return nc
 }
 
-func openStore(t *testing.T) *embedded.Store {
+func openStore(t *testing.T) *embedded.Store { return openStoreB(t) }
+
+func openStoreB(t testing.TB) *embedded.Store {
 	t.Helper()
 	s, err := embedded.Open(embedded.Config{Dir: t.TempDir()})
 	if err != nil {
@@ -118,7 +123,7 @@ func waitForwarded(t *testing.T, f *natsbus.Forwarder, pos eventstore.Position) 
 	}
 }
 
-func streamMsgs(t *testing.T, js jetstream.JetStream, name string) uint64 {
+func streamMsgs(t testing.TB, js jetstream.JetStream, name string) uint64 {
 	t.Helper()
 	st, err := js.Stream(context.Background(), name)
 	if err != nil {

@@ -129,23 +129,13 @@ func BenchmarkCycleReport(b *testing.B) {
 	b.ReportMetric(float64(estimates), "estimates")
 	b.Logf("methods chosen by AUTO: %v", methods)
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for i := 0; i < b.N; i++ {
 		if _, err := g.Generate(ctx, "bench", report.HTML); err != nil {
 			b.Fatal(err)
 		}
 	}
-}
-
-// TestSyntheticReportIsReproducible checks the benchmark's world: every
-// estimate succeeds, and two generations give the same bytes.
-func TestSyntheticReportIsReproducible(t *testing.T) {
-	g := syntheticWorld(t, 40, 10)
-	a, err := g.Generate(context.Background(), "bench", report.JSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := g.Generate(context.Background(), "bench", report.JSON)
-	if string(a) != string(b) {
-		t.Fatal("two generations differ")
-	}
+	// CPU time per report: on a shared machine the wall time measures the
+	// neighbours too; with two cores free the wall time is about half of it.
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }

@@ -510,6 +510,9 @@ func (g *Generator) intervention(ctx context.Context, c projections.Cycle, id st
 			if ctx.Err() != nil {
 				return ir
 			}
+			if ind.Position > pos {
+				continue // defined after the report's position
+			}
 			if len(e.ExpandWithData(ind.Code, iv.Regions)) == 0 {
 				ir.NoData = append(ir.NoData, ind.Code)
 				continue

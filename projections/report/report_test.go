@@ -226,6 +226,10 @@ func TestFullCycleOnTheDemoWorld(t *testing.T) {
 	before := build(t, g, "cycle-preview")
 	n.Do(domain.ReviseObservation{Indicator: demo.PortIncidents, Region: "NLRTM", Period: "2019-03", Value: 400, Reason: "late count", Source: "port authority"})
 	n.Do(domain.RecordObservations{Indicator: demo.CocainePrice, Source: "focal point 2025", Rows: []domain.ObservationRow{{Region: "NL33", Period: "2025-01", Value: 70}}})
+	n.Do(domain.DefineIndicator{Code: "CRACK_PRICE", Name: "Crack price", Family: domain.FamilyAvailability, Unit: "EUR/g",
+		Granularity: domain.Month, DesiredDirection: domain.DirectionUp})
+	n.Do(domain.RecordObservations{Indicator: "CRACK_PRICE", Source: "focal point 2025", Rows: []domain.ObservationRow{
+		{Region: "BE21", Period: "2020-01", Value: 40}, {Region: "BE21", Period: "2022-01", Value: 42}}})
 	for f, want := range map[report.Format][]byte{report.JSON: jsonBytes, report.Markdown: md, report.HTML: htmlBytes} {
 		if got := render(t, g, "cycle-2023", f); !bytes.Equal(got, want) {
 			t.Fatalf("%s report of the closed cycle changed after a revision (%d bytes, was %d)", f, len(got), len(want))

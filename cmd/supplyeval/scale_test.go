@@ -78,15 +78,15 @@ func BenchmarkScale(b *testing.B) {
 
 // phaseResult is what one child process measured.
 type phaseResult struct {
-	Phase        string             `json:"phase"`
-	Seconds      float64            `json:"seconds"`
-	PeakRSSBytes int64              `json:"peakRssBytes"`
+	Phase        string  `json:"phase"`
+	Seconds      float64 `json:"seconds"`
+	PeakRSSBytes int64   `json:"peakRssBytes"`
 	// CPUSeconds is the process's user and system time, Load the 1-minute
 	// load average at its end: on a shared machine they tell how much of
 	// the wall time was waiting for a core.
-	CPUSeconds float64 `json:"cpuSeconds"`
-	Load       float64 `json:"load"`
-	Figures      map[string]float64 `json:"figures"`
+	CPUSeconds float64            `json:"cpuSeconds"`
+	Load       float64            `json:"load"`
+	Figures    map[string]float64 `json:"figures"`
 }
 
 func (r phaseResult) String() string {

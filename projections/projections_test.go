@@ -116,8 +116,8 @@ func TestRestartResumesFromSnapshot(t *testing.T) {
 	n.Stop() // writes snapshots
 
 	n = projectionstest.Start(t, dir)
-	if len(n.Restored) != 3 {
-		t.Fatalf("restored %v, want all three read models from snapshots", n.Restored)
+	if len(n.Restored) != 5 {
+		t.Fatalf("restored %v, want all five read models from snapshots", n.Restored)
 	}
 	if cp := n.Runner.Position(); cp != pRev {
 		t.Fatalf("resumed at %d, want %d", cp, pRev)

@@ -21,7 +21,7 @@ import (
 // natsBus returns a --bus/--follow URL with a prefix unique to the test on
 // the NATS server at 127.0.0.1:4222, whose streams are deleted after the
 // test, and a JetStream handle; it skips the test without a server.
-func natsBus(t *testing.T) (string, jetstream.JetStream, natsbus.Topology) {
+func natsBus(t testing.TB) (string, jetstream.JetStream, natsbus.Topology) {
 	t.Helper()
 	c, err := net.DialTimeout("tcp", "127.0.0.1:4222", 500*time.Millisecond)
 	if err != nil {

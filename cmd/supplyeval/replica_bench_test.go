@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/supplyeval/supplyeval/domain"
+)
+
+// BenchmarkReplicaLag measures, on the local NATS server, the time from a
+// write acknowledged on the primary (its command answered with a
+// position) to the same position applied by every read model of a replica
+// (the write visible there), at a sustained rate of
+// SUPPLYEVAL_LAG_RATE batches per second (default 100) of 100 observations
+// each; b.N batches, sent by 8 writers (one indicator each, so that their
+// appends share the store's group commit) as a ticker releases them. It
+// reports the rate achieved beside the lag percentiles. Primary and replica run in this process, each with its
+// own NATS connection; the forwarder and the replica's consumers go
+// through the server. Skipped without a NATS server.
+func BenchmarkReplicaLag(b *testing.B) {
+	url := natsBusB(b)
+	rate := 100.0
+	if v, err := strconv.ParseFloat(os.Getenv("SUPPLYEVAL_LAG_RATE"), 64); err == nil && v > 0 {
+		rate = v
+	}
+	ctx := context.Background()
+	primary, err := Open(ctx, Config{DataDir: b.TempDir(), BusURL: url, Logger: zerolog.Nop()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer primary.Close()
+	env := func(id string) domain.Envelope { return domain.Envelope{Principal: "bench", CommandID: id} }
+	const writers = 8
+	cmds := []domain.Command{domain.DefineRegion{Code: "DE60", Name: "Hamburg", Country: "DE", Level: domain.RegionLevelNuts2}}
+	for w := range writers {
+		cmds = append(cmds, domain.DefineIndicator{Code: "seizures" + strconv.Itoa(w), Name: "Seizures", Family: domain.FamilyAvailability,
+			Unit: "count", Granularity: "DAY", DesiredDirection: domain.DirectionNone})
+	}
+	for i, c := range cmds {
+		if _, err := primary.Bus.Handle(ctx, env("setup-"+strconv.Itoa(i)), c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	replica, err := Open(ctx, Config{DataDir: b.TempDir(), FollowURL: url, Logger: zerolog.Nop()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer replica.Close()
+
+	first := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	lags := make(chan time.Duration, b.N)
+	tick := time.NewTicker(time.Duration(float64(time.Second) / rate))
+	defer tick.Stop()
+	b.ResetTimer()
+	start := time.Now()
+	jobs := make(chan int)
+	errs := make(chan error, writers)
+	for w := range writers {
+		go func() {
+			for i := range jobs {
+				rows := make([]domain.ObservationRow, 100)
+				for d := range rows {
+					rows[d] = domain.ObservationRow{Region: "DE60", Period: first.AddDate(0, 0, d).Format("2006-01-02"), Value: float64(d),
+						Dimensions: []domain.Dimension{{Key: "batch", Value: strconv.Itoa(i)}}}
+				}
+				res, err := primary.Bus.Handle(ctx, env("lag-"+strconv.Itoa(i)),
+					domain.RecordObservations{Indicator: "seizures" + strconv.Itoa(w), Source: "bench", Rows: rows})
+				if err != nil {
+					errs <- err
+					lags <- -1
+					continue
+				}
+				acked := time.Now()
+				go func(pos uint64) {
+					wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+					defer cancel()
+					if err := replica.Runner.WaitFor(wctx, pos); err != nil {
+						lags <- -1
+						return
+					}
+					lags <- time.Since(acked)
+				}(res.Position)
+			}
+		}()
+	}
+	for i := 0; i < b.N; i++ {
+		<-tick.C
+		jobs <- i
+	}
+	close(jobs)
+	all := make([]time.Duration, 0, b.N)
+	for range b.N {
+		l := <-lags
+		if l < 0 {
+			select {
+			case err := <-errs:
+				b.Fatal(err)
+			default:
+				b.Fatal("a write did not reach the replica within 30 s")
+			}
+		}
+		all = append(all, l)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	slices.Sort(all)
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "writes/s")
+	b.ReportMetric(100*float64(b.N)/elapsed.Seconds(), "obs/s")
+	b.ReportMetric(ms(all[len(all)/2]), "p50-lag-ms")
+	b.ReportMetric(ms(all[len(all)*99/100]), "p99-lag-ms")
+	b.ReportMetric(ms(all[len(all)-1]), "max-lag-ms")
+	b.ReportMetric(0, "ns/op") // paced: time per iteration says nothing
+}
+
+// natsBusB is natsBus for benchmarks.
+func natsBusB(b *testing.B) string {
+	url, _, _ := natsBus(b)
+	return url
+}

@@ -175,13 +175,14 @@ func (r *Report) htmlIntervention(b *strings.Builder, iv InterventionReport) {
 			esc(d.Indicator), esc(d.Finding), esc(d.FindingNote), numText(d.WDQ), numText(d.TotalNetEffect), esc(wddText(d.WDD)), yesNo(d.CrossBorder, ""), esc(d.Before), esc(d.After))
 	}
 	w("</table>\n<div class=\"legend\">")
-	for _, role := range []string{"TARGET", "BUFFER", "CONTROL"} {
+	for _, role := range []string{"TARGET", "BUFFER"} {
 		w("<span><i class=\"sw\" style=\"background:%s\"></i>%s</span>", roleColour[role], strings.ToLower(role))
 	}
 	w("<span>* cross-border</span></div>\n<div class=\"charts\">\n")
 	for _, d := range iv.Displacement {
 		if d.Error == "" && len(d.Regions) > 0 {
-			w("<figure>%s<figcaption><b>%s</b>: change by region, %s vs %s. %s</figcaption></figure>\n", displacementSVG(d), esc(d.Indicator), esc(d.After), esc(d.Before), esc(d.Finding))
+			w("<figure>%s<figcaption><b>%s</b>: change by target and buffer region, %s vs %s (against %d control regions). %s</figcaption></figure>\n",
+				displacementSVG(d), esc(d.Indicator), esc(d.After), esc(d.Before), d.Controls, esc(d.Finding))
 		}
 	}
 	w("</div>\n<h3>Data quality</h3>\n<table><tr><th>Indicator</th><th>Region</th><th>Span</th><th>Observed</th><th>Gaps</th><th>Revisions</th><th>Retractions</th><th>Sources</th></tr>\n")

@@ -263,20 +263,24 @@ type SeriesPoint struct {
 // DisplacementRow is a displacement analysis (default roles and windows)
 // of the intervention on one indicator, or why there is none.
 type DisplacementRow struct {
-	Indicator      string         `json:"indicator"`
-	Name           string         `json:"name"`
-	Finding        string         `json:"finding,omitempty"`
-	FindingNote    string         `json:"findingNote,omitempty"`
-	WDQ            *Num           `json:"wdq,omitempty"`
-	SuccessMeasure *Num           `json:"successMeasure,omitempty"`
-	BufferMeasure  *Num           `json:"bufferMeasure,omitempty"`
-	TotalNetEffect *Num           `json:"totalNetEffect,omitempty"`
-	WDD            *WDD           `json:"wdd,omitempty"`
-	CrossBorder    bool           `json:"crossBorder"`
-	Before         string         `json:"before,omitempty"`
-	After          string         `json:"after,omitempty"`
-	Regions        []RegionChange `json:"regions"`
-	Error          string         `json:"error,omitempty"`
+	Indicator      string `json:"indicator"`
+	Name           string `json:"name"`
+	Finding        string `json:"finding,omitempty"`
+	FindingNote    string `json:"findingNote,omitempty"`
+	WDQ            *Num   `json:"wdq,omitempty"`
+	SuccessMeasure *Num   `json:"successMeasure,omitempty"`
+	BufferMeasure  *Num   `json:"bufferMeasure,omitempty"`
+	TotalNetEffect *Num   `json:"totalNetEffect,omitempty"`
+	WDD            *WDD   `json:"wdd,omitempty"`
+	CrossBorder    bool   `json:"crossBorder"`
+	Before         string `json:"before,omitempty"`
+	After          string `json:"after,omitempty"`
+	// Regions are the target and buffer regions, where activity is and may
+	// have gone; Controls counts the control regions they are weighed
+	// against (listed by the displacement query).
+	Regions  []RegionChange `json:"regions"`
+	Controls int            `json:"controls"`
+	Error    string         `json:"error,omitempty"`
 }
 
 // WDD is the weighted displacement difference.
@@ -733,6 +737,10 @@ func (g *Generator) displacement(iv evaluate.Intervention, ind projections.Indic
 	row.Before = windowText(d.Inputs.Before)
 	row.After = windowText(d.Inputs.After)
 	for _, rc := range d.Regions {
+		if rc.Role != displacement.RoleTarget && rc.Role != displacement.RoleBuffer {
+			row.Controls++
+			continue
+		}
 		row.Regions = append(row.Regions, RegionChange{Region: rc.Region, Country: rc.Country, Role: string(rc.Role),
 			Before: Num(rc.Before), After: Num(rc.After), Change: Num(rc.Change), CrossBorder: rc.CrossBorder})
 	}

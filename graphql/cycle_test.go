@@ -107,3 +107,61 @@ func TestCycleMutationsQueriesAndReport(t *testing.T) {
 		t.Fatal("unknown cycle answered")
 	}
 }
+
+// TestCycleReportWithholdsWhatThePrincipalMayNotSee: a cycle over
+// operations of every classification, read by principals of different
+// clearances, names only what each may see and counts the rest.
+func TestCycleReportWithholdsWhatThePrincipalMayNotSee(t *testing.T) {
+	n := projectionstest.Start(t, t.TempDir())
+	t.Cleanup(n.Stop)
+	gen, err := report.New(report.Config{Evaluator: &evaluate.Evaluator{Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions},
+		Cycles: n.Cycles, Provenance: n.Provenance, Times: report.StoreTimes{Store: n.Store}, Position: n.Runner.Position})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := graphql.NewServer(graphql.Config{Commands: n.Service, Positions: n.Runner, Catalog: n.Catalog,
+		Series: n.Series, Interventions: n.Interventions, Reports: gen,
+		Authenticate: func(r *http.Request) (graphql.Principal, error) {
+			tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			return principals[tok], nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	a := &authAPI{&api{t: t, node: n, srv: srv}, s}
+	a.as("admin", seedMutation+"\n", nil).mustOK(t)
+	a.as("admin", `mutation {
+	  res: launchOperation(input: {id: "op-res", title: "Restricted port op", kind: PORT_CONTROL, regions: ["NLRTM"],
+	      start: "2019-01-01", targetTier: MID, classification: RESTRICTED}) { position }
+	  conf: launchOperation(input: {id: "op-conf", title: "Covert delivery", kind: CONTROLLED_DELIVERY, regions: ["NLRTM"],
+	      start: "2020-01-01", targetTier: HIGH_VALUE, classification: CONFIDENTIAL}) { position }
+	  c: openCycle(input: {id: "c1", title: "All", from: "2018-01-01", to: "2020-12-31", interventions: ["op-rtm", "op-res", "op-conf"]}) { position }
+	  f: recordFinding(input: {id: "c1", findingId: "f-conf", intervention: "op-conf", family: AVAILABILITY, statement: "Covert finding.",
+	      effectRating: UNCLEAR, evidenceQuality: 1}) { position }
+	}`, nil).mustOK(t)
+
+	for tok, want := range map[string]struct {
+		interventions string
+		withheld      string
+	}{
+		"admin":        {"op-rtm op-res op-conf", `"withheld": 0`},
+		"evaluator":    {"op-rtm op-res", `"withheld": 1`},
+		"strategy-pub": {"op-rtm", `"withheld": 2`},
+	} {
+		d := a.as(tok, `{ cycle(id: "c1") { interventions findings { findingId } report(format: JSON) } }`, nil).mustOK(t)["cycle"].(map[string]any)
+		var ivs []string
+		for _, x := range d["interventions"].([]any) {
+			ivs = append(ivs, x.(string))
+		}
+		rep := d["report"].(string)
+		if strings.Join(ivs, " ") != want.interventions || !strings.Contains(rep, want.withheld) {
+			t.Errorf("%s: interventions %v, report withheld %q (want %q, %s)", tok, ivs, rep[:min(len(rep), 400)], want.interventions, want.withheld)
+		}
+		if tok != "admin" && (strings.Contains(rep, "op-conf") || strings.Contains(rep, "Covert") || len(d["findings"].([]any)) != 0) {
+			t.Errorf("%s: the confidential operation or its finding shows", tok)
+		}
+	}
+	a.as("public", `{ cycles { id } }`, nil).mustFail(t, "FORBIDDEN")
+}

@@ -192,3 +192,37 @@ func (s *Server) cycleMutationSpecs(t *types) []mutationSpec {
 			decodeInput[domain.CloseCycle]},
 	}
 }
+
+// guardCycleMutation refuses, as NOT_FOUND, cycle mutations that name an
+// intervention above the principal's clearance (openCycle's
+// interventions, recordFinding's intervention): to the principal it does
+// not exist, and the answer must not tell otherwise. Other mutations pass.
+func (s *Server) guardCycleMutation(name string, next gql.FieldResolveFn) gql.FieldResolveFn {
+	if name != "openCycle" && name != "recordFinding" {
+		return next
+	}
+	return func(p gql.ResolveParams) (any, error) {
+		in, _ := p.Args["input"].(map[string]any)
+		pr := AccessFromContext(p.Context)
+		hidden := func(field, id string) error {
+			if iv, ok := s.cfg.Interventions.Get(id, 0); ok && !s.visible(pr, iv) {
+				return toAPIError(domain.Errorf(domain.NotFound, field, "intervention %q is not recorded (neither an operation nor a policy change)", id), "input")
+			}
+			return nil
+		}
+		if list, ok := in["interventions"].([]any); ok {
+			for i, v := range list {
+				id, _ := v.(string)
+				if err := hidden("interventions["+strconv.Itoa(i)+"]", id); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if id, ok := in["intervention"].(string); ok {
+			if err := hidden("intervention", id); err != nil {
+				return nil, err
+			}
+		}
+		return next(p)
+	}
+}

@@ -164,4 +164,16 @@ func TestCycleReportWithholdsWhatThePrincipalMayNotSee(t *testing.T) {
 		}
 	}
 	a.as("public", `{ cycles { id } }`, nil).mustFail(t, "FORBIDDEN")
+
+	// Naming an operation above one's clearance is answered as naming one
+	// never recorded.
+	hiddenOp := a.as("evaluator", `mutation { openCycle(input: {id: "c2", title: "x", from: "2018-01-01", to: "2020-12-31", interventions: ["op-rtm", "op-conf"]}) { position } }`, nil)
+	unknownOp := a.as("evaluator", `mutation { openCycle(input: {id: "c2", title: "x", from: "2018-01-01", to: "2020-12-31", interventions: ["op-rtm", "op-none"]}) { position } }`, nil)
+	hiddenOp.mustFail(t, "NOT_FOUND")
+	unknownOp.mustFail(t, "NOT_FOUND")
+	if hiddenOp.Errors[0].Extensions["field"] != unknownOp.Errors[0].Extensions["field"] {
+		t.Fatalf("hidden %+v, unknown %+v", hiddenOp.Errors[0], unknownOp.Errors[0])
+	}
+	a.as("evaluator", `mutation { recordFinding(input: {id: "c1", findingId: "f2", intervention: "op-conf", family: AVAILABILITY, statement: "x",
+	    effectRating: UNCLEAR, evidenceQuality: 1}) { position } }`, nil).mustFail(t, "NOT_FOUND")
 }

@@ -114,7 +114,7 @@ func (s *Server) mutationType(t *types) *gql.Object {
 		decode := spec.decode
 		fields[spec.name] = &gql.Field{Type: nonNull(payload), Description: spec.desc,
 			Args:    gql.FieldConfigArgument{"input": {Type: gql.NewNonNull(input)}},
-			Resolve: s.mutationResolver(decode)}
+			Resolve: s.guardCycleMutation(spec.name, s.mutationResolver(decode))}
 	}
 	return gql.NewObject(gql.ObjectConfig{Name: "Mutation", Fields: fields})
 }

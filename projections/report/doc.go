@@ -14,6 +14,13 @@
 // position (never the wall clock). So regenerating a closed cycle's report
 // after new data and revisions gives the same bytes.
 //
+// One limit: the catalogue read model keeps no history, so the evaluator
+// reads regions and links as they are now. Indicators defined after the
+// position are left out, and data recorded after it are invisible, but a
+// region link recorded after the pin can change a displacement buffer (and
+// so a closed cycle's report). Links are rare and deliberate; a catalogue
+// with asOf would close the gap.
+//
 // The package lives beside the read models, not in domain/, because it
 // reads them; the methods themselves stay in domain/impact and
 // domain/displacement.

@@ -35,7 +35,11 @@
 //     consumer sees neither a gap nor a repeat.
 //   - TLS, credentials, node preference and gossip seeds come from the
 //     connection string (kurrentdb://user:pass@host:2113?tls=true, or the
-//     esdb:// form), as the client parses it.
+//     esdb:// form), as the client parses it. The user must be allowed to
+//     read $all (subscriptions and Head do), as admin and $ops members are.
+//   - A multi-event append reads its last event back to answer with that
+//     event's position: the server's append response gives the write's
+//     position, which this adapter does not assume to be the last event's.
 //
 // # Tests
 //

@@ -287,11 +287,13 @@ func (s *Store) ReadAll(ctx context.Context, after eventstore.Position, limit in
 			if ev.Event == nil {
 				continue
 			}
+			// Each page starts with the event at from, read before.
 			pos := eventstore.Position(ev.Event.Position.Commit)
-			if pos > from {
-				from = pos
+			if pos <= from {
+				continue
 			}
-			if pos <= after || system(ev.Event) {
+			from = pos
+			if system(ev.Event) {
 				continue
 			}
 			out = append(out, recorded(ev.Event))

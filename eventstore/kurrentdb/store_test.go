@@ -118,3 +118,42 @@ func TestConnectionString(t *testing.T) {
 		t.Errorf("error shows the password: %s", got)
 	}
 }
+
+// TestReadAllPages reads more events than one request to the server asks
+// for, so that ReadAll pages through $all.
+func TestReadAllPages(t *testing.T) {
+	srv := kurrentdbtest.StartTB(t)
+	s := open(t, srv.URL())
+	defer s.Close()
+	ctx := context.Background()
+	stream := "pages-" + uuid.NewString()
+	for i := 0; i < 1300; i += 100 {
+		evs := make([]eventstore.EventData, 100)
+		for j := range evs {
+			evs[j] = eventstore.EventData{ID: uuid.New(), Type: "Tick", Data: []byte(`{}`)}
+		}
+		if _, err := s.Append(ctx, stream, eventstore.Any, evs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, limit := range []int{511, 512, 513, 1024, 1299, 5000} {
+		evs, err := s.ReadAll(ctx, 0, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := min(limit, 1300); len(evs) != want {
+			t.Fatalf("ReadAll(0, %d): %d events, want %d", limit, len(evs), want)
+		}
+		for i, ev := range evs {
+			if ev.Version != uint64(i) {
+				t.Fatalf("ReadAll(0, %d): event %d has version %d", limit, i, ev.Version)
+			}
+		}
+	}
+	// From the middle: after the 700th event.
+	all, _ := s.ReadAll(ctx, 0, 1300)
+	evs, err := s.ReadAll(ctx, all[699].Position, 1000)
+	if err != nil || len(evs) != 600 || evs[0].Version != 700 {
+		t.Fatalf("ReadAll after the 700th: %d events (first %v), %v", len(evs), evs[0].Version, err)
+	}
+}

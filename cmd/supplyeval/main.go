@@ -1,8 +1,9 @@
 // Command supplyeval records drug-supply interventions and outcome
 // indicators as events and serves their evaluation over GraphQL.
 //
-//	supplyeval serve   [--data DIR] [--addr HOST:PORT] [--demo] [--log-level L] [--log-format json|console]
+//	supplyeval serve   [--data DIR] [--addr HOST:PORT] [--tokens FILE] [--demo] [--log-level L] [--log-format json|console]
 //	supplyeval demo    [--data DIR]
+//	supplyeval token   --name NAME --roles R1,R2 --clearance C
 //	supplyeval import  [--data DIR | --server URL] [--mapping FILE] [mapping flags] [--skip-invalid] FILE...
 //	supplyeval report  --cycle ID --format html|markdown|json [-o FILE] [--data DIR]
 //	supplyeval version
@@ -41,9 +42,11 @@ func (e usageError) Error() string { return e.msg }
 const usage = `supplyeval: evidence on what supply-side drug interventions did.
 
 Usage:
-  supplyeval serve   [--data DIR] [--addr HOST:PORT] [--store URL] [--bus URL] [--follow URL] [--demo]
+  supplyeval serve   [--data DIR] [--addr HOST:PORT] [--tokens FILE] [--rate N] [--burst N] [--demo]
+                     [--store URL] [--bus URL] [--follow URL]
                      [--log-level L] [--log-format json|console]
   supplyeval demo    [--data DIR] [--log-level L] [--log-format json|console]
+  supplyeval token   --name NAME --roles R1,R2 --clearance PUBLIC|RESTRICTED|CONFIDENTIAL
   supplyeval import  [--data DIR | --server URL] [--mapping FILE] [--indicator CODE] [--region COL]
                      [--region-code CODE] [--period COL] [--month COL] [--value COL] [--wide REGEXP]
                      [--set KEY=VALUE]... [--format csv|sdmx|jsonl] [--skip-invalid] FILE...
@@ -51,7 +54,10 @@ Usage:
   supplyeval version
 
 serve    runs the GraphQL API (GraphiQL at http://ADDR/graphql); --demo seeds the demo
-         world first if the data directory is empty.
+         world first if the data directory is empty. Without --tokens it serves
+         loopback only, and every request acts as the local user.
+token    makes a bearer token and prints it with the entry that admits it in a
+         --tokens file (the file holds only the token's SHA-256).
 demo     seeds the demo world into the data directory (a second run records nothing new).
 import   records indicator tables (CSV, SDMX-CSV, JSON lines): every row is validated
          first and a file goes in whole or not at all (--skip-invalid records the valid
@@ -82,6 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runImport(ctx, args[1:], stdout, stderr)
 	case "report":
 		err = runReport(ctx, args[1:], stdout, stderr)
+	case "token":
+		err = runToken(args[1:], stdout)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 	case "help", "-h", "--help":
@@ -150,7 +158,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var c commonFlags
 	c.register(fs)
-	addr := fs.String("addr", "127.0.0.1:8080", "listen address (loopback only in this version)")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address (loopback only without --tokens)")
+	tokens := fs.String("tokens", "", "file of principals and their token hashes (see `supplyeval token`)")
+	rate := fs.Float64("rate", 50, "requests per second each principal may make (with --tokens; 0: no limit)")
+	burst := fs.Int("burst", 100, "requests a principal may make at once above its rate")
 	seed := fs.Bool("demo", false, "seed the demo world first if the data directory is empty")
 	storeURL := fs.String("store", "", "event store: empty for the embedded store in --data, or kurrentdb://host:2113?tls=true (esdb:// too)")
 	busURL := fs.String("bus", "", "NATS JetStream to forward the log to and take observation batches from: nats://host:4222[?prefix=P]")
@@ -162,11 +173,18 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := checkLoopback(*addr); err != nil {
-		return usageError{err.Error()}
-	}
 	cfg := Config{DataDir: c.data, Addr: *addr, StoreURL: *storeURL, BusURL: *busURL, FollowURL: *followURL, Logger: log}
 	if err := cfg.validateScaleOut(); err != nil {
+		return usageError{err.Error()}
+	}
+	if *tokens != "" {
+		ts, err := loadTokens(*tokens, *rate, *burst)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		cfg.Authenticate = ts.authenticate
+		log.Info().Int("principals", len(ts.byHash)).Float64("rate", *rate).Int("burst", *burst).Msg("access control: bearer tokens")
+	} else if err := checkLoopback(*addr); err != nil {
 		return usageError{err.Error()}
 	}
 	if *seed {

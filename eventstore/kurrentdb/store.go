@@ -85,6 +85,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kurrentdb: connection string %q: %w", redact(cfg.URL), err)
 	}
+	conf.Logger = clientLogger(log)
 	client, err := kurrentdb.NewClient(conf)
 	if err != nil {
 		return nil, fmt.Errorf("kurrentdb: %w", err)
@@ -95,6 +96,29 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("kurrentdb: %s does not answer: %w", redact(cfg.URL), err)
 	}
 	return s, nil
+}
+
+// clientLogger sends the client library's messages (it prints them to
+// the console by default) to log, as "kurrentdb client" records.
+func clientLogger(log *slog.Logger) kurrentdb.LoggingFunc {
+	return func(level kurrentdb.LogLevel, format string, args ...any) {
+		// v1.4.2 passes its arguments on as one slice.
+		if len(args) == 1 {
+			if inner, ok := args[0].([]any); ok {
+				args = inner
+			}
+		}
+		l := slog.LevelInfo
+		switch level {
+		case kurrentdb.LogDebug:
+			l = slog.LevelDebug
+		case kurrentdb.LogWarn:
+			l = slog.LevelWarn
+		case kurrentdb.LogError:
+			l = slog.LevelError
+		}
+		log.Log(context.Background(), l, "kurrentdb client: "+fmt.Sprintf(format, args...))
+	}
 }
 
 func (s *Store) isClosed() bool {

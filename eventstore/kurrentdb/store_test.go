@@ -157,3 +157,21 @@ func TestReadAllPages(t *testing.T) {
 		t.Fatalf("ReadAll after the 700th: %d events (first %v), %v", len(evs), evs[0].Version, err)
 	}
 }
+
+// TestTLSAndCredentialsFromConnectionString connects over TLS verified
+// against the CA file the connection string names, and checks that its
+// user and password reach the server as basic authentication (the client
+// sends credentials only over TLS).
+func TestTLSAndCredentialsFromConnectionString(t *testing.T) {
+	srv := kurrentdbtest.StartTLSTB(t)
+	url := strings.Replace(srv.URL(), "kurrentdb://", "esdb://admin:changeit@", 1)
+	s := open(t, url)
+	defer s.Close()
+	if _, err := s.Append(context.Background(), "tls-"+uuid.NewString(), eventstore.NoStream,
+		[]eventstore.EventData{{ID: uuid.New(), Type: "Tick", Data: []byte(`{}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := srv.Authorization(), "Basic YWRtaW46Y2hhbmdlaXQ="; got != want {
+		t.Errorf("authorization %q, want %q (admin:changeit)", got, want)
+	}
+}

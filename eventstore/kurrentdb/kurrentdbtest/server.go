@@ -10,7 +10,8 @@
 // and .../shared, which are exported, not internal) and backed by the
 // embedded store. It has no cluster, no gossip, no server-features
 // endpoint (the client then assumes an older server and uses the plain
-// Append call), no authentication or TLS, no system events, no stream
+// Append call), no authentication (it records the authorization header it
+// receives and accepts any; TLS, with StartTLS, is real), no system events, no stream
 // deletion, no persistent subscriptions, and ignores subscription filters
 // and checkpoints. Commit positions are the embedded store's positions
 // times Stride, so that they are monotonic but, as in KurrentDB, not
@@ -19,19 +20,33 @@ package kurrentdbtest
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/kurrent-io/KurrentDB-Client-Go/protos/kurrentdb/protocols/v1/shared"
 	api "github.com/kurrent-io/KurrentDB-Client-Go/protos/kurrentdb/protocols/v1/streams"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	"github.com/supplyeval/supplyeval/eventstore"
@@ -51,15 +66,55 @@ type Server struct {
 	ln    net.Listener
 	wg    sync.WaitGroup
 
-	mu   sync.Mutex
-	subs map[int]context.CancelFunc
-	next int
+	mu     sync.Mutex
+	subs   map[int]context.CancelFunc
+	next   int
+	auth   string // the last authorization header received
+	caFile string // with TLS: the CA's PEM file
+}
+
+// Authorization returns the authorization header of the last call (""
+// if none), so that a test can check that the credentials of a connection
+// string reach the server.
+func (s *Server) Authorization() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.auth
+}
+
+func (s *Server) noteAuth(ctx context.Context) {
+	if md, ok := metadata.FromIncomingContext(ctx); ok {
+		if v := md.Get("authorization"); len(v) > 0 {
+			s.mu.Lock()
+			s.auth = v[0]
+			s.mu.Unlock()
+		}
+	}
 }
 
 // Start starts a double on 127.0.0.1 (a free port) backed by a new
-// embedded store in dir.
-func Start(dir string) (*Server, error) {
-	st, err := embedded.Open(embedded.Config{Dir: dir})
+// embedded store in dir, speaking plain text.
+func Start(dir string) (*Server, error) { return start(dir, false) }
+
+// StartTLS is Start with TLS: a certificate for 127.0.0.1 signed by a CA
+// made for the occasion, whose PEM file is written to dir (see URL).
+func StartTLS(dir string) (*Server, error) { return start(dir, true) }
+
+func start(dir string, useTLS bool) (*Server, error) {
+	opts := []grpc.ServerOption{grpc.MaxRecvMsgSize(16 << 20)}
+	caFile := ""
+	if useTLS {
+		cert, caPEM, err := selfSigned()
+		if err != nil {
+			return nil, err
+		}
+		caFile = filepath.Join(dir, "ca.pem")
+		if err := os.WriteFile(caFile, caPEM, 0o600); err != nil {
+			return nil, err
+		}
+		opts = append(opts, grpc.Creds(credentials.NewTLS(&tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})))
+	}
+	st, err := embedded.Open(embedded.Config{Dir: filepath.Join(dir, "store")})
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +123,7 @@ func Start(dir string) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
-	s := &Server{store: st, ln: ln, grpc: grpc.NewServer(grpc.MaxRecvMsgSize(16 << 20)), subs: map[int]context.CancelFunc{}}
+	s := &Server{store: st, ln: ln, grpc: grpc.NewServer(opts...), subs: map[int]context.CancelFunc{}, caFile: caFile}
 	api.RegisterStreamsServer(s.grpc, s)
 	s.wg.Add(1)
 	go func() {
@@ -89,9 +144,59 @@ func StartTB(tb testing.TB) *Server {
 	return s
 }
 
-// URL is the connection string for the double (plain text, no credentials).
+// StartTLSTB is StartTLS in tb.TempDir(), stopped when tb ends.
+func StartTLSTB(tb testing.TB) *Server {
+	tb.Helper()
+	s, err := StartTLS(tb.TempDir())
+	if err != nil {
+		tb.Fatalf("start the KurrentDB test double: %v", err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+// URL is the connection string for the double: plain text, or with
+// StartTLS, TLS verified against the double's CA file. It has no
+// credentials (the client sends credentials only over TLS).
 func (s *Server) URL() string {
+	if s.caFile != "" {
+		return "kurrentdb://" + s.ln.Addr().String() + "?tls=true&tlsCAFile=" + url.QueryEscape(s.caFile)
+	}
 	return "kurrentdb://" + s.ln.Addr().String() + "?tls=false"
+}
+
+// selfSigned makes a CA and a server certificate for 127.0.0.1 signed by
+// it, valid for a day; it returns the server's key pair and the CA's PEM.
+func selfSigned() (tls.Certificate, []byte, error) {
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	now := time.Now()
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "kurrentdbtest CA"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	ca, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour), IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+		DNSNames: []string{"localhost"}, KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key},
+		pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), nil
 }
 
 // DropSubscriptions ends every open subscription with an Unavailable
@@ -121,6 +226,7 @@ func commit(p eventstore.Position) uint64 { return uint64(p) * Stride }
 // Append implements the streams service's Append: a header with the
 // stream and expected revision, then the proposed events.
 func (s *Server) Append(stream grpc.ClientStreamingServer[api.AppendReq, api.AppendResp]) error {
+	s.noteAuth(stream.Context())
 	first, err := stream.Recv()
 	if err != nil {
 		return err
@@ -199,6 +305,7 @@ func (s *Server) Append(stream grpc.ClientStreamingServer[api.AppendReq, api.App
 // (forwards, or backwards from its end), reads of $all (forwards or
 // backwards) and catch-up subscriptions to $all.
 func (s *Server) Read(req *api.ReadReq, stream grpc.ServerStreamingServer[api.ReadResp]) error {
+	s.noteAuth(stream.Context())
 	o := req.GetOptions()
 	if o == nil {
 		return status.Error(codes.InvalidArgument, "no read options")

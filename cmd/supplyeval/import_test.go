@@ -323,3 +323,33 @@ func TestImportToServer(t *testing.T) {
 func seriesQuery(indicator, region string) projections.Query {
 	return projections.Query{Indicator: indicator, Region: region}
 }
+
+// TestImportCompletesAfterInterruption: an import that stopped after
+// some batches (here: the first 5,000 rows recorded by an earlier run)
+// is completed by running it again; what was recorded is not recorded
+// twice.
+func TestImportCompletesAfterInterruption(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	_, mapping := badFile(t, dir)
+	var all strings.Builder
+	all.WriteString("region,period,value,k\n")
+	for i := 0; i < 12_000; i++ {
+		fmt.Fprintf(&all, "NL33,%04d-%02d,%d,s%d\n", 1800+i%400/12, i%12+1, i, i/400)
+	}
+	lines := strings.SplitAfter(all.String(), "\n")
+	first := filepath.Join(dir, "first.csv")
+	os.WriteFile(first, []byte(strings.Join(lines[:5001], "")), 0o644)
+	full := filepath.Join(dir, "full.csv")
+	os.WriteFile(full, []byte(all.String()), 0o644)
+
+	if code, out, errOut := runCLI(t, "import", "--data", data, "--mapping", mapping, "--set", "dimensions.k=k", first); code != 0 {
+		t.Fatalf("first part: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"7000 observations recorded", "12000 already recorded"} {
+		code, out, errOut := runCLI(t, "import", "--data", data, "--mapping", mapping, "--set", "dimensions.k=k", full)
+		if code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("exit %d, want %q\n%s%s", code, want, out, errOut)
+		}
+	}
+}

@@ -341,3 +341,72 @@ func TestIngestExactlyOnce(t *testing.T) {
 	}
 	t.Logf("handled %d commands (1 + 2 + 1 unknown indicator), %d recorded", handled, distinct)
 }
+
+// TestReplicaSubscriberSurvivesConsumerLoss deletes the replica's consumer
+// in the middle of the log (as a NATS restart loses an ephemeral one): the
+// subscriber makes a new one from the checkpoint, and the events go on in
+// order, none missing, none repeated.
+func TestReplicaSubscriberSurvivesConsumerLoss(t *testing.T) {
+	topo, js := setup(t)
+	s := openStore(t)
+	appendN(t, s, "r", 100)
+	f, stop := runForwarder(t, s, topo, filepath.Join(t.TempDir(), "cp"))
+	defer stop()
+	waitForwarded(t, f, 100)
+
+	var mu sync.Mutex
+	var applied eventstore.Position
+	sub, err := natsbus.NewReplicaSubscriber(natsbus.ReplicaConfig{Conn: connect(t), Topology: topo,
+		Checkpoint: func(context.Context, string) (eventstore.Position, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return applied, nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ch, err := sub.Subscribe(ctx, "projection")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := js.Stream(ctx, topo.EventsStream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for want := eventstore.Position(1); want <= 150; want++ {
+		if want == 60 {
+			names := st.ConsumerNames(ctx)
+			n := 0
+			for name := range names.Name() {
+				if err := st.DeleteConsumer(ctx, name); err != nil {
+					t.Fatal(err)
+				}
+				n++
+			}
+			if n == 0 {
+				t.Fatal("no consumer to delete")
+			}
+			appendN(t, s, "r", 50)
+		}
+		var msg *message.Message
+		select {
+		case msg = <-ch:
+		case <-ctx.Done():
+			t.Fatalf("waiting for position %d: %v", want, ctx.Err())
+		}
+		ev, err := eventstore.FromMessage(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Position != want {
+			t.Fatalf("got position %d, want %d", ev.Position, want)
+		}
+		mu.Lock()
+		applied = ev.Position
+		mu.Unlock()
+		msg.Ack()
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -21,7 +22,11 @@ type ConsumerFunc func(ctx context.Context, js jetstream.JetStream, topic string
 // Subscribe gets its own consumer from ConsumerFunc and one goroutine that
 // pulls a message, sends it on the channel, and waits for it to be acked
 // (Ack to JetStream) or nacked (Nak: JetStream redelivers it) before the
-// next. That goroutine alone sends on and closes the channel.
+// next. That goroutine alone sends on and closes the channel. When the
+// consumer fails (deleted, the server restarted without it) the goroutine
+// asks ConsumerFunc for a new one, half a second later, and goes on: for a
+// replica that resumes from the projection's checkpoint, for a durable
+// consumer from its acknowledged floor.
 //
 // It replaces watermill-nats' JetStream subscriber (v2.1.3), whose monitor
 // goroutine closes the output channel while a NATS callback may still be
@@ -65,57 +70,92 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 	if s.closed {
 		return nil, errors.New("natsbus: subscriber closed")
 	}
-	c, cleanup, err := s.consumer(ctx, s.js, topic)
+	// The first consumer is made here, so that a bad configuration is
+	// Subscribe's error; later ones by the goroutine.
+	it, cleanup, err := s.open(ctx, topic)
 	if err != nil {
 		return nil, err
+	}
+	out := make(chan *message.Message)
+	ctx, cancel := context.WithCancel(ctx)
+	s.wg.Add(2)
+	go func() { // the subscription ends with ctx or Close
+		defer s.wg.Done()
+		select {
+		case <-ctx.Done():
+		case <-s.closing:
+			cancel()
+		}
+	}()
+	go func() {
+		defer s.wg.Done()
+		defer close(out)
+		defer cancel()
+		for {
+			stop := context.AfterFunc(ctx, it.Stop)
+			err := s.deliver(ctx, topic, it, out)
+			stop()
+			it.Stop()
+			if cleanup != nil {
+				cleanup()
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			s.logger.Error("natsbus: consumer failed; making a new one", err, watermill.LogFields{"topic": topic})
+			for {
+				select {
+				case <-time.After(retryDelay):
+				case <-ctx.Done():
+					return
+				}
+				if it, cleanup, err = s.open(ctx, topic); err == nil {
+					break
+				}
+				s.logger.Error("natsbus: new consumer", err, watermill.LogFields{"topic": topic})
+			}
+		}
+	}()
+	return out, nil
+}
+
+// retryDelay is how long a Subscriber waits before replacing a failed
+// consumer.
+const retryDelay = 500 * time.Millisecond
+
+// open makes the consumer for topic and starts pulling from it.
+func (s *Subscriber) open(ctx context.Context, topic string) (jetstream.MessagesContext, func(), error) {
+	c, cleanup, err := s.consumer(ctx, s.js, topic)
+	if err != nil {
+		return nil, nil, err
 	}
 	it, err := c.Messages()
 	if err != nil {
 		if cleanup != nil {
 			cleanup()
 		}
-		return nil, fmt.Errorf("natsbus: consume %s: %w", topic, err)
+		return nil, nil, fmt.Errorf("natsbus: consume %s: %w", topic, err)
 	}
-	out := make(chan *message.Message)
-	ctx, cancel := context.WithCancel(ctx)
-	s.wg.Add(2)
-	go func() { // stop the iterator when the subscription ends
-		defer s.wg.Done()
-		select {
-		case <-ctx.Done():
-		case <-s.closing:
-		}
-		it.Stop()
-	}()
-	go func() {
-		defer s.wg.Done()
-		defer close(out)
-		defer cancel()
-		if cleanup != nil {
-			defer cleanup()
-		}
-		s.deliver(ctx, topic, it, out)
-	}()
-	return out, nil
+	return it, cleanup, nil
 }
 
-func (s *Subscriber) deliver(ctx context.Context, topic string, it jetstream.MessagesContext, out chan<- *message.Message) {
+// deliver passes messages on until ctx ends (it returns nil) or the
+// consumer fails (it returns why).
+func (s *Subscriber) deliver(ctx context.Context, topic string, it jetstream.MessagesContext, out chan<- *message.Message) error {
 	for {
 		m, err := it.Next()
 		if err != nil {
-			if ctx.Err() == nil && !errors.Is(err, jetstream.ErrMsgIteratorClosed) {
-				s.logger.Error("natsbus: consumer stopped", err, watermill.LogFields{"topic": topic})
+			if ctx.Err() != nil {
+				return nil
 			}
-			return
+			return err
 		}
 		wm := s.unmarsh(m)
 		wm.SetContext(ctx)
 		select {
 		case out <- wm:
 		case <-ctx.Done():
-			return
-		case <-s.closing:
-			return
+			return nil
 		}
 		select {
 		case <-wm.Acked():
@@ -127,9 +167,7 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, it jetstream.Mes
 				s.logger.Error("natsbus: nak", err, watermill.LogFields{"topic": topic, "uuid": wm.UUID})
 			}
 		case <-ctx.Done():
-			return
-		case <-s.closing:
-			return
+			return nil
 		}
 	}
 }

@@ -62,6 +62,10 @@ func FuzzDecodeCommand(f *testing.F) {
 	f.Add("launchOperation", []byte(`{"id":"op-1","title":"t","kind":"PORT_CONTROL","regions":["NLRTM"],"start":"2018-01-01","targetTier":"MIXED","classification":"PUBLIC"}`))
 	f.Add("defineRegion", []byte(`{"code":"NL","name":"x","country":"NL","level":"COUNTRY","extra":1}`))
 	f.Add("nope", []byte(`{}`))
+	f.Add("openCycle", []byte(`{"id":"c1","title":"t","from":"2020-01-01","to":"2020-12-31","interventions":["op-1"],"questions":["q"]}`))
+	f.Add("pinCycleEvidence", []byte(`{"id":"c1","position":"42"}`))
+	f.Add("recordFinding", []byte(`{"id":"c1","findingId":"f1","family":"COST","statement":"s","effectRating":"MIXED","evidenceQuality":2,"evidence":{"method":"ITS","estimate":1.5,"low":1,"high":2}}`))
+	f.Add("closeCycle", []byte(`{"id":"c1","summary":"s","recommendations":["r"]}`))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		cmd, err := domain.DecodeCommand(name, data)
 		if err != nil {

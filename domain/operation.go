@@ -19,7 +19,9 @@ type operation struct {
 	reported map[string]bool
 }
 
-func newOperation() *operation { return &operation{regions: map[string]bool{}, reported: map[string]bool{}} }
+func newOperation() *operation {
+	return &operation{regions: map[string]bool{}, reported: map[string]bool{}}
+}
 
 func (o *operation) apply(rec Recorded) error {
 	switch e := rec.Event.(type) {

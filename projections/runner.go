@@ -92,6 +92,44 @@ type Runner struct {
 	changed    chan struct{} // closed and replaced whenever a checkpoint moves
 	generation uint64        // counts checkpoint moves
 	snapped    map[string]uint64
+
+	decoded decodeCache
+}
+
+// decodeCache shares decoded events between the projections' handlers,
+// which each receive every event: a batch of observations is decoded once
+// rather than once per read model that handles it (two today: series and
+// provenance), which is most of a cold start's work. Handlers move through
+// the log at about the same pace, so a small ring by position serves
+// them; a miss only costs a decode. Read models never modify an event.
+type decodeCache struct {
+	mu      sync.Mutex
+	entries [64]decodedEvent
+}
+
+type decodedEvent struct {
+	pos uint64
+	rec domain.Recorded
+}
+
+func (c *decodeCache) decode(ev eventstore.RecordedEvent) (domain.Recorded, error) {
+	pos := uint64(ev.Position)
+	slot := &c.entries[pos%uint64(len(c.entries))]
+	c.mu.Lock()
+	if slot.pos == pos && pos != 0 {
+		rec := slot.rec
+		c.mu.Unlock()
+		return rec, nil
+	}
+	c.mu.Unlock()
+	rec, err := eventstore.Decode(ev)
+	if err != nil {
+		return rec, err
+	}
+	c.mu.Lock()
+	*slot = decodedEvent{pos: pos, rec: rec}
+	c.mu.Unlock()
+	return rec, nil
 }
 
 // NewRunner builds the router. Call Restore before Run to start from
@@ -135,7 +173,7 @@ func (r *Runner) handler(p Projection) message.NoPublishHandlerFunc {
 		if !p.Handles(ev.Type) {
 			p.Advance(pos)
 		} else {
-			rec, err := eventstore.Decode(ev)
+			rec, err := r.decoded.decode(ev)
 			if err != nil {
 				return fmt.Errorf("projection %s: %w", p.Name(), err)
 			}

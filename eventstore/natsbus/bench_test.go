@@ -49,7 +49,16 @@ func BenchmarkForwarder(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- f.Run(ctx) }()
+	deadline := time.Now().Add(2 * time.Minute)
 	for f.Position() < eventstore.Position(b.N) {
+		select {
+		case err := <-done:
+			b.Fatalf("forwarder stopped at %d of %d: %v", f.Position(), b.N, err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("forwarder at %d of %d after 2 minutes", f.Position(), b.N)
+		}
 		time.Sleep(time.Millisecond)
 	}
 	elapsed := time.Since(start)

@@ -47,7 +47,7 @@ func setupB(t testing.TB) (natsbus.Topology, jetstream.JetStream) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := topo.Delete(ctx, js); err != nil {
 			t.Errorf("delete streams: %v", err)

@@ -5,19 +5,21 @@
 //     publishes every event, in log order, on the events subject, as the
 //     message eventstore.ToMessage makes of it (position, stream, version,
 //     type in headers), with Nats-Msg-Id = the event ID so that JetStream
-//     drops a republished event (after a crash between publish and
-//     checkpoint) within the stream's duplicate window. There is no dual
-//     write: the log is committed first, the forwarder follows it.
+//     drops a republished event within the stream's duplicate window, and
+//     Nats-Expected-Last-Sequence so that JetStream refuses anything that
+//     would land out of order. On start it resumes after the greater of its
+//     checkpoint and the stream's last event. There is no dual write: the
+//     log is committed first, the forwarder follows it.
 //   - NewReplicaSubscriber is a watermill message.Subscriber on the events
-//     stream for a read replica: each
-//     projection gets its own ordered consumer starting at the first event
-//     after the projection's checkpoint, so the same projections.Runner that
-//     reads the local store reads the forwarded events, and a restarted
-//     replica resumes from its snapshots' checkpoints.
+//     stream for a read replica: each projection gets its own ordered
+//     consumer starting at the first event after the projection's
+//     checkpoint, so the same projections.Runner that reads the local store
+//     reads the forwarded events, a restarted replica resumes from its
+//     snapshots' checkpoints, and a lost consumer is replaced from there.
 //   - Ingest runs a watermill router on the ingest subject: each message is
 //     a JSON batch of observations turned into a RecordObservations command
-//     whose command ID derives from the message ID (Nats-Msg-Id, else the
-//     watermill UUID, else a hash of the payload), so a batch published
+//     whose command ID derives from the message ID (the watermill UUID
+//     header, else Nats-Msg-Id, else a hash of the payload), so a batch published
 //     twice is recorded once. A batch that cannot be recorded goes to the
 //     poison subject with the reason in its "reason_poisoned" header.
 //

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"github.com/rs/zerolog"
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/importer"
@@ -67,6 +68,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var c commonFlags
 	c.register(fs)
 	server := fs.String("server", "", "URL of a running server (http://127.0.0.1:8080) instead of --data")
+	token := fs.String("token", os.Getenv("SUPPLYEVAL_TOKEN"), "bearer token for --server (default $SUPPLYEVAL_TOKEN)")
 	mappingFile := fs.String("mapping", "", "mapping file (JSON or key=value lines)")
 	var sets multiFlag
 	fs.Var(&sets, "set", "mapping key=value (repeatable; e.g. --set values.cigsale=CIGSALE)")
@@ -132,7 +134,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 	var target importTarget
 	if *server != "" {
-		t, err := newServerTarget(ctx, *server)
+		t, err := newServerTarget(ctx, *server, *token)
 		if err != nil {
 			return err
 		}
@@ -142,7 +144,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		n, err := Open(ctx, Config{DataDir: c.data, Logger: log.Level(max(log.GetLevel(), 2))}) // warnings and errors only
+		n, err := Open(ctx, Config{DataDir: c.data, Logger: log.Level(max(log.GetLevel(), zerolog.WarnLevel))})
 		if err != nil {
 			return err
 		}
@@ -250,9 +252,9 @@ func defineNeeded(ctx context.Context, t importTarget, m *importer.Mapping, rows
 	for _, r := range rows {
 		usedInd[r.Indicator], usedReg[r.Region] = true, true
 	}
-	// Parents first: a region's parent must exist before it.
+	// A used region's parent is needed too, and must exist before it.
 	for _, r := range m.DefineRegions {
-		if r.Parent != "" && !t.RegionExists(r.Parent) {
+		if usedReg[r.Code] && r.Parent != "" && !t.RegionExists(r.Parent) {
 			usedReg[r.Parent] = true
 		}
 	}

@@ -19,6 +19,7 @@ import (
 // with the rows in variables.
 type serverTarget struct {
 	url    string
+	token  string
 	client *http.Client
 
 	mu         sync.Mutex
@@ -27,12 +28,12 @@ type serverTarget struct {
 	cache      map[string]map[string]float64
 }
 
-func newServerTarget(ctx context.Context, base string) (*serverTarget, error) {
+func newServerTarget(ctx context.Context, base, token string) (*serverTarget, error) {
 	u := strings.TrimRight(base, "/")
 	if !strings.HasSuffix(u, "/graphql") {
 		u += "/graphql"
 	}
-	s := &serverTarget{url: u, client: &http.Client{Timeout: 5 * time.Minute}}
+	s := &serverTarget{url: u, token: token, client: &http.Client{Timeout: 5 * time.Minute}}
 	if err := s.refresh(ctx); err != nil {
 		return nil, err
 	}
@@ -60,6 +61,9 @@ func (s *serverTarget) do(ctx context.Context, query string, vars map[string]any
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if s.token != "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
 	resp, err := s.client.Do(req)
 	if err != nil {
 		return fmt.Errorf("server %s: %w", s.url, err)

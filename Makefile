@@ -42,9 +42,9 @@ bench:
 ## 10,000 operations, 500 policy changes): ingest, peak RSS, store size, cold start, warm
 ## restart, series over HTTP. Several minutes; not part of test or bench. SCALE_REGIONS=200
 ## makes it smaller; SCALE_PROFILE=DIR keeps a CPU profile of each phase.
-SCALE_REPORT ?= scale-report.md
+SCALE_REPORT ?= bin/scale-report.md
 scale:
-	SUPPLYEVAL_SCALE=1 SCALE_REPORT=$(abspath $(SCALE_REPORT)) $(GO) test -run '^$$' -bench '^BenchmarkScale$$' -benchtime 1x -timeout 30m ./cmd/supplyeval
+	mkdir -p $(dir $(SCALE_REPORT)) && SUPPLYEVAL_SCALE=1 SCALE_REPORT=$(abspath $(SCALE_REPORT)) $(GO) test -run '^$$' -bench '^BenchmarkScale$$' -benchtime 1x -timeout 30m ./cmd/supplyeval
 
 ## fuzz: each fuzz target for FUZZTIME (default 1m)
 FUZZTIME ?= 1m

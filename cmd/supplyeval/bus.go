@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -17,15 +19,23 @@ import (
 	"github.com/supplyeval/supplyeval/domain"
 )
 
-// commandNames lists the commands the bus carries; each gets its own topic
-// and handler, so different kinds of command run concurrently while each
-// kind is handled in order.
+// commandNames lists the commands the bus carries. Each kind gets
+// commandLanes topics, each with its own handler, so commands run
+// concurrently (and concurrent appends share the store's fsyncs) instead
+// of queueing behind one subscriber. Ordering across commands is not the
+// bus's job: the domain service serialises the commands of one stream and
+// checks each against the stream's version.
+const commandLanes = 4
+
 var commandNames = []string{
 	"defineRegion", "linkRegions", "defineIndicator", "recordObservations", "reviseObservation", "retractObservation",
 	"launchOperation", "reportOperationOutputs", "changeOperationScope", "concludeOperation", "declassifyOperation",
 	"adoptPolicyChange", "amendPolicyChange", "repealPolicyChange",
 	"openCycle", "pinCycleEvidence", "recordFinding", "closeCycle",
 }
+
+// nextLane spreads commands over the lanes of their kind.
+var nextLane atomic.Uint64
 
 // busCommand is a command as it travels on the bus: its name, who sent
 // it, and its JSON.
@@ -83,7 +93,8 @@ func newCommandBus(service *domain.Service, logger watermill.LoggerAdapter) (*co
 	marshaler := cqrs.JSONMarshaler{GenerateName: cqrs.StructName}
 	bus, err := cqrs.NewCommandBusWithConfig(pubsub, cqrs.CommandBusConfig{
 		GeneratePublishTopic: func(p cqrs.CommandBusGeneratePublishTopicParams) (string, error) {
-			return "commands." + p.Command.(*busCommand).Name, nil
+			lane := nextLane.Add(1) % commandLanes
+			return "commands." + p.Command.(*busCommand).Name + "." + strconv.FormatUint(lane, 10), nil
 		},
 		Marshaler: marshaler,
 		Logger:    logger,
@@ -110,12 +121,15 @@ func newCommandBus(service *domain.Service, logger watermill.LoggerAdapter) (*co
 		return nil, fmt.Errorf("command processor: %w", err)
 	}
 	for _, name := range commandNames {
-		h := requestreply.NewCommandHandlerWithResult[busCommand, busReply](name, backend,
-			func(ctx context.Context, c *busCommand) (busReply, error) {
-				return handleBusCommand(ctx, service, c), nil
-			})
-		if err := processor.AddHandlers(h); err != nil {
-			return nil, err
+		for lane := 0; lane < commandLanes; lane++ {
+			// The handler's name is its topic's suffix: "recordObservations.2".
+			h := requestreply.NewCommandHandlerWithResult[busCommand, busReply](name+"."+strconv.Itoa(lane), backend,
+				func(ctx context.Context, c *busCommand) (busReply, error) {
+					return handleBusCommand(ctx, service, c), nil
+				})
+			if err := processor.AddHandlers(h); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return &commandBus{bus: bus, backend: backend, router: router, pubsub: pubsub, timeout: timeout}, nil

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/domain/impact"
 )
 
 // FragmentationIndicator is one indicator watched for fragmentation (violent
@@ -197,7 +198,7 @@ func Fragmentation(in FragmentationInput) (*FragmentationResult, error) {
 	for i, r := range res.Rows {
 		ps[i] = r.P
 	}
-	adj := bhAdjust(ps)
+	adj := impact.AdjustBH(ps)
 	for i := range res.Rows {
 		res.Rows[i].Adjusted = adj[i]
 		res.Rows[i].Flag = adj[i] <= q

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/domain/impact"
 )
 
 // ScanEntry is one indicator's evidence of displacement after an
@@ -139,7 +140,7 @@ func ScanIndicators(intervention string, entries []ScanEntry, opts ScanOptions) 
 	for i, r := range rows {
 		ps[i] = r.P
 	}
-	adj := bhAdjust(ps)
+	adj := impact.AdjustBH(ps)
 	res := &ScanResult{
 		Intervention: intervention, Q: q, TwoSided: opts.TwoSided,
 		Method: "Benjamini-Hochberg (1995) false discovery rate control over per-indicator displacement tests (WDD, Wheeler & Ratcliffe 2018)",
@@ -174,29 +175,6 @@ func ScanIndicators(intervention string, entries []ScanEntry, opts ScanOptions) 
 	}
 	res.Explanation = explainScan(res)
 	return res, nil
-}
-
-// bhAdjust returns Benjamini-Hochberg adjusted p-values, in input order:
-// for the i-th smallest of m p-values, min over j >= i of m p_(j) / j,
-// capped at 1.
-func bhAdjust(p []float64) []float64 {
-	m := len(p)
-	order := make([]int, m)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(p[a], p[b]) })
-	adj := make([]float64, m)
-	running := 1.0
-	for k := m - 1; k >= 0; k-- {
-		i := order[k]
-		v := p[i] * float64(m) / float64(k+1)
-		if v < running {
-			running = v
-		}
-		adj[i] = running
-	}
-	return adj
 }
 
 func explainScan(r *ScanResult) string {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/domain/impact"
 )
 
 // TestBHAdjustBenjaminiHochberg1995 uses the worked example of Benjamini &
@@ -25,7 +26,7 @@ func TestBHAdjustBenjaminiHochberg1995(t *testing.T) {
 	for i, j := range order {
 		shuffled[i] = ps[j]
 	}
-	adj := bhAdjust(shuffled)
+	adj := impact.AdjustBH(shuffled)
 	rejected := 0
 	for i, j := range order {
 		checkNear(t, "adjusted", adj[i], want[j], 5e-9)
@@ -36,7 +37,7 @@ func TestBHAdjustBenjaminiHochberg1995(t *testing.T) {
 	if rejected != 4 {
 		t.Errorf("%d rejections at q = 0.05, want 4", rejected)
 	}
-	if got := bhAdjust(nil); len(got) != 0 {
+	if got := impact.AdjustBH(nil); len(got) != 0 {
 		t.Errorf("empty input: %v", got)
 	}
 }

@@ -45,6 +45,24 @@ func BenjaminiHochberg(p []float64, q float64) (FDR, error) {
 	if m == 0 {
 		return out, nil
 	}
+	out.Adjusted = AdjustBH(p)
+	for i, a := range out.Adjusted {
+		if a <= q {
+			out.Discoveries[i] = true
+			out.Count++
+			out.Threshold = math.Max(out.Threshold, p[i])
+		}
+	}
+	return out, nil
+}
+
+// AdjustBH returns the Benjamini-Hochberg adjusted p-values of p, in the
+// order of p: for the i-th smallest of the m p-values, the minimum over
+// j >= i of m p(j) / j, capped at 1. The p-values must lie in [0, 1]
+// (BenjaminiHochberg checks them). It is safe for concurrent use.
+func AdjustBH(p []float64) []float64 {
+	m := len(p)
+	adj := make([]float64, m)
 	idx := make([]int, m)
 	for i := range idx {
 		idx[i] = i
@@ -54,14 +72,7 @@ func BenjaminiHochberg(p []float64, q float64) (FDR, error) {
 	for r := m - 1; r >= 0; r-- {
 		i := idx[r]
 		running = math.Min(running, p[i]*float64(m)/float64(r+1))
-		out.Adjusted[i] = running
+		adj[i] = running
 	}
-	for i, a := range out.Adjusted {
-		if a <= q {
-			out.Discoveries[i] = true
-			out.Count++
-			out.Threshold = math.Max(out.Threshold, p[i])
-		}
-	}
-	return out, nil
+	return adj
 }

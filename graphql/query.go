@@ -9,6 +9,7 @@ import (
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/eventstore"
 	"github.com/supplyeval/supplyeval/projections"
+	"github.com/supplyeval/supplyeval/projections/evaluate"
 )
 
 // seriesResult is a series with what the API adds to it.
@@ -187,27 +188,9 @@ func (s *Server) resolveSeries(p gql.ResolveParams) (any, error) {
 
 // periodRange parses the from and to arguments in granularity g.
 func periodRange(g domain.Granularity, args map[string]any) (from, to *int32, err error) {
-	parse := func(name string) (*int32, error) {
-		raw, ok := args[name].(string)
-		if !ok || raw == "" {
-			return nil, nil
-		}
-		p, err := domain.ParsePeriod(g, raw)
-		if err != nil {
-			return nil, badInput(name, "%s", err)
-		}
-		return &p.Index, nil
-	}
-	if from, err = parse("from"); err != nil {
-		return nil, nil, err
-	}
-	if to, err = parse("to"); err != nil {
-		return nil, nil, err
-	}
-	if from != nil && to != nil && *from > *to {
-		return nil, nil, badInput("to", "%v is before from %v", args["to"], args["from"])
-	}
-	return from, to, nil
+	f, _ := args["from"].(string)
+	t, _ := args["to"].(string)
+	return evaluate.PeriodBounds(g, f, t)
 }
 
 // dimensionsArg reads a [DimensionInput!] argument into canonical form.

@@ -158,7 +158,7 @@ func (e *Evaluator) Impact(ctx context.Context, q ImpactQuery) (*ImpactEstimate,
 		return nil, err
 	}
 	g := ind.Granularity
-	from, to, err := periodBounds(g, q.From, q.To)
+	from, to, err := PeriodBounds(g, q.From, q.To)
 	if err != nil {
 		return nil, err
 	}
@@ -440,8 +440,10 @@ func (e *Evaluator) expandArg(field, indicator string, codes []string) ([]string
 	return out, nil
 }
 
-// periodBounds parses the from and to arguments in granularity g.
-func periodBounds(g domain.Granularity, fromS, toS string) (from, to *int32, err error) {
+// PeriodBounds parses an inclusive range of periods of granularity g,
+// either end empty for open. It returns the periods' indexes, or a
+// BadInput error naming "from" or "to".
+func PeriodBounds(g domain.Granularity, fromS, toS string) (from, to *int32, err error) {
 	parse := func(field, s string) (*int32, error) {
 		if s == "" {
 			return nil, nil

@@ -235,6 +235,9 @@ type Query struct {
 	From, To *int32
 	// AsOf answers as of a position; 0 means the latest.
 	AsOf uint64
+	// NoLabels leaves Point.Period empty, for callers that use only the
+	// periods' indexes (formatting a label per point is most of a read's cost).
+	NoLabels bool
 }
 
 // Get returns the series selected by q, and false if no such series has
@@ -265,7 +268,11 @@ func (ser *series) data(q Query) SeriesData {
 	for i := lo; i < hi; i++ {
 		p := ser.base + int32(i)
 		if v, pos, ok := ser.at(i, p, asOf); ok {
-			out.Points = append(out.Points, Point{Period: domain.Period{G: ser.g, Index: p}.String(), Index: p, Value: v, Position: pos})
+			pt := Point{Index: p, Value: v, Position: pos}
+			if !q.NoLabels {
+				pt.Period = domain.Period{G: ser.g, Index: p}.String()
+			}
+			out.Points = append(out.Points, pt)
 		}
 	}
 	return out

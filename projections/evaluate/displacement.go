@@ -676,7 +676,7 @@ func (e *Evaluator) populationAt(pop projections.Indicator, region string, p dom
 	}
 	to := at.Index
 	from := to - int32(DefaultWindowPeriods(pop.Granularity))
-	d, _ := e.Series.Get(projections.Query{Indicator: pop.Code, Region: region, From: &from, To: &to, AsOf: asOf})
+	d, _ := e.Series.Get(projections.Query{Indicator: pop.Code, Region: region, From: &from, To: &to, AsOf: asOf, NoLabels: true})
 	if len(d.Points) == 0 {
 		return 0, false
 	}

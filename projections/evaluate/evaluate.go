@@ -212,7 +212,7 @@ func (e *Evaluator) Panel(indicator string, g domain.Granularity, regions []stri
 	data := make(map[string]projections.SeriesData, len(regions))
 	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
 	for _, r := range regions {
-		d, _ := e.Series.Get(projections.Query{Indicator: indicator, Region: r, From: from, To: to, AsOf: asOf})
+		d, _ := e.Series.Get(projections.Query{Indicator: indicator, Region: r, From: from, To: to, AsOf: asOf, NoLabels: true})
 		data[r] = d
 		for _, pt := range d.Points {
 			lo, hi = min(lo, pt.Index), max(hi, pt.Index)

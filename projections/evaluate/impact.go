@@ -680,7 +680,7 @@ func (e *Evaluator) synth(q ImpactQuery, targets, comparison []string, defaultPo
 			}
 		}
 		for _, pr := range preds {
-			d, _ := e.Series.Get(projections.Query{Indicator: pr.ind, Region: r, From: &pr.from, To: &pr.to, AsOf: pos})
+			d, _ := e.Series.Get(projections.Query{Indicator: pr.ind, Region: r, From: &pr.from, To: &pr.to, AsOf: pos, NoLabels: true})
 			if len(d.Points) == 0 {
 				return u, fmt.Sprintf("%s has no value of predictor %s", r, pr.name)
 			}

@@ -5,7 +5,7 @@ DATA    ?= ./data
 ADDR    ?= 127.0.0.1:8080
 BENCHTIME ?= 1s
 
-.PHONY: run build test test-short bench scale fuzz vet clean load crash report-screenshot
+.PHONY: run build test test-short bench scale fuzz vet lint clean load crash report-screenshot
 
 ## run: build, seed the demo world on first start, serve http://127.0.0.1:8080/graphql
 run: build
@@ -17,8 +17,13 @@ build:
 vet:
 	$(GO) vet ./...
 
-## test: vet, then every test (the race detector on the concurrent packages)
-test: vet
+## lint: go.mod and go.sum are tidy, and staticcheck (pinned in go.mod as a tool) finds nothing
+lint:
+	$(GO) mod tidy -diff
+	$(GO) tool staticcheck ./...
+
+## test: vet and lint, then every test (the race detector on the concurrent packages)
+test: vet lint
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race ./eventstore/... ./projections/... ./graphql/... ./cmd/...
 

@@ -24,6 +24,10 @@ const (
 	Forbidden Code = "FORBIDDEN"
 	// TooComplex: the request exceeds a size, depth or complexity limit.
 	TooComplex Code = "TOO_COMPLEX"
+	// Unavailable: the node cannot do this now (disk full, store unreachable,
+	// replica behind the asked position); nothing changed and the same request
+	// may succeed later. Over HTTP it is status 503 with Retry-After.
+	Unavailable Code = "UNAVAILABLE"
 	// Internal: a fault of the system, not of the request.
 	Internal Code = "INTERNAL"
 )

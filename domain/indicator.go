@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"context"
 	"fmt"
 )
 
@@ -99,20 +98,4 @@ func (s *periodSet) set(idx int32, on bool) {
 	} else {
 		s.words[off/64] &^= 1 << (uint(off) % 64)
 	}
-}
-
-// lookupIndicator returns an indicator's definition or a NotFound error.
-func (s *Service) lookupIndicator(ctx context.Context, field, code string) (IndicatorDefined, error) {
-	var def IndicatorDefined
-	found := false
-	err := view(ctx, s, IndicatorStream(code), newIndicator, func(a *indicator, _ int64) {
-		def, found = a.def, a.exists
-	})
-	if err != nil {
-		return def, err
-	}
-	if !found {
-		return def, Errorf(NotFound, field, "indicator %q is not defined", code)
-	}
-	return def, nil
 }

@@ -16,7 +16,7 @@ type plainRecorded struct {
 
 func randomBatch(rng *rand.Rand) ObservationsRecorded {
 	strs := []string{"NL33", "2024-05", "NL33", "2024-06", "a<b>&c", "Zürich", "tab\there", `quote"back\slash`, "", "x\u2028y", "\x01"}
-	floats := []float64{0, -0.0, 1, -1, 0.1, 1e-6, 9.99e-7, 1e-7, 1e20, 1e21, 123456789012345678901234.0, 1e300, math.SmallestNonzeroFloat64, -2.5e-9, 61.5}
+	floats := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1e-6, 9.99e-7, 1e-7, 1e20, 1e21, 123456789012345678901234.0, 1e300, math.SmallestNonzeroFloat64, -2.5e-9, 61.5}
 	e := ObservationsRecorded{Indicator: strs[rng.IntN(len(strs))], Source: strs[rng.IntN(len(strs))]}
 	if rng.IntN(10) > 0 {
 		e.Rows = []ObservationRow{}

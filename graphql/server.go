@@ -262,6 +262,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.cache != nil && readOnly && len(resp.Errors) == 0 {
 		s.cache.put(key, gen, body)
 	}
+	if hasCode(resp, domain.Unavailable) {
+		// The node cannot answer now: a proxy may try another replica, a
+		// client may retry (DESIGN.md section 5).
+		w.Header().Set("Retry-After", retryAfterSeconds)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
 	if _, err := w.Write(body); err != nil {
 		s.cfg.Logger.Debug().Err(err).Msg("write response")
 	}
@@ -355,6 +361,19 @@ func normaliseValue(x any) any {
 
 func errorResponse(code domain.Code, msg string) Response {
 	return Response{Errors: []gqlerrors.FormattedError{{Message: msg, Extensions: map[string]any{"code": string(code)}}}}
+}
+
+// retryAfterSeconds is the Retry-After of an UNAVAILABLE answer.
+const retryAfterSeconds = "1"
+
+// hasCode reports whether any error of resp carries code.
+func hasCode(resp Response, code domain.Code) bool {
+	for _, e := range resp.Errors {
+		if c, ok := e.Extensions["code"].(string); ok && c == string(code) {
+			return true
+		}
+	}
+	return false
 }
 
 func writeError(w http.ResponseWriter, status int, code domain.Code, msg string) {

@@ -37,13 +37,6 @@ func (e *enc) str(s string) {
 	}
 }
 
-func (e *enc) strs(ss []string) {
-	e.u64(uint64(len(ss)))
-	for _, s := range ss {
-		e.str(s)
-	}
-}
-
 func (e *enc) flush() error {
 	if e.err != nil {
 		return e.err
@@ -100,16 +93,4 @@ func (d *dec) str() string {
 		return ""
 	}
 	return string(b)
-}
-
-func (d *dec) strs() []string {
-	n := d.n(1 << 24)
-	if n == 0 {
-		return nil
-	}
-	out := make([]string, n)
-	for i := range out {
-		out[i] = d.str()
-	}
-	return out
 }

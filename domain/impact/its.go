@@ -719,10 +719,8 @@ func (f *itsFit) quasiPoisson(y, offset []float64) error {
 	clear(work)
 	off, mu, z, w := work[:n], work[n:2*n], work[2*n:3*n], work[3*n:]
 	wx := make([]float64, n)
-	if offset != nil {
-		for i, v := range offset {
-			off[i] = math.Log(v)
-		}
+	for i, v := range offset {
+		off[i] = math.Log(v)
 	}
 	eta := f.fitted // reuse as scratch for the linear predictor
 	for i, v := range y {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	gql "github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/language/ast"
 )
 
@@ -124,10 +125,10 @@ func (m *measure) walk(set *ast.SelectionSet, d int, active map[string]bool) {
 	for _, sel := range set.Selections {
 		switch s := sel.(type) {
 		case *ast.Field:
+			// Introspection is counted like any other selection: aliases of
+			// __schema { types { fields ... } } multiply its answer as
+			// aliases of data fields do.
 			m.selections++
-			if strings.HasPrefix(s.Name.Value, "__") {
-				continue // introspection: bounded by the schema itself
-			}
 			if d > m.depth {
 				m.depth = d
 			}
@@ -143,4 +144,199 @@ func (m *measure) walk(set *ast.SelectionSet, d int, active map[string]bool) {
 			}
 		}
 	}
+}
+
+// answerShape holds what the estimate of an answer's size needs to know
+// about the schema: how many items each introspection list has on
+// average (the schema is fixed, so these are exact in total), built once.
+type answerShape struct {
+	schema *gql.Schema
+	// introspection is the average number of items of the introspection
+	// list fields, by "Type.field" (at least 1).
+	introspection map[string]int
+}
+
+// newAnswerShape measures the introspection lists of schema.
+func newAnswerShape(schema *gql.Schema) *answerShape {
+	var types, fields, args, enumValues, inputFields, interfaces, possible int
+	for _, t := range schema.TypeMap() {
+		types++
+		var defs gql.FieldDefinitionMap
+		switch t := t.(type) {
+		case *gql.Object:
+			defs = t.Fields()
+			interfaces += len(t.Interfaces())
+		case *gql.Interface:
+			defs = t.Fields()
+			possible += len(schema.PossibleTypes(t))
+		case *gql.Union:
+			possible += len(schema.PossibleTypes(t))
+		case *gql.Enum:
+			enumValues += len(t.Values())
+		case *gql.InputObject:
+			inputFields += len(t.Fields())
+		}
+		fields += len(defs)
+		for _, f := range defs {
+			args += len(f.Args)
+		}
+	}
+	directives, directiveArgs := len(schema.Directives()), 0
+	for _, d := range schema.Directives() {
+		directiveArgs += len(d.Args)
+	}
+	avg := func(items, over int) int {
+		if over == 0 || items <= over {
+			return 1
+		}
+		return (items + over - 1) / over
+	}
+	return &answerShape{schema: schema, introspection: map[string]int{
+		"__Schema.types":        avg(types, 1),
+		"__Schema.directives":   avg(directives, 1),
+		"__Type.fields":         avg(fields, types),
+		"__Type.interfaces":     avg(interfaces, types),
+		"__Type.possibleTypes":  avg(possible, types),
+		"__Type.enumValues":     avg(enumValues, types),
+		"__Type.inputFields":    avg(inputFields, types),
+		"__Field.args":          avg(args, fields),
+		"__Directive.args":      avg(directiveArgs, directives),
+		"__Directive.locations": 8,
+	}}
+}
+
+// estimateAnswer estimates the number of values (objects, lists and
+// scalars) the answer to the operation would hold, fragments expanded,
+// before anything is resolved: a field inside a list counts once per item
+// of the list. An introspection list counts as many items as it has on
+// average in this schema (so the whole schema is counted exactly once per
+// selection of it); a list of data (regions, points, interventions)
+// counts as listItems items. The walk stops once the estimate passes
+// limit. The document must have passed checkComplexity (no fragment
+// cycles).
+func (a *answerShape) estimateAnswer(doc *ast.Document, opName string, listItems, limit int) int {
+	frags := map[string]*ast.FragmentDefinition{}
+	for _, d := range doc.Definitions {
+		if f, ok := d.(*ast.FragmentDefinition); ok {
+			frags[f.Name.Value] = f
+		}
+	}
+	e := &estimate{shape: a, frags: frags, listItems: listItems, limit: limit}
+	for _, d := range doc.Definitions {
+		op, ok := d.(*ast.OperationDefinition)
+		if !ok || (opName != "" && (op.Name == nil || op.Name.Value != opName)) {
+			continue
+		}
+		var root gql.Type = a.schema.QueryType()
+		if op.Operation == ast.OperationTypeMutation {
+			root = a.schema.MutationType()
+		}
+		e.walk(op.SelectionSet, root, 1)
+	}
+	return e.total
+}
+
+type estimate struct {
+	shape     *answerShape
+	frags     map[string]*ast.FragmentDefinition
+	listItems int
+	limit     int
+	total     int
+}
+
+// walk counts the values of set, selected on parent, times many.
+func (e *estimate) walk(set *ast.SelectionSet, parent gql.Type, many int) {
+	if set == nil {
+		return
+	}
+	for _, sel := range set.Selections {
+		if e.total > e.limit {
+			return
+		}
+		switch s := sel.(type) {
+		case *ast.Field:
+			def := e.field(parent, s.Name.Value)
+			if def == nil {
+				e.total += many // unknown: validation refuses it later
+				continue
+			}
+			items := many
+			var t gql.Type = def.Type
+		unwrap:
+			for {
+				switch w := t.(type) {
+				case *gql.NonNull:
+					t = w.OfType
+				case *gql.List:
+					e.total += items // the list itself
+					items = mulCapped(items, e.listFactor(parent, s.Name.Value), e.limit)
+					t = w.OfType
+				default:
+					break unwrap
+				}
+			}
+			e.total += items
+			e.walk(s.SelectionSet, t, items)
+		case *ast.InlineFragment:
+			t := parent
+			if s.TypeCondition != nil {
+				if c := e.shape.schema.Type(s.TypeCondition.Name.Value); c != nil {
+					t = c
+				}
+			}
+			e.walk(s.SelectionSet, t, many)
+		case *ast.FragmentSpread:
+			f, ok := e.frags[s.Name.Value]
+			if !ok {
+				continue
+			}
+			t := parent
+			if f.TypeCondition != nil {
+				if c := e.shape.schema.Type(f.TypeCondition.Name.Value); c != nil {
+					t = c
+				}
+			}
+			e.walk(f.SelectionSet, t, many)
+		}
+	}
+}
+
+// field returns the definition of the field name of parent, introspection
+// fields included, or nil.
+func (e *estimate) field(parent gql.Type, name string) *gql.FieldDefinition {
+	switch name {
+	case "__typename":
+		return gql.TypeNameMetaFieldDef
+	case "__schema":
+		return gql.SchemaMetaFieldDef
+	case "__type":
+		return gql.TypeMetaFieldDef
+	}
+	var defs gql.FieldDefinitionMap
+	switch p := parent.(type) {
+	case *gql.Object:
+		defs = p.Fields()
+	case *gql.Interface:
+		defs = p.Fields()
+	}
+	return defs[name]
+}
+
+// listFactor is the number of items a list field counts for.
+func (e *estimate) listFactor(parent gql.Type, field string) int {
+	if parent != nil && strings.HasPrefix(parent.Name(), "__") {
+		if n, ok := e.shape.introspection[parent.Name()+"."+field]; ok {
+			return n
+		}
+		return 1
+	}
+	return e.listItems
+}
+
+// mulCapped returns a*b, or more than limit when that overflows limit.
+func mulCapped(a, b, limit int) int {
+	if b != 0 && a > (limit+1)/b+1 {
+		return limit + 1
+	}
+	return a * b
 }

@@ -43,12 +43,22 @@ type Limits struct {
 	MaxBodyBytes int64
 	// MaxQueryBytes bounds the GraphQL document itself (default 1 MiB).
 	MaxQueryBytes int
-	// MaxDepth bounds the nesting of selections (default 12; the
-	// introspection fields are exempt, so GraphiQL works).
+	// MaxDepth bounds the nesting of selections, introspection included
+	// (default 15: GraphiQL's introspection query is 14 deep).
 	MaxDepth int
 	// MaxSelections bounds the number of field selections after fragments
-	// are expanded (default 2,000).
+	// are expanded, introspection included (default 2,000).
 	MaxSelections int
+	// MaxAnswerValues bounds the estimated size of an answer, in values
+	// (objects, lists and scalars), computed from the document before
+	// anything is resolved: a field inside a list counts once per item
+	// (default 100,000; GraphiQL's introspection query is estimated at about 51,000).
+	// See ListItemsEstimate.
+	MaxAnswerValues int
+	// ListItemsEstimate is the number of items a list of data (regions,
+	// points, interventions) counts for in the estimate; an introspection
+	// list counts as many as it has on average in the schema (default 10).
+	ListItemsEstimate int
 	// RequestTimeout bounds the time of one request (default 60 s).
 	RequestTimeout time.Duration
 	// WaitForPosition bounds how long a read waits for the read models to
@@ -71,10 +81,16 @@ func (l *Limits) setDefaults() {
 		l.MaxQueryBytes = 1 << 20
 	}
 	if l.MaxDepth == 0 {
-		l.MaxDepth = 12
+		l.MaxDepth = 15
 	}
 	if l.MaxSelections == 0 {
 		l.MaxSelections = 2000
+	}
+	if l.MaxAnswerValues == 0 {
+		l.MaxAnswerValues = 100_000
+	}
+	if l.ListItemsEstimate == 0 {
+		l.ListItemsEstimate = 10
 	}
 	if l.RequestTimeout == 0 {
 		l.RequestTimeout = 60 * time.Second
@@ -144,6 +160,8 @@ type Server struct {
 	cache *responseCache
 	// cycleT holds the cycle types, built once (see cycleTypes).
 	cycleT *cycleTypes
+	// shape estimates the size of answers (see Limits.MaxAnswerValues).
+	shape *answerShape
 }
 
 // NewServer builds the schema.
@@ -169,6 +187,7 @@ func NewServer(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("graphql schema: %w", err)
 	}
 	s.schema = schema
+	s.shape = newAnswerShape(&s.schema)
 	s.authorize()
 	return s, nil
 }
@@ -312,6 +331,9 @@ func (s *Server) do(ctx context.Context, req Request, readOnly bool) (Response, 
 	}
 	if tooComplex != "" {
 		return errorResponse(domain.TooComplex, tooComplex), false
+	}
+	if n := s.shape.estimateAnswer(doc, req.OperationName, s.cfg.Limits.ListItemsEstimate, s.cfg.Limits.MaxAnswerValues); n > s.cfg.Limits.MaxAnswerValues {
+		return errorResponse(domain.TooComplex, fmt.Sprintf("the answer would hold more than %d values (lists multiply what is selected inside them; each alias counts); select fewer fields or split the query", s.cfg.Limits.MaxAnswerValues)), false
 	}
 	if readOnly && hasMutation(doc, req.OperationName) {
 		return errorResponse(domain.BadInput, "mutations must be sent with POST"), false

@@ -1,0 +1,58 @@
+package graphql_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// introspectionAliases is the attack of issue 11: aliases of a list of
+// every type with its fields and their arguments.
+func introspectionAliases(n int) string {
+	var sb strings.Builder
+	sb.WriteString("{ __schema {")
+	for i := range n {
+		fmt.Fprintf(&sb, " t%d: types { fields { name args { name } } }", i)
+	}
+	sb.WriteString(" } }")
+	return sb.String()
+}
+
+// graphiqlIntrospection is the query the bundled GraphiQL sends (nine
+// levels of ofType).
+const graphiqlIntrospection = `query IntrospectionQuery {
+  __schema { queryType { name } mutationType { name } subscriptionType { name } types { ...FullType }
+    directives { name description locations args { ...InputValue } } }
+}
+fragment FullType on __Type { kind name description
+  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields { ...InputValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef } }
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } } }`
+
+func TestIntrospectionIsCountedAndAnswersAreBounded(t *testing.T) {
+	a := newAuthAPI(t)
+	// The attack of issue 11 (1,000 aliases, 46 KB; 605 MB and 7 s before):
+	// counted like any other selection, it is over the selection limit.
+	r := a.as("public", introspectionAliases(1000), nil)
+	r.mustFail(t, "TOO_COMPLEX")
+	if !strings.Contains(r.Errors[0].Message, "selects more than 2000 fields") {
+		t.Fatalf("1,000 aliases: %s", r.Errors[0].Message)
+	}
+	// 100 aliases fit the selection limit; the answer does
+	// not fit the bound on its size (before: a 1.6 MB answer, RSS 92 MB).
+	r = a.as("public", introspectionAliases(100), nil)
+	r.mustFail(t, "TOO_COMPLEX")
+	if !strings.Contains(r.Errors[0].Message, "more than 100000 values") {
+		t.Fatalf("100 aliases: %s", r.Errors[0].Message)
+	}
+	// Lists of data multiply too.
+	deep := "{ regions {" + strings.Repeat(" neighbours { region {", 5) + " code name" + strings.Repeat(" } }", 5) + " } }"
+	a.as("public", deep, nil).mustFail(t, "TOO_COMPLEX")
+	// What GraphiQL and ordinary clients send still passes.
+	a.as("public", graphiqlIntrospection, nil).mustOK(t)
+	a.as("public", introspectionAliases(3), nil).mustOK(t)
+	a.as("public", `{ regions { code neighbours { kind region { code name } } } series(indicator: "cocaine_price", region: "NLRTM") { points { period value suppressed } } }`, nil).mustOK(t)
+}

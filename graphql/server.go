@@ -213,6 +213,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// Authenticate first: a request without a valid credential costs a
+	// header read, never a body read or decode.
+	principal, err := s.cfg.Authenticate(r)
+	if err != nil {
+		// Close the connection after the answer, and stop reading: net/http
+		// would otherwise read up to 256 KB of an unread body, for as long
+		// as the server's read timeout, before closing it.
+		w.Header().Set("Connection", "close")
+		writeAuthError(w, err)
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now())
+		return
+	}
 	var req Request
 	switch r.Method {
 	case http.MethodGet:
@@ -245,11 +257,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		w.Header().Set("Allow", "GET, POST")
 		writeError(w, http.StatusMethodNotAllowed, domain.BadInput, "use POST (or GET for queries)")
-		return
-	}
-	principal, err := s.cfg.Authenticate(r)
-	if err != nil {
-		writeAuthError(w, err)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Limits.RequestTimeout)

@@ -166,6 +166,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	storeURL := fs.String("store", "", "event store: empty for the embedded store in --data, or kurrentdb://host:2113?tls=true (esdb:// too)")
 	busURL := fs.String("bus", "", "NATS JetStream to forward the log to and take observation batches from: nats://host:4222[?prefix=P]")
 	followURL := fs.String("follow", "", "run as a read replica of the log forwarded on this NATS JetStream: nats://host:4222[?prefix=P]")
+	var timeouts HTTPTimeouts
+	timeouts.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -173,7 +175,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg := Config{DataDir: c.data, Addr: *addr, StoreURL: *storeURL, BusURL: *busURL, FollowURL: *followURL, Logger: log}
+	cfg := Config{DataDir: c.data, Addr: *addr, StoreURL: *storeURL, BusURL: *busURL, FollowURL: *followURL, Timeouts: timeouts, Logger: log}
 	if err := cfg.validateScaleOut(); err != nil {
 		return usageError{err.Error()}
 	}

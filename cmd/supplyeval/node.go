@@ -50,7 +50,9 @@ type Config struct {
 	// read models follow the log forwarded on JetStream; it has no store
 	// and refuses writes, naming the primary.
 	FollowURL string
-	Logger    zerolog.Logger
+	// Timeouts bound how long a client may hold a connection (httpserver.go).
+	Timeouts HTTPTimeouts
+	Logger   zerolog.Logger
 }
 
 // Validate reports what is wrong with c.
@@ -291,7 +293,7 @@ func (n *Node) serve() error {
 		return fmt.Errorf("listen on %s: %w", n.cfg.Addr, err)
 	}
 	n.listener = ln
-	n.httpServer = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	n.httpServer = newHTTPServer(mux, n.cfg.Timeouts)
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()

@@ -49,12 +49,20 @@ func (s *Service) adoptPolicyChange(ctx context.Context, env Envelope, c AdoptPo
 	if err := s.lookupRegions(ctx, "jurisdictions", c.Jurisdictions); err != nil {
 		return Result{}, err
 	}
-	if err := s.interventionIDFree(ctx, OperationStream(c.ID), c.ID); err != nil {
-		return Result{}, err
+	// Read before the policy stream is locked (a stream lock is never held
+	// while another intervention's is taken), answered after the
+	// expected-version check: an id held by an operation the sender may
+	// not see must be answered as an unknown id wherever it can be.
+	taken := s.interventionIDFree(ctx, env.Principal, OperationStream(c.ID), c.ID)
+	if taken != nil && ErrorCode(taken) != Conflict {
+		return Result{}, taken
 	}
 	return update(ctx, s, env, c, PolicyStream(c.ID), newPolicy, func(p *policy) ([]Event, error) {
 		if p.exists {
 			return nil, Errorf(Conflict, "id", "policy change %q has already been adopted", c.ID)
+		}
+		if taken != nil {
+			return nil, taken
 		}
 		return []Event{PolicyChangeAdopted(c)}, nil
 	})

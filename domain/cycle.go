@@ -114,14 +114,16 @@ func (CycleClosed) EventType() string         { return TypeCycleClosed }
 // cycle is the aggregate of stream cycle-{id}.
 type cycle struct {
 	commandLog
-	opened   CycleOpened
-	exists   bool
-	pinned   uint64
-	findings map[string]bool
+	opened CycleOpened
+	exists bool
+	pinned uint64
+	// findings maps the id of each finding to its intervention ("" for
+	// one about the whole scope).
+	findings map[string]string
 	closed   bool
 }
 
-func newCycle() *cycle { return &cycle{findings: map[string]bool{}} }
+func newCycle() *cycle { return &cycle{findings: map[string]string{}} }
 
 func (c *cycle) apply(rec Recorded) error {
 	switch e := rec.Event.(type) {
@@ -130,21 +132,11 @@ func (c *cycle) apply(rec Recorded) error {
 	case CycleEvidencePinned:
 		c.pinned = e.Position
 	case FindingRecorded:
-		c.findings[e.FindingID] = true
+		c.findings[e.FindingID] = e.Intervention
 	case CycleClosed:
 		c.closed = true
 	}
 	return nil
-}
-
-// inScope reports whether intervention id is in the cycle's scope.
-func (c *cycle) inScope(id string) bool {
-	for _, x := range c.opened.Scope.Interventions {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 // openCycleMustAccept returns the error for commands on a cycle that does
@@ -167,11 +159,14 @@ type LogHead interface {
 	Head(ctx context.Context) (uint64, error)
 }
 
-// interventionExists reports whether id names a launched operation or an
-// adopted policy change.
-func (s *Service) interventionExists(ctx context.Context, id string) (bool, error) {
+// interventionVisible reports whether id names a launched operation that
+// p may see or an adopted policy change. The operation is read from the
+// log, not from a read model: a launch is seen as soon as it is recorded.
+func (s *Service) interventionVisible(ctx context.Context, p Principal, id string) (bool, error) {
 	found := false
-	if err := view(ctx, s, OperationStream(id), newOperation, func(o *operation, _ int64) { found = o.exists }); err != nil {
+	if err := view(ctx, s, OperationStream(id), newOperation, func(o *operation, _ int64) {
+		found = o.exists && p.Sees(o.classifiedAs())
+	}); err != nil {
 		return false, err
 	}
 	if found {

@@ -64,11 +64,15 @@ func (c LaunchOperation) Validate() error {
 	return nil
 }
 
+// classification is the classification the operation is recorded at: the
+// sender's clearance must cover it.
+func (c LaunchOperation) classification() Classification { return c.Classification }
+
 func (s *Service) launchOperation(ctx context.Context, env Envelope, c LaunchOperation) (Result, error) {
 	if err := s.lookupRegions(ctx, "regions", c.Regions); err != nil {
 		return Result{}, err
 	}
-	if err := s.interventionIDFree(ctx, PolicyStream(c.ID), c.ID); err != nil {
+	if err := s.interventionIDFree(ctx, env.Principal, PolicyStream(c.ID), c.ID); err != nil {
 		return Result{}, err
 	}
 	return update(ctx, s, env, c, OperationStream(c.ID), newOperation, func(o *operation) ([]Event, error) {

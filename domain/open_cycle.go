@@ -103,7 +103,7 @@ func (s *Service) openCycle(ctx context.Context, env Envelope, c OpenCycle) (Res
 		return Result{}, err
 	}
 	for i, id := range c.Interventions {
-		ok, err := s.interventionExists(ctx, id)
+		ok, err := s.interventionVisible(ctx, env.Principal, id)
 		if err != nil {
 			return Result{}, err
 		}

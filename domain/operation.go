@@ -48,6 +48,14 @@ func (o *operation) apply(rec Recorded) error {
 	return nil
 }
 
+// classifiedAs returns the operation's classification ("" before its launch).
+func (o *operation) classifiedAs() Classification {
+	if !o.exists {
+		return ""
+	}
+	return o.classification
+}
+
 // operationMustExist is the NotFound error for commands on an unknown operation.
 func operationMustExist(o *operation, id string) error {
 	if !o.exists {
@@ -58,16 +66,23 @@ func operationMustExist(o *operation, id string) error {
 
 // interventionIDFree checks that no intervention of the other kind has id:
 // operations and policy changes share the namespace of intervention(id).
-func (s *Service) interventionIDFree(ctx context.Context, otherStream, id string) error {
-	taken := false
+// An operation p may not see holds its id as firmly as any, but the
+// refusal says nothing about it (idNotAvailable).
+func (s *Service) interventionIDFree(ctx context.Context, p Principal, otherStream, id string) error {
+	taken, hidden := false, false
 	var err error
 	if otherStream == PolicyStream(id) {
 		err = view(ctx, s, otherStream, newPolicy, func(p *policy, _ int64) { taken = p.exists })
 	} else {
-		err = view(ctx, s, otherStream, newOperation, func(o *operation, _ int64) { taken = o.exists })
+		err = view(ctx, s, otherStream, newOperation, func(o *operation, _ int64) {
+			taken, hidden = o.exists, !p.Sees(o.classifiedAs())
+		})
 	}
 	if err != nil {
 		return err
+	}
+	if hidden {
+		return idNotAvailable(id)
 	}
 	if taken {
 		return Errorf(Conflict, "id", "intervention %q already exists (as another kind of intervention)", id)

@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"math"
+	"slices"
 )
 
 // RecordFinding records a finding of an open cycle: about one intervention
@@ -94,11 +95,29 @@ func (s *Service) recordFinding(ctx context.Context, env Envelope, c RecordFindi
 		if err := openCycleMustAccept(cy, c.ID, "finding"); err != nil {
 			return nil, err
 		}
-		if cy.findings[c.FindingID] {
+		// The interventions of the scope the sender may not see do not
+		// exist for it: they are left out of the answers, and a finding
+		// about one is refused as about an intervention out of scope.
+		// (Operations are read from the log, one stream at a time; a cycle
+		// lock is held while an operation's is taken, never the reverse.)
+		visible := make([]string, 0, len(cy.opened.Scope.Interventions))
+		for _, id := range cy.opened.Scope.Interventions {
+			ok, err := s.interventionVisible(ctx, env.Principal, id)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				visible = append(visible, id)
+			}
+		}
+		if iv, taken := cy.findings[c.FindingID]; taken {
+			if iv != "" && !slices.Contains(visible, iv) {
+				return nil, Errorf(Conflict, "findingId", "%q cannot be the id of a new finding of cycle %q: choose another id", c.FindingID, c.ID)
+			}
 			return nil, Errorf(Conflict, "findingId", "cycle %q already has a finding %q", c.ID, c.FindingID)
 		}
-		if c.Intervention != "" && !cy.inScope(c.Intervention) {
-			return nil, Invalid("intervention", "%q is not in the scope of cycle %q (%s)", c.Intervention, c.ID, joinList(cy.opened.Scope.Interventions))
+		if c.Intervention != "" && !slices.Contains(visible, c.Intervention) {
+			return nil, Invalid("intervention", "%q is not in the scope of cycle %q (%s)", c.Intervention, c.ID, joinList(visible))
 		}
 		return []Event{FindingRecorded(c)}, nil
 	})

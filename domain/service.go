@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,13 +36,22 @@ type Command interface {
 
 // Envelope carries who sent a command and how it relates to others.
 type Envelope struct {
-	Principal     string
+	// Principal is who sent the command: its roles decide whether it may,
+	// its clearance which operations exist for it, its name is recorded.
+	Principal     Principal
 	CommandID     string
 	CorrelationID string
 	CausationID   string
 	// ExpectedVersion, when set, makes the command apply only if its
 	// stream's last version is this (-1: the stream must not exist).
 	ExpectedVersion *int64
+}
+
+// classifiedAggregate is an aggregate whose stream is classified: for a
+// principal who may not see its classification, the stream does not
+// exist.
+type classifiedAggregate interface {
+	classifiedAs() Classification
 }
 
 // Result says what a command recorded.
@@ -104,7 +114,10 @@ type aggregate interface {
 	commands() *commandLog
 }
 
-// commandLog remembers the command IDs a stream has handled.
+// commandLog remembers the command IDs a stream has handled, per
+// principal: a command ID is the sender's idempotency key, and another
+// principal's use of the same ID is another command (telling it otherwise
+// would tell it what the first principal did).
 type commandLog struct {
 	seen map[string]seenCommand
 }
@@ -126,8 +139,18 @@ func (c *commandLog) note(r Recorded) {
 	}
 	// The last event of a command overwrites earlier ones: its position is
 	// the command's position.
-	c.seen[r.Meta.CommandID] = seenCommand{hash: r.Meta.CommandHash, position: r.Position, version: r.Version}
+	c.seen[commandKey(r.Meta.Principal, r.Meta.CommandID)] = seenCommand{hash: r.Meta.CommandHash, position: r.Position, version: r.Version}
 }
+
+// streamID returns the id part of a stream's name: "op-1" of
+// "operation-op-1".
+func streamID(stream string) string {
+	_, id, _ := strings.Cut(stream, "-")
+	return id
+}
+
+// commandKey is the key of a principal's command ID in a commandLog.
+func commandKey(principal, commandID string) string { return principal + "\x00" + commandID }
 
 // NewService returns a Service over cfg.Log.
 func NewService(cfg ServiceConfig) (*Service, error) {
@@ -143,13 +166,25 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	return &Service{log: cfg.Log, now: cfg.Now, newID: cfg.NewID, streams: make(map[string]*cachedStream)}, nil
 }
 
-// Handle validates and decides cmd and records its events. Errors are
-// *Error values: BadInput for invalid commands, NotFound for unknown
-// regions, indicators or interventions, Conflict for commands that
+// Handle checks that env.Principal may send cmd (its roles, from the
+// command registry), validates and decides cmd, and records its events.
+// Errors are *Error values: Forbidden for a principal whose roles do not
+// allow the command or who names a classification above its clearance,
+// BadInput for invalid commands, NotFound for unknown regions, indicators
+// or interventions (and for operations above the principal's clearance,
+// with the answer an unknown id gets), Conflict for commands that
 // contradict the record; anything else is Internal.
 func (s *Service) Handle(ctx context.Context, env Envelope, cmd Command) (Result, error) {
 	if cmd == nil {
 		return Result{}, Invalid("", "no command given")
+	}
+	spec, ok := commandSpecs[cmd.CommandName()]
+	if !ok {
+		return Result{}, Invalid("", "unknown command %q", cmd.CommandName())
+	}
+	p := env.Principal
+	if !p.Has(RoleAdmin) && !p.HasAny(spec.Roles) {
+		return Result{}, p.mayNot("send the command " + spec.Name)
 	}
 	if env.CommandID != "" {
 		if err := checkText("commandId", env.CommandID, 128, true); err != nil {
@@ -159,11 +194,25 @@ func (s *Service) Handle(ctx context.Context, env Envelope, cmd Command) (Result
 	if err := cmd.Validate(); err != nil {
 		return Result{}, err
 	}
-	spec, ok := commandSpecs[cmd.CommandName()]
-	if !ok {
-		return Result{}, Invalid("", "unknown command %q", cmd.CommandName())
+	if cc, ok := cmd.(classifiedCommand); ok && !p.Sees(cc.classification()) {
+		return Result{}, p.mayNot(fmt.Sprintf("record an operation classified %s (clearance %s)", cc.classification(), clearanceName(p.Clearance)))
 	}
 	return spec.handle(s, ctx, env, cmd)
+}
+
+func clearanceName(c Classification) string {
+	if c == "" {
+		return "none"
+	}
+	return string(c)
+}
+
+// idNotAvailable is the answer to a command that records a new
+// intervention under an id already held by an operation its sender may
+// not see: the id stays unique, and the answer says nothing about the
+// operation (not its kind, classification, version or dates).
+func idNotAvailable(id string) *Error {
+	return Errorf(Conflict, "id", "%q cannot be the id of a new intervention: choose another id", id)
 }
 
 // decideFunc inspects the up-to-date aggregate and returns the events the
@@ -177,33 +226,49 @@ func update[A aggregate](ctx context.Context, s *Service, env Envelope, cmd Comm
 		return Result{}, err
 	}
 	defer cs.mu.Unlock()
-	agg := cs.agg.(A)
+	agg, loaded := cs.agg.(A), cs.version
+
+	// Clearance is decided here, from the aggregate as the log has it,
+	// under the stream lock: a stream classified above the principal's
+	// clearance is, for it, a stream that does not exist. The command is
+	// decided against an empty aggregate (so that every answer, the
+	// command-ID and expected-version checks included, is the one an
+	// unknown id gets), and whatever it decides is never recorded.
+	hidden := false
+	if c, ok := any(agg).(classifiedAggregate); ok && !env.Principal.Sees(c.classifiedAs()) {
+		agg, loaded, hidden = fresh(), -1, true
+	}
 
 	// The hash is only needed (and only stored) with a command ID; for a
 	// batch of observations it costs an encoding of every row.
 	var hash string
 	if env.CommandID != "" {
 		hash = commandHash(cmd)
-		if seen, ok := agg.commands().seen[env.CommandID]; ok {
+		if seen, ok := agg.commands().seen[commandKey(env.Principal.Name, env.CommandID)]; ok {
 			if seen.hash != hash {
 				return Result{}, Errorf(Conflict, "commandId", "command ID %q was already used for a different %s command", env.CommandID, cmd.CommandName())
 			}
 			return Result{Position: seen.position, Stream: stream, Version: seen.version, Duplicate: true}, nil
 		}
 	}
-	if env.ExpectedVersion != nil && *env.ExpectedVersion != cs.version {
-		return Result{}, Errorf(Conflict, "expectedVersion", "stream %s is at version %d, not the expected %d", stream, cs.version, *env.ExpectedVersion)
+	if env.ExpectedVersion != nil && *env.ExpectedVersion != loaded {
+		return Result{}, Errorf(Conflict, "expectedVersion", "stream %s is at version %d, not the expected %d", stream, loaded, *env.ExpectedVersion)
 	}
 	events, err := decide(agg)
 	if err != nil {
 		return Result{}, err
+	}
+	if hidden {
+		// Only a command that creates the stream gets here (every other
+		// one refuses an empty aggregate): its id is taken.
+		return Result{}, idNotAvailable(streamID(stream))
 	}
 	if len(events) == 0 {
 		return Result{}, Errorf(Internal, "", "%s decided no event", cmd.CommandName())
 	}
 	meta := Metadata{
 		RecordedAt:    s.now().UTC(),
-		Principal:     env.Principal,
+		Principal:     env.Principal.Name,
 		Command:       cmd.CommandName(),
 		CommandID:     env.CommandID,
 		CorrelationID: env.CorrelationID,

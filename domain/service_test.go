@@ -49,7 +49,7 @@ func (w *world) head() eventstore.Position {
 // do runs a command that must succeed.
 func (w *world) do(cmd domain.Command) domain.Result {
 	w.t.Helper()
-	res, err := w.svc.Handle(context.Background(), domain.Envelope{Principal: "test"}, cmd)
+	res, err := w.svc.Handle(context.Background(), domain.Envelope{Principal: domain.System("test")}, cmd)
 	if err != nil {
 		w.t.Fatalf("%s: %v", cmd.CommandName(), err)
 	}
@@ -61,7 +61,7 @@ func (w *world) do(cmd domain.Command) domain.Result {
 func (w *world) refuse(cmd domain.Command, code domain.Code, field string) {
 	w.t.Helper()
 	before := w.head()
-	_, err := w.svc.Handle(context.Background(), domain.Envelope{Principal: "test"}, cmd)
+	_, err := w.svc.Handle(context.Background(), domain.Envelope{Principal: domain.System("test")}, cmd)
 	if err == nil {
 		w.t.Fatalf("%s %+v: succeeded, want %s", cmd.CommandName(), cmd, code)
 	}
@@ -201,7 +201,7 @@ func TestCommandIDIsIdempotent(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	cmd := domain.DefineRegion{Code: "DE60", Name: "Hamburg", Country: "DE", Level: domain.RegionLevelNuts2}
-	env := domain.Envelope{Principal: "test", CommandID: "cmd-1"}
+	env := domain.Envelope{Principal: domain.System("test"), CommandID: "cmd-1"}
 	first, err := w.svc.Handle(ctx, env, cmd)
 	if err != nil {
 		t.Fatal(err)
@@ -258,7 +258,7 @@ func TestConcurrentWritersOneWinsPerExpectedVersion(t *testing.T) {
 			if i%2 == 1 {
 				svc = svc2
 			}
-			env := domain.Envelope{Principal: fmt.Sprintf("writer-%d", i), ExpectedVersion: &v}
+			env := domain.Envelope{Principal: domain.System(fmt.Sprintf("writer-%d", i)), ExpectedVersion: &v}
 			_, errs[i] = svc.Handle(ctx, env, domain.RecordObservations{Indicator: "price", Source: "test",
 				Rows: []domain.ObservationRow{{Region: "NL33", Period: fmt.Sprintf("2021-%02d", i+1), Value: 1}}})
 		}(i)
@@ -284,7 +284,7 @@ func TestConcurrentWritersOneWinsPerExpectedVersion(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			_, errs[i] = w.svc.Handle(ctx, domain.Envelope{}, domain.RecordObservations{Indicator: "price", Source: "test",
+			_, errs[i] = w.svc.Handle(ctx, domain.Envelope{Principal: domain.System("test")}, domain.RecordObservations{Indicator: "price", Source: "test",
 				Rows: []domain.ObservationRow{{Region: "BE21", Period: fmt.Sprintf("2022-%02d", i+1), Value: 2}}})
 		}(i)
 	}
@@ -306,7 +306,7 @@ func TestConcurrentWritersOneWinsPerExpectedVersion(t *testing.T) {
 func TestEventsCarryMetadata(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-	env := domain.Envelope{Principal: "analyst-7", CommandID: "c-42", CorrelationID: "corr-1", CausationID: "cause-1"}
+	env := domain.Envelope{Principal: domain.System("analyst-7"), CommandID: "c-42", CorrelationID: "corr-1", CausationID: "cause-1"}
 	if _, err := w.svc.Handle(ctx, env, domain.DefineRegion{Code: "FR10", Name: "Ile-de-France", Country: "FR", Level: domain.RegionLevelNuts2}); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package graphql
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -16,32 +15,22 @@ import (
 
 // Role names a kind of work a principal does; a principal's roles decide
 // which queries and mutations it may run (see the role matrix in
-// README.md and roleRules below).
-type Role string
+// README.md, roleRules below for queries, and the domain's command
+// registry for mutations).
+type Role = domain.Role
 
-// The roles.
+// The roles (defined by the domain, which checks them on every command).
 const (
-	// RoleRecorder records regions, indicators, observations, operations
-	// and policy changes, and reads what it records.
-	RoleRecorder Role = "RECORDER"
-	// RoleAnalyst reads everything within its clearance and runs evaluations.
-	RoleAnalyst Role = "ANALYST"
-	// RoleStrategy reads everything within its clearance and runs evaluations.
-	RoleStrategy Role = "STRATEGY"
-	// RoleEvaluator reads and evaluates, and records cycles and findings.
-	RoleEvaluator Role = "EVALUATOR"
-	// RoleAdmin may do everything, including declassification and the audit.
-	RoleAdmin Role = "ADMIN"
-	// RolePublic reads aggregates only: no evaluations, no per-operation
-	// details, small values suppressed.
-	RolePublic Role = "PUBLIC"
+	RoleRecorder  = domain.RoleRecorder
+	RoleAnalyst   = domain.RoleAnalyst
+	RoleStrategy  = domain.RoleStrategy
+	RoleEvaluator = domain.RoleEvaluator
+	RoleAdmin     = domain.RoleAdmin
+	RolePublic    = domain.RolePublic
 )
 
 // Roles lists every Role.
-var Roles = []Role{RoleRecorder, RoleAnalyst, RoleStrategy, RoleEvaluator, RoleAdmin, RolePublic}
-
-// Valid reports whether r is a defined Role.
-func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+var Roles = domain.Roles
 
 // Principal is who sends a request: a name recorded in every event it
 // causes, its roles and its clearance. An operation classified above the
@@ -58,23 +47,17 @@ func LocalPrincipal() Principal {
 	return Principal{Name: "local", Roles: []Role{RoleAdmin}, Clearance: domain.ClassificationConfidential}
 }
 
-// Has reports whether p holds role r (ADMIN holds every role but PUBLIC).
-func (p Principal) Has(r Role) bool {
-	if slices.Contains(p.Roles, r) {
-		return true
-	}
-	return r != RolePublic && slices.Contains(p.Roles, RoleAdmin)
+// Domain returns p as the domain knows it: the principal that travels with
+// p's commands, whose roles and clearance the domain service checks.
+func (p Principal) Domain() domain.Principal {
+	return domain.Principal{Name: p.Name, Roles: p.Roles, Clearance: p.Clearance}
 }
 
+// Has reports whether p holds role r (ADMIN holds every role but PUBLIC).
+func (p Principal) Has(r Role) bool { return p.Domain().Has(r) }
+
 // hasAny reports whether p holds one of roles.
-func (p Principal) hasAny(roles []Role) bool {
-	for _, r := range roles {
-		if p.Has(r) {
-			return true
-		}
-	}
-	return false
-}
+func (p Principal) hasAny(roles []Role) bool { return p.Domain().HasAny(roles) }
 
 // publicOnly reports whether p reads aggregates only: it has no role
 // besides PUBLIC.
@@ -89,15 +72,7 @@ func (p Principal) publicOnly() bool {
 
 // Sees reports whether an operation classified c exists for p. An empty
 // classification (a policy change) is public.
-func (p Principal) Sees(c domain.Classification) bool {
-	if c == "" {
-		return true
-	}
-	if !p.Clearance.Valid() || !c.Valid() {
-		return false
-	}
-	return c.Rank() <= p.Clearance.Rank()
-}
+func (p Principal) Sees(c domain.Classification) bool { return p.Domain().Sees(c) }
 
 // Scope names what p may see and do: its sorted roles and its clearance.
 // Two principals with the same scope get the same answer to the same
@@ -138,10 +113,12 @@ var readers = []Role{RoleAnalyst, RoleStrategy, RoleEvaluator}
 // evaluations): readers, recorders and the public.
 var catalogReaders = []Role{RoleAnalyst, RoleStrategy, RoleEvaluator, RoleRecorder, RolePublic}
 
-// roleRules says which roles may run each top-level query and mutation
-// (ADMIN may run every one). A field missing from it may be run by ADMIN
-// and, for queries, by readers: a field added later is never open to the
-// public or to recorders by accident.
+// roleRules says which roles may run each top-level query (ADMIN may run
+// every one). A query missing from it may be run by ADMIN and readers: a
+// query added later is never open to the public or to recorders by
+// accident. The roles of each mutation are its command's, in the domain's
+// command registry (domain.Commands), which the domain service checks
+// again on every command.
 var roleRules = map[string][]Role{
 	// Queries.
 	"position": catalogReaders, "regions": catalogReaders, "region": catalogReaders,
@@ -151,22 +128,11 @@ var roleRules = map[string][]Role{
 	"impact":         readers, "displacement": readers, "displacementScan": readers, "fragmentation": readers,
 	"cycles": readers, "cycle": readers,
 	"audit": {},
-	// Mutations.
-	"defineRegion": {RoleRecorder}, "linkRegions": {RoleRecorder}, "defineIndicator": {RoleRecorder},
-	"recordObservations": {RoleRecorder}, "reviseObservation": {RoleRecorder}, "retractObservation": {RoleRecorder},
-	"launchOperation": {RoleRecorder}, "reportOperationOutputs": {RoleRecorder}, "changeOperationScope": {RoleRecorder},
-	"concludeOperation": {RoleRecorder}, "declassifyOperation": {},
-	"adoptPolicyChange": {RoleRecorder}, "amendPolicyChange": {RoleRecorder}, "repealPolicyChange": {RoleRecorder},
-	"openCycle": {RoleEvaluator}, "pinCycleEvidence": {RoleEvaluator}, "recordFinding": {RoleEvaluator}, "closeCycle": {RoleEvaluator},
 }
 
 // operationDetails are the Operation fields the public may not read:
 // per-operation details rather than aggregates.
 var operationDetails = []string{"outputs", "partners", "legalBasis", "judicialAuthorisation", "budget", "summary", "scopeChanges"}
-
-// operationMutations name an existing operation by input.id: a principal
-// who may not see it gets NOT_FOUND, as if it had not been launched.
-var operationMutations = []string{"reportOperationOutputs", "changeOperationScope", "concludeOperation", "declassifyOperation"}
 
 // forbidden is the error for a principal whose roles do not allow something.
 func forbidden(p Principal, what string) error {
@@ -175,7 +141,11 @@ func forbidden(p Principal, what string) error {
 
 // authorize wraps the resolvers of the schema's top-level fields and of
 // the sensitive Operation fields with the role checks, so that no query,
-// fragment or alias gets around them.
+// fragment or alias gets around them. Mutations are checked here against
+// their command's roles (early, before their input is read), and the
+// domain service checks them again with the principal's clearance: what a
+// command may touch is decided there, from the log, not from the read
+// models, which lag it.
 func (s *Server) authorize() {
 	wrapField := func(fd *gql.FieldDefinition, check func(p gql.ResolveParams) error) {
 		next := fd.Resolve
@@ -197,6 +167,10 @@ func (s *Server) authorize() {
 			if !listed && !mutation {
 				allowed = readers
 			}
+			if mutation {
+				spec, _ := domain.LookupCommand(name)
+				allowed = spec.Roles
+			}
 			verb := "run query " + name
 			if mutation {
 				verb = "run mutation " + name
@@ -205,20 +179,6 @@ func (s *Server) authorize() {
 				pr := AccessFromContext(p.Context)
 				if !pr.Has(RoleAdmin) && !pr.hasAny(allowed) {
 					return forbidden(pr, verb)
-				}
-				if mutation && slices.Contains(operationMutations, name) {
-					in, _ := p.Args["input"].(map[string]any)
-					id, _ := in["id"].(string)
-					if iv, ok := s.cfg.Interventions.Get(id, 0); ok && !s.visible(pr, iv) {
-						return domain.Errorf(domain.NotFound, "input.id", "operation %q has not been launched", id)
-					}
-				}
-				if mutation && name == "launchOperation" {
-					in, _ := p.Args["input"].(map[string]any)
-					c, _ := in["classification"].(string)
-					if !pr.Sees(domain.Classification(c)) {
-						return forbidden(pr, fmt.Sprintf("record an operation classified %s (clearance %s)", c, pr.Clearance))
-					}
 				}
 				return nil
 			})

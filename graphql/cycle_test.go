@@ -2,6 +2,7 @@ package graphql_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -174,6 +175,16 @@ func TestCycleReportWithholdsWhatThePrincipalMayNotSee(t *testing.T) {
 	if hiddenOp.Errors[0].Extensions["field"] != unknownOp.Errors[0].Extensions["field"] {
 		t.Fatalf("hidden %+v, unknown %+v", hiddenOp.Errors[0], unknownOp.Errors[0])
 	}
-	a.as("evaluator", `mutation { recordFinding(input: {id: "c1", findingId: "f2", intervention: "op-conf", family: AVAILABILITY, statement: "x",
-	    effectRating: UNCLEAR, evidenceQuality: 1}) { position } }`, nil).mustFail(t, "NOT_FOUND")
+	// A finding about a hidden operation of the scope is answered as one
+	// about an intervention out of scope, and the scope the answer lists
+	// leaves the hidden one out.
+	finding := func(iv string) result {
+		return a.as("evaluator", `mutation { recordFinding(input: {id: "c1", findingId: "f2", intervention: "`+iv+`", family: AVAILABILITY, statement: "x",
+		    effectRating: UNCLEAR, evidenceQuality: 1}) { position } }`, nil)
+	}
+	hiddenF, unknownF := finding("op-conf"), finding("op-none")
+	hiddenF.mustFail(t, "BAD_INPUT")
+	if h, u := fmt.Sprintf("%+v", hiddenF.Errors), strings.ReplaceAll(fmt.Sprintf("%+v", unknownF.Errors), "op-none", "op-conf"); h != u || strings.Count(h, "op-conf") != 1 {
+		t.Fatalf("a finding about the hidden operation is answered\n%s\nbut about an unknown one\n%s", h, u)
+	}
 }

@@ -22,7 +22,7 @@ func recordDemo(t testing.TB, a *api) uint64 {
 	}
 	var last uint64
 	for _, s := range w.Steps {
-		res, err := a.node.Service.Handle(context.Background(), domain.Envelope{CommandID: s.CommandID, Principal: "test"}, s.Command)
+		res, err := a.node.Service.Handle(context.Background(), domain.Envelope{CommandID: s.CommandID, Principal: domain.System("test")}, s.Command)
 		if err != nil {
 			t.Fatalf("%s: %v", s.CommandID, err)
 		}

@@ -1,9 +1,11 @@
 package graphql
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,98 +14,117 @@ import (
 	"github.com/supplyeval/supplyeval/domain"
 )
 
-// mutationSpec describes one mutation: its input fields (besides the
-// commandId and expectedVersion every input has) and how its input
-// becomes a command.
-type mutationSpec struct {
-	name   string
-	desc   string
-	fields gql.InputObjectConfigFieldMap
-	decode func(map[string]any) (domain.Command, error)
+// commandInputs turns the Go types of commands into GraphQL input types:
+// the schema's mutations are derived from the domain's command registry.
+type commandInputs struct {
+	named map[reflect.Type]gql.Input
 }
 
-// decodeInput turns a GraphQL input object into command T. GraphQL has
-// already checked types and required fields; the command's Validate checks
-// the rest.
-func decodeInput[T domain.Command](in map[string]any) (domain.Command, error) {
-	b, err := json.Marshal(in)
-	if err != nil {
-		return nil, badInput("input", "%s", err)
-	}
-	var c T
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&c); err != nil {
-		return nil, badInput("input", "%s", err)
-	}
-	return c, nil
+func (s *Server) commandInputs(t *types) *commandInputs {
+	c := s.cycleTypes(t)
+	return &commandInputs{named: map[reflect.Type]gql.Input{
+		reflect.TypeFor[domain.RegionLevel]():     t.regionLevel,
+		reflect.TypeFor[domain.LinkKind]():        t.linkKind,
+		reflect.TypeFor[domain.Family]():          t.family,
+		reflect.TypeFor[domain.Direction]():       t.direction,
+		reflect.TypeFor[domain.Granularity]():     t.granularity,
+		reflect.TypeFor[domain.OperationKind]():   t.operationKind,
+		reflect.TypeFor[domain.TargetTier]():      t.targetTier,
+		reflect.TypeFor[domain.Classification]():  t.classification,
+		reflect.TypeFor[domain.PolicyKind]():      t.policyKind,
+		reflect.TypeFor[domain.EffectRating]():    c.effectRating,
+		reflect.TypeFor[domain.Dimension]():       t.dimensionInput,
+		reflect.TypeFor[domain.ObservationRow]():  t.rowInput,
+		reflect.TypeFor[domain.Seizure]():         t.seizureInput,
+		reflect.TypeFor[domain.ExpectedEffect]():  t.effectInput,
+		reflect.TypeFor[domain.FindingEvidence](): c.evidenceInput,
+	}}
 }
 
-func (s *Server) mutationSpecs(t *types) []mutationSpec {
-	req := func(tp gql.Input) *gql.InputObjectFieldConfig {
-		return &gql.InputObjectFieldConfig{Type: gql.NewNonNull(tp)}
+// fields returns the input fields of command spec: one per exported field
+// of its Go type, named by its JSON name, required unless omitempty (or a
+// pointer), an ID when the registry says so.
+func (ci *commandInputs) fields(spec domain.CommandSpec) (gql.InputObjectConfigFieldMap, error) {
+	out := gql.InputObjectConfigFieldMap{}
+	for f := range spec.Type.Fields() {
+		if !f.IsExported() {
+			continue
+		}
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		ft, optional := f.Type, strings.Contains(","+opts+",", ",omitempty,")
+		if ft.Kind() == reflect.Pointer {
+			ft, optional = ft.Elem(), true
+		}
+		var tp gql.Input
+		switch {
+		case strings.Contains(","+opts+",", ",string,"):
+			tp = gql.String // numbers that travel as decimal strings, like positions
+		default:
+			var err error
+			if tp, err = ci.input(ft, slices.Contains(spec.IDs, name)); err != nil {
+				return nil, fmt.Errorf("mutation %s, input field %s: %w", spec.Name, name, err)
+			}
+		}
+		if !optional {
+			tp = gql.NewNonNull(tp)
+		}
+		out[name] = &gql.InputObjectFieldConfig{Type: tp}
 	}
-	opt := func(tp gql.Input) *gql.InputObjectFieldConfig { return &gql.InputObjectFieldConfig{Type: tp} }
-	ids := func() *gql.InputObjectFieldConfig { return req(gql.NewList(gql.NewNonNull(gql.ID))) }
-	optIDs := func() *gql.InputObjectFieldConfig { return opt(gql.NewList(gql.NewNonNull(gql.ID))) }
-	dims := func() *gql.InputObjectFieldConfig { return opt(gql.NewList(gql.NewNonNull(t.dimensionInput))) }
-	return []mutationSpec{
-		{"defineRegion", "Define a region (country, NUTS region, city, port).", gql.InputObjectConfigFieldMap{
-			"code": req(gql.ID), "name": req(gql.String), "country": req(gql.String), "level": req(t.regionLevel), "parent": opt(gql.ID)},
-			decodeInput[domain.DefineRegion]},
-		{"linkRegions", "Record that two regions are neighbours (symmetric; may cross borders).", gql.InputObjectConfigFieldMap{
-			"a": req(gql.ID), "b": req(gql.ID), "kind": req(t.linkKind)}, decodeInput[domain.LinkRegions]},
-		{"defineIndicator", "Define an outcome or context indicator.", gql.InputObjectConfigFieldMap{
-			"code": req(gql.ID), "name": req(gql.String), "family": req(t.family), "unit": req(gql.String),
-			"granularity": req(t.granularity), "desiredDirection": req(t.direction), "description": opt(gql.String)},
-			decodeInput[domain.DefineIndicator]},
-		{"recordObservations", "Record a batch of new observations of one indicator, whole or not at all.", gql.InputObjectConfigFieldMap{
-			"indicator": req(gql.ID), "source": req(gql.String), "rows": req(gql.NewList(gql.NewNonNull(t.rowInput)))},
-			decodeInput[domain.RecordObservations]},
-		{"reviseObservation", "Correct a recorded observation; queries as of earlier positions keep the old value.", gql.InputObjectConfigFieldMap{
-			"indicator": req(gql.ID), "region": req(gql.ID), "period": req(gql.String), "dimensions": dims(),
-			"value": req(gql.Float), "reason": req(gql.String), "source": opt(gql.String)}, decodeInput[domain.ReviseObservation]},
-		{"retractObservation", "Withdraw a recorded observation.", gql.InputObjectConfigFieldMap{
-			"indicator": req(gql.ID), "region": req(gql.ID), "period": req(gql.String), "dimensions": dims(), "reason": req(gql.String)},
-			decodeInput[domain.RetractObservation]},
-		{"launchOperation", "Record the launch of a law-enforcement operation.", gql.InputObjectConfigFieldMap{
-			"id": req(gql.ID), "title": req(gql.String), "kind": req(t.operationKind), "regions": ids(), "start": req(gql.String),
-			"targetTier": req(t.targetTier), "partners": opt(gql.NewList(gql.NewNonNull(gql.String))), "legalBasis": opt(gql.String),
-			"judicialAuthorisation": opt(gql.String), "budget": opt(gql.Float), "classification": req(t.classification)},
-			decodeInput[domain.LaunchOperation]},
-		{"reportOperationOutputs", "Record what an operation produced in a period.", gql.InputObjectConfigFieldMap{
-			"id": req(gql.ID), "period": req(gql.String), "arrests": req(gql.Int), "seizures": opt(gql.NewList(gql.NewNonNull(t.seizureInput))),
-			"assetsFrozen": opt(gql.Float), "assetsConfiscated": opt(gql.Float), "labsDismantled": opt(gql.Int), "cost": opt(gql.Float)},
-			decodeInput[domain.ReportOperationOutputs]},
-		{"changeOperationScope", "Add regions to or remove regions from an active operation.", gql.InputObjectConfigFieldMap{
-			"id": req(gql.ID), "added": optIDs(), "removed": optIDs(), "effective": opt(gql.String), "reason": req(gql.String)},
-			decodeInput[domain.ChangeOperationScope]},
-		{"concludeOperation", "Record the end of an operation.", gql.InputObjectConfigFieldMap{
-			"id": req(gql.ID), "end": req(gql.String), "summary": opt(gql.String)}, decodeInput[domain.ConcludeOperation]},
-		{"declassifyOperation", "Lower an operation's classification.", gql.InputObjectConfigFieldMap{
-			"id": req(gql.ID), "classification": req(t.classification)}, decodeInput[domain.DeclassifyOperation]},
-		{"adoptPolicyChange", "Record a policy change.", gql.InputObjectConfigFieldMap{
-			"id": req(gql.ID), "title": req(gql.String), "kind": req(t.policyKind), "jurisdictions": ids(), "adopted": req(gql.String),
-			"effective": req(gql.String), "description": opt(gql.String), "expectedEffects": opt(gql.NewList(gql.NewNonNull(t.effectInput)))},
-			decodeInput[domain.AdoptPolicyChange]},
-		{"amendPolicyChange", "Amend an adopted policy change.", gql.InputObjectConfigFieldMap{
-			"id": req(gql.ID), "title": opt(gql.String), "description": opt(gql.String), "effective": opt(gql.String),
-			"jurisdictions": optIDs(), "expectedEffects": opt(gql.NewList(gql.NewNonNull(t.effectInput))), "reason": req(gql.String)},
-			decodeInput[domain.AmendPolicyChange]},
-		{"repealPolicyChange", "Repeal a policy change from a date.", gql.InputObjectConfigFieldMap{
-			"id": req(gql.ID), "effective": req(gql.String), "reason": req(gql.String)}, decodeInput[domain.RepealPolicyChange]},
-	}
+	return out, nil
 }
 
+// input is the GraphQL input type of Go type t.
+func (ci *commandInputs) input(t reflect.Type, id bool) (gql.Input, error) {
+	if named, ok := ci.named[t]; ok {
+		return named, nil
+	}
+	switch t.Kind() {
+	case reflect.String:
+		if id {
+			return gql.ID, nil
+		}
+		return gql.String, nil
+	case reflect.Float32, reflect.Float64:
+		return gql.Float, nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint8, reflect.Uint16, reflect.Uint32:
+		return gql.Int, nil
+	case reflect.Bool:
+		return gql.Boolean, nil
+	case reflect.Slice:
+		el, err := ci.input(t.Elem(), id)
+		if err != nil {
+			return nil, err
+		}
+		return gql.NewList(gql.NewNonNull(el)), nil
+	}
+	return nil, fmt.Errorf("no GraphQL input type for the Go type %s: add it to graphql's commandInputs", t)
+}
+
+// mutationType is the Mutation type: one mutation per command of the
+// domain's registry, with its input derived from the command's Go type
+// (plus the commandId and expectedVersion every input has).
 func (s *Server) mutationType(t *types) *gql.Object {
 	fields := gql.Fields{}
-	for _, spec := range append(s.mutationSpecs(t), s.cycleMutationSpecs(t)...) {
-		typeName := strings.ToUpper(spec.name[:1]) + spec.name[1:]
-		spec.fields["commandId"] = &gql.InputObjectFieldConfig{Type: gql.String,
+	inputs := s.commandInputs(t)
+	for _, spec := range domain.Commands() {
+		in, err := inputs.fields(spec)
+		if err != nil {
+			// A programming error that every test of the package meets.
+			panic(err)
+		}
+		typeName := strings.ToUpper(spec.Name[:1]) + spec.Name[1:]
+		in["commandId"] = &gql.InputObjectFieldConfig{Type: gql.String,
 			Description: "Idempotency key: retrying a command with the same commandId records nothing new."}
-		spec.fields["expectedVersion"] = &gql.InputObjectFieldConfig{Type: gql.String,
+		in["expectedVersion"] = &gql.InputObjectFieldConfig{Type: gql.String,
 			Description: "Optimistic concurrency: apply only if the stream is at this version (-1: it must not exist)."}
-		input := gql.NewInputObject(gql.InputObjectConfig{Name: typeName + "Input", Fields: spec.fields})
+		input := gql.NewInputObject(gql.InputObjectConfig{Name: typeName + "Input", Fields: in})
 		payload := gql.NewObject(gql.ObjectConfig{Name: typeName + "Payload", Fields: gql.Fields{
 			"position":  field(nonNull(gql.String), "Log position of the command's last event: pass it as asOf, or wait for it, to read this write."),
 			"stream":    field(nonNull(gql.String), "The stream written to."),
@@ -111,18 +132,21 @@ func (s *Server) mutationType(t *types) *gql.Object {
 			"events":    field(nonNull(gql.Int), "How many events were recorded (0 when the commandId had been handled before)."),
 			"duplicate": field(nonNull(gql.Boolean), "True when this commandId had been handled before; nothing new was recorded."),
 		}})
-		decode := spec.decode
-		fields[spec.name] = &gql.Field{Type: nonNull(payload), Description: spec.desc,
+		fields[spec.Name] = &gql.Field{Type: nonNull(payload), Description: spec.Description,
 			Args:    gql.FieldConfigArgument{"input": {Type: gql.NewNonNull(input)}},
-			Resolve: s.guardCycleMutation(spec.name, s.mutationResolver(decode))}
+			Resolve: s.mutationResolver(spec)}
 	}
 	return gql.NewObject(gql.ObjectConfig{Name: "Mutation", Fields: fields})
 }
 
-func (s *Server) mutationResolver(decode func(map[string]any) (domain.Command, error)) gql.FieldResolveFn {
+// mutationResolver decodes the input into the command (GraphQL has
+// already checked types and required fields; the command's Validate checks
+// the rest) and has it handled with the principal of the request, whose
+// roles and clearance the domain checks.
+func (s *Server) mutationResolver(spec domain.CommandSpec) gql.FieldResolveFn {
 	return func(p gql.ResolveParams) (any, error) {
 		in, _ := p.Args["input"].(map[string]any)
-		env := domain.Envelope{Principal: PrincipalFromContext(p.Context), CorrelationID: correlationFromContext(p.Context)}
+		env := domain.Envelope{Principal: AccessFromContext(p.Context).Domain(), CorrelationID: correlationFromContext(p.Context)}
 		env.CommandID, _ = in["commandId"].(string)
 		if raw, ok := in["expectedVersion"].(string); ok {
 			v, err := strconv.ParseInt(raw, 10, 64)
@@ -137,7 +161,11 @@ func (s *Server) mutationResolver(decode func(map[string]any) (domain.Command, e
 				body[k] = v
 			}
 		}
-		cmd, err := decode(body)
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return nil, toAPIError(badInput("input", "%s", err), "")
+		}
+		cmd, err := spec.Decode(raw)
 		if err != nil {
 			return nil, toAPIError(err, "input")
 		}

@@ -25,7 +25,7 @@ import (
 )
 
 // Commands handles commands; *domain.Service implements it, and so does
-// the watermill command bus the server runs behind.
+// the node's in-process command path the server runs behind.
 type Commands interface {
 	Handle(ctx context.Context, env domain.Envelope, cmd domain.Command) (domain.Result, error)
 }

@@ -76,7 +76,7 @@ func BenchmarkColdRebuild1M(b *testing.B) {
 		n.Do(domain.DefineIndicator{Code: code, Name: code, Family: domain.FamilyAvailability, Unit: "u", Granularity: domain.Month, DesiredDirection: domain.DirectionNone})
 		for r := 0; r < len(regions); r++ {
 			rows := monthlyRows(regions[r:r+1], 1900*12, 1000)
-			if _, err := n.Service.Handle(context.Background(), domain.Envelope{}, domain.RecordObservations{Indicator: code, Source: "bench", Rows: rows}); err != nil {
+			if _, err := n.Service.Handle(context.Background(), domain.Envelope{Principal: domain.System("test")}, domain.RecordObservations{Indicator: code, Source: "bench", Rows: rows}); err != nil {
 				b.Fatal(err)
 			}
 			total += len(rows)

@@ -68,7 +68,7 @@ func seed(ctx context.Context, n *Node) (string, error) {
 	recorded, repeated := 0, 0
 	var last uint64
 	for i, step := range world.Steps {
-		res, err := n.Bus.Handle(ctx, domain.Envelope{Principal: "demo", CommandID: step.CommandID}, step.Command)
+		res, err := n.Bus.Handle(ctx, domain.Envelope{Principal: domain.System("demo"), CommandID: step.CommandID}, step.Command)
 		if err != nil {
 			return "", fmt.Errorf("demo step %d (%s %s): %w", i, step.Command.CommandName(), step.CommandID, err)
 		}

@@ -416,12 +416,12 @@ func (l *localTarget) Value(indicator, region string, dims []domain.Dimension, p
 }
 
 func (l *localTarget) define(ctx context.Context, id string, cmd domain.Command) error {
-	_, err := l.n.Bus.Handle(ctx, domain.Envelope{Principal: "import", CommandID: id}, cmd)
+	_, err := l.n.Bus.Handle(ctx, domain.Envelope{Principal: domain.System("import"), CommandID: id}, cmd)
 	return err
 }
 
 func (l *localTarget) record(ctx context.Context, id string, cmd domain.RecordObservations) (domain.Result, error) {
-	return l.n.Bus.Handle(ctx, domain.Envelope{Principal: "import", CommandID: id}, cmd)
+	return l.n.Bus.Handle(ctx, domain.Envelope{Principal: domain.System("import"), CommandID: id}, cmd)
 }
 
 func (l *localTarget) refresh(ctx context.Context) error {

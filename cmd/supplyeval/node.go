@@ -88,7 +88,7 @@ func checkLoopback(addr string) error {
 	return nil
 }
 
-// Node is one running supplyeval: the event store, the command bus and
+// Node is one running supplyeval: the event store, the command path and
 // service, the projections and, when an address is configured, the HTTP
 // API. Open starts it; Close stops it gracefully.
 type Node struct {
@@ -181,9 +181,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		if err != nil {
 			return nil, err
 		}
-		if n.Bus, err = newCommandBus(n.Service, wlog); err != nil {
-			return nil, err
-		}
+		n.Bus = newCommandBus(n.Service, cfg.Logger)
 		n.commands = n.Bus
 		if sub, err = eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: n.store, Logger: wlog, Checkpoint: checkpoint}); err != nil {
 			return nil, err
@@ -218,17 +216,13 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	n.cancel = cancel
 	n.goRun("projections", runner.Run, bg)
 	starting := []<-chan struct{}{runner.Running()}
-	if n.Bus != nil {
-		n.goRun("command bus", n.Bus.run, bg)
-		starting = append(starting, n.Bus.running())
-	}
 	for _, ch := range starting {
 		select {
 		case <-ch:
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-time.After(30 * time.Second):
-			return nil, errors.New("command bus or projections did not start within 30 s")
+			return nil, errors.New("projections did not start within 30 s")
 		}
 	}
 	if err := runner.WaitFor(ctx, uint64(head)); err != nil {
@@ -325,7 +319,7 @@ func (n *Node) Err() error {
 }
 
 // Close stops the node: the API first (finishing requests in flight),
-// then the command bus, then the projections (writing snapshots), then
+// then the projections (writing snapshots), then
 // the store.
 func (n *Node) Close() error {
 	var errs []error
@@ -336,9 +330,6 @@ func (n *Node) Close() error {
 	}
 	if n.ingest != nil {
 		errs = append(errs, n.ingest.Close())
-	}
-	if n.Bus != nil {
-		errs = append(errs, n.Bus.Close())
 	}
 	if n.Runner != nil {
 		errs = append(errs, n.Runner.Close())

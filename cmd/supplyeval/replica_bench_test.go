@@ -35,7 +35,9 @@ func BenchmarkReplicaLag(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer primary.Close()
-	env := func(id string) domain.Envelope { return domain.Envelope{Principal: "bench", CommandID: id} }
+	env := func(id string) domain.Envelope {
+		return domain.Envelope{Principal: domain.System("bench"), CommandID: id}
+	}
 	const writers = 8
 	cmds := []domain.Command{domain.DefineRegion{Code: "DE60", Name: "Hamburg", Country: "DE", Level: domain.RegionLevelNuts2}}
 	for w := range writers {

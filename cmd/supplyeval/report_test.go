@@ -22,7 +22,7 @@ func TestReportCommand(t *testing.T) {
 	}
 	do := func(c domain.Command) uint64 {
 		t.Helper()
-		res, err := n.Service.Handle(ctx, domain.Envelope{Principal: "test"}, c)
+		res, err := n.Service.Handle(ctx, domain.Envelope{Principal: domain.System("test")}, c)
 		if err != nil {
 			t.Fatalf("%s: %v", c.CommandName(), err)
 		}

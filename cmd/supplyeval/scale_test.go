@@ -222,7 +222,7 @@ func scaleIngest(t *testing.T, ctx context.Context, dir string, r *phaseResult) 
 	}
 	start := time.Now()
 	do := func(cmd domain.Command) uint64 {
-		res, err := n.Bus.Handle(ctx, domain.Envelope{Principal: "scale"}, cmd)
+		res, err := n.Bus.Handle(ctx, domain.Envelope{Principal: domain.System("scale")}, cmd)
 		if err != nil {
 			t.Fatalf("%s: %v", cmd.CommandName(), err)
 		}

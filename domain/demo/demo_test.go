@@ -690,7 +690,7 @@ func TestTheCommandServiceAcceptsTheWorld(t *testing.T) {
 	}
 	ctx := context.Background()
 	for i, s := range w.Steps {
-		res, err := svc.Handle(ctx, domain.Envelope{Principal: "demo", CommandID: s.CommandID}, s.Command)
+		res, err := svc.Handle(ctx, domain.Envelope{Principal: domain.System("demo"), CommandID: s.CommandID}, s.Command)
 		if err != nil {
 			t.Fatalf("step %d (%s): %v", i, s.CommandID, err)
 		}
@@ -703,7 +703,7 @@ func TestTheCommandServiceAcceptsTheWorld(t *testing.T) {
 		t.Errorf("%d events for %d steps", recorded, len(w.Steps))
 	}
 	for i, s := range w.Steps {
-		res, err := svc.Handle(ctx, domain.Envelope{Principal: "demo", CommandID: s.CommandID}, s.Command)
+		res, err := svc.Handle(ctx, domain.Envelope{Principal: domain.System("demo"), CommandID: s.CommandID}, s.Command)
 		if err != nil || !res.Duplicate {
 			t.Fatalf("second run, step %d (%s): %+v, %v", i, s.CommandID, res, err)
 		}

@@ -38,6 +38,10 @@ type Batch struct {
 // IngestPrincipal is the principal recorded on ingested batches.
 const IngestPrincipal = "nats-ingest"
 
+// ingestPrincipal sends the ingested batches: a recorder (of observations,
+// which carry no classification) with the lowest clearance.
+var ingestPrincipal = domain.Principal{Name: IngestPrincipal, Roles: []domain.Role{domain.RoleRecorder}, Clearance: domain.ClassificationPublic}
+
 // IngestConfig configures an Ingest.
 type IngestConfig struct {
 	// Conn is the NATS connection (not closed by the Ingest).
@@ -156,7 +160,7 @@ func record(msg *message.Message, commands Commands) error {
 	if id == "" {
 		id = CommandID(msg.UUID)
 	}
-	env := domain.Envelope{Principal: IngestPrincipal, CommandID: id, CorrelationID: middleware.MessageCorrelationID(msg)}
+	env := domain.Envelope{Principal: ingestPrincipal, CommandID: id, CorrelationID: middleware.MessageCorrelationID(msg)}
 	_, err := commands.Handle(msg.Context(), env, domain.RecordObservations{Indicator: b.Indicator, Source: b.Source, Rows: b.Rows})
 	return err
 }

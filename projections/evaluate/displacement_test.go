@@ -41,7 +41,7 @@ func expectedWorld(t testing.TB) (*evaluate.Evaluator, demo.World) {
 			rec.Rows = rows
 			cmd = rec
 		}
-		res, err := n.Service.Handle(context.Background(), domain.Envelope{CommandID: s.CommandID}, cmd)
+		res, err := n.Service.Handle(context.Background(), domain.Envelope{Principal: domain.System("test"), CommandID: s.CommandID}, cmd)
 		if err != nil {
 			t.Fatalf("%s: %v", s.CommandID, err)
 		}

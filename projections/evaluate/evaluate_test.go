@@ -23,7 +23,7 @@ func demoWorld(t testing.TB) (*evaluate.Evaluator, *projectionstest.Node) {
 	}
 	var last uint64
 	for _, s := range w.Steps {
-		res, err := n.Service.Handle(context.Background(), domain.Envelope{CommandID: s.CommandID}, s.Command)
+		res, err := n.Service.Handle(context.Background(), domain.Envelope{Principal: domain.System("test"), CommandID: s.CommandID}, s.Command)
 		if err != nil {
 			t.Fatalf("%s: %v", s.CommandID, err)
 		}

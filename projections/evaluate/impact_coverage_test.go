@@ -24,7 +24,7 @@ func recordWorld(tb testing.TB, w demo.World) *evaluate.Evaluator {
 	tb.Cleanup(n.Stop)
 	var last uint64
 	for _, s := range w.Steps {
-		res, err := n.Service.Handle(context.Background(), domain.Envelope{CommandID: s.CommandID}, s.Command)
+		res, err := n.Service.Handle(context.Background(), domain.Envelope{Principal: domain.System("test"), CommandID: s.CommandID}, s.Command)
 		if err != nil {
 			tb.Fatalf("%s: %v", s.CommandID, err)
 		}

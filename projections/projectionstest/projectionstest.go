@@ -99,7 +99,7 @@ func (n *Node) Stop() {
 // have applied it. It returns the command's position.
 func (n *Node) Do(cmd domain.Command) uint64 {
 	n.TB.Helper()
-	res, err := n.Service.Handle(context.Background(), domain.Envelope{Principal: "test"}, cmd)
+	res, err := n.Service.Handle(context.Background(), domain.Envelope{Principal: domain.System("test")}, cmd)
 	if err != nil {
 		n.TB.Fatalf("%s: %v", cmd.CommandName(), err)
 	}

@@ -32,7 +32,7 @@ func demoNode(t testing.TB) (*projectionstest.Node, *report.Generator) {
 	}
 	var last uint64
 	for _, s := range w.Steps {
-		res, err := n.Service.Handle(context.Background(), domain.Envelope{CommandID: s.CommandID, Principal: "test"}, s.Command)
+		res, err := n.Service.Handle(context.Background(), domain.Envelope{CommandID: s.CommandID, Principal: domain.System("test")}, s.Command)
 		if err != nil {
 			t.Fatalf("%s: %v", s.CommandID, err)
 		}

@@ -1,0 +1,128 @@
+package domain_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/supplyeval/supplyeval/domain"
+)
+
+// registrySamples is a valid command of every registered command, in an
+// order in which each one succeeds after world.basics.
+var registrySamples = []domain.Command{
+	domain.DefineRegion{Code: "BE", Name: "Belgium", Country: "BE", Level: domain.RegionLevelCountry},
+	domain.LinkRegions{A: "NL33", B: "BE21", Kind: domain.LinkKindLandBorder},
+	domain.DefineIndicator{Code: "seized", Name: "Cocaine seized", Family: domain.FamilyAvailability, Unit: "kg",
+		Granularity: domain.Month, DesiredDirection: domain.DirectionNone},
+	domain.RecordObservations{Indicator: "price", Source: "test", Rows: []domain.ObservationRow{{Region: "NL33", Period: "2020-01", Value: 60}}},
+	domain.ReviseObservation{Indicator: "price", Region: "NL33", Period: "2020-01", Value: 61, Reason: "typo"},
+	domain.RetractObservation{Indicator: "price", Region: "NL33", Period: "2020-01", Reason: "wrong region"},
+	domain.LaunchOperation{ID: "op-1", Title: "Port sweep", Kind: domain.OperationKindPortControl, Regions: []string{"NL33"},
+		Start: "2020-01-01", TargetTier: domain.TargetTierMid, Classification: domain.ClassificationRestricted},
+	domain.ReportOperationOutputs{ID: "op-1", Period: "2020-02", Arrests: 2},
+	domain.ChangeOperationScope{ID: "op-1", Added: []string{"BE21"}, Reason: "followed the route"},
+	domain.ConcludeOperation{ID: "op-1", End: "2020-06-30"},
+	domain.DeclassifyOperation{ID: "op-1", Classification: domain.ClassificationPublic},
+	domain.AdoptPolicyChange{ID: "pol-1", Title: "Precursor rule", Kind: domain.PolicyKindPrecursorControl,
+		Jurisdictions: []string{"NL"}, Adopted: "2020-01-01", Effective: "2020-03-01"},
+	domain.AmendPolicyChange{ID: "pol-1", Title: "Precursor rule (amended)", Reason: "scope"},
+	domain.RepealPolicyChange{ID: "pol-1", Effective: "2021-01-01", Reason: "replaced"},
+	domain.OpenCycle{ID: "c1", Title: "2020 review", From: "2020-01-01", To: "2020-12-31", Interventions: []string{"op-1", "pol-1"}},
+	domain.PinCycleEvidence{ID: "c1", Position: 1},
+	domain.RecordFinding{ID: "c1", FindingID: "f1", Intervention: "op-1", Family: domain.FamilyAvailability, Statement: "no change",
+		EffectRating: domain.EffectNone, EvidenceQuality: 1},
+	domain.CloseCycle{ID: "c1", Summary: "done"},
+}
+
+// TestEveryRegisteredCommandIsHandled sends a valid command of every
+// registered command (and a zero one) to the service: each is routed to
+// its decision and records its events; the zero one is answered with a
+// BAD_INPUT naming a field, never "unknown command".
+func TestEveryRegisteredCommandIsHandled(t *testing.T) {
+	w := newWorld(t)
+	w.basics()
+	var names []string
+	for _, c := range domain.Commands() {
+		names = append(names, c.Name)
+	}
+	var sampled []string
+	for _, cmd := range registrySamples {
+		sampled = append(sampled, cmd.CommandName())
+	}
+	if !slices.Equal(names, sampled) {
+		t.Fatalf("the registry lists %v; the samples cover %v: add a sample of each new command", names, sampled)
+	}
+	for _, spec := range domain.Commands() {
+		zero := reflect.New(spec.Type).Elem().Interface().(domain.Command)
+		_, err := w.svc.Handle(context.Background(), domain.Envelope{Principal: domain.System("test")}, zero)
+		var de *domain.Error
+		if !errors.As(err, &de) || de.Code != domain.BadInput || de.Field == "" {
+			t.Errorf("%s with no field set: %v, want BAD_INPUT naming a field", spec.Name, err)
+		}
+	}
+	for _, cmd := range registrySamples {
+		if res := w.do(cmd); res.Events == 0 {
+			t.Errorf("%s recorded nothing", cmd.CommandName())
+		}
+	}
+}
+
+// TestRegistryEntries checks what the layers around the domain derive
+// from each entry: a description, a Go type whose name is the command's,
+// JSON input field names that exist, a rule that fits what the command
+// addresses.
+func TestRegistryEntries(t *testing.T) {
+	for _, spec := range domain.Commands() {
+		if spec.Description == "" || !strings.HasSuffix(spec.Description, ".") {
+			t.Errorf("%s: description %q", spec.Name, spec.Description)
+		}
+		if !strings.EqualFold(spec.Type.Name(), spec.Name) {
+			t.Errorf("%s: Go type %s", spec.Name, spec.Type)
+		}
+		fields := map[string]bool{}
+		for f := range spec.Type.Fields() {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			fields[name] = true
+		}
+		for _, id := range spec.IDs {
+			if !fields[id] {
+				t.Errorf("%s: IDs names %q, which is not an input field", spec.Name, id)
+			}
+		}
+		if spec.Rule != domain.Unclassified && spec.Rule != domain.NamesInterventions && !slices.Contains(spec.IDs, "id") {
+			t.Errorf("%s: rule %s without an id field", spec.Name, spec.Rule)
+		}
+		if spec.Roles == nil {
+			t.Errorf("%s: no role list (an empty one means ADMIN only)", spec.Name)
+		}
+	}
+	if _, ok := domain.LookupCommand("noSuchCommand"); ok {
+		t.Error("an unknown command was found")
+	}
+}
+
+// TestRolesAreCheckedInTheDomain: a principal whose roles do not include
+// a command's may not send it, whatever path the command took.
+func TestRolesAreCheckedInTheDomain(t *testing.T) {
+	w := newWorld(t)
+	w.basics()
+	for _, p := range []domain.Principal{
+		{Name: "nobody"},
+		{Name: "analyst", Roles: []domain.Role{domain.RoleAnalyst}, Clearance: domain.ClassificationConfidential},
+		{Name: "public", Roles: []domain.Role{domain.RolePublic}, Clearance: domain.ClassificationPublic},
+	} {
+		_, err := w.svc.Handle(context.Background(), domain.Envelope{Principal: p}, registrySamples[0])
+		if domain.ErrorCode(err) != domain.Forbidden || !strings.Contains(err.Error(), p.Name) {
+			t.Errorf("%s: %v, want FORBIDDEN naming the principal", p.Name, err)
+		}
+	}
+	rec := domain.Principal{Name: "rec", Roles: []domain.Role{domain.RoleRecorder}, Clearance: domain.ClassificationConfidential}
+	_, err := w.svc.Handle(context.Background(), domain.Envelope{Principal: rec}, domain.DeclassifyOperation{ID: "x", Classification: domain.ClassificationPublic})
+	if domain.ErrorCode(err) != domain.Forbidden {
+		t.Errorf("a recorder declassified: %v", err)
+	}
+}

@@ -1,14 +1,17 @@
 package graphql
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	gql "github.com/graphql-go/graphql"
@@ -230,28 +233,40 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.MethodGet:
 		q := r.URL.Query()
 		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
+		if len(q["query"]) > 1 {
+			writeError(w, http.StatusBadRequest, domain.BadInput, "query: given more than once; give it once")
+			return
+		}
+		if !utf8.ValidString(req.OperationName) {
+			writeError(w, http.StatusBadRequest, domain.BadInput, "operationName: not valid UTF-8")
+			return
+		}
 		if v := q.Get("variables"); v != "" {
-			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
+			if err := checkJSON([]byte(v), "variables"); err != nil && !errors.Is(err, errMalformed) {
+				writeDomainError(w, err)
+				return
+			}
+			dec := json.NewDecoder(strings.NewReader(v))
+			dec.UseNumber()
+			if err := dec.Decode(&req.Variables); err != nil {
 				writeError(w, http.StatusBadRequest, domain.BadInput, "variables: not a JSON object: "+err.Error())
 				return
 			}
 		}
 	case http.MethodPost:
-		body := http.MaxBytesReader(w, r.Body, s.cfg.Limits.MaxBodyBytes)
-		dec := json.NewDecoder(body)
-		dec.UseNumber()
-		if err := dec.Decode(&req); err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				writeError(w, http.StatusRequestEntityTooLarge, domain.BadInput,
-					fmt.Sprintf("request body is larger than the limit of %d bytes; send large batches in several requests", tooBig.Limit))
-				return
-			}
-			writeError(w, http.StatusBadRequest, domain.BadInput, "request body is not a GraphQL JSON request: "+err.Error())
+		raw, status, err := readBody(w, r, s.cfg.Limits.MaxBodyBytes)
+		if err != nil {
+			writeError(w, status, domain.BadInput, err.Error())
 			return
 		}
-		if _, err := io.Copy(io.Discard, body); err != nil {
-			writeError(w, http.StatusRequestEntityTooLarge, domain.BadInput, "request body is larger than the limit")
+		if err := checkJSON(raw, ""); err != nil && !errors.Is(err, errMalformed) {
+			writeDomainError(w, err)
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		if err := dec.Decode(&req); err != nil {
+			writeError(w, http.StatusBadRequest, domain.BadInput, "request body is not a GraphQL JSON request: "+err.Error())
 			return
 		}
 	default:
@@ -326,6 +341,9 @@ func (s *Server) do(ctx context.Context, req Request, readOnly bool) (Response, 
 	if len(req.Query) > s.cfg.Limits.MaxQueryBytes {
 		return errorResponse(domain.TooComplex, fmt.Sprintf("query is %d bytes, over the limit of %d; pass data in variables", len(req.Query), s.cfg.Limits.MaxQueryBytes)), false
 	}
+	if err := checkQueryText(req.Query); err != nil {
+		return domainErrorResponse(err), false
+	}
 	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(req.Query), Name: "GraphQL request"})})
 	if err != nil {
 		fe := gqlerrors.FormatError(err)
@@ -358,7 +376,55 @@ func (s *Server) do(ctx context.Context, req Request, readOnly bool) (Response, 
 			res.Errors[i].Extensions = map[string]any{"code": string(domain.BadInput)}
 		}
 	}
+	if path := nonFinite(res.Data); path != "" {
+		// A number too large for JSON, computed from extreme inputs that
+		// the resolvers did not name: refuse it, naming where it is.
+		return errorResponse(domain.BadInput, path+": the value computed is not a finite number: the values it is computed from are too extreme (too large, or too close to zero); narrow the question or check the values recorded"), false
+	}
 	return Response{Data: res.Data, Errors: res.Errors}, !hasMutation(doc, req.OperationName)
+}
+
+// nonFinite returns the path (compareRegions[0].points[2].value) of the
+// first infinite or NaN number in an answer's data, or "".
+func nonFinite(v any) string {
+	var segs []string
+	if !findNonFinite(v, &segs) {
+		return ""
+	}
+	var sb strings.Builder
+	for i := len(segs) - 1; i >= 0; i-- {
+		if sb.Len() > 0 && segs[i][0] != '[' {
+			sb.WriteByte('.')
+		}
+		sb.WriteString(segs[i])
+	}
+	return sb.String()
+}
+
+// findNonFinite reports whether v holds an infinite or NaN number, and
+// then appends the path to it to segs, innermost first.
+func findNonFinite(v any, segs *[]string) bool {
+	switch t := v.(type) {
+	case float64:
+		return math.IsInf(t, 0) || math.IsNaN(t)
+	case float32:
+		return math.IsInf(float64(t), 0) || math.IsNaN(float64(t))
+	case map[string]any:
+		for k, x := range t {
+			if findNonFinite(x, segs) {
+				*segs = append(*segs, k)
+				return true
+			}
+		}
+	case []any:
+		for i, x := range t {
+			if findNonFinite(x, segs) {
+				*segs = append(*segs, "["+strconv.Itoa(i)+"]")
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // normaliseNumbers turns json.Number values (from UseNumber, which keeps
@@ -403,6 +469,37 @@ func hasCode(resp Response, code domain.Code) bool {
 		}
 	}
 	return false
+}
+
+// readBody reads a request body of at most limit bytes; on failure it
+// returns the HTTP status and an error for the client.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, int, error) {
+	body := http.MaxBytesReader(w, r.Body, limit)
+	var buf bytes.Buffer
+	if n := r.ContentLength; n > 0 && n <= limit {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(body); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("request body is larger than the limit of %d bytes; send large batches in several requests", tooBig.Limit)
+		}
+		return nil, http.StatusBadRequest, fmt.Errorf("request body could not be read: %w", err)
+	}
+	return buf.Bytes(), 0, nil
+}
+
+// domainErrorResponse is the response of a request refused with err.
+func domainErrorResponse(err error) Response {
+	e := toAPIError(err, "")
+	return Response{Errors: []gqlerrors.FormattedError{{Message: e.message, Extensions: e.Extensions()}}}
+}
+
+// writeDomainError answers 400 with err (a *domain.Error), its field named.
+func writeDomainError(w http.ResponseWriter, err error) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusBadRequest)
+	_ = json.NewEncoder(w).Encode(domainErrorResponse(err))
 }
 
 func writeError(w http.ResponseWriter, status int, code domain.Code, msg string) {

@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/supplyeval/supplyeval/domain"
@@ -136,8 +137,12 @@ func index(c *Comparison, ind projections.Indicator) error {
 		if !(b > 0) {
 			return domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q has %s = %g at the base period %s; an index needs a positive base value", s.Region, ind.Code, b, period)
 		}
-		for j := range s.Points {
-			s.Points[j].Value = s.Points[j].Value / b * 100
+		for j, p := range s.Points {
+			v := p.Value / b * 100
+			if math.IsInf(v, 0) || math.IsNaN(v) {
+				return domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q has %s = %g at %s and %g at the base period %s: the index (%g / %g x 100) is beyond the range of numbers; the values are too far apart to be indexed, check them", s.Region, ind.Code, p.Value, p.Period, b, period, p.Value, b)
+			}
+			s.Points[j].Value = v
 		}
 	}
 	c.Unit = "index (" + period.String() + " = 100)"
@@ -174,7 +179,11 @@ func (e *Evaluator) per100k(c *Comparison, ind, pop projections.Indicator, asOf 
 			if !(v > 0) {
 				return domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q has a %s of %g for %s; a population must be positive", s.Region, pop.Code, v, q)
 			}
-			s.Points[j].Value = p.Value / v * 100_000
+			x := p.Value / v * 100_000
+			if math.IsInf(x, 0) || math.IsNaN(x) {
+				return domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q has %s = %g for %s and a %s of %g for %s: the value per 100,000 is beyond the range of numbers; check them", s.Region, ind.Code, p.Value, p.Period, pop.Code, v, q)
+			}
+			s.Points[j].Value = x
 		}
 	}
 	c.Unit = "per 100,000 inhabitants"

@@ -2,7 +2,6 @@ package graphql
 
 import (
 	"context"
-	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/projections"
+	"github.com/supplyeval/supplyeval/projections/evaluate"
 )
 
 // Role names a kind of work a principal does; a principal's roles decide
@@ -243,14 +243,20 @@ type pointOut struct {
 	Suppressed bool
 }
 
-// points returns the series' points, those under SuppressBelow (in
-// absolute value) marked suppressed.
+// points returns the series' points, those withheld marked suppressed.
 func (x seriesResult) points() []pointOut {
 	out := make([]pointOut, len(x.Points))
 	for i, pt := range x.Points {
-		out[i] = pointOut{Point: pt, Suppressed: x.SuppressBelow > 0 && math.Abs(pt.Value) < x.SuppressBelow}
+		out[i] = pointOut{Point: pt, Suppressed: x.Withheld[pt.Index]}
 	}
 	return out
+}
+
+// withheld returns the periods of the series q selects that are withheld
+// from the principal of ctx (see evaluate.Suppressed): nil for everyone
+// but the public.
+func (s *Server) withheld(ctx context.Context, q projections.Query) map[int32]bool {
+	return evaluate.Suppressed(s.cfg.Series, q, s.suppressBelow(ctx))
 }
 
 // suppressBelow returns the threshold under which values are withheld

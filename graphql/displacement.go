@@ -160,7 +160,10 @@ func (s *Server) resolveCompareRegions(p gql.ResolveParams) (any, error) {
 	}
 	out := make([]seriesResult, len(c.Series))
 	for i, sd := range c.Series {
-		out[i] = seriesResult{SeriesData: sd, Unit: c.Unit, Normalised: c.Normalised, AsOf: asOf, SuppressBelow: s.suppressBelow(p.Context)}
+		out[i] = seriesResult{SeriesData: sd, Unit: c.Unit, Normalised: c.Normalised, AsOf: asOf}
+		if c.Withheld != nil {
+			out[i].Withheld = c.Withheld[i]
+		}
 	}
 	return out, nil
 }

@@ -18,9 +18,10 @@ type seriesResult struct {
 	Unit       string
 	Normalised string
 	AsOf       uint64
-	// SuppressBelow, when positive, withholds values under it (small
-	// counts, for the public; see Limits.SuppressBelow).
-	SuppressBelow float64
+	// Withheld holds the periods (by index) whose values are withheld
+	// from the principal (small values and what could give them away, for
+	// the public; see Limits.SuppressBelow and evaluate.Suppressed).
+	Withheld map[int32]bool
 }
 
 func (s *Server) queryType(t *types) *gql.Object {
@@ -183,7 +184,7 @@ func (s *Server) resolveSeries(p gql.ResolveParams) (any, error) {
 	if answered == 0 {
 		answered = s.cfg.Positions.Position()
 	}
-	return seriesResult{SeriesData: data, Unit: ind.Unit, AsOf: answered, SuppressBelow: s.suppressBelow(p.Context)}, nil
+	return seriesResult{SeriesData: data, Unit: ind.Unit, AsOf: answered, Withheld: s.withheld(p.Context, q)}, nil
 }
 
 // periodRange parses the from and to arguments in granularity g.

@@ -319,6 +319,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) evaluator(ctx context.Context) *evaluate.Evaluator {
 	e := *s.eval
 	e.Visible = s.visibleFilter(AccessFromContext(ctx))
+	e.SuppressBelow = s.suppressBelow(ctx)
 	return &e
 }
 

@@ -36,6 +36,10 @@ type Comparison struct {
 	Unit string
 	// Normalised says how values were normalised; empty for NONE.
 	Normalised string
+	// Withheld holds, for each series, the periods (by index) whose values
+	// are withheld (see [Suppressed]; nil when nothing is). A withheld
+	// value is left as recorded, not normalised, and must not be shown.
+	Withheld []map[int32]bool
 }
 
 // CompareRegions reads indicator in each of regions between from and to
@@ -99,6 +103,13 @@ func (e *Evaluator) CompareRegions(indicator string, regions []string, from, to 
 		}
 		out.Series[i] = d
 	}
+	if e.SuppressBelow > 0 {
+		// Decided on the values as recorded, before anything is derived.
+		out.Withheld = make([]map[int32]bool, len(regions))
+		for i, r := range regions {
+			out.Withheld[i] = Suppressed(e.Series, projections.Query{Indicator: ind.Code, Region: r, From: from, To: to, AsOf: asOf}, e.SuppressBelow)
+		}
+	}
 	switch norm {
 	case NormaliseIndex:
 		return out, index(out, ind)
@@ -108,12 +119,20 @@ func (e *Evaluator) CompareRegions(indicator string, regions []string, from, to 
 	return out, nil
 }
 
-// index rescales every series to 100 at the first common period.
+// withheld reports whether the value of series i at period idx is withheld.
+func (c *Comparison) withheld(i int, idx int32) bool {
+	return c.Withheld != nil && c.Withheld[i][idx]
+}
+
+// index rescales every series to 100 at the first period every series
+// has a value shown for.
 func index(c *Comparison, ind projections.Indicator) error {
 	count := map[int32]int{}
-	for _, s := range c.Series {
+	for i, s := range c.Series {
 		for _, p := range s.Points {
-			count[p.Index]++
+			if !c.withheld(i, p.Index) {
+				count[p.Index]++
+			}
 		}
 	}
 	base, found := int32(0), false
@@ -123,6 +142,9 @@ func index(c *Comparison, ind projections.Indicator) error {
 		}
 	}
 	if !found {
+		if c.Withheld != nil {
+			return domain.Invalid("regions", "the regions have no period in common with a value of %s shown in the range asked for (small values are withheld), so there is no base for an index", ind.Code)
+		}
 		return domain.Invalid("regions", "the regions have no period in common with a value of %s in the range asked for, so there is no base for an index", ind.Code)
 	}
 	period := domain.Period{G: ind.Granularity, Index: base}
@@ -138,6 +160,9 @@ func index(c *Comparison, ind projections.Indicator) error {
 			return domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q has %s = %g at the base period %s; an index needs a positive base value", s.Region, ind.Code, b, period)
 		}
 		for j, p := range s.Points {
+			if c.withheld(i, p.Index) {
+				continue
+			}
 			v := p.Value / b * 100
 			if math.IsInf(v, 0) || math.IsNaN(v) {
 				return domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q has %s = %g at %s and %g at the base period %s: the index (%g / %g x 100) is beyond the range of numbers; the values are too far apart to be indexed, check them", s.Region, ind.Code, p.Value, p.Period, b, period, p.Value, b)
@@ -165,13 +190,26 @@ func (e *Evaluator) per100k(c *Comparison, ind, pop projections.Indicator, asOf 
 			return q
 		}
 		lo, hi := at(s.Points[0]).Index, at(s.Points[len(s.Points)-1]).Index
-		d, _ := e.Series.Get(projections.Query{Indicator: pop.Code, Region: s.Region, From: &lo, To: &hi, AsOf: asOf})
+		popQ := projections.Query{Indicator: pop.Code, Region: s.Region, From: &lo, To: &hi, AsOf: asOf}
+		d, _ := e.Series.Get(popQ)
+		// A value per inhabitant shown with the value it is computed from
+		// gives the population away: a withheld population withholds it.
+		popHeld := Suppressed(e.Series, popQ, e.SuppressBelow)
 		byIndex := make(map[int32]float64, len(d.Points))
 		for _, p := range d.Points {
 			byIndex[p.Index] = p.Value
 		}
 		for j, p := range s.Points {
 			q := at(p)
+			if popHeld[q.Index] && c.Withheld != nil {
+				if c.Withheld[i] == nil {
+					c.Withheld[i] = map[int32]bool{}
+				}
+				c.Withheld[i][p.Index] = true
+			}
+			if c.withheld(i, p.Index) {
+				continue
+			}
 			v, ok := byIndex[q.Index]
 			if !ok {
 				return domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q has no %s value for %s, needed to express %s for %s per 100,000; record it, or narrow from and to", s.Region, pop.Code, q, ind.Code, p.Period)

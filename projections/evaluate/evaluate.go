@@ -28,6 +28,10 @@ type Evaluator struct {
 	// GraphQL server sets it per request from the principal's clearance;
 	// nil sees everything.
 	Visible func(projections.Intervention) bool
+	// SuppressBelow, when positive, withholds small values from whoever
+	// asks (the public), as [Suppressed] says, from what the evaluations
+	// open to them derive (CompareRegions).
+	SuppressBelow float64
 }
 
 // Withheld splits intervention IDs into those that exist for whoever asks

@@ -106,7 +106,7 @@ func (s *Server) buildTypes() *types {
 				}
 				return x.Value
 			})},
-		"suppressed": &gql.Field{Type: nonNull(gql.Boolean), Description: "True when the value is withheld: a small count, for the public (never shown as zero).",
+		"suppressed": &gql.Field{Type: nonNull(gql.Boolean), Description: "True when the value is withheld from the public: a small value, one derived from it, or one that would give a withheld value away by difference (never shown as zero).",
 			Resolve: pt(func(x pointOut) any { return x.Suppressed })},
 		"position": &gql.Field{Type: nonNull(gql.String), Description: "Log position at which this value was recorded or revised.", Resolve: pt(func(x pointOut) any { return fmt.Sprint(x.Position) })},
 	}})

@@ -126,3 +126,71 @@ func TestRolesAreCheckedInTheDomain(t *testing.T) {
 		t.Errorf("a recorder declassified: %v", err)
 	}
 }
+
+// TestHiddenOperationsAreUnknownToTheDomain: for every registered command
+// that addresses an existing intervention by id, a principal whose
+// clearance is below the operation's gets, from the service itself (no
+// read model involved), the error an unknown id gets, with and without an
+// expected version and with the command IDs used on the hidden stream, and
+// nothing is recorded.
+func TestHiddenOperationsAreUnknownToTheDomain(t *testing.T) {
+	w := newWorld(t)
+	w.basics()
+	ctx := context.Background()
+	conf := domain.Envelope{Principal: domain.System("conf"), CommandID: "secret-1"}
+	if _, err := w.svc.Handle(ctx, conf, domain.LaunchOperation{ID: "op-h", Title: "Covert", Kind: domain.OperationKindControlledDelivery,
+		Regions: []string{"NL33"}, Start: "2020-02-03", TargetTier: domain.TargetTierHighValue, Classification: domain.ClassificationConfidential}); err != nil {
+		t.Fatal(err)
+	}
+	res := domain.Principal{Name: "res", Roles: []domain.Role{domain.RoleAdmin}, Clearance: domain.ClassificationRestricted}
+	withID := func(cmd domain.Command, id string) domain.Command {
+		v := reflect.New(reflect.TypeOf(cmd)).Elem()
+		v.Set(reflect.ValueOf(cmd))
+		v.FieldByName("ID").SetString(id)
+		return v.Interface().(domain.Command)
+	}
+	checked := 0
+	for _, sample := range registrySamples {
+		spec, _ := domain.LookupCommand(sample.CommandName())
+		if spec.Rule != domain.OnOperation && spec.Rule != domain.OnPolicy {
+			continue
+		}
+		for _, ev := range []*int64{nil, ptr(-1), ptr(0), ptr(5)} {
+			for _, cid := range []string{"", "secret-1", "mine"} {
+				env := domain.Envelope{Principal: res, CommandID: cid, ExpectedVersion: ev}
+				before := w.head()
+				_, hidden := w.svc.Handle(ctx, env, withID(sample, "op-h"))
+				_, unknown := w.svc.Handle(ctx, env, withID(sample, "op-u"))
+				if w.head() != before {
+					t.Fatalf("%s was recorded", spec.Name)
+				}
+				if hidden == nil || unknown == nil || hidden.Error() != strings.ReplaceAll(unknown.Error(), "op-u", "op-h") ||
+					domain.ErrorCode(hidden) != domain.ErrorCode(unknown) {
+					t.Errorf("%s (expected version %v, command ID %q): hidden %v, unknown %v", spec.Name, ev, cid, hidden, unknown)
+				}
+				checked++
+			}
+		}
+	}
+	if checked != 6*12 {
+		t.Fatalf("%d cases checked", checked)
+	}
+	// Creating an intervention under the hidden id: refused, saying only
+	// that the id is taken; and nobody records above their clearance.
+	for _, cmd := range []domain.Command{
+		withID(registrySamples[6], "op-h"),  // launchOperation
+		withID(registrySamples[11], "op-h"), // adoptPolicyChange
+	} {
+		_, err := w.svc.Handle(ctx, domain.Envelope{Principal: res}, cmd)
+		if err == nil || err.Error() != `id: "op-h" cannot be the id of a new intervention: choose another id` {
+			t.Errorf("%s under a hidden id: %v", cmd.CommandName(), err)
+		}
+	}
+	launch := registrySamples[6].(domain.LaunchOperation)
+	launch.ID, launch.Classification = "op-new", domain.ClassificationConfidential
+	if _, err := w.svc.Handle(ctx, domain.Envelope{Principal: res}, launch); domain.ErrorCode(err) != domain.Forbidden {
+		t.Errorf("a RESTRICTED principal launched a CONFIDENTIAL operation: %v", err)
+	}
+}
+
+func ptr(v int64) *int64 { return &v }

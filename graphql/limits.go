@@ -6,6 +6,8 @@ import (
 
 	gql "github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/language/ast"
+
+	"github.com/supplyeval/supplyeval/projections"
 )
 
 // checkComplexity measures the operation to run (depth of nested
@@ -210,18 +212,19 @@ func newAnswerShape(schema *gql.Schema) *answerShape {
 // before anything is resolved: a field inside a list counts once per item
 // of the list. An introspection list counts as many items as it has on
 // average in this schema (so the whole schema is counted exactly once per
-// selection of it); a list of data (regions, points, interventions)
-// counts as listItems items. The walk stops once the estimate passes
-// limit. The document must have passed checkComplexity (no fragment
-// cycles).
-func (a *answerShape) estimateAnswer(doc *ast.Document, opName string, listItems, limit int) int {
+// selection of it); a list of data counts as many items as size says
+// (the number of regions, indicators or interventions recorded, for the
+// top-level lists), or listItems when size answers 0 (points, neighbours).
+// The walk stops once the estimate passes limit. The document must have
+// passed checkComplexity (no fragment cycles).
+func (a *answerShape) estimateAnswer(doc *ast.Document, opName string, listItems, limit int, size func(parent, field string) int) int {
 	frags := map[string]*ast.FragmentDefinition{}
 	for _, d := range doc.Definitions {
 		if f, ok := d.(*ast.FragmentDefinition); ok {
 			frags[f.Name.Value] = f
 		}
 	}
-	e := &estimate{shape: a, frags: frags, listItems: listItems, limit: limit}
+	e := &estimate{shape: a, frags: frags, listItems: listItems, limit: limit, size: size, sizes: map[string]int{}}
 	for _, d := range doc.Definitions {
 		op, ok := d.(*ast.OperationDefinition)
 		if !ok || (opName != "" && (op.Name == nil || op.Name.Value != opName)) {
@@ -240,6 +243,8 @@ type estimate struct {
 	shape     *answerShape
 	frags     map[string]*ast.FragmentDefinition
 	listItems int
+	size      func(parent, field string) int
+	sizes     map[string]int // size's answers, by parent.field
 	limit     int
 	total     int
 }
@@ -330,7 +335,19 @@ func (e *estimate) listFactor(parent gql.Type, field string) int {
 		}
 		return 1
 	}
-	return e.listItems
+	if e.size == nil || parent == nil {
+		return e.listItems
+	}
+	k := parent.Name() + "." + field
+	n, ok := e.sizes[k]
+	if !ok {
+		n = e.size(parent.Name(), field)
+		e.sizes[k] = n
+	}
+	if n <= 0 {
+		return e.listItems
+	}
+	return n
 }
 
 // mulCapped returns a*b, or more than limit when that overflows limit.
@@ -339,4 +356,21 @@ func mulCapped(a, b, limit int) int {
 		return limit + 1
 	}
 	return a * b
+}
+
+// listSize is the number of items of the top-level lists of data, for the
+// estimate of an answer's size (0: not known, see Limits.ListItemsEstimate).
+func (s *Server) listSize(parent, field string) int {
+	if parent != "Query" {
+		return 0
+	}
+	switch field {
+	case "regions":
+		return len(s.cfg.Catalog.Regions("", ""))
+	case "indicators":
+		return len(s.cfg.Catalog.Indicators(""))
+	case "interventions":
+		return len(s.cfg.Interventions.List(projections.Filter{}))
+	}
+	return 0
 }

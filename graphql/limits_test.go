@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/supplyeval/supplyeval/graphql"
 )
 
 // introspectionAliases is the attack of issue 11: aliases of a list of
@@ -107,4 +109,25 @@ func TestUnauthenticatedRequestsAreRefusedBeforeTheirBodyIsRead(t *testing.T) {
 			t.Errorf("token %q: %v allocations before the 401", token, allocs)
 		}
 	}
+}
+
+func TestListsOfDataCountAsManyItemsAsAreRecorded(t *testing.T) {
+	a := newAPI(t, graphql.Limits{MaxAnswerValues: 2000})
+	var sb strings.Builder
+	sb.WriteString("mutation {")
+	for i := range 60 {
+		fmt.Fprintf(&sb, " r%d: defineRegion(input: {code: \"C%02d\", name: \"City %d\", country: \"NL\", level: CITY}) { position }", i, i, i)
+	}
+	sb.WriteString(" }")
+	a.ok(sb.String(), nil)
+	// 60 regions of 2 fields, 20 times: about 3,600 values. Counting the
+	// list as 10 items (as before), the estimate was 620.
+	var q strings.Builder
+	q.WriteString("{")
+	for i := range 20 {
+		fmt.Fprintf(&q, " a%d: regions { code name }", i)
+	}
+	q.WriteString(" }")
+	a.fails(q.String(), nil, "TOO_COMPLEX", "more than 2000 values")
+	a.ok(`{ regions { code name } }`, nil)
 }

@@ -58,9 +58,11 @@ type Limits struct {
 	// (default 100,000; GraphiQL's introspection query is estimated at about 51,000).
 	// See ListItemsEstimate.
 	MaxAnswerValues int
-	// ListItemsEstimate is the number of items a list of data (regions,
-	// points, interventions) counts for in the estimate; an introspection
-	// list counts as many as it has on average in the schema (default 10).
+	// ListItemsEstimate is the number of items a list of data whose size
+	// is not known beforehand (points, neighbours) counts for in the
+	// estimate (default 10). The top-level regions, indicators and
+	// interventions count as many as are recorded; an introspection list
+	// as many as it has on average in the schema.
 	ListItemsEstimate int
 	// RequestTimeout bounds the time of one request (default 60 s).
 	RequestTimeout time.Duration
@@ -358,7 +360,7 @@ func (s *Server) do(ctx context.Context, req Request, readOnly bool) (Response, 
 	if tooComplex != "" {
 		return errorResponse(domain.TooComplex, tooComplex), false
 	}
-	if n := s.shape.estimateAnswer(doc, req.OperationName, s.cfg.Limits.ListItemsEstimate, s.cfg.Limits.MaxAnswerValues); n > s.cfg.Limits.MaxAnswerValues {
+	if n := s.shape.estimateAnswer(doc, req.OperationName, s.cfg.Limits.ListItemsEstimate, s.cfg.Limits.MaxAnswerValues, s.listSize); n > s.cfg.Limits.MaxAnswerValues {
 		return errorResponse(domain.TooComplex, fmt.Sprintf("the answer would hold more than %d values (lists multiply what is selected inside them; each alias counts); select fewer fields or split the query", s.cfg.Limits.MaxAnswerValues)), false
 	}
 	if readOnly && hasMutation(doc, req.OperationName) {

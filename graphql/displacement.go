@@ -146,7 +146,7 @@ func (s *Server) resolveCompareRegions(p gql.ResolveParams) (any, error) {
 		return nil, err
 	}
 	code := argString(p.Args, "indicator")
-	ind, ok := s.cfg.Catalog.Indicator(code)
+	ind, ok := s.cfg.Catalog.IndicatorAt(code, asOf)
 	if !ok {
 		return nil, notFound("indicator", "indicator %q is not defined", code)
 	}

@@ -35,29 +35,48 @@ func (s *Server) queryType(t *types) *gql.Object {
 			Resolve: func(p gql.ResolveParams) (any, error) {
 				return eventstore.Position(s.cfg.Positions.Position()).String(), nil
 			}},
-		"regions": &gql.Field{Type: listOf(t.region), Description: "Regions, by code.",
-			Args: gql.FieldConfigArgument{"country": {Type: gql.String}, "level": {Type: t.regionLevel}},
-			Resolve: func(p gql.ResolveParams) (any, error) {
-				return s.cfg.Catalog.Regions(str(p, "country"), domain.RegionLevel(str(p, "level"))), nil
-			}},
-		"region": &gql.Field{Type: t.region, Args: gql.FieldConfigArgument{"code": {Type: nonNull(gql.ID)}},
-			Resolve: func(p gql.ResolveParams) (any, error) {
-				if r, ok := s.cfg.Catalog.Region(str(p, "code")); ok {
+		"regions": &gql.Field{Type: listOf(t.region), Description: "Regions, by code; asOf answers as of a log position (regions and links recorded after it left out).",
+			Args: gql.FieldConfigArgument{"country": {Type: gql.String}, "level": {Type: t.regionLevel}, "asOf": {Type: gql.String}},
+			Resolve: s.wrap(func(p gql.ResolveParams) (any, error) {
+				pos, err := s.asOf(p.Context, p.Args)
+				if err != nil {
+					return nil, err
+				}
+				return s.cfg.Catalog.RegionsAt(str(p, "country"), domain.RegionLevel(str(p, "level")), pos), nil
+			})},
+		"region": &gql.Field{Type: t.region, Description: "One region; asOf answers as of a log position (null if defined after it; links recorded after it left out).",
+			Args: gql.FieldConfigArgument{"code": {Type: nonNull(gql.ID)}, "asOf": {Type: gql.String}},
+			Resolve: s.wrap(func(p gql.ResolveParams) (any, error) {
+				pos, err := s.asOf(p.Context, p.Args)
+				if err != nil {
+					return nil, err
+				}
+				if r, ok := s.cfg.Catalog.RegionAt(str(p, "code"), pos); ok {
 					return r, nil
 				}
 				return nil, nil
-			}},
-		"indicators": &gql.Field{Type: listOf(t.indicator), Args: gql.FieldConfigArgument{"family": {Type: t.family}},
-			Resolve: func(p gql.ResolveParams) (any, error) {
-				return s.cfg.Catalog.Indicators(domain.Family(str(p, "family"))), nil
-			}},
-		"indicator": &gql.Field{Type: t.indicator, Args: gql.FieldConfigArgument{"code": {Type: nonNull(gql.ID)}},
-			Resolve: func(p gql.ResolveParams) (any, error) {
-				if i, ok := s.cfg.Catalog.Indicator(str(p, "code")); ok {
+			})},
+		"indicators": &gql.Field{Type: listOf(t.indicator), Description: "Indicators, by code; asOf answers as of a log position (indicators defined after it left out).",
+			Args: gql.FieldConfigArgument{"family": {Type: t.family}, "asOf": {Type: gql.String}},
+			Resolve: s.wrap(func(p gql.ResolveParams) (any, error) {
+				pos, err := s.asOf(p.Context, p.Args)
+				if err != nil {
+					return nil, err
+				}
+				return s.cfg.Catalog.IndicatorsAt(domain.Family(str(p, "family")), pos), nil
+			})},
+		"indicator": &gql.Field{Type: t.indicator, Description: "One indicator; asOf answers as of a log position (null if defined after it).",
+			Args: gql.FieldConfigArgument{"code": {Type: nonNull(gql.ID)}, "asOf": {Type: gql.String}},
+			Resolve: s.wrap(func(p gql.ResolveParams) (any, error) {
+				pos, err := s.asOf(p.Context, p.Args)
+				if err != nil {
+					return nil, err
+				}
+				if i, ok := s.cfg.Catalog.IndicatorAt(str(p, "code"), pos); ok {
 					return i, nil
 				}
 				return nil, nil
-			}},
+			})},
 		"series": &gql.Field{Type: t.series,
 			Description: "One series; asOf answers as of a log position (revisions and retractions after it ignored).",
 			Args: gql.FieldConfigArgument{
@@ -158,11 +177,11 @@ func (s *Server) resolveSeries(p gql.ResolveParams) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ind, ok := s.cfg.Catalog.Indicator(indCode)
+	ind, ok := s.cfg.Catalog.IndicatorAt(indCode, asOf)
 	if !ok {
 		return nil, notFound("indicator", "indicator %q is not defined", indCode)
 	}
-	if _, ok := s.cfg.Catalog.Region(region); !ok {
+	if _, ok := s.cfg.Catalog.RegionAt(region, asOf); !ok {
 		return nil, notFound("region", "region %q is not defined", region)
 	}
 	q := projections.Query{Indicator: indCode, Region: region, AsOf: asOf}

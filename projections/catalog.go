@@ -33,7 +33,10 @@ type Indicator struct {
 	Position uint64
 }
 
-// Catalog is the read model of regions, the region graph and indicators.
+// Catalog is the read model of regions, the region graph and indicators,
+// with their history: every region, link and indicator carries the log
+// position it was recorded at, and the *At methods answer as of a
+// position (see [Catalog.RegionsAt]). Snapshots keep those positions.
 // Its methods are safe for concurrent use; results are copies.
 type Catalog struct {
 	mu         sync.RWMutex
@@ -95,45 +98,80 @@ func (c *Catalog) Checkpoint() uint64 {
 	return c.checkpoint
 }
 
-// Regions lists regions, filtered by country and level when not empty,
-// sorted by code.
+// Regions lists regions at the latest state; see [Catalog.RegionsAt].
 func (c *Catalog) Regions(country string, level domain.RegionLevel) []Region {
+	return c.RegionsAt(country, level, 0)
+}
+
+// RegionsAt lists the regions defined at or before log position asOf (0:
+// the latest state), with the links recorded at or before it, filtered
+// by country and level when not empty, sorted by code.
+//
+// Definitions and links are never changed or removed once recorded (a
+// region or indicator is defined once, a pair linked once per kind), so
+// each carries the position it was recorded at and the catalogue's state
+// as of a position is the entries at or before it: the whole history is
+// held, and a query as of a position is a filter, never a replay.
+func (c *Catalog) RegionsAt(country string, level domain.RegionLevel, asOf uint64) []Region {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	out := []Region{}
 	for _, r := range c.regions {
-		if (country == "" || r.Country == country) && (level == "" || r.Level == level) {
-			out = append(out, copyRegion(r))
+		if visibleAt(r.Position, asOf) && (country == "" || r.Country == country) && (level == "" || r.Level == level) {
+			out = append(out, copyRegion(r, asOf))
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out
 }
 
-// Region returns one region.
-func (c *Catalog) Region(code string) (Region, bool) {
+// Region returns one region at the latest state; see [Catalog.RegionAt].
+func (c *Catalog) Region(code string) (Region, bool) { return c.RegionAt(code, 0) }
+
+// RegionAt returns region code as known at log position asOf (0: the
+// latest state): false if it was not defined by then; its links are those
+// recorded at or before asOf.
+func (c *Catalog) RegionAt(code string, asOf uint64) (Region, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	r, ok := c.regions[code]
-	if !ok {
+	if !ok || !visibleAt(r.Position, asOf) {
 		return Region{}, false
 	}
-	return copyRegion(r), true
+	return copyRegion(r, asOf), true
 }
 
-func copyRegion(r *Region) Region {
+// visibleAt reports whether an entry recorded at pos is part of the state
+// as of asOf (0: the latest state).
+func visibleAt(pos, asOf uint64) bool { return asOf == 0 || pos <= asOf }
+
+func copyRegion(r *Region, asOf uint64) Region {
 	out := *r
-	out.Links = append([]Link(nil), r.Links...)
+	out.Links = make([]Link, 0, len(r.Links))
+	for _, l := range r.Links {
+		if visibleAt(l.Position, asOf) {
+			out.Links = append(out.Links, l)
+		}
+	}
+	if len(out.Links) == 0 {
+		out.Links = nil
+	}
 	return out
 }
 
-// Indicators lists indicators, of one family when not empty, by code.
+// Indicators lists indicators at the latest state; see [Catalog.IndicatorsAt].
 func (c *Catalog) Indicators(family domain.Family) []Indicator {
+	return c.IndicatorsAt(family, 0)
+}
+
+// IndicatorsAt lists the indicators defined at or before log position
+// asOf (0: the latest state), of one family when not empty, by code.
+func (c *Catalog) IndicatorsAt(family domain.Family, asOf uint64) []Indicator {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	out := []Indicator{}
 	for _, i := range c.indicators {
-		if family == "" || i.Family == family {
+		if visibleAt(i.Position, asOf) && (family == "" || i.Family == family) {
 			out = append(out, *i)
 		}
 	}
@@ -141,12 +179,16 @@ func (c *Catalog) Indicators(family domain.Family) []Indicator {
 	return out
 }
 
-// Indicator returns one indicator.
-func (c *Catalog) Indicator(code string) (Indicator, bool) {
+// Indicator returns one indicator at the latest state; see [Catalog.IndicatorAt].
+func (c *Catalog) Indicator(code string) (Indicator, bool) { return c.IndicatorAt(code, 0) }
+
+// IndicatorAt returns indicator code as defined at or before log position
+// asOf (0: the latest state); false if it was not defined by then.
+func (c *Catalog) IndicatorAt(code string, asOf uint64) (Indicator, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	i, ok := c.indicators[code]
-	if !ok {
+	if !ok || !visibleAt(i.Position, asOf) {
 		return Indicator{}, false
 	}
 	return *i, true

@@ -42,6 +42,9 @@ type series struct {
 	pos   []uint64
 	// history holds superseded versions of a slot, oldest first.
 	history map[int32][]version
+	// first is the position of the series' first value (0: none yet), so
+	// that the series it held as of a position can be listed.
+	first uint64
 }
 
 type version struct {
@@ -158,6 +161,7 @@ func (s *Series) get(ind, region string, dims []domain.Dimension, g domain.Granu
 // superseded version.
 func (ser *series) set(p int32, value float64, pos uint64) {
 	i := ser.slot(p)
+	ser.noteFirst(pos)
 	if ser.pos[i] != 0 {
 		if ser.history == nil {
 			ser.history = map[int32][]version{}
@@ -165,6 +169,14 @@ func (ser *series) set(p int32, value float64, pos uint64) {
 		ser.history[p] = append(ser.history[p], version{pos: ser.pos[i], value: ser.value[i]})
 	}
 	ser.value[i], ser.pos[i] = value, pos
+}
+
+// noteFirst lowers the position of the series' first value to pos (a
+// recorded position, not 0).
+func (ser *series) noteFirst(pos uint64) {
+	if pos != 0 && (ser.first == 0 || pos < ser.first) {
+		ser.first = pos
+	}
 }
 
 // slot returns the array index of period p, growing the arrays as needed.
@@ -285,13 +297,19 @@ type SeriesKey struct {
 }
 
 // Keys lists the series of an indicator, by region then dimensions.
-func (s *Series) Keys(indicator string) []SeriesKey {
+func (s *Series) Keys(indicator string) []SeriesKey { return s.KeysAt(indicator, 0) }
+
+// KeysAt lists the series of indicator that held a value recorded at or
+// before log position asOf (0: every series), sorted like Keys.
+func (s *Series) KeysAt(indicator string, asOf uint64) []SeriesKey {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	list := s.byIndicator[indicator]
-	out := make([]SeriesKey, len(list))
-	for i, ser := range list {
-		out[i] = SeriesKey{Region: ser.id.region, Dimensions: ser.dims}
+	out := make([]SeriesKey, 0, len(list))
+	for _, ser := range list {
+		if asOf == 0 || (ser.first != 0 && ser.first <= asOf) {
+			out = append(out, SeriesKey{Region: ser.id.region, Dimensions: ser.dims})
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Region != out[j].Region {
@@ -393,6 +411,7 @@ func (s *Series) ReadSnapshot(r io.Reader) error {
 			for i := 0; i < slots; i++ {
 				ser.value[i] = d.f64()
 				ser.pos[i] = d.u64()
+				ser.noteFirst(ser.pos[i])
 			}
 			if hn := d.n(1 << 26); hn > 0 {
 				ser.history = make(map[int32][]version, hn)
@@ -401,6 +420,7 @@ func (s *Series) ReadSnapshot(r io.Reader) error {
 					vs := make([]version, d.n(1<<20))
 					for x := range vs {
 						vs[x] = version{pos: d.u64(), value: d.f64()}
+						ser.noteFirst(vs[x].pos)
 					}
 					ser.history[p] = vs
 				}

@@ -62,14 +62,14 @@ type Comparison struct {
 // "normalise" for an unknown normalisation, PER_100K without a population
 // indicator (the message says what to define) or of a level.
 func (e *Evaluator) CompareRegions(indicator string, regions []string, from, to *int32, norm Normalisation, asOf uint64) (*Comparison, error) {
-	ind, err := e.Indicator("indicator", indicator)
+	ind, err := e.Indicator("indicator", indicator, asOf)
 	if err != nil {
 		return nil, err
 	}
 	if len(regions) == 0 {
 		return nil, domain.Invalid("regions", "needs at least one region")
 	}
-	if err := e.CheckRegions("regions", regions); err != nil {
+	if err := e.CheckRegions("regions", regions, asOf); err != nil {
 		return nil, err
 	}
 	seen := make(map[string]int, len(regions))
@@ -84,7 +84,7 @@ func (e *Evaluator) CompareRegions(indicator string, regions []string, from, to 
 	case "", NormaliseNone, NormaliseIndex:
 	case NormalisePer100k:
 		var ok bool
-		if pop, ok = e.PopulationIndicator(); !ok {
+		if pop, ok = e.PopulationIndicator(asOf); !ok {
 			return nil, domain.Invalid("normalise", "PER_100K needs a population indicator, and none is defined: define a CONTEXT indicator whose code or name contains \"population\" and record each region's population")
 		}
 		if ScaleOf(ind.IndicatorDefined) != displacement.Count {

@@ -157,7 +157,7 @@ func (e *Evaluator) Displacement(req DisplacementRequest) (*Displacement, error)
 	if err != nil {
 		return nil, err
 	}
-	ind, err := e.Indicator("indicator", req.Indicator)
+	ind, err := e.Indicator("indicator", req.Indicator, req.AsOf)
 	if err != nil {
 		return nil, err
 	}
@@ -177,18 +177,19 @@ func (e *Evaluator) newAnalysis(field, id string, asOf uint64) (*analysis, error
 	if err != nil {
 		return nil, err
 	}
-	g, err := e.Graph()
+	g, err := e.Graph(asOf)
 	if err != nil {
 		return nil, err
 	}
 	return &analysis{e: e, iv: iv, graph: g, asOf: asOf}, nil
 }
 
-// Graph returns the region graph of the catalogue: every region with its
-// country and level, and every link with its kind. It returns an INTERNAL
+// Graph returns the region graph of the catalogue as of log position asOf
+// (0: the latest): every region with its country and level, and every
+// link with its kind. It returns an INTERNAL
 // error if the catalogue holds a region or link the graph refuses.
-func (e *Evaluator) Graph() (*displacement.Graph, error) {
-	regions := e.Catalog.Regions("", "")
+func (e *Evaluator) Graph(asOf uint64) (*displacement.Graph, error) {
+	regions := e.Catalog.RegionsAt("", "", asOf)
 	nodes := make([]displacement.Region, len(regions))
 	var links []displacement.Link
 	for i, r := range regions {
@@ -340,7 +341,7 @@ func findingSentence(d *Displacement) string {
 func (a *analysis) prepare(req DisplacementRequest, ind projections.Indicator) (*prepared, error) {
 	p := &prepared{ind: ind, scale: ScaleOf(ind.IndicatorDefined)}
 	p.assumptions = append(p.assumptions, scaleAssumption(ind, p.scale))
-	withData := a.e.regionsWithData(ind.Code)
+	withData := a.e.regionsWithData(ind.Code, a.asOf)
 	given := []struct {
 		field string
 		codes []string
@@ -352,7 +353,7 @@ func (a *analysis) prepare(req DisplacementRequest, ind projections.Indicator) (
 		if len(g.codes) == 0 {
 			return nil, domain.Invalid(g.field, "is empty: name at least one region, or leave %s out for the default", g.field)
 		}
-		if err := a.e.CheckRegions(g.field, g.codes); err != nil {
+		if err := a.e.CheckRegions(g.field, g.codes, a.asOf); err != nil {
 			return nil, err
 		}
 		for i, c := range g.codes {
@@ -477,13 +478,13 @@ func mustIndex(g domain.Granularity, s string) int32 {
 // defaultTarget expands the intervention's regions to regions with data,
 // or climbs to the nearest enclosing region with data.
 func (a *analysis) defaultTarget(ind projections.Indicator, withData map[string]bool) ([]string, error) {
-	target := a.e.ExpandWithData(ind.Code, a.iv.Regions)
+	target := a.e.ExpandWithData(ind.Code, a.iv.Regions, a.asOf)
 	if len(target) > 0 {
 		return target, nil
 	}
 	seen := map[string]bool{}
 	for _, r := range a.iv.Regions {
-		reg, ok := a.e.Catalog.Region(r)
+		reg, ok := a.e.Catalog.RegionAt(r, a.asOf)
 		for depth := 0; ok && reg.Parent != "" && depth < 8; depth++ {
 			if withData[reg.Parent] {
 				if !seen[reg.Parent] {
@@ -492,7 +493,7 @@ func (a *analysis) defaultTarget(ind projections.Indicator, withData map[string]
 				}
 				break
 			}
-			reg, ok = a.e.Catalog.Region(reg.Parent)
+			reg, ok = a.e.Catalog.RegionAt(reg.Parent, a.asOf)
 		}
 	}
 	if len(target) == 0 {
@@ -657,8 +658,8 @@ func scaleAssumption(ind projections.Indicator, sc displacement.Scale) string {
 // first CONTEXT indicator, by code, whose code or name contains
 // "population" (in any case). It is used for PER_100K comparisons and as
 // the WDD's exposure.
-func (e *Evaluator) PopulationIndicator() (projections.Indicator, bool) {
-	for _, ind := range e.Catalog.Indicators(domain.FamilyContext) {
+func (e *Evaluator) PopulationIndicator(asOf uint64) (projections.Indicator, bool) {
+	for _, ind := range e.Catalog.IndicatorsAt(domain.FamilyContext, asOf) {
 		if strings.Contains(strings.ToLower(ind.Code), "population") || strings.Contains(strings.ToLower(ind.Name), "population") {
 			return ind, true
 		}
@@ -687,7 +688,7 @@ func (e *Evaluator) populationAt(pop projections.Indicator, region string, p dom
 // exposure returns the populations of the regions of p as WDD size
 // weights, or nil (regions count one each), with the assumption stated.
 func (a *analysis) exposure(p *prepared, assumptions []string) (map[string]float64, []string) {
-	pop, ok := a.e.PopulationIndicator()
+	pop, ok := a.e.PopulationIndicator(a.asOf)
 	if !ok {
 		return nil, append(assumptions, "Exposure: no population indicator is defined, so each region counts as one unit of size in the WDD.")
 	}

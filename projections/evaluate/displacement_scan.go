@@ -59,7 +59,7 @@ func (e *Evaluator) Scan(intervention string, asOf uint64, q float64) (*Scan, er
 	out := &Scan{Resolved: a.iv, Analyses: map[string]*Displacement{}, AsOf: asOf}
 	var entries []displacement.ScanEntry
 	for _, fam := range scanFamilies {
-		for _, ind := range e.Catalog.Indicators(fam) {
+		for _, ind := range e.Catalog.IndicatorsAt(fam, asOf) {
 			if ind.DesiredDirection == domain.DirectionNone {
 				continue
 			}
@@ -120,14 +120,14 @@ type Fragmentation struct {
 // by code: VIOLENCE indicators, then DISPLACEMENT indicators about active
 // groups (whose code, name or unit mentions "group"), that are counts
 // (see [ScaleOf]).
-func (e *Evaluator) FragmentationIndicators() []projections.Indicator {
+func (e *Evaluator) FragmentationIndicators(asOf uint64) []projections.Indicator {
 	var out []projections.Indicator
-	for _, ind := range e.Catalog.Indicators(domain.FamilyViolence) {
+	for _, ind := range e.Catalog.IndicatorsAt(domain.FamilyViolence, asOf) {
 		if ScaleOf(ind.IndicatorDefined) == displacement.Count {
 			out = append(out, ind)
 		}
 	}
-	for _, ind := range e.Catalog.Indicators(domain.FamilyDisplacement) {
+	for _, ind := range e.Catalog.IndicatorsAt(domain.FamilyDisplacement, asOf) {
 		text := strings.ToLower(ind.Code + " " + ind.Name + " " + ind.Unit)
 		if strings.Contains(text, "group") && ScaleOf(ind.IndicatorDefined) == displacement.Count {
 			out = append(out, ind)
@@ -170,7 +170,7 @@ func (e *Evaluator) Fragmentation(intervention string, asOf uint64, q float64) (
 		base   *prepared
 		inputs []displacement.FragmentationIndicator
 	)
-	for _, ind := range e.FragmentationIndicators() {
+	for _, ind := range e.FragmentationIndicators(asOf) {
 		if base == nil {
 			p, err := a.prepare(DisplacementRequest{Intervention: intervention, Indicator: ind.Code, AsOf: asOf}, ind)
 			if err != nil {
@@ -189,7 +189,7 @@ func (e *Evaluator) Fragmentation(intervention string, asOf uint64, q float64) (
 			out.Skipped = append(out.Skipped, Skipped{Indicator: ind.Code, Reason: fmt.Sprintf("its granularity (%s) differs from %s's (%s), whose windows are used", ind.Granularity, base.ind.Code, base.ind.Granularity)})
 			continue
 		}
-		withData := e.regionsWithData(ind.Code)
+		withData := e.regionsWithData(ind.Code, asOf)
 		var lacking []string
 		for _, t := range base.areas.Target {
 			if !withData[t] {

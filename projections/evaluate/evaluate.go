@@ -74,9 +74,11 @@ func (e *Evaluator) Intervention(field, id string, asOf uint64) (Intervention, e
 	return Intervention{Intervention: iv, Date: date}, nil
 }
 
-// Indicator returns an indicator's definition, or a NotFound error naming field.
-func (e *Evaluator) Indicator(field, code string) (projections.Indicator, error) {
-	ind, ok := e.Catalog.Indicator(code)
+// Indicator returns an indicator's definition as of log position asOf (0:
+// the latest), or a NotFound error naming field when it was not defined
+// by then.
+func (e *Evaluator) Indicator(field, code string, asOf uint64) (projections.Indicator, error) {
+	ind, ok := e.Catalog.IndicatorAt(code, asOf)
 	if !ok {
 		return projections.Indicator{}, domain.Errorf(domain.NotFound, field, "indicator %q is not defined", code)
 	}
@@ -84,10 +86,10 @@ func (e *Evaluator) Indicator(field, code string) (projections.Indicator, error)
 }
 
 // CheckRegions returns a NotFound error naming field[i] for the first code
-// that is not a defined region.
-func (e *Evaluator) CheckRegions(field string, codes []string) error {
+// that is not a region defined as of log position asOf (0: the latest).
+func (e *Evaluator) CheckRegions(field string, codes []string, asOf uint64) error {
 	for i, c := range codes {
-		if _, ok := e.Catalog.Region(c); !ok {
+		if _, ok := e.Catalog.RegionAt(c, asOf); !ok {
 			return domain.Errorf(domain.NotFound, field+"["+strconv.Itoa(i)+"]", "region %q is not defined", c)
 		}
 	}
@@ -98,10 +100,12 @@ func (e *Evaluator) CheckRegions(field string, codes []string) error {
 // when evaluating indicator: each region that has a series of the
 // indicator stands for itself; one that has none (a country whose data is
 // kept by NUTS-2 region, say) stands for its descendants that do, level by
-// level. The result is sorted and has no duplicates.
-func (e *Evaluator) ExpandWithData(indicator string, regions []string) []string {
-	withData := e.regionsWithData(indicator)
-	children := e.children()
+// level. Regions, their hierarchy and their data are those known at log
+// position asOf (0: the latest). The result is sorted and has no
+// duplicates.
+func (e *Evaluator) ExpandWithData(indicator string, regions []string, asOf uint64) []string {
+	withData := e.regionsWithData(indicator, asOf)
+	children := e.children(asOf)
 	seen := map[string]bool{}
 	var out []string
 	var visit func(code string, depth int)
@@ -125,9 +129,11 @@ func (e *Evaluator) ExpandWithData(indicator string, regions []string) []string 
 	return out
 }
 
-func (e *Evaluator) regionsWithData(indicator string) map[string]bool {
+// regionsWithData returns the regions with a series of indicator (without
+// a breakdown) that held a value at asOf (0: the latest).
+func (e *Evaluator) regionsWithData(indicator string, asOf uint64) map[string]bool {
 	out := map[string]bool{}
-	for _, k := range e.Series.Keys(indicator) {
+	for _, k := range e.Series.KeysAt(indicator, asOf) {
 		if len(k.Dimensions) == 0 {
 			out[k.Region] = true
 		}
@@ -135,9 +141,9 @@ func (e *Evaluator) regionsWithData(indicator string) map[string]bool {
 	return out
 }
 
-func (e *Evaluator) children() map[string][]string {
+func (e *Evaluator) children(asOf uint64) map[string][]string {
 	out := map[string][]string{}
-	for _, r := range e.Catalog.Regions("", "") {
+	for _, r := range e.Catalog.RegionsAt("", "", asOf) {
 		if r.Parent != "" {
 			out[r.Parent] = append(out[r.Parent], r.Code)
 		}
@@ -146,13 +152,14 @@ func (e *Evaluator) children() map[string][]string {
 }
 
 // Neighbours returns the regions linked to any of regions (by any kind of
-// link, across borders too), excluding regions themselves, sorted.
-func (e *Evaluator) Neighbours(regions []string) []string {
+// link, across borders too) as of log position asOf (0: the latest),
+// excluding regions themselves, sorted.
+func (e *Evaluator) Neighbours(regions []string, asOf uint64) []string {
 	in := setOf(regions)
 	seen := map[string]bool{}
 	var out []string
 	for _, r := range regions {
-		reg, ok := e.Catalog.Region(r)
+		reg, ok := e.Catalog.RegionAt(r, asOf)
 		if !ok {
 			continue
 		}
@@ -172,22 +179,23 @@ func (e *Evaluator) Neighbours(regions []string) []string {
 // and are neither targets, nor covered by the intervention (covered: its
 // regions expanded to regions with data; a policy's other jurisdictions,
 // say), nor neighbours of either (neighbours may receive displaced
-// activity). It is sorted.
-func (e *Evaluator) ComparisonPool(indicator string, targets, covered []string) []string {
+// activity), all as known at log position asOf (0: the latest). It is
+// sorted.
+func (e *Evaluator) ComparisonPool(indicator string, targets, covered []string, asOf uint64) []string {
 	touched := append(slices.Clone(targets), covered...)
 	levels := map[domain.RegionLevel]bool{}
 	for _, t := range targets {
-		if r, ok := e.Catalog.Region(t); ok {
+		if r, ok := e.Catalog.RegionAt(t, asOf); ok {
 			levels[r.Level] = true
 		}
 	}
 	excluded := setOf(touched)
-	for _, n := range e.Neighbours(touched) {
+	for _, n := range e.Neighbours(touched, asOf) {
 		excluded[n] = true
 	}
-	withData := e.regionsWithData(indicator)
+	withData := e.regionsWithData(indicator, asOf)
 	var out []string
-	for _, r := range e.Catalog.Regions("", "") { // sorted by code
+	for _, r := range e.Catalog.RegionsAt("", "", asOf) { // sorted by code
 		if levels[r.Level] && !excluded[r.Code] && withData[r.Code] {
 			out = append(out, r.Code)
 		}

@@ -43,7 +43,7 @@ func TestExpandAndComparisonPool(t *testing.T) {
 		t.Fatalf("intervention = %+v", iv)
 	}
 	// The policy's jurisdiction is the country; price data is by NUTS-2.
-	de := e.ExpandWithData(demo.CocainePrice, iv.Regions)
+	de := e.ExpandWithData(demo.CocainePrice, iv.Regions, 0)
 	if len(de) != 5 {
 		t.Fatalf("DE expands to %v, want its 5 NUTS-2 regions", de)
 	}
@@ -53,9 +53,9 @@ func TestExpandAndComparisonPool(t *testing.T) {
 			t.Fatalf("%s is not a German NUTS-2 region", r)
 		}
 	}
-	pool := e.ComparisonPool(demo.CocainePrice, de, nil)
+	pool := e.ComparisonPool(demo.CocainePrice, de, nil, 0)
 	for _, r := range pool {
-		if slices.Contains(de, r) || slices.Contains(e.Neighbours(de), r) {
+		if slices.Contains(de, r) || slices.Contains(e.Neighbours(de, 0), r) {
 			t.Fatalf("pool %v holds a target or a neighbour (%s)", pool, r)
 		}
 	}
@@ -65,7 +65,7 @@ func TestExpandAndComparisonPool(t *testing.T) {
 	if _, err := e.Intervention("intervention", "nope", 0); domain.ErrorCode(err) != domain.NotFound {
 		t.Fatalf("unknown intervention: %v", err)
 	}
-	if err := e.CheckRegions("comparison", []string{"NL33", "XX"}); domain.ErrorCode(err) != domain.NotFound {
+	if err := e.CheckRegions("comparison", []string{"NL33", "XX"}, 0); domain.ErrorCode(err) != domain.NotFound {
 		t.Fatalf("unknown region: %v", err)
 	}
 }

@@ -153,7 +153,7 @@ func (e *Evaluator) Impact(ctx context.Context, q ImpactQuery) (*ImpactEstimate,
 	if err != nil {
 		return nil, err
 	}
-	ind, err := e.Indicator("indicator", q.Indicator)
+	ind, err := e.Indicator("indicator", q.Indicator, pos)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (e *Evaluator) Impact(ctx context.Context, q ImpactQuery) (*ImpactEstimate,
 	}
 
 	// Targets.
-	covered := e.ExpandWithData(ind.Code, iv.Regions)
+	covered := e.ExpandWithData(ind.Code, iv.Regions, pos)
 	var targets []string
 	if q.Regions == nil {
 		targets = covered
@@ -173,7 +173,7 @@ func (e *Evaluator) Impact(ctx context.Context, q ImpactQuery) (*ImpactEstimate,
 				strings.Join(iv.Regions, ", "), ind.Code)
 		}
 	} else {
-		if targets, err = e.expandArg("regions", ind.Code, q.Regions); err != nil {
+		if targets, err = e.expandArg("regions", ind.Code, q.Regions, pos); err != nil {
 			return nil, err
 		}
 	}
@@ -182,15 +182,15 @@ func (e *Evaluator) Impact(ctx context.Context, q ImpactQuery) (*ImpactEstimate,
 	defaultPool := q.Comparison == nil
 	var comparison []string
 	if defaultPool {
-		comparison = e.ComparisonPool(ind.Code, targets, covered)
+		comparison = e.ComparisonPool(ind.Code, targets, covered, pos)
 	} else {
-		if comparison, err = e.expandArg("comparison", ind.Code, q.Comparison); err != nil {
+		if comparison, err = e.expandArg("comparison", ind.Code, q.Comparison, pos); err != nil {
 			return nil, err
 		}
 		tset := setOf(targets)
 		cset := setOf(covered)
 		for i, c := range q.Comparison {
-			for _, x := range e.ExpandWithData(ind.Code, []string{c}) {
+			for _, x := range e.ExpandWithData(ind.Code, []string{c}, pos) {
 				switch {
 				case tset[x]:
 					return nil, domain.Invalid("comparison["+strconv.Itoa(i)+"]", "region %s is also a target region; a region cannot be compared with itself", x)
@@ -416,11 +416,11 @@ func (e *Evaluator) position() uint64 {
 
 // expandArg checks a list argument of region codes (defined, no
 // duplicates, not empty) and expands it to regions with data.
-func (e *Evaluator) expandArg(field, indicator string, codes []string) ([]string, error) {
+func (e *Evaluator) expandArg(field, indicator string, codes []string, asOf uint64) ([]string, error) {
 	if len(codes) == 0 && field == "regions" {
 		return nil, domain.Invalid(field, "no target region given; omit regions for the intervention's own")
 	}
-	if err := e.CheckRegions(field, codes); err != nil {
+	if err := e.CheckRegions(field, codes, asOf); err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
@@ -430,7 +430,7 @@ func (e *Evaluator) expandArg(field, indicator string, codes []string) ([]string
 		}
 		seen[c] = true
 	}
-	out := e.ExpandWithData(indicator, codes)
+	out := e.ExpandWithData(indicator, codes, asOf)
 	if len(out) == 0 && len(codes) > 0 {
 		return nil, domain.Invalid(field, "none of %s, nor any region below them, has data for %s", strings.Join(codes, ", "), indicator)
 	}
@@ -605,7 +605,7 @@ func (e *Evaluator) its(s impact.Series, start int, targets []string, axis []dom
 
 // offset reads the offset indicator for the targets over axis and sums it.
 func (e *Evaluator) offset(code string, g domain.Granularity, targets []string, axis []domain.Period, pos uint64) ([]float64, error) {
-	ind, err := e.Indicator("its.offset", code)
+	ind, err := e.Indicator("its.offset", code, pos)
 	if err != nil {
 		return nil, err
 	}
@@ -648,7 +648,7 @@ func (e *Evaluator) synth(q ImpactQuery, targets, comparison []string, defaultPo
 	var preds []pred
 	for i, pr := range q.Predictors {
 		field := "predictors[" + strconv.Itoa(i) + "]"
-		ind, err := e.Indicator(field+".indicator", pr.Indicator)
+		ind, err := e.Indicator(field+".indicator", pr.Indicator, pos)
 		if err != nil {
 			return nil, nil, err
 		}

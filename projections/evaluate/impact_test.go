@@ -27,7 +27,7 @@ func TestImpactDefaultsOnTheDemoWorld(t *testing.T) {
 	if len(est.Regions) != 5 || est.FirstPeriod != "2020-07" || est.Periods[0] != "2012-01" || est.Periods[len(est.Periods)-1] != "2024-12" {
 		t.Fatalf("regions %v, first period %s, periods %s..%s", est.Regions, est.FirstPeriod, est.Periods[0], est.Periods[len(est.Periods)-1])
 	}
-	neighbours := e.Neighbours(est.Regions)
+	neighbours := e.Neighbours(est.Regions, est.AsOf)
 	for _, c := range est.Comparison {
 		if slices.Contains(est.Regions, c) || slices.Contains(neighbours, c) {
 			t.Errorf("comparison %s is a target or a neighbour", c)

@@ -14,12 +14,11 @@
 // position (never the wall clock). So regenerating a closed cycle's report
 // after new data and revisions gives the same bytes.
 //
-// One limit: the catalogue read model keeps no history, so the evaluator
-// reads regions and links as they are now. Indicators defined after the
-// position are left out, and data recorded after it are invisible, but a
-// region link recorded after the pin can change a displacement buffer (and
-// so a closed cycle's report). Links are rare and deliberate; a catalogue
-// with asOf would close the gap.
+// The catalogue is read as of the same position: regions, their
+// hierarchy, links and indicators recorded after it are left out, exactly
+// as observations, revisions, retractions and intervention changes after
+// it are (TestEveryAnswerAsOfAPinIsStable records random events of every
+// kind after a pin and checks that the report's bytes do not change).
 //
 // The package lives beside the read models, not in domain/, because it
 // reads them; the methods themselves stay in domain/impact and

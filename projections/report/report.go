@@ -510,14 +510,11 @@ func (g *Generator) intervention(ctx context.Context, c projections.Cycle, id st
 	to, _ := domain.ParseDate(c.To)
 	seen := map[string]bool{}
 	for _, fam := range Families {
-		for _, ind := range e.Catalog.Indicators(fam) {
+		for _, ind := range e.Catalog.IndicatorsAt(fam, pos) {
 			if ctx.Err() != nil {
 				return ir
 			}
-			if ind.Position > pos {
-				continue // defined after the report's position
-			}
-			if len(e.ExpandWithData(ind.Code, iv.Regions)) == 0 {
+			if len(e.ExpandWithData(ind.Code, iv.Regions, pos)) == 0 {
 				ir.NoData = append(ir.NoData, ind.Code)
 				continue
 			}
@@ -624,7 +621,7 @@ func (g *Generator) impact(ctx context.Context, iv evaluate.Intervention, ind pr
 	est, err := g.cfg.Evaluator.Impact(ctx, ImpactQuery(iv.ID, ind.Code, to, pos))
 	if err != nil {
 		row.Error = errText(err)
-		row.Regions = g.cfg.Evaluator.ExpandWithData(ind.Code, iv.Regions)
+		row.Regions = g.cfg.Evaluator.ExpandWithData(ind.Code, iv.Regions, pos)
 		return row
 	}
 	row.Method, row.Model, row.Reason = string(est.Method), string(est.Model), est.Choice

@@ -181,7 +181,7 @@ func furtherEvents(t *testing.T, n *projectionstest.Node, rng *rand.Rand, count 
 			cmd = domain.AmendPolicyChange{ID: pick([]string{demo.GermanPrecursors, demo.DutchResourcing, demo.FrenchFixedFine}),
 				Jurisdictions: []string{pick([]string{"NL", "BE", "DE", "FR", "ES"}), pick(allRegions())}, Effective: month() + "-01", Reason: "later amendment"}
 		}
-		res, err := n.Service.Handle(context.Background(), domain.Envelope{Principal: "test"}, cmd)
+		res, err := n.Service.Handle(context.Background(), domain.Envelope{Principal: domain.System("test")}, cmd)
 		if err != nil {
 			if domain.ErrorCode(err) == "" || domain.ErrorCode(err) == domain.Internal {
 				t.Fatalf("%s: %v", kind, err)

@@ -27,7 +27,7 @@ const maxJSONDepth = 256
 // BAD_INPUT naming the field at fault (variables.rows[3].source). What
 // is merely malformed JSON is left to encoding/json to describe.
 func checkJSON(raw []byte, prefix string) error {
-	c := &jsonCheck{b: raw}
+	c := &jsonCheck{b: raw, foldTop: prefix == ""}
 	if prefix != "" {
 		c.path = append(c.path, pathSeg{key: []byte(prefix)})
 	}
@@ -55,6 +55,9 @@ type jsonCheck struct {
 	path []pathSeg
 	// keys holds the keys of the objects being read, innermost last.
 	keys [][]byte
+	// foldTop compares the top-level keys regardless of case (a request
+	// body's, which encoding/json matches so; not variables').
+	foldTop bool
 }
 
 // field names the value at the current path, as variables.rows[3].value.
@@ -135,7 +138,7 @@ func (c *jsonCheck) object(depth int) error {
 			return err
 		}
 		for _, k := range c.keys[base:] {
-			if bytes.Equal(k, key) || (depth == 0 && bytes.EqualFold(k, key)) {
+			if bytes.Equal(k, key) || (depth == 0 && c.foldTop && bytes.EqualFold(k, key)) {
 				c.path = append(c.path, pathSeg{key: key})
 				return domain.Invalid(c.field(), "the key %q is given twice in one object; give it once", key)
 			}

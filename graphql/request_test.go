@@ -76,6 +76,18 @@ func TestRequestsThatJSONWouldAcceptAmbiguouslyAreRefused(t *testing.T) {
 			t.Errorf("GET %s: %d, want 400", u, resp.StatusCode)
 		}
 	}
+	// Variables differing only in case are two variables.
+	if r := a.post(`query($a: String, $A: String) { x: regions(country: $a) { code } y: regions(country: $A) { code } }`, map[string]any{"a": "x", "A": "y"}); len(r.Errors) > 0 {
+		t.Errorf("variables a and A: %+v", r.Errors)
+	}
+	resp, err := a.srv.Client().Get(a.srv.URL + "/graphql?query=query(%24a%3AString%2C%24A%3AString)%7Bx%3Aregions(country%3A%24a)%7Bcode%7Dy%3Aregions(country%3A%24A)%7Bcode%7D%7D&variables=%7B%22a%22%3A%22x%22%2C%22A%22%3A%22y%22%7D")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("GET with variables a and A: %d", resp.StatusCode)
+	}
 }
 
 func TestExtremeValuesAreRefusedNamingTheInputNotAnsweredInternal(t *testing.T) {

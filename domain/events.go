@@ -56,6 +56,10 @@ type IndicatorDefined struct {
 	Granularity      Granularity `json:"granularity"`
 	DesiredDirection Direction   `json:"desiredDirection"`
 	Description      string      `json:"description,omitempty"`
+	// Scale and Population were added later (both optional): an event
+	// without a scale is read with InferScale.
+	Scale      Scale  `json:"scale,omitempty"`
+	Population string `json:"population,omitempty"`
 }
 
 // Dimension is one element of an observation's breakdown (substance,

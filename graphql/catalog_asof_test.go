@@ -46,3 +46,28 @@ func TestCatalogQueriesAsOf(t *testing.T) {
 	}
 	a.fails(`{ regions(asOf: "99999") { code } }`, nil, "BAD_INPUT", "beyond the end of the log")
 }
+
+// TestIndicatorScaleAndPopulation defines an indicator with a scale and a
+// population through the API and reads them back; one defined without a
+// scale says its scale is inferred.
+func TestIndicatorScaleAndPopulation(t *testing.T) {
+	a := newAPI(t, graphql.Limits{WaitForPosition: 300 * time.Millisecond})
+	a.ok(`mutation {
+	  p: defineIndicator(input: {code: "residents", name: "Residents", family: CONTEXT, unit: "persons", granularity: YEAR,
+	     desiredDirection: NONE, scale: COUNT}) { position }
+	  s: defineIndicator(input: {code: "seizures", name: "Seizures", family: AVAILABILITY, unit: "seizures", granularity: MONTH,
+	     desiredDirection: UP, scale: COUNT, population: "residents"}) { position }
+	  o: defineIndicator(input: {code: "old", name: "Old", family: AVAILABILITY, unit: "EUR/g", granularity: MONTH,
+	     desiredDirection: UP}) { position }
+	}`, nil)
+	d := a.ok(`{ s: indicator(code: "seizures") { scale scaleInferred population } o: indicator(code: "old") { scale scaleInferred population } }`, nil)
+	s, o := d["s"].(map[string]any), d["o"].(map[string]any)
+	if s["scale"] != "COUNT" || s["scaleInferred"] != false || s["population"] != "residents" {
+		t.Errorf("seizures: %v", s)
+	}
+	if o["scale"] != "LEVEL" || o["scaleInferred"] != true || o["population"] != nil {
+		t.Errorf("old: %v", o)
+	}
+	a.fails(`mutation { defineIndicator(input: {code: "x", name: "X", family: AVAILABILITY, unit: "u", granularity: MONTH,
+	  desiredDirection: UP, scale: COUNT, population: "nope"}) { position } }`, nil, "NOT_FOUND", "population")
+}

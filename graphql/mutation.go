@@ -28,6 +28,7 @@ func (s *Server) commandInputs(t *types) *commandInputs {
 		reflect.TypeFor[domain.Family]():          t.family,
 		reflect.TypeFor[domain.Direction]():       t.direction,
 		reflect.TypeFor[domain.Granularity]():     t.granularity,
+		reflect.TypeFor[domain.Scale]():           t.scale,
 		reflect.TypeFor[domain.OperationKind]():   t.operationKind,
 		reflect.TypeFor[domain.TargetTier]():      t.targetTier,
 		reflect.TypeFor[domain.Classification]():  t.classification,

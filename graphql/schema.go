@@ -21,6 +21,7 @@ func enumOf[T ~string](name, desc string, values []T) *gql.Enum {
 // types holds the schema's named types, built once per schema.
 type types struct {
 	regionLevel, linkKind, family, direction, granularity *gql.Enum
+	scale                                                 *gql.Enum
 	operationKind, targetTier, classification, policyKind *gql.Enum
 	category                                              *gql.Enum
 
@@ -43,6 +44,7 @@ func (s *Server) buildTypes() *types {
 	t.family = enumOf("IndicatorFamily", "What an indicator measures (Guideline 21 families, displacement, context).", domain.Families)
 	t.direction = enumOf("Direction", "Direction in which change is desired.", domain.Directions)
 	t.granularity = enumOf("Granularity", "Length of an indicator's periods.", domain.Granularities)
+	t.scale = enumOf("IndicatorScale", "What an indicator's values measure: COUNT (events or items; summed across regions, quasi-Poisson models, per 100,000), LEVEL (an amount, price or concentration), RATE (per unit of exposure) or SHARE (a proportion); the last three are averaged.", domain.Scales)
 	t.operationKind = enumOf("OperationKind", "Kind of law-enforcement operation.", domain.OperationKinds)
 	t.targetTier = enumOf("TargetTier", "Tier of the organisation targeted (Guideline 4).", domain.TargetTiers)
 	t.classification = enumOf("Classification", "Sensitivity of an operation.", domain.Classifications)
@@ -92,6 +94,18 @@ func (s *Server) buildTypes() *types {
 		"granularity":      &gql.Field{Type: nonNull(t.granularity), Resolve: ind(func(x projections.Indicator) any { return string(x.Granularity) })},
 		"desiredDirection": &gql.Field{Type: nonNull(t.direction), Resolve: ind(func(x projections.Indicator) any { return string(x.DesiredDirection) })},
 		"description":      &gql.Field{Type: gql.String, Resolve: ind(func(x projections.Indicator) any { return x.Description })},
+		"scale": &gql.Field{Type: nonNull(t.scale), Description: "What the values measure; see scaleInferred.",
+			Resolve: ind(func(x projections.Indicator) any { return string(x.Scale) })},
+		"scaleInferred": &gql.Field{Type: nonNull(gql.Boolean),
+			Description: "True when the definition states no scale (recorded before definitions had one, or sent without): the scale is then inferred from the unit and family, and the population from the CONTEXT indicator named population.",
+			Resolve:     ind(func(x projections.Indicator) any { return x.ScaleInferred })},
+		"population": &gql.Field{Type: gql.ID, Description: "The indicator holding the population the values are exposed to, as the definition names it.",
+			Resolve: ind(func(x projections.Indicator) any {
+				if x.Population == "" {
+					return nil
+				}
+				return x.Population
+			})},
 	}})
 
 	pt := func(f func(pointOut) any) gql.FieldResolveFn {

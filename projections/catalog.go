@@ -4,6 +4,7 @@ import (
 	"encoding/gob"
 	"io"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/supplyeval/supplyeval/domain"
@@ -31,6 +32,40 @@ type Link struct {
 type Indicator struct {
 	domain.IndicatorDefined
 	Position uint64
+	// ScaleInferred is set when the definition states no scale (it was
+	// recorded before definitions had one, or sent without): Scale is then
+	// domain.InferScale of its unit and family, and the population, if
+	// any, is found by name (see [Catalog.PopulationOf]).
+	ScaleInferred bool
+}
+
+// upcast fills in what a definition recorded without a scale lacks.
+func upcast(i *Indicator) {
+	if i.Scale == "" {
+		i.Scale, i.ScaleInferred = domain.InferScale(i.Unit, i.Family), true
+	}
+}
+
+// PopulationOf returns the population indicator of ind as of log position
+// asOf (0: the latest): the one its definition names, if defined by then.
+// A definition that states no scale (see [Indicator.ScaleInferred]) names
+// no population either; for those, as before definitions had one, it is
+// the first CONTEXT indicator by code whose code or name contains
+// "population" (in any case), and inferred is true.
+func (c *Catalog) PopulationOf(ind Indicator, asOf uint64) (pop Indicator, inferred, ok bool) {
+	if ind.Population != "" {
+		pop, ok = c.IndicatorAt(ind.Population, asOf)
+		return pop, false, ok
+	}
+	if !ind.ScaleInferred {
+		return Indicator{}, false, false
+	}
+	for _, p := range c.IndicatorsAt(domain.FamilyContext, asOf) {
+		if strings.Contains(strings.ToLower(p.Code), "population") || strings.Contains(strings.ToLower(p.Name), "population") {
+			return p, true, true
+		}
+	}
+	return Indicator{}, false, false
 }
 
 // Catalog is the read model of regions, the region graph and indicators,
@@ -78,7 +113,9 @@ func (c *Catalog) Apply(r domain.Recorded) error {
 			b.Links = append(b.Links, Link{Region: e.A, Kind: e.Kind, Position: r.Position})
 		}
 	case domain.IndicatorDefined:
-		c.indicators[e.Code] = &Indicator{IndicatorDefined: e, Position: r.Position}
+		i := &Indicator{IndicatorDefined: e, Position: r.Position}
+		upcast(i)
+		c.indicators[e.Code] = i
 	}
 	c.checkpoint = r.Position
 	return nil
@@ -227,6 +264,9 @@ func (c *Catalog) ReadSnapshot(r io.Reader) error {
 	}
 	if s.Indicators == nil {
 		s.Indicators = map[string]*Indicator{}
+	}
+	for _, i := range s.Indicators {
+		upcast(i) // a snapshot written before definitions had a scale
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -287,12 +287,23 @@ func (b *builder) linkSteps() []Step {
 	return out
 }
 
+// indicatorSteps defines the indicators, those that others name as their
+// population first.
 func (b *builder) indicatorSteps() []Step {
-	out := make([]Step, len(b.indicators))
-	for i, s := range b.indicators {
-		out[i] = Step{CommandID: "demo-indicator-" + s.def.Code, Command: s.def}
+	named := map[string]bool{}
+	for _, s := range b.indicators {
+		named[s.def.Population] = true
 	}
-	return out
+	var first, rest []Step
+	for _, s := range b.indicators {
+		step := Step{CommandID: "demo-indicator-" + s.def.Code, Command: s.def}
+		if named[s.def.Code] {
+			first = append(first, step)
+		} else {
+			rest = append(rest, step)
+		}
+	}
+	return append(first, rest...)
 }
 
 // interventionSteps returns every intervention's steps, interventions in

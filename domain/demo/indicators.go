@@ -79,7 +79,7 @@ func indicatorSpecs() []indicatorSpec {
 		{
 			def: domain.DefineIndicator{
 				Code: CocainePrice, Name: "Cocaine retail price", Family: domain.FamilyAvailability,
-				Unit: "EUR/g", Granularity: m, DesiredDirection: domain.DirectionUp,
+				Unit: "EUR/g", Granularity: m, DesiredDirection: domain.DirectionUp, Scale: domain.ScaleLevel,
 				Description: "Typical price of one gram of cocaine at retail level (test purchases and intelligence reports). " +
 					"A higher price signals lower availability. Demo model: additive level + common trend + 12-month season + AR(1) noise.",
 			},
@@ -90,7 +90,7 @@ func indicatorSpecs() []indicatorSpec {
 		{
 			def: domain.DefineIndicator{
 				Code: CocainePurity, Name: "Cocaine retail purity", Family: domain.FamilyAvailability,
-				Unit: "%", Granularity: m, DesiredDirection: domain.DirectionDown,
+				Unit: "%", Granularity: m, DesiredDirection: domain.DirectionDown, Scale: domain.ScaleShare,
 				Description: "Mean cocaine hydrochloride content of retail samples analysed by forensic laboratories. " +
 					"Lower purity signals lower availability. Demo model: additive, AR(1) noise.",
 			},
@@ -101,7 +101,7 @@ func indicatorSpecs() []indicatorSpec {
 		{
 			def: domain.DefineIndicator{
 				Code: CocaineWastewater, Name: "Cocaine residues in wastewater", Family: domain.FamilyAvailability,
-				Unit: "mg benzoylecgonine/1000 inhabitants/day", Granularity: m, DesiredDirection: domain.DirectionDown,
+				Unit: "mg benzoylecgonine/1000 inhabitants/day", Granularity: m, DesiredDirection: domain.DirectionDown, Scale: domain.ScaleRate,
 				Description: "Population-weighted mean load of benzoylecgonine measured at the region's treatment plants, a proxy for consumption. " +
 					"Demo model: additive, AR(1) noise proportional to the region's level.",
 			},
@@ -112,7 +112,7 @@ func indicatorSpecs() []indicatorSpec {
 		{
 			def: domain.DefineIndicator{
 				Code: CocaineSeizures, Name: "Cocaine seizure incidents", Family: domain.FamilyAvailability,
-				Unit: "seizures", Granularity: m, DesiredDirection: domain.DirectionNone,
+				Unit: "seizures", Granularity: m, DesiredDirection: domain.DirectionNone, Scale: domain.ScaleCount, Population: Population,
 				Description: "Number of cocaine seizures recorded by police and customs: inland seizures for NUTS 2 regions, seizures at the terminal for ports. " +
 					"An activity measure with no desired direction: more seizures may mean more enforcement or more supply, so read it beside price, purity and incidents. " +
 					"Demo model: negative binomial counts, per-capita rate for NUTS 2 regions.",
@@ -130,7 +130,7 @@ func indicatorSpecs() []indicatorSpec {
 		{
 			def: domain.DefineIndicator{
 				Code: PortIncidents, Name: "Trafficking incidents detected at ports", Family: domain.FamilyDisplacement,
-				Unit: "incidents", Granularity: m, DesiredDirection: domain.DirectionDown,
+				Unit: "incidents", Granularity: m, DesiredDirection: domain.DirectionDown, Scale: domain.ScaleCount, Population: Population,
 				Description: "Trafficking attempts detected at the port: contaminated containers (rip-on/rip-off), intercepted extraction teams, " +
 					"unauthorised persons on terminals. Tracks how much traffickers use the port, so it shows displacement between ports. " +
 					"Demo model: negative binomial counts.",
@@ -142,7 +142,7 @@ func indicatorSpecs() []indicatorSpec {
 		{
 			def: domain.DefineIndicator{
 				Code: ActiveGroups, Name: "Active drug-trafficking groups", Family: domain.FamilyDisplacement,
-				Unit: "groups", Granularity: m, DesiredDirection: domain.DirectionDown,
+				Unit: "groups", Granularity: m, DesiredDirection: domain.DirectionDown, Scale: domain.ScaleCount, Population: Population,
 				Description: "Organised crime groups assessed as active in drug trafficking in the month (intelligence picture). " +
 					"A rise after operations against high-value targets signals fragmentation (Guideline 18). Demo model: negative binomial counts, per-capita rate.",
 			},
@@ -154,7 +154,7 @@ func indicatorSpecs() []indicatorSpec {
 		{
 			def: domain.DefineIndicator{
 				Code: DrugViolence, Name: "Drug-related violent incidents", Family: domain.FamilyViolence,
-				Unit: "incidents", Granularity: m, DesiredDirection: domain.DirectionDown,
+				Unit: "incidents", Granularity: m, DesiredDirection: domain.DirectionDown, Scale: domain.ScaleCount, Population: Population,
 				Description: "Homicides, shootings, explosions, arson, kidnappings and threats linked by the police to drug markets. " +
 					"Demo model: negative binomial counts, per-capita rate, summer peak.",
 			},
@@ -166,7 +166,7 @@ func indicatorSpecs() []indicatorSpec {
 		{
 			def: domain.DefineIndicator{
 				Code: PortCorruption, Name: "Corruption cases involving port and customs staff", Family: domain.FamilyCorruption,
-				Unit: "cases", Granularity: m, DesiredDirection: domain.DirectionDown,
+				Unit: "cases", Granularity: m, DesiredDirection: domain.DirectionDown, Scale: domain.ScaleCount, Population: Population,
 				Description: "Criminal cases opened for bribery or abuse of access by port, terminal, logistics or customs staff. " +
 					"Demo model: Poisson counts (small numbers, many zero months).",
 			},
@@ -177,7 +177,7 @@ func indicatorSpecs() []indicatorSpec {
 		{
 			def: domain.DefineIndicator{
 				Code: EnforcementCost, Name: "Drug-law enforcement expenditure", Family: domain.FamilyCost,
-				Unit: "EUR thousand", Granularity: m, DesiredDirection: domain.DirectionDown,
+				Unit: "EUR thousand", Granularity: m, DesiredDirection: domain.DirectionDown, Scale: domain.ScaleLevel,
 				Description: "Regular spending of police, customs and prosecution on drug-law enforcement in the region. " +
 					"The operations recorded in the demo report their own costs as outputs; they are not in this series. Demo model: additive, AR(1) noise proportional to the level.",
 			},
@@ -188,7 +188,7 @@ func indicatorSpecs() []indicatorSpec {
 		{
 			def: domain.DefineIndicator{
 				Code: Population, Name: "Population", Family: domain.FamilyContext,
-				Unit: "persons", Granularity: m, DesiredDirection: domain.DirectionNone,
+				Unit: "persons", Granularity: m, DesiredDirection: domain.DirectionNone, Scale: domain.ScaleCount,
 				Description: "Resident population on the first day of the month (annual estimates interpolated at a constant growth rate). " +
 					"Monthly so that it can serve directly as the offset of per-capita rates (per 100k, quasi-Poisson models).",
 			},

@@ -51,7 +51,7 @@ type Comparison struct {
 //     range, at which every region has a value.
 //   - PER_100K: each value divided by the region's population for the same
 //     period and multiplied by 100,000; the population is the value of
-//     [Evaluator.PopulationIndicator] at the period of its own granularity
+//     the indicator's population ([Evaluator.PopulationOf]) at the period of its own granularity
 //     that contains the start of the value's period. Only counts (see
 //     [ScaleOf]) can be expressed per inhabitant.
 //
@@ -83,12 +83,15 @@ func (e *Evaluator) CompareRegions(indicator string, regions []string, from, to 
 	switch norm {
 	case "", NormaliseNone, NormaliseIndex:
 	case NormalisePer100k:
-		var ok bool
-		if pop, ok = e.PopulationIndicator(asOf); !ok {
-			return nil, domain.Invalid("normalise", "PER_100K needs a population indicator, and none is defined: define a CONTEXT indicator whose code or name contains \"population\" and record each region's population")
+		if ScaleOf(ind) != displacement.Count {
+			return nil, domain.Invalid("normalise", "%s is %s (%s), not a count of events or items; PER_100K applies to counts", ind.Code, scaleWord(ind.Scale), ind.Unit)
 		}
-		if ScaleOf(ind.IndicatorDefined) != displacement.Count {
-			return nil, domain.Invalid("normalise", "%s is a level (%s), not a count of events or items; PER_100K applies to counts", ind.Code, ind.Unit)
+		var ok bool
+		if pop, _, ok = e.PopulationOf(ind, asOf); !ok {
+			if ind.Population != "" {
+				return nil, domain.Invalid("normalise", "PER_100K needs %s's population indicator %s, which is not defined at this position", ind.Code, ind.Population)
+			}
+			return nil, domain.Invalid("normalise", "PER_100K needs a population indicator, and %s's definition names none: define %s with population set to the indicator holding each region's population", ind.Code, ind.Code)
 		}
 	default:
 		return nil, domain.Invalid("normalise", "must be NONE, INDEX or PER_100K (got %q)", norm)

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/displacement"
@@ -131,8 +130,8 @@ const significance = 0.05
 //     starts at the later of the first effect period and the period after
 //     Before.
 //   - Scale: see [ScaleOf].
-//   - Exposure: for counts, when a population indicator exists (see
-//     [Evaluator.PopulationIndicator]) and has a value for every region of
+//   - Exposure: for counts, when the indicator has a population indicator
+//     (see [Evaluator.PopulationOf]) that has a value for every region of
 //     the analysis at the last period of the before window (or before it),
 //     those populations are the WDD's size weights; otherwise each region
 //     counts as one unit of size. The result says which.
@@ -339,7 +338,7 @@ func findingSentence(d *Displacement) string {
 // prepare resolves the roles and windows of a request and reads the data.
 // It does not check the indicator's direction.
 func (a *analysis) prepare(req DisplacementRequest, ind projections.Indicator) (*prepared, error) {
-	p := &prepared{ind: ind, scale: ScaleOf(ind.IndicatorDefined)}
+	p := &prepared{ind: ind, scale: ScaleOf(ind)}
 	p.assumptions = append(p.assumptions, scaleAssumption(ind, p.scale))
 	withData := a.e.regionsWithData(ind.Code, a.asOf)
 	given := []struct {
@@ -615,32 +614,41 @@ func (a *analysis) windows(req DisplacementRequest, ind projections.Indicator, f
 }
 
 // ScaleOf says how an indicator's values combine across regions and
-// periods, from its family and unit:
-//
-//   - a LEVEL (averaged; no Poisson test) when the family is COST, or the
-//     unit is a rate, share, price, amount or concentration: it contains
-//     "/", "%", "€" or "$", or a word among per, rate, ratio, index, share,
-//     average, mean, score, a currency code (EUR, USD, GBP, CHF) or a unit
-//     of mass or volume (g, kg, mg, t, tonnes, l, litres);
-//   - a COUNT (summed) otherwise: a unit that names events or items
-//     ("incidents", "seizures", "cases", "groups", "arrests") or none.
-func ScaleOf(ind domain.IndicatorDefined) displacement.Scale {
-	if ind.Family == domain.FamilyCost {
-		return displacement.Level
+// periods, from the scale its definition states (see domain.Scale): a
+// COUNT is summed and tested with the WDD; a LEVEL, RATE or SHARE is a
+// displacement.Level, averaged, with no Poisson test. A definition that
+// states no scale was given domain.InferScale's by the catalogue.
+func ScaleOf(ind projections.Indicator) displacement.Scale {
+	if ind.Scale.Counts() {
+		return displacement.Count
 	}
-	u := strings.ToLower(ind.Unit)
-	if strings.ContainsAny(u, "/%€$") {
-		return displacement.Level
+	return displacement.Level
+}
+
+// scaleOrigin says where an indicator's scale comes from, for
+// explanations: "" when its definition states it.
+func scaleOrigin(ind projections.Indicator) string {
+	if !ind.ScaleInferred {
+		return ""
 	}
-	for _, w := range strings.FieldsFunc(u, func(r rune) bool { return !unicode.IsLetter(r) }) {
-		switch w {
-		case "per", "rate", "ratio", "index", "share", "average", "mean", "score",
-			"eur", "usd", "gbp", "chf",
-			"g", "kg", "mg", "t", "tonnes", "tons", "l", "litres", "liters":
-			return displacement.Level
-		}
+	unit := ind.Unit
+	if unit == "" {
+		unit = "no unit"
 	}
-	return displacement.Count
+	return fmt.Sprintf("The definition of %s states no scale (it was recorded before definitions had one, or sent without), so %s is inferred from its unit (%s) and family (%s); define indicators with scale to make this explicit.", ind.Code, scaleWord(ind.Scale), unit, ind.Family)
+}
+
+// scaleWord names a scale in words.
+func scaleWord(s domain.Scale) string {
+	switch s {
+	case domain.ScaleCount:
+		return "a count of events or items"
+	case domain.ScaleRate:
+		return "a rate"
+	case domain.ScaleShare:
+		return "a share"
+	}
+	return "a level (an amount, price or concentration)"
 }
 
 func scaleAssumption(ind projections.Indicator, sc displacement.Scale) string {
@@ -648,23 +656,29 @@ func scaleAssumption(ind projections.Indicator, sc displacement.Scale) string {
 	if unit == "" {
 		unit = "no unit"
 	}
+	var text string
 	if sc == displacement.Level {
-		return fmt.Sprintf("Scale: %s (%s, family %s) is read as a level (a rate, share, price, amount or cost): values are averaged, and the WDD, whose variance holds for counts, is not computed.", ind.Code, unit, ind.Family)
+		text = fmt.Sprintf("Scale: %s (%s, family %s) is %s: values are averaged, and the WDD, whose variance holds for counts, is not computed.", ind.Code, unit, ind.Family, scaleWord(ind.Scale))
+	} else {
+		text = fmt.Sprintf("Scale: %s (%s) is a count of events or items: values are summed over regions and periods.", ind.Code, unit)
 	}
-	return fmt.Sprintf("Scale: %s (%s) is read as a count of events or items: values are summed over regions and periods.", ind.Code, unit)
+	if o := scaleOrigin(ind); o != "" {
+		text += " " + o
+	}
+	return text
 }
 
-// PopulationIndicator returns the catalogue's population indicator: the
-// first CONTEXT indicator, by code, whose code or name contains
-// "population" (in any case). It is used for PER_100K comparisons and as
-// the WDD's exposure.
-func (e *Evaluator) PopulationIndicator(asOf uint64) (projections.Indicator, bool) {
-	for _, ind := range e.Catalog.IndicatorsAt(domain.FamilyContext, asOf) {
-		if strings.Contains(strings.ToLower(ind.Code), "population") || strings.Contains(strings.ToLower(ind.Name), "population") {
-			return ind, true
-		}
+// PopulationOf returns the population indicator of ind as of asOf: the
+// one its definition names (see projections.Catalog.PopulationOf; for a
+// definition recorded without a scale, the CONTEXT indicator named
+// "population", inferred). It is used for PER_100K comparisons and as the
+// WDD's exposure. note says how it was found.
+func (e *Evaluator) PopulationOf(ind projections.Indicator, asOf uint64) (pop projections.Indicator, note string, ok bool) {
+	pop, inferred, ok := e.Catalog.PopulationOf(ind, asOf)
+	if ok && inferred {
+		note = fmt.Sprintf("%s's definition names no population indicator, so %s (the CONTEXT indicator whose code or name mentions population) is taken as its population.", ind.Code, pop.Code)
 	}
-	return projections.Indicator{}, false
+	return pop, note, true
 }
 
 // populationAt returns region's population at period p (the period of the
@@ -688,9 +702,12 @@ func (e *Evaluator) populationAt(pop projections.Indicator, region string, p dom
 // exposure returns the populations of the regions of p as WDD size
 // weights, or nil (regions count one each), with the assumption stated.
 func (a *analysis) exposure(p *prepared, assumptions []string) (map[string]float64, []string) {
-	pop, ok := a.e.PopulationIndicator(a.asOf)
+	pop, note, ok := a.e.PopulationOf(p.ind, a.asOf)
 	if !ok {
-		return nil, append(assumptions, "Exposure: no population indicator is defined, so each region counts as one unit of size in the WDD.")
+		return nil, append(assumptions, fmt.Sprintf("Exposure: %s's definition names no population indicator, so each region counts as one unit of size in the WDD.", p.ind.Code))
+	}
+	if note != "" {
+		assumptions = append(assumptions, "Exposure: "+note)
 	}
 	at := domain.Period{G: p.ind.Granularity, Index: mustIndex(p.ind.Granularity, p.before.Periods[len(p.before.Periods)-1])}
 	exp := make(map[string]float64, len(p.data))

@@ -123,13 +123,13 @@ type Fragmentation struct {
 func (e *Evaluator) FragmentationIndicators(asOf uint64) []projections.Indicator {
 	var out []projections.Indicator
 	for _, ind := range e.Catalog.IndicatorsAt(domain.FamilyViolence, asOf) {
-		if ScaleOf(ind.IndicatorDefined) == displacement.Count {
+		if ScaleOf(ind) == displacement.Count {
 			out = append(out, ind)
 		}
 	}
 	for _, ind := range e.Catalog.IndicatorsAt(domain.FamilyDisplacement, asOf) {
 		text := strings.ToLower(ind.Code + " " + ind.Name + " " + ind.Unit)
-		if strings.Contains(text, "group") && ScaleOf(ind.IndicatorDefined) == displacement.Count {
+		if strings.Contains(text, "group") && ScaleOf(ind) == displacement.Count {
 			out = append(out, ind)
 		}
 	}

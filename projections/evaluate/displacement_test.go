@@ -10,6 +10,7 @@ import (
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/demo"
 	"github.com/supplyeval/supplyeval/domain/displacement"
+	"github.com/supplyeval/supplyeval/projections"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 	"github.com/supplyeval/supplyeval/projections/projectionstest"
 )
@@ -357,24 +358,14 @@ func TestDisplacementAsOf(t *testing.T) {
 }
 
 func TestScaleOf(t *testing.T) {
-	for _, c := range []struct {
-		unit   string
-		family domain.Family
-		want   displacement.Scale
-	}{
-		{"incidents", domain.FamilyViolence, displacement.Count},
-		{"groups", domain.FamilyDisplacement, displacement.Count},
-		{"", domain.FamilyAvailability, displacement.Count},
-		{"EUR/g", domain.FamilyAvailability, displacement.Level},
-		{"%", domain.FamilyAvailability, displacement.Level},
-		{"mg benzoylecgonine/1000 inhabitants/day", domain.FamilyAvailability, displacement.Level},
-		{"EUR thousand", domain.FamilyCost, displacement.Level},
-		{"cases", domain.FamilyCost, displacement.Level},
-		{"kg", domain.FamilyAvailability, displacement.Level},
-		{"offences per 1000 people", domain.FamilyViolence, displacement.Level},
+	for s, want := range map[domain.Scale]displacement.Scale{
+		domain.ScaleCount: displacement.Count, domain.ScaleLevel: displacement.Level,
+		domain.ScaleRate: displacement.Level, domain.ScaleShare: displacement.Level,
 	} {
-		if got := evaluate.ScaleOf(domain.IndicatorDefined{Unit: c.unit, Family: c.family}); got != c.want {
-			t.Errorf("ScaleOf(%q, %s) = %s, want %s", c.unit, c.family, got, c.want)
+		// The unit says otherwise: the stated scale decides.
+		ind := projections.Indicator{IndicatorDefined: domain.IndicatorDefined{Unit: "EUR/g", Scale: s}}
+		if got := evaluate.ScaleOf(ind); got != want {
+			t.Errorf("ScaleOf(scale %s) = %s, want %s", s, got, want)
 		}
 	}
 }

@@ -128,9 +128,9 @@ const (
 //
 // Several target regions are combined into one series for the methods
 // that take one (before/after and interrupted time series): summed when
-// the outcome counts events (the quasi-Poisson model, or every value a
-// non-negative whole number), averaged otherwise (prices, purities,
-// spending); an offset is summed likewise. Difference-in-differences keeps
+// the outcome counts events (the quasi-Poisson model, or an indicator
+// whose scale is COUNT), averaged otherwise (levels, rates and shares:
+// prices, purities, spending); an offset is summed likewise. Difference-in-differences keeps
 // them apart, and a synthetic control needs exactly one.
 //
 // Every case the data cannot support (too few periods before or after,
@@ -233,8 +233,11 @@ func (e *Evaluator) Impact(ctx context.Context, q ImpactQuery) (*ImpactEstimate,
 	rows := func(r string) []float64 { return p.Values[r][lo : hi+1] }
 
 	est := &ImpactEstimate{Intervention: iv, Indicator: ind, Regions: targets, Periods: labels, FirstPeriod: t0.String(), AsOf: pos}
-	counts := q.ITS.Model == impact.QuasiPoisson || wholeCounts(targets, rows)
+	counts := q.ITS.Model == impact.QuasiPoisson || ind.Scale.Counts()
 	var notes []string
+	if o := scaleOrigin(ind); o != "" {
+		notes = append(notes, o)
+	}
 
 	// Comparison regions with no data at all in the window carry nothing.
 	var kept []string
@@ -491,24 +494,6 @@ func observedSpan(v []float64) (first, last int) {
 		}
 	}
 	return first, last
-}
-
-// wholeCounts reports whether every observed value of the targets is a
-// non-negative whole number: the outcome then counts events.
-func wholeCounts(targets []string, rows func(string) []float64) bool {
-	n := 0
-	for _, t := range targets {
-		for _, v := range rows(t) {
-			if math.IsNaN(v) {
-				continue
-			}
-			if v < 0 || v != math.Trunc(v) {
-				return false
-			}
-			n++
-		}
-	}
-	return n > 0
 }
 
 // combined returns the targets as one series: the region's own for one,
@@ -777,7 +762,7 @@ func (e *Evaluator) context(est *ImpactEstimate, notes []string) string {
 	case "sum":
 		fmt.Fprintf(&b, "The %d target regions are added up into one series (the outcome counts events). ", len(est.Regions))
 	case "mean":
-		fmt.Fprintf(&b, "The %d target regions are averaged into one series (the outcome is a level, not a count). ", len(est.Regions))
+		fmt.Fprintf(&b, "The %d target regions are averaged into one series (the outcome is %s, not a count). ", len(est.Regions), scaleWord(est.Indicator.Scale))
 	}
 	for _, n := range notes {
 		b.WriteString(n)

@@ -684,7 +684,7 @@ func costEffectiveness(est *evaluate.ImpactEstimate, ind projections.Indicator, 
 	}
 	var total float64
 	ce := &CostEffectiveness{}
-	if evaluate.ScaleOf(ind.IndicatorDefined) == displacement.Count {
+	if evaluate.ScaleOf(ind) == displacement.Count {
 		for _, c := range est.Counterfactual {
 			if c.Post {
 				total += c.Observed - c.Expected

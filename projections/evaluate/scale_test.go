@@ -1,0 +1,125 @@
+package evaluate_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/domain/displacement"
+	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/projections/evaluate"
+	"github.com/supplyeval/supplyeval/projections/projectionstest"
+)
+
+// scaleWorld records regions BB1..BB6 (BB1 and BB2 linked, an operation in
+// both), a population indicator whose name does not say so, and
+// indicators of each scale whose values are whole numbers.
+func scaleWorld(t *testing.T) *evaluate.Evaluator {
+	t.Helper()
+	n := projectionstest.Start(t, t.TempDir())
+	t.Cleanup(n.Stop)
+	n.Do(domain.DefineRegion{Code: "BB", Name: "B-land", Country: "BE", Level: domain.RegionLevelCountry})
+	regions := []string{"BB1", "BB2", "BB3", "BB4", "BB5", "BB6"}
+	for _, r := range regions {
+		n.Do(domain.DefineRegion{Code: r, Name: "Region " + r, Country: "BE", Level: domain.RegionLevelNuts2, Parent: "BB"})
+	}
+	n.Do(domain.LinkRegions{A: "BB1", B: "BB3", Kind: domain.LinkKindLandBorder})
+	n.Do(domain.DefineIndicator{Code: "RESIDENTS", Name: "Residents", Family: domain.FamilyContext, Unit: "persons",
+		Granularity: domain.Month, DesiredDirection: domain.DirectionNone, Scale: domain.ScaleCount})
+	// A CONTEXT indicator named "population" that is not the population of
+	// the indicators below: the old name match would have taken it.
+	n.Do(domain.DefineIndicator{Code: "APOPULATION", Name: "Population of another kind", Family: domain.FamilyContext, Unit: "persons",
+		Granularity: domain.Month, DesiredDirection: domain.DirectionNone, Scale: domain.ScaleCount})
+	n.Do(domain.DefineIndicator{Code: "PRICE", Name: "Price in whole euros", Family: domain.FamilyAvailability, Unit: "euros",
+		Granularity: domain.Month, DesiredDirection: domain.DirectionUp, Scale: domain.ScaleLevel})
+	n.Do(domain.DefineIndicator{Code: "VIOLENCE_RATE", Name: "Violent incidents per 100,000", Family: domain.FamilyViolence, Unit: "incidents",
+		Granularity: domain.Month, DesiredDirection: domain.DirectionDown, Scale: domain.ScaleRate})
+	n.Do(domain.DefineIndicator{Code: "SEIZURES", Name: "Seizures", Family: domain.FamilyAvailability, Unit: "seizures",
+		Granularity: domain.Month, DesiredDirection: domain.DirectionUp, Scale: domain.ScaleCount, Population: "RESIDENTS"})
+	for _, ind := range []string{"RESIDENTS", "APOPULATION", "PRICE", "VIOLENCE_RATE", "SEIZURES"} {
+		var rows []domain.ObservationRow
+		for i, r := range regions {
+			for m := 0; m < 36; m++ {
+				v := float64(40 + 5*i + (m*7+i*3)%9)
+				switch ind {
+				case "RESIDENTS":
+					v = float64(100_000 * (i + 1))
+				case "APOPULATION":
+					v = 7
+				}
+				rows = append(rows, domain.ObservationRow{Region: r, Period: domain.Period{G: domain.Month, Index: int32(2019*12 + m)}.String(), Value: v})
+			}
+		}
+		n.Do(domain.RecordObservations{Indicator: ind, Source: "test", Rows: rows})
+	}
+	n.Do(domain.LaunchOperation{ID: "op-bb", Title: "Operation in BB1 and BB2", Kind: domain.OperationKindSeizureOperation, Regions: []string{"BB1", "BB2"},
+		Start: "2020-07-01", TargetTier: domain.TargetTierMid, Classification: domain.ClassificationPublic})
+	return &evaluate.Evaluator{Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions}
+}
+
+// TestStatedScaleDecides checks that the scale an indicator states, not
+// its unit or whether its values are whole numbers, decides how regions
+// combine and which population is used. Before scales were stated, the
+// whole-euro PRICE was summed over its two regions as if it counted events
+// (wholeCounts), VIOLENCE_RATE (unit "incidents") was summed as a count
+// in displacement (ScaleOf), and SEIZURES per 100,000 used APOPULATION,
+// the first CONTEXT indicator whose name mentions population.
+func TestStatedScaleDecides(t *testing.T) {
+	e := scaleWorld(t)
+	ctx := context.Background()
+	est, err := e.Impact(ctx, evaluate.ImpactQuery{Intervention: "op-bb", Indicator: "PRICE", Method: impact.MethodBeforeAfter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if est.Aggregation != "mean" || strings.Contains(est.Explanation, "counts events") {
+		t.Errorf("PRICE (a LEVEL of whole euros) combined by %q: %s", est.Aggregation, est.Explanation)
+	}
+	est, err = e.Impact(ctx, evaluate.ImpactQuery{Intervention: "op-bb", Indicator: "SEIZURES", Method: impact.MethodBeforeAfter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if est.Aggregation != "sum" {
+		t.Errorf("SEIZURES (a COUNT) combined by %q", est.Aggregation)
+	}
+	d, err := e.Displacement(evaluate.DisplacementRequest{Intervention: "op-bb", Indicator: "VIOLENCE_RATE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Scale != displacement.Level {
+		t.Errorf("VIOLENCE_RATE (a RATE counted in incidents) read as %s", d.Scale)
+	}
+	c, err := e.CompareRegions("SEIZURES", []string{"BB1"}, nil, nil, evaluate.NormalisePer100k, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Series[0].Points[0].Value; got != 40+0*5+0 { // 40 seizures per 100,000 residents
+		t.Errorf("SEIZURES per 100k in BB1 = %g, want 40 (RESIDENTS, its stated population)", got)
+	}
+	if !strings.Contains(c.Normalised, "RESIDENTS") {
+		t.Errorf("normalised by %q", c.Normalised)
+	}
+	if _, err := e.CompareRegions("PRICE", []string{"BB1"}, nil, nil, evaluate.NormalisePer100k, 0); domain.ErrorCode(err) != domain.BadInput {
+		t.Errorf("PRICE per 100k: %v, want BAD_INPUT (a level)", err)
+	}
+}
+
+// TestDefinitionWithoutScaleIsUpcast checks that a definition recorded
+// without a scale (as before scales existed) is read with the inferred
+// scale and population, and that explanations say so.
+func TestDefinitionWithoutScaleIsUpcast(t *testing.T) {
+	n := projectionstest.Start(t, t.TempDir())
+	t.Cleanup(n.Stop)
+	n.Do(domain.DefineIndicator{Code: "INCIDENTS", Name: "Incidents", Family: domain.FamilyViolence, Unit: "incidents",
+		Granularity: domain.Month, DesiredDirection: domain.DirectionDown})
+	n.Do(domain.DefineIndicator{Code: "POPULATION", Name: "Population", Family: domain.FamilyContext, Unit: "persons",
+		Granularity: domain.Month, DesiredDirection: domain.DirectionNone})
+	ind, _ := n.Catalog.Indicator("INCIDENTS")
+	if ind.Scale != domain.ScaleCount || !ind.ScaleInferred {
+		t.Fatalf("INCIDENTS: scale %s, inferred %v", ind.Scale, ind.ScaleInferred)
+	}
+	pop, inferred, ok := n.Catalog.PopulationOf(ind, 0)
+	if !ok || !inferred || pop.Code != "POPULATION" {
+		t.Fatalf("population of INCIDENTS: %v %v %v", pop.Code, inferred, ok)
+	}
+}

@@ -678,7 +678,7 @@ func (e *Evaluator) PopulationOf(ind projections.Indicator, asOf uint64) (pop pr
 	if ok && inferred {
 		note = fmt.Sprintf("%s's definition names no population indicator, so %s (the CONTEXT indicator whose code or name mentions population) is taken as its population.", ind.Code, pop.Code)
 	}
-	return pop, note, true
+	return pop, note, ok
 }
 
 // populationAt returns region's population at period p (the period of the

@@ -102,6 +102,12 @@ func TestStatedScaleDecides(t *testing.T) {
 	if _, err := e.CompareRegions("PRICE", []string{"BB1"}, nil, nil, evaluate.NormalisePer100k, 0); domain.ErrorCode(err) != domain.BadInput {
 		t.Errorf("PRICE per 100k: %v, want BAD_INPUT (a level)", err)
 	}
+	// A count whose definition names no population has none, whatever
+	// other indicators are called.
+	if _, err := e.CompareRegions("RESIDENTS", []string{"BB1"}, nil, nil, evaluate.NormalisePer100k, 0); domain.ErrorCode(err) != domain.BadInput ||
+		!strings.Contains(err.Error(), "normalise") || !strings.Contains(err.Error(), "names none") {
+		t.Errorf("RESIDENTS per 100k: %v, want BAD_INPUT on normalise (no population named)", err)
+	}
 }
 
 // TestDefinitionWithoutScaleIsUpcast checks that a definition recorded

@@ -1,7 +1,9 @@
 package domain
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 )
 
 // indicator is the aggregate of stream indicator-{code}: the definition
@@ -64,38 +66,47 @@ func (a *indicator) has(key string, idx int32) bool {
 	return ps != nil && ps.has(idx)
 }
 
-// periodSet is a bitset over period indexes.
+// periodSet is a sparse bitset over period indexes: the words that have
+// a bit set, sorted, so that it grows with the periods recorded, not with
+// the span between them.
 type periodSet struct {
-	base  int32 // index of bit 0 of words[0]; a multiple of 64
-	words []uint64
+	words []periodWord
+}
+
+// periodWord holds the bits of periods at*64 to at*64+63.
+type periodWord struct {
+	at   int32
+	bits uint64
+}
+
+// find returns the index of word at, or where it would be inserted.
+func (s *periodSet) find(at int32) (int, bool) {
+	// Periods are mostly recorded in order: try the last word first.
+	if n := len(s.words); n > 0 && s.words[n-1].at <= at {
+		if s.words[n-1].at == at {
+			return n - 1, true
+		}
+		return n, false
+	}
+	return slices.BinarySearchFunc(s.words, at, func(w periodWord, at int32) int { return cmp.Compare(w.at, at) })
 }
 
 func (s *periodSet) has(idx int32) bool {
-	off := int64(idx) - int64(s.base)
-	if off < 0 || off >= int64(len(s.words))*64 {
-		return false
-	}
-	return s.words[off/64]&(1<<(uint(off)%64)) != 0
+	i, ok := s.find(idx >> 6)
+	return ok && s.words[i].bits&(1<<(uint32(idx)&63)) != 0
 }
 
 func (s *periodSet) set(idx int32, on bool) {
-	if len(s.words) == 0 {
-		s.base = int32(floorDiv(int(idx), 64) * 64)
-	}
-	off := int64(idx) - int64(s.base)
-	if off < 0 {
-		// Grow towards earlier periods.
-		grow := int((-off + 63) / 64)
-		s.words = append(make([]uint64, grow), s.words...)
-		s.base -= int32(grow * 64)
-		off = int64(idx) - int64(s.base)
-	}
-	for off >= int64(len(s.words))*64 {
-		s.words = append(s.words, 0)
+	i, ok := s.find(idx >> 6)
+	if !ok {
+		if !on {
+			return
+		}
+		s.words = slices.Insert(s.words, i, periodWord{at: idx >> 6})
 	}
 	if on {
-		s.words[off/64] |= 1 << (uint(off) % 64)
+		s.words[i].bits |= 1 << (uint32(idx) & 63)
 	} else {
-		s.words[off/64] &^= 1 << (uint(off) % 64)
+		s.words[i].bits &^= 1 << (uint32(idx) & 63)
 	}
 }

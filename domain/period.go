@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -225,6 +226,81 @@ func DetectGranularity(s string) (Granularity, bool) {
 		}
 	}
 	return "", false
+}
+
+// Year returns the year the period belongs to: its calendar year, the
+// ISO year for a week.
+func (p Period) Year() int {
+	i := int(p.Index)
+	switch p.G {
+	case Year:
+		return i
+	case Quarter:
+		return floorDiv(i, 4)
+	case Month:
+		return floorDiv(i, 12)
+	case Week:
+		y, _ := p.Start().ISOWeek()
+		return y
+	}
+	return p.Start().Year()
+}
+
+// PeriodRange is the span of years that recorded periods must lie in,
+// inclusive: the operator's bound on what a batch of observations can
+// make the read models hold (serve --period-range FROM:TO). Commands that
+// record a period outside it are refused with BadInput.
+type PeriodRange struct {
+	From, To int // first and last year
+}
+
+// DefaultPeriodRange is the range a server accepts unless its operator
+// sets another: the years 1900 to 2100.
+var DefaultPeriodRange = PeriodRange{From: 1900, To: 2100}
+
+// ParsePeriodRange parses "FROM:TO", two years (for example 1900:2100),
+// and validates the range.
+func ParsePeriodRange(s string) (PeriodRange, error) {
+	from, to, ok := strings.Cut(strings.TrimSpace(s), ":")
+	f, errF := strconv.Atoi(strings.TrimSpace(from))
+	t, errT := strconv.Atoi(strings.TrimSpace(to))
+	if !ok || errF != nil || errT != nil {
+		return PeriodRange{}, fmt.Errorf("period range %q: expected two years as FROM:TO, for example 1900:2100", s)
+	}
+	r := PeriodRange{From: f, To: t}
+	if err := r.Validate(); err != nil {
+		return PeriodRange{}, err
+	}
+	return r, nil
+}
+
+// Validate reports a range whose years are out of order or outside the
+// years periods can be written in (1800-2200).
+func (r PeriodRange) Validate() error {
+	if r.From < minYear || r.To > maxYear {
+		return fmt.Errorf("period range %s: the years must lie between %d and %d", r, minYear, maxYear)
+	}
+	if r.From > r.To {
+		return fmt.Errorf("period range %s: the first year is after the last", r)
+	}
+	return nil
+}
+
+// String returns "FROM:TO".
+func (r PeriodRange) String() string { return strconv.Itoa(r.From) + ":" + strconv.Itoa(r.To) }
+
+// Contains reports whether period p lies in the range.
+func (r PeriodRange) Contains(p Period) bool {
+	y := p.Year()
+	return y >= r.From && y <= r.To
+}
+
+// check refuses a period outside the range, naming field.
+func (r PeriodRange) check(field string, p Period) error {
+	if r.Contains(p) {
+		return nil
+	}
+	return Invalid(field, "%s is outside the periods this server accepts (the years %d to %d; the operator sets them with --period-range)", p, r.From, r.To)
 }
 
 // DateLayout is the layout of dates in events and the API (YYYY-MM-DD).

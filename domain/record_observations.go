@@ -66,6 +66,9 @@ func (s *Service) recordObservations(ctx context.Context, env Envelope, c Record
 			if err != nil {
 				return nil, Invalid(f+".period", "%s (indicator %s is %s)", err, c.Indicator, strings.ToLower(string(a.def.Granularity)))
 			}
+			if err := s.periods.check(f+".period", p); err != nil {
+				return nil, err
+			}
 			if !checked[r.Region] {
 				if _, err := s.lookupRegion(ctx, f+".region", r.Region); err != nil {
 					return nil, err

@@ -67,6 +67,9 @@ func (s *Service) reportOperationOutputs(ctx context.Context, env Envelope, c Re
 		}
 		g, _ := DetectGranularity(c.Period)
 		p, _ := ParsePeriod(g, c.Period)
+		if err := s.periods.check("period", p); err != nil {
+			return nil, err
+		}
 		if end := p.Add(1).Start(); !end.After(o.start) {
 			return nil, Invalid("period", "%s ends before the operation started (%s)", c.Period, o.launched.Start)
 		}

@@ -25,7 +25,7 @@ func (c RetractObservation) Validate() error {
 
 func (s *Service) retractObservation(ctx context.Context, env Envelope, c RetractObservation) (Result, error) {
 	return update(ctx, s, env, c, IndicatorStream(c.Indicator), newIndicator, func(a *indicator) ([]Event, error) {
-		p, dims, err := existingPoint(a, c.Indicator, c.Region, c.Period, c.Dimensions)
+		p, dims, err := existingPoint(a, s.periods, c.Indicator, c.Region, c.Period, c.Dimensions)
 		if err != nil {
 			return nil, err
 		}

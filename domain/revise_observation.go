@@ -46,7 +46,9 @@ func checkPoint(indicator, region, period string, dims []Dimension) error {
 }
 
 // existingPoint resolves an observation that must exist in a.
-func existingPoint(a *indicator, indicatorCode, region, period string, dims []Dimension) (Period, []Dimension, error) {
+// A recorded point outside the server's period range (recorded under a
+// wider one) can still be corrected: that adds no period to the series.
+func existingPoint(a *indicator, periods PeriodRange, indicatorCode, region, period string, dims []Dimension) (Period, []Dimension, error) {
 	if !a.exists {
 		return Period{}, nil, Errorf(NotFound, "indicator", "indicator %q is not defined", indicatorCode)
 	}
@@ -56,6 +58,9 @@ func existingPoint(a *indicator, indicatorCode, region, period string, dims []Di
 	}
 	canon, _ := CheckDimensions("dimensions", dims)
 	if !a.has(SeriesKey(region, canon), p.Index) {
+		if err := periods.check("period", p); err != nil {
+			return Period{}, nil, err
+		}
 		return Period{}, nil, Errorf(NotFound, "period", "no observation of %s is recorded for region %s, period %s%s", indicatorCode, region, p, dimsNote(canon))
 	}
 	return p, canon, nil
@@ -63,7 +68,7 @@ func existingPoint(a *indicator, indicatorCode, region, period string, dims []Di
 
 func (s *Service) reviseObservation(ctx context.Context, env Envelope, c ReviseObservation) (Result, error) {
 	return update(ctx, s, env, c, IndicatorStream(c.Indicator), newIndicator, func(a *indicator) ([]Event, error) {
-		p, dims, err := existingPoint(a, c.Indicator, c.Region, c.Period, c.Dimensions)
+		p, dims, err := existingPoint(a, s.periods, c.Indicator, c.Region, c.Period, c.Dimensions)
 		if err != nil {
 			return nil, err
 		}

@@ -75,12 +75,20 @@ type ServiceConfig struct {
 	Now func() time.Time
 	// NewID makes event IDs (default uuid.New).
 	NewID func() uuid.UUID
+	// Periods bounds the periods that observations and operation outputs
+	// may be recorded for (default DefaultPeriodRange).
+	Periods PeriodRange
 }
 
 // Validate reports what is missing from c.
 func (c ServiceConfig) Validate() error {
 	if c.Log == nil {
 		return errors.New("service config: Log is required")
+	}
+	if c.Periods != (PeriodRange{}) {
+		if err := c.Periods.Validate(); err != nil {
+			return fmt.Errorf("service config: %w", err)
+		}
 	}
 	return nil
 }
@@ -97,6 +105,8 @@ type Service struct {
 	log   EventLog
 	now   func() time.Time
 	newID func() uuid.UUID
+	// periods is the range recorded periods must lie in.
+	periods PeriodRange
 
 	mu      sync.Mutex
 	streams map[string]*cachedStream
@@ -163,7 +173,10 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	if cfg.NewID == nil {
 		cfg.NewID = uuid.New
 	}
-	return &Service{log: cfg.Log, now: cfg.Now, newID: cfg.NewID, streams: make(map[string]*cachedStream)}, nil
+	if cfg.Periods == (PeriodRange{}) {
+		cfg.Periods = DefaultPeriodRange
+	}
+	return &Service{log: cfg.Log, now: cfg.Now, newID: cfg.NewID, periods: cfg.Periods, streams: make(map[string]*cachedStream)}, nil
 }
 
 // Handle checks that env.Principal may send cmd (its roles, from the

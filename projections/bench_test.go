@@ -1,9 +1,11 @@
 package projections_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"testing"
 	"time"
 
@@ -108,5 +110,50 @@ func copyDir(tb testing.TB, from, to string) {
 	tb.Helper()
 	if err := os.CopyFS(to, os.DirFS(from)); err != nil {
 		tb.Fatal(err)
+	}
+}
+
+// BenchmarkSeriesFootprint builds the series read model of a panel of
+// 200 regions x 30 monthly indicators x 360 months (2.16 M points, a tenth
+// of the Council-of-Europe panel) by applying events, and reports the heap
+// it holds per point, the size of its snapshot per point, and the time to
+// write and to read that snapshot (a warm restart's cost).
+func BenchmarkSeriesFootprint(b *testing.B) {
+	regions := regionCodes(200)
+	const indicators, months = 30, 360
+	for i := 0; i < b.N; i++ {
+		before := heapInUse()
+		s := projections.NewSeries()
+		pos := uint64(0)
+		for ind := 0; ind < indicators; ind++ {
+			code := fmt.Sprintf("IND%02d", ind)
+			pos++
+			_ = s.Apply(domain.Recorded{Event: domain.IndicatorDefined{Code: code, Granularity: domain.Month}, Position: pos})
+			for r := 0; r < len(regions); r += 25 {
+				pos++
+				ev := domain.ObservationsRecorded{Indicator: code, Source: "bench", Rows: monthlyRows(regions[r:r+25], 1995*12, months)}
+				if err := s.Apply(domain.Recorded{Event: ev, Position: pos}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		held := heapInUse() - before
+		_, points := s.Len()
+		var snap bytes.Buffer
+		start := time.Now()
+		if err := s.WriteSnapshot(&snap); err != nil {
+			b.Fatal(err)
+		}
+		write := time.Since(start)
+		start = time.Now()
+		if err := projections.NewSeries().ReadSnapshot(bytes.NewReader(snap.Bytes())); err != nil {
+			b.Fatal(err)
+		}
+		read := time.Since(start)
+		b.ReportMetric(float64(held)/float64(points), "heapB/point")
+		b.ReportMetric(float64(snap.Len())/float64(points), "snapB/point")
+		b.ReportMetric(write.Seconds(), "s/snapWrite")
+		b.ReportMetric(read.Seconds(), "s/snapRead")
+		runtime.KeepAlive(s)
 	}
 }

@@ -12,9 +12,10 @@ import (
 // enc writes the little-endian binary form of snapshots. The first error
 // sticks; check err once at the end.
 type enc struct {
-	w   *bufio.Writer
-	buf [8]byte
-	err error
+	w    *bufio.Writer
+	buf  [8]byte
+	vbuf [binary.MaxVarintLen64]byte
+	err  error
 }
 
 func newEnc(w io.Writer) *enc { return &enc{w: bufio.NewWriterSize(w, 256<<10)} }
@@ -25,6 +26,14 @@ func (e *enc) u64(v uint64) {
 	}
 	binary.LittleEndian.PutUint64(e.buf[:], v)
 	_, e.err = e.w.Write(e.buf[:])
+}
+
+func (e *enc) uvarint(v uint64) {
+	if e.err != nil {
+		return
+	}
+	n := binary.PutUvarint(e.vbuf[:], v)
+	_, e.err = e.w.Write(e.vbuf[:n])
 }
 
 func (e *enc) i64(v int64)   { e.u64(uint64(v)) }
@@ -65,6 +74,18 @@ func (d *dec) u64() uint64 {
 		return 0
 	}
 	return binary.LittleEndian.Uint64(d.buf[:])
+}
+
+func (d *dec) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, err := binary.ReadUvarint(d.r)
+	if err != nil {
+		d.err = fmt.Errorf("%w: %v", errSnapshotDamaged, err)
+		return 0
+	}
+	return v
 }
 
 func (d *dec) i64() int64   { return int64(d.u64()) }

@@ -1,9 +1,11 @@
 package projections
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 
@@ -11,10 +13,17 @@ import (
 )
 
 // Series is the read model of observations: one series per (indicator,
-// region, dimensions), each a dense array over its periods with, for every
-// point, the position at which its current value was recorded, and the
-// earlier values of points that were revised or retracted. A query as of a
-// position is an index lookup, never a replay.
+// region, dimensions), each held as runs, dense arrays over consecutive
+// periods, with, for every point, the position at which its current value
+// was recorded, and the earlier values of points that were revised or
+// retracted. A query as of a position is an index lookup, never a replay.
+//
+// Memory grows with the points recorded, not with the span of periods
+// between them: a point more than maxGap periods away from every run
+// starts a run of its own, so a run holds at most maxGap empty slots
+// between two points (and a bounded slack before its first one). A
+// monthly series recorded without holes is one run, as compact as a plain
+// array.
 //
 // Its methods are safe for concurrent use.
 type Series struct {
@@ -31,21 +40,36 @@ type seriesID struct {
 	indicator, region, dims string
 }
 
+// maxGap is the longest stretch of empty periods kept inside a run: a
+// point farther than this from every run starts a new run. Runs of a
+// series are separated by more than maxGap periods, and an empty slot
+// costs 16 bytes, so a series holds at most (maxGap+1) slots per point.
+const maxGap = 16
+
 type series struct {
 	id   seriesID
 	dims []domain.Dimension
 	g    domain.Granularity
-	base int32 // period index of slot 0
-	// Parallel arrays by slot. pos 0: never recorded. A NaN value is a
-	// retraction (recorded values are always finite).
-	value []float64
-	pos   []uint64
-	// history holds superseded versions of a slot, oldest first.
+	// runs is sorted by base and disjoint.
+	runs []run
+	// history holds superseded versions of a period, oldest first.
 	history map[int32][]version
 	// first is the position of the series' first value (0: none yet), so
 	// that the series it held as of a position can be listed.
 	first uint64
 }
+
+// run is a dense stretch of a series: parallel arrays by slot, slot i
+// holding period base+i. pos 0: never recorded. A NaN value is a
+// retraction (recorded values are always finite).
+type run struct {
+	base  int32
+	value []float64
+	pos   []uint64
+}
+
+// end returns the period index just after the run's last slot.
+func (r *run) end() int32 { return r.base + int32(len(r.value)) }
 
 type version struct {
 	pos   uint64
@@ -109,13 +133,28 @@ func (s *Series) Apply(r domain.Recorded) error {
 			idx[i] = p.Index
 		}
 		// Batches hold runs of one series: look a series up only when the
-		// region changes or the rows have dimensions.
+		// region changes or the rows have dimensions, and make room for a
+		// run of rows at once when its periods are dense enough.
 		var ser *series
-		for i, row := range e.Rows {
+		for i := 0; i < len(e.Rows); {
+			row := e.Rows[i]
 			if ser == nil || row.Region != ser.id.region || len(row.Dimensions) > 0 || ser.id.dims != "" {
 				ser = s.get(e.Indicator, row.Region, row.Dimensions, g)
 			}
-			ser.set(idx[i], row.Value, r.Position)
+			j := i + 1
+			if len(row.Dimensions) == 0 {
+				lo, hi := idx[i], idx[i]
+				for j < len(e.Rows) && e.Rows[j].Region == row.Region && len(e.Rows[j].Dimensions) == 0 {
+					lo, hi = min(lo, idx[j]), max(hi, idx[j])
+					j++
+				}
+				if j-i > 1 && int64(hi)-int64(lo)+1 <= int64(j-i)*(maxGap+1) {
+					ser.cover(lo, hi)
+				}
+			}
+			for ; i < j; i++ {
+				ser.set(idx[i], e.Rows[i].Value, r.Position)
+			}
 		}
 	case domain.ObservationRevised:
 		ser, p, err := s.point(e.Indicator, e.Region, e.Period, e.Dimensions)
@@ -160,15 +199,15 @@ func (s *Series) get(ind, region string, dims []domain.Dimension, g domain.Granu
 // set records value at period index p from position pos, keeping the
 // superseded version.
 func (ser *series) set(p int32, value float64, pos uint64) {
-	i := ser.slot(p)
+	r, i := ser.slot(p)
 	ser.noteFirst(pos)
-	if ser.pos[i] != 0 {
+	if r.pos[i] != 0 {
 		if ser.history == nil {
 			ser.history = map[int32][]version{}
 		}
-		ser.history[p] = append(ser.history[p], version{pos: ser.pos[i], value: ser.value[i]})
+		ser.history[p] = append(ser.history[p], version{pos: r.pos[i], value: r.value[i]})
 	}
-	ser.value[i], ser.pos[i] = value, pos
+	r.value[i], r.pos[i] = value, pos
 }
 
 // noteFirst lowers the position of the series' first value to pos (a
@@ -179,32 +218,81 @@ func (ser *series) noteFirst(pos uint64) {
 	}
 }
 
-// slot returns the array index of period p, growing the arrays as needed.
-func (ser *series) slot(p int32) int {
-	if len(ser.value) == 0 {
-		ser.base = p
+// slot returns the run and the index in it of period p, making room as
+// needed.
+func (ser *series) slot(p int32) (*run, int) {
+	// Observations mostly arrive in period order: try the last run first.
+	if n := len(ser.runs); n > 0 {
+		if r := &ser.runs[n-1]; p >= r.base && p < r.end() {
+			return r, int(p - r.base)
+		}
 	}
-	if p < ser.base {
-		grow := int(ser.base - p)
-		ser.value = append(make([]float64, grow, grow+len(ser.value)), ser.value...)
-		ser.pos = append(make([]uint64, grow, grow+len(ser.pos)), ser.pos...)
-		ser.base = p
+	r := &ser.runs[ser.cover(p, p)]
+	return r, int(p - r.base)
+}
+
+// cover makes one run hold every period from lo to hi, merging into it
+// the runs within maxGap periods of that range, and returns its index.
+func (ser *series) cover(lo, hi int32) int {
+	runs := ser.runs
+	// runs[i:j] are the runs that overlap [lo, hi] or lie within maxGap of it.
+	i := sort.Search(len(runs), func(k int) bool { return int64(runs[k].end())+maxGap >= int64(lo) })
+	j := i
+	for j < len(runs) && int64(runs[j].base) <= int64(hi)+maxGap+1 {
+		j++
 	}
-	i := int(p - ser.base)
-	for i >= len(ser.value) {
-		ser.value = append(ser.value, 0)
-		ser.pos = append(ser.pos, 0)
+	if j == i {
+		n := int(hi-lo) + 1
+		ser.runs = slices.Insert(ser.runs, i, run{base: lo, value: make([]float64, n), pos: make([]uint64, n)})
+		return i
 	}
+	first, last := &runs[i], &runs[j-1]
+	if j == i+1 && first.base <= lo && hi < first.end() {
+		return i
+	}
+	newLo, newHi := min(lo, first.base), max(hi, last.end()-1)
+	if newLo == first.base {
+		// Growing at the end (amortised by append), taking in the runs after.
+		old := len(first.value)
+		grow := int(newHi-first.end()) + 1
+		first.value = slices.Grow(first.value, grow)[:old+grow]
+		first.pos = slices.Grow(first.pos, grow)[:old+grow]
+		clear(first.value[old:])
+		clear(first.pos[old:])
+		for _, r := range runs[i+1 : j] {
+			copy(first.value[r.base-first.base:], r.value)
+			copy(first.pos[r.base-first.base:], r.pos)
+		}
+		ser.runs = slices.Delete(ser.runs, i+1, j)
+		return i
+	}
+	if lo == hi {
+		// One period before a run: points recorded backwards one at a time
+		// would copy the run each time; leave room for more (at most a
+		// quarter of the run, and never reaching the run before).
+		floor := int64(math.MinInt32)
+		if i > 0 {
+			floor = int64(runs[i-1].end())
+		}
+		newLo = int32(max(int64(newLo)-int64(newHi-newLo+1)/4, floor))
+	}
+	n := int(newHi-newLo) + 1
+	merged := run{base: newLo, value: make([]float64, n), pos: make([]uint64, n)}
+	for _, r := range runs[i:j] {
+		copy(merged.value[r.base-newLo:], r.value)
+		copy(merged.pos[r.base-newLo:], r.pos)
+	}
+	ser.runs = slices.Replace(ser.runs, i, j, merged)
 	return i
 }
 
-// at returns the value of slot i (period p) as known at asOf.
-func (ser *series) at(i int, p int32, asOf uint64) (float64, uint64, bool) {
-	pos := ser.pos[i]
+// at returns the value of slot i (period p) of run r as known at asOf.
+func (ser *series) at(r *run, i int, p int32, asOf uint64) (float64, uint64, bool) {
+	pos := r.pos[i]
 	if pos == 0 {
 		return 0, 0, false
 	}
-	v := ser.value[i]
+	v := r.value[i]
 	if pos > asOf {
 		h := ser.history[p]
 		j := len(h) - 1
@@ -270,21 +358,33 @@ func (ser *series) data(q Query) SeriesData {
 		asOf = math.MaxUint64
 	}
 	out := SeriesData{Indicator: ser.id.indicator, Region: ser.id.region, Dimensions: ser.dims, Granularity: ser.g}
-	lo, hi := 0, len(ser.value)
-	if q.From != nil && int(*q.From-ser.base) > lo {
-		lo = int(*q.From - ser.base)
+	runs := ser.runs
+	k := 0
+	if q.From != nil {
+		from := *q.From
+		k = sort.Search(len(runs), func(k int) bool { return runs[k].end() > from })
 	}
-	if q.To != nil && int(*q.To-ser.base)+1 < hi {
-		hi = int(*q.To-ser.base) + 1
-	}
-	for i := lo; i < hi; i++ {
-		p := ser.base + int32(i)
-		if v, pos, ok := ser.at(i, p, asOf); ok {
-			pt := Point{Index: p, Value: v, Position: pos}
-			if !q.NoLabels {
-				pt.Period = domain.Period{G: ser.g, Index: p}.String()
+	for ; k < len(runs); k++ {
+		r := &runs[k]
+		if q.To != nil && *q.To < r.base {
+			break
+		}
+		lo, hi := 0, len(r.value)
+		if q.From != nil && int(*q.From)-int(r.base) > lo {
+			lo = int(*q.From) - int(r.base)
+		}
+		if q.To != nil && int(*q.To)-int(r.base)+1 < hi {
+			hi = int(*q.To) - int(r.base) + 1
+		}
+		for i := lo; i < hi; i++ {
+			p := r.base + int32(i)
+			if v, pos, ok := ser.at(r, i, p, asOf); ok {
+				pt := Point{Index: p, Value: v, Position: pos}
+				if !q.NoLabels {
+					pt.Period = domain.Period{G: ser.g, Index: p}.String()
+				}
+				out.Points = append(out.Points, pt)
 			}
-			out.Points = append(out.Points, pt)
 		}
 	}
 	return out
@@ -326,22 +426,36 @@ func (s *Series) Len() (series, points int) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, ser := range s.series {
-		for _, p := range ser.pos {
-			if p != 0 {
-				points++
+		for _, r := range ser.runs {
+			for _, p := range r.pos {
+				if p != 0 {
+					points++
+				}
 			}
 		}
 	}
 	return len(s.series), points
 }
 
+// seriesSnapshotV2 follows the checkpoint in a series snapshot: the
+// format with runs ("SERIES02"). The first format (a dense array per
+// series) had the number of indicators there; such a snapshot is refused,
+// and the read model rebuilt from the log.
+const seriesSnapshotV2 = 0x3230534549524553
+
+// errSnapshotFormat: a snapshot in an earlier format.
+var errSnapshotFormat = errors.New("snapshot in an earlier format")
+
 // WriteSnapshot writes the checkpoint and every series in a compact
-// binary form.
+// binary form: per run its first period and length, then per slot the
+// position (a varint: 0 for an empty slot, else the difference from the
+// run's previous position) and, for a recorded slot, the value.
 func (s *Series) WriteSnapshot(w io.Writer) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	e := newEnc(w)
 	e.u64(s.checkpoint)
+	e.u64(seriesSnapshotV2)
 	inds := make([]string, 0, len(s.granularity))
 	for ind := range s.granularity {
 		inds = append(inds, ind)
@@ -360,11 +474,21 @@ func (s *Series) WriteSnapshot(w io.Writer) error {
 				e.str(d.Key)
 				e.str(d.Value)
 			}
-			e.i64(int64(ser.base))
-			e.u64(uint64(len(ser.value)))
-			for i := range ser.value {
-				e.f64(ser.value[i])
-				e.u64(ser.pos[i])
+			e.u64(uint64(len(ser.runs)))
+			for k := range ser.runs {
+				r := &ser.runs[k]
+				e.i64(int64(r.base))
+				e.u64(uint64(len(r.value)))
+				prev := uint64(0)
+				for i, pos := range r.pos {
+					if pos == 0 {
+						e.uvarint(0)
+						continue
+					}
+					e.uvarint(zigzag(int64(pos-prev)) + 1)
+					e.f64(r.value[i])
+					prev = pos
+				}
 			}
 			e.u64(uint64(len(ser.history)))
 			for p, h := range ser.history {
@@ -380,11 +504,17 @@ func (s *Series) WriteSnapshot(w io.Writer) error {
 	return e.flush()
 }
 
+func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
+func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
+
 // ReadSnapshot replaces the state with a snapshot's.
 func (s *Series) ReadSnapshot(r io.Reader) error {
 	d := newDec(r)
 	n := NewSeries()
 	n.checkpoint = d.u64()
+	if tag := d.u64(); d.err == nil && tag != seriesSnapshotV2 {
+		return fmt.Errorf("series: %w (dense series); rebuilding from the log", errSnapshotFormat)
+	}
 	inds := d.n(1 << 20)
 	for k := 0; k < inds && d.err == nil; k++ {
 		ind := d.str()
@@ -404,17 +534,11 @@ func (s *Series) ReadSnapshot(r io.Reader) error {
 				dims = nil
 			}
 			ser := n.get(ind, region, dims, g)
-			ser.base = int32(d.i64())
-			slots := d.n(1 << 26)
-			ser.value = make([]float64, slots)
-			ser.pos = make([]uint64, slots)
-			for i := 0; i < slots; i++ {
-				ser.value[i] = d.f64()
-				ser.pos[i] = d.u64()
-				ser.noteFirst(ser.pos[i])
+			if err := ser.readRuns(d); err != nil {
+				return err
 			}
 			if hn := d.n(1 << 26); hn > 0 {
-				ser.history = make(map[int32][]version, hn)
+				ser.history = make(map[int32][]version, min(hn, 1024))
 				for i := 0; i < hn; i++ {
 					p := int32(d.i64())
 					vs := make([]version, d.n(1<<20))
@@ -434,4 +558,46 @@ func (s *Series) ReadSnapshot(r io.Reader) error {
 	defer s.mu.Unlock()
 	s.checkpoint, s.granularity, s.series, s.byIndicator = n.checkpoint, n.granularity, n.series, n.byIndicator
 	return nil
+}
+
+// readRuns reads the runs of ser, checking that they are sorted and
+// disjoint.
+func (ser *series) readRuns(d *dec) error {
+	nr := d.n(1 << 26)
+	if d.err != nil {
+		return d.err
+	}
+	ser.runs = make([]run, 0, min(nr, 1024))
+	end := int64(math.MinInt32)
+	for k := 0; k < nr && d.err == nil; k++ {
+		base := d.i64()
+		slots := d.n(1 << 26)
+		if d.err != nil {
+			break
+		}
+		if base < end || base+int64(slots) > math.MaxInt32 || slots == 0 {
+			return fmt.Errorf("%w: run at period %d of %d slots", errSnapshotDamaged, base, slots)
+		}
+		end = base + int64(slots)
+		// Every slot takes at least a byte: the arrays grow as they are
+		// read, so a damaged length cannot make a huge allocation.
+		c := min(slots, 4096)
+		r := run{base: int32(base), value: make([]float64, 0, c), pos: make([]uint64, 0, c)}
+		prev := uint64(0)
+		for i := 0; i < slots && d.err == nil; i++ {
+			c := d.uvarint()
+			if c == 0 {
+				r.value, r.pos = append(r.value, 0), append(r.pos, 0)
+				continue
+			}
+			prev += uint64(unzigzag(c - 1))
+			if prev == 0 {
+				return fmt.Errorf("%w: position 0 recorded", errSnapshotDamaged)
+			}
+			r.value, r.pos = append(r.value, d.f64()), append(r.pos, prev)
+			ser.noteFirst(prev)
+		}
+		ser.runs = append(ser.runs, r)
+	}
+	return d.err
 }

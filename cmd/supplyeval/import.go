@@ -83,6 +83,8 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	wide := fs.String("wide", "", "regular expression matching the period columns of a wide table")
 	source := fs.String("source", "", "source recorded with the observations (default: the file name)")
 	skip := fs.Bool("skip-invalid", false, "record the valid rows and write rejected ones to FILE.rejects.csv")
+	var periods periodRangeFlag
+	registerPeriodRange(fs, &periods)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -144,7 +146,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		n, err := Open(ctx, Config{DataDir: c.data, Logger: log.Level(max(log.GetLevel(), zerolog.WarnLevel))})
+		n, err := Open(ctx, Config{DataDir: c.data, Periods: periods.r, Logger: log.Level(max(log.GetLevel(), zerolog.WarnLevel))})
 		if err != nil {
 			return err
 		}

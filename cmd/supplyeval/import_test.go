@@ -353,3 +353,35 @@ func TestImportCompletesAfterInterruption(t *testing.T) {
 		}
 	}
 }
+
+// TestPeriodRangeFlag: --period-range is validated with a clear error,
+// and an import outside the range records nothing while the same file
+// goes in under a range that holds it.
+func TestPeriodRangeFlag(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	code, _, errOut := runCLI(t, "serve", "--data", data, "--period-range", "2100:1900")
+	if code != 2 || !strings.Contains(errOut, "--period-range") || !strings.Contains(errOut, "first year is after the last") {
+		t.Fatalf("serve --period-range 2100:1900: exit %d\n%s", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "serve", "--data", data, "--period-range", "1900")
+	if code != 2 || !strings.Contains(errOut, "FROM:TO") {
+		t.Fatalf("serve --period-range 1900: exit %d\n%s", code, errOut)
+	}
+	file, mapping := badFile(t, dir)
+	text := "region,period,value\nNL33,1899-12,61.5\nNL33,1900-01,62\n"
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "import", "--data", data, "--mapping", mapping, file)
+	if code != 1 || !strings.Contains(errOut, "rows[0].period") || !strings.Contains(errOut, "1899-12 is outside the periods this server accepts") {
+		t.Fatalf("import of 1899-12: exit %d\n%s%s", code, out, errOut)
+	}
+	if pts := seriesPoints(t, data, "COC_PRICE", "NL33"); len(pts) != 0 {
+		t.Fatalf("recorded %v", pts)
+	}
+	code, out, errOut = runCLI(t, "import", "--data", data, "--period-range", "1850:2100", "--mapping", mapping, file)
+	if code != 0 || !strings.Contains(out, "2 observations recorded") {
+		t.Fatalf("import with --period-range 1850:2100: exit %d\n%s%s", code, out, errOut)
+	}
+}

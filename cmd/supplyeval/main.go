@@ -43,7 +43,7 @@ const usage = `supplyeval: evidence on what supply-side drug interventions did.
 
 Usage:
   supplyeval serve   [--data DIR] [--addr HOST:PORT] [--tokens FILE] [--rate N] [--burst N] [--demo]
-                     [--store URL] [--bus URL] [--follow URL]
+                     [--store URL] [--bus URL] [--follow URL] [--period-range FROM:TO]
                      [--log-level L] [--log-format json|console]
   supplyeval demo    [--data DIR] [--log-level L] [--log-format json|console]
   supplyeval token   --name NAME --roles R1,R2 --clearance PUBLIC|RESTRICTED|CONFIDENTIAL
@@ -70,6 +70,8 @@ serve --store kurrentdb://... keeps the log in KurrentDB; --bus nats://... forwa
 NATS JetStream and records observation batches published on PREFIX.ingest (bad ones go
 to PREFIX.ingest.poison); --follow nats://... runs a read replica that builds its read
 models from the forwarded log and refuses writes, naming the primary.
+serve --period-range FROM:TO (default 1900:2100; import --data takes it too) sets the years
+observations may be recorded for; a row outside them is refused and nothing is recorded.
 `
 
 // run is main without the process: it returns the exit status.
@@ -168,6 +170,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	followURL := fs.String("follow", "", "run as a read replica of the log forwarded on this NATS JetStream: nats://host:4222[?prefix=P]")
 	var timeouts HTTPTimeouts
 	timeouts.register(fs)
+	var periods periodRangeFlag
+	registerPeriodRange(fs, &periods)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -175,7 +179,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg := Config{DataDir: c.data, Addr: *addr, StoreURL: *storeURL, BusURL: *busURL, FollowURL: *followURL, Timeouts: timeouts, Logger: log}
+	cfg := Config{DataDir: c.data, Addr: *addr, StoreURL: *storeURL, BusURL: *busURL, FollowURL: *followURL, Timeouts: timeouts, Periods: periods.r, Logger: log}
 	if err := cfg.validateScaleOut(); err != nil {
 		return usageError{err.Error()}
 	}

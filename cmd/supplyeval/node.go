@@ -52,7 +52,10 @@ type Config struct {
 	FollowURL string
 	// Timeouts bound how long a client may hold a connection (httpserver.go).
 	Timeouts HTTPTimeouts
-	Logger   zerolog.Logger
+	// Periods bounds the periods observations may be recorded for
+	// (--period-range; zero: domain.DefaultPeriodRange).
+	Periods domain.PeriodRange
+	Logger  zerolog.Logger
 }
 
 // Validate reports what is wrong with c.
@@ -64,6 +67,11 @@ func (c Config) Validate() error {
 	if c.Addr != "" && c.Authenticate == nil {
 		if err := checkLoopback(c.Addr); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	if c.Periods != (domain.PeriodRange{}) {
+		if err := c.Periods.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("--period-range: %w", err))
 		}
 	}
 	errs = append(errs, c.validateScaleOut())
@@ -177,7 +185,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 			h, err := n.store.Head(ctx)
 			return uint64(h), err
 		}
-		n.Service, err = domain.NewService(domain.ServiceConfig{Log: eventstore.NewLog(n.store), Now: cfg.Now})
+		n.Service, err = domain.NewService(domain.ServiceConfig{Log: eventstore.NewLog(n.store), Now: cfg.Now, Periods: cfg.Periods})
 		if err != nil {
 			return nil, err
 		}

@@ -40,11 +40,18 @@ type Node struct {
 // from their snapshots when there are any.
 func Start(tb testing.TB, dir string) *Node {
 	tb.Helper()
+	return StartWithPeriods(tb, dir, domain.PeriodRange{})
+}
+
+// StartWithPeriods is Start with a service that accepts the periods of
+// r (the zero range: domain.DefaultPeriodRange).
+func StartWithPeriods(tb testing.TB, dir string, r domain.PeriodRange) *Node {
+	tb.Helper()
 	store, err := embedded.Open(embedded.Config{Dir: filepath.Join(dir, "events")})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	svc, err := domain.NewService(domain.ServiceConfig{Log: eventstore.NewLog(store)})
+	svc, err := domain.NewService(domain.ServiceConfig{Log: eventstore.NewLog(store), Periods: r})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -335,7 +335,7 @@ func TestImportCompletesAfterInterruption(t *testing.T) {
 	var all strings.Builder
 	all.WriteString("region,period,value,k\n")
 	for i := 0; i < 12_000; i++ {
-		fmt.Fprintf(&all, "NL33,%04d-%02d,%d,s%d\n", 1800+i%400/12, i%12+1, i, i/400)
+		fmt.Fprintf(&all, "NL33,%04d-%02d,%d,s%d\n", 1990+i%400/12, i%12+1, i, i/400)
 	}
 	lines := strings.SplitAfter(all.String(), "\n")
 	first := filepath.Join(dir, "first.csv")

@@ -1,8 +1,14 @@
 package impact
 
 import (
+	"errors"
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/supplyeval/supplyeval/domain"
 )
 
 // DiDInput is the input of [DiD]: a panel of treated and comparison units
@@ -17,31 +23,35 @@ type DiDInput struct {
 	Start int
 }
 
-// Convergence of the alternating projections that sweep out the unit and
-// period effects (exact after one sweep for a balanced panel).
-const (
-	fwlTol     = 1e-13
-	fwlMaxIter = 10000
-)
-
 // DiD estimates a difference-in-differences by two-way fixed effects:
 //
 //	y_it = a_i + g_t + delta D_it + e_it,  D_it = 1 for treated units from Start on,
 //
-// by sweeping out the unit and period effects (the Frisch-Waugh-Lovell
-// theorem, by alternating projections so that unbalanced panels work) and
-// regressing the residual outcome on the residual treatment. Missing values
-// (NaN) are allowed; a unit observed only once carries no information about
-// delta once its own effect is removed and is dropped (as reghdfe drops
-// singletons). With a balanced panel delta equals the 2x2 difference of the
-// treated and comparison changes in means.
+// by removing the unit and period effects exactly (the Frisch-Waugh-Lovell
+// theorem; see twoWay: the unit effects are absorbed and the period effects
+// solved from their T x T system, so unbalanced panels of any pattern give
+// the dummy-variable regression's answer, with no iteration to stop early)
+// and regressing the residual outcome on the residual treatment. Missing
+// values (NaN) are allowed, also in the treated units: every unit
+// contributes the periods it is observed in (reported in Inputs.Coverage).
+// A unit observed only once carries no information about delta once its own
+// effect is removed and is left out, as is a unit with no data; both are
+// listed in Inputs.Excluded and named in the explanation. With a balanced
+// panel delta equals the 2x2 difference of the treated and comparison
+// changes in means.
 //
-// Standard errors are clustered by unit (CR1): the sandwich with small-
-// sample factor G/(G-1) (N-1)/(N-K), G clusters, N observations, K the
+// Standard errors are clustered by unit. Below cr2Clusters (50) units they
+// are CR2 (Bell & McCaffrey 2002) with Satterthwaite degrees of freedom
+// (Pustejovsky & Tipton 2018), as R's clubSandwich coef_test(vcov = "CR2",
+// test = "Satterthwaite") computes them on the dummy-variable regression;
+// from 50 units on, CR1 with small-sample factor G/(G-1) (N-1)/(N-K), K the
 // parameters other than the unit effects (intercept, T-1 period effects and
-// delta), which are nested within the clusters; this is the convention of
-// Stata's xtreg, fe vce(cluster) and reghdfe. Intervals and p-values use
-// Student's t with G-1 degrees of freedom.
+// delta), and Student's t with G-1 degrees of freedom (Stata's reghdfe
+// convention). When the spread of the effect across units cannot be
+// estimated (fewer than three units, or a clustered standard error that is
+// zero because the units' deviations cancel exactly, as with one treated
+// and one comparison unit) the Effect has no interval and no p-value, and
+// the explanation says why.
 //
 // The pre-trend test regresses, on the pre-intervention periods only, the
 // outcome on unit and period effects and a treated-specific linear trend
@@ -55,8 +65,8 @@ const (
 // It returns a BadInput error when there are no treated or no comparison
 // units, when the series do not share one period axis, when Start is outside
 // the data, when no treated or no comparison unit is observed both before and
-// after the intervention, or when the clustered standard error is zero. It is
-// safe for concurrent use.
+// after the intervention, or when the pattern of observed periods does not
+// separate unit and period effects. It is safe for concurrent use.
 func DiD(in DiDInput) (*Result, error) {
 	if len(in.Treated) == 0 {
 		return nil, badInput("treated", "difference-in-differences needs at least one treated unit")
@@ -102,11 +112,18 @@ func DiD(in DiDInput) (*Result, error) {
 	}
 
 	r := &Result{Method: MethodDiD}
-	r.Effect = interval(fe.coef, fe.se, tCrit(fe.df), tP(fe.coef/fe.se, fe.df))
+	if fe.noInterval == "" {
+		r.Effect = interval(fe.coef, fe.se, tCrit(fe.df), tP(fe.coef/fe.se, fe.df))
+	} else {
+		r.Effect = pointOnly(fe.coef)
+	}
 	nT := len(periods)
 
 	// Unit and period effects of y - delta D, for the counterfactual.
-	a, g := p.effects(fe.coef)
+	a, g, err := p.effects(fe.coef)
+	if err != nil {
+		return nil, err
+	}
 	r.Counterfactual = make([]CounterfactualPoint, 0, nT)
 	var cfPost, sq float64
 	var nPre, nPost int
@@ -132,8 +149,10 @@ func DiD(in DiDInput) (*Result, error) {
 		exp /= float64(k)
 		cp := CounterfactualPoint{Period: periods[t], Index: t, Post: t >= in.Start, Observed: obs, Expected: exp, Low: exp, High: exp}
 		if cp.Post {
-			h := r.Effect.High - r.Effect.Value
-			cp.Low, cp.High, cp.HasBand = exp-h, exp+h, true
+			if r.Effect.HasInterval {
+				h := r.Effect.High - r.Effect.Value
+				cp.Low, cp.High, cp.HasBand = exp-h, exp+h, true
+			}
 			cfPost += exp
 			nPost++
 		} else {
@@ -179,27 +198,61 @@ func DiD(in DiDInput) (*Result, error) {
 	}
 	raw := (cell[1][1] - cell[1][0]) - (cell[0][1] - cell[0][0])
 
-	r.addParam("estimator", "two-way fixed effects (unit and period), within transformation")
-	r.addParam("standard_errors", "clustered by unit, CR1: G/(G-1) (N-1)/(N-K), K = %d (intercept, period effects, effect; unit effects are nested in clusters)", fe.k)
-	r.addParam("reference_distribution", "Student t, G-1 = %d df", int(fe.df))
+	r.addParam("estimator", "two-way fixed effects (unit and period), exact solve of the dummy-variable regression (unit effects absorbed, period effects from the period system, one period fixed per linked group)")
+	switch {
+	case fe.noInterval != "":
+		r.addParam("standard_errors", "none: %s", fe.noInterval)
+	case fe.cr2:
+		r.addParam("standard_errors", "clustered by unit, CR2 (Bell-McCaffrey bias-reduced linearisation), used below %d clusters", cr2Clusters)
+		r.addParam("reference_distribution", "Student t, Satterthwaite degrees of freedom %.2f (Pustejovsky-Tipton)", fe.df)
+	default:
+		r.addParam("standard_errors", "clustered by unit, CR1: G/(G-1) (N-1)/(N-K), K = %d (intercept, period effects, effect; unit effects are nested in clusters), used from %d clusters", fe.k, cr2Clusters)
+		r.addParam("reference_distribution", "Student t, G-1 = %d df", int(fe.df))
+	}
 	r.addParam("pre_trend_test", "treated-specific linear trend over the pre-intervention periods, clustered t test")
 
-	var treatedUsed, compUsed, dropped []string
+	var treatedUsed, compUsed []string
 	for u, s := range all {
 		switch {
 		case !p.keep[u]:
-			dropped = append(dropped, s.Unit)
+			obs := 0
+			for _, v := range s.Values {
+				if !math.IsNaN(v) {
+					obs++
+				}
+			}
+			reason := "no data in the periods analysed"
+			if obs == 1 {
+				reason = "observed in one period only, which carries no information once its own level is removed"
+			}
+			r.Inputs.Excluded = append(r.Inputs.Excluded, ExcludedUnit{Unit: s.Unit, Reason: reason})
 		case u < p.nTreated:
 			treatedUsed = append(treatedUsed, s.Unit)
 		default:
 			compUsed = append(compUsed, s.Unit)
 		}
+		if p.keep[u] {
+			first, last, obs := -1, -1, 0
+			for t, v := range s.Values {
+				if !math.IsNaN(v) {
+					if first < 0 {
+						first = t
+					}
+					last = t
+					obs++
+				}
+			}
+			r.Inputs.Coverage = append(r.Inputs.Coverage, UnitCoverage{Unit: s.Unit, First: periods[first], Last: periods[last], Periods: obs})
+		}
 	}
 	r.addDiag("treated_units", float64(len(treatedUsed)), "treated units in the estimate")
 	r.addDiag("comparison_units", float64(len(compUsed)), "comparison units in the estimate")
 	r.addDiag("clusters", float64(fe.g), "clusters (units) for the standard errors")
+	if fe.noInterval == "" {
+		r.addDiag("degrees_of_freedom", fe.df, "degrees of freedom of the t reference distribution")
+	}
 	r.addDiag("observations", float64(fe.n), "unit-period observations in the estimate")
-	r.addDiag("dropped_units", float64(len(dropped)), "units observed only once, which carry no information once their own effect is removed")
+	r.addDiag("dropped_units", float64(len(r.Inputs.Excluded)), "units left out: no data, or observed only once (which carries no information once their own effect is removed)")
 	r.addDiag("treated_mean_before", cell[1][0], "mean of the treated units' observed values before the intervention")
 	r.addDiag("treated_mean_after", cell[1][1], "mean of the treated units' observed values from the intervention on")
 	r.addDiag("comparison_mean_before", cell[0][0], "mean of the comparison units' observed values before the intervention")
@@ -207,6 +260,9 @@ func DiD(in DiDInput) (*Result, error) {
 	r.addDiag("did_2x2_all_observations", raw, "difference of the changes in means using every observed value (equals the estimate for a balanced panel)")
 
 	pre, preErr := p.preTrend()
+	if preErr == nil && pre.noInterval != "" {
+		preErr = badInput("start", "%s", pre.noInterval)
+	}
 	if preErr != nil {
 		r.addDiag("pre_trend_available", 0, "no pre-trend test: "+preErr.Error())
 	} else {
@@ -214,48 +270,82 @@ func DiD(in DiDInput) (*Result, error) {
 		r.addDiag("pre_trend_se", pre.se, "clustered standard error of the pre-trend difference")
 		r.addDiag("pre_trend_p", tP(pre.coef/pre.se, pre.df), "p-value of the test of equal pre-intervention trends; small means the trends differed")
 	}
-	r.Inputs = Inputs{
-		Units: treatedUsed, Comparison: compUsed, Periods: periods, First: 0, Last: nT - 1,
-		Start: in.Start, StartPeriod: periods[in.Start], PrePeriods: in.Start, PostPeriods: nT - in.Start, Observations: fe.n,
+	r.Inputs.Units, r.Inputs.Comparison, r.Inputs.Periods = treatedUsed, compUsed, periods
+	r.Inputs.First, r.Inputs.Last, r.Inputs.Start, r.Inputs.StartPeriod = 0, nT-1, in.Start, periods[in.Start]
+	r.Inputs.PrePeriods, r.Inputs.PostPeriods, r.Inputs.Observations = in.Start, nT-in.Start, fe.n
+	seNote := fmt.Sprintf("Standard errors are clustered by unit, which needs many units; with %d treated and %d comparison units they are computed with the small-sample correction CR2 and Satterthwaite degrees of freedom, and remain approximate when either number is small.", len(treatedUsed), len(compUsed))
+	if !fe.cr2 {
+		seNote = fmt.Sprintf("Standard errors are clustered by unit, which needs many units (%d treated and %d comparison units here).", len(treatedUsed), len(compUsed))
 	}
 	r.Assumptions = []string{
 		"Parallel trends: without the intervention, the treated units' outcome would have changed by the same amount as the comparison units'.",
 		"No anticipation: the treated units did not react before the intervention started.",
 		"No spillover: the intervention did not affect the comparison units (for example by displacing activity into them).",
 		"The effect is summarised as one average over the treated units and the periods after the start.",
-		fmt.Sprintf("Standard errors are clustered by unit, which needs many units; with %d treated and %d comparison units they may be too small if either number is below about 10.", len(treatedUsed), len(compUsed)),
+		seNote,
 	}
-	r.Explanation = didExplanation(r, in, treatedUsed, compUsed, pre, preErr)
+	r.Explanation = didExplanation(r, in, treatedUsed, compUsed, pre, preErr, fe)
 	if err := r.checkFinite(); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-func didExplanation(r *Result, in DiDInput, treated, comp []string, pre feFit, preErr error) string {
+func didExplanation(r *Result, in DiDInput, treated, comp []string, pre feFit, preErr error, fe feFit) string {
 	periods := in.Treated[0].Periods
 	e := r.Effect
 	var b []byte
 	b = fmt.Appendf(b, "Comparing how the outcome changed in %s (treated) with how it changed in %d comparison unit(s) (%s), between %s and %s, ",
 		joinUnits(treated), len(comp), joinUnits(comp), span(periods[0], periods[in.Start-1]), span(periods[in.Start], periods[len(periods)-1]))
-	b = fmt.Appendf(b, "the intervention is associated with a change of %s (95%% interval %s to %s; %s)",
-		signed(e.Value), num(e.Low), num(e.High), pIs(e.PValue))
+	if e.HasInterval {
+		b = fmt.Appendf(b, "the intervention is associated with a change of %s (95%% interval %s to %s; %s)",
+			signed(e.Value), num(e.Low), num(e.High), pIs(e.PValue))
+	} else {
+		b = fmt.Appendf(b, "the intervention is associated with a change of %s", signed(e.Value))
+	}
 	if r.RelativeEffect != nil {
 		b = fmt.Appendf(b, ", %s %s than the treated units would have had otherwise", pct(math.Abs(r.RelativeEffect.Value)), moreLess(r.RelativeEffect.Value))
 	}
-	b = fmt.Appendf(b, ". That is %s. ", evidence(e.PValue))
-	if preErr != nil {
-		b = append(b, "With a single period before the intervention, whether the two groups were on parallel paths cannot be checked. "...)
+	if e.HasInterval {
+		b = fmt.Appendf(b, ". That is %s. ", evidence(e.PValue))
 	} else {
+		b = fmt.Appendf(b, ". No interval or p-value can be given: %s, so this number alone cannot say whether the change is more than chance. ", fe.noInterval)
+	}
+	if len(r.Inputs.Excluded) > 0 {
+		parts := make([]string, len(r.Inputs.Excluded))
+		for i, x := range r.Inputs.Excluded {
+			parts[i] = x.Unit + " (" + x.Reason + ")"
+		}
+		b = fmt.Appendf(b, "Left out: %s. ", joinUnits(parts))
+	}
+	if unbalanced(r.Inputs.Coverage, len(periods)) {
+		b = append(b, "Not every unit is observed in every period; each unit contributes the periods it has (see the periods used per unit). "...)
+	}
+	switch {
+	case preErr == nil:
 		pp := tP(pre.coef/pre.se, pre.df)
 		if pp < 0.05 {
 			b = fmt.Appendf(b, "Before the intervention the treated units were already on a different trend (test of equal trends: %s), so the estimate may be biased. ", pIs(pp))
 		} else {
 			b = fmt.Appendf(b, "Before the intervention the two groups moved in parallel as far as the data show (test of equal trends: %s). ", pIs(pp))
 		}
+	case in.Start < 2:
+		b = append(b, "With a single period before the intervention, whether the two groups were on parallel paths cannot be checked. "...)
+	default:
+		b = fmt.Appendf(b, "Whether the two groups were on parallel paths before the intervention cannot be checked: %s. ", errMessage(preErr))
 	}
 	b = append(b, "The estimate assumes that without the intervention the treated units would have changed like the comparison units, and that the comparison units were not affected."...)
 	return string(b)
+}
+
+// unbalanced reports whether some unit misses some of the n periods.
+func unbalanced(cov []UnitCoverage, n int) bool {
+	for _, c := range cov {
+		if c.Periods < n {
+			return true
+		}
+	}
+	return false
 }
 
 // panel holds the observed cells of a DiD panel.
@@ -315,138 +405,411 @@ func newPanel(all []Series, nTreated, start int) *panel {
 	return p
 }
 
+// twoWay projects vectors on the cells of a panel onto the unit and period
+// effects, exactly. Writing a vector's fit as a_u + g_t, the unit equations
+// give a_u = mean over u's cells of (v - g); substituting them into the
+// period equations leaves the period system L g = b, where
+//
+//	L = diag(cells per period) - sum_u c_u c_u' / n_u
+//
+// (c_u the indicator of the periods unit u is observed in, n_u their number)
+// is the Laplacian of the graph that links two periods when a unit is
+// observed in both, and b_t sums v minus its unit mean over period t's
+// cells. L is singular once per connected component of that graph (the
+// effects are identified up to one constant per component), so one period
+// of each component is fixed at zero and the rest of L, positive definite,
+// is inverted once (Cholesky, T x T). Every projection is then one pass over
+// the cells and one T x T product: no iteration, so no iteration cap, on any
+// unbalanced panel.
+type twoWay struct {
+	nUnits, nT int
+	cells      []int     // indices into the panel's cells
+	units, per []int     // of each cell in cells
+	nu, nt     []float64 // cells per unit and per period
+	linv       []float64 // nT x nT generalised inverse of L
+}
+
+// newTwoWay builds the projector for the panel's cells where mask is true
+// (all when nil).
+func (p *panel) newTwoWay(mask []bool) (*twoWay, error) {
+	w := &twoWay{nUnits: p.nUnits, nT: p.nT, nu: make([]float64, p.nUnits), nt: make([]float64, p.nT)}
+	for i := range p.y {
+		if mask == nil || mask[i] {
+			w.cells = append(w.cells, i)
+			w.units = append(w.units, p.units[i])
+			w.per = append(w.per, p.per[i])
+			w.nu[p.units[i]]++
+			w.nt[p.per[i]]++
+		}
+	}
+	T := p.nT
+	L := make([]float64, T*T)
+	for t := 0; t < T; t++ {
+		L[t*T+t] = w.nt[t]
+	}
+	// Periods of each unit (cells of one unit are in period order).
+	parent := make([]int, T)
+	for t := range parent {
+		parent[t] = t
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for lo := 0; lo < len(w.cells); {
+		hi := lo
+		for hi < len(w.cells) && w.units[hi] == w.units[lo] {
+			hi++
+		}
+		n := float64(hi - lo)
+		for a := lo; a < hi; a++ {
+			for b := lo; b < hi; b++ {
+				L[w.per[a]*T+w.per[b]] -= 1 / n
+			}
+			if a > lo {
+				parent[find(w.per[a])] = find(w.per[lo])
+			}
+		}
+		lo = hi
+	}
+	// Fix one period per component (the first one met) at zero.
+	grounded := make([]bool, T)
+	rootSeen := make([]bool, T)
+	for t := 0; t < T; t++ {
+		if r := find(t); !rootSeen[r] {
+			rootSeen[r] = true
+			grounded[t] = true
+		}
+	}
+	var free []int
+	for t := 0; t < T; t++ {
+		if !grounded[t] {
+			free = append(free, t)
+		}
+	}
+	w.linv = make([]float64, T*T)
+	if len(free) == 0 {
+		return w, nil
+	}
+	m := len(free)
+	sym := mat.NewSymDense(m, nil)
+	for a, ta := range free {
+		for b := a; b < m; b++ {
+			sym.SetSym(a, b, L[ta*T+free[b]])
+		}
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(sym) || ch.Cond() > 1e13 {
+		return nil, badInput("series", "the pattern of observed periods links the regions too weakly to separate region and period effects (the system is numerically singular)")
+	}
+	var inv mat.SymDense
+	if err := ch.InverseTo(&inv); err != nil {
+		return nil, badInput("series", "the pattern of observed periods links the regions too weakly to separate region and period effects: %v", err)
+	}
+	for a, ta := range free {
+		for b, tb := range free {
+			w.linv[ta*T+tb] = inv.At(a, b)
+		}
+	}
+	return w, nil
+}
+
+// effects returns the unit and period effects of v (one value per cell of
+// w, in the order of w.cells); the normalisation is arbitrary, a_u + g_t is
+// not.
+func (w *twoWay) effects(v []float64) (a, g []float64) {
+	a = make([]float64, w.nUnits)
+	g = make([]float64, w.nT)
+	b := make([]float64, w.nT)
+	for i, x := range v {
+		a[w.units[i]] += x
+	}
+	for u := range a {
+		if w.nu[u] > 0 {
+			a[u] /= w.nu[u]
+		}
+	}
+	for i, x := range v {
+		b[w.per[i]] += x - a[w.units[i]]
+	}
+	T := w.nT
+	for t := 0; t < T; t++ {
+		row := w.linv[t*T : t*T+T]
+		var s float64
+		for k, bk := range b {
+			s += row[k] * bk
+		}
+		g[t] = s
+	}
+	clear(a)
+	for i, x := range v {
+		a[w.units[i]] += x - g[w.per[i]]
+	}
+	for u := range a {
+		if w.nu[u] > 0 {
+			a[u] /= w.nu[u]
+		}
+	}
+	return a, g
+}
+
+// residual overwrites v (one value per cell of w) with its residual from the
+// unit and period effects, and checks the result: the residual must sum to
+// zero over every unit and every period (the normal equations), to within
+// 1e-9 of the vector's size; otherwise the solve failed and an error says so.
+func (w *twoWay) residual(v []float64) error {
+	a, g := w.effects(v)
+	var scale float64
+	for i := range v {
+		scale = math.Max(scale, math.Abs(v[i]))
+		v[i] -= a[w.units[i]] + g[w.per[i]]
+	}
+	us := make([]float64, w.nUnits)
+	ts := make([]float64, w.nT)
+	for i, x := range v {
+		us[w.units[i]] += x
+		ts[w.per[i]] += x
+	}
+	var worst float64
+	for _, s := range us {
+		worst = math.Max(worst, math.Abs(s))
+	}
+	for _, s := range ts {
+		worst = math.Max(worst, math.Abs(s))
+	}
+	if worst > 1e-9*scale*float64(len(v)) || math.IsNaN(worst) {
+		return badInput("series", "removing region and period effects failed numerically (normal equations off by %.3g on values of size %.3g); the values are too extreme or the panel too weakly linked", worst, scale)
+	}
+	return nil
+}
+
 // feFit is the coefficient of one regressor after sweeping out unit and
 // period effects, with its clustered standard error.
 type feFit struct {
 	coef, se, df float64
 	n, g, k      int
+	cr2          bool // CR2 with Satterthwaite degrees of freedom (else CR1, G-1)
+	// noInterval says why no standard error can be estimated ("" when one
+	// can).
+	noInterval string
 }
 
-// sweep removes unit and period means from each of vs in place, over the
-// cells with mask true (all when mask is nil), by alternating projections.
-func (p *panel) sweep(mask []bool, vs ...[]float64) {
-	um := make([]float64, p.nUnits)
-	uc := make([]float64, p.nUnits)
-	pm := make([]float64, p.nT)
-	pc := make([]float64, p.nT)
-	for i := range p.y {
-		if mask == nil || mask[i] {
-			uc[p.units[i]]++
-			pc[p.per[i]]++
-		}
-	}
-	for _, v := range vs {
-		scale := 0.0
-		for i, x := range v {
-			if mask == nil || mask[i] {
-				scale = math.Max(scale, math.Abs(x))
-			}
-		}
-		tol := fwlTol * (scale + 1e-300)
-		for iter := 0; iter < fwlMaxIter; iter++ {
-			clear(um)
-			clear(pm)
-			for i, x := range v {
-				if mask == nil || mask[i] {
-					um[p.units[i]] += x
-				}
-			}
-			var change float64
-			for u := range um {
-				if uc[u] > 0 {
-					um[u] /= uc[u]
-					change = math.Max(change, math.Abs(um[u]))
-				}
-			}
-			for i := range v {
-				if mask == nil || mask[i] {
-					v[i] -= um[p.units[i]]
-					pm[p.per[i]] += v[i]
-				}
-			}
-			for t := range pm {
-				if pc[t] > 0 {
-					pm[t] /= pc[t]
-					change = math.Max(change, math.Abs(pm[t]))
-				}
-			}
-			for i := range v {
-				if mask == nil || mask[i] {
-					v[i] -= pm[p.per[i]]
-				}
-			}
-			if change <= tol {
-				break
-			}
-		}
-	}
-}
+// Small-sample inference of the DiD: below cr2Clusters clusters the
+// standard error is CR2 with Satterthwaite degrees of freedom (Bell &
+// McCaffrey 2002; Pustejovsky & Tipton 2018, JBES 36(4):672-683), whose
+// tests keep their size with few clusters where CR1 with G-1 degrees of
+// freedom rejects too often; from cr2Clusters on, CR1 (the two agree
+// closely there, and CR2 costs O(G^2 N)).
+const cr2Clusters = 50
 
 // fit regresses y on regressor x (one value per cell) with unit and period
-// effects, over the cells in mask (all when nil), with CR1 errors clustered
-// by unit.
+// effects, over the cells in mask (all when nil), with errors clustered by
+// unit.
 func (p *panel) fit(x []float64, mask []bool) (feFit, error) {
-	yt := append([]float64(nil), p.y...)
-	xt := append([]float64(nil), x...)
-	p.sweep(mask, yt, xt)
-	cells := make([]int, p.nUnits)
-	for i := range yt {
-		if mask == nil || mask[i] {
-			cells[p.units[i]]++
-		}
+	w, err := p.newTwoWay(mask)
+	if err != nil {
+		return feFit{}, err
+	}
+	N := len(w.cells)
+	yt := make([]float64, N)
+	xt := make([]float64, N)
+	var scale, ymax float64
+	for c, i := range w.cells {
+		yt[c], xt[c] = p.y[i], x[i]
+		scale += x[i] * x[i]
+		ymax = math.Max(ymax, math.Abs(p.y[i]))
+	}
+	if err := w.residual(yt); err != nil {
+		return feFit{}, err
+	}
+	if err := w.residual(xt); err != nil {
+		return feFit{}, err
 	}
 	var sxx, sxy float64
 	var n, g, nPer int
 	seenUnit := make([]bool, p.nUnits)
 	seenPer := make([]bool, p.nT)
-	for i := range yt {
-		if (mask != nil && !mask[i]) || cells[p.units[i]] < 2 {
+	for c := range yt {
+		if w.nu[w.units[c]] < 2 {
 			continue
 		}
-		sxx += xt[i] * xt[i]
-		sxy += xt[i] * yt[i]
+		sxx += xt[c] * xt[c]
+		sxy += xt[c] * yt[c]
 		n++
-		if u := p.units[i]; !seenUnit[u] {
+		if u := w.units[c]; !seenUnit[u] {
 			seenUnit[u] = true
 			g++
 		}
-		if t := p.per[i]; !seenPer[t] {
+		if t := w.per[c]; !seenPer[t] {
 			seenPer[t] = true
 			nPer++
-		}
-	}
-	var scale float64
-	for i := range x {
-		if mask == nil || mask[i] {
-			scale += x[i] * x[i]
 		}
 	}
 	if !(sxx > 1e-10*scale) {
 		return feFit{}, badInput("treated", "the effect is not identified: after removing unit and period effects the treatment indicator has no variation left")
 	}
-	b := sxx
-	coef := sxy / b
-	score := make([]float64, p.nUnits)
-	for i := range yt {
-		if mask != nil && !mask[i] {
-			continue
-		}
-		score[p.units[i]] += xt[i] * (yt[i] - coef*xt[i])
-	}
-	var meat float64
-	for _, s := range score {
-		meat += s * s
+	coef := sxy / sxx
+	e := make([]float64, N)
+	var sse float64
+	for c := range e {
+		e[c] = yt[c] - coef*xt[c]
+		sse += e[c] * e[c]
 	}
 	k := nPer + 1
-	if g < 2 || n <= k {
-		return feFit{}, badInput("comparison", "too few units or observations for clustered standard errors (%d units, %d observations)", g, n)
+	if n <= k {
+		return feFit{}, badInput("series", "too few observations for the effect and the period effects (%d observations, %d parameters besides the region effects)", n, k)
 	}
-	c := float64(g) / float64(g-1) * float64(n-1) / float64(n-k)
-	se := math.Sqrt(c * meat / (b * b))
-	if !(se > 0) {
-		return feFit{}, badInput("series", "the panel leaves no residual variation; the uncertainty of the effect cannot be estimated")
+	f := feFit{coef: coef, n: n, g: g, k: k}
+	if g < 3 {
+		f.noInterval = fmt.Sprintf("with only %d regions the spread of the effect across regions cannot be estimated (at least 3 are needed)", g)
+		return f, nil
 	}
-	return feFit{coef: coef, se: se, df: float64(g - 1), n: n, g: g, k: k}, nil
+	// The conventional standard error and the outcome's size, as
+	// yardsticks for a degenerate clustered one.
+	conv := math.Sqrt(sse / float64(n-k) / sxx)
+	floor := math.Max(1e-8*conv, 1e-10*ymax/math.Sqrt(sxx))
+	if g < cr2Clusters {
+		f.se, f.df = w.cr2(xt, e, sxx)
+		f.cr2 = true
+	} else {
+		score := make([]float64, p.nUnits)
+		for c := range e {
+			score[w.units[c]] += xt[c] * e[c]
+		}
+		var meat float64
+		for _, s := range score {
+			meat += s * s
+		}
+		cf := float64(g) / float64(g-1) * float64(n-1) / float64(n-k)
+		f.se, f.df = math.Sqrt(cf*meat)/sxx, float64(g-1)
+	}
+	if !(f.se > floor) || !(f.df > 0) || math.IsInf(f.se, 0) {
+		f.se, f.df = 0, 0
+		f.noInterval = "the regions' deviations from the common trend cancel exactly, so the spread of the effect across regions cannot be estimated"
+	}
+	return f, nil
+}
+
+// cr2 returns the CR2 standard error of the coefficient of xt (residualised
+// regressor, sxx its sum of squares) given residuals e, clustered by unit,
+// and its Satterthwaite degrees of freedom under the working model of
+// independent homoskedastic errors (Pustejovsky & Tipton 2018, section 3;
+// the same as R clubSandwich's coef_test(vcov = "CR2", test =
+// "Satterthwaite") on the dummy-variable regression).
+//
+// For cluster j with cells J the adjustment is A_j = (I - H_jj)^(+1/2), H the
+// hat matrix of the full design (unit dummies, period dummies, treatment):
+// H_jj = 11'/n_j + C L⁺_jj C + x_j x_j'/sxx with C = I - 11'/n_j centring
+// within the unit. The variance is sum_j (x_j' A_j e_j)^2 / sxx^2; with
+// p_j = (I - H)_{.,J} A_j x_j / sxx, the degrees of freedom are
+// (sum_j p_j'p_j)^2 / sum_i sum_j (p_i'p_j)^2.
+func (w *twoWay) cr2(xt, e []float64, sxx float64) (se, df float64) {
+	N := len(xt)
+	T := w.nT
+	var ps [][]float64
+	var v float64
+	for lo := 0; lo < N; {
+		hi := lo
+		for hi < N && w.units[hi] == w.units[lo] {
+			hi++
+		}
+		m := hi - lo
+		if m < 2 {
+			lo = hi
+			continue
+		}
+		// H_jj.
+		cl := make([]float64, m*m) // L⁺ restricted to the unit's periods
+		for a := 0; a < m; a++ {
+			for b := 0; b < m; b++ {
+				cl[a*m+b] = w.linv[w.per[lo+a]*T+w.per[lo+b]]
+			}
+		}
+		rm := make([]float64, m) // row means
+		var gm float64
+		for a := 0; a < m; a++ {
+			for b := 0; b < m; b++ {
+				rm[a] += cl[a*m+b]
+			}
+			rm[a] /= float64(m)
+			gm += rm[a]
+		}
+		gm /= float64(m)
+		B := mat.NewSymDense(m, nil)
+		for a := 0; a < m; a++ {
+			for b := a; b < m; b++ {
+				h := 1/float64(m) + cl[a*m+b] - rm[a] - rm[b] + gm + xt[lo+a]*xt[lo+b]/sxx
+				id := 0.0
+				if a == b {
+					id = 1
+				}
+				B.SetSym(a, b, id-h)
+			}
+		}
+		var es mat.EigenSym
+		if !es.Factorize(B, true) {
+			return math.NaN(), math.NaN()
+		}
+		vals := es.Values(nil)
+		var vecs mat.Dense
+		es.VectorsTo(&vecs)
+		top := 0.0
+		for _, l := range vals {
+			top = math.Max(top, math.Abs(l))
+		}
+		// u = A_j x_j, A_j = Q diag(l^(-1/2), 0 for l ~ 0) Q'.
+		u := make([]float64, m)
+		for c, l := range vals {
+			if !(l > 1e-12*math.Max(top, 1)) {
+				continue
+			}
+			var qx float64
+			for a := 0; a < m; a++ {
+				qx += vecs.At(a, c) * xt[lo+a]
+			}
+			s := qx / math.Sqrt(l)
+			for a := 0; a < m; a++ {
+				u[a] += vecs.At(a, c) * s
+			}
+		}
+		var ue float64
+		for a := 0; a < m; a++ {
+			ue += u[a] * e[lo+a]
+		}
+		v += ue * ue
+		// p_j = (I - H) q, q = u/sxx on the unit's cells.
+		q := make([]float64, N)
+		for a := 0; a < m; a++ {
+			q[lo+a] = u[a] / sxx
+		}
+		var xq float64
+		for c := range q {
+			xq += xt[c] * q[c]
+		}
+		a, g := w.effects(q)
+		for c := range q {
+			q[c] -= a[w.units[c]] + g[w.per[c]] + xt[c]*xq/sxx
+		}
+		ps = append(ps, q)
+		lo = hi
+	}
+	var num, den float64
+	for i, pi := range ps {
+		num += floats.Dot(pi, pi)
+		for j := i; j < len(ps); j++ {
+			d := floats.Dot(pi, ps[j])
+			if j == i {
+				den += d * d
+			} else {
+				den += 2 * d * d
+			}
+		}
+	}
+	return math.Sqrt(v) / sxx, num * num / den
 }
 
 // preTrend tests a treated-specific linear trend over the pre-intervention
@@ -470,49 +833,24 @@ func (p *panel) preTrend() (feFit, error) {
 
 // effects returns unit effects a and period effects g of y - coef d (the
 // normalisation is arbitrary; a_u + g_t is not).
-func (p *panel) effects(coef float64) (a, g []float64) {
-	a = make([]float64, p.nUnits)
-	g = make([]float64, p.nT)
+func (p *panel) effects(coef float64) (a, g []float64, err error) {
+	w, err := p.newTwoWay(nil)
+	if err != nil {
+		return nil, nil, err
+	}
 	r := make([]float64, len(p.y))
-	var scale float64
 	for i := range p.y {
 		r[i] = p.y[i] - coef*p.d[i]
-		scale = math.Max(scale, math.Abs(r[i]))
 	}
-	gs := make([]float64, p.nT)
-	gc := make([]float64, p.nT)
-	for i := range r {
-		gc[p.per[i]]++
+	a, g = w.effects(r)
+	return a, g, nil
+}
+
+// errMessage is the plain message of a domain error (without its field).
+func errMessage(err error) string {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Message
 	}
-	for iter := 0; iter < fwlMaxIter; iter++ {
-		var change float64
-		for u := 0; u < p.nUnits; u++ {
-			lo, hi := p.off[u], p.off[u+1]
-			if lo == hi {
-				continue
-			}
-			var s float64
-			for i := lo; i < hi; i++ {
-				s += r[i] - g[p.per[i]]
-			}
-			v := s / float64(hi-lo)
-			change = math.Max(change, math.Abs(v-a[u]))
-			a[u] = v
-		}
-		clear(gs)
-		for i := range r {
-			gs[p.per[i]] += r[i] - a[p.units[i]]
-		}
-		for t := range g {
-			if gc[t] > 0 {
-				v := gs[t] / gc[t]
-				change = math.Max(change, math.Abs(v-g[t]))
-				g[t] = v
-			}
-		}
-		if change <= fwlTol*(scale+1e-300) {
-			break
-		}
-	}
-	return a, g
+	return err.Error()
 }

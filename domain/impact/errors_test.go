@@ -133,9 +133,6 @@ func TestUnsupportedDataIsBadInput(t *testing.T) {
 		{"did: duplicate unit", func() (*Result, error) {
 			return DiD(DiDInput{Treated: []Series{series("T", long...)}, Comparison: []Series{series("T", long...)}, Start: 12})
 		}},
-		{"did: no residual variation", func() (*Result, error) {
-			return DiD(DiDInput{Treated: []Series{series("T", long...)}, Comparison: []Series{series("C", long...), series("D", long...)}, Start: 12})
-		}},
 		{"sc: no donors", func() (*Result, error) { return SyntheticControl(synthCase(0, 10, 5, 2, nil)) }},
 		{"sc: one donor", func() (*Result, error) { return SyntheticControl(synthCase(1, 10, 5, 2, nil)) }},
 		{"sc: too few pre-periods", func() (*Result, error) { return SyntheticControl(synthCase(5, 10, 2, 2, nil)) }},

@@ -182,6 +182,33 @@ type Inputs struct {
 	PrePeriods, PostPeriods int
 	// Observations counts the data points that entered the estimate.
 	Observations int
+	// Excluded lists the units given to the method that did not enter the
+	// estimate, each with the reason (difference-in-differences: a unit
+	// with no data, or observed only once); nil when none was left out.
+	Excluded []ExcludedUnit
+	// Coverage gives, per unit that entered the estimate, the periods it
+	// was observed in (difference-in-differences, whose panels may be
+	// unbalanced); nil for the other methods.
+	Coverage []UnitCoverage
+}
+
+// ExcludedUnit is a unit left out of an estimate and why.
+type ExcludedUnit struct {
+	// Unit is the unit's code.
+	Unit string
+	// Reason says in words why it was left out.
+	Reason string
+}
+
+// UnitCoverage is the span of periods one unit contributed.
+type UnitCoverage struct {
+	// Unit is the unit's code.
+	Unit string
+	// First and Last are the labels of its first and last observed period.
+	First, Last string
+	// Periods counts its observed periods (fewer than the span when it has
+	// gaps).
+	Periods int
 }
 
 // Result is what every impact method returns: the estimate and everything

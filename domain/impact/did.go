@@ -447,13 +447,12 @@ func (p *panel) newTwoWay(mask []bool) (*twoWay, error) {
 	for t := 0; t < T; t++ {
 		L[t*T+t] = w.nt[t]
 	}
-	// Periods of each unit (cells of one unit are in period order).
+	// Link the periods each unit is observed in (union-find).
 	parent := make([]int, T)
 	for t := range parent {
 		parent[t] = t
 	}
-	var find func(int) int
-	find = func(x int) int {
+	find := func(x int) int {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]

@@ -42,20 +42,54 @@ const (
 	// and an effect after.
 	autoITSPre  = 8
 	autoITSPost = 3
+	// autoSynthSmallPre: a synthetic control without an interval (fewer
+	// than autoSynthDonors donors) still needs a few periods to fit.
+	autoSynthSmallPre = 3
 )
 
-// Choose picks an impact method from what the data allow, in this order:
+// AutoLjungBox is the level below which AUTO refuses a Gaussian
+// interrupted time series whose residuals (innovations, with AR(1)
+// errors) fail the Ljung-Box test: its intervals would be too narrow.
+const AutoLjungBox = 0.01
+
+// Choose is the AUTO policy, the one place it is decided: it picks a
+// method whose 95% interval can be trusted on the data at hand, or says
+// why none can be. It avoids the methods known to give intervals that are
+// too narrow:
+//
+//   - Difference-in-differences is never chosen for a single treated
+//     unit: standard errors clustered by unit rest on the number of
+//     treated units, and with one they are far too small (Conley & Taber
+//     2011, Rev Econ Stat 93(1):113-125); on the demo world its 95%
+//     intervals hold the truth about half the time.
+//   - For counts, an interrupted time series with the quasi-Poisson model
+//     is preferred to difference-in-differences: units of different
+//     sizes whose counts grow in proportion do not share a trend in levels,
+//     which difference-in-differences assumes.
+//   - The Gaussian interrupted time series is chosen with AR(1) errors
+//     (Model Gaussian; the caller runs it with [AR1] errors), not
+//     Newey-West errors, whose intervals are too narrow when the noise is
+//     persistent (about 85% coverage on the demo world's AR(1) series);
+//     the caller refuses it when its innovations remain autocorrelated
+//     (Ljung-Box p < [AutoLjungBox]).
+//
+// The order:
 //
 //  1. one treated unit, at least 19 comparison units (so that the placebo
-//     test can reach p = 0.05) and at least 10 periods before the
-//     intervention: synthetic control;
-//  2. any comparison unit: difference-in-differences (with a pre-trend test
-//     when there are two or more periods before);
-//  3. at least 8 periods before and 3 after: interrupted time series,
-//     quasi-Poisson for counts, Gaussian otherwise;
-//  4. at least 2 periods on each side: before/after;
+//     test can reach p = 0.05) and 10 periods before: synthetic control,
+//     with the placebo test and an interval by test inversion;
+//  2. counts with 8 periods before and 3 after: quasi-Poisson interrupted
+//     time series of the (summed) treated units;
+//  3. two or more treated units and a comparison unit:
+//     difference-in-differences;
+//  4. 8 periods before and 3 after: Gaussian interrupted time series with
+//     AR(1) errors;
+//  5. one treated unit, two or more comparison units and 3 periods
+//     before: synthetic control, whose placebo p-value holds but which has
+//     no interval with fewer than 19 comparison units;
+//  6. two periods on each side: before/after.
 //
-// and returns a BadInput error when none applies (no treated unit, the
+// It returns a BadInput error when none applies (no treated unit, the
 // intervention outside the data, or too few periods). It is safe for
 // concurrent use.
 func Choose(a Availability) (Choice, error) {
@@ -66,18 +100,26 @@ func Choose(a Availability) (Choice, error) {
 		return Choice{}, badInput("start", "the intervention (period index %d) is outside the %d periods of data; an impact needs periods both before and after it", a.Start, a.Periods)
 	}
 	pre, post := a.Start, a.Periods-a.Start
+	unused := func() string {
+		return fmt.Sprintf(" The %d comparison unit(s) are not used: too few for a synthetic control with an interval (%d are needed, with %d periods before), and a difference-in-differences with one treated unit has unreliable standard errors.", a.ComparisonUnits, autoSynthDonors, autoSynthPre)
+	}
 	switch {
 	case a.TreatedUnits == 1 && a.ComparisonUnits >= autoSynthDonors && pre >= autoSynthPre:
 		return Choice{Method: MethodSyntheticControl, Reason: fmt.Sprintf(
 			"One treated unit, %d comparison units and %d periods before the intervention: a synthetic control can be built from the comparison units and tested by placebos (with %d units the smallest possible p-value is %.3f).",
 			a.ComparisonUnits, pre, a.ComparisonUnits+1, 1/float64(a.ComparisonUnits+1))}, nil
-	case a.ComparisonUnits >= 1:
-		reason := fmt.Sprintf("%d treated and %d comparison unit(s) observed before and after the intervention: difference-in-differences compares their changes", a.TreatedUnits, a.ComparisonUnits)
-		if a.TreatedUnits == 1 && a.ComparisonUnits < autoSynthDonors {
-			reason += fmt.Sprintf(" (a synthetic control would need at least %d comparison units)", autoSynthDonors)
-		} else if a.TreatedUnits == 1 {
-			reason += fmt.Sprintf(" (a synthetic control would need at least %d periods before the intervention)", autoSynthPre)
+	case a.Counts && pre >= autoITSPre && post >= autoITSPost:
+		c := Choice{Method: MethodITS, Model: QuasiPoisson, Reason: fmt.Sprintf(
+			"The outcome counts events and there are %d periods before and %d after the intervention: an interrupted time series with a quasi-Poisson model compares the treated units' counts with their own earlier trend and season and reports a rate ratio.", pre, post)}
+		switch {
+		case a.ComparisonUnits > 0 && a.TreatedUnits == 1:
+			c.Reason += unused()
+		case a.ComparisonUnits > 0:
+			c.Reason += " The comparison units are not used: a difference-in-differences of counts assumes the units' counts move in parallel in absolute terms, which units of different sizes do not do when counts grow in proportion."
 		}
+		return c, nil
+	case a.TreatedUnits >= 2 && a.ComparisonUnits >= 1:
+		reason := fmt.Sprintf("%d treated and %d comparison unit(s) observed before and after the intervention: difference-in-differences compares their changes", a.TreatedUnits, a.ComparisonUnits)
 		if pre >= 2 {
 			reason += "; with several periods before it, parallel pre-trends can be tested."
 		} else {
@@ -85,22 +127,48 @@ func Choose(a Availability) (Choice, error) {
 		}
 		return Choice{Method: MethodDiD, Reason: reason}, nil
 	case pre >= autoITSPre && post >= autoITSPost:
-		c := Choice{Method: MethodITS, Model: Gaussian}
-		c.Reason = fmt.Sprintf("No comparison units, but %d periods before and %d after the intervention: an interrupted time series compares the series with its own earlier trend", pre, post)
-		if a.Counts {
-			c.Model = QuasiPoisson
-			c.Reason += "; the outcome is a count, so a quasi-Poisson model reports rate ratios."
-		} else {
-			c.Reason += "; the outcome is not a count, so a linear model with autocorrelation-robust errors is used."
+		c := Choice{Method: MethodITS, Model: Gaussian, Reason: fmt.Sprintf(
+			"%d periods before and %d after the intervention: an interrupted time series compares the treated unit with its own earlier trend, with a linear model whose noise may carry over from one period to the next (AR(1) errors, generalised least squares).", pre, post)}
+		if a.ComparisonUnits > 0 {
+			c.Reason += unused()
 		}
 		return c, nil
+	case a.TreatedUnits == 1 && a.ComparisonUnits >= 2 && pre >= autoSynthSmallPre:
+		return Choice{Method: MethodSyntheticControl, Reason: fmt.Sprintf(
+			"One treated unit and %d comparison units with %d periods before the intervention, too few for an interrupted time series (%d before and %d after): a synthetic control can be built and tested by placebos, but with fewer than %d comparison units (and %d periods before) its effect has no 95%% interval, only the placebo p-value (at best %.3f). A difference-in-differences with one treated unit has unreliable standard errors, so it is not used.",
+			a.ComparisonUnits, pre, autoITSPre, autoITSPost, autoSynthDonors, autoSynthPre, 1/float64(a.ComparisonUnits+1))}, nil
 	case pre >= minBeforeAfter && post >= minBeforeAfter:
-		return Choice{Method: MethodBeforeAfter, Reason: fmt.Sprintf(
-			"No comparison units and only %d periods before and %d after the intervention, too few to estimate a trend (an interrupted time series needs %d before and %d after): only a before/after comparison of means is possible, which cannot separate the intervention from other changes.",
-			pre, post, autoITSPre, autoITSPost)}, nil
+		c := Choice{Method: MethodBeforeAfter, Reason: fmt.Sprintf(
+			"Only %d periods before and %d after the intervention, too few to estimate a trend (an interrupted time series needs %d before and %d after): only a before/after comparison of means is possible, which cannot separate the intervention from other changes.",
+			pre, post, autoITSPre, autoITSPost)}
+		if a.ComparisonUnits > 0 {
+			c.Reason += fmt.Sprintf(" The %d comparison unit is not used: a difference-in-differences with one treated unit has unreliable standard errors, and a synthetic control needs at least two.", a.ComparisonUnits)
+		}
+		return c, nil
 	default:
-		return Choice{}, badInput("start", "only %d period(s) before and %d after the intervention and no comparison units; at least %d on each side are needed for any estimate", pre, post, minBeforeAfter)
+		return Choice{}, badInput("start", "only %d period(s) before and %d after the intervention and too few comparison units for a comparison; at least %d on each side are needed for any estimate", pre, post, minBeforeAfter)
 	}
+}
+
+// CheckAuto is the part of the AUTO policy that needs the estimate: a
+// Gaussian interrupted time series that [Choose] picked is refused (a
+// BadInput error naming "method") when its residuals remain
+// autocorrelated (Ljung-Box p < [AutoLjungBox]), since its interval would
+// be too narrow. errors is how the series was run (AR1 unless the caller
+// overrode it). It returns nil for every other choice.
+func CheckAuto(c Choice, r *Result, errors ITSErrors) error {
+	if c.Model != Gaussian || r == nil {
+		return nil
+	}
+	lb, ok := r.Diagnostic("ljung_box_p")
+	if !ok || !(lb.Value < AutoLjungBox) {
+		return nil
+	}
+	what := "its residuals are autocorrelated, which makes its Newey-West intervals too narrow"
+	if r.Model == Gaussian && errors != NeweyWest {
+		what = "its innovations remain autocorrelated after allowing for AR(1) noise, so its intervals would be too narrow"
+	}
+	return badInput("method", "AUTO found no method whose interval can be trusted here: without enough comparison units only a Gaussian interrupted time series applies, and %s (Ljung-Box p = %.2g); ask for ITS explicitly to see it with that caveat, or add comparison units", what, lb.Value)
 }
 
 // AutoInput is the input of [Auto].
@@ -154,7 +222,14 @@ func Auto(in AutoInput) (*Result, error) {
 	case MethodITS:
 		var s Series
 		if s, err = combine(in.Treated, in.Counts); err == nil {
-			r, err = ITS(ITSInput{Series: s, Start: in.Start, Model: c.Model, Offset: in.Offset, Harmonics: in.Harmonics, SlopeChange: in.SlopeChange})
+			errs := ITSErrors("")
+			if c.Model == Gaussian {
+				errs = AR1
+			}
+			r, err = ITS(ITSInput{Series: s, Start: in.Start, Model: c.Model, Offset: in.Offset, Harmonics: in.Harmonics, SlopeChange: in.SlopeChange, Errors: errs})
+			if err == nil {
+				err = CheckAuto(c, r, errs)
+			}
 		}
 	case MethodBeforeAfter:
 		var s Series

@@ -85,6 +85,8 @@ func TestBenjaminiHochbergMatchesR(t *testing.T) {
 	}
 }
 
+// TestChoose pins the AUTO policy, the one [Choose] holds (it was copied,
+// with other thresholds, in projections/evaluate before).
 func TestChoose(t *testing.T) {
 	for _, c := range []struct {
 		a    Availability
@@ -92,12 +94,22 @@ func TestChoose(t *testing.T) {
 		mod  Model
 	}{
 		{Availability{Periods: 31, Start: 19, TreatedUnits: 1, ComparisonUnits: 38}, MethodSyntheticControl, ""},
-		{Availability{Periods: 31, Start: 19, TreatedUnits: 1, ComparisonUnits: 5}, MethodDiD, ""},
-		{Availability{Periods: 31, Start: 5, TreatedUnits: 1, ComparisonUnits: 38}, MethodDiD, ""},
+		{Availability{Periods: 156, Start: 72, TreatedUnits: 1, ComparisonUnits: 38, Counts: true}, MethodSyntheticControl, ""},
+		{Availability{Periods: 156, Start: 72, TreatedUnits: 1, ComparisonUnits: 6, Counts: true}, MethodITS, QuasiPoisson},
+		{Availability{Periods: 156, Start: 72, TreatedUnits: 4, ComparisonUnits: 16, Counts: true}, MethodITS, QuasiPoisson},
+		{Availability{Periods: 156, Start: 72, TreatedUnits: 4, ComparisonUnits: 16}, MethodDiD, ""},
+		{Availability{Periods: 2, Start: 1, TreatedUnits: 3, ComparisonUnits: 2, Counts: true}, MethodDiD, ""},
 		{Availability{Periods: 2, Start: 1, TreatedUnits: 331, ComparisonUnits: 79}, MethodDiD, ""},
+		// One treated unit and a few comparison units: never DiD.
+		{Availability{Periods: 31, Start: 19, TreatedUnits: 1, ComparisonUnits: 5}, MethodITS, Gaussian},
+		{Availability{Periods: 156, Start: 72, TreatedUnits: 1, ComparisonUnits: 6}, MethodITS, Gaussian},
+		{Availability{Periods: 8, Start: 4, TreatedUnits: 1, ComparisonUnits: 6}, MethodSyntheticControl, ""},
+		{Availability{Periods: 31, Start: 5, TreatedUnits: 1, ComparisonUnits: 38}, MethodSyntheticControl, ""},
+		{Availability{Periods: 59, Start: 36, TreatedUnits: 1, ComparisonUnits: 1}, MethodITS, Gaussian},
 		{Availability{Periods: 59, Start: 36, TreatedUnits: 1, Counts: true}, MethodITS, QuasiPoisson},
 		{Availability{Periods: 59, Start: 36, TreatedUnits: 1}, MethodITS, Gaussian},
 		{Availability{Periods: 8, Start: 4, TreatedUnits: 1}, MethodBeforeAfter, ""},
+		{Availability{Periods: 8, Start: 4, TreatedUnits: 1, ComparisonUnits: 1}, MethodBeforeAfter, ""},
 	} {
 		got, err := Choose(c.a)
 		if err != nil {
@@ -114,6 +126,9 @@ func TestChoose(t *testing.T) {
 		{Periods: 10, Start: 10, TreatedUnits: 1}, // nothing after
 		{Periods: 10, Start: 9, TreatedUnits: 1},  // one period after, no comparison
 		{Periods: 3, Start: 1, TreatedUnits: 1},   // one before
+		{Periods: 10, Start: 0, TreatedUnits: 1, ComparisonUnits: 5},
+		{Periods: 10, Start: 10, TreatedUnits: 1, ComparisonUnits: 5},
+		{Periods: 3, Start: 2, TreatedUnits: 1, ComparisonUnits: 1},
 	} {
 		if _, err := Choose(a); !isBadInput(err) {
 			t.Errorf("%+v: want BadInput, got %v", a, err)

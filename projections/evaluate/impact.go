@@ -99,20 +99,6 @@ type ImpactEstimate struct {
 	Aggregation string
 }
 
-// Thresholds of [ChooseImpactMethod], those of [impact.Choose]: comparison
-// regions and periods before the intervention for a synthetic control with
-// an interval, periods before and after for an interrupted time series.
-const (
-	autoSynthDonors = 19
-	autoSynthPre    = 10
-	autoITSPre      = 8
-	autoITSPost     = 3
-	// autoLjungBox: AUTO refuses a Gaussian interrupted time series whose
-	// residuals (innovations, with AR(1) errors) fail the Ljung-Box test at
-	// this level.
-	autoLjungBox = 0.01
-)
-
 // Impact estimates what intervention q.Intervention did to indicator
 // q.Indicator with method q.Method, reading every input as of one log
 // position (q.AsOf, or the read models' position when it is 0), so that
@@ -140,276 +126,275 @@ const (
 // change and whose message says what is missing. No returned number is
 // NaN or infinite. It is safe for concurrent use.
 func (e *Evaluator) Impact(ctx context.Context, q ImpactQuery) (*ImpactEstimate, error) {
-	pos := q.AsOf
-	if pos == 0 {
-		pos = e.position()
+	w, err := e.resolveImpact(q)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.readImpactPanel(w); err != nil {
+		return nil, err
+	}
+	if err := w.choose(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return e.runImpact(w)
+}
+
+// impactWork is one impact query on its way through [Evaluator.Impact]:
+// resolved (the intervention, indicator, target and comparison regions),
+// then read (the panel on the periods every target has), then chosen (the
+// method), then run.
+type impactWork struct {
+	q   ImpactQuery
+	pos uint64
+	iv  Intervention
+	ind projections.Indicator
+	// from and to bound the periods read (nil: open).
+	from, to *int32
+	// targets and comparison are the regions, expanded to those with data;
+	// covered are the intervention's own regions so expanded.
+	targets, comparison, covered []string
+	defaultPool                  bool
+
+	// The panel, from readImpactPanel.
+	axis   []domain.Period
+	labels []string
+	rows   func(region string) []float64
+	start  int // index of t0 in axis
+	t0     domain.Period
+	counts bool
+	notes  []string
+	est    *ImpactEstimate
+
+	// The method, from choose.
+	method impact.Method
+	choice impact.Choice
+}
+
+// resolveImpact checks the method and resolves the intervention, the
+// indicator, the period bounds, and the target and comparison regions, all
+// as of the query's position.
+func (e *Evaluator) resolveImpact(q ImpactQuery) (*impactWork, error) {
+	w := &impactWork{q: q, pos: q.AsOf}
+	if w.pos == 0 {
+		w.pos = e.position()
 	}
 	switch q.Method {
 	case impact.MethodBeforeAfter, impact.MethodITS, impact.MethodDiD, impact.MethodSyntheticControl, impact.MethodAuto:
 	default:
 		return nil, domain.Invalid("method", "unknown method %q; use BEFORE_AFTER, ITS, DID, SYNTHETIC_CONTROL or AUTO", q.Method)
 	}
-	iv, err := e.Intervention("intervention", q.Intervention, pos)
-	if err != nil {
+	var err error
+	if w.iv, err = e.Intervention("intervention", q.Intervention, w.pos); err != nil {
 		return nil, err
 	}
-	ind, err := e.Indicator("indicator", q.Indicator, pos)
-	if err != nil {
+	if w.ind, err = e.Indicator("indicator", q.Indicator, w.pos); err != nil {
 		return nil, err
 	}
-	g := ind.Granularity
-	from, to, err := PeriodBounds(g, q.From, q.To)
-	if err != nil {
+	if w.from, w.to, err = PeriodBounds(w.ind.Granularity, q.From, q.To); err != nil {
 		return nil, err
 	}
+	if err := e.resolveTargets(w); err != nil {
+		return nil, err
+	}
+	return w, e.resolveComparison(w)
+}
 
-	// Targets.
-	covered := e.ExpandWithData(ind.Code, iv.Regions, pos)
-	var targets []string
-	if q.Regions == nil {
-		targets = covered
-		if len(targets) == 0 {
-			return nil, domain.Invalid("regions", "no region of the intervention (%s) or below it has data for %s; pass regions explicitly",
-				strings.Join(iv.Regions, ", "), ind.Code)
-		}
-	} else {
-		if targets, err = e.expandArg("regions", ind.Code, q.Regions, pos); err != nil {
-			return nil, err
-		}
+// resolveTargets sets the target regions: those asked for, or the
+// intervention's own, expanded to regions with data.
+func (e *Evaluator) resolveTargets(w *impactWork) error {
+	w.covered = e.ExpandWithData(w.ind.Code, w.iv.Regions, w.pos)
+	if w.q.Regions != nil {
+		var err error
+		w.targets, err = e.expandArg("regions", w.ind.Code, w.q.Regions, w.pos)
+		return err
 	}
+	w.targets = w.covered
+	if len(w.targets) == 0 {
+		return domain.Invalid("regions", "no region of the intervention (%s) or below it has data for %s; pass regions explicitly",
+			strings.Join(w.iv.Regions, ", "), w.ind.Code)
+	}
+	return nil
+}
 
-	// Comparison regions.
-	defaultPool := q.Comparison == nil
-	var comparison []string
-	if defaultPool {
-		comparison = e.ComparisonPool(ind.Code, targets, covered, pos)
-	} else {
-		if comparison, err = e.expandArg("comparison", ind.Code, q.Comparison, pos); err != nil {
-			return nil, err
-		}
-		tset := setOf(targets)
-		cset := setOf(covered)
-		for i, c := range q.Comparison {
-			for _, x := range e.ExpandWithData(ind.Code, []string{c}, pos) {
-				switch {
-				case tset[x]:
-					return nil, domain.Invalid("comparison["+strconv.Itoa(i)+"]", "region %s is also a target region; a region cannot be compared with itself", x)
-				case cset[x]:
-					return nil, domain.Invalid("comparison["+strconv.Itoa(i)+"]", "region %s is covered by intervention %s; a comparison region must be untouched by it", x, iv.ID)
-				}
+// resolveComparison sets the comparison regions: the default pool, or
+// those asked for, none of which may be a target or covered by the
+// intervention.
+func (e *Evaluator) resolveComparison(w *impactWork) error {
+	w.defaultPool = w.q.Comparison == nil
+	if w.defaultPool {
+		w.comparison = e.ComparisonPool(w.ind.Code, w.targets, w.covered, w.pos)
+		return nil
+	}
+	var err error
+	if w.comparison, err = e.expandArg("comparison", w.ind.Code, w.q.Comparison, w.pos); err != nil {
+		return err
+	}
+	tset, cset := setOf(w.targets), setOf(w.covered)
+	for i, c := range w.q.Comparison {
+		for _, x := range e.ExpandWithData(w.ind.Code, []string{c}, w.pos) {
+			switch {
+			case tset[x]:
+				return domain.Invalid("comparison["+strconv.Itoa(i)+"]", "region %s is also a target region; a region cannot be compared with itself", x)
+			case cset[x]:
+				return domain.Invalid("comparison["+strconv.Itoa(i)+"]", "region %s is covered by intervention %s; a comparison region must be untouched by it", x, w.iv.ID)
 			}
 		}
 	}
+	return nil
+}
 
-	// The panel, trimmed to the periods where every target has data.
-	all := append(append(make([]string, 0, len(targets)+len(comparison)), targets...), comparison...)
-	p := e.Panel(ind.Code, g, all, from, to, pos)
+// readImpactPanel reads the panel, trims it to the periods where every
+// target has data, finds the first period under the intervention (T0),
+// and drops default comparison regions without data in that window.
+func (e *Evaluator) readImpactPanel(w *impactWork) error {
+	ind, q := w.ind, w.q
+	all := append(append(make([]string, 0, len(w.targets)+len(w.comparison)), w.targets...), w.comparison...)
+	p := e.Panel(ind.Code, ind.Granularity, all, w.from, w.to, w.pos)
 	lo, hi := 0, len(p.Periods)-1
-	for _, r := range targets {
+	for _, r := range w.targets {
 		first, last := observedSpan(p.Values[r])
 		if first < 0 {
-			return nil, domain.Invalid("regions", "region %s has no data for %s%s as of position %d", r, ind.Code, rangeText(q.From, q.To), pos)
+			return domain.Invalid("regions", "region %s has no data for %s%s as of position %d", r, ind.Code, rangeText(q.From, q.To), w.pos)
 		}
 		lo, hi = max(lo, first), min(hi, last)
 	}
 	if lo > hi {
-		return nil, domain.Invalid("regions", "the target regions' data for %s do not overlap in time%s", ind.Code, rangeText(q.From, q.To))
+		return domain.Invalid("regions", "the target regions' data for %s do not overlap in time%s", ind.Code, rangeText(q.From, q.To))
 	}
-	axis := p.Periods[lo : hi+1]
-	labels := make([]string, len(axis))
-	for i, pp := range axis {
-		labels[i] = pp.String()
+	w.axis = p.Periods[lo : hi+1]
+	w.labels = make([]string, len(w.axis))
+	for i, pp := range w.axis {
+		w.labels[i] = pp.String()
 	}
-	t0 := domain.FirstPeriodFrom(g, iv.Date)
-	start := int(t0.Index - axis[0].Index)
+	w.t0 = domain.FirstPeriodFrom(ind.Granularity, w.iv.Date)
+	w.start = int(w.t0.Index - w.axis[0].Index)
 	switch {
-	case start <= 0:
-		return nil, domain.Invalid("intervention", "intervention %s takes effect from %s (its date %s), but the data for %s in %s start at %s: there is no period before it to compare with",
-			iv.ID, t0, iv.Start, ind.Code, strings.Join(targets, ", "), labels[0])
-	case start >= len(axis):
-		return nil, domain.Invalid("intervention", "intervention %s takes effect from %s (its date %s), after the last period with data for %s in %s (%s): there is no period under it",
-			iv.ID, t0, iv.Start, ind.Code, strings.Join(targets, ", "), labels[len(labels)-1])
+	case w.start <= 0:
+		return domain.Invalid("intervention", "intervention %s takes effect from %s (its date %s), but the data for %s in %s start at %s: there is no period before it to compare with",
+			w.iv.ID, w.t0, w.iv.Start, ind.Code, strings.Join(w.targets, ", "), w.labels[0])
+	case w.start >= len(w.axis):
+		return domain.Invalid("intervention", "intervention %s takes effect from %s (its date %s), after the last period with data for %s in %s (%s): there is no period under it",
+			w.iv.ID, w.t0, w.iv.Start, ind.Code, strings.Join(w.targets, ", "), w.labels[len(w.labels)-1])
 	}
-	rows := func(r string) []float64 { return p.Values[r][lo : hi+1] }
-
-	est := &ImpactEstimate{Intervention: iv, Indicator: ind, Regions: targets, Periods: labels, FirstPeriod: t0.String(), AsOf: pos}
-	counts := q.ITS.Model == impact.QuasiPoisson || ind.Scale.Counts()
-	var notes []string
+	w.rows = func(r string) []float64 { return p.Values[r][lo : hi+1] }
+	w.est = &ImpactEstimate{Intervention: w.iv, Indicator: ind, Regions: w.targets, Periods: w.labels, FirstPeriod: w.t0.String(), AsOf: w.pos}
+	w.counts = q.ITS.Model == impact.QuasiPoisson || ind.Scale.Counts()
 	if o := scaleOrigin(ind); o != "" {
-		notes = append(notes, o)
+		w.notes = append(w.notes, o)
 	}
 
 	// Comparison regions with no data at all in the window carry nothing.
 	var kept []string
-	for _, c := range comparison {
-		if first, _ := observedSpan(rows(c)); first >= 0 {
+	for _, c := range w.comparison {
+		if first, _ := observedSpan(w.rows(c)); first >= 0 {
 			kept = append(kept, c)
 			continue
 		}
-		if !defaultPool {
-			return nil, domain.Invalid("comparison", "comparison region %s has no data for %s in %s to %s", c, ind.Code, labels[0], labels[len(labels)-1])
+		if !w.defaultPool {
+			return domain.Invalid("comparison", "comparison region %s has no data for %s in %s to %s", c, ind.Code, w.labels[0], w.labels[len(w.labels)-1])
 		}
 	}
-	comparison = kept
+	w.comparison = kept
+	return nil
+}
 
-	method := q.Method
-	var choice impact.Choice
-	if method == impact.MethodAuto {
-		if choice, err = ChooseImpactMethod(impact.Availability{Periods: len(axis), Start: start, TreatedUnits: len(targets),
-			ComparisonUnits: len(comparison), Counts: counts}); err != nil {
-			return nil, err
-		}
-		method = choice.Method
+// choose sets the method: the one asked for, or AUTO's (impact.Choose,
+// the one policy).
+func (w *impactWork) choose() error {
+	w.method = w.q.Method
+	if w.method != impact.MethodAuto {
+		return nil
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	var err error
+	w.choice, err = impact.Choose(impact.Availability{Periods: len(w.axis), Start: w.start, TreatedUnits: len(w.targets),
+		ComparisonUnits: len(w.comparison), Counts: w.counts})
+	w.method = w.choice.Method
+	return argError(err)
+}
 
-	var r *impact.Result
-	switch method {
+// runImpact runs the chosen method and completes the estimate.
+func (e *Evaluator) runImpact(w *impactWork) (*ImpactEstimate, error) {
+	var (
+		r   *impact.Result
+		err error
+	)
+	switch w.method {
 	case impact.MethodBeforeAfter, impact.MethodITS:
-		s, agg := combined(targets, labels, rows, counts)
-		est.Aggregation = agg
-		if method == impact.MethodBeforeAfter {
-			r, err = impact.BeforeAfter(impact.BeforeAfterInput{Series: s, Start: start})
-		} else {
-			opts := q.ITS
-			if choice.Model != "" && opts.Model == "" {
-				opts.Model = choice.Model
-			}
-			if choice.Model == impact.Gaussian && opts.Errors == "" {
-				opts.Errors = impact.AR1
-			}
-			if err = complete(s, targets, rows); err == nil {
-				r, err = e.its(s, start, targets, axis, g, counts, opts, pos)
-			}
-		}
-		if err != nil {
-			return nil, argError(err)
-		}
-		if choice.Model == impact.Gaussian {
-			if lb, ok := r.Diagnostic("ljung_box_p"); ok && lb.Value < autoLjungBox {
-				what := "its residuals are autocorrelated, which makes its Newey-West intervals too narrow"
-				if r.Model == impact.Gaussian && q.ITS.Errors != impact.NeweyWest {
-					what = "its innovations remain autocorrelated after allowing for AR(1) noise, so its intervals would be too narrow"
-				}
-				return nil, domain.Invalid("method", "AUTO found no method whose interval can be trusted here: without enough comparison regions only a Gaussian interrupted time series applies, and %s (Ljung-Box p = %.2g); ask for ITS explicitly to see it with that caveat, or add comparison regions", what, lb.Value)
-			}
-		}
+		r, err = e.runOneSeries(w)
 	case impact.MethodDiD:
-		in := impact.DiDInput{Start: start}
-		for _, t := range targets {
-			in.Treated = append(in.Treated, impact.Series{Unit: t, Periods: labels, Values: rows(t)})
-		}
-		for _, c := range comparison {
-			in.Comparison = append(in.Comparison, impact.Series{Unit: c, Periods: labels, Values: rows(c)})
-		}
-		if r, err = impact.DiD(in); err != nil {
-			return nil, argError(err)
-		}
+		r, err = runDiD(w)
 	case impact.MethodSyntheticControl:
 		var dropped []string
-		r, dropped, err = e.synth(q, targets, comparison, defaultPool, labels, rows, start, t0, pos)
-		if err != nil {
-			return nil, err
-		}
+		r, dropped, err = e.synth(w.q, w.targets, w.comparison, w.defaultPool, w.labels, w.rows, w.start, w.t0, w.pos)
 		if len(dropped) > 0 {
-			notes = append(notes, fmt.Sprintf("Left out of the default comparison pool for missing data: %s.", strings.Join(dropped, "; ")))
+			w.notes = append(w.notes, fmt.Sprintf("Left out of the default comparison pool for missing data: %s.", strings.Join(dropped, "; ")))
 		}
 	}
-	if choice.Reason != "" {
-		r.Choice = choice.Reason
-		r.Params = append(r.Params, impact.Param{Name: "auto_choice", Value: string(choice.Method)})
+	if err != nil {
+		return nil, err
 	}
+	if w.choice.Reason != "" {
+		r.Choice = w.choice.Reason
+		r.Params = append(r.Params, impact.Param{Name: "auto_choice", Value: string(w.choice.Method)})
+	}
+	est := w.est
 	est.Result = *r
 	est.Comparison = r.Inputs.Comparison
 	if est.Comparison == nil {
 		est.Comparison = []string{}
 	}
-	est.Explanation = e.context(est, notes) + r.Explanation
+	est.Explanation = e.context(est, w.notes) + r.Explanation
 	return est, nil
 }
 
-// ChooseImpactMethod is the AUTO policy of [Evaluator.Impact]: it picks a
-// method whose 95% interval can be trusted on the data at hand, or says
-// why none can be. It departs from [impact.Choose] where a method is known
-// to give intervals that are too narrow:
-//
-//   - Difference-in-differences is never chosen for a single target
-//     region: standard errors clustered by region rest on the number of
-//     treated regions, and with one they are far too small (Conley & Taber
-//     2011, Rev Econ Stat 93(1):113-125); on the demo world its 95%
-//     intervals hold the truth about half the time.
-//   - For counts, an interrupted time series with the quasi-Poisson model
-//     is preferred to difference-in-differences: regions of different
-//     sizes whose counts grow in proportion do not share a trend in levels,
-//     which difference-in-differences assumes.
-//   - The Gaussian interrupted time series is run with AR(1) errors
-//     (impact.AR1), not Newey-West errors, whose intervals are too narrow
-//     when the noise is persistent (about 85% coverage on the demo world's
-//     AR(1) series); [Evaluator.Impact] refuses it when its innovations
-//     remain autocorrelated (Ljung-Box p < 0.01).
-//
-// The order:
-//
-//  1. one target region, at least 19 comparison regions and 10 periods
-//     before: synthetic control, with the placebo test and an interval by
-//     test inversion;
-//  2. counts with 8 periods before and 3 after: quasi-Poisson interrupted
-//     time series of the (summed) targets;
-//  3. two or more target regions and a comparison region:
-//     difference-in-differences;
-//  4. 8 periods before and 3 after: Gaussian interrupted time series with
-//     AR(1) errors;
-//  5. one target region, two or more comparison regions and 3 periods
-//     before: synthetic control, whose placebo p-value holds but which has
-//     no interval with fewer than 19 comparison regions;
-//  6. two periods on each side: before/after.
-//
-// It returns a BadInput error when none applies. It is safe for concurrent
-// use.
-func ChooseImpactMethod(a impact.Availability) (impact.Choice, error) {
-	pre, post := a.Start, a.Periods-a.Start
-	if a.TreatedUnits < 1 || pre <= 0 || post <= 0 {
-		return impact.Choose(a) // its errors say what is missing
+// runOneSeries runs before/after or the interrupted time series on the
+// targets combined into one series, with AUTO's check of the latter.
+func (e *Evaluator) runOneSeries(w *impactWork) (*impact.Result, error) {
+	s, agg := combined(w.targets, w.labels, w.rows, w.counts)
+	w.est.Aggregation = agg
+	if w.method == impact.MethodBeforeAfter {
+		r, err := impact.BeforeAfter(impact.BeforeAfterInput{Series: s, Start: w.start})
+		return r, argError(err)
 	}
-	switch {
-	case a.TreatedUnits == 1 && a.ComparisonUnits >= autoSynthDonors && pre >= autoSynthPre:
-		return impact.Choose(a)
-	case a.Counts && pre >= autoITSPre && post >= autoITSPost:
-		c := impact.Choice{Method: impact.MethodITS, Model: impact.QuasiPoisson, Reason: fmt.Sprintf(
-			"The outcome counts events and there are %d periods before and %d after the intervention: an interrupted time series with a quasi-Poisson model compares the target's counts with their own earlier trend and season and reports a rate ratio.", pre, post)}
-		switch {
-		case a.ComparisonUnits > 0 && a.TreatedUnits == 1:
-			c.Reason += fmt.Sprintf(" The %d comparison region(s) are not used: too few for a synthetic control with an interval (%d are needed, with %d periods before), and a difference-in-differences with one treated region has unreliable standard errors.", a.ComparisonUnits, autoSynthDonors, autoSynthPre)
-		case a.ComparisonUnits > 0:
-			c.Reason += " The comparison regions are not used: a difference-in-differences of counts assumes the regions' counts move in parallel in absolute terms, which regions of different sizes do not do when counts grow in proportion."
-		}
-		return c, nil
-	case a.TreatedUnits >= 2 && a.ComparisonUnits >= 1:
-		return impact.Choose(a)
-	case pre >= autoITSPre && post >= autoITSPost:
-		c := impact.Choice{Method: impact.MethodITS, Model: impact.Gaussian, Reason: fmt.Sprintf(
-			"%d periods before and %d after the intervention: an interrupted time series compares the target with its own earlier trend, with a linear model whose noise may carry over from one period to the next (AR(1) errors, generalised least squares).", pre, post)}
-		if a.ComparisonUnits > 0 {
-			c.Reason += fmt.Sprintf(" The %d comparison region(s) are not used: too few for a synthetic control with an interval (%d are needed, with %d periods before), and a difference-in-differences with one treated region has unreliable standard errors.", a.ComparisonUnits, autoSynthDonors, autoSynthPre)
-		}
-		return c, nil
-	case a.TreatedUnits == 1 && a.ComparisonUnits >= 2 && pre >= 3:
-		return impact.Choice{Method: impact.MethodSyntheticControl, Reason: fmt.Sprintf(
-			"One target region and %d comparison regions with %d periods before the intervention, too few for an interrupted time series (%d before and %d after): a synthetic control can be built and tested by placebos, but with fewer than %d comparison regions (and %d periods before) its effect has no 95%% interval, only the placebo p-value (at best %.3f). A difference-in-differences with one treated region has unreliable standard errors, so it is not used.",
-			a.ComparisonUnits, pre, autoITSPre, autoITSPost, autoSynthDonors, autoSynthPre, 1/float64(a.ComparisonUnits+1))}, nil
+	opts := w.q.ITS
+	if w.choice.Model != "" && opts.Model == "" {
+		opts.Model = w.choice.Model
 	}
-	b := a
-	b.ComparisonUnits = 0
-	c, err := impact.Choose(b)
+	if w.choice.Model == impact.Gaussian && opts.Errors == "" {
+		opts.Errors = impact.AR1
+	}
+	if err := complete(s, w.targets, w.rows); err != nil {
+		return nil, argError(err)
+	}
+	r, err := e.its(s, w.start, w.targets, w.axis, w.ind.Granularity, w.counts, opts, w.pos)
 	if err != nil {
-		return impact.Choice{}, err
+		return nil, argError(err)
 	}
-	if a.ComparisonUnits > 0 {
-		c.Reason += fmt.Sprintf(" The %d comparison region is not used: a difference-in-differences with one treated region has unreliable standard errors, and a synthetic control needs at least two.", a.ComparisonUnits)
+	if err := impact.CheckAuto(w.choice, r, opts.Errors); err != nil {
+		var de *domain.Error
+		if errors.As(err, &de) { // in the words of this API: units are regions
+			return nil, domain.Invalid("method", "%s", strings.ReplaceAll(de.Message, "comparison units", "comparison regions"))
+		}
+		return nil, err
 	}
-	return c, nil
+	return r, nil
+}
+
+// runDiD runs the difference-in-differences with each target and
+// comparison region as a unit.
+func runDiD(w *impactWork) (*impact.Result, error) {
+	in := impact.DiDInput{Start: w.start}
+	for _, t := range w.targets {
+		in.Treated = append(in.Treated, impact.Series{Unit: t, Periods: w.labels, Values: w.rows(t)})
+	}
+	for _, c := range w.comparison {
+		in.Comparison = append(in.Comparison, impact.Series{Unit: c, Periods: w.labels, Values: w.rows(c)})
+	}
+	r, err := impact.DiD(in)
+	return r, argError(err)
 }
 
 // position returns the position all three read models have reached.

@@ -105,47 +105,6 @@ func TestImpactAsOfIsReproducible(t *testing.T) {
 	}
 }
 
-func TestChooseImpactMethod(t *testing.T) {
-	for _, c := range []struct {
-		a     impact.Availability
-		want  impact.Method
-		model impact.Model
-	}{
-		{impact.Availability{Periods: 31, Start: 19, TreatedUnits: 1, ComparisonUnits: 38}, impact.MethodSyntheticControl, ""},
-		{impact.Availability{Periods: 156, Start: 72, TreatedUnits: 1, ComparisonUnits: 38, Counts: true}, impact.MethodSyntheticControl, ""},
-		{impact.Availability{Periods: 156, Start: 72, TreatedUnits: 1, ComparisonUnits: 6, Counts: true}, impact.MethodITS, impact.QuasiPoisson},
-		{impact.Availability{Periods: 156, Start: 72, TreatedUnits: 4, ComparisonUnits: 16, Counts: true}, impact.MethodITS, impact.QuasiPoisson},
-		{impact.Availability{Periods: 156, Start: 72, TreatedUnits: 4, ComparisonUnits: 16}, impact.MethodDiD, ""},
-		{impact.Availability{Periods: 2, Start: 1, TreatedUnits: 3, ComparisonUnits: 2, Counts: true}, impact.MethodDiD, ""},
-		// One target and a few comparison regions: never DiD.
-		{impact.Availability{Periods: 156, Start: 72, TreatedUnits: 1, ComparisonUnits: 6}, impact.MethodITS, impact.Gaussian},
-		{impact.Availability{Periods: 8, Start: 4, TreatedUnits: 1, ComparisonUnits: 6}, impact.MethodSyntheticControl, ""},
-		{impact.Availability{Periods: 31, Start: 5, TreatedUnits: 1, ComparisonUnits: 38}, impact.MethodSyntheticControl, ""},
-		{impact.Availability{Periods: 59, Start: 36, TreatedUnits: 1, ComparisonUnits: 1}, impact.MethodITS, impact.Gaussian},
-		{impact.Availability{Periods: 59, Start: 36, TreatedUnits: 1}, impact.MethodITS, impact.Gaussian},
-		{impact.Availability{Periods: 8, Start: 4, TreatedUnits: 1, ComparisonUnits: 1}, impact.MethodBeforeAfter, ""},
-	} {
-		got, err := evaluate.ChooseImpactMethod(c.a)
-		if err != nil {
-			t.Errorf("%+v: %v", c.a, err)
-			continue
-		}
-		if got.Method != c.want || got.Model != c.model || got.Reason == "" {
-			t.Errorf("%+v: got %s %s, want %s %s", c.a, got.Method, got.Model, c.want, c.model)
-		}
-	}
-	for _, a := range []impact.Availability{
-		{Periods: 10, Start: 5},
-		{Periods: 10, Start: 0, TreatedUnits: 1, ComparisonUnits: 5},
-		{Periods: 10, Start: 10, TreatedUnits: 1, ComparisonUnits: 5},
-		{Periods: 3, Start: 2, TreatedUnits: 1, ComparisonUnits: 1},
-	} {
-		if _, err := evaluate.ChooseImpactMethod(a); domain.ErrorCode(err) != domain.BadInput {
-			t.Errorf("%+v: want BadInput, got %v", a, err)
-		}
-	}
-}
-
 // TestAutoGaussianITS: with no comparison region, a price series (AR(1)
 // noise) leaves only the Gaussian interrupted time series; AUTO runs it
 // with AR(1) errors, because least squares with Newey-West errors leaves

@@ -19,8 +19,8 @@ func TestNelderMeadRosenbrock(t *testing.T) {
 		for i := range x0 {
 			x0[i] = -1.2
 		}
-		x, f, evals := nelderMead(rosen, x0, 0.5, 20000, 200, 1e-14)
-		if f > 1e-8 || evals > 20000 {
+		x, f, evals, conv := nelderMead(rosen, x0, 0.5, 20000, 200, 1e-14)
+		if f > 1e-8 || evals > 20000 || !conv {
 			t.Errorf("dim %d: f %.3g at %v after %d evaluations", dim, f, x, evals)
 		}
 		for _, xi := range x {
@@ -32,7 +32,7 @@ func TestNelderMeadRosenbrock(t *testing.T) {
 }
 
 func TestNelderMeadOneDimension(t *testing.T) {
-	x, f, _ := nelderMead(func(x []float64) float64 { return (x[0] - 3) * (x[0] - 3) }, []float64{0}, 1, 1000, 50, 1e-14)
+	x, f, _, _ := nelderMead(func(x []float64) float64 { return (x[0] - 3) * (x[0] - 3) }, []float64{0}, 1, 1000, 50, 1e-14)
 	if math.Abs(x[0]-3) > 1e-6 || f > 1e-12 {
 		t.Errorf("x %v f %v", x, f)
 	}
@@ -47,13 +47,13 @@ func TestNelderMeadNaNAndBudget(t *testing.T) {
 		}
 		return (x[0] - 1) * (x[0] - 1)
 	}
-	x, v, _ := nelderMead(f, []float64{0}, 1, 1000, 50, 1e-14)
+	x, v, _, _ := nelderMead(f, []float64{0}, 1, 1000, 50, 1e-14)
 	if math.Abs(x[0]-1) > 1e-5 || math.IsNaN(v) {
 		t.Errorf("x %v f %v", x, v)
 	}
 	calls := 0
-	_, _, evals := nelderMead(func(x []float64) float64 { calls++; return x[0]*x[0] + x[1]*x[1] }, []float64{5, 5}, 1, 50, 1000, 0)
-	if calls > 50 || evals != calls {
+	_, _, evals, conv := nelderMead(func(x []float64) float64 { calls++; return x[0]*x[0] + x[1]*x[1] }, []float64{5, 5}, 1, 50, 1000, 0)
+	if calls > 50 || evals != calls || conv {
 		t.Errorf("%d calls, %d evaluations reported, budget 50", calls, evals)
 	}
 }

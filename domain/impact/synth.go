@@ -65,12 +65,19 @@ const (
 
 // Nested optimisation of V.
 const (
-	nmEvaluations = 4000 // per Nelder-Mead run
-	nmRestarts    = 2    // extra runs from the best point found
+	nmScreen      = 120  // evaluations per start in the screening round
+	nmFinalists   = 2    // starts run to convergence after screening
+	nmEvaluations = 4000 // per Nelder-Mead run of a finalist
+	nmRestarts    = 4    // extra runs from a finalist's optimum
 	nmStep        = 1.0  // initial simplex step in log V
 	nmRelTol      = 1e-8 // a relative improvement that counts
 	nmStall       = 40   // iterations without one before a run stops
 )
+
+// nmRestartSteps are the simplex sizes (in log V) of a finalist's
+// successive runs: large steps reach optima where some predictors' weights
+// are many orders of magnitude below others'.
+var nmRestartSteps = []float64{1, 8}
 
 // SyntheticControl builds a synthetic control for the treated unit (Abadie,
 // Diamond & Hainmueller 2010) and, when asked, runs the placebo-in-space
@@ -81,13 +88,18 @@ const (
 // donor weights w >= 0, sum(w) = 1 minimise (X1 - X0 w)' V (X1 - X0 w),
 // solved exactly by an active-set method (Wolfe's minimum-norm-point
 // algorithm, see simplex.go). V is chosen, unless given, to minimise the
-// mean squared gap of the outcome over FitPeriods: gonum's Nelder-Mead (see
-// neldermead.go; a run stops when the objective has not fallen by a
-// relative 1e-8 in 40 iterations) over a softmax parameterisation of V (v_l proportional to
-// exp(theta_l), theta_k = 0), started from equal weights and from the
-// regression-based start of Synth (diag(B B'), B the coefficients of the
-// fit-period outcomes regressed on the scaled predictors across units),
-// then restarted from the best point found; the best V wins.
+// mean squared gap of the outcome over FitPeriods, by gonum's Nelder-Mead
+// (see neldermead.go) over a softmax parameterisation of V with one free
+// parameter per predictor (v_l proportional to exp(theta_l); none pinned),
+// from starting points that permute with the predictors: equal weights,
+// the regression-based V of Synth (diag(B B'), B the coefficients of the
+// fit-period outcomes regressed on the scaled predictors across units), and
+// half of the weight on each predictor in turn. Every start is screened
+// with 120 evaluations, the two best are run to convergence and restarted
+// with a small and a large simplex until a restart no longer improves, and
+// the lowest loss wins: the answer does not depend on the order of the
+// predictors. A final run that stops at its evaluation cap is reported
+// (parameter v_search and diagnostic v_search_converged), never silent.
 //
 // The headline Effect is the mean gap (treated minus synthetic) over the
 // post-intervention periods. With Placebo, the p-value is the treated unit's
@@ -192,8 +204,16 @@ func SyntheticControl(in SynthInput) (*Result, error) {
 	} else if k == 1 {
 		r.addParam("v_selection", "one predictor (V = 1)")
 	} else {
-		r.addParam("v_selection", "nested: Nelder-Mead (gonum) over softmax(V) minimising the fit-period outcome MSPE; starts: equal weights, regression-based (Synth), %d restarts from the best", nmRestarts)
+		r.addParam("v_selection", "nested: Nelder-Mead (gonum) over softmax(V), one parameter per predictor, minimising the fit-period outcome MSPE; %d starts (equal weights, regression-based as in Synth, half the weight on each predictor), the %d best run to convergence", fit.starts, nmFinalists)
+		if fit.converged {
+			r.setParam("v_search", "converged")
+		} else {
+			r.setParam("v_search", "stopped at its evaluation cap before converging; the V found may not be the best")
+		}
+		r.addDiag("v_search_converged", map[bool]float64{true: 1, false: 0}[fit.converged], "1 when the search for V converged, 0 when it stopped at its evaluation cap")
 	}
+	r.addParam("loss_v", "%.6g", fit.lossV)
+	r.addParam("pre_rmspe", "%.6g", pre)
 	r.addParam("weights_solver", "Wolfe minimum-norm-point active-set method (exact simplex-constrained QP)")
 	r.addParam("fit_periods", "%s", periodList(in.Periods, data.fitIdx))
 	if in.Placebo {
@@ -380,6 +400,8 @@ type synthFit struct {
 	v            []float64 // normalised V diagonal
 	lossV, lossW float64
 	evals        int
+	starts       int  // starting points of the search for V
+	converged    bool // every final search for V converged
 }
 
 // fit builds the synthetic control of unit treated from units donors.
@@ -443,6 +465,7 @@ func (d *synthData) fit(treated int, donors []int, customV []float64) (synthFit,
 	}
 
 	v := make([]float64, k)
+	starts, converged := 0, true
 	switch {
 	case customV != nil:
 		var s float64
@@ -455,17 +478,20 @@ func (d *synthData) fit(treated int, donors []int, customV []float64) (synthFit,
 	case k == 1:
 		v[0] = 1
 	default:
-		v = d.chooseV(lossV, k, scale, treated, donors)
+		v, starts, converged = d.chooseV(lossV, k, scale, treated, donors)
 	}
 	lv := lossV(v)
 	copy(qp.v, v)
 	lw := qp.solve(w)
-	return synthFit{w: w, v: v, lossV: lv, lossW: lw, evals: evals}, nil
+	return synthFit{w: w, v: v, lossV: lv, lossW: lw, evals: evals, starts: starts, converged: converged}, nil
 }
 
-// softmaxV maps theta (k-1 values) to a normalised V (theta_k = 0).
+// softmaxV maps theta (k values, one per predictor) to a normalised V,
+// v_l proportional to exp(theta_l). No coordinate is pinned, so permuting
+// the predictors permutes theta and nothing else: the search treats every
+// predictor alike.
 func softmaxV(theta, v []float64) {
-	mx := 0.0
+	mx := math.Inf(-1)
 	for _, t := range theta {
 		mx = math.Max(mx, t)
 	}
@@ -474,69 +500,86 @@ func softmaxV(theta, v []float64) {
 		v[l] = math.Exp(t - mx)
 		s += v[l]
 	}
-	v[len(theta)] = math.Exp(-mx)
-	s += v[len(theta)]
 	for l := range v {
 		v[l] /= s
 	}
 }
 
-// thetaOf is the inverse of softmaxV, with V floored at 1e-8 of its largest
-// weight.
+// thetaOf is the inverse of softmaxV (up to a constant), with V floored at
+// 1e-8 of its largest weight.
 func thetaOf(v []float64) []float64 {
-	k := len(v)
 	mx := 0.0
 	for _, x := range v {
 		mx = math.Max(mx, x)
 	}
 	fl := 1e-8 * mx
-	last := math.Max(v[k-1], fl)
-	theta := make([]float64, k-1)
+	theta := make([]float64, len(v))
 	for l := range theta {
-		theta[l] = math.Log(math.Max(v[l], fl) / last)
+		theta[l] = math.Log(math.Max(v[l], fl) / mx)
 	}
 	return theta
 }
 
-// chooseV runs the nested optimisation of V.
-func (d *synthData) chooseV(lossV func([]float64) float64, k int, scale []float64, treated int, donors []int) []float64 {
+// vStart is one starting point of the search for V.
+type vStart struct {
+	theta []float64
+	f     float64
+	evals int
+	done  bool // the run stopped by convergence, not by its budget
+}
+
+// chooseV runs the nested optimisation of V: Nelder-Mead over softmax(V)
+// from a set of starting points that does not depend on the order of the
+// predictors (equal weights; Synth's regression-based V; and, for each
+// predictor, half of the weight on it and the rest spread equally), each
+// screened with nmScreen evaluations; the nmFinalists best are then run to
+// convergence and restarted from their optimum until a restart no longer
+// improves; the V with the lowest loss wins. It returns the V, the number
+// of starts and whether every finalist converged (false when one stopped
+// at its evaluation cap, which the caller reports).
+func (d *synthData) chooseV(lossV func([]float64) float64, k int, scale []float64, treated int, donors []int) ([]float64, int, bool) {
 	v := make([]float64, k)
 	obj := func(theta []float64) float64 {
 		softmaxV(theta, v)
 		return lossV(v)
 	}
-	starts := [][]float64{make([]float64, k-1)} // equal weights
+	starts := []*vStart{{theta: make([]float64, k)}} // equal weights
 	if rv, ok := d.regressionV(k, scale, treated, donors); ok {
-		starts = append(starts, thetaOf(rv))
+		starts = append(starts, &vStart{theta: thetaOf(rv)})
 	}
-	best := math.Inf(1)
-	var bestTheta []float64
-	run := func(x0 []float64) {
-		x, f, _ := nelderMead(obj, x0, nmStep, nmEvaluations, nmStall, nmRelTol)
-		if f < best {
-			best = f
-			bestTheta = x
+	// Half, and 99%, of the weight on one predictor.
+	for _, share := range []float64{0.5} {
+		lift := math.Log(share / (1 - share) * float64(k-1))
+		for l := 0; l < k; l++ {
+			th := make([]float64, k)
+			th[l] = lift
+			starts = append(starts, &vStart{theta: th})
 		}
 	}
 	for _, s := range starts {
-		run(s)
+		x, f, n, conv := nelderMead(obj, s.theta, nmStep, nmScreen, nmStall, nmRelTol)
+		s.theta, s.f, s.evals, s.done = x, f, n, conv
 	}
-	for i := 0; i < nmRestarts && bestTheta != nil; i++ {
-		prev := best
-		run(append([]float64(nil), bestTheta...))
-		if !(best < prev*(1-1e-9)) {
-			break
+	sort.SliceStable(starts, func(a, b int) bool { return starts[a].f < starts[b].f })
+	converged := true
+	for _, s := range starts[:min(nmFinalists, len(starts))] {
+		for i := 0; i <= nmRestarts; i++ {
+			prev := s.f
+			x, f, _, conv := nelderMead(obj, s.theta, nmRestartSteps[i%len(nmRestartSteps)], nmEvaluations, nmStall, nmRelTol)
+			if f < s.f {
+				s.theta, s.f = x, f
+			}
+			s.done = conv
+			if i >= len(nmRestartSteps)-1 && !(s.f < prev*(1-1e-9)) {
+				break
+			}
 		}
+		converged = converged && s.done
 	}
+	sort.SliceStable(starts, func(a, b int) bool { return starts[a].f < starts[b].f })
 	out := make([]float64, k)
-	if bestTheta == nil {
-		for l := range out {
-			out[l] = 1 / float64(k)
-		}
-		return out
-	}
-	softmaxV(bestTheta, out)
-	return out
+	softmaxV(starts[0].theta, out)
+	return out, len(starts), converged
 }
 
 // regressionV is Synth's regression-based starting value: regress the

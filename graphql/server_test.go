@@ -212,6 +212,9 @@ func TestBadInputIsRefusedWithCodeAndChangesNothing(t *testing.T) {
 	a.fails(rec("cocaine_price", "XX99", "2020-02"), nil, "NOT_FOUND", "input.rows[1].region")
 	a.fails(rec("cocaine_price", "NLRTM", "2020-2"), nil, "BAD_INPUT", "input.rows[1].period")
 	a.fails(rec("cocaine_price", "NLRTM", "2020-Q1"), nil, "BAD_INPUT", "MONTH")
+	// Outside the default period range (1900 to 2100): refused, naming the row.
+	a.failsAt(rec("cocaine_price", "NLRTM", "1899-12"), nil, "BAD_INPUT", "input.rows[1].period")
+	a.fails(rec("cocaine_price", "NLRTM", "2101-01"), nil, "BAD_INPUT", "outside the periods this server accepts")
 	a.fails(rec("cocaine_price", "NLRTM", "2020-01"), nil, "CONFLICT", "reviseObservation")
 	a.fails(`mutation { recordObservations(input: {indicator: "cocaine_price", source: "s", rows: []}) { position } }`, nil, "BAD_INPUT", "input.rows")
 	a.fails(`mutation { linkRegions(input: {a: "NLRTM", b: "NLRTM", kind: SEA_ROUTE}) { position } }`, nil, "BAD_INPUT", "itself")

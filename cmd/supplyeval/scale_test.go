@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -157,6 +158,15 @@ func TestScalePhase(t *testing.T) {
 		r.Seconds = time.Since(start).Seconds()
 		series, points := n.Series.Len()
 		r.Figures["series"], r.Figures["points"] = float64(series), float64(points)
+		// The heap the open node holds (after a collection), per point: the
+		// read models, the series above all.
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		r.Figures["heapBytes"] = float64(ms.HeapAlloc)
+		if points > 0 {
+			r.Figures["heapBytesPerPoint"] = float64(ms.HeapAlloc) / float64(points)
+		}
 		r.Figures["position"] = float64(n.Runner.Position())
 		r.PeakRSSBytes = peakRSS(t)
 		closeStart := time.Now()
@@ -319,6 +329,10 @@ func scaleIngest(t *testing.T, ctx context.Context, dir string, r *phaseResult) 
 	r.Figures["closeWithSnapshotSeconds"] = time.Since(closeStart).Seconds()
 	r.Figures["storeBytes"] = float64(dirSize(t, filepath.Join(dir, "events")))
 	r.Figures["snapshotBytes"] = float64(dirSize(t, filepath.Join(dir, "snapshots")))
+	if fi, err := os.Stat(filepath.Join(dir, "snapshots", "series.snap")); err == nil {
+		r.Figures["seriesSnapshotBytes"] = float64(fi.Size())
+		r.Figures["seriesSnapshotBytesPerPoint"] = float64(fi.Size()) / obs
+	}
 }
 
 // scaleQuery serves the warm node over HTTP twice (answer cache on and
@@ -455,6 +469,8 @@ func scaleReport(rs []phaseResult) string {
 	fmt.Fprintf(&b, "| panel ingested through the command path (%.0f observations) | <= 60 s, peak RSS <= 2 GiB | %.1f s (observations %.1f s, %.0f obs/s), peak RSS %s | %.0f s, %.1f |\n",
 		in.Figures["observations"], in.Seconds, in.Figures["observationSeconds"], in.Figures["observationsPerSecond"], mib(in.PeakRSSBytes), in.CPUSeconds, in.Load)
 	fmt.Fprintf(&b, "| store size on disk | | %s events, %s snapshots | |\n", mib(int64(in.Figures["storeBytes"])), mib(int64(in.Figures["snapshotBytes"])))
+	fmt.Fprintf(&b, "| series read model | | %.1f bytes of series snapshot per point; heap after GC %.1f bytes per point (warm), %.1f (cold) | |\n",
+		in.Figures["seriesSnapshotBytesPerPoint"], warm.Figures["heapBytesPerPoint"], cold.Figures["heapBytesPerPoint"])
 	fmt.Fprintf(&b, "| cold start (rebuild every read model) | <= 20 s | %.1f s, peak RSS %s | %.0f s, %.1f |\n", cold.Seconds, mib(cold.PeakRSSBytes), cold.CPUSeconds, cold.Load)
 	fmt.Fprintf(&b, "| warm restart (snapshots) | <= 3 s | %.2f s, peak RSS %s | %.1f s, %.1f |\n", warm.Seconds, mib(warm.PeakRSSBytes), warm.CPUSeconds, warm.Load)
 	fmt.Fprintf(&b, "| `series` over HTTP, 360 points, cached (%.0f clients) | p50 <= 1 ms, >= 5,000 q/s | p50 %.2f ms, p99 %.2f ms, %.0f q/s | %.1f |\n",

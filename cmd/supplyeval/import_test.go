@@ -81,10 +81,12 @@ func expectValues(t *testing.T, dataset string) map[obsKey]float64 {
 				}
 			}
 		case "card_krueger":
-			region := map[string]string{"1": "US-NJ", "0": "US-PA"}[r[col["nj"]]]
+			// Each store is a region under its state: NJ-S023, PA-S001.
+			id, _ := strconv.Atoi(r[col["id"]])
+			region := fmt.Sprintf("%s-S%03d", map[string]string{"1": "NJ", "0": "PA"}[r[col["nj"]]], id)
 			period := map[string]string{"0": "1992-02", "1": "1992-11"}[r[col["d"]]]
 			if v, ok := num(r[col["fte"]]); ok {
-				out[obsKey{"FTE", region, r[col["id"]], period}] = v
+				out[obsKey{"FTE", region, "", period}] = v
 			}
 		}
 	}

@@ -108,7 +108,9 @@ type ImpactEstimate struct {
 // unknown); resolve the target regions and the comparison regions (an
 // unknown region is NotFound; a comparison region that is also a target,
 // or that the intervention covers, is BadInput); read the panel between
-// From and To; keep the periods where every target region has data; find
+// From and To; keep the periods where every target region has data (for
+// difference-in-differences, every period any region has: each target
+// contributes the periods it is observed in); find
 // the first period under the intervention (T0, the first period that
 // starts on or after the start or effective date); run the method.
 //
@@ -261,16 +263,32 @@ func (e *Evaluator) readImpactPanel(w *impactWork) error {
 		}
 		lo, hi = max(lo, first), min(hi, last)
 	}
-	if lo > hi {
-		return domain.Invalid("regions", "the target regions' data for %s do not overlap in time%s", ind.Code, rangeText(q.From, q.To))
+	if q.Method == impact.MethodDiD {
+		// Difference-in-differences takes an unbalanced panel: every target
+		// contributes the periods it has (Inputs.Coverage says which).
+		lo, hi = 0, len(p.Periods)-1
 	}
-	w.axis = p.Periods[lo : hi+1]
-	w.labels = make([]string, len(w.axis))
-	for i, pp := range w.axis {
-		w.labels[i] = pp.String()
+	if lo > hi {
+		return domain.Invalid("regions", "the target regions' data for %s do not overlap in time%s; difference-in-differences (method DID) accepts such a panel", ind.Code, rangeText(q.From, q.To))
+	}
+	// The periods used: lo..hi, less (for difference-in-differences, whose
+	// periods need not be consecutive) those in which no region has data.
+	keep := make([]int, 0, hi-lo+1)
+	for i := lo; i <= hi; i++ {
+		if q.Method != impact.MethodDiD || anyObserved(p, all, i) {
+			keep = append(keep, i)
+		}
 	}
 	w.t0 = domain.FirstPeriodFrom(ind.Granularity, w.iv.Date)
-	w.start = int(w.t0.Index - w.axis[0].Index)
+	w.axis = make([]domain.Period, len(keep))
+	w.labels = make([]string, len(keep))
+	w.start = len(keep)
+	for j, i := range keep {
+		w.axis[j], w.labels[j] = p.Periods[i], p.Periods[i].String()
+		if p.Periods[i].Index >= w.t0.Index && j < w.start {
+			w.start = j
+		}
+	}
 	switch {
 	case w.start <= 0:
 		return domain.Invalid("intervention", "intervention %s takes effect from %s (its date %s), but the data for %s in %s start at %s: there is no period before it to compare with",
@@ -279,7 +297,19 @@ func (e *Evaluator) readImpactPanel(w *impactWork) error {
 		return domain.Invalid("intervention", "intervention %s takes effect from %s (its date %s), after the last period with data for %s in %s (%s): there is no period under it",
 			w.iv.ID, w.t0, w.iv.Start, ind.Code, strings.Join(w.targets, ", "), w.labels[len(w.labels)-1])
 	}
-	w.rows = func(r string) []float64 { return p.Values[r][lo : hi+1] }
+	if len(keep) == hi-lo+1 {
+		w.rows = func(r string) []float64 { return p.Values[r][lo : hi+1] }
+	} else {
+		sel := make(map[string][]float64, len(all))
+		for _, r := range all {
+			v := make([]float64, len(keep))
+			for j, i := range keep {
+				v[j] = p.Values[r][i]
+			}
+			sel[r] = v
+		}
+		w.rows = func(r string) []float64 { return sel[r] }
+	}
 	w.est = &ImpactEstimate{Intervention: w.iv, Indicator: ind, Regions: w.targets, Periods: w.labels, FirstPeriod: w.t0.String(), AsOf: w.pos}
 	w.counts = q.ITS.Model == impact.QuasiPoisson || ind.Scale.Counts()
 	if o := scaleOrigin(ind); o != "" {
@@ -299,6 +329,16 @@ func (e *Evaluator) readImpactPanel(w *impactWork) error {
 	}
 	w.comparison = kept
 	return nil
+}
+
+// anyObserved reports whether any of regions has a value at period i of p.
+func anyObserved(p Panel, regions []string, i int) bool {
+	for _, r := range regions {
+		if !math.IsNaN(p.Values[r][i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // choose sets the method: the one asked for, or AUTO's (impact.Choose,

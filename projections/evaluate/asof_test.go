@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/supplyeval/supplyeval/domain"
@@ -76,4 +78,55 @@ func TestLinkAfterThePinLeavesAnswersAsOfThePin(t *testing.T) {
 	}
 	t.Logf("as of the pin: buffer %v, DiD effect %.5g; at the latest position (what the pin answered before): buffer %v, DiD effect %.5g",
 		buffer, effect, buffer3, effect3)
+}
+
+// TestDiDTakesUnbalancedTargets: target regions observed in different
+// periods were refused ("the target regions' data do not overlap in
+// time"); difference-in-differences takes them, each with its own periods,
+// and a default comparison region without data in the window is named in
+// the explanation rather than dropped silently.
+func TestDiDTakesUnbalancedTargets(t *testing.T) {
+	n := projectionstest.Start(t, t.TempDir())
+	t.Cleanup(n.Stop)
+	n.Do(domain.DefineRegion{Code: "CC", Name: "C-land", Country: "AT", Level: domain.RegionLevelCountry})
+	regions := []string{"CC1", "CC2", "CC3", "CC4", "CC5", "CC6"}
+	for _, r := range regions {
+		n.Do(domain.DefineRegion{Code: r, Name: "Region " + r, Country: "AT", Level: domain.RegionLevelNuts2, Parent: "CC"})
+	}
+	n.Do(domain.DefineIndicator{Code: "LEVELS", Name: "Levels", Family: domain.FamilyAvailability, Unit: "EUR/g",
+		Granularity: domain.Year, DesiredDirection: domain.DirectionUp, Scale: domain.ScaleLevel})
+	var rows []domain.ObservationRow
+	for i, r := range regions {
+		first, last := 2010, 2019
+		switch r {
+		case "CC1":
+			last = 2016 // CC1 stops early, CC2 starts late: no common span
+		case "CC2":
+			first = 2017
+		case "CC6":
+			continue // CC6 has data only outside the window asked for
+		}
+		for y := first; y <= last; y++ {
+			v := float64(10*i+y-2000) + float64((y*3+i)%4)
+			if (r == "CC1" || r == "CC2") && y >= 2015 {
+				v += 5
+			}
+			rows = append(rows, domain.ObservationRow{Region: r, Period: strconv.Itoa(y), Value: v})
+		}
+	}
+	rows = append(rows, domain.ObservationRow{Region: "CC6", Period: "2005", Value: 1})
+	n.Do(domain.RecordObservations{Indicator: "LEVELS", Source: "test", Rows: rows})
+	n.Do(domain.AdoptPolicyChange{ID: "pol-cc", Title: "Policy in CC1 and CC2", Kind: domain.PolicyKindOther, Jurisdictions: []string{"CC1", "CC2"},
+		Adopted: "2015-01-01", Effective: "2015-01-01"})
+	e := &evaluate.Evaluator{Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions}
+	est, err := e.Impact(context.Background(), evaluate.ImpactQuery{Intervention: "pol-cc", Indicator: "LEVELS", Method: impact.MethodDiD, From: "2008"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(est.Effect.Value-5) > 1.5 || len(est.Periods) != 10 || est.Periods[0] != "2010" {
+		t.Errorf("DiD %.3f over %v", est.Effect.Value, est.Periods)
+	}
+	if !strings.Contains(est.Explanation, "CC6") {
+		t.Errorf("CC6, without data in the window, is not named: %s", est.Explanation)
+	}
 }

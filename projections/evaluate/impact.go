@@ -316,8 +316,10 @@ func (e *Evaluator) readImpactPanel(w *impactWork) error {
 		w.notes = append(w.notes, o)
 	}
 
-	// Comparison regions with no data at all in the window carry nothing.
-	var kept []string
+	// Comparison regions with no data at all in the window carry nothing:
+	// one asked for is an error; one of the default pool is left out, and
+	// the explanation says so.
+	var kept, empty []string
 	for _, c := range w.comparison {
 		if first, _ := observedSpan(w.rows(c)); first >= 0 {
 			kept = append(kept, c)
@@ -326,6 +328,11 @@ func (e *Evaluator) readImpactPanel(w *impactWork) error {
 		if !w.defaultPool {
 			return domain.Invalid("comparison", "comparison region %s has no data for %s in %s to %s", c, ind.Code, w.labels[0], w.labels[len(w.labels)-1])
 		}
+		empty = append(empty, c)
+	}
+	if len(empty) > 0 {
+		w.notes = append(w.notes, fmt.Sprintf("Left out of the default comparison pool for having no %s data in %s to %s: %s.",
+			ind.Code, w.labels[0], w.labels[len(w.labels)-1], listText(empty)))
 	}
 	w.comparison = kept
 	return nil

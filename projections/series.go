@@ -44,7 +44,7 @@ type seriesID struct {
 // point farther than this from every run starts a new run. Runs of a
 // series are separated by more than maxGap periods, and an empty slot
 // costs 16 bytes, so a series holds at most (maxGap+1) slots per point.
-const maxGap = 16
+const maxGap = 8
 
 type series struct {
 	id   seriesID

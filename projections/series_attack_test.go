@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/projections"
@@ -122,5 +123,45 @@ func TestSparseSeriesAttack(t *testing.T) {
 			t.Errorf("%s restart: series v299: %q", restart, values(d))
 		}
 		m.Stop()
+	}
+}
+
+// TestSeriesMemoryPerPointBound: a 100,000-row DAY batch (the most a
+// command may hold) within the default range costs at most a few hundred
+// bytes per point whatever the spacing of its periods: every day, points
+// just close enough to share a run (the most empty slots), just too far
+// (a run each), and far apart.
+func TestSeriesMemoryPerPointBound(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures the heap")
+	}
+	first := domain.PeriodOf(domain.Day, time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)).Index
+	last := domain.PeriodOf(domain.Day, time.Date(2100, 12, 31, 0, 0, 0, 0, time.UTC)).Index
+	for _, step := range []int32{1, 9, 10, 100, 5000} {
+		rows := make([]domain.ObservationRow, 0, domain.MaxRowsPerBatch)
+		for ser := 0; len(rows) < domain.MaxRowsPerBatch; ser++ {
+			dims := []domain.Dimension{{Key: "k", Value: fmt.Sprint(ser)}}
+			for p := first; p <= last && len(rows) < domain.MaxRowsPerBatch; p += step {
+				rows = append(rows, domain.ObservationRow{Region: "R", Period: domain.Period{G: domain.Day, Index: p}.String(), Value: 1, Dimensions: dims})
+			}
+		}
+		ev := domain.Recorded{Event: domain.ObservationsRecorded{Indicator: "d", Source: "s", Rows: rows}, Position: 2}
+		before := heapInUse()
+		s := projections.NewSeries()
+		if err := s.Apply(domain.Recorded{Event: domain.IndicatorDefined{Code: "d", Granularity: domain.Day}, Position: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Apply(ev); err != nil {
+			t.Fatal(err)
+		}
+		held := heapInUse() - before
+		series, points := s.Len()
+		perPoint := float64(held) / float64(points)
+		t.Logf("every %d days: %d series, %d points, %.1f MB, %.0f bytes per point", step, series, points, float64(held)/1e6, perPoint)
+		if perPoint > 300 {
+			t.Errorf("every %d days: %.0f bytes per point, want at most 300", step, perPoint)
+		}
+		runtime.KeepAlive(s)
+		runtime.KeepAlive(ev)
 	}
 }

@@ -91,7 +91,7 @@ func TestSeriesRunsMatchAModel(t *testing.T) {
 			case 1:
 				return int32(rng.IntN(140_000) - 62_000) // 1800 to 2200
 			}
-			return int32(1000 + rng.IntN(40)*20) // points just beyond maxGap apart
+			return int32(1000 + rng.IntN(400)) // points about maxGap apart
 		}
 		for step := 0; step < 60; step++ {
 			pos++

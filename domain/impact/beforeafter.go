@@ -30,6 +30,9 @@ func BeforeAfter(in BeforeAfterInput) (*Result, error) {
 	if err := checkSeries("series", s, true); err != nil {
 		return nil, err
 	}
+	if err := checkMagnitude("series", s); err != nil {
+		return nil, err
+	}
 	if err := checkStart(s.Periods, in.Start, 1, 1); err != nil {
 		return nil, err
 	}

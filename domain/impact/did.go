@@ -87,6 +87,9 @@ func DiD(in DiDInput) (*Result, error) {
 		if err := checkSeries(field, s, true); err != nil {
 			return nil, err
 		}
+		if err := checkMagnitude(field, s); err != nil {
+			return nil, err
+		}
 		if !sameAxis(s.Periods, periods) {
 			return nil, badInput(field, "series %q has other periods than %q; all series must share one period axis", s.Unit, all[0].Unit)
 		}

@@ -143,6 +143,9 @@ func ITS(in ITSInput) (*Result, error) {
 	if err := checkSeries("series", s, false); err != nil {
 		return nil, err
 	}
+	if err := checkMagnitude("series", s); err != nil {
+		return nil, err
+	}
 	model := in.Model
 	if model == "" {
 		model = Gaussian

@@ -75,6 +75,23 @@ func checkSeries(field string, s Series, allowMissing bool) error {
 	return nil
 }
 
+// maxMagnitude is the largest absolute value the methods compute with: its
+// square times a million observations stays below the float64 maximum
+// (1.8e308), so sums of squares cannot overflow.
+const maxMagnitude = 1e150
+
+// checkMagnitude refuses values whose squares would overflow: with them a
+// sum of squares becomes infinite and a fit would be misread as exact or
+// singular. NaN (missing) values are skipped.
+func checkMagnitude(field string, s Series) error {
+	for i, v := range s.Values {
+		if math.Abs(v) > maxMagnitude {
+			return badInput(field, "series %q has the value %s at period %s: the values are too extreme to compute with (above %g in size); rescale the indicator, for example to thousands or millions", s.Unit, num(v), s.Periods[i], maxMagnitude)
+		}
+	}
+	return nil
+}
+
 // checkStart checks that start splits n periods into at least minPre
 // periods before and minPost from start.
 func checkStart(periods []string, start, minPre, minPost int) error {
@@ -97,9 +114,10 @@ func sameAxis(a, b []string) bool { return slices.Equal(a, b) }
 // zCrit is the 97.5% quantile of the standard normal.
 var zCrit = distuv.UnitNormal.Quantile(0.975)
 
-// normalP is the two-sided p-value of a z statistic.
+// normalP is the two-sided p-value of a z statistic, erfc(|z|/sqrt 2),
+// accurate in the far tail (1 - CDF rounds to exactly 0 below about 1e-16).
 func normalP(z float64) float64 {
-	return 2 * distuv.UnitNormal.Survival(math.Abs(z))
+	return math.Erfc(math.Abs(z) / math.Sqrt2)
 }
 
 // tCrit is the 97.5% quantile of Student's t with df degrees of freedom.
@@ -107,7 +125,9 @@ func tCrit(df float64) float64 {
 	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(0.975)
 }
 
-// tP is the two-sided p-value of a t statistic with df degrees of freedom.
+// tP is the two-sided p-value of a t statistic with df degrees of freedom
+// (gonum's survival function, the regularised incomplete beta
+// I_{df/(df+t^2)}(df/2, 1/2), accurate in the far tail).
 func tP(t, df float64) float64 {
 	return 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Survival(math.Abs(t))
 }

@@ -346,9 +346,15 @@ func newSynthData(in SynthInput) (*synthData, error) {
 				return nil, badInput(field, "unit %q has no valid outcome at period %s; a synthetic control needs complete outcomes", u.Unit, in.Periods[t])
 			}
 		}
+		if err := checkMagnitude(field, Series{Unit: u.Unit, Periods: in.Periods, Values: u.Outcome}); err != nil {
+			return nil, err
+		}
 		for l, v := range u.Predictors {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, badInput(field, "unit %q has no valid value for predictor %q", u.Unit, in.PredictorNames[l])
+			}
+			if math.Abs(v) > maxMagnitude {
+				return nil, badInput(field, "unit %q has the value %s for predictor %q: the values are too extreme to compute with (above %g in size); rescale the predictor", u.Unit, num(v), in.PredictorNames[l], maxMagnitude)
 			}
 		}
 	}

@@ -58,9 +58,12 @@ type importOptions struct {
 	mapping     importer.Mapping
 	mappingJSON []byte // canonical mapping, part of each file's digest
 	skipInvalid bool
-	progress    bool
-	stdout      io.Writer
-	stderr      io.Writer
+	// periods: the range the rows are checked against, row by row (with
+	// --data; a server checks its own).
+	periods  domain.PeriodRange
+	progress bool
+	stdout   io.Writer
+	stderr   io.Writer
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -150,6 +153,10 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
+		opt.periods = periods.r
+		if opt.periods == (domain.PeriodRange{}) {
+			opt.periods = domain.DefaultPeriodRange
+		}
 		target = &localTarget{n: n}
 	}
 	var errs []error
@@ -186,7 +193,7 @@ func importFile(ctx context.Context, t importTarget, file string, opt importOpti
 		return err
 	}
 	cat := importer.WithDefinitions(t, &m)
-	res, err := importer.Decode(bytes.NewReader(content), &m, importer.Options{File: name, Catalog: cat})
+	res, err := importer.Decode(bytes.NewReader(content), &m, importer.Options{File: name, Catalog: cat, Periods: opt.periods})
 	if err != nil {
 		return err
 	}

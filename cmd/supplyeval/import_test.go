@@ -376,8 +376,22 @@ func TestPeriodRangeFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errOut := runCLI(t, "import", "--data", data, "--mapping", mapping, file)
-	if code != 1 || !strings.Contains(errOut, "rows[0].period") || !strings.Contains(errOut, "1899-12 is outside the periods this server accepts") {
+	if code != 1 || !strings.Contains(errOut, "prices.csv:2: column value: period 1899-12 is outside the years 1900 to 2100") || !strings.Contains(errOut, "nothing was recorded") {
 		t.Fatalf("import of 1899-12: exit %d\n%s%s", code, out, errOut)
+	}
+	if pts := seriesPoints(t, data, "COC_PRICE", "NL33"); len(pts) != 0 {
+		t.Fatalf("recorded %v", pts)
+	}
+	// Through a server, the server's range decides: the batch is refused
+	// naming the row.
+	n, err := Open(context.Background(), Config{DataDir: data, Addr: "127.0.0.1:0", Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runCLI(t, "import", "--server", "http://"+n.Addr(), "--mapping", mapping, file)
+	n.Close()
+	if code != 1 || !strings.Contains(errOut, "rows[0].period") || !strings.Contains(errOut, "1899-12 is outside the periods this server accepts") {
+		t.Fatalf("import of 1899-12 through a server: exit %d\n%s%s", code, out, errOut)
 	}
 	if pts := seriesPoints(t, data, "COC_PRICE", "NL33"); len(pts) != 0 {
 		t.Fatalf("recorded %v", pts)

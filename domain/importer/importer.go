@@ -104,6 +104,10 @@ type Options struct {
 	File string
 	// Catalog knows indicators and regions (required).
 	Catalog Catalog
+	// Periods, when set, rejects each row whose period lies outside it
+	// (the range of the service that will record the rows); the zero
+	// range checks nothing here and leaves it to the service.
+	Periods domain.PeriodRange
 }
 
 // Decode reads every record of in with mapping m and validates each
@@ -319,6 +323,12 @@ func (d *decoder) cell(rec *record, region string, dims []domain.Dimension, freq
 	if err != nil {
 		fail(domain.BadInput, "%s", err)
 		return
+	}
+	if r := d.opt.Periods; r != (domain.PeriodRange{}) {
+		if p, err := domain.ParsePeriod(g, period); err == nil && !r.Contains(p) {
+			fail(domain.BadInput, "period %s is outside the years %d to %d that are recorded (--period-range)", period, r.From, r.To)
+			return
+		}
 	}
 	v, err := parseValue(c.value)
 	if err != nil {

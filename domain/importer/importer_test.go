@@ -265,3 +265,26 @@ func TestDecodeNeedsCatalog(t *testing.T) {
 		t.Fatal("no error without a catalog")
 	}
 }
+
+// TestPeriodRangeRejectsRows: with Options.Periods, a row outside the
+// range is a reject naming its line; without, it is left to the service.
+func TestPeriodRangeRejectsRows(t *testing.T) {
+	text := "region,period,value\nNL33,1899-12,1\nNL33,1900-01,2\nNL33,2101-01,3\n"
+	m := Mapping{Indicator: "M"}
+	res, err := Decode(strings.NewReader(text), &m, Options{File: "obs.csv", Catalog: testCatalog(), Periods: domain.DefaultPeriodRange})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rejects) != 2 || len(res.Rows) != 1 {
+		t.Fatalf("rejects %v, rows %v", res.Rejects, res.Rows)
+	}
+	for i, line := range []int{2, 4} {
+		e := res.Rejects[i]
+		if e.Line != line || e.Code != domain.BadInput || !strings.Contains(e.Error(), "outside the years 1900 to 2100") {
+			t.Errorf("reject %d = %v [%s], want line %d, BAD_INPUT, outside the years 1900 to 2100", i, e, e.Code, line)
+		}
+	}
+	if res := decode(t, Mapping{Indicator: "M"}, "obs.csv", text); len(res.Rejects) != 0 || len(res.Rows) != 3 {
+		t.Fatalf("without a range: rejects %v, rows %v", res.Rejects, res.Rows)
+	}
+}

@@ -249,55 +249,22 @@ func (e *Evaluator) resolveComparison(w *impactWork) error {
 }
 
 // readImpactPanel reads the panel, trims it to the periods where every
-// target has data, finds the first period under the intervention (T0),
-// and drops default comparison regions without data in that window.
+// target has data (for difference-in-differences, every period any region
+// has), finds the first period under the intervention (T0), and drops
+// default comparison regions without data in that window.
 func (e *Evaluator) readImpactPanel(w *impactWork) error {
-	ind, q := w.ind, w.q
+	ind := w.ind
 	all := append(append(make([]string, 0, len(w.targets)+len(w.comparison)), w.targets...), w.comparison...)
 	p := e.Panel(ind.Code, ind.Granularity, all, w.from, w.to, w.pos)
-	lo, hi := 0, len(p.Periods)-1
-	for _, r := range w.targets {
-		first, last := observedSpan(p.Values[r])
-		if first < 0 {
-			return domain.Invalid("regions", "region %s has no data for %s%s as of position %d", r, ind.Code, rangeText(q.From, q.To), w.pos)
-		}
-		lo, hi = max(lo, first), min(hi, last)
+	keep, err := w.periodsUsed(p, all)
+	if err != nil {
+		return err
 	}
-	if q.Method == impact.MethodDiD {
-		// Difference-in-differences takes an unbalanced panel: every target
-		// contributes the periods it has (Inputs.Coverage says which).
-		lo, hi = 0, len(p.Periods)-1
+	if err := w.setAxis(p, keep); err != nil {
+		return err
 	}
-	if lo > hi {
-		return domain.Invalid("regions", "the target regions' data for %s do not overlap in time%s; difference-in-differences (method DID) accepts such a panel", ind.Code, rangeText(q.From, q.To))
-	}
-	// The periods used: lo..hi, less (for difference-in-differences, whose
-	// periods need not be consecutive) those in which no region has data.
-	keep := make([]int, 0, hi-lo+1)
-	for i := lo; i <= hi; i++ {
-		if q.Method != impact.MethodDiD || anyObserved(p, all, i) {
-			keep = append(keep, i)
-		}
-	}
-	w.t0 = domain.FirstPeriodFrom(ind.Granularity, w.iv.Date)
-	w.axis = make([]domain.Period, len(keep))
-	w.labels = make([]string, len(keep))
-	w.start = len(keep)
-	for j, i := range keep {
-		w.axis[j], w.labels[j] = p.Periods[i], p.Periods[i].String()
-		if p.Periods[i].Index >= w.t0.Index && j < w.start {
-			w.start = j
-		}
-	}
-	switch {
-	case w.start <= 0:
-		return domain.Invalid("intervention", "intervention %s takes effect from %s (its date %s), but the data for %s in %s start at %s: there is no period before it to compare with",
-			w.iv.ID, w.t0, w.iv.Start, ind.Code, strings.Join(w.targets, ", "), w.labels[0])
-	case w.start >= len(w.axis):
-		return domain.Invalid("intervention", "intervention %s takes effect from %s (its date %s), after the last period with data for %s in %s (%s): there is no period under it",
-			w.iv.ID, w.t0, w.iv.Start, ind.Code, strings.Join(w.targets, ", "), w.labels[len(w.labels)-1])
-	}
-	if len(keep) == hi-lo+1 {
+	if len(keep) == len(p.Periods) || keep[len(keep)-1]-keep[0]+1 == len(keep) {
+		lo, hi := keep[0], keep[len(keep)-1]
 		w.rows = func(r string) []float64 { return p.Values[r][lo : hi+1] }
 	} else {
 		sel := make(map[string][]float64, len(all))
@@ -311,14 +278,72 @@ func (e *Evaluator) readImpactPanel(w *impactWork) error {
 		w.rows = func(r string) []float64 { return sel[r] }
 	}
 	w.est = &ImpactEstimate{Intervention: w.iv, Indicator: ind, Regions: w.targets, Periods: w.labels, FirstPeriod: w.t0.String(), AsOf: w.pos}
-	w.counts = q.ITS.Model == impact.QuasiPoisson || ind.Scale.Counts()
+	w.counts = w.q.ITS.Model == impact.QuasiPoisson || ind.Scale.Counts()
 	if o := scaleOrigin(ind); o != "" {
 		w.notes = append(w.notes, o)
 	}
+	return w.dropEmptyComparison()
+}
 
-	// Comparison regions with no data at all in the window carry nothing:
-	// one asked for is an error; one of the default pool is left out, and
-	// the explanation says so.
+// periodsUsed returns the indexes of the panel's periods the estimate
+// uses: those every target has data in (the span from the latest first
+// observation to the earliest last one); for difference-in-differences,
+// whose periods need not be consecutive and whose regions may each have
+// their own, every period in which any region has data.
+func (w *impactWork) periodsUsed(p Panel, all []string) ([]int, error) {
+	ind, q := w.ind, w.q
+	lo, hi := 0, len(p.Periods)-1
+	for _, r := range w.targets {
+		first, last := observedSpan(p.Values[r])
+		if first < 0 {
+			return nil, domain.Invalid("regions", "region %s has no data for %s%s as of position %d", r, ind.Code, rangeText(q.From, q.To), w.pos)
+		}
+		lo, hi = max(lo, first), min(hi, last)
+	}
+	did := q.Method == impact.MethodDiD
+	if did {
+		lo, hi = 0, len(p.Periods)-1
+	}
+	if lo > hi {
+		return nil, domain.Invalid("regions", "the target regions' data for %s do not overlap in time%s; difference-in-differences (method DID) accepts such a panel", ind.Code, rangeText(q.From, q.To))
+	}
+	keep := make([]int, 0, hi-lo+1)
+	for i := lo; i <= hi; i++ {
+		if !did || anyObserved(p, all, i) {
+			keep = append(keep, i)
+		}
+	}
+	return keep, nil
+}
+
+// setAxis sets the periods used (keep, indexes into p.Periods), their
+// labels, T0 and its index, which must leave periods on both sides.
+func (w *impactWork) setAxis(p Panel, keep []int) error {
+	w.t0 = domain.FirstPeriodFrom(w.ind.Granularity, w.iv.Date)
+	w.axis = make([]domain.Period, len(keep))
+	w.labels = make([]string, len(keep))
+	w.start = len(keep)
+	for j, i := range keep {
+		w.axis[j], w.labels[j] = p.Periods[i], p.Periods[i].String()
+		if p.Periods[i].Index >= w.t0.Index && j < w.start {
+			w.start = j
+		}
+	}
+	switch {
+	case w.start <= 0:
+		return domain.Invalid("intervention", "intervention %s takes effect from %s (its date %s), but the data for %s in %s start at %s: there is no period before it to compare with",
+			w.iv.ID, w.t0, w.iv.Start, w.ind.Code, strings.Join(w.targets, ", "), w.labels[0])
+	case w.start >= len(w.axis):
+		return domain.Invalid("intervention", "intervention %s takes effect from %s (its date %s), after the last period with data for %s in %s (%s): there is no period under it",
+			w.iv.ID, w.t0, w.iv.Start, w.ind.Code, strings.Join(w.targets, ", "), w.labels[len(w.labels)-1])
+	}
+	return nil
+}
+
+// dropEmptyComparison handles comparison regions with no data at all in
+// the window, which carry nothing: one asked for is an error; one of the
+// default pool is left out, and the explanation says so.
+func (w *impactWork) dropEmptyComparison() error {
 	var kept, empty []string
 	for _, c := range w.comparison {
 		if first, _ := observedSpan(w.rows(c)); first >= 0 {
@@ -326,13 +351,13 @@ func (e *Evaluator) readImpactPanel(w *impactWork) error {
 			continue
 		}
 		if !w.defaultPool {
-			return domain.Invalid("comparison", "comparison region %s has no data for %s in %s to %s", c, ind.Code, w.labels[0], w.labels[len(w.labels)-1])
+			return domain.Invalid("comparison", "comparison region %s has no data for %s in %s to %s", c, w.ind.Code, w.labels[0], w.labels[len(w.labels)-1])
 		}
 		empty = append(empty, c)
 	}
 	if len(empty) > 0 {
 		w.notes = append(w.notes, fmt.Sprintf("Left out of the default comparison pool for having no %s data in %s to %s: %s.",
-			ind.Code, w.labels[0], w.labels[len(w.labels)-1], listText(empty)))
+			w.ind.Code, w.labels[0], w.labels[len(w.labels)-1], listText(empty)))
 	}
 	w.comparison = kept
 	return nil

@@ -122,10 +122,12 @@ func (s *Server) wrap(fn gql.FieldResolveFn) gql.FieldResolveFn {
 }
 
 func (s *Server) resolveNeighbourRegion(p gql.ResolveParams) (any, error) {
-	if r, ok := s.cfg.Catalog.Region(p.Source.(projections.Link).Region); ok {
+	l := p.Source.(projections.Link)
+	// Read at the position the region holding the link was read at.
+	if r, ok := s.cfg.Catalog.RegionAt(l.Region, l.AsOf); ok {
 		return r, nil
 	}
-	return nil, toAPIError(notFound("", "region %q is not known", p.Source.(projections.Link).Region), "")
+	return nil, toAPIError(notFound("", "region %q is not known", l.Region), "")
 }
 
 // asOf parses the asOf argument and waits (boundedly) for the read models

@@ -26,6 +26,9 @@ type Link struct {
 	Region   string
 	Kind     domain.LinkKind
 	Position uint64
+	// AsOf is the position the region holding the link was read at (0:
+	// the latest), so that the neighbour is read at the same position.
+	AsOf uint64 `json:"-"`
 }
 
 // Indicator is an indicator definition with where it was defined.
@@ -187,6 +190,7 @@ func copyRegion(r *Region, asOf uint64) Region {
 	out.Links = make([]Link, 0, len(r.Links))
 	for _, l := range r.Links {
 		if visibleAt(l.Position, asOf) {
+			l.AsOf = asOf
 			out.Links = append(out.Links, l)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	gql "github.com/graphql-go/graphql"
 
+	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/impact"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 )
@@ -31,7 +32,8 @@ func (s *Server) impactField() *gql.Field {
 			"offset":      {Type: gql.ID, Description: "An indicator (a population, say) whose logarithm is the offset of the quasi-Poisson model: estimates become ratios of rates."},
 			"harmonics":   {Type: gql.Int, Description: "Sine/cosine pairs for seasonality (period 12 for months, 4 quarters, 52 weeks, 7 days). Default 0."},
 			"slopeChange": {Type: gql.Boolean, Description: "Add a change in trend at the intervention. Default false."},
-			"errors":      {Type: itsErrors, Description: "GAUSSIAN only. Default NEWEY_WEST when the model is asked for; AUTO uses AR1, because Newey-West intervals are too narrow when the noise is persistent."},
+			"errors":      {Type: itsErrors, Description: "GAUSSIAN: default NEWEY_WEST when the model is asked for; AUTO uses AR1, because Newey-West intervals are too narrow when the noise is persistent. QUASI_POISSON: NEWEY_WEST replaces the model-based standard errors by the Newey-West sandwich (AUTO does so when the residuals are autocorrelated); AR1 is not available."},
+			"hacLag":      {Type: gql.Int, Description: "Newey-West truncation lag (Bartlett kernel, no small-sample factor). Default floor(4 (n/100)^(2/9)) for n periods; 0 means no autocorrelation terms (White's heteroscedasticity-robust errors). Only with Newey-West errors."},
 		}})
 
 	interval := gql.NewObject(gql.ObjectConfig{Name: "EstimateInterval", Description: "An estimate with its 95% interval (null when the method gives none).",
@@ -247,6 +249,16 @@ func (s *Server) resolveImpact(p gql.ResolveParams) (any, error) {
 		q.ITS.SlopeChange, _ = o["slopeChange"].(bool)
 		e, _ := o["errors"].(string)
 		q.ITS.Errors = impact.ITSErrors(e)
+		if lag, ok := o["hacLag"].(int); ok {
+			switch {
+			case lag < 0:
+				return nil, domain.Invalid("its.hacLag", "the Newey-West lag must not be negative; it is %d", lag)
+			case lag == 0:
+				q.ITS.HACLag = impact.HACWhite
+			default:
+				q.ITS.HACLag = lag
+			}
+		}
 	}
 	return s.evaluator(p.Context).Impact(p.Context, q)
 }

@@ -441,3 +441,25 @@ func TestImpactITSErrorsThroughTheAPI(t *testing.T) {
 	}
 	a.fails(`{ impact(intervention: "it-smoking-ban", indicator: "ACES", method: ITS, its: {model: QUASI_POISSON, errors: AR1}) { effect } }`, nil, "BAD_INPUT", "AR(1)")
 }
+
+// TestImpactHACLagThroughTheAPI: ItsOptions sets the Newey-West lag. The
+// quasi-Poisson ITS of the Sicily data with errors NEWEY_WEST and hacLag 6
+// gives the level coefficient's standard error of R 4.2.2 with sandwich
+// 3.0.2, NeweyWest(glm(aces ~ t + smokban + offset(log(stdpop)), family =
+// poisson), lag = 6, prewhite = FALSE, adjust = FALSE): 0.030919080858.
+// A negative lag is refused on its field.
+func TestImpactHACLagThroughTheAPI(t *testing.T) {
+	a := newAPI(t, graphql.Limits{})
+	recordSicily(a)
+	q := `query($its: ItsOptions) { impact(intervention: "it-smoking-ban", indicator: "ACES", method: ITS, its: $its) { ` + estimateFields + ` } }`
+	data := a.ok(q, map[string]any{"its": map[string]any{"model": "QUASI_POISSON", "offset": "STDPOP", "errors": "NEWEY_WEST", "hacLag": 6}})
+	for _, co := range data["impact"].(map[string]any)["coefficients"].([]any) {
+		co := co.(map[string]any)
+		if co["name"] == "level" {
+			if se := co["estimate"].(map[string]any)["se"].(float64); !relClose(se, 0.030919080858, 1e-6) {
+				t.Errorf("level SE %.10f, R 0.030919080858", se)
+			}
+		}
+	}
+	a.failsAt(q, map[string]any{"its": map[string]any{"hacLag": -2}}, "BAD_INPUT", "its.hacLag")
+}

@@ -49,7 +49,9 @@ const (
 
 // AutoLjungBox is the level below which AUTO refuses a Gaussian
 // interrupted time series whose residuals (innovations, with AR(1)
-// errors) fail the Ljung-Box test: its intervals would be too narrow.
+// errors) fail the Ljung-Box test, its intervals being too narrow, and
+// gives a quasi-Poisson one Newey-West standard errors instead of its
+// model-based ones.
 const AutoLjungBox = 0.01
 
 // Choose is the AUTO policy, the one place it is decided: it picks a
@@ -71,7 +73,11 @@ const AutoLjungBox = 0.01
 //     Newey-West errors, whose intervals are too narrow when the noise is
 //     persistent (about 85% coverage on the demo world's AR(1) series);
 //     the caller refuses it when its innovations remain autocorrelated
-//     (Ljung-Box p < [AutoLjungBox]).
+//     (Ljung-Box p < [AutoLjungBox]), see [CheckAuto].
+//   - The quasi-Poisson interrupted time series is checked the same way;
+//     when its residuals are autocorrelated its standard errors are
+//     corrected (Newey-West sandwich for the GLM) rather than the method
+//     refused, see [AutoRefit].
 //
 // The order:
 //
@@ -171,6 +177,26 @@ func CheckAuto(c Choice, r *Result, errors ITSErrors) error {
 	return badInput("method", "AUTO found no method whose interval can be trusted here: without enough comparison units only a Gaussian interrupted time series applies, and %s (Ljung-Box p = %.2g); ask for ITS explicitly to see it with that caveat, or add comparison units", what, lb.Value)
 }
 
+// AutoRefit is the part of the AUTO policy for a quasi-Poisson interrupted
+// time series that [Choose] picked and that was run with model-based
+// standard errors (errors empty): when its residuals are autocorrelated
+// (Ljung-Box p < [AutoLjungBox]) those standard errors are too small, and
+// AUTO corrects them rather than choosing otherwise: it returns NeweyWest,
+// to run the same model again with the Newey-West (HAC) sandwich (robust to
+// overdispersion and autocorrelation, see [ITSInput].Errors), and a
+// sentence for the explanation saying so. It returns "" and "" for every
+// other case.
+func AutoRefit(c Choice, r *Result, errors ITSErrors) (ITSErrors, string) {
+	if c.Method != MethodITS || c.Model != QuasiPoisson || errors != "" || r == nil {
+		return "", ""
+	}
+	lb, ok := r.Diagnostic("ljung_box_p")
+	if !ok || !(lb.Value < AutoLjungBox) {
+		return "", ""
+	}
+	return NeweyWest, fmt.Sprintf("The quasi-Poisson model's residuals are autocorrelated (Ljung-Box p = %.2g), which makes its model-based standard errors too small, so its standard errors are Newey-West (HAC) ones, robust to overdispersion and to autocorrelation, with normal intervals.", lb.Value)
+}
+
 // AutoInput is the input of [Auto].
 type AutoInput struct {
 	// Treated are the outcome series of the treated units; several are
@@ -214,6 +240,7 @@ func Auto(in AutoInput) (*Result, error) {
 		return nil, err
 	}
 	var r *Result
+	var refit string
 	switch c.Method {
 	case MethodSyntheticControl:
 		r, err = SyntheticControl(autoSynth(in))
@@ -226,7 +253,13 @@ func Auto(in AutoInput) (*Result, error) {
 			if c.Model == Gaussian {
 				errs = AR1
 			}
-			r, err = ITS(ITSInput{Series: s, Start: in.Start, Model: c.Model, Offset: in.Offset, Harmonics: in.Harmonics, SlopeChange: in.SlopeChange, Errors: errs})
+			its := ITSInput{Series: s, Start: in.Start, Model: c.Model, Offset: in.Offset, Harmonics: in.Harmonics, SlopeChange: in.SlopeChange, Errors: errs}
+			r, err = ITS(its)
+			if err == nil {
+				if its.Errors, refit = AutoRefit(c, r, errs); its.Errors != "" {
+					r, err = ITS(its)
+				}
+			}
 			if err == nil {
 				err = CheckAuto(c, r, errs)
 			}
@@ -241,8 +274,11 @@ func Auto(in AutoInput) (*Result, error) {
 		return nil, err
 	}
 	r.Choice = c.Reason
+	if refit != "" {
+		r.Choice += " " + refit
+	}
 	r.addParam("auto_choice", "%s", c.Method)
-	r.Explanation = "Method chosen automatically. " + c.Reason + " " + r.Explanation
+	r.Explanation = "Method chosen automatically. " + r.Choice + " " + r.Explanation
 	return r, nil
 }
 

@@ -78,11 +78,20 @@ type ITSInput struct {
 	SeasonLength int
 	// SlopeChange adds the slope-change term b3.
 	SlopeChange bool
-	// HACLag is the Newey-West truncation lag (Gaussian only): 0 selects the
+	// HACLag is the Newey-West truncation lag (Gaussian, or QuasiPoisson
+	// with NeweyWest errors): 0 selects the
 	// default floor(4 (n/100)^(2/9)) (Newey & West 1994; the default of
 	// statsmodels' cov_hac), a positive value that many lags, HACWhite none.
 	HACLag int
-	// Errors (Gaussian only) is NeweyWest (the default when empty) or AR1:
+	// Errors, for QuasiPoisson, is empty (the default: model-based
+	// quasi-Poisson standard errors) or NeweyWest: the sandwich
+	// (X'WX)^-1 Omega (X'WX)^-1 with Omega the Newey-West estimate (Bartlett
+	// kernel, lag HACLag) from the Poisson scores x_t (y_t - mu_t), robust
+	// to overdispersion and autocorrelation, with normal intervals (R
+	// sandwich::NeweyWest(glm(family = poisson), prewhite = FALSE,
+	// adjust = FALSE)).
+	//
+	// For Gaussian, Errors is NeweyWest (the default when empty) or AR1:
 	// generalised least squares with errors u_t = rho u_{t-1} + e_t, rho
 	// chosen by restricted maximum likelihood over (-0.98, 0.98) (the
 	// Prais-Winsten transform, which keeps the first period), standard
@@ -157,7 +166,11 @@ func ITS(in ITSInput) (*Result, error) {
 		return nil, err
 	}
 	switch in.Errors {
-	case "", NeweyWest:
+	case "":
+		if model == QuasiPoisson && in.HACLag != 0 {
+			return nil, badInput("hac_lag", "a Newey-West lag applies to the %s model only with Newey-West errors", QuasiPoisson)
+		}
+	case NeweyWest:
 	case AR1:
 		if model != Gaussian {
 			return nil, badInput("errors", "AR(1) errors are available for the %s model only", Gaussian)
@@ -236,17 +249,17 @@ func ITS(in ITSInput) (*Result, error) {
 		f.ar1 = true
 		err = f.gaussianAR1(y)
 	} else if model == Gaussian {
-		switch {
-		case in.HACLag == 0:
-			f.hacLag = hacDefaultLag(n)
-		case in.HACLag > 0:
-			f.hacLag = in.HACLag
-		}
-		if f.hacLag >= n {
-			return nil, badInput("hac_lag", "a Newey-West lag of %d needs more than %d periods", f.hacLag, n)
+		if f.hacLag, err = hacLagFor(in.HACLag, n); err != nil {
+			return nil, err
 		}
 		err = f.gaussian(y)
 	} else {
+		if in.Errors == NeweyWest {
+			f.qpHAC = true
+			if f.hacLag, err = hacLagFor(in.HACLag, n); err != nil {
+				return nil, err
+			}
+		}
 		err = f.quasiPoisson(y, in.Offset)
 	}
 	if err != nil {
@@ -257,6 +270,22 @@ func ITS(in ITSInput) (*Result, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// hacLagFor is the Newey-West lag of [ITSInput].HACLag for n periods: the
+// default rule floor(4 (n/100)^(2/9)) for 0, none for HACWhite, the given
+// number otherwise (which must be below n).
+func hacLagFor(lag, n int) (int, error) {
+	switch {
+	case lag == 0:
+		lag = hacDefaultLag(n)
+	case lag < 0:
+		lag = 0
+	}
+	if lag >= n {
+		return 0, badInput("hac_lag", "a Newey-West lag of %d needs more than %d periods", lag, n)
+	}
+	return lag, nil
 }
 
 // itsFit holds the design, the estimates and the scratch space of one fit.
@@ -276,6 +305,7 @@ type itsFit struct {
 	hacLag      int
 	smallSample bool
 	ar1         bool    // AR(1) errors (generalised least squares)
+	qpHAC       bool    // quasi-Poisson with Newey-West (HAC) covariance
 	rho         float64 // their coefficient
 	season      int     // L when there are harmonics, else 1
 	harmonics   int
@@ -807,6 +837,22 @@ func (f *itsFit) quasiPoisson(y, offset []float64) error {
 		Diagnostic{Name: "df_residual", Value: df, Note: "residual degrees of freedom"},
 		Diagnostic{Name: "iterations", Value: float64(iter), Note: "IRLS iterations to convergence"},
 	)
+	if f.qpHAC {
+		// Sandwich (X'WX)^-1 Omega (X'WX)^-1 with Omega the Newey-West
+		// (Bartlett) estimate from the scores x_t (y_t - mu_t), the
+		// convention of R sandwich::NeweyWest(glm(family = poisson),
+		// prewhite = FALSE, adjust = FALSE); normal reference.
+		e := make([]float64, n)
+		for i, v := range y {
+			e[i] = v - f.fitted[i]
+		}
+		bread := make([]float64, p*p)
+		copy(bread, f.lin.a)
+		neweyWestMeat(f.x, e, n, p, f.hacLag, f.scratch, f.tmp, f.first)
+		sandwich(bread, f.tmp, f.cov, f.scratch[:p*p], p)
+		f.crit, f.df = zCrit, 0
+		f.diag = append(f.diag, Diagnostic{Name: "hac_lag", Value: float64(f.hacLag), Note: "Newey-West truncation lag (Bartlett kernel)"})
+	}
 	return nil
 }
 
@@ -989,8 +1035,14 @@ func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
 	}
 	if ratio {
 		r.setParam("offset", strconv.FormatBool(in.Offset != nil))
-		r.setParam("dispersion", "Pearson chi-squared / (n - p)")
-		r.setParam("reference_distribution", "Student t, "+strconv.Itoa(n-p)+" df")
+		if f.qpHAC {
+			r.setParam("hac_lag", strconv.Itoa(f.hacLag))
+			r.setParam("covariance", "Newey-West HAC sandwich of the Poisson scores, Bartlett kernel, no small-sample correction (robust to overdispersion and autocorrelation)")
+			r.setParam("reference_distribution", "normal")
+		} else {
+			r.setParam("dispersion", "Pearson chi-squared / (n - p)")
+			r.setParam("reference_distribution", "Student t, "+strconv.Itoa(n-p)+" df")
+		}
 	} else {
 		switch {
 		case f.ar1:
@@ -1045,7 +1097,9 @@ func itsAssumptions(in ITSInput, ratio bool, lag int, rho float64) []string {
 	} else {
 		a = append(a, "The intervention changed the level of the series at once, by the same amount in every later period (no change in trend).")
 	}
-	if ratio {
+	if ratio && in.Errors == NeweyWest {
+		a = append(a, fmt.Sprintf("Counts vary around the model; the standard errors allow for overdispersion and for autocorrelation up to %d period(s) (Newey-West sandwich) and use the normal approximation, which is too narrow for short series.", lag))
+	} else if ratio {
 		a = append(a, "Counts vary around the model with a variance proportional to their mean (overdispersion is estimated); the standard errors do not correct for autocorrelation, so check the residual diagnostics.")
 	} else if in.Errors == AR1 {
 		a = append(a, fmt.Sprintf("The noise around the trend is first-order autoregressive (each period's deviation carries over a share %.2f of the last) with constant variance; the residual diagnostics, computed on the innovations, show whether that accounts for the autocorrelation.", rho))

@@ -2,6 +2,7 @@ package impact
 
 import (
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,4 +71,86 @@ func TestExtremeSynthSaysSo(t *testing.T) {
 	if _, err := SyntheticControl(in); err == nil || !strings.Contains(err.Error(), "too extreme") {
 		t.Errorf("predictor -1e300: %v", err)
 	}
+}
+
+// TestQuasiPoissonNeweyWestMatchesR checks the Newey-West covariance of the
+// quasi-Poisson ITS on the Sicily data against R 4.2.2 with sandwich 3.0.2
+// (Debian r-base-core, r-cran-sandwich): glm(aces ~ t + level [+ harmonics]
+// + offset(log(stdpop)), family = poisson) and NeweyWest(m, lag = L,
+// prewhite = FALSE, adjust = FALSE); lag 3 is the default rule for 59
+// months.
+func TestQuasiPoissonNeweyWestMatchesR(t *testing.T) {
+	periods, aces, stdpop, start := sicily(t)
+	for _, c := range []struct {
+		harmonics, lag              int
+		level, levelSE, trend, trSE float64
+	}{
+		{0, 0, -0.111628442559, 0.031995941330, 0.004944992032, 0.000774634890},
+		{0, 6, -0.111628442559, 0.030919080858, 0.004944992032, 0.000768901586},
+		{2, 0, -0.122086792899, 0.021768017672, 0.005389219541, 0.000778272645},
+		{2, 6, -0.122086792899, 0.020530153658, 0.005389219541, 0.000790989934},
+	} {
+		r, err := ITS(ITSInput{Series: Series{Unit: "Sicily", Periods: periods, Values: aces}, Start: start,
+			Model: QuasiPoisson, Offset: stdpop, Harmonics: c.harmonics, Errors: NeweyWest, HACLag: c.lag})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]Estimate{}
+		for _, co := range r.Coefficients {
+			got[co.Name] = co.Estimate
+		}
+		if l := got["level"]; !relClose(l.Value, c.level, 1e-8) || !relClose(l.SE, c.levelSE, 1e-6) {
+			t.Errorf("h%d lag %d: level %.10f (SE %.10f); R %.10f (%.10f)", c.harmonics, c.lag, l.Value, l.SE, c.level, c.levelSE)
+		}
+		if tr := got["trend"]; !relClose(tr.Value, c.trend, 1e-8) || !relClose(tr.SE, c.trSE, 1e-6) {
+			t.Errorf("h%d lag %d: trend %.10f (SE %.10f); R %.10f (%.10f)", c.harmonics, c.lag, tr.Value, tr.SE, c.trend, c.trSE)
+		}
+		if v, _ := r.Param("reference_distribution"); v != "normal" {
+			t.Errorf("reference distribution %q", v)
+		}
+	}
+}
+
+// TestAutoQuasiPoissonAutocorrelated: AUTO checks the quasi-Poisson ITS's
+// residuals too. A count series with persistent noise (AR(1), rho 0.8, on
+// the log scale) fails the Ljung-Box test; AUTO then reports Newey-West
+// (HAC) standard errors and says so, where before it accepted the
+// model-based ones (narrower here) in silence.
+func TestAutoQuasiPoissonAutocorrelated(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 5))
+	n, start := 72, 48
+	periods := make([]string, n)
+	y := make([]float64, n)
+	u := 0.0
+	for i := range y {
+		periods[i] = "P" + strconv.Itoa(i)
+		u = 0.8*u + 0.15*rng.NormFloat64()
+		mu := math.Exp(5 + 0.005*float64(i) + u)
+		// Poisson draw by inversion (the mean is moderate).
+		k, p, c, x := 0.0, math.Exp(-mu), math.Exp(-mu), rng.Float64()
+		for x > c {
+			k++
+			p *= mu / k
+			c += p
+		}
+		y[i] = k
+	}
+	s := Series{Unit: "A", Periods: periods, Values: y}
+	plain, err := ITS(ITSInput{Series: s, Start: start, Model: QuasiPoisson})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, _ := plain.Diagnostic("ljung_box_p")
+	if !(lb.Value < AutoLjungBox) {
+		t.Fatalf("Ljung-Box p %.3g: the series is not autocorrelated enough for the test", lb.Value)
+	}
+	r, err := Auto(AutoInput{Treated: []Series{s}, Start: start, Counts: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cov, _ := r.Param("covariance")
+	if r.Model != QuasiPoisson || !strings.Contains(cov, "Newey-West") || !strings.Contains(r.Choice, "Newey-West") {
+		t.Errorf("model %s, covariance %q, choice %q", r.Model, cov, r.Choice)
+	}
+	t.Logf("Ljung-Box p %.2g; level SE model-based %.4f, Newey-West %.4f", lb.Value, plain.LevelChange.SE, r.LevelChange.SE)
 }

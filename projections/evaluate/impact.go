@@ -71,8 +71,14 @@ type ITSOptions struct {
 	// Errors is how the Gaussian model treats autocorrelated noise:
 	// impact.NeweyWest (least squares with Newey-West errors; the default
 	// when the model is asked for) or impact.AR1 (generalised least squares
-	// with AR(1) noise, which AUTO uses).
+	// with AR(1) noise, which AUTO uses). For the quasi-Poisson model,
+	// impact.NeweyWest replaces the model-based standard errors by the
+	// Newey-West sandwich (AUTO does so when the residuals are
+	// autocorrelated, see impact.AutoRefit).
 	Errors impact.ITSErrors
+	// HACLag is the Newey-West truncation lag, as impact.ITSInput.HACLag:
+	// 0 the default floor(4 (n/100)^(2/9)), impact.HACWhite none.
+	HACLag int
 }
 
 // ImpactEstimate is an impact estimate with the data it was computed from,
@@ -445,6 +451,13 @@ func (e *Evaluator) runOneSeries(w *impactWork) (*impact.Result, error) {
 	if err != nil {
 		return nil, argError(err)
 	}
+	if errs, why := impact.AutoRefit(w.choice, r, opts.Errors); errs != "" {
+		opts.Errors = errs
+		if r, err = e.its(s, w.start, w.targets, w.axis, w.ind.Granularity, w.counts, opts, w.pos); err != nil {
+			return nil, argError(err)
+		}
+		w.choice.Reason += " " + why
+	}
 	if err := impact.CheckAuto(w.choice, r, opts.Errors); err != nil {
 		var de *domain.Error
 		if errors.As(err, &de) { // in the words of this API: units are regions
@@ -626,7 +639,7 @@ func (e *Evaluator) its(s impact.Series, start int, targets []string, axis []dom
 	default:
 		return nil, domain.Invalid("its.model", "unknown model %q; use GAUSSIAN or QUASI_POISSON", model)
 	}
-	in := impact.ITSInput{Series: s, Start: start, Model: model, Harmonics: o.Harmonics, SlopeChange: o.SlopeChange, Errors: o.Errors}
+	in := impact.ITSInput{Series: s, Start: start, Model: model, Harmonics: o.Harmonics, SlopeChange: o.SlopeChange, Errors: o.Errors, HACLag: o.HACLag}
 	if o.Harmonics != 0 {
 		if in.SeasonLength = seasonLength(g); in.SeasonLength == 0 {
 			return nil, domain.Invalid("its.harmonics", "%s data have no season within a year; leave harmonics out", strings.ToLower(string(g)))

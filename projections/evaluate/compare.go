@@ -79,7 +79,10 @@ func (e *Evaluator) CompareRegions(indicator string, regions []string, from, to 
 		}
 		seen[r] = i
 	}
-	var pop projections.Indicator
+	var (
+		pop     projections.Indicator
+		popNote string
+	)
 	switch norm {
 	case "", NormaliseNone, NormaliseIndex:
 	case NormalisePer100k:
@@ -87,11 +90,11 @@ func (e *Evaluator) CompareRegions(indicator string, regions []string, from, to 
 			return nil, domain.Invalid("normalise", "%s is %s (%s), not a count of events or items; PER_100K applies to counts", ind.Code, scaleWord(ind.Scale), ind.Unit)
 		}
 		var ok bool
-		if pop, _, ok = e.PopulationOf(ind, asOf); !ok {
+		if pop, popNote, ok = e.PopulationOf(ind, asOf); !ok {
 			if ind.Population != "" {
 				return nil, domain.Invalid("normalise", "PER_100K needs %s's population indicator %s, which is not defined at this position", ind.Code, ind.Population)
 			}
-			return nil, domain.Invalid("normalise", "PER_100K needs a population indicator, and %s's definition names none: define %s with population set to the indicator holding each region's population", ind.Code, ind.Code)
+			return nil, domain.Invalid("normalise", "PER_100K needs a population indicator, and %s's definition names none (the population of an indicator is part of its definition: defineIndicator's population)", ind.Code)
 		}
 	default:
 		return nil, domain.Invalid("normalise", "must be NONE, INDEX or PER_100K (got %q)", norm)
@@ -117,7 +120,13 @@ func (e *Evaluator) CompareRegions(indicator string, regions []string, from, to 
 	case NormaliseIndex:
 		return out, index(out, ind)
 	case NormalisePer100k:
-		return out, e.per100k(out, ind, pop, asOf)
+		if err := e.per100k(out, ind, pop, asOf); err != nil {
+			return nil, err
+		}
+		if popNote != "" {
+			out.Normalised += ". " + popNote
+		}
+		return out, nil
 	}
 	return out, nil
 }

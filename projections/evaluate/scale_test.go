@@ -2,6 +2,7 @@ package evaluate_test
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 
@@ -127,5 +128,16 @@ func TestDefinitionWithoutScaleIsUpcast(t *testing.T) {
 	pop, inferred, ok := n.Catalog.PopulationOf(ind, 0)
 	if !ok || !inferred || pop.Code != "POPULATION" {
 		t.Fatalf("population of INCIDENTS: %v %v %v", pop.Code, inferred, ok)
+	}
+	n.Do(domain.DefineRegion{Code: "NL", Name: "Netherlands", Country: "NL", Level: domain.RegionLevelCountry})
+	n.Do(domain.RecordObservations{Indicator: "INCIDENTS", Source: "t", Rows: []domain.ObservationRow{{Region: "NL", Period: "2020-01", Value: 17}}})
+	n.Do(domain.RecordObservations{Indicator: "POPULATION", Source: "t", Rows: []domain.ObservationRow{{Region: "NL", Period: "2020-01", Value: 17_000_000}}})
+	e := &evaluate.Evaluator{Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions}
+	c, err := e.CompareRegions("INCIDENTS", []string{"NL"}, nil, nil, evaluate.NormalisePer100k, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(c.Series[0].Points[0].Value-0.1) > 1e-12 || !strings.Contains(c.Normalised, "names no population indicator") {
+		t.Errorf("per 100k %v, normalised %q", c.Series[0].Points[0].Value, c.Normalised)
 	}
 }

@@ -1,6 +1,7 @@
 package i18n_test
 
 import (
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -131,7 +132,7 @@ func TestNumbersPerLocale(t *testing.T) {
 	if got := i18n.FR.Fixed(1250.5, 1); got != "1250,5" {
 		t.Errorf("FR Fixed: %q", got)
 	}
-	if got := i18n.EN.Fixed(-0.0, 0); got != "0" {
+	if got := i18n.EN.Fixed(math.Copysign(0, -1), 0); got != "0" {
 		t.Errorf("EN Fixed(-0): %q", got)
 	}
 	if got, want := i18n.FR.Percent(0.125), "12,5"+nn+"%"; got != want {

@@ -154,3 +154,28 @@ func TestAutoQuasiPoissonAutocorrelated(t *testing.T) {
 	}
 	t.Logf("Ljung-Box p %.2g; level SE model-based %.4f, Newey-West %.4f", lb.Value, plain.LevelChange.SE, r.LevelChange.SE)
 }
+
+// TestSynthWeightCapReported: a weight solve that stops at its iteration
+// cap is reported in the result (parameter weights_optimal, diagnostic
+// weights_optimality_gap), never returned as if optimal. Before, the cap
+// was silent.
+func TestSynthWeightCapReported(t *testing.T) {
+	in := prop99(t)
+	r, err := SyntheticControl(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := r.Param("weights_optimal"); v != "yes" {
+		t.Errorf("uncapped solve: weights_optimal %q", v)
+	}
+	defer func(f int) { wolfeIterFactor = f }(wolfeIterFactor)
+	wolfeIterFactor = 0
+	r, err = SyntheticControl(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gap, ok := r.Diagnostic("weights_optimality_gap")
+	if v, _ := r.Param("weights_optimal"); !strings.HasPrefix(v, "no") || !ok || !(gap.Value > wolfeGapTol) {
+		t.Errorf("capped solve: weights_optimal %q, gap %v", v, gap.Value)
+	}
+}

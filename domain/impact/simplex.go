@@ -57,7 +57,20 @@ type simplexQP struct {
 	maxS  int
 	// iterations of the last solve (major + minor cycles)
 	iters int
+	// gap is the last solve's optimality gap (<x,x>_V - min_j <x,d_j>_V,
+	// relative to the largest squared norm involved): at most wolfeZ1 when
+	// the solve reached the optimum, larger when it stopped at its
+	// iteration cap or on a numerical safeguard.
+	gap float64
 }
+
+// wolfeIterFactor sets the iteration cap of a solve, wolfeIterFactor (J +
+// k + 10) cycles; a variable so that tests can reach the cap.
+var wolfeIterFactor = 50
+
+// wolfeGapTol is the optimality gap above which a solve counts as stopped
+// short of the optimum (reported, never silent).
+const wolfeGapTol = 1e-8
 
 const (
 	wolfeZ1 = 1e-12
@@ -190,7 +203,8 @@ func (s *simplexQP) solve(w []float64) float64 {
 	s.lam[0] = 1
 	s.point()
 	s.iters = 0
-	maxIter := 50 * (s.j + k + 10)
+	s.gap = math.Inf(1)
+	maxIter := wolfeIterFactor * (s.j + k + 10)
 	for s.iters < maxIter {
 		s.iters++
 		// Major cycle: most violating point.
@@ -211,6 +225,7 @@ func (s *simplexQP) solve(w []float64) float64 {
 		for _, r := range s.set {
 			scale = math.Max(scale, s.norm2[r])
 		}
+		s.gap = (xx - dmin) / scale
 		if xx-dmin <= wolfeZ1*scale || len(s.set) >= s.maxS {
 			break
 		}
@@ -288,6 +303,9 @@ func (s *simplexQP) solve(w []float64) float64 {
 		}
 		s.point()
 	}
+	if s.iters >= maxIter || s.gap > wolfeZ1 {
+		s.gap = s.kktGap()
+	}
 	clear(w)
 	for i, r := range s.set {
 		w[r] = s.lam[i]
@@ -297,4 +315,28 @@ func (s *simplexQP) solve(w []float64) float64 {
 		obj += vl * s.x[l] * s.x[l]
 	}
 	return obj
+}
+
+// kktGap returns the optimality gap of the current point, relative to the
+// largest squared norm involved.
+func (s *simplexQP) kktGap() float64 {
+	var xx float64
+	for l, vl := range s.v {
+		s.q[l] = vl * s.x[l]
+		xx += s.q[l] * s.x[l]
+	}
+	dmin, scale := math.Inf(1), 0.0
+	for r := 0; r < s.j; r++ {
+		var d float64
+		row := s.d[r*s.k : r*s.k+s.k]
+		for l, ql := range s.q {
+			d += ql * row[l]
+		}
+		dmin = math.Min(dmin, d)
+		scale = math.Max(scale, s.norm2[r])
+	}
+	if !(scale > 0) {
+		return 0
+	}
+	return math.Max(xx-dmin, 0) / scale
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -215,6 +216,13 @@ func SyntheticControl(in SynthInput) (*Result, error) {
 	r.addParam("loss_v", "%.6g", fit.lossV)
 	r.addParam("pre_rmspe", "%.6g", pre)
 	r.addParam("weights_solver", "Wolfe minimum-norm-point active-set method (exact simplex-constrained QP)")
+	if fit.gap > wolfeGapTol {
+		r.setParam("weights_optimal", "no: the weight solver stopped at its iteration cap (optimality gap "+strconv.FormatFloat(fit.gap, 'g', 3, 64)+"); the weights may not be the best for this V")
+	} else {
+		r.setParam("weights_optimal", "yes")
+	}
+	r.addDiag("weights_optimality_gap", fit.gap, "optimality gap of the donor weights for the chosen V, relative (0 at the optimum; above 1e-8 means the solver stopped short)")
+	r.addDiag("weight_solves_capped", float64(fit.capped), "weight solves during the search for V that stopped short of the optimum")
 	r.addParam("fit_periods", "%s", periodList(in.Periods, data.fitIdx))
 	if in.Placebo {
 		r.addParam("placebo_pool", "%s", map[bool]string{true: "other donors and the treated unit", false: "other donors (treated unit left out)"}[in.PlaceboIncludesTreated])
@@ -408,6 +416,8 @@ type synthFit struct {
 	evals        int
 	starts       int  // starting points of the search for V
 	converged    bool // every final search for V converged
+	gap          float64
+	capped       int // weight solves during the search that stopped short of the optimum
 }
 
 // fit builds the synthetic control of unit treated from units donors.
@@ -449,11 +459,14 @@ func (d *synthData) fit(treated int, donors []int, customV []float64) (synthFit,
 	qp := newSimplexQP(k, J, D)
 	w := make([]float64, J)
 	synth := make([]float64, tf)
-	evals := 0
+	evals, capped := 0, 0
 	lossV := func(v []float64) float64 {
 		evals++
 		copy(qp.v, v)
 		qp.solve(w)
+		if qp.gap > wolfeGapTol {
+			capped++
+		}
 		clear(synth)
 		for i, r := range qp.set {
 			li := qp.lam[i]
@@ -489,7 +502,7 @@ func (d *synthData) fit(treated int, donors []int, customV []float64) (synthFit,
 	lv := lossV(v)
 	copy(qp.v, v)
 	lw := qp.solve(w)
-	return synthFit{w: w, v: v, lossV: lv, lossW: lw, evals: evals, starts: starts, converged: converged}, nil
+	return synthFit{w: w, v: v, lossV: lv, lossW: lw, evals: evals, starts: starts, converged: converged, gap: qp.gap, capped: capped}, nil
 }
 
 // softmaxV maps theta (k values, one per predictor) to a normalised V,

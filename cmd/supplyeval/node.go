@@ -18,6 +18,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/eventstore"
+	"github.com/supplyeval/supplyeval/eventstore/embedded"
 	"github.com/supplyeval/supplyeval/eventstore/natsbus"
 	"github.com/supplyeval/supplyeval/graphql"
 	"github.com/supplyeval/supplyeval/projections"
@@ -151,10 +152,14 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		cfg.Now = time.Now
 	}
 	n = &Node{cfg: cfg, log: cfg.Logger}
+	// Every failure below returns (nil, err), which sets n to nil before
+	// this runs: close through a copy of the pointer.
+	opened := n
 	defer func() {
 		if err != nil {
-			n.Close()
-			n = nil
+			if cerr := opened.Close(); cerr != nil {
+				opened.log.Debug().Err(cerr).Msg("closing what was opened before the failure")
+			}
 		}
 	}()
 	wlog := watermillLogger(cfg.Logger.With().Str("component", "watermill").Logger())
@@ -176,6 +181,10 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		sub, n.commands = n.follower.sub, replicaCommands{n.follower}
 	} else {
 		if n.store, err = openStore(ctx, cfg, storeLogger(cfg.Logger)); err != nil {
+			if errors.Is(err, embedded.ErrLocked) {
+				return nil, fmt.Errorf("the data directory %s is held by another supplyeval (a server, an import or the demo running now): "+
+					"stop it first, or record into the running server with `supplyeval import --server http://HOST:PORT ...`", cfg.DataDir)
+			}
 			return nil, fmt.Errorf("open event store: %w", err)
 		}
 		if head, err = n.store.Head(ctx); err != nil {

@@ -57,10 +57,20 @@ func isKurrentURL(u string) bool {
 
 // openStore opens the event store that cfg names.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger) (eventstore.Store, error) {
+	// Each branch returns a nil interface on error, never a typed nil
+	// pointer that a later Close would call.
 	if cfg.StoreURL == "" {
-		return embedded.Open(embedded.Config{Dir: filepath.Join(cfg.DataDir, "events"), Now: cfg.Now, Logger: log})
+		s, err := embedded.Open(embedded.Config{Dir: filepath.Join(cfg.DataDir, "events"), Now: cfg.Now, Logger: log})
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
-	return kurrentdb.Open(ctx, kurrentdb.Config{URL: cfg.StoreURL, Logger: log})
+	s, err := kurrentdb.Open(ctx, kurrentdb.Config{URL: cfg.StoreURL, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // startBus connects to --bus and starts the forwarder and the ingest.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/google/uuid"
@@ -59,6 +60,11 @@ type Store struct {
 
 var _ eventstore.Store = (*Store)(nil)
 
+// ErrLocked is returned by Open when another process (another supplyeval
+// server, import or demo) holds the store's directory: one process at a
+// time may open it.
+var ErrLocked = errors.New("another process holds this data directory (one supplyeval at a time may open it)")
+
 // Open opens the store in cfg.Dir, creating it if needed, and recovers it
 // to its last durable state: after a crash nothing that an Append
 // acknowledged is lost, and nothing it did not acknowledge is half there.
@@ -75,6 +81,9 @@ func Open(cfg Config) (*Store, error) {
 	opts, release := pebbleOptions(cfg, true)
 	db, err := pebble.Open(cfg.Dir, opts)
 	release()
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		return nil, fmt.Errorf("embedded: %s: %w", cfg.Dir, ErrLocked)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("embedded: open %s: %w", cfg.Dir, err)
 	}

@@ -117,7 +117,15 @@ func ParseURL(raw string) (string, Topology, error) {
 func Connect(serverURL, name string) (*nats.Conn, error) {
 	nc, err := nats.Connect(serverURL, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond))
 	if err != nil {
-		return nil, fmt.Errorf("natsbus: connect: %w", err)
+		return nil, fmt.Errorf("natsbus: connect to %s: %w (is the NATS server running with JetStream?)", redactURL(serverURL), err)
 	}
 	return nc, nil
+}
+
+// redactURL returns u without its password, for messages.
+func redactURL(u string) string {
+	if p, err := url.Parse(u); err == nil {
+		return p.Redacted()
+	}
+	return "the NATS URL"
 }

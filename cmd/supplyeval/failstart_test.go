@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runBinary runs the built supplyeval with args and returns its exit status,
+// stdout and stderr. It gives up after a minute.
+func runBinary(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(time.Minute):
+		_ = cmd.Process.Kill()
+		<-done
+		t.Fatalf("supplyeval %v did not end within a minute; stderr:\n%s", args, stderr.String())
+	}
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+// closedPort returns a loopback address nothing listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// assertFailsClearly checks that a failed command exits 1 with one line
+// that starts "supplyeval: " and mentions every one of want, and never
+// with a panic or a stack trace.
+func assertFailsClearly(t *testing.T, code int, stderr string, want ...string) {
+	t.Helper()
+	if code != 1 {
+		t.Errorf("exit status %d, want 1; stderr:\n%s", code, stderr)
+	}
+	if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine ") {
+		t.Errorf("a panic or stack trace on stderr:\n%s", stderr)
+	}
+	var last string
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if strings.HasPrefix(l, "supplyeval: ") {
+			last = l
+		}
+	}
+	if last == "" {
+		t.Fatalf("no line starting 'supplyeval: ' names the cause; stderr:\n%s", stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(last, w) {
+			t.Errorf("the cause %q does not mention %q", last, w)
+		}
+	}
+}
+
+func TestFailedStartsExitOneNamingTheCause(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts servers as separate processes")
+	}
+	t.Run("port in use", func(t *testing.T) {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		code, _, stderr := runBinary(t, "serve", "--data", t.TempDir(), "--addr", l.Addr().String())
+		assertFailsClearly(t, code, stderr, l.Addr().String(), "in use")
+	})
+	t.Run("dead NATS for --bus", func(t *testing.T) {
+		addr := closedPort(t)
+		code, _, stderr := runBinary(t, "serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--bus", "nats://"+addr)
+		assertFailsClearly(t, code, stderr, addr)
+	})
+	t.Run("dead NATS for --follow", func(t *testing.T) {
+		addr := closedPort(t)
+		code, _, stderr := runBinary(t, "serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--follow", "nats://"+addr)
+		assertFailsClearly(t, code, stderr, addr)
+	})
+	t.Run("dead KurrentDB for --store", func(t *testing.T) {
+		addr := closedPort(t)
+		code, _, stderr := runBinary(t, "serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--store", "kurrentdb://"+addr+"?tls=false")
+		assertFailsClearly(t, code, stderr, addr)
+	})
+
+	// A data directory a running server holds.
+	data := t.TempDir()
+	srv := startServer(t, data)
+	defer srv.stop()
+	csv := filepath.Join(t.TempDir(), "rows.csv")
+	if err := os.WriteFile(csv, []byte("region,period,value\nNL33,2024-01,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"serve", "--data", data, "--addr", "127.0.0.1:0"},
+		{"demo", "--data", data},
+		{"report", "--data", data, "--cycle", "c1", "--format", "json"},
+		{"import", "--data", data, "--indicator", "X", "--region", "region", "--period", "period", "--value", "value", csv},
+	} {
+		t.Run(args[0]+" on a held data directory", func(t *testing.T) {
+			code, _, stderr := runBinary(t, args...)
+			assertFailsClearly(t, code, stderr, "another supplyeval", data)
+			if args[0] == "import" && !strings.Contains(stderr, "--server") {
+				t.Errorf("the import refusal does not say how to import into a running server (--server):\n%s", stderr)
+			}
+		})
+	}
+}

@@ -106,6 +106,20 @@ func BenchmarkSynthPlacebo100(b *testing.B) {
 	}
 }
 
+// BenchmarkSynthPlacebo100FixedV: the same with V fixed at equal weights
+// (101 weight solves), the work of a scipy SLSQP loop with fixed V.
+func BenchmarkSynthPlacebo100FixedV(b *testing.B) {
+	in := synthBench(100)
+	in.Placebo = true
+	in.V = []float64{1, 1, 1, 1, 1, 1, 1}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := SyntheticControl(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkProp99Placebo: the Prop 99 fit with its 38 placebos.
 func BenchmarkProp99Placebo(b *testing.B) {
 	in := prop99(b)

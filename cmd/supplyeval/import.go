@@ -88,11 +88,8 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	skip := fs.Bool("skip-invalid", false, "record the valid rows and write rejected ones to FILE.rejects.csv")
 	var periods periodRangeFlag
 	registerPeriodRange(fs, &periods)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
+	if err := parseFlagsAndArgs(fs, args); err != nil {
+		return err
 	}
 	files := fs.Args()
 	if len(files) == 0 {

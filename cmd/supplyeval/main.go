@@ -95,18 +95,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 	case "help", "-h", "--help":
+		if len(args) > 1 {
+			// supplyeval help COMMAND is supplyeval COMMAND --help.
+			return run(ctx, []string{args[1], "--help"}, stdout, stderr)
+		}
 		fmt.Fprint(stdout, usage)
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q", args[0])}
 	}
 	var ue usageError
+	var help helpRequested
 	switch {
 	case err == nil:
 		return 0
-	case errors.As(err, &ue), errors.Is(err, flag.ErrHelp):
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "supplyeval: %s\n\n%s", err, usage)
-		}
+	case errors.As(err, &help):
+		fmt.Fprint(stdout, help.text)
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "supplyeval: %s\n\n%s", err, usage)
 		return 2
 	default:
 		fmt.Fprintf(stderr, "supplyeval: %s\n", err)
@@ -140,20 +146,6 @@ func (c *commonFlags) logger(w io.Writer) (zerolog.Logger, error) {
 		return zerolog.Nop(), usageError{fmt.Sprintf("--log-format %q: use json or console", c.logFormat)}
 	}
 	return zerolog.New(w).Level(level).With().Timestamp().Logger(), nil
-}
-
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
-	}
-	return nil
 }
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {

@@ -32,6 +32,30 @@ func NewSnapshotStore(dir string) (*SnapshotStore, error) {
 	return &SnapshotStore{dir: dir}, nil
 }
 
+// RemoveInterruptedWrites deletes the temporary files that snapshot writes
+// interrupted by a crash left behind (NAME.snap.tmp*), and returns how
+// many files and bytes it removed. Call it at start, before any Save: it
+// assumes this process is the directory's only writer.
+func (s *SnapshotStore) RemoveInterruptedWrites() (files int, bytes int64, err error) {
+	leftovers, err := filepath.Glob(filepath.Join(s.dir, "*.snap.tmp*"))
+	if err != nil {
+		return 0, 0, err
+	}
+	var errs []error
+	for _, name := range leftovers {
+		info, statErr := os.Stat(name)
+		if rmErr := os.Remove(name); rmErr != nil {
+			errs = append(errs, rmErr)
+			continue
+		}
+		files++
+		if statErr == nil {
+			bytes += info.Size()
+		}
+	}
+	return files, bytes, errors.Join(errs...)
+}
+
 func (s *SnapshotStore) path(p Projection) string { return filepath.Join(s.dir, p.Name()+".snap") }
 
 // Save writes p's snapshot. It may run while p is being applied to: the

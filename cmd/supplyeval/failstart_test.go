@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rs/zerolog"
 )
 
 // runBinary runs the built supplyeval with args and returns its exit status,
@@ -131,5 +134,31 @@ func TestFailedStartsExitOneNamingTheCause(t *testing.T) {
 				t.Errorf("the import refusal does not say how to import into a running server (--server):\n%s", stderr)
 			}
 		})
+	}
+}
+
+// TestStartRemovesInterruptedSnapshotWrites: a node starting on a data
+// directory where a crash interrupted snapshot writes removes their
+// temporary files (they used to accumulate: 40 MB after 5 kills).
+func TestStartRemovesInterruptedSnapshotWrites(t *testing.T) {
+	data := t.TempDir()
+	n, err := Open(context.Background(), Config{DataDir: data, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Close(); err != nil {
+		t.Fatal(err)
+	}
+	leftover := filepath.Join(data, "snapshots", "series.snap.tmp4242")
+	if err := os.WriteFile(leftover, make([]byte, 1<<20), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	n, err = Open(context.Background(), Config{DataDir: data, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	if _, err := os.Stat(leftover); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s is still there after a start (%v)", leftover, err)
 	}
 }

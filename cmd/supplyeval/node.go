@@ -211,6 +211,11 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if files, size, err := snaps.RemoveInterruptedWrites(); err != nil {
+		return nil, fmt.Errorf("remove the snapshot writes a crash interrupted: %w", err)
+	} else if files > 0 {
+		n.log.Info().Int("files", files).Int64("bytes", size).Msg("removed snapshot writes that a crash interrupted")
+	}
 	runner, err = projections.NewRunner(projections.RunnerConfig{Subscriber: sub, Snapshots: snaps, Logger: wlog,
 		Projections:      []projections.Projection{n.Catalog, n.Series, n.Interventions, n.Cycles, n.Provenance},
 		SnapshotInterval: cfg.SnapshotInterval})

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -60,6 +61,38 @@ type Store struct {
 
 var _ eventstore.Store = (*Store)(nil)
 
+// ErrIncomplete is returned by Open when the directory holds a log's files
+// but not the marker that names its current manifest: opening it would
+// start an empty store and delete the log's files, so Open refuses.
+var ErrIncomplete = errors.New("the store's files are there but its manifest marker is missing")
+
+// checkNotOrphaned refuses a directory that holds a store's data files
+// (tables, blob files, write-ahead logs, manifests) without the
+// marker.manifest.* file that says which manifest is current: Pebble would
+// take it for a new store.
+func checkNotOrphaned(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("embedded: read %s: %w", dir, err)
+	}
+	var data []string
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, "marker.manifest.") {
+			return nil
+		}
+		if strings.HasSuffix(name, ".sst") || strings.HasSuffix(name, ".blob") || strings.HasSuffix(name, ".log") || strings.HasPrefix(name, "MANIFEST-") {
+			data = append(data, name)
+		}
+	}
+	if len(data) == 0 {
+		return nil
+	}
+	return fmt.Errorf("embedded: %s holds %d data files of a log (%s) but no marker.manifest.* file: %w; "+
+		"refusing to start rather than replace the log with an empty one (restore the directory from a backup)",
+		dir, len(data), strings.Join(data[:min(len(data), 4)], ", "), ErrIncomplete)
+}
+
 // ErrLocked is returned by Open when another process (another supplyeval
 // server, import or demo) holds the store's directory: one process at a
 // time may open it.
@@ -78,10 +111,15 @@ func Open(cfg Config) (*Store, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("embedded: create data directory: %w", err)
 	}
+	if err := checkNotOrphaned(cfg.Dir); err != nil {
+		return nil, err
+	}
 	opts, release := pebbleOptions(cfg, true)
 	db, err := pebble.Open(cfg.Dir, opts)
 	release()
-	if errors.Is(err, syscall.EWOULDBLOCK) {
+	// Another process's lock is EWOULDBLOCK from flock; a lock this process
+	// holds already, Pebble reports with a message of its own (no sentinel).
+	if errors.Is(err, syscall.EWOULDBLOCK) || (err != nil && strings.Contains(err.Error(), "lock held by current process")) {
 		return nil, fmt.Errorf("embedded: %s: %w", cfg.Dir, ErrLocked)
 	}
 	if err != nil {

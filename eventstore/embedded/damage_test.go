@@ -31,7 +31,7 @@ func TestOpenRefusesALogWithoutItsManifestMarker(t *testing.T) {
 		s2.Close()
 		t.Fatal("Open started on a directory whose manifest marker was deleted")
 	}
-	if false {
+	if !errors.Is(err, ErrIncomplete) {
 		t.Errorf("error %v; want ErrIncomplete", err)
 	}
 	after, _ := os.ReadDir(dir)
@@ -56,7 +56,7 @@ func TestOpenMessageForADirectoryHeldByAnother(t *testing.T) {
 		s2.Close()
 		t.Fatal("a second Open succeeded")
 	}
-	if false {
+	if !errors.Is(err, ErrLocked) {
 		t.Errorf("error %v; want ErrLocked", err)
 	}
 }

@@ -299,7 +299,8 @@ type itsFit struct {
 	resid       []float64 // raw (Gaussian) or deviance (quasi-Poisson) residuals
 	scratch     []float64
 	tmp         []float64 // p*p
-	lin         *spd
+	lin         *spd  // its a holds (X'WX)^-1 after a fit
+	qr          *qrLS // least squares by QR
 	crit        float64 // critical value for 95% intervals
 	df          float64 // degrees of freedom for t tests; 0 = normal
 	hacLag      int
@@ -317,6 +318,8 @@ type itsFit struct {
 func (f *itsFit) release() {
 	itsBuffers.Put(f.pooled)
 	f.pooled = nil
+	putQRLS(f.qr)
+	f.qr = nil
 }
 
 // col returns column j of the design.
@@ -348,6 +351,7 @@ func newITSFit(n, p int, in ITSInput, L int) *itsFit {
 	f.fitted, buf = buf[:n], buf[n:]
 	f.resid, buf = buf[:n], buf[n:]
 	f.lin = &spd{p: p, a: buf[:p*p], d: buf[p*p : p*p+p]}
+	f.qr = getQRLS(n, p)
 	t0 := float64(in.Start)
 	h := in.Harmonics
 	// Fourier terms depend on t only through t mod L: tabulate them.
@@ -392,26 +396,9 @@ func newITSFit(n, p int, in ITSInput, L int) *itsFit {
 	return f
 }
 
-// crossProducts fills f.lin.a (upper triangle) with X'WX and xtwz with
-// X'Wz; w nil means unit weights. wx (n) is scratch.
-func (f *itsFit) crossProducts(w, z, xtwz, wx []float64) {
-	p, a := f.p, f.lin.a
-	for j := 0; j < p; j++ {
-		cj := f.col(j)
-		if w != nil {
-			for i, v := range cj {
-				wx[i] = w[i] * v
-			}
-			cj = wx
-		}
-		lj := f.first(j)
-		xtwz[j] = blas64.Dot(vec(cj[lj:]), vec(z[lj:]))
-		for k := j; k < p; k++ {
-			l := max(lj, f.first(k))
-			a[j*p+k] = blas64.Dot(vec(cj[l:]), vec(f.col(k)[l:]))
-		}
-	}
-}
+// first0 is the first row of every column of a transformed design (AR(1)
+// errors fill the rows before the intervention).
+func (f *itsFit) first0(int) int { return 0 }
 
 // first returns the first row where design column j can be non-zero: the
 // level and slope columns are zero before the intervention.
@@ -442,12 +429,7 @@ func errSingular(p int) error {
 // gaussian fits by OLS with Newey-West covariance.
 func (f *itsFit) gaussian(y []float64) error {
 	n, p := f.n, f.p
-	f.crossProducts(nil, y, f.beta, nil)
-	if !f.lin.factor() {
-		return errSingular(p)
-	}
-	f.lin.solve(f.beta)
-	if !f.lin.inverse() {
+	if !f.qr.fit(f.x, f.first, nil, y, f.beta) || !f.qr.inverse(f.lin.a) {
 		return errSingular(p)
 	}
 	bread := f.lin.a
@@ -532,12 +514,10 @@ func (f *itsFit) gaussianAR1(y []float64) error {
 		transform(y, ys, rho)
 		f.x = xs
 		defer func() { f.x = x }()
-		f.crossProducts(nil, ys, f.beta, nil)
-		if !f.lin.factor() {
+		if !f.qr.fit(xs, f.first0, nil, ys, f.beta) {
 			return 0, 0, false
 		}
-		logDet := f.lin.logDet()
-		f.lin.solve(f.beta)
+		logDet := f.qr.logDet()
 		f.linear(nil, work)
 		for i, v := range ys {
 			e := v - work[i]
@@ -581,7 +561,7 @@ func (f *itsFit) gaussianAR1(y []float64) error {
 		return badInput("series", "the noise around the trend is too persistent (AR(1) coefficient at the bound %.2f): a level change cannot be told from a wandering series; use comparison regions (DID or SYNTHETIC_CONTROL)", math.Copysign(ar1Bound, rho))
 	}
 	_, rss, ok := fit(rho)
-	if !ok || !f.lin.inverse() {
+	if !ok || !f.qr.inverse(f.lin.a) {
 		return errSingular(p)
 	}
 	// Innovations (for the residual diagnostics) and the transformed
@@ -751,7 +731,6 @@ func (f *itsFit) quasiPoisson(y, offset []float64) error {
 	work := f.scratch[:4*n]
 	clear(work)
 	off, mu, z, w := work[:n], work[n:2*n], work[2*n:3*n], work[3*n:]
-	wx := make([]float64, n)
 	for i, v := range offset {
 		off[i] = math.Log(v)
 	}
@@ -769,11 +748,9 @@ func (f *itsFit) quasiPoisson(y, offset []float64) error {
 			z[i] = eta[i] - off[i] + (y[i]-mu[i])/mu[i]
 			w[i] = mu[i]
 		}
-		f.crossProducts(w, z, f.beta, wx)
-		if !f.lin.factor() {
+		if !f.qr.fit(f.x, f.first, w, z, f.beta) {
 			return errSingular(p)
 		}
-		f.lin.solve(f.beta)
 		f.linear(off, eta)
 		for i, e := range eta {
 			mu[i] = math.Exp(e)
@@ -796,8 +773,7 @@ func (f *itsFit) quasiPoisson(y, offset []float64) error {
 		w[i] = mu[i]
 		z[i] = 0
 	}
-	f.crossProducts(w, z, make([]float64, p), wx)
-	if !f.lin.factor() || !f.lin.inverse() {
+	if !f.qr.fit(f.x, f.first, w, nil, nil) || !f.qr.inverse(f.lin.a) {
 		return errSingular(p)
 	}
 	var pearson float64

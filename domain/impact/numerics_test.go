@@ -179,3 +179,33 @@ func TestSynthWeightCapReported(t *testing.T) {
 		t.Errorf("capped solve: weights_optimal %q, gap %v", v, gap.Value)
 	}
 }
+
+// TestITSBadlyScaledAccuracy: a series around 1e8 with a level change of
+// about 3 (testdata/its_scaled.csv). The coefficients must match the exact
+// least-squares solution, computed in rational arithmetic outside the
+// project (Python 3.11 fractions: exact normal equations of the exact
+// design and data, then rounded): QR keeps the error near the condition
+// number times the rounding unit, where the normal equations (Cholesky)
+// square it.
+func TestITSBadlyScaledAccuracy(t *testing.T) {
+	_, rows := readCSV(t, "its_scaled.csv")
+	n := len(rows)
+	periods := make([]string, n)
+	y := make([]float64, n)
+	for i, r := range rows {
+		periods[i] = "P" + strconv.Itoa(i)
+		y[i] = parseNum(t, r[0])
+	}
+	r, err := ITS(ITSInput{Series: Series{Unit: "A", Periods: periods, Values: y}, Start: 240, SlopeChange: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact := map[string]float64{"intercept": 100000000.06226644, "trend": 0.49835769352869269, "level": 3.4910543559145237, "slope": 0.049931387086404426}
+	for _, c := range r.Coefficients {
+		w := exact[c.Name]
+		t.Logf("%s %.17g exact %.17g rel error %.2g", c.Name, c.Estimate.Value, w, math.Abs(c.Estimate.Value-w)/math.Abs(w))
+		if !relClose(c.Estimate.Value, w, 1e-9) {
+			t.Errorf("%s %.17g, exact %.17g", c.Name, c.Estimate.Value, w)
+		}
+	}
+}

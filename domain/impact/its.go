@@ -299,10 +299,10 @@ type itsFit struct {
 	resid       []float64 // raw (Gaussian) or deviance (quasi-Poisson) residuals
 	scratch     []float64
 	tmp         []float64 // p*p
-	lin         *spd  // its a holds (X'WX)^-1 after a fit
-	qr          *qrLS // least squares by QR
-	crit        float64 // critical value for 95% intervals
-	df          float64 // degrees of freedom for t tests; 0 = normal
+	lin         *spd      // its a holds (X'WX)^-1 after a fit
+	qr          *qrLS     // least squares by QR
+	crit        float64   // critical value for 95% intervals
+	df          float64   // degrees of freedom for t tests; 0 = normal
 	hacLag      int
 	smallSample bool
 	ar1         bool    // AR(1) errors (generalised least squares)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
@@ -360,6 +362,7 @@ type panel struct {
 	y, d                        []float64
 	units                       []int // unit of each cell
 	treatedBoth, comparisonBoth int
+	all                         *twoWay // projector of all cells, built on first use
 }
 
 func newPanel(all []Series, nTreated, start int) *panel {
@@ -429,7 +432,25 @@ type twoWay struct {
 	cells      []int     // indices into the panel's cells
 	units, per []int     // of each cell in cells
 	nu, nt     []float64 // cells per unit and per period
-	linv       []float64 // nT x nT generalised inverse of L
+	free       []int        // periods not grounded
+	ch         mat.Cholesky // of L restricted to free
+	linv       []float64    // nT x nT generalised inverse of L, on first use
+}
+
+// twoWayFor is newTwoWay, with the projector of all cells (mask nil) built
+// once per panel.
+func (p *panel) twoWayFor(mask []bool) (*twoWay, error) {
+	if mask != nil {
+		return p.newTwoWay(mask)
+	}
+	if p.all == nil {
+		w, err := p.newTwoWay(nil)
+		if err != nil {
+			return nil, err
+		}
+		p.all = w
+	}
+	return p.all, nil
 }
 
 // newTwoWay builds the projector for the panel's cells where mask is true
@@ -462,22 +483,25 @@ func (p *panel) newTwoWay(mask []bool) (*twoWay, error) {
 		}
 		return x
 	}
+	// L -= C'C with C (units x periods) holding 1/sqrt(n_u) where unit u is
+	// observed (a rank-k update through BLAS dsyrk, upper triangle).
+	C := make([]float64, p.nUnits*T)
 	for lo := 0; lo < len(w.cells); {
 		hi := lo
 		for hi < len(w.cells) && w.units[hi] == w.units[lo] {
 			hi++
 		}
-		n := float64(hi - lo)
+		c := 1 / math.Sqrt(float64(hi-lo))
+		u := w.units[lo]
 		for a := lo; a < hi; a++ {
-			for b := lo; b < hi; b++ {
-				L[w.per[a]*T+w.per[b]] -= 1 / n
-			}
+			C[u*T+w.per[a]] = c
 			if a > lo {
 				parent[find(w.per[a])] = find(w.per[lo])
 			}
 		}
 		lo = hi
 	}
+	blas64.Syrk(blas.Trans, -1, blas64.General{Rows: p.nUnits, Cols: T, Stride: T, Data: C}, 1, blas64.Symmetric{Uplo: blas.Upper, N: T, Stride: T, Data: L})
 	// Fix one period per component (the first one met) at zero.
 	grounded := make([]bool, T)
 	rootSeen := make([]bool, T)
@@ -493,7 +517,7 @@ func (p *panel) newTwoWay(mask []bool) (*twoWay, error) {
 			free = append(free, t)
 		}
 	}
-	w.linv = make([]float64, T*T)
+	w.free = free
 	if len(free) == 0 {
 		return w, nil
 	}
@@ -504,20 +528,33 @@ func (p *panel) newTwoWay(mask []bool) (*twoWay, error) {
 			sym.SetSym(a, b, L[ta*T+free[b]])
 		}
 	}
-	var ch mat.Cholesky
-	if !ch.Factorize(sym) || ch.Cond() > 1e13 {
+	if !w.ch.Factorize(sym) || w.ch.Cond() > 1e13 {
 		return nil, badInput("series", "the pattern of observed periods links the regions too weakly to separate region and period effects (the system is numerically singular)")
 	}
+	return w, nil
+}
+
+// inverse returns the generalised inverse of L (T x T, zero in the rows and
+// columns of the grounded periods), computed on first use (CR2 needs it).
+func (w *twoWay) inverse() ([]float64, error) {
+	if w.linv != nil {
+		return w.linv, nil
+	}
+	T := w.nT
+	w.linv = make([]float64, T*T)
+	if len(w.free) == 0 {
+		return w.linv, nil
+	}
 	var inv mat.SymDense
-	if err := ch.InverseTo(&inv); err != nil {
+	if err := w.ch.InverseTo(&inv); err != nil {
 		return nil, badInput("series", "the pattern of observed periods links the regions too weakly to separate region and period effects: %v", err)
 	}
-	for a, ta := range free {
-		for b, tb := range free {
+	for a, ta := range w.free {
+		for b, tb := range w.free {
 			w.linv[ta*T+tb] = inv.At(a, b)
 		}
 	}
-	return w, nil
+	return w.linv, nil
 }
 
 // effects returns the unit and period effects of v (one value per cell of
@@ -538,14 +575,21 @@ func (w *twoWay) effects(v []float64) (a, g []float64) {
 	for i, x := range v {
 		b[w.per[i]] += x - a[w.units[i]]
 	}
-	T := w.nT
-	for t := 0; t < T; t++ {
-		row := w.linv[t*T : t*T+T]
-		var s float64
-		for k, bk := range b {
-			s += row[k] * bk
+	if m := len(w.free); m > 0 {
+		bf := mat.NewVecDense(m, nil)
+		for i, t := range w.free {
+			bf.SetVec(i, b[t])
 		}
-		g[t] = s
+		var gf mat.VecDense
+		if err := w.ch.SolveVecTo(&gf, bf); err != nil {
+			for t := range g {
+				g[t] = math.NaN() // caught by residual's check
+			}
+		} else {
+			for i, t := range w.free {
+				g[t] = gf.AtVec(i)
+			}
+		}
 	}
 	clear(a)
 	for i, x := range v {
@@ -612,7 +656,7 @@ const cr2Clusters = 50
 // effects, over the cells in mask (all when nil), with errors clustered by
 // unit.
 func (p *panel) fit(x []float64, mask []bool) (feFit, error) {
-	w, err := p.newTwoWay(mask)
+	w, err := p.twoWayFor(mask)
 	if err != nil {
 		return feFit{}, err
 	}
@@ -712,6 +756,10 @@ func (p *panel) fit(x []float64, mask []bool) (feFit, error) {
 func (w *twoWay) cr2(xt, e []float64, sxx float64) (se, df float64) {
 	N := len(xt)
 	T := w.nT
+	linv, err := w.inverse()
+	if err != nil {
+		return math.NaN(), math.NaN()
+	}
 	var ps [][]float64
 	var v float64
 	for lo := 0; lo < N; {
@@ -728,7 +776,7 @@ func (w *twoWay) cr2(xt, e []float64, sxx float64) (se, df float64) {
 		cl := make([]float64, m*m) // L⁺ restricted to the unit's periods
 		for a := 0; a < m; a++ {
 			for b := 0; b < m; b++ {
-				cl[a*m+b] = w.linv[w.per[lo+a]*T+w.per[lo+b]]
+				cl[a*m+b] = linv[w.per[lo+a]*T+w.per[lo+b]]
 			}
 		}
 		rm := make([]float64, m) // row means
@@ -836,7 +884,7 @@ func (p *panel) preTrend() (feFit, error) {
 // effects returns unit effects a and period effects g of y - coef d (the
 // normalisation is arbitrary; a_u + g_t is not).
 func (p *panel) effects(coef float64) (a, g []float64, err error) {
-	w, err := p.newTwoWay(nil)
+	w, err := p.twoWayFor(nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -429,9 +429,9 @@ func newPanel(all []Series, nTreated, start int) *panel {
 // unbalanced panel.
 type twoWay struct {
 	nUnits, nT int
-	cells      []int     // indices into the panel's cells
-	units, per []int     // of each cell in cells
-	nu, nt     []float64 // cells per unit and per period
+	cells      []int        // indices into the panel's cells
+	units, per []int        // of each cell in cells
+	nu, nt     []float64    // cells per unit and per period
 	free       []int        // periods not grounded
 	ch         mat.Cholesky // of L restricted to free
 	linv       []float64    // nT x nT generalised inverse of L, on first use

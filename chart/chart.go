@@ -121,7 +121,7 @@ type Line struct {
 // Layout of a line chart, in px.
 const (
 	lineLeft, lineRight, lineTop, lineBottom = 58.0, 10.0, 22.0, 40.0
-	maxXLabels                               = 6
+	maxXLabels                               = 7
 )
 
 // SVG draws the chart.
@@ -212,19 +212,13 @@ func (c Line) SVG() string {
 	line(c.Observed, ColourObserved, "")
 	// Axes.
 	fmt.Fprintf(&b, `<path d="M%s %sV%sH%s" fill="none" stroke="%s"/>`, px(x0), px(y0), px(y1), px(x1), colourAxis)
-	// X ticks: at most maxXLabels periods, evenly spaced, the last included.
+	// X ticks: at most maxXLabels periods, from the first, at an even
+	// step that suits months (1, 2, 3, 6 or 12 and multiples of 12).
 	if n > 0 {
-		step := (n + maxXLabels - 1) / maxXLabels
-		if step < 1 {
-			step = 1
-		}
-		for _, i := range xLabelIndexes(n, step) {
+		for _, i := range xLabelIndexes(n) {
 			anchor := "middle"
-			switch {
-			case n > 1 && i == 0:
+			if n > 1 && i == 0 {
 				anchor = "start"
-			case n > 1 && i == n-1:
-				anchor = "end"
 			}
 			fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s"/>`, px(x(i)), px(y1), px(x(i)), px(y1+4), colourAxis)
 			fmt.Fprintf(&b, `<text class="xtick" x="%s" y="%s" text-anchor="%s">%s</text>`, px(x(i)), px(y1+15), anchor, esc(c.Periods[i]))
@@ -248,18 +242,22 @@ func (c Line) SVG() string {
 	return b.String()
 }
 
-// xLabelIndexes picks every step-th index from 0 and the last, dropping a
-// label too close to the last.
-func xLabelIndexes(n, step int) []int {
+// xLabelIndexes picks the labelled periods: 0, step, 2 step, ... with
+// the smallest even step that gives at most maxXLabels labels.
+func xLabelIndexes(n int) []int {
+	step := 1
+	for _, s := range []int{1, 2, 3, 4, 6, 12, 24, 36, 48, 60, 120, 240} {
+		step = s
+		if (n-1)/s+1 <= maxXLabels {
+			break
+		}
+	}
+	for (n-1)/step+1 > maxXLabels {
+		step *= 2
+	}
 	var out []int
 	for i := 0; i < n; i += step {
 		out = append(out, i)
-	}
-	if last := out[len(out)-1]; last != n-1 {
-		if n-1-last < step/2+1 && len(out) > 1 {
-			out = out[:len(out)-1]
-		}
-		out = append(out, n-1)
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	gql "github.com/graphql-go/graphql"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 	"github.com/supplyeval/supplyeval/projections/report"
 )
@@ -14,9 +15,9 @@ import (
 // cycleTypes are the schema types of evaluation cycles, built once per
 // schema (the mutations and the queries share the enums).
 type cycleTypes struct {
-	effectRating, reportFormat, cycleStatus *gql.Enum
-	evidenceInput                           *gql.InputObject
-	cycle, finding                          *gql.Object
+	effectRating, reportFormat, cycleStatus, lang *gql.Enum
+	evidenceInput                                 *gql.InputObject
+	cycle, finding                                *gql.Object
 }
 
 func (s *Server) cycleTypes(t *types) *cycleTypes {
@@ -26,6 +27,7 @@ func (s *Server) cycleTypes(t *types) *cycleTypes {
 	c := &cycleTypes{}
 	c.effectRating = enumOf("EffectRating", "What a finding says an intervention did, against the desired direction (the effect of EMMIE).", domain.EffectRatings)
 	c.reportFormat = enumOf("ReportFormat", "The format of a cycle report.", []report.Format{report.JSON, report.Markdown, report.HTML})
+	c.lang = enumOf("Lang", "A language of reports and pages: English or French (the Council of Europe's working languages).", i18n.Langs)
 	c.cycleStatus = enumOf("CycleStatus", "Whether a cycle is open or closed.", []string{"OPEN", "CLOSED"})
 	param := gql.NewInputObject(gql.InputObjectConfig{Name: "EvidenceParamInput", Fields: gql.InputObjectConfigFieldMap{
 		"name": {Type: nonNull(gql.String)}, "value": {Type: nonNull(gql.String)}}})
@@ -56,8 +58,9 @@ func (s *Server) cycleTypes(t *types) *cycleTypes {
 		"opened": field(nonNull(gql.String), "Position of the opening."), "closed": field(gql.String, "Position of the closing; null while open."),
 		"report": &gql.Field{Type: nonNull(gql.String),
 			Description: "The cycle's report, read at its pinned position (an unpinned open cycle gives a preview at the latest position, labelled as such).",
-			Args:        gql.FieldConfigArgument{"format": {Type: c.reportFormat, DefaultValue: string(report.JSON)}},
-			Resolve:     s.wrap(s.resolveReport)},
+			Args: gql.FieldConfigArgument{"format": {Type: c.reportFormat, DefaultValue: string(report.JSON)},
+				"lang": {Type: c.lang, DefaultValue: string(i18n.EN), Description: "The language of the HTML and Markdown text (JSON is the same in every language)."}},
+			Resolve: s.wrap(s.resolveReport)},
 	}})
 	s.cycleT = c
 	return c
@@ -96,8 +99,13 @@ func (s *Server) resolveReport(p gql.ResolveParams) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	rawLang, _ := p.Args["lang"].(string)
+	lang, err := report.ParseLang(rawLang)
+	if err != nil {
+		return nil, err
+	}
 	// The report sees what the principal may see; the rest is counted as withheld.
-	b, err := s.cfg.Reports.For(s.evaluator(p.Context)).Generate(p.Context, id, f)
+	b, err := s.cfg.Reports.For(s.evaluator(p.Context)).GenerateIn(p.Context, id, f, lang)
 	if err != nil {
 		return nil, err
 	}

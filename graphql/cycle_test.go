@@ -64,7 +64,7 @@ func TestCycleMutationsQueriesAndReport(t *testing.T) {
 
 	// An unpinned open cycle: a preview.
 	r := a.ok(`{ cycle(id: "c1") { status pinned report(format: MARKDOWN) } }`, nil)["cycle"].(map[string]any)
-	if r["status"] != "OPEN" || r["pinned"] != nil || !strings.Contains(r["report"].(string), "PREVIEW") {
+	if r["status"] != "OPEN" || r["pinned"] != nil || !strings.Contains(r["report"].(string), "**Preview.**") {
 		t.Fatalf("open cycle %v", r)
 	}
 
@@ -101,9 +101,14 @@ func TestCycleMutationsQueriesAndReport(t *testing.T) {
 		t.Fatalf("closed cycle report changed or is wrong:\n%s\n---\n%s", before, after)
 	}
 	html := a.ok(`{ cycle(id: "c1") { report(format: HTML) } }`, nil)["cycle"].(map[string]any)["report"].(string)
-	if !strings.HasPrefix(html, "<!DOCTYPE html>") {
+	if !strings.HasPrefix(html, "<!DOCTYPE html>") || !strings.Contains(html, `<html lang="en">`) {
 		t.Fatalf("HTML report starts %q", html[:40])
 	}
+	fr := a.ok(`{ cycle(id: "c1") { report(format: HTML, lang: FR) } }`, nil)["cycle"].(map[string]any)["report"].(string)
+	if !strings.Contains(fr, `<html lang="fr">`) || !strings.Contains(fr, "Synthèse des constats") || strings.Contains(fr, "Summary of findings") {
+		t.Fatalf("report(lang: FR) is not in French:\n%.600s", fr)
+	}
+	a.fails(`{ cycle(id: "c1") { report(format: HTML, lang: DE) } }`, nil, "BAD_INPUT", "")
 	if a.ok(`{ cycle(id: "nope") { id } }`, nil)["cycle"] != nil {
 		t.Fatal("unknown cycle answered")
 	}

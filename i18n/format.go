@@ -39,7 +39,12 @@ func (l Lang) Fixed(v float64, dec int) string {
 
 // Percent formats a fraction (0.25) as a percentage ("25%" / "25 %").
 func (l Lang) Percent(frac float64) string {
-	s := l.Num(frac * 100)
+	// Whole percents from 10 up, one decimal below: the reader's precision.
+	pct := frac * 100
+	s := l.Fixed(pct, 1)
+	if math.Abs(pct) >= 9.95 {
+		s = l.Fixed(pct, 0)
+	}
 	if l == FR {
 		return s + nnbsp + "%"
 	}

@@ -135,7 +135,7 @@ func TestNumbersPerLocale(t *testing.T) {
 	if got := i18n.EN.Fixed(math.Copysign(0, -1), 0); got != "0" {
 		t.Errorf("EN Fixed(-0): %q", got)
 	}
-	if got, want := i18n.FR.Percent(0.125), "12,5"+nn+"%"; got != want {
+	if got, want := i18n.FR.Percent(0.0426), "4,3"+nn+"%"; got != want || i18n.EN.Percent(-0.3507) != "-35%" {
 		t.Errorf("FR percent %q, want %q", got, want)
 	}
 	if got := i18n.EN.Int(10000); got != "10,000" {

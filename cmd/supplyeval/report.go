@@ -12,7 +12,7 @@ import (
 
 // runReport writes the report of an evaluation cycle:
 //
-//	supplyeval report --cycle ID --format html|markdown|json [-o FILE] [--data DIR]
+//	supplyeval report --cycle ID --format html|markdown|json [--lang en|fr] [-o FILE] [--data DIR]
 //
 // The report is read at the cycle's pinned position, so running it again
 // gives the same bytes; an open cycle without a pin gives a preview,
@@ -23,6 +23,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	c.register(fs)
 	cycle := fs.String("cycle", "", "ID of the evaluation cycle")
 	format := fs.String("format", "html", "html, markdown or json")
+	lang := fs.String("lang", "en", "language of the HTML and Markdown text: en or fr")
 	out := fs.String("o", "", "write the report to FILE instead of standard output")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -33,6 +34,10 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	f, err := report.ParseFormat(*format)
 	if err != nil {
 		return usageError{"report: --format " + err.Error()}
+	}
+	l, err := report.ParseLang(*lang)
+	if err != nil {
+		return usageError{"report: --lang " + err.Error()}
 	}
 	log, err := c.logger(stderr)
 	if err != nil {
@@ -45,7 +50,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	b, err := n.Reports.Generate(ctx, *cycle, f)
+	b, err := n.Reports.GenerateIn(ctx, *cycle, f, l)
 	if cerr := n.Close(); err == nil {
 		err = cerr
 	}

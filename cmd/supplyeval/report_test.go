@@ -53,6 +53,8 @@ func TestReportCommand(t *testing.T) {
 		{[]string{"report", "--data", data, "--cycle", "nope", "--log-level", "error"}, 1, "has not been opened"},
 		{[]string{"report", "--data", data, "--format", "html"}, 2, "--cycle is required"},
 		{[]string{"report", "--data", data, "--cycle", "c1", "--format", "pdf"}, 2, "not a report format"},
+		{[]string{"report", "--data", data, "--cycle", "c1", "--format", "markdown", "--lang", "fr", "--log-level", "error"}, 0, "Synthèse des constats"},
+		{[]string{"report", "--data", data, "--cycle", "c1", "--lang", "de"}, 2, "not a report language"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(ctx, c.args, &stdout, &stderr)

@@ -4,316 +4,380 @@ import (
 	"fmt"
 	"html"
 	"math"
-	"strconv"
 	"strings"
+
+	"github.com/supplyeval/supplyeval/chart"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
-// The HTML report is one file: inline CSS (with print rules) and inline
-// SVG charts, no script, no external resource, so it reads offline and
-// prints as it shows.
+// The HTML report is one file: inline CSS (with an A4 print layout) and
+// inline SVG charts, no script, no external resource, so it reads offline
+// and prints as it shows. It opens with a one-page summary of findings;
+// the data-quality tables go to an annex.
 
 const css = `
 body{font-family:Georgia,"Times New Roman",serif;color:#1b1b1b;max-width:1180px;margin:0 auto;padding:24px 32px;line-height:1.45;background:#fff}
-h1{font-size:1.9em;margin:0 0 .2em}h2{border-bottom:2px solid #2a4d69;padding-bottom:.15em;margin-top:1.8em;color:#2a4d69}
-h3{margin:1.2em 0 .4em;color:#333}
-.status{padding:.6em 1em;border-left:6px solid #2a4d69;background:#eef3f7;margin:1em 0}
-.status.PREVIEW{border-color:#b35900;background:#fff1e0;font-weight:bold}.status.DRAFT{border-color:#8a6d00;background:#fffbe6}
+h1{font-size:1.9em;margin:0 0 .1em}.sub{font:1em Helvetica,Arial,sans-serif;color:#555;margin:0 0 .6em}
+h2{border-bottom:2px solid #2a4d69;padding-bottom:.15em;margin-top:1.6em;color:#2a4d69}
+h3{margin:1.1em 0 .35em;color:#333}
+.status{padding:.5em 1em;border-left:6px solid #2a4d69;background:#eef3f7;margin:.8em 0}
+.status.PREVIEW{border-color:#b35900;background:#fff1e0}.status.DRAFT{border-color:#8a6d00;background:#fffbe6}
 table{border-collapse:collapse;width:100%;font-size:.86em;margin:.4em 0 1em;font-family:Helvetica,Arial,sans-serif}
 th,td{border:1px solid #c9d3dc;padding:3px 6px;text-align:left;vertical-align:top}th{background:#e6edf3}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .meta{font-family:Helvetica,Arial,sans-serif;font-size:.92em}
+.summary{border:1px solid #c9d3dc;padding:2px 18px 8px;background:#fafcfd}
+.summary ul{margin:.2em 0}.summary li{margin:.15em 0}
+.matrix td{font-size:.95em}
 .charts{display:flex;flex-wrap:wrap;gap:10px}
-figure{margin:0;border:1px solid #dde3e8;padding:6px;background:#fcfdfe}
-figcaption{font:12px Helvetica,Arial,sans-serif;color:#333;max-width:440px}
-svg text{font:10px Helvetica,Arial,sans-serif;fill:#333}
-.err{color:#8a1c1c}.note{color:#555;font-size:.9em}
+figure{margin:0;border:1px solid #dde3e8;padding:6px;background:#fcfdfe;width:440px}
+figure svg{display:block;width:100%;height:auto}
+figcaption{font:12px Helvetica,Arial,sans-serif;color:#333}
+svg text{font:10px Helvetica,Arial,sans-serif;fill:#333}svg .xtitle,svg .ytitle{font-size:10.5px;fill:#111}
+.err{color:#8a1c1c}.note{color:#555;font-size:.9em}.why{font-size:.9em}
 .legend span{display:inline-block;margin-right:12px;font:12px Helvetica,Arial,sans-serif}
 .sw{display:inline-block;width:12px;height:10px;margin-right:4px;vertical-align:middle}
-@media print{body{max-width:none;padding:0;font-size:10pt}section.iv{break-before:page}figure,table,tr{break-inside:avoid}
-.status{-webkit-print-color-adjust:exact;print-color-adjust:exact}svg{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+@page{size:A4;margin:14mm 12mm}
+@media print{body{max-width:none;padding:0;font-size:9.5pt;line-height:1.3}h1{font-size:17pt}h2{font-size:13pt;margin-top:1em}h3{font-size:10.5pt;margin:.7em 0 .25em}
+table{font-size:7.6pt;margin:.2em 0 .6em}th,td{padding:1.5px 4px}
+.summary{break-after:page;border:none;padding:0;background:none}section.iv,section.annex{break-before:page}
+figure,tr,.legend{break-inside:avoid}h2,h3{break-after:avoid}
+.charts{gap:4px}figure{width:calc(50% - 16px);padding:3px}figcaption{font-size:7.5pt}.why{font-size:7.8pt}
+.status,.sw,svg,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 `
-
-// Colours of the charts.
-const (
-	colObserved = "#1f4e79"
-	colExpected = "#7f7f7f"
-	colBand     = "#c6d9ec"
-	colStart    = "#c0392b"
-)
 
 var roleColour = map[string]string{"TARGET": "#c0392b", "BUFFER": "#e67e22", "CONTROL": "#7f8c8d", "BUFFER_CONTROL": "#bdc3c7"}
 
 func esc(s string) string { return html.EscapeString(s) }
 
-func (r *Report) html() []byte {
+func (r *Report) html(l i18n.Lang) []byte {
 	var b strings.Builder
+	t := r.words(l)
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	c := r.Cycle
-	w("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title>\n<style>%s</style></head><body>\n", esc(c.Title), css)
-	w("<h1>%s</h1>\n", esc(c.Title))
-	w("<div class=\"status %s\">%s: %s</div>\n", r.Status, r.Status, esc(r.StatusNote))
-	w("<table class=\"meta\"><tr><th>Cycle</th><td>%s</td><th>Period evaluated</th><td>%s to %s</td></tr>\n", esc(c.ID), esc(c.From), esc(c.To))
-	w("<tr><th>Evidence position</th><td>%s</td><th>Recorded at</th><td>%s</td></tr>\n", esc(r.Position), esc(orDash(r.PositionTime)))
-	w("<tr><th>Interventions shown</th><td>%d</td><th>Withheld (clearance)</th><td>%d</td></tr>\n", len(r.Interventions), r.Withheld)
-	w("<tr><th>Regions in scope</th><td>%s</td><th>Follows up</th><td>%s</td></tr></table>\n", esc(orDash(strings.Join(c.Regions, ", "))), esc(orDash(c.PreviousCycle)))
-	w("<p class=\"note\">%s</p>\n", esc(r.WithheldNote))
+	w("<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>%s</title>\n<style>%s</style></head><body>\n", l.Tag(), esc(c.Title), css)
+	w("<h1>%s</h1>\n<p class=\"sub\">%s</p>\n", esc(c.Title), esc(t.T("report.doctitle")))
+	w("<div class=\"status %s\"><b>%s.</b> %s</div>\n", esc(r.Status), esc(t.Code("status", r.Status)), esc(t.T("status."+r.Status+".note")))
+	recorded := t.orDash(t.DateString(r.PositionTime))
+	w("<table class=\"meta\"><tr><th>%s</th><td>%s</td><th>%s</th><td>%s</td></tr>\n", esc(t.T("report.cycle")), esc(c.ID),
+		esc(t.T("report.period")), esc(t.T("range", t.DateString(c.From), t.DateString(c.To))))
+	w("<tr><th>%s</th><td colspan=\"3\">%s</td></tr>\n", esc(t.T("report.evidence")), esc(t.T("report.evidence.value", r.Position, recorded)))
+	w("<tr><th>%s</th><td class=\"n\">%s</td><th>%s</th><td class=\"n\">%s</td></tr>\n", esc(t.T("report.shown")), t.Int(len(r.Interventions)),
+		esc(t.T("report.withheld")), t.Int(r.Withheld))
+	w("<tr><th>%s</th><td>%s</td><th>%s</th><td>%s</td></tr></table>\n", esc(t.T("report.regions")), esc(t.orDash(t.regions(c.Regions))),
+		esc(t.T("report.follows")), esc(t.orDash(c.PreviousCycle)))
+	if r.Withheld > 0 {
+		w("<p class=\"note\">%s</p>\n", esc(t.N("report.withheld.n", r.Withheld)))
+	}
+	r.htmlSummary(&b, t)
 	if len(c.Questions) > 0 {
-		w("<h2>Questions</h2><ul>")
+		w("<h2>%s</h2><ul>", esc(t.T("report.questions")))
 		for _, q := range c.Questions {
 			w("<li>%s</li>", esc(q))
 		}
 		w("</ul>\n")
 	}
-	if c.Closed {
-		w("<h2>Summary</h2><p>%s</p>\n", esc(c.Summary))
-		if len(c.Recommendations) > 0 {
-			w("<h2>Recommendations</h2><ol>")
-			for _, rec := range c.Recommendations {
-				w("<li>%s</li>", esc(rec))
-			}
-			w("</ol>\n")
-		}
-	}
-	w("<h2>Contents</h2><ol>")
+	w("<h2>%s</h2><ol>", esc(t.T("report.contents")))
 	for _, iv := range r.Interventions {
-		w("<li><a href=\"#iv-%s\">%s</a> (%s)</li>", esc(iv.ID), esc(orDash(iv.Title)), esc(iv.ID))
+		w("<li><a href=\"#iv-%s\">%s</a> (%s)</li>", esc(iv.ID), esc(t.orDash(iv.Title)), esc(iv.ID))
 	}
-	w("</ol>\n")
+	w("<li><a href=\"#annex\">%s: %s</a></li></ol>\n", esc(t.T("report.annex")), esc(t.T("report.annex.title")))
 	for _, iv := range r.Interventions {
-		r.htmlIntervention(&b, iv)
+		r.htmlIntervention(&b, t, iv)
 	}
 	if len(r.Findings) > 0 {
-		w("<h2>Findings on the scope as a whole</h2>\n")
-		htmlFindings(&b, r.Findings)
+		w("<h2>%s</h2>\n", esc(t.T("report.findings.scope")))
+		htmlFindings(&b, t, r.Findings)
 	}
 	if p := r.Previous; p != nil {
-		w("<h2>Follow-up of the previous cycle: %s (%s)</h2>\n<p>%s</p>\n", esc(p.Title), esc(p.ID), esc(p.Summary))
+		w("<h2>%s</h2>\n<p>%s</p>\n", esc(t.T("report.previous", p.Title, p.ID)), esc(p.Summary))
 		if len(p.Recommendations) > 0 {
-			w("<p>It recommended:</p><ol>")
+			w("<p>%s</p><ol>", esc(t.T("report.previous.recommended")))
 			for _, rec := range p.Recommendations {
 				w("<li>%s</li>", esc(rec))
 			}
 			w("</ol>\n")
 		}
 		if len(p.FollowUps) > 0 {
-			w("<table><tr><th>Previous finding</th><th>Intervention</th><th>Family</th><th>Rating then</th><th>Recommendation</th><th>What became of it</th></tr>\n")
+			w("<table><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>\n", esc(t.T("report.col.prevfinding")),
+				esc(t.T("report.col.intervention")), esc(t.T("report.col.family")), esc(t.T("report.col.ratingthen")), esc(t.T("report.col.rec")), esc(t.T("report.col.became")))
 			for _, f := range p.FollowUps {
 				w("<tr><td>%s: %s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", esc(f.Previous.FindingID), esc(f.Previous.Statement),
-					esc(orDash(f.Previous.Intervention)), esc(f.Previous.Family), esc(f.Previous.EffectRating), esc(orDash(f.Previous.Recommendation)), esc(followUpText(f)))
+					esc(t.orDash(f.Previous.Intervention)), esc(t.Code("family", f.Previous.Family)), esc(t.Code("effect", f.Previous.EffectRating)),
+					esc(t.orDash(f.Previous.Recommendation)), esc(t.followUp(f)))
 			}
 			w("</table>\n")
 		}
 	}
-	w("<p class=\"note\">Generated by supplyeval from log position %s. Every number can be reproduced with the impact and displacement queries at asOf %s.</p>\n", esc(r.Position), esc(r.Position))
+	r.htmlAnnex(&b, t)
+	w("<p class=\"note\">%s</p>\n", esc(t.T("report.footer", r.Position, r.Position)))
 	w("</body></html>\n")
 	return []byte(b.String())
 }
 
-func (r *Report) htmlIntervention(b *strings.Builder, iv InterventionReport) {
+// htmlSummary is the one-page summary of findings at the top.
+func (r *Report) htmlSummary(b *strings.Builder, t words) {
 	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
-	w("<section class=\"iv\" id=\"iv-%s\"><h2>%s <small>(%s)</small></h2>\n", esc(iv.ID), esc(orDash(iv.Title)), esc(iv.ID))
+	c := r.Cycle
+	w("<section class=\"summary\" id=\"summary\"><h2>%s</h2>\n", esc(t.T("report.summary")))
+	if c.Closed && strings.TrimSpace(c.Summary) != "" {
+		w("<h3>%s</h3><p>%s</p>\n", esc(t.T("report.summary.cycle")), esc(c.Summary))
+	}
+	if c.Closed && len(c.Recommendations) > 0 {
+		w("<h3>%s</h3><ol>", esc(t.T("report.recommendations")))
+		for _, rec := range c.Recommendations {
+			w("<li>%s</li>", esc(rec))
+		}
+		w("</ol>\n")
+	}
+	w("<h3>%s</h3>\n<table class=\"matrix\"><tr><th>%s</th>", esc(t.T("report.summary.table")), esc(t.T("report.summary.intervention")))
+	for _, fam := range Families {
+		w("<th>%s</th>", esc(t.Code("family", string(fam))))
+	}
+	w("</tr>\n")
+	for _, iv := range r.Interventions {
+		w("<tr><td><a href=\"#iv-%s\">%s</a></td>", esc(iv.ID), esc(t.orDash(iv.Title)))
+		for _, fam := range Families {
+			counts := t.verdictCounts(iv, string(fam))
+			if len(counts) == 0 {
+				w("<td class=\"note\">%s</td>", esc(t.T("report.summary.none")))
+				continue
+			}
+			w("<td>%s</td>", esc(strings.Join(counts, "; ")))
+		}
+		w("</tr>\n")
+	}
+	w("</table>\n<p class=\"note\">%s</p>\n", esc(t.T("report.summary.note")))
+	w("<h3>%s</h3>\n", esc(t.T("report.summary.clearest")))
+	if cl := r.clearest(6); len(cl) == 0 {
+		w("<p>%s</p>\n", esc(t.T("report.summary.clearest.none")))
+	} else {
+		w("<ul>")
+		for _, x := range cl {
+			w("<li><b>%s</b>, %s: %s (%s).</li>", esc(x.im.Name), esc(t.orDash(x.iv.Title)), esc(t.effect(*x.im)), esc(t.Code("verdict", x.im.Verdict)))
+		}
+		w("</ul>\n")
+	}
+	w("<h3>%s</h3>\n", esc(t.T("report.summary.displacement")))
+	var disp []string
+	for _, iv := range r.Interventions {
+		for _, d := range iv.Displacement {
+			if d.Finding == "DISPLACEMENT" || d.Finding == "DIFFUSION" {
+				disp = append(disp, t.T("report.summary.displacement.line", t.orDash(iv.Title)+", "+d.Name, t.Code("finding", d.Finding)))
+			}
+		}
+	}
+	if len(disp) == 0 {
+		w("<p>%s</p>\n", esc(t.T("report.summary.displacement.none")))
+	} else {
+		w("<ul>")
+		for _, s := range disp {
+			w("<li>%s</li>", esc(s))
+		}
+		w("</ul>\n")
+	}
+	w("<h3>%s</h3>\n", esc(t.T("report.summary.findings")))
+	var all []FindingView
+	for _, iv := range r.Interventions {
+		all = append(all, iv.Findings...)
+	}
+	all = append(all, r.Findings...)
+	if len(all) == 0 {
+		w("<p>%s</p>\n", esc(t.T("report.summary.findings.none")))
+	} else {
+		w("<ul>")
+		for _, f := range all {
+			w("<li>%s</li>", esc(t.T("report.finding.line", f.FindingID, t.Code("family", f.Family), t.Code("effect", f.EffectRating), t.Int(f.EvidenceQuality), f.Statement)))
+		}
+		w("</ul>\n")
+	}
+	w("</section>\n")
+}
+
+func (r *Report) htmlIntervention(b *strings.Builder, t words, iv InterventionReport) {
+	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	w("<section class=\"iv\" id=\"iv-%s\"><h2>%s <small>(%s)</small></h2>\n", esc(iv.ID), esc(t.orDash(iv.Title)), esc(iv.ID))
 	if iv.Missing != "" {
-		w("<p class=\"err\">%s</p></section>\n", esc(iv.Missing))
+		w("<p class=\"err\">%s</p></section>\n", esc(t.T("report.missing", r.Position)))
 		return
 	}
-	w("<p>%s in %s, from %s to %s.</p>\n", kindText(iv.Kind), esc(strings.Join(iv.Regions, ", ")), esc(iv.Start), esc(orText(iv.End, "ongoing")))
+	if iv.End == "" {
+		w("<p>%s</p>\n", esc(t.T("report.ivline.ongoing", t.kind(iv.Kind), t.regions(iv.Regions), t.DateString(iv.Start))))
+	} else {
+		w("<p>%s</p>\n", esc(t.T("report.ivline", t.kind(iv.Kind), t.regions(iv.Regions), t.DateString(iv.Start), t.DateString(iv.End))))
+	}
 	if p := iv.Proportionality; p != nil {
-		w("<h3>Proportionality</h3><table class=\"meta\">")
+		w("<h3>%s</h3><table class=\"meta\">", esc(t.T("report.proportionality")))
 		if iv.Kind == "OPERATION" {
-			w("<tr><th>Target tier</th><td>%s</td><th>Judicial authorisation recorded</th><td>%s</td></tr>", esc(p.TargetTier), esc(yesNo(p.JudicialAuthorisation, p.Authorisation)))
-			w("<tr><th>Legal basis</th><td>%s</td><th>Partners</th><td>%s</td></tr>", esc(orDash(p.LegalBasis)), esc(orDash(strings.Join(p.Partners, ", "))))
-			w("<tr><th>Classification</th><td>%s</td>", esc(p.Classification))
+			w("<tr><th>%s</th><td>%s</td><th>%s</th><td>%s</td></tr>", esc(t.T("report.tier")), esc(t.orDash(t.Code("tier", p.TargetTier))),
+				esc(t.T("report.judicial")), esc(t.yesNo(p.JudicialAuthorisation, p.Authorisation)))
+			w("<tr><th>%s</th><td>%s</td><th>%s</th><td>%s</td></tr>", esc(t.T("report.legal")), esc(t.orDash(p.LegalBasis)),
+				esc(t.T("report.partners")), esc(t.orDash(strings.Join(p.Partners, ", "))))
+			w("<tr><th>%s</th><td>%s</td>", esc(t.T("report.classification")), esc(t.orDash(t.Code("class", p.Classification))))
 		} else {
-			w("<tr><th>Policy kind</th><td>%s</td>", esc(p.PolicyKind))
+			w("<tr><th>%s</th><td>%s</td>", esc(t.T("report.policykind")), esc(t.orDash(t.Code("policy", p.PolicyKind))))
 		}
-		w("<th>Duration</th><td>%d days%s</td></tr></table>\n", p.DurationDays, ongoing(p.Ongoing))
+		ongoing := ""
+		if p.Ongoing {
+			ongoing = t.T("report.ongoing")
+		}
+		w("<th>%s</th><td>%s%s</td></tr></table>\n", esc(t.T("report.duration")), esc(t.N("report.days", p.DurationDays)), esc(ongoing))
 	}
 	if o := iv.Outputs; o != nil {
-		w("<h3>Outputs and cost</h3><table class=\"meta\"><tr><th>Reporting periods</th><td class=\"n\">%d</td><th>Arrests</th><td class=\"n\">%d</td><th>Seized</th><td>%s</td></tr>",
-			o.Periods, o.Arrests, esc(seizureText(o.Seizures)))
-		w("<tr><th>Labs dismantled</th><td class=\"n\">%d</td><th>Assets frozen</th><td class=\"n\">%s</td><th>Assets confiscated</th><td class=\"n\">%s</td></tr>",
-			o.LabsDismantled, showNum(float64(o.AssetsFrozen)), showNum(float64(o.AssetsConfiscated)))
-		w("<tr><th>Cost (%s)</th><td class=\"n\">%s</td><th>Cost per arrest</th><td class=\"n\">%s</td><th>Cost per kg seized</th><td class=\"n\">%s</td></tr></table>\n",
-			esc(o.CostSource), showNum(float64(o.Cost)), numText(o.CostPerArrest), numText(o.CostPerKg))
+		w("<h3>%s</h3><table class=\"meta\"><tr><th>%s</th><td class=\"n\">%s</td><th>%s</th><td class=\"n\">%s</td><th>%s</th><td>%s</td></tr>",
+			esc(t.T("report.outputs")), esc(t.T("report.periods")), t.Int(o.Periods), esc(t.T("report.arrests")), t.Int(o.Arrests), esc(t.T("report.seized")), esc(t.seizures(o.Seizures)))
+		w("<tr><th>%s</th><td class=\"n\">%s</td><th>%s</th><td class=\"n\">%s</td><th>%s</th><td class=\"n\">%s</td></tr>",
+			esc(t.T("report.labs")), t.Int(o.LabsDismantled), esc(t.T("report.frozen")), t.Num(float64(o.AssetsFrozen)), esc(t.T("report.confiscated")), t.Num(float64(o.AssetsConfiscated)))
+		w("<tr><th>%s</th><td class=\"n\">%s</td><th>%s</th><td class=\"n\">%s</td><th>%s</th><td class=\"n\">%s</td></tr></table>\n",
+			esc(t.T("report.cost", t.Code("costsource", o.CostSource))), t.Num(float64(o.Cost)), esc(t.T("report.per.arrest")), t.num(o.CostPerArrest),
+			esc(t.T("report.per.kg")), t.num(o.CostPerKg))
 	}
-	w("<h3>Impact</h3>\n<table><tr><th>Family</th><th>Indicator</th><th>Method</th><th>Effect (95%% interval)</th><th>p</th><th>Verdict</th><th>Cost per unit of effect</th></tr>\n")
+	w("<h3>%s</h3>\n<table><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>\n", esc(t.T("report.impact")),
+		esc(t.T("report.col.family")), esc(t.T("report.col.indicator")), esc(t.T("report.col.method")), esc(t.T("report.col.effect")),
+		esc(t.T("report.col.p")), esc(t.T("report.col.verdict")), esc(t.T("report.col.ce")))
 	for _, im := range iv.Impacts {
 		if im.Error != "" {
-			w("<tr><td>%s</td><td>%s</td><td colspan=\"5\" class=\"err\">No estimate: %s</td></tr>\n", esc(im.Family), esc(im.Indicator), esc(im.Error))
+			w("<tr><td>%s</td><td>%s</td><td colspan=\"5\" class=\"err\">%s</td></tr>\n", esc(t.Code("family", im.Family)), esc(im.Name),
+				esc(t.T("report.noestimate", im.Error)))
 			continue
 		}
-		w("<tr><td>%s</td><td>%s<br><small>%s</small></td><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>%s</td><td>%s</td></tr>\n",
-			esc(im.Family), esc(im.Indicator), esc(im.Name), esc(methodText(im)), esc(effectText(im)), numText(im.PValue), esc(im.Verdict), esc(ceText(im.CostEffectiveness)))
+		w("<tr><td>%s</td><td>%s<br><small>%s, %s</small></td><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>%s</td><td>%s</td></tr>\n",
+			esc(t.Code("family", im.Family)), esc(im.Name), esc(im.Indicator), esc(t.Code("direction", im.DesiredDirection)), esc(t.method(im)),
+			esc(t.effect(im)), t.num(im.PValue), esc(t.Code("verdict", im.Verdict)), esc(t.costEffect(im.CostEffectiveness, im.Unit, im.Counts)))
 	}
 	w("</table>\n")
 	if len(iv.NoData) > 0 {
-		w("<p class=\"note\">No data in the intervention's regions for: %s.</p>\n", esc(strings.Join(iv.NoData, ", ")))
+		w("<p class=\"note\">%s</p>\n", esc(t.T("report.nodata", strings.Join(iv.NoData, ", "))))
 	}
-	w("<div class=\"legend\"><span><i class=\"sw\" style=\"background:%s\"></i>observed</span><span><i class=\"sw\" style=\"background:%s\"></i>counterfactual (expected)</span><span><i class=\"sw\" style=\"background:%s\"></i>95%% band</span><span><i class=\"sw\" style=\"background:%s\"></i>intervention</span></div>\n",
-		colObserved, colExpected, colBand, colStart)
+	w("<div class=\"legend\"><span><i class=\"sw\" style=\"background:%s\"></i>%s</span><span><i class=\"sw\" style=\"background:%s\"></i>%s</span><span><i class=\"sw\" style=\"background:%s\"></i>%s</span><span><i class=\"sw\" style=\"background:%s\"></i>%s</span></div>\n",
+		chart.ColourObserved, esc(t.T("report.legend.observed")), chart.ColourExpected, esc(t.T("report.legend.expected")), chart.ColourBand,
+		esc(t.T("report.legend.band")), chart.ColourMarker, esc(t.T("report.legend.start")))
 	w("<div class=\"charts\">\n")
 	for _, im := range iv.Impacts {
 		if len(im.Series) == 0 {
 			continue
 		}
-		w("<figure>%s<figcaption><b>%s</b> (%s), %s: effect %s, %s.</figcaption></figure>\n", seriesSVG(im), esc(im.Indicator), esc(im.Unit),
-			esc(methodText(im)), esc(effectText(im)), esc(im.Verdict))
+		w("<figure>%s<figcaption>%s</figcaption></figure>\n", seriesSVG(t, im),
+			esc(t.T("report.chart.caption", im.Name, t.method(im), t.effect(im)+", "+t.Code("verdict", im.Verdict))))
 	}
-	w("</div>\n<h3>Why these methods</h3><ul>")
-	for _, im := range iv.Impacts {
-		if im.Error == "" {
-			w("<li><b>%s</b>: %s</li>", esc(im.Indicator), esc(whyText(im)))
-		}
-	}
-	w("</ul>\n<h3>Displacement</h3>\n<table><tr><th>Indicator</th><th>Finding</th><th>WDQ</th><th>Total net effect</th><th>WDD (95%% interval)</th><th>Cross-border</th><th>Before / after</th></tr>\n")
+	w("</div>\n<p class=\"note\"><a href=\"#why-%s\">%s</a></p>\n", esc(iv.ID), esc(t.T("report.why")))
+	w("<h3>%s</h3>\n<table><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>\n", esc(t.T("report.displacement")),
+		esc(t.T("report.col.indicator")), esc(t.T("report.col.finding")), esc(t.T("report.col.wdq")), esc(t.T("report.col.tne")), esc(t.T("report.col.wdd")),
+		esc(t.T("report.col.cross")), esc(t.T("report.col.windows")))
 	for _, d := range iv.Displacement {
 		if d.Error != "" {
-			w("<tr><td>%s</td><td colspan=\"6\" class=\"err\">No analysis: %s</td></tr>\n", esc(d.Indicator), esc(d.Error))
+			w("<tr><td>%s</td><td colspan=\"6\" class=\"err\">%s</td></tr>\n", esc(d.Name), esc(t.T("report.noanalysis", d.Error)))
 			continue
 		}
 		w("<tr><td>%s</td><td>%s<br><small>%s</small></td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>%s</td><td>%s / %s</td></tr>\n",
-			esc(d.Indicator), esc(d.Finding), esc(d.FindingNote), numText(d.WDQ), numText(d.TotalNetEffect), esc(wddText(d.WDD)), yesNo(d.CrossBorder, ""), esc(d.Before), esc(d.After))
+			esc(d.Name), esc(t.Code("finding", d.Finding)), esc(d.FindingNote), t.num(d.WDQ), t.num(d.TotalNetEffect), esc(t.wdd(d.WDD)),
+			esc(t.yesNo(d.CrossBorder, "")), esc(t.window(d.Before)), esc(t.window(d.After)))
 	}
 	w("</table>\n<div class=\"legend\">")
 	for _, role := range []string{"TARGET", "BUFFER"} {
-		w("<span><i class=\"sw\" style=\"background:%s\"></i>%s</span>", roleColour[role], strings.ToLower(role))
+		w("<span><i class=\"sw\" style=\"background:%s\"></i>%s</span>", roleColour[role], esc(t.Code("role", role)))
 	}
-	w("<span>* cross-border</span></div>\n<div class=\"charts\">\n")
+	w("<span>%s</span></div>\n<div class=\"charts\">\n", esc(t.T("report.cross.mark")))
 	for _, d := range iv.Displacement {
 		if d.Error == "" && len(d.Regions) > 0 {
-			w("<figure>%s<figcaption><b>%s</b>: change by target and buffer region, %s vs %s (against %d control regions). %s</figcaption></figure>\n",
-				displacementSVG(d), esc(d.Indicator), esc(d.After), esc(d.Before), d.Controls, esc(d.Finding))
+			w("<figure>%s<figcaption>%s</figcaption></figure>\n", displacementSVG(t, d),
+				esc(t.T("report.bars.caption", d.Name, d.Unit, t.window(d.Before), t.window(d.After), t.Int(d.Controls), t.Code("finding", d.Finding))))
 		}
 	}
-	w("</div>\n<h3>Data quality</h3>\n<table><tr><th>Indicator</th><th>Region</th><th>Span</th><th>Observed</th><th>Gaps</th><th>Revisions</th><th>Retractions</th><th>Sources</th></tr>\n")
-	for _, q := range iv.DataQuality {
-		w("<tr><td>%s</td><td>%s</td><td>%s to %s</td><td class=\"n\">%d</td><td class=\"n\">%d%s</td><td class=\"n\">%d</td><td class=\"n\">%d</td><td>%s</td></tr>\n",
-			esc(q.Indicator), esc(q.Region), esc(q.First), esc(q.Last), q.Observed, q.Gaps, esc(gapText(q.GapPeriods, q.Gaps)), q.Revisions, q.Retractions, esc(strings.Join(q.Sources, "; ")))
-	}
-	w("</table>\n<h3>Findings</h3>\n")
-	htmlFindings(b, iv.Findings)
+	w("</div>\n<h3>%s</h3>\n", esc(t.T("report.findings")))
+	htmlFindings(b, t, iv.Findings)
 	w("</section>\n")
 }
 
-func htmlFindings(b *strings.Builder, fs []FindingView) {
+// htmlAnnex holds the data-quality tables of every intervention.
+func (r *Report) htmlAnnex(b *strings.Builder, t words) {
+	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	w("<section class=\"annex\" id=\"annex\"><h2>%s: %s</h2>\n", esc(t.T("report.annex")), esc(t.T("report.annex.title")))
+	if t.Lang != i18n.EN {
+		w("<p class=\"note\">%s</p>\n", esc(t.T("report.why.en")))
+	}
+	for _, iv := range r.Interventions {
+		if iv.Missing != "" {
+			continue
+		}
+		w("<h3 id=\"why-%s\">%s: %s</h3>\n<ul class=\"why\">", esc(iv.ID), esc(t.orDash(iv.Title)), esc(t.T("report.why")))
+		for _, im := range iv.Impacts {
+			if im.Error == "" {
+				w("<li><b>%s</b>: %s</li>", esc(im.Name), esc(whyText(im)))
+			}
+		}
+		w("</ul>\n")
+		if len(iv.DataQuality) == 0 {
+			continue
+		}
+		names := map[string]string{}
+		for _, im := range iv.Impacts {
+			names[im.Indicator] = im.Name
+		}
+		w("<h3>%s: %s</h3>\n<table><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>\n", esc(t.orDash(iv.Title)), esc(t.T("report.quality")),
+			esc(t.T("report.col.indicator")), esc(t.T("report.col.region")), esc(t.T("report.col.span")), esc(t.T("report.col.observed")), esc(t.T("report.col.gaps")),
+			esc(t.T("report.col.revisions")), esc(t.T("report.col.retractions")), esc(t.T("report.col.sources")))
+		for _, q := range iv.DataQuality {
+			name := names[q.Indicator]
+			if name == "" {
+				name = q.Indicator
+			}
+			w("<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>%s</td></tr>\n",
+				esc(name), esc(t.region(q.Region)), esc(t.span(q.First, q.Last)), t.Int(q.Observed), esc(t.gaps(q.GapPeriods, q.Gaps)),
+				t.Int(q.Revisions), t.Int(q.Retractions), esc(strings.Join(q.Sources, "; ")))
+		}
+		w("</table>\n")
+	}
+	w("</section>\n")
+}
+
+func htmlFindings(b *strings.Builder, t words, fs []FindingView) {
 	if len(fs) == 0 {
-		b.WriteString("<p class=\"note\">None recorded.</p>\n")
+		fmt.Fprintf(b, "<p class=\"note\">%s</p>\n", esc(t.T("report.findings.none")))
 		return
 	}
-	b.WriteString("<table><tr><th>Finding</th><th>Family</th><th>Statement</th><th>Evidence</th><th>Effect</th><th>Quality</th><th>Recommendation</th></tr>\n")
+	fmt.Fprintf(b, "<table><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>\n", esc(t.T("report.findings")),
+		esc(t.T("report.col.family")), esc(t.T("report.col.statement")), esc(t.T("report.col.evidence")), esc(t.T("report.col.rating")),
+		esc(t.T("report.col.quality")), esc(t.T("report.col.rec")))
 	for _, f := range fs {
-		fmt.Fprintf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%d/4</td><td>%s</td></tr>\n",
-			esc(f.FindingID), esc(f.Family), esc(f.Statement), esc(orDash(f.Evidence)), esc(f.EffectRating), f.EvidenceQuality, esc(orDash(f.Recommendation)))
+		fmt.Fprintf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%s</td><td>%s</td></tr>\n",
+			esc(f.FindingID), esc(t.Code("family", f.Family)), esc(f.Statement), esc(t.orDash(t.evidence(f))), esc(t.Code("effect", f.EffectRating)),
+			esc(t.evidenceQuality(f.EvidenceQuality)), esc(t.orDash(f.Recommendation)))
 	}
 	b.WriteString("</table>\n")
 }
 
-// px formats an SVG coordinate.
-func px(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
-
 // seriesSVG draws an indicator's observed series, the counterfactual and
 // its band, and the first period under the intervention.
-func seriesSVG(im ImpactRow) string {
-	const W, H, left, right, top, bottom = 440.0, 200.0, 46.0, 8.0, 10.0, 24.0
-	pts := im.Series
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, p := range pts {
-		for _, v := range []*Num{ptr(p.Observed), ptr(p.Expected), p.Low, p.High} {
-			if v != nil {
-				lo, hi = math.Min(lo, float64(*v)), math.Max(hi, float64(*v))
-			}
-		}
-	}
-	if hi <= lo {
-		hi, lo = lo+1, lo-1
-	}
-	pad := (hi - lo) * 0.05
-	lo, hi = lo-pad, hi+pad
-	n := len(pts)
-	x := func(i int) float64 {
-		if n == 1 {
-			return left + (W-left-right)/2
-		}
-		return left + float64(i)*(W-left-right)/float64(n-1)
-	}
-	y := func(v float64) float64 { return top + (hi-v)/(hi-lo)*(H-top-bottom) }
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" role="img" aria-label="%s">`, px(W), px(H), px(W), px(H), esc(im.Indicator))
-	fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="#fff" stroke="#ccc"/>`, px(left), px(top), px(W-left-right), px(H-top-bottom))
-	// Band: upper edge left to right, lower edge back.
-	var upper, lower []string
-	for i, p := range pts {
+func seriesSVG(t words, im ImpactRow) string {
+	n := len(im.Series)
+	c := chart.Line{Label: im.Name, XTitle: t.T("report.axis.period"), YTitle: im.Unit, Marker: -1, FromZero: im.Counts,
+		Periods: make([]string, n), Observed: make([]float64, n), Expected: make([]float64, n), Low: make([]float64, n), High: make([]float64, n),
+		Number: t.Fixed}
+	for i, p := range im.Series {
+		c.Periods[i] = t.PeriodShort(p.Period)
+		c.Observed[i], c.Expected[i] = float64(p.Observed), float64(p.Expected)
+		c.Low[i], c.High[i] = math.NaN(), math.NaN()
 		if p.Low != nil && p.High != nil {
-			upper = append(upper, px(x(i))+","+px(y(float64(*p.High))))
-			lower = append([]string{px(x(i)) + "," + px(y(float64(*p.Low)))}, lower...)
+			c.Low[i], c.High[i] = float64(*p.Low), float64(*p.High)
 		}
-	}
-	if len(upper) > 1 {
-		fmt.Fprintf(&b, `<polygon points="%s" fill="%s" stroke="none" opacity="0.9"/>`, strings.Join(append(upper, lower...), " "), colBand)
-	}
-	line := func(get func(SeriesPoint) float64, colour, extra string) {
-		parts := make([]string, n)
-		for i, p := range pts {
-			parts[i] = px(x(i)) + "," + px(y(get(p)))
-		}
-		fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="1.4"%s/>`, strings.Join(parts, " "), colour, extra)
-	}
-	line(func(p SeriesPoint) float64 { return float64(p.Expected) }, colExpected, ` stroke-dasharray="4 3"`)
-	line(func(p SeriesPoint) float64 { return float64(p.Observed) }, colObserved, "")
-	for i, p := range pts {
 		if p.Period == im.FirstPeriod {
-			fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.5"/>`, px(x(i)), px(top), px(x(i)), px(H-bottom), colStart)
-			anchor := "start"
-			if x(i) > W*0.7 {
-				anchor = "end"
-			}
-			fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="%s" fill="%s">%s</text>`, px(x(i)+3), px(top+10), anchor, colStart, esc(p.Period))
+			c.Marker, c.MarkerLabel = i, t.Period(p.Period)
 		}
 	}
-	fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end">%s</text>`, px(left-3), px(top+8), esc(showNum(hi)))
-	fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end">%s</text>`, px(left-3), px(H-bottom), esc(showNum(lo)))
-	if n > 0 {
-		fmt.Fprintf(&b, `<text x="%s" y="%s">%s</text>`, px(left), px(H-8), esc(pts[0].Period))
-		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end">%s</text>`, px(W-right), px(H-8), esc(pts[n-1].Period))
-	}
-	b.WriteString(`</svg>`)
-	return b.String()
+	return c.SVG()
 }
 
-func ptr(n Num) *Num { return &n }
-
 // displacementSVG draws each region's change between the windows as a
-// horizontal bar coloured by role.
-func displacementSVG(d DisplacementRow) string {
-	const W, left, right, rowH, top = 440.0, 92.0, 56.0, 14.0, 6.0
-	H := top*2 + rowH*float64(len(d.Regions))
-	maxAbs := 0.0
+// horizontal bar coloured by role, labelled by the region's name and code.
+func displacementSVG(t words, d DisplacementRow) string {
+	c := chart.Bars{Label: d.Name, Title: t.T("report.bars.axis", d.Unit), Number: t.Fixed, Value: func(v float64) string { return t.signedNum(v) }}
 	for _, r := range d.Regions {
-		maxAbs = math.Max(maxAbs, math.Abs(float64(r.Change)))
-	}
-	if maxAbs == 0 {
-		maxAbs = 1
-	}
-	mid := left + (W-left-right)/2
-	scale := (W - left - right) / 2 / maxAbs
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" role="img" aria-label="%s by region">`, px(W), px(H), px(W), px(H), esc(d.Indicator))
-	for i, r := range d.Regions {
-		yy := top + float64(i)*rowH
-		c := float64(r.Change)
-		x0, wd := mid, c*scale
-		if wd < 0 {
-			x0, wd = mid+wd, -wd
-		}
-		label := r.Region
+		label := t.region(r.Region)
 		if r.CrossBorder {
-			label += "*"
+			label += " *"
 		}
-		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end">%s</text>`, px(left-4), px(yy+10), esc(label))
-		fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`, px(x0), px(yy+2), px(math.Max(wd, 0.5)), px(rowH-4), roleColour[r.Role])
-		fmt.Fprintf(&b, `<text x="%s" y="%s">%s</text>`, px(W-right+4), px(yy+10), esc(showNum(c)))
+		c.Bars = append(c.Bars, chart.Bar{Label: label, Value: float64(r.Change), Colour: roleColour[r.Role]})
 	}
-	fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#333"/>`, px(mid), px(top), px(mid), px(H-top))
-	b.WriteString(`</svg>`)
-	return b.String()
+	return c.SVG()
 }

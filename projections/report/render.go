@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Format is a report format.
@@ -34,18 +35,33 @@ func ParseFormat(s string) (Format, error) {
 	return "", domain.Invalid("format", "%q is not a report format (json, markdown or html)", s)
 }
 
-// Generate builds the report of cycle id and renders it in format f.
+// Generate builds the report of cycle id and renders it in format f, in
+// English.
 func (g *Generator) Generate(ctx context.Context, id string, f Format) ([]byte, error) {
+	return g.GenerateIn(ctx, id, f, i18n.EN)
+}
+
+// GenerateIn builds the report of cycle id and renders it in format f and
+// language l.
+func (g *Generator) GenerateIn(ctx context.Context, id string, f Format, l i18n.Lang) ([]byte, error) {
 	r, err := g.Build(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return r.Render(f)
+	return r.RenderIn(f, l)
 }
 
-// Render returns the report in format f. The same report always renders
-// to the same bytes.
-func (r *Report) Render(f Format) ([]byte, error) {
+// Render returns the report in format f, in English. The same report
+// always renders to the same bytes.
+func (r *Report) Render(f Format) ([]byte, error) { return r.RenderIn(f, i18n.EN) }
+
+// RenderIn returns the report in format f and language l. The same report
+// always renders to the same bytes. JSON is data for programs: its codes
+// and field names are the same in every language.
+func (r *Report) RenderIn(f Format, l i18n.Lang) ([]byte, error) {
+	if l != i18n.EN && l != i18n.FR {
+		return nil, domain.Invalid("lang", "%q is not a report language (EN or FR)", l)
+	}
 	switch f {
 	case JSON:
 		var b bytes.Buffer
@@ -56,269 +72,201 @@ func (r *Report) Render(f Format) ([]byte, error) {
 		}
 		return b.Bytes(), nil
 	case Markdown:
-		return r.markdown(), nil
+		return r.markdown(l), nil
 	case HTML:
-		return r.html(), nil
+		return r.html(l), nil
 	}
 	return nil, domain.Invalid("format", "%q is not a report format (JSON, MARKDOWN or HTML)", f)
 }
 
-func (r *Report) markdown() []byte {
+// ParseLang reads a report language ("en", "FR", "fr-BE"; empty is
+// English), or returns a domain error naming the field lang.
+func ParseLang(s string) (i18n.Lang, error) {
+	l, err := i18n.ParseLang(s)
+	if err != nil {
+		return "", domain.Invalid("lang", "%q is not a report language (en or fr)", s)
+	}
+	return l, nil
+}
+
+func (r *Report) markdown(l i18n.Lang) []byte {
 	var b strings.Builder
+	t := r.words(l)
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	c := r.Cycle
-	w("# %s\n\n", mdText(c.Title))
-	w("**%s.** %s\n\n", r.Status, r.StatusNote)
-	w("- Cycle: `%s`, evaluating %s to %s\n", c.ID, c.From, c.To)
-	w("- Evidence: log position %s, recorded %s\n", r.Position, orDash(r.PositionTime))
+	w("# %s\n\n%s\n\n", mdText(c.Title), mdText(t.T("report.doctitle")))
+	w("**%s.** %s\n\n", t.Code("status", r.Status), mdText(t.T("status."+r.Status+".note")))
+	w("- %s: `%s`; %s: %s\n", t.T("report.cycle"), c.ID, t.T("report.period"), t.T("range", t.DateString(c.From), t.DateString(c.To)))
+	w("- %s: %s\n", t.T("report.evidence"), t.T("report.evidence.value", r.Position, t.orDash(t.DateString(r.PositionTime))))
 	if c.PreviousCycle != "" {
-		w("- Follows up: `%s`\n", c.PreviousCycle)
+		w("- %s: `%s`\n", t.T("report.follows"), c.PreviousCycle)
 	}
-	w("- Interventions in scope: %d shown; %s\n", len(r.Interventions), r.WithheldNote)
+	w("- %s: %s; %s: %s\n", t.T("report.shown"), t.Int(len(r.Interventions)), t.T("report.withheld"), t.Int(r.Withheld))
 	if len(c.Regions) > 0 {
-		w("- Regions in scope: %s\n", strings.Join(c.Regions, ", "))
+		w("- %s: %s\n", t.T("report.regions"), mdText(t.regions(c.Regions)))
+	}
+	w("\n## %s\n", t.T("report.summary"))
+	if c.Closed && strings.TrimSpace(c.Summary) != "" {
+		w("\n### %s\n\n%s\n", t.T("report.summary.cycle"), mdText(c.Summary))
+	}
+	if c.Closed && len(c.Recommendations) > 0 {
+		w("\n### %s\n\n", t.T("report.recommendations"))
+		for i, rec := range c.Recommendations {
+			w("%d. %s\n", i+1, mdText(rec))
+		}
+	}
+	w("\n### %s\n\n| %s |", t.T("report.summary.table"), t.T("report.summary.intervention"))
+	for _, fam := range Families {
+		w(" %s |", t.Code("family", string(fam)))
+	}
+	w("\n|---|%s\n", strings.Repeat("---|", len(Families)))
+	for _, iv := range r.Interventions {
+		w("| %s |", mdCell(t.orDash(iv.Title)))
+		for _, fam := range Families {
+			counts := t.verdictCounts(iv, string(fam))
+			if len(counts) == 0 {
+				counts = []string{t.T("report.summary.none")}
+			}
+			w(" %s |", mdCell(strings.Join(counts, "; ")))
+		}
+		w("\n")
+	}
+	w("\n%s\n\n### %s\n\n", mdText(t.T("report.summary.note")), t.T("report.summary.clearest"))
+	if cl := r.clearest(6); len(cl) == 0 {
+		w("%s\n", t.T("report.summary.clearest.none"))
+	} else {
+		for _, x := range cl {
+			w("- **%s**, %s: %s (%s).\n", mdText(x.im.Name), mdText(t.orDash(x.iv.Title)), mdText(t.effect(*x.im)), t.Code("verdict", x.im.Verdict))
+		}
 	}
 	if len(c.Questions) > 0 {
-		w("\n## Questions\n\n")
+		w("\n## %s\n\n", t.T("report.questions"))
 		for _, q := range c.Questions {
 			w("- %s\n", mdText(q))
 		}
 	}
-	if c.Closed {
-		w("\n## Summary\n\n%s\n", mdText(c.Summary))
-		if len(c.Recommendations) > 0 {
-			w("\n## Recommendations\n\n")
-			for i, rec := range c.Recommendations {
-				w("%d. %s\n", i+1, mdText(rec))
-			}
-		}
-	}
 	for _, iv := range r.Interventions {
-		w("\n## %s (`%s`)\n\n", mdText(orDash(iv.Title)), iv.ID)
+		w("\n## %s (`%s`)\n\n", mdText(t.orDash(iv.Title)), iv.ID)
 		if iv.Missing != "" {
-			w("%s\n", iv.Missing)
+			w("%s\n", t.T("report.missing", r.Position))
 			continue
 		}
-		w("%s in %s, from %s to %s.\n", kindText(iv.Kind), strings.Join(iv.Regions, ", "), iv.Start, orText(iv.End, "ongoing"))
+		if iv.End == "" {
+			w("%s\n", mdText(t.T("report.ivline.ongoing", t.kind(iv.Kind), t.regions(iv.Regions), t.DateString(iv.Start))))
+		} else {
+			w("%s\n", mdText(t.T("report.ivline", t.kind(iv.Kind), t.regions(iv.Regions), t.DateString(iv.Start), t.DateString(iv.End))))
+		}
 		if p := iv.Proportionality; p != nil {
-			w("\n### Proportionality\n\n")
+			w("\n### %s\n\n", t.T("report.proportionality"))
 			if iv.Kind == "OPERATION" {
-				w("- Target tier: %s\n- Judicial authorisation recorded: %s\n- Legal basis: %s\n- Partners: %s\n- Classification: %s\n",
-					p.TargetTier, yesNo(p.JudicialAuthorisation, p.Authorisation), orDash(p.LegalBasis), orDash(strings.Join(p.Partners, ", ")), p.Classification)
+				w("- %s: %s\n- %s: %s\n- %s: %s\n- %s: %s\n- %s: %s\n", t.T("report.tier"), t.orDash(t.Code("tier", p.TargetTier)),
+					t.T("report.judicial"), mdText(t.yesNo(p.JudicialAuthorisation, p.Authorisation)), t.T("report.legal"), mdText(t.orDash(p.LegalBasis)),
+					t.T("report.partners"), mdText(t.orDash(strings.Join(p.Partners, ", "))), t.T("report.classification"), t.orDash(t.Code("class", p.Classification)))
 			} else {
-				w("- Policy kind: %s\n", p.PolicyKind)
+				w("- %s: %s\n", t.T("report.policykind"), t.orDash(t.Code("policy", p.PolicyKind)))
 			}
-			w("- Duration: %d days%s\n", p.DurationDays, ongoing(p.Ongoing))
+			ongoing := ""
+			if p.Ongoing {
+				ongoing = t.T("report.ongoing")
+			}
+			w("- %s: %s%s\n", t.T("report.duration"), t.N("report.days", p.DurationDays), ongoing)
 		}
 		if o := iv.Outputs; o != nil {
-			w("\n### Outputs and cost\n\n")
-			w("- %d reporting periods: %d arrests, %s seized, %d labs dismantled, assets frozen %s, confiscated %s\n",
-				o.Periods, o.Arrests, seizureText(o.Seizures), o.LabsDismantled, showNum(float64(o.AssetsFrozen)), showNum(float64(o.AssetsConfiscated)))
-			w("- Cost: %s (%s); budget %s", showNum(float64(o.Cost)), o.CostSource, showNum(float64(o.Budget)))
-			if o.CostPerArrest != nil {
-				w("; %s per arrest", showNum(float64(*o.CostPerArrest)))
-			}
-			if o.CostPerKg != nil {
-				w("; %s per kg seized", showNum(float64(*o.CostPerKg)))
-			}
-			w("\n")
+			w("\n### %s\n\n", t.T("report.outputs"))
+			w("- %s: %s; %s: %s; %s: %s; %s: %s\n", t.T("report.periods"), t.Int(o.Periods), t.T("report.arrests"), t.Int(o.Arrests),
+				t.T("report.seized"), mdText(t.seizures(o.Seizures)), t.T("report.labs"), t.Int(o.LabsDismantled))
+			w("- %s: %s; %s: %s\n", t.T("report.frozen"), t.Num(float64(o.AssetsFrozen)), t.T("report.confiscated"), t.Num(float64(o.AssetsConfiscated)))
+			w("- %s: %s; %s: %s; %s: %s\n", t.T("report.cost", t.Code("costsource", o.CostSource)), t.Num(float64(o.Cost)),
+				t.T("report.per.arrest"), t.num(o.CostPerArrest), t.T("report.per.kg"), t.num(o.CostPerKg))
 		}
-		w("\n### Impact\n\n")
-		w("| Family | Indicator | Method | Effect (95%% interval) | p | Verdict | Cost per unit of effect |\n|---|---|---|---|---|---|---|\n")
+		w("\n### %s\n\n| %s | %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|---|\n", t.T("report.impact"), t.T("report.col.family"),
+			t.T("report.col.indicator"), t.T("report.col.method"), t.T("report.col.effect"), t.T("report.col.p"), t.T("report.col.verdict"), t.T("report.col.ce"))
 		for _, im := range iv.Impacts {
 			if im.Error != "" {
-				w("| %s | %s | none | %s | | | |\n", im.Family, im.Indicator, mdCell(im.Error))
+				w("| %s | %s | %s | | | | |\n", t.Code("family", im.Family), mdCell(im.Name), mdCell(t.T("report.noestimate", im.Error)))
 				continue
 			}
-			w("| %s | %s | %s | %s | %s | %s | %s |\n", im.Family, im.Indicator, methodText(im), effectText(im), numText(im.PValue), im.Verdict, ceText(im.CostEffectiveness))
+			w("| %s | %s | %s | %s | %s | %s | %s |\n", t.Code("family", im.Family), mdCell(im.Name), t.method(im), mdCell(t.effect(im)),
+				t.num(im.PValue), t.Code("verdict", im.Verdict), mdCell(t.costEffect(im.CostEffectiveness, im.Unit, im.Counts)))
 		}
 		if len(iv.NoData) > 0 {
-			w("\nNo data in the intervention's regions for: %s.\n", strings.Join(iv.NoData, ", "))
+			w("\n%s\n", mdText(t.T("report.nodata", strings.Join(iv.NoData, ", "))))
+		}
+		w("\n### %s\n\n", t.T("report.why"))
+		if l != i18n.EN {
+			w("%s\n\n", t.T("report.why.en"))
 		}
 		for _, im := range iv.Impacts {
 			if im.Error == "" {
-				w("\n- **%s**: %s\n", im.Indicator, mdText(whyText(im)))
+				w("- **%s**: %s\n", mdText(im.Name), mdText(whyText(im)))
 			}
 		}
-		w("\n### Displacement\n\n")
-		w("| Indicator | Finding | WDQ | Total net effect | WDD (95%% interval) | Cross-border | Windows |\n|---|---|---|---|---|---|---|\n")
+		w("\n### %s\n\n| %s | %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|---|\n", t.T("report.displacement"), t.T("report.col.indicator"),
+			t.T("report.col.finding"), t.T("report.col.wdq"), t.T("report.col.tne"), t.T("report.col.wdd"), t.T("report.col.cross"), t.T("report.col.windows"))
 		for _, d := range iv.Displacement {
 			if d.Error != "" {
-				w("| %s | none | %s | | | | |\n", d.Indicator, mdCell(d.Error))
+				w("| %s | %s | | | | | |\n", mdCell(d.Name), mdCell(t.T("report.noanalysis", d.Error)))
 				continue
 			}
-			w("| %s | %s | %s | %s | %s | %s | %s / %s |\n", d.Indicator, d.Finding, numText(d.WDQ), numText(d.TotalNetEffect), wddText(d.WDD), yesNo(d.CrossBorder, ""), d.Before, d.After)
+			w("| %s | %s | %s | %s | %s | %s | %s / %s |\n", mdCell(d.Name), t.Code("finding", d.Finding), t.num(d.WDQ), t.num(d.TotalNetEffect),
+				t.wdd(d.WDD), t.yesNo(d.CrossBorder, ""), t.window(d.Before), t.window(d.After))
 		}
-		w("\n### Data quality\n\n| Indicator | Region | Span | Observed | Gaps | Revisions | Retractions | Sources |\n|---|---|---|---|---|---|---|---|\n")
-		for _, q := range iv.DataQuality {
-			w("| %s | %s | %s to %s | %d | %d%s | %d | %d | %s |\n", q.Indicator, q.Region, q.First, q.Last, q.Observed, q.Gaps, gapText(q.GapPeriods, q.Gaps),
-				q.Revisions, q.Retractions, mdCell(strings.Join(q.Sources, "; ")))
-		}
-		w("\n### Findings\n\n")
-		writeFindingsMD(&b, iv.Findings)
+		w("\n### %s\n\n", t.T("report.findings"))
+		writeFindingsMD(&b, t, iv.Findings)
 	}
 	if len(r.Findings) > 0 {
-		w("\n## Findings on the scope as a whole\n\n")
-		writeFindingsMD(&b, r.Findings)
+		w("\n## %s\n\n", t.T("report.findings.scope"))
+		writeFindingsMD(&b, t, r.Findings)
 	}
 	if p := r.Previous; p != nil {
-		w("\n## Follow-up of the previous cycle (`%s`, %s)\n\n%s\n", p.ID, mdText(p.Title), mdText(p.Summary))
+		w("\n## %s\n\n%s\n", mdText(t.T("report.previous", p.Title, p.ID)), mdText(p.Summary))
 		if len(p.Recommendations) > 0 {
-			w("\nIt recommended:\n\n")
+			w("\n%s\n\n", t.T("report.previous.recommended"))
 			for i, rec := range p.Recommendations {
 				w("%d. %s\n", i+1, mdText(rec))
 			}
 		}
 		if len(p.FollowUps) > 0 {
-			w("\n| Previous finding | Intervention | Family | Rating then | Recommendation | What became of it |\n|---|---|---|---|---|---|\n")
+			w("\n| %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n", t.T("report.col.prevfinding"), t.T("report.col.intervention"),
+				t.T("report.col.family"), t.T("report.col.ratingthen"), t.T("report.col.rec"), t.T("report.col.became"))
 			for _, f := range p.FollowUps {
-				w("| %s: %s | %s | %s | %s | %s | %s |\n", f.Previous.FindingID, mdCell(f.Previous.Statement), orDash(f.Previous.Intervention), f.Previous.Family,
-					f.Previous.EffectRating, mdCell(orDash(f.Previous.Recommendation)), mdCell(followUpText(f)))
+				w("| %s: %s | %s | %s | %s | %s | %s |\n", f.Previous.FindingID, mdCell(f.Previous.Statement), t.orDash(f.Previous.Intervention),
+					t.Code("family", f.Previous.Family), t.Code("effect", f.Previous.EffectRating), mdCell(t.orDash(f.Previous.Recommendation)), mdCell(t.followUp(f)))
 			}
 		}
 	}
+	w("\n## %s: %s\n", t.T("report.annex"), t.T("report.quality"))
+	for _, iv := range r.Interventions {
+		if iv.Missing != "" || len(iv.DataQuality) == 0 {
+			continue
+		}
+		w("\n### %s\n\n| %s | %s | %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|---|---|\n", mdText(t.orDash(iv.Title)), t.T("report.col.indicator"),
+			t.T("report.col.region"), t.T("report.col.span"), t.T("report.col.observed"), t.T("report.col.gaps"), t.T("report.col.revisions"),
+			t.T("report.col.retractions"), t.T("report.col.sources"))
+		for _, q := range iv.DataQuality {
+			w("| %s | %s | %s | %s | %s | %s | %s | %s |\n", q.Indicator, mdCell(t.region(q.Region)), t.span(q.First, q.Last), t.Int(q.Observed),
+				t.gaps(q.GapPeriods, q.Gaps), t.Int(q.Revisions), t.Int(q.Retractions), mdCell(strings.Join(q.Sources, "; ")))
+		}
+	}
+	w("\n%s\n", mdText(t.T("report.footer", r.Position, r.Position)))
 	return []byte(b.String())
 }
 
-func writeFindingsMD(b *strings.Builder, fs []FindingView) {
+func writeFindingsMD(b *strings.Builder, t words, fs []FindingView) {
 	if len(fs) == 0 {
-		b.WriteString("None recorded.\n")
+		b.WriteString(t.T("report.findings.none") + "\n")
 		return
 	}
 	for _, f := range fs {
-		fmt.Fprintf(b, "- **%s** (%s, effect %s, evidence quality %d/4): %s", f.FindingID, f.Family, f.EffectRating, f.EvidenceQuality, mdText(f.Statement))
-		if f.Evidence != "" {
-			fmt.Fprintf(b, " Evidence: %s.", mdText(f.Evidence))
+		fmt.Fprintf(b, "- %s", mdText(t.T("report.finding.line", f.FindingID, t.Code("family", f.Family), t.Code("effect", f.EffectRating), t.Int(f.EvidenceQuality), f.Statement)))
+		if ev := t.evidence(f); ev != "" {
+			fmt.Fprintf(b, " %s", mdText(t.T("report.finding.evidence", ev)))
 		}
 		if f.Recommendation != "" {
-			fmt.Fprintf(b, " Recommendation: %s", mdText(f.Recommendation))
+			fmt.Fprintf(b, " %s", mdText(t.T("report.finding.rec", f.Recommendation)))
 		}
 		b.WriteString("\n")
 	}
-}
-
-func followUpText(f FollowUp) string {
-	switch f.Outcome {
-	case "FOLLOWED_UP":
-		parts := make([]string, len(f.Current))
-		for i, c := range f.Current {
-			parts[i] = fmt.Sprintf("%s (%s, quality %d/4): %s", c.FindingID, c.EffectRating, c.EvidenceQuality, c.Statement)
-		}
-		return "Followed up: " + strings.Join(parts, "; ")
-	case "NOT_YET":
-		return "Not yet followed up: in scope, no finding on this family yet"
-	}
-	return "Not followed up: outside this cycle's scope"
-}
-
-// whyText is the reason for an estimate's method and its explanation,
-// without saying the reason twice (AUTO's explanation may start with it).
-func whyText(im ImpactRow) string {
-	if im.Reason == "" || strings.Contains(im.Explanation, im.Reason) {
-		return im.Explanation
-	}
-	return im.Reason + " " + im.Explanation
-}
-
-func kindText(k string) string {
-	switch k {
-	case "OPERATION":
-		return "Operation"
-	case "POLICY_CHANGE":
-		return "Policy change"
-	}
-	return "Intervention"
-}
-
-func methodText(im ImpactRow) string {
-	s := im.Method
-	if im.Model != "" {
-		s += " (" + im.Model + ")"
-	}
-	return s
-}
-
-func effectText(im ImpactRow) string {
-	if im.Effect == nil {
-		return "-"
-	}
-	s := showNum(float64(*im.Effect))
-	if im.Ratio {
-		s = "ratio " + s
-	}
-	if im.Low != nil && im.High != nil {
-		s += " (" + showNum(float64(*im.Low)) + " to " + showNum(float64(*im.High)) + ")"
-	}
-	return s
-}
-
-func ceText(ce *CostEffectiveness) string {
-	if ce == nil {
-		return "-"
-	}
-	return showNum(float64(ce.PerUnit)) + " per " + ce.Unit
-}
-
-func wddText(w *WDD) string {
-	if w == nil {
-		return "-"
-	}
-	return showNum(float64(w.Estimate)) + " (" + showNum(float64(w.Low)) + " to " + showNum(float64(w.High)) + ")"
-}
-
-func numText(n *Num) string {
-	if n == nil {
-		return "-"
-	}
-	return showNum(float64(*n))
-}
-
-func seizureText(s []SeizureSum) string {
-	if len(s) == 0 {
-		return "nothing"
-	}
-	parts := make([]string, len(s))
-	for i, x := range s {
-		parts[i] = showNum(float64(x.Kg)) + " kg " + x.Substance
-	}
-	return strings.Join(parts, ", ")
-}
-
-func gapText(periods []string, n int) string {
-	if n == 0 {
-		return ""
-	}
-	s := " (" + strings.Join(periods, ", ")
-	if n > len(periods) {
-		s += ", ..."
-	}
-	return s + ")"
-}
-
-func yesNo(b bool, detail string) string {
-	if !b {
-		return "no"
-	}
-	if detail != "" {
-		return "yes (" + detail + ")"
-	}
-	return "yes"
-}
-
-func ongoing(b bool) string {
-	if b {
-		return " (ongoing at the report's position)"
-	}
-	return ""
-}
-
-func orDash(s string) string { return orText(s, "-") }
-
-func orText(s, alt string) string {
-	if strings.TrimSpace(s) == "" {
-		return alt
-	}
-	return s
 }
 
 // mdText keeps recorded text from being read as Markdown structure.

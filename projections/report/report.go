@@ -121,6 +121,9 @@ type Report struct {
 	Findings []FindingView `json:"findings"`
 	// Previous is the follow-up of the previous cycle; nil without one.
 	Previous *PreviousCycle `json:"previous,omitempty"`
+	// RegionNames names every region the report mentions, as defined at
+	// the report's position (a region defined later is named by its code).
+	RegionNames map[string]string `json:"regionNames"`
 }
 
 // CycleInfo is the cycle as recorded.
@@ -203,26 +206,29 @@ type SeizureSum struct {
 // ImpactRow is one impact estimate (method AUTO) of the intervention on
 // one indicator, or why there is none.
 type ImpactRow struct {
-	Family           string   `json:"family"`
-	Indicator        string   `json:"indicator"`
-	Name             string   `json:"name"`
-	Unit             string   `json:"unit"`
-	DesiredDirection string   `json:"desiredDirection"`
-	Method           string   `json:"method,omitempty"`
-	Model            string   `json:"model,omitempty"`
-	Reason           string   `json:"reason,omitempty"`
-	Effect           *Num     `json:"effect,omitempty"`
-	Low              *Num     `json:"low,omitempty"`
-	High             *Num     `json:"high,omitempty"`
-	PValue           *Num     `json:"pValue,omitempty"`
-	Ratio            bool     `json:"ratio"`
-	RelativeEffect   *Num     `json:"relativeEffect,omitempty"`
-	Regions          []string `json:"regions"`
-	Comparison       []string `json:"comparison"`
-	FirstPeriod      string   `json:"firstPeriod,omitempty"`
-	To               string   `json:"to,omitempty"`
-	Parameters       []Param  `json:"parameters"`
-	Explanation      string   `json:"explanation,omitempty"`
+	Family           string `json:"family"`
+	Indicator        string `json:"indicator"`
+	Name             string `json:"name"`
+	Unit             string `json:"unit"`
+	DesiredDirection string `json:"desiredDirection"`
+	// Counts is set when the indicator counts events (its values cannot be
+	// negative, and its charts start at zero).
+	Counts         bool     `json:"counts"`
+	Method         string   `json:"method,omitempty"`
+	Model          string   `json:"model,omitempty"`
+	Reason         string   `json:"reason,omitempty"`
+	Effect         *Num     `json:"effect,omitempty"`
+	Low            *Num     `json:"low,omitempty"`
+	High           *Num     `json:"high,omitempty"`
+	PValue         *Num     `json:"pValue,omitempty"`
+	Ratio          bool     `json:"ratio"`
+	RelativeEffect *Num     `json:"relativeEffect,omitempty"`
+	Regions        []string `json:"regions"`
+	Comparison     []string `json:"comparison"`
+	FirstPeriod    string   `json:"firstPeriod,omitempty"`
+	To             string   `json:"to,omitempty"`
+	Parameters     []Param  `json:"parameters"`
+	Explanation    string   `json:"explanation,omitempty"`
 	// Error says why no estimate could be made.
 	Error string `json:"error,omitempty"`
 	// Verdict is the estimate read against the desired direction:
@@ -265,6 +271,7 @@ type SeriesPoint struct {
 type DisplacementRow struct {
 	Indicator      string `json:"indicator"`
 	Name           string `json:"name"`
+	Unit           string `json:"unit"`
 	Finding        string `json:"finding,omitempty"`
 	FindingNote    string `json:"findingNote,omitempty"`
 	WDQ            *Num   `json:"wdq,omitempty"`
@@ -330,6 +337,8 @@ type FindingView struct {
 	EvidenceQuality int    `json:"evidenceQuality"`
 	Recommendation  string `json:"recommendation,omitempty"`
 	Position        string `json:"position"`
+	// ev is the evidence as recorded, for rendering in words.
+	ev *domain.FindingEvidence
 }
 
 // PreviousCycle is what the previous cycle concluded and what became of it.
@@ -441,7 +450,41 @@ func (g *Generator) Build(ctx context.Context, id string) (*Report, error) {
 			r.Previous = followUp(withoutHidden(prev, g.hidden(prev.Interventions, pos)), c)
 		}
 	}
+	r.RegionNames = g.regionNames(r, pos)
 	return r, nil
+}
+
+// regionNames names the regions r mentions, as defined at pos.
+func (g *Generator) regionNames(r *Report, pos uint64) map[string]string {
+	names := map[string]string{}
+	add := func(codes ...string) {
+		for _, code := range codes {
+			if _, done := names[code]; done || code == "" {
+				continue
+			}
+			names[code] = code
+			if reg, ok := g.cfg.Evaluator.Catalog.RegionAt(code, pos); ok && strings.TrimSpace(reg.Name) != "" {
+				names[code] = reg.Name
+			}
+		}
+	}
+	add(r.Cycle.Regions...)
+	for _, iv := range r.Interventions {
+		add(iv.Regions...)
+		for _, im := range iv.Impacts {
+			add(im.Regions...)
+			add(im.Comparison...)
+		}
+		for _, d := range iv.Displacement {
+			for _, rc := range d.Regions {
+				add(rc.Region)
+			}
+		}
+		for _, q := range iv.DataQuality {
+			add(q.Region)
+		}
+	}
+	return names
 }
 
 // hidden returns the set of intervention IDs the reader may not see at
@@ -617,7 +660,8 @@ func DisplacementRequest(intervention, indicator string, pos uint64) evaluate.Di
 
 func (g *Generator) impact(ctx context.Context, iv evaluate.Intervention, ind projections.Indicator, to string, pos uint64, out *Outputs) ImpactRow {
 	row := ImpactRow{Family: string(ind.Family), Indicator: ind.Code, Name: ind.Name, Unit: ind.Unit, DesiredDirection: string(ind.DesiredDirection),
-		To: to, Regions: []string{}, Comparison: []string{}, Parameters: []Param{}, Series: []SeriesPoint{}}
+		To: to, Regions: []string{}, Comparison: []string{}, Parameters: []Param{}, Series: []SeriesPoint{},
+		Counts: evaluate.ScaleOf(ind) == displacement.Count}
 	est, err := g.cfg.Evaluator.Impact(ctx, ImpactQuery(iv.ID, ind.Code, to, pos))
 	if err != nil {
 		row.Error = errText(err)
@@ -719,7 +763,7 @@ func costEffectiveness(est *evaluate.ImpactEstimate, ind projections.Indicator, 
 }
 
 func (g *Generator) displacement(iv evaluate.Intervention, ind projections.Indicator, pos uint64) DisplacementRow {
-	row := DisplacementRow{Indicator: ind.Code, Name: ind.Name, Regions: []RegionChange{}}
+	row := DisplacementRow{Indicator: ind.Code, Name: ind.Name, Unit: ind.Unit, Regions: []RegionChange{}}
 	d, err := g.cfg.Evaluator.Displacement(DisplacementRequest(iv.ID, ind.Code, pos))
 	if err != nil {
 		row.Error = errText(err)
@@ -809,7 +853,7 @@ func (g *Generator) quality(ind projections.Indicator, region, to string, pos ui
 func findingView(f projections.Finding) FindingView {
 	v := FindingView{FindingID: f.FindingID, Intervention: f.Intervention, Family: string(f.Family), Statement: f.Statement,
 		EffectRating: string(f.EffectRating), EvidenceQuality: f.EvidenceQuality, Recommendation: f.Recommendation,
-		Position: strconv.FormatUint(f.Position, 10)}
+		Position: strconv.FormatUint(f.Position, 10), ev: f.Evidence}
 	if ev := f.Evidence; ev != nil {
 		parts := []string{ev.Method}
 		if ev.Indicator != "" {

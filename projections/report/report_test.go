@@ -14,6 +14,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/demo"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 	"github.com/supplyeval/supplyeval/projections/projectionstest"
@@ -97,7 +98,7 @@ func TestFullCycleOnTheDemoWorld(t *testing.T) {
 		Regions: []string{"NL33", "BE21"}, Interventions: scope, PreviousCycle: "cycle-2019",
 		Questions: []string{"Did the port controls reduce availability?", "Did activity move across the border?"}})
 	preview := build(t, g, "cycle-2023")
-	if preview.Status != report.StatusPreview || !strings.Contains(string(render(t, g, "cycle-2023", report.Markdown)), "PREVIEW") {
+	if preview.Status != report.StatusPreview || !strings.Contains(string(render(t, g, "cycle-2023", report.Markdown)), "**Preview.**") {
 		t.Fatalf("unpinned open cycle: status %s", preview.Status)
 	}
 	pin := n.Head()
@@ -202,6 +203,14 @@ func TestFullCycleOnTheDemoWorld(t *testing.T) {
 	}
 	md := render(t, g, "cycle-2023", report.Markdown)
 	htmlBytes := render(t, g, "cycle-2023", report.HTML)
+	frHTML, err := g.GenerateIn(ctx, "cycle-2023", report.HTML, i18n.FR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frMD, err := g.GenerateIn(ctx, "cycle-2023", report.Markdown, i18n.FR)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, want := range []string{"<svg", "<polygon", "@media print", "f-rtm-disp", "Follow-up of the previous cycle"} {
 		if !bytes.Contains(htmlBytes, []byte(want)) {
 			t.Fatalf("HTML report lacks %q", want)
@@ -235,6 +244,11 @@ func TestFullCycleOnTheDemoWorld(t *testing.T) {
 			t.Fatalf("%s report of the closed cycle changed after a revision (%d bytes, was %d)", f, len(got), len(want))
 		}
 	}
+	for f, want := range map[report.Format][]byte{report.Markdown: frMD, report.HTML: frHTML} {
+		if got, err := g.GenerateIn(ctx, "cycle-2023", f, i18n.FR); err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("French %s report of the closed cycle changed after a revision (%d bytes, was %d; %v)", f, len(got), len(want), err)
+		}
+	}
 	after := build(t, g, "cycle-preview")
 	if before.Position == after.Position {
 		t.Fatal("preview did not move with the log")
@@ -253,7 +267,7 @@ func TestFullCycleOnTheDemoWorld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Contains(hiddenHTML, []byte(demo.RotterdamPortControl)) || !bytes.Contains(hiddenHTML, []byte("Withheld (clearance)</th><td>1<")) {
+	if bytes.Contains(hiddenHTML, []byte(demo.RotterdamPortControl)) || !bytes.Contains(hiddenHTML, []byte("Withheld (clearance)</th><td class=\"n\">1<")) {
 		t.Fatal("the withheld intervention is named, or not counted, in the report")
 	}
 

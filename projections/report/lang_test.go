@@ -1,0 +1,247 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"html"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/domain/demo"
+	"github.com/supplyeval/supplyeval/domain/displacement"
+	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/i18n"
+	"github.com/supplyeval/supplyeval/projections/evaluate"
+	"github.com/supplyeval/supplyeval/projections/report"
+)
+
+// closedCycle records the demo world and a closed cycle over scope with
+// two findings, and returns the generator.
+func closedCycle(t *testing.T) *report.Generator {
+	t.Helper()
+	n, g := demoNode(t)
+	n.Do(domain.OpenCycle{ID: "c", Title: "Supply-side evaluation 2018-2023", From: "2018-01-01", To: "2023-12-31",
+		Regions: []string{"NL33", "BE21"}, Interventions: scope, Questions: []string{"Did the port controls reduce availability?"}})
+	n.Do(domain.PinCycleEvidence{ID: "c", Position: n.Head()})
+	est := -35.0
+	n.Do(domain.RecordFinding{ID: "c", FindingID: "f-rtm", Intervention: demo.RotterdamPortControl, Family: domain.FamilyDisplacement,
+		Statement: "Port incidents at Rotterdam fell.", EffectRating: domain.EffectMixed, EvidenceQuality: 3,
+		Evidence: &domain.FindingEvidence{Indicator: demo.PortIncidents, Method: string(impact.MethodITS), Estimate: &est}})
+	n.Do(domain.RecordFinding{ID: "c", FindingID: "f-gen", Family: domain.FamilyCost, Statement: "Cost records are incomplete for policies.",
+		EffectRating: domain.EffectUnclear, EvidenceQuality: 2})
+	n.Do(domain.CloseCycle{ID: "c", Summary: "Port controls worked locally with partial displacement.", Recommendations: []string{"Joint port controls NL-BE."}})
+	return g
+}
+
+// enumCodes are every code a report could print raw.
+func enumCodes() map[string]bool {
+	out := map[string]bool{}
+	add := func(v ...string) {
+		for _, s := range v {
+			out[s] = true
+		}
+	}
+	for _, f := range domain.Families {
+		add(string(f))
+	}
+	for _, d := range domain.Directions {
+		add(string(d))
+	}
+	for _, k := range domain.OperationKinds {
+		add(string(k))
+	}
+	for _, k := range domain.TargetTiers {
+		add(string(k))
+	}
+	for _, k := range domain.Classifications {
+		add(string(k))
+	}
+	for _, k := range domain.PolicyKinds {
+		add(string(k))
+	}
+	for _, k := range domain.EffectRatings {
+		add(string(k))
+	}
+	for _, k := range displacement.Roles {
+		add(string(k))
+	}
+	add(string(impact.MethodBeforeAfter), string(impact.MethodITS), string(impact.MethodDiD), string(impact.MethodSyntheticControl),
+		string(impact.Gaussian), string(impact.QuasiPoisson))
+	add(string(evaluate.FindingDisplacement), string(evaluate.FindingDiffusion), string(evaluate.FindingNoEvidence),
+		string(evaluate.FindingNotInterpretable), string(evaluate.FindingUntested))
+	add("DESIRED", "UNDESIRED", "NO_CLEAR_EFFECT", "INCREASE", "DECREASE", "FOLLOWED_UP", "NOT_YET", "OUT_OF_SCOPE",
+		report.StatusFinal, report.StatusDraft, report.StatusPreview, "OPERATION", "POLICY_CHANGE")
+	return out
+}
+
+var (
+	reStyle = regexp.MustCompile(`(?s)<style>.*?</style>`)
+	reTag   = regexp.MustCompile(`<[^>]*>`)
+	reCaps  = regexp.MustCompile(`\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*\b`)
+)
+
+// visibleText is what a reader sees of an HTML report.
+func visibleText(b []byte) string {
+	return html.UnescapeString(reTag.ReplaceAllString(reStyle.ReplaceAllString(string(b), ""), " "))
+}
+
+// rawCodes lists the enum codes found as words in text.
+func rawCodes(text string) []string {
+	codes := enumCodes()
+	seen := map[string]bool{}
+	var out []string
+	for _, tok := range reCaps.FindAllString(text, -1) {
+		if codes[tok] && !seen[tok] {
+			seen[tok] = true
+			out = append(out, tok)
+		}
+	}
+	return out
+}
+
+// TestReportSpeaksWordsInEnglishAndFrench reads the closed cycle's report
+// as its reader does, in both languages: no enum code, numbers and dates
+// per locale, a summary of findings before the first intervention.
+func TestReportSpeaksWordsInEnglishAndFrench(t *testing.T) {
+	g := closedCycle(t)
+	ctx := context.Background()
+	r, err := g.Build(ctx, "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cost float64
+	for _, iv := range r.Interventions {
+		if o := iv.Outputs; o != nil && float64(o.Cost) >= 10000 {
+			cost = float64(o.Cost)
+		}
+	}
+	if cost == 0 {
+		t.Fatal("no operation with a cost of five digits or more in the demo world")
+	}
+	for _, c := range []struct {
+		lang                           i18n.Lang
+		summary, date, ivWord, grouped string
+		decimal                        *regexp.Regexp
+	}{
+		{i18n.EN, "Summary of findings", "1 January 2018", "Operation in ", ",", regexp.MustCompile(`\d\.\d`)},
+		{i18n.FR, "Synthèse des constats", "1er janvier 2018", "Opération en ", "\u202f", regexp.MustCompile(`\d,\d`)},
+	} {
+		page, err := g.GenerateIn(ctx, "c", report.HTML, c.lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := visibleText(page)
+		if codes := rawCodes(text); len(codes) > 0 {
+			t.Errorf("%s HTML prints codes %v", c.lang, codes)
+		}
+		md, err := g.GenerateIn(ctx, "c", report.Markdown, c.lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if codes := rawCodes(string(md)); len(codes) > 0 {
+			t.Errorf("%s Markdown prints codes %v", c.lang, codes)
+		}
+		// The summary comes first and says what the cycle found.
+		s, iv := strings.Index(text, c.summary), strings.Index(text, c.ivWord)
+		if s < 0 || iv < 0 || s > iv {
+			t.Fatalf("%s: summary at %d, first intervention at %d", c.lang, s, iv)
+		}
+		summary := text[s:iv]
+		for _, want := range []string{"Port controls worked locally", "Joint port controls NL-BE.", "Port incidents at Rotterdam fell.", i18n.Lang(c.lang).Code("verdict", "DESIRED")} {
+			if !strings.Contains(summary, want) {
+				t.Errorf("%s summary lacks %q", c.lang, want)
+			}
+		}
+		for _, iv := range r.Interventions {
+			if !strings.Contains(summary, iv.Title) {
+				t.Errorf("%s summary lacks intervention %q", c.lang, iv.Title)
+			}
+		}
+		// Numbers and dates per locale.
+		want := c.lang.Num(cost)
+		if !strings.Contains(want, c.grouped) || !strings.Contains(text, want) {
+			t.Errorf("%s: cost %v should read %q, grouped with %q", c.lang, cost, want, c.grouped)
+		}
+		if !c.decimal.MatchString(summary) {
+			t.Errorf("%s summary has no decimal written %s", c.lang, c.decimal)
+		}
+		if c.lang == i18n.FR && regexp.MustCompile(`\d\.\d`).MatchString(summary) {
+			t.Errorf("FR summary writes a decimal point: %s", summary)
+		}
+		if !strings.Contains(text, c.date) {
+			t.Errorf("%s: no date in words %q", c.lang, c.date)
+		}
+		// Regions by name, with the code in brackets.
+		if !strings.Contains(text, "(NL33)") || !strings.Contains(text, "(BE21)") {
+			t.Errorf("%s: regions are not named with their codes in brackets", c.lang)
+		}
+		if !strings.Contains(string(page), `lang="`+c.lang.Tag()+`"`) {
+			t.Errorf("%s: html lang attribute missing", c.lang)
+		}
+		if !testing.Short() {
+			pages(t, page, c.lang)
+		}
+	}
+	if _, err := r.RenderIn(report.HTML, i18n.Lang("DE")); err == nil {
+		t.Fatal("a report in German rendered")
+	}
+	var de *domain.Error
+	if _, err := report.ParseLang("de"); !errors.As(err, &de) || de.Code != domain.BadInput || de.Field != "lang" {
+		t.Fatalf("ParseLang(de): %v", err)
+	}
+}
+
+// maxPages bounds the A4 pages the demo world's closed cycle prints to
+// (4 interventions, 28 estimates, 24 displacement analyses). Measured in
+// Chromium 143's print to PDF: 26 A4 pages before the print layout (29 US
+// Letter), 21 with it (14 before the annex of methods and data quality).
+const maxPages = 22
+
+// pages prints the report to PDF in headless Chromium and counts its A4
+// pages with pdfinfo (poppler-utils); skipped without either.
+func pages(t *testing.T, page []byte, lang i18n.Lang) {
+	t.Helper()
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Logf("skipping the page count: no chromium on PATH (apt-get install chromium poppler-utils)")
+		return
+	}
+	info, err := exec.LookPath("pdfinfo")
+	if err != nil {
+		t.Logf("skipping the page count: no pdfinfo on PATH (apt-get install poppler-utils)")
+		return
+	}
+	dir := t.TempDir()
+	in, pdf := filepath.Join(dir, "r.html"), filepath.Join(dir, "r.pdf")
+	if err := os.WriteFile(in, page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+		"--user-data-dir="+filepath.Join(dir, "profile"), "--no-pdf-header-footer", "--print-to-pdf="+pdf, "file://"+in).CombinedOutput()
+	if err != nil {
+		t.Fatalf("chromium: %v\n%s", err, out)
+	}
+	meta, err := exec.CommandContext(ctx, info, pdf).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo: %v", err)
+	}
+	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindSubmatch(meta)
+	if m == nil || !bytes.Contains(meta, []byte("(A4)")) {
+		t.Fatalf("pdfinfo: %s", meta)
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	t.Logf("%s report prints to %d A4 pages", lang, n)
+	if n > maxPages {
+		t.Fatalf("%s report prints to %d A4 pages, more than %d", lang, n, maxPages)
+	}
+}

@@ -68,6 +68,10 @@ type Subscriber struct {
 	closed bool
 	done   chan struct{}
 	wg     sync.WaitGroup
+
+	failOnce sync.Once
+	failed   chan struct{} // closed when a subscription failed
+	failErr  error         // the first failure, set before failed is closed
 }
 
 var _ message.Subscriber = (*Subscriber)(nil)
@@ -83,7 +87,7 @@ func NewSubscriber(cfg SubscriberConfig) (*Subscriber, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = watermill.NopLogger{}
 	}
-	return &Subscriber{cfg: cfg, done: make(chan struct{})}, nil
+	return &Subscriber{cfg: cfg, done: make(chan struct{}), failed: make(chan struct{})}, nil
 }
 
 // Subscribe starts delivering events to the consumer named topic. The
@@ -124,12 +128,35 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 	return out, nil
 }
 
+// Failed is closed when a subscription stopped because the store failed
+// (a damaged event, a store that went away): its consumer receives nothing
+// more, and Err says why. It is never closed by Close or a context's end.
+func (s *Subscriber) Failed() <-chan struct{} { return s.failed }
+
+// Err returns the failure that closed Failed, or nil.
+func (s *Subscriber) Err() error {
+	select {
+	case <-s.failed:
+		return s.failErr
+	default:
+		return nil
+	}
+}
+
+func (s *Subscriber) fail(err error) {
+	s.failOnce.Do(func() {
+		s.failErr = err
+		close(s.failed)
+	})
+}
+
 func (s *Subscriber) deliver(ctx context.Context, topic string, sub Subscription, out chan<- *message.Message) {
 	for {
 		ev, err := sub.Next(ctx)
 		if err != nil {
 			if ctx.Err() == nil && !errors.Is(err, ErrClosed) {
 				s.cfg.Logger.Error("event store subscription failed", err, watermill.LogFields{"topic": topic})
+				s.fail(fmt.Errorf("reading the log for %s: %w", topic, err))
 			}
 			return
 		}

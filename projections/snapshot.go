@@ -102,32 +102,60 @@ func (s *SnapshotStore) Save(p Projection) (err error) {
 	return syncDir(s.dir)
 }
 
+// readFile reads and checks p's snapshot file: whether there is one, its
+// payload (starting with the checkpoint) and the checkpoint.
+func (s *SnapshotStore) readFile(p Projection) (exists bool, payload []byte, checkpoint uint64, err error) {
+	data, err := os.ReadFile(s.path(p))
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil, 0, nil
+	}
+	if err != nil {
+		return false, nil, 0, err
+	}
+	if len(data) < len(snapshotMagic)+8+4 || [8]byte(data[:8]) != snapshotMagic {
+		return true, nil, 0, fmt.Errorf("snapshot %s: not a snapshot file", p.Name())
+	}
+	body, tail := data[:len(data)-4], data[len(data)-4:]
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(tail) {
+		return true, nil, 0, fmt.Errorf("snapshot %s: checksum mismatch", p.Name())
+	}
+	payload = body[8:]
+	return true, payload, binary.LittleEndian.Uint64(payload[:8]), nil
+}
+
 // Load reads p's snapshot into p if there is one whose checkpoint is not
 // beyond head. It returns whether p was loaded. A snapshot ahead of the log
 // (the log was replaced) is deleted.
 func (s *SnapshotStore) Load(p Projection, head uint64) (bool, error) {
-	data, err := os.ReadFile(s.path(p))
-	if errors.Is(err, os.ErrNotExist) {
-		return false, nil
-	}
-	if err != nil {
+	exists, payload, cp, err := s.readFile(p)
+	if !exists || err != nil {
 		return false, err
 	}
-	if len(data) < len(snapshotMagic)+8+4 || [8]byte(data[:8]) != snapshotMagic {
-		return false, fmt.Errorf("snapshot %s: not a snapshot file", p.Name())
-	}
-	body, tail := data[:len(data)-4], data[len(data)-4:]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(tail) {
-		return false, fmt.Errorf("snapshot %s: checksum mismatch", p.Name())
-	}
-	payload := body[8:]
-	if cp := binary.LittleEndian.Uint64(payload[:8]); cp > head {
+	if cp > head {
 		return false, os.Remove(s.path(p))
 	}
 	if err := p.ReadSnapshot(bytes.NewReader(payload)); err != nil {
 		return false, fmt.Errorf("snapshot %s: %w", p.Name(), err)
 	}
 	return true, nil
+}
+
+// Verify reads p's snapshot into p, as Load does, but deletes nothing: it
+// returns whether there is one, its checkpoint, and an error naming what
+// is wrong with it (not a snapshot, checksum mismatch, ahead of the log's
+// head, a payload the projection cannot read).
+func (s *SnapshotStore) Verify(p Projection, head uint64) (exists bool, checkpoint uint64, err error) {
+	exists, payload, cp, err := s.readFile(p)
+	if !exists || err != nil {
+		return exists, cp, err
+	}
+	if cp > head {
+		return true, cp, fmt.Errorf("snapshot %s: checkpoint %d is beyond the log's head %d", p.Name(), cp, head)
+	}
+	if err := p.ReadSnapshot(bytes.NewReader(payload)); err != nil {
+		return true, cp, fmt.Errorf("snapshot %s: %w", p.Name(), err)
+	}
+	return true, cp, nil
 }
 
 func syncDir(dir string) error {

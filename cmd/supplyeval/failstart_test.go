@@ -162,3 +162,37 @@ func TestStartRemovesInterruptedSnapshotWrites(t *testing.T) {
 		t.Errorf("%s is still there after a start (%v)", leftover, err)
 	}
 }
+
+// TestCheckReportsDamage: `supplyeval check` passes an undamaged data
+// directory (exit 0), names a damaged snapshot file and exits 1, and
+// refuses a directory a server holds.
+func TestCheckReportsDamage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary")
+	}
+	data := t.TempDir()
+	if code, _, stderr := runBinary(t, "demo", "--data", data); code != 0 {
+		t.Fatalf("demo: exit %d\n%s", code, stderr)
+	}
+	code, stdout, stderr := runBinary(t, "check", "--data", data)
+	if code != 0 || !strings.Contains(stdout, "without a gap") || !strings.Contains(stdout, "snapshot series: ok") {
+		t.Fatalf("check of an undamaged directory: exit %d\n%s%s", code, stdout, stderr)
+	}
+	snap := filepath.Join(data, "snapshots", "series.snap")
+	b, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0x01
+	if err := os.WriteFile(snap, b, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = runBinary(t, "check", "--data", data)
+	if code != 1 || !strings.Contains(stdout, snap) || !strings.Contains(stdout, "checksum mismatch") {
+		t.Errorf("check of a damaged snapshot: exit %d, want 1 naming %s and the checksum:\n%s", code, snap, stdout)
+	}
+	srv := startServer(t, data)
+	defer srv.stop()
+	code, _, stderr = runBinary(t, "check", "--data", data)
+	assertFailsClearly(t, code, stderr, "held by another supplyeval")
+}

@@ -38,6 +38,13 @@ var commandHelp = map[string]struct{ synopsis, summary, example string }{
 			"bytes every time). An open cycle without a pin gives a report labelled as a preview.",
 		example: "supplyeval report --data ./data --cycle 2026-cycle --format html -o cycle-report.html",
 	},
+	"check": {
+		synopsis: "check [--data DIR]",
+		summary: "Reads every event of the data directory's log (checksums, positions 1 to the head without\n" +
+			"a gap, stream versions and indexes) and every read-model snapshot, prints what is damaged\n" +
+			"with its position or file, and exits 1 if anything is. Stop the server first.",
+		example: "supplyeval check --data ./data",
+	},
 	"token": {
 		synopsis: "token --name NAME --roles R1,R2 [--clearance PUBLIC|RESTRICTED|CONFIDENTIAL]",
 		summary: "Makes a bearer token, prints it once, and prints the entry that admits it in a --tokens\n" +

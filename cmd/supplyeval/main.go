@@ -6,6 +6,7 @@
 //	supplyeval token   --name NAME --roles R1,R2 --clearance C
 //	supplyeval import  [--data DIR | --server URL] [--mapping FILE] [mapping flags] [--skip-invalid] FILE...
 //	supplyeval report  --cycle ID --format html|markdown|json [-o FILE] [--data DIR]
+//	supplyeval check   [--data DIR]
 //	supplyeval version
 //
 // Exit status: 0 on success, 1 on failure, 2 on bad usage.
@@ -51,6 +52,7 @@ Usage:
                      [--region-code CODE] [--period COL] [--month COL] [--value COL] [--wide REGEXP]
                      [--set KEY=VALUE]... [--format csv|sdmx|jsonl] [--skip-invalid] FILE...
   supplyeval report  --cycle ID --format html|markdown|json [-o FILE] [--data DIR]
+  supplyeval check   [--data DIR]
   supplyeval version
 
 serve    runs the GraphQL API (GraphiQL at http://ADDR/graphql); --demo seeds the demo
@@ -64,6 +66,8 @@ import   records indicator tables (CSV, SDMX-CSV, JSON lines): every row is vali
          rows and writes the others to FILE.rejects.csv); importing again records nothing new.
 report   writes an evaluation cycle's report, read at its pinned evidence position
          (the same bytes every time; an unpinned open cycle gives a labelled preview).
+check    reads every event and every read-model snapshot of a data directory no server
+         holds, reports what is damaged with positions and files, and exits 1 if anything is.
 version  prints the version.
 
 serve --store kurrentdb://... keeps the log in KurrentDB; --bus nats://... forwards it to
@@ -92,6 +96,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runReport(ctx, args[1:], stdout, stderr)
 	case "token":
 		err = runToken(args[1:], stdout)
+	case "check":
+		err = runCheck(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 	case "help", "-h", "--help":

@@ -247,7 +247,18 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 			return nil, errors.New("projections did not start within 30 s")
 		}
 	}
-	if err := runner.WaitFor(ctx, uint64(head)); err != nil {
+	// A subscription that fails (a damaged event) stops its read model for
+	// good: catching up ends with that error instead of waiting forever,
+	// and a later failure is the node's error.
+	waitCtx, stopWaiting := context.WithCancel(ctx)
+	defer stopWaiting()
+	if f, ok := sub.(failingSubscriber); ok {
+		n.watchSubscription(f, bg, stopWaiting)
+	}
+	if err := runner.WaitFor(waitCtx, uint64(head)); err != nil {
+		if f, ok := sub.(failingSubscriber); ok && f.Err() != nil {
+			return nil, fmt.Errorf("building the read models: %w", f.Err())
+		}
 		return nil, fmt.Errorf("catching up with the log: %w", err)
 	}
 	n.log.Info().Uint64("position", uint64(head)).Strs("restored_from_snapshot", restored).
@@ -264,6 +275,31 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		}
 	}
 	return n, nil
+}
+
+// failingSubscriber is a subscriber that says when its subscription
+// failed for good (*eventstore.Subscriber).
+type failingSubscriber interface {
+	Failed() <-chan struct{}
+	Err() error
+}
+
+// watchSubscription records f's failure as the node's error (Err) and
+// calls onFail, until ctx ends.
+func (n *Node) watchSubscription(f failingSubscriber, ctx context.Context, onFail func()) {
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		select {
+		case <-f.Failed():
+			n.log.Error().Err(f.Err()).Str("component", "projections").Msg("the read models stopped: the log could not be read")
+			n.errMu.Lock()
+			n.bgErr = errors.Join(n.bgErr, fmt.Errorf("projections: %w", f.Err()))
+			n.errMu.Unlock()
+			onFail()
+		case <-ctx.Done():
+		}
+	}()
 }
 
 func (n *Node) goRun(name string, fn func(context.Context) error, ctx context.Context) {

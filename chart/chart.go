@@ -216,12 +216,8 @@ func (c Line) SVG() string {
 	// step that suits months (1, 2, 3, 6 or 12 and multiples of 12).
 	if n > 0 {
 		for _, i := range xLabelIndexes(n) {
-			anchor := "middle"
-			if n > 1 && i == 0 {
-				anchor = "start"
-			}
 			fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s"/>`, px(x(i)), px(y1), px(x(i)), px(y1+4), colourAxis)
-			fmt.Fprintf(&b, `<text class="xtick" x="%s" y="%s" text-anchor="%s">%s</text>`, px(x(i)), px(y1+15), anchor, esc(c.Periods[i]))
+			fmt.Fprintf(&b, `<text class="xtick" x="%s" y="%s" text-anchor="middle">%s</text>`, px(x(i)), px(y1+15), esc(c.Periods[i]))
 		}
 	}
 	// Intervention marker: the line spans the plot; its label sits in the

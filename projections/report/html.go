@@ -38,7 +38,7 @@ svg text{font:10px Helvetica,Arial,sans-serif;fill:#333}svg .xtitle,svg .ytitle{
 .legend span{display:inline-block;margin-right:12px;font:12px Helvetica,Arial,sans-serif}
 .sw{display:inline-block;width:12px;height:10px;margin-right:4px;vertical-align:middle}
 @page{size:A4;margin:14mm 12mm}
-@media print{body{max-width:none;padding:0;font-size:9.5pt;line-height:1.3}h1{font-size:17pt}h2{font-size:13pt;margin-top:1em}h3{font-size:10.5pt;margin:.7em 0 .25em}
+@media print{nav.contents{display:none}body{max-width:none;padding:0;font-size:9.5pt;line-height:1.3}h1{font-size:17pt}h2{font-size:13pt;margin-top:1em}h3{font-size:10.5pt;margin:.7em 0 .25em}
 table{font-size:7.6pt;margin:.2em 0 .6em}th,td{padding:1.5px 4px}
 .summary{break-after:page;border:none;padding:0;background:none}section.iv,section.annex{break-before:page}
 figure,tr,.legend{break-inside:avoid}h2,h3{break-after:avoid}
@@ -70,18 +70,11 @@ func (r *Report) html(l i18n.Lang) []byte {
 		w("<p class=\"note\">%s</p>\n", esc(t.N("report.withheld.n", r.Withheld)))
 	}
 	r.htmlSummary(&b, t)
-	if len(c.Questions) > 0 {
-		w("<h2>%s</h2><ul>", esc(t.T("report.questions")))
-		for _, q := range c.Questions {
-			w("<li>%s</li>", esc(q))
-		}
-		w("</ul>\n")
-	}
-	w("<h2>%s</h2><ol>", esc(t.T("report.contents")))
+	w("<nav class=\"contents\"><h2>%s</h2><ol>", esc(t.T("report.contents")))
 	for _, iv := range r.Interventions {
 		w("<li><a href=\"#iv-%s\">%s</a> (%s)</li>", esc(iv.ID), esc(t.orDash(iv.Title)), esc(iv.ID))
 	}
-	w("<li><a href=\"#annex\">%s: %s</a></li></ol>\n", esc(t.T("report.annex")), esc(t.T("report.annex.title")))
+	w("<li><a href=\"#annex\">%s: %s</a></li></ol></nav>\n", esc(t.T("report.annex")), esc(t.T("report.annex.title")))
 	for _, iv := range r.Interventions {
 		r.htmlIntervention(&b, t, iv)
 	}
@@ -120,6 +113,13 @@ func (r *Report) htmlSummary(b *strings.Builder, t words) {
 	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	c := r.Cycle
 	w("<section class=\"summary\" id=\"summary\"><h2>%s</h2>\n", esc(t.T("report.summary")))
+	if len(c.Questions) > 0 {
+		w("<h3>%s</h3><ul>", esc(t.T("report.questions")))
+		for _, q := range c.Questions {
+			w("<li>%s</li>", esc(q))
+		}
+		w("</ul>\n")
+	}
 	if c.Closed && strings.TrimSpace(c.Summary) != "" {
 		w("<h3>%s</h3><p>%s</p>\n", esc(t.T("report.summary.cycle")), esc(c.Summary))
 	}

@@ -201,8 +201,9 @@ func TestReportSpeaksWordsInEnglishAndFrench(t *testing.T) {
 
 // maxPages bounds the A4 pages the demo world's closed cycle prints to
 // (4 interventions, 28 estimates, 24 displacement analyses). Measured in
-// Chromium 143's print to PDF: 26 A4 pages before the print layout (29 US
-// Letter), 21 with it (14 before the annex of methods and data quality).
+// Chromium 156's print to PDF: 26 A4 pages before the print layout (29 US
+// Letter), 20 with it, of which 6 are the annex of methods and data
+// quality; 2 pages of slack for fonts and Chromium versions.
 const maxPages = 22
 
 // pages prints the report to PDF in headless Chromium and counts its A4

@@ -149,6 +149,11 @@ var (
 	// ErrCorrupt is returned when a stored record fails its checksum or
 	// cannot be decoded.
 	ErrCorrupt = errors.New("corrupt event record")
+	// ErrUnavailable is returned (wrapped, with the reason) by Append when
+	// the store cannot record now but may later: its disk is nearly full,
+	// or the server holding the log cannot be reached. Nothing was recorded;
+	// the same append, retried later, may succeed.
+	ErrUnavailable = errors.New("event store unavailable")
 )
 
 // NoVersion is the Actual of a WrongVersionError for a stream with no events.

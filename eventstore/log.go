@@ -80,6 +80,10 @@ func (l *Log) Append(ctx context.Context, stream string, expected int64, events 
 			return 0, 0, &domain.Error{Code: domain.Conflict, Message: fmt.Sprintf(
 				"%s was changed by another writer at the same time; retry the command (with the same commandId)", stream), Err: err}
 		}
+		if errors.Is(err, ErrUnavailable) {
+			return 0, 0, &domain.Error{Code: domain.Unavailable, Message: fmt.Sprintf(
+				"nothing was recorded: %v; retry later", err), Err: err}
+		}
 		return 0, 0, fmt.Errorf("append %s: %w", stream, err)
 	}
 	return int64(res.Version), uint64(res.Position), nil

@@ -247,7 +247,7 @@ func (r *Report) htmlIntervention(b *strings.Builder, t words, iv InterventionRe
 	}
 	w("</table>\n")
 	if len(iv.NoData) > 0 {
-		w("<p class=\"note\">%s</p>\n", esc(t.T("report.nodata", strings.Join(iv.NoData, ", "))))
+		w("<p class=\"note\">%s</p>\n", esc(t.T("report.nodata", t.Join(iv.NoDataNames))))
 	}
 	w("<div class=\"legend\"><span><i class=\"sw\" style=\"background:%s\"></i>%s</span><span><i class=\"sw\" style=\"background:%s\"></i>%s</span><span><i class=\"sw\" style=\"background:%s\"></i>%s</span><span><i class=\"sw\" style=\"background:%s\"></i>%s</span></div>\n",
 		chart.ColourObserved, esc(t.T("report.legend.observed")), chart.ColourExpected, esc(t.T("report.legend.expected")), chart.ColourBand,

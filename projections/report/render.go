@@ -190,7 +190,7 @@ func (r *Report) markdown(l i18n.Lang) []byte {
 				t.num(im.PValue), t.Code("verdict", im.Verdict), mdCell(t.costEffect(im.CostEffectiveness, im.Unit, im.Counts)))
 		}
 		if len(iv.NoData) > 0 {
-			w("\n%s\n", mdText(t.T("report.nodata", strings.Join(iv.NoData, ", "))))
+			w("\n%s\n", mdText(t.T("report.nodata", t.Join(iv.NoDataNames))))
 		}
 		w("\n### %s\n\n", t.T("report.why"))
 		if l != i18n.EN {

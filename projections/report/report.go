@@ -158,7 +158,9 @@ type InterventionReport struct {
 	Impacts         []ImpactRow      `json:"impacts"`
 	// NoData lists indicators of the report's families without data in the
 	// intervention's regions.
-	NoData       []string          `json:"noData"`
+	NoData []string `json:"noData"`
+	// NoDataNames are the names of those indicators, in the same order.
+	NoDataNames  []string          `json:"noDataNames"`
 	Displacement []DisplacementRow `json:"displacement"`
 	DataQuality  []DataQualityRow  `json:"dataQuality"`
 	Findings     []FindingView     `json:"findings"`
@@ -533,7 +535,7 @@ func withoutHidden(c projections.Cycle, hidden map[string]bool) projections.Cycl
 // intervention evaluates one intervention of the scope at pos.
 func (g *Generator) intervention(ctx context.Context, c projections.Cycle, id string, pos uint64, at time.Time) *InterventionReport {
 	e := g.cfg.Evaluator
-	ir := &InterventionReport{ID: id, Regions: []string{}, Impacts: []ImpactRow{}, NoData: []string{}, Displacement: []DisplacementRow{},
+	ir := &InterventionReport{ID: id, Regions: []string{}, Impacts: []ImpactRow{}, NoData: []string{}, NoDataNames: []string{}, Displacement: []DisplacementRow{},
 		DataQuality: []DataQualityRow{}, Findings: []FindingView{}}
 	for _, f := range c.Findings {
 		if f.Intervention == id {
@@ -559,6 +561,7 @@ func (g *Generator) intervention(ctx context.Context, c projections.Cycle, id st
 			}
 			if len(e.ExpandWithData(ind.Code, iv.Regions, pos)) == 0 {
 				ir.NoData = append(ir.NoData, ind.Code)
+				ir.NoDataNames = append(ir.NoDataNames, orCode(ind.Name, ind.Code))
 				continue
 			}
 			row := g.impact(ctx, iv, ind, domain.PeriodOf(ind.Granularity, to).String(), pos, ir.Outputs)
@@ -907,6 +910,13 @@ func errText(err error) string {
 		return de.Error()
 	}
 	return "internal error: " + err.Error()
+}
+
+func orCode(name, code string) string {
+	if strings.TrimSpace(name) == "" {
+		return code
+	}
+	return name
 }
 
 func ptrNum(p *float64) *Num {

@@ -123,8 +123,24 @@ func (s *Server) impactField() *gql.Field {
 	in := func(f func(*evaluate.ImpactEstimate) any) gql.FieldResolveFn {
 		return func(p gql.ResolveParams) (any, error) { return f(p.Source.(*evaluate.ImpactEstimate)), nil }
 	}
+	regionPeriods := gql.NewObject(gql.ObjectConfig{Name: "RegionPeriods", Description: "The periods one region contributed to a difference-in-differences (panels may be unbalanced).",
+		Fields: gql.Fields{
+			"region":  &gql.Field{Type: nonNull(gql.ID), Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.UnitCoverage).Unit, nil }},
+			"first":   &gql.Field{Type: nonNull(gql.String), Description: "Its first observed period.", Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.UnitCoverage).First, nil }},
+			"last":    &gql.Field{Type: nonNull(gql.String), Description: "Its last observed period.", Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.UnitCoverage).Last, nil }},
+			"periods": &gql.Field{Type: nonNull(gql.Int), Description: "How many periods it is observed in (fewer than its span when it has gaps).", Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.UnitCoverage).Periods, nil }},
+		}})
+	excluded := gql.NewObject(gql.ObjectConfig{Name: "ExcludedRegion", Description: "A region given to the method that did not enter the estimate, and why.",
+		Fields: gql.Fields{
+			"region": &gql.Field{Type: nonNull(gql.ID), Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.ExcludedUnit).Unit, nil }},
+			"reason": &gql.Field{Type: nonNull(gql.String), Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.ExcludedUnit).Reason, nil }},
+		}})
 	inputs := gql.NewObject(gql.ObjectConfig{Name: "ImpactInputs", Description: "The data an estimate was computed from.",
 		Fields: gql.Fields{
+			"regionPeriods": &gql.Field{Type: gql.NewNonNull(gql.NewList(gql.NewNonNull(regionPeriods))), Description: "Difference-in-differences: the periods each region contributed; empty for the other methods.",
+				Resolve: in(func(x *evaluate.ImpactEstimate) any { return orEmpty(x.Inputs.Coverage) })},
+			"excluded": &gql.Field{Type: gql.NewNonNull(gql.NewList(gql.NewNonNull(excluded))), Description: "Regions given to the method that did not enter the estimate (difference-in-differences: no data, or observed once), with the reason.",
+				Resolve: in(func(x *evaluate.ImpactEstimate) any { return orEmpty(x.Inputs.Excluded) })},
 			"intervention": &gql.Field{Type: nonNull(gql.ID), Resolve: in(func(x *evaluate.ImpactEstimate) any { return x.Intervention.ID })},
 			"indicator":    &gql.Field{Type: nonNull(gql.ID), Resolve: in(func(x *evaluate.ImpactEstimate) any { return x.Indicator.Code })},
 			"regions":      &gql.Field{Type: listOf(gql.ID), Description: "Target regions whose data entered the estimate.", Resolve: in(func(x *evaluate.ImpactEstimate) any { return x.Regions })},
@@ -315,4 +331,12 @@ func nonNilSlice[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// orEmpty returns xs, or an empty slice for nil, for non-null list fields.
+func orEmpty[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }

@@ -127,7 +127,8 @@ const estimateFields = `method model choice effect low high se pValue relativeEf
   counterfactual { period observed expected low high gap post }
   coefficients { name estimate { estimate low high se pValue } }
   diagnostics { name value note } parameters { name value } assumptions explanation
-  inputs { intervention indicator regions comparison periods firstPeriod prePeriods postPeriods aggregation asOf }`
+  inputs { intervention indicator regions comparison periods firstPeriod prePeriods postPeriods aggregation asOf
+    regionPeriods { region first last periods } excluded { region reason } }`
 
 // TestImpactProp99ThroughTheAPI reproduces Abadie, Diamond & Hainmueller
 // (2010) from data recorded through the API: the synthetic California's
@@ -462,4 +463,54 @@ func TestImpactHACLagThroughTheAPI(t *testing.T) {
 		}
 	}
 	a.failsAt(q, map[string]any{"its": map[string]any{"hacLag": -2}}, "BAD_INPUT", "its.hacLag")
+}
+
+// TestImpactDiDCoverageThroughTheAPI: a difference-in-differences on an
+// unbalanced panel reports the periods each region contributed, and a
+// region observed only once is listed as excluded with the reason.
+func TestImpactDiDCoverageThroughTheAPI(t *testing.T) {
+	a := newAPI(t, graphql.Limits{})
+	recordSicily(a)
+	a.ok(`mutation {
+	  a: defineRegion(input: {code: "ITF3", name: "Campania", country: "IT", level: NUTS2}) { position }
+	  b: defineRegion(input: {code: "ITG2", name: "Sardegna", country: "IT", level: NUTS2}) { position }
+	  c: defineRegion(input: {code: "ITF6", name: "Calabria", country: "IT", level: NUTS2}) { position }
+	}`, nil)
+	var rows []map[string]any
+	for y := 2002; y <= 2006; y++ {
+		for m := 1; m <= 12; m++ {
+			if y == 2006 && m > 11 {
+				break
+			}
+			per := fmt.Sprintf("%d-%02d", y, m)
+			rows = append(rows, map[string]any{"region": "ITF3", "period": per, "value": 900 + 7*(m%5) + y - 2002})
+			if y >= 2003 {
+				rows = append(rows, map[string]any{"region": "ITG2", "period": per, "value": 300 + 10*(m%3)})
+			}
+		}
+	}
+	rows = append(rows, map[string]any{"region": "ITF6", "period": "2004-03", "value": 500})
+	a.ok(`mutation($rows: [ObservationRowInput!]!) { recordObservations(input: {indicator: "ACES", source: "test", rows: $rows}) { position } }`, map[string]any{"rows": rows})
+	data := a.ok(`{ impact(intervention: "it-smoking-ban", indicator: "ACES", method: DID, comparison: ["ITF3", "ITG2", "ITF6"]) {
+	  effect explanation inputs { regionPeriods { region first last periods } excluded { region reason } } } }`, nil)
+	est := data["impact"].(map[string]any)
+	in := est["inputs"].(map[string]any)
+	got := map[string]map[string]any{}
+	for _, c := range in["regionPeriods"].([]any) {
+		c := c.(map[string]any)
+		got[c["region"].(string)] = c
+	}
+	if g := got["ITG2"]; g == nil || g["first"] != "2003-01" || g["periods"].(float64) != 47 {
+		t.Errorf("ITG2 periods %v", g)
+	}
+	if g := got["ITG1"]; g == nil || g["first"] != "2002-01" || g["periods"].(float64) != 59 {
+		t.Errorf("ITG1 periods %v", g)
+	}
+	ex := in["excluded"].([]any)
+	if len(ex) != 1 || ex[0].(map[string]any)["region"] != "ITF6" {
+		t.Errorf("excluded %v", ex)
+	}
+	if !strings.Contains(est["explanation"].(string), "ITF6") {
+		t.Errorf("explanation does not name ITF6: %s", est["explanation"])
+	}
 }

@@ -1,6 +1,7 @@
 package i18n_test
 
 import (
+	"errors"
 	"math"
 	"regexp"
 	"slices"
@@ -189,4 +190,23 @@ func TestParseLang(t *testing.T) {
 	if _, err := i18n.ParseLang("de"); err == nil || !strings.Contains(err.Error(), "en or fr") {
 		t.Fatalf("ParseLang(de): %v", err)
 	}
+}
+
+// FuzzParseLang: any input gives English, French or an error wrapping
+// ErrUnknownLang, never a panic or another language.
+func FuzzParseLang(f *testing.F) {
+	for _, s := range []string{"", "en", "FR", "fr-BE", "de", "_", "-fr", "ＦＲ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		l, err := i18n.ParseLang(s)
+		switch {
+		case err != nil:
+			if !errors.Is(err, i18n.ErrUnknownLang) || l != "" {
+				t.Fatalf("ParseLang(%q) = %q, %v", s, l, err)
+			}
+		case l != i18n.EN && l != i18n.FR:
+			t.Fatalf("ParseLang(%q) = %q", s, l)
+		}
+	})
 }

@@ -243,7 +243,7 @@ func (r *Report) htmlIntervention(b *strings.Builder, t words, iv InterventionRe
 		}
 		w("<tr><td>%s</td><td>%s<br><small>%s, %s</small></td><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>%s</td><td>%s</td></tr>\n",
 			esc(t.Code("family", im.Family)), esc(im.Name), esc(im.Indicator), esc(t.Code("direction", im.DesiredDirection)), esc(t.method(im)),
-			esc(t.effect(im)), t.num(im.PValue), esc(t.Code("verdict", im.Verdict)), esc(t.costEffect(im.CostEffectiveness, im.Unit, im.Counts)))
+			esc(t.effect(im)), esc(t.pValue(im.PValue)), esc(t.Code("verdict", im.Verdict)), esc(t.costEffect(im.CostEffectiveness, im.Unit, im.Counts)))
 	}
 	w("</table>\n")
 	if len(iv.NoData) > 0 {

@@ -176,6 +176,18 @@ func TestReportSpeaksWordsInEnglishAndFrench(t *testing.T) {
 		if c.lang == i18n.FR && regexp.MustCompile(`\d\.\d`).MatchString(summary) {
 			t.Errorf("FR summary writes a decimal point: %s", summary)
 		}
+		// Before the annex (the methods' own explanations), no number in
+		// exponent form: p-values below a thousandth read "< 0.001".
+		body := text
+		if i := strings.LastIndex(text, c.lang.T("report.annex")+": "+c.lang.T("report.annex.title")); i > 0 {
+			body = text[:i]
+		}
+		if m := regexp.MustCompile(`\d[.,]?\d*e-\d`).FindString(body); m != "" {
+			t.Errorf("%s: a number in exponent form %q", c.lang, m)
+		}
+		if !strings.Contains(body, "< "+c.lang.Fixed(0.001, 3)) {
+			t.Errorf("%s: no p-value below a thousandth written as such", c.lang)
+		}
 		if !strings.Contains(text, c.date) {
 			t.Errorf("%s: no date in words %q", c.lang, c.date)
 		}

@@ -187,7 +187,7 @@ func (r *Report) markdown(l i18n.Lang) []byte {
 				continue
 			}
 			w("| %s | %s | %s | %s | %s | %s | %s |\n", t.Code("family", im.Family), mdCell(im.Name), t.method(im), mdCell(t.effect(im)),
-				t.num(im.PValue), t.Code("verdict", im.Verdict), mdCell(t.costEffect(im.CostEffectiveness, im.Unit, im.Counts)))
+				t.pValue(im.PValue), t.Code("verdict", im.Verdict), mdCell(t.costEffect(im.CostEffectiveness, im.Unit, im.Counts)))
 		}
 		if len(iv.NoData) > 0 {
 			w("\n%s\n", mdText(t.T("report.nodata", t.Join(iv.NoDataNames))))

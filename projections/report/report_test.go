@@ -228,6 +228,9 @@ func TestFullCycleOnTheDemoWorld(t *testing.T) {
 	if err := os.WriteFile(out, htmlBytes, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(strings.TrimSuffix(out, ".html")+".fr.html", frHTML, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	// New data and a revision in scope: the closed cycle's report does not
 	// change by a byte; an unpinned preview over the same scope shows it.

@@ -41,6 +41,18 @@ func (w words) num(n *Num) string {
 	return w.Num(float64(*n))
 }
 
+// pValue writes a p-value as a reader reads it: "< 0.001" below a
+// thousandth, four significant digits otherwise.
+func (w words) pValue(n *Num) string {
+	if n == nil {
+		return w.T("dash")
+	}
+	if float64(*n) < 0.001 {
+		return "< " + w.Fixed(0.001, 3)
+	}
+	return w.Num(float64(*n))
+}
+
 func (w words) orDash(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return w.T("dash")

@@ -96,7 +96,9 @@ func quadForm(a, x []float64) float64 {
 }
 
 // qrLS solves (weighted) least squares by a Householder QR factorisation of
-// the design (LAPACK dgeqrf through gonum's lapack64), not through the
+// the design (computed as the LQ factorisation of the transposed design, LAPACK
+// dgelqf through gonum's lapack64, so that the reflectors run along
+// contiguous memory), not through the
 // normal equations: the error of the coefficients then grows with the
 // condition number of the design, not with its square (the normal
 // equations lose about ten times the accuracy on badly scaled data). The
@@ -105,7 +107,7 @@ func quadForm(a, x []float64) float64 {
 // test reports a singular design. Scratch space is kept between calls.
 type qrLS struct {
 	n, p int
-	a    []float64 // n×p row-major: sqrt(w) X scaled, then the factor
+	a    []float64 // p×n row-major: (sqrt(w) X scaled)', then its LQ factor
 	d    []float64 // column scales 1/||column||
 	tau  []float64
 	qtz  []float64 // n
@@ -129,7 +131,7 @@ func getQRLS(n, p int) *qrLS {
 	q.n, q.p = n, p
 	q.a, q.d, q.tau, q.qtz, q.rinv = grow(q.a, n*p), grow(q.d, p), grow(q.tau, p), grow(q.qtz, n), grow(q.rinv, p*p)
 	var w [1]float64
-	lapack64.Geqrf(blas64.General{Rows: n, Cols: p, Stride: p, Data: q.a}, q.tau, w[:], -1)
+	lapack64.Gelqf(blas64.General{Rows: p, Cols: n, Stride: n, Data: q.a}, q.tau, w[:], -1)
 	q.work = grow(q.work, max(int(w[0]), n, 1))
 	return q
 }
@@ -142,30 +144,32 @@ func putQRLS(q *qrLS) { qrPool.Put(q) }
 // false when the design is numerically singular.
 func (q *qrLS) fit(x []float64, first func(int) int, w, z, beta []float64) bool {
 	n, p, a := q.n, q.p, q.a
-	clear(a)
+	// a holds X' (p×n, row-major: row j is column j of X), so that the
+	// reflectors run along contiguous rows: X' = L Q (LQ, dgelqf), hence
+	// X = Q' L', R = L'.
 	for j := 0; j < p; j++ {
+		row := a[j*n : j*n+n]
 		col := x[j*n : j*n+n]
-		var ss float64
-		for i := first(j); i < n; i++ {
-			v := col[i]
-			if w != nil {
-				v *= math.Sqrt(w[i])
+		l := first(j)
+		clear(row[:l])
+		if w == nil {
+			copy(row[l:], col[l:])
+		} else {
+			for i := l; i < n; i++ {
+				row[i] = col[i] * math.Sqrt(w[i])
 			}
-			a[i*p+j] = v
-			ss += v * v
 		}
+		ss := blas64.Dot(blas64.Vector{N: n - l, Inc: 1, Data: row[l:]}, blas64.Vector{N: n - l, Inc: 1, Data: row[l:]})
 		if !(ss > 0) || math.IsInf(ss, 0) {
 			return false
 		}
 		q.d[j] = 1 / math.Sqrt(ss)
-		for i := first(j); i < n; i++ {
-			a[i*p+j] *= q.d[j]
-		}
+		blas64.Scal(q.d[j], blas64.Vector{N: n - l, Inc: 1, Data: row[l:]})
 	}
-	g := blas64.General{Rows: n, Cols: p, Stride: p, Data: a}
-	lapack64.Geqrf(g, q.tau, q.work, len(q.work))
+	g := blas64.General{Rows: p, Cols: n, Stride: n, Data: a}
+	lapack64.Gelqf(g, q.tau, q.work, len(q.work))
 	for j := 0; j < p; j++ {
-		if r := a[j*p+j]; !(r*r >= minPivot) {
+		if r := a[j*n+j]; !(r*r >= minPivot) {
 			return false
 		}
 	}
@@ -178,25 +182,26 @@ func (q *qrLS) fit(x []float64, first func(int) int, w, z, beta []float64) bool 
 		}
 		q.qtz[i] = v
 	}
-	lapack64.Ormqr(blas.Left, blas.Trans, g, q.tau, blas64.General{Rows: n, Cols: 1, Stride: 1, Data: q.qtz}, q.work, len(q.work))
+	lapack64.Ormlq(blas.Left, blas.NoTrans, g, q.tau, blas64.General{Rows: n, Cols: 1, Stride: 1, Data: q.qtz}, q.work, len(q.work))
 	copy(beta, q.qtz[:p])
-	blas64.Trsv(blas.NoTrans, q.r(), blas64.Vector{N: p, Inc: 1, Data: beta})
+	// R beta = Q'z with R = L' upper triangular: solve L' beta = qtz.
+	blas64.Trsv(blas.Trans, q.l(), blas64.Vector{N: p, Inc: 1, Data: beta})
 	for j := range beta {
 		beta[j] *= q.d[j]
 	}
 	return true
 }
 
-// r is the triangular factor (scaled columns).
-func (q *qrLS) r() blas64.Triangular {
-	return blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: q.p, Stride: q.p, Data: q.a}
+// l is the lower triangular factor L = R' (scaled columns).
+func (q *qrLS) l() blas64.Triangular {
+	return blas64.Triangular{Uplo: blas.Lower, Diag: blas.NonUnit, N: q.p, Stride: q.n, Data: q.a}
 }
 
 // logDet returns log det(X'WX) from the last fit.
 func (q *qrLS) logDet() float64 {
 	var l float64
 	for j := 0; j < q.p; j++ {
-		l += 2 * (math.Log(math.Abs(q.a[j*q.p+j])) - math.Log(q.d[j]))
+		l += 2 * (math.Log(math.Abs(q.a[j*q.n+j])) - math.Log(q.d[j]))
 	}
 	return l
 }
@@ -206,8 +211,10 @@ func (q *qrLS) logDet() float64 {
 func (q *qrLS) inverse(out []float64) bool {
 	p, rinv := q.p, q.rinv
 	clear(rinv)
-	for i := 0; i < p; i++ {
-		copy(rinv[i*p+i:i*p+p], q.a[i*p+i:i*p+p])
+	for i := 0; i < p; i++ { // R = L'
+		for j := i; j < p; j++ {
+			rinv[i*p+j] = q.a[j*q.n+i]
+		}
 	}
 	if !lapack64.Trtri(blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: p, Stride: p, Data: rinv}) {
 		return false

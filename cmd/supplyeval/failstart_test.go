@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -195,4 +199,48 @@ func TestCheckReportsDamage(t *testing.T) {
 	defer srv.stop()
 	code, _, stderr = runBinary(t, "check", "--data", data)
 	assertFailsClearly(t, code, stderr, "held by another supplyeval")
+}
+
+// TestNearlyFullDiskAnswers503AndRecovers: over HTTP, a write on a nearly
+// full disk is UNAVAILABLE with status 503 and Retry-After, naming the
+// disk; reads go on; once space is back the same write succeeds, with no
+// restart.
+func TestNearlyFullDiskAnswers503AndRecovers(t *testing.T) {
+	var free atomic.Uint64
+	free.Store(1 << 40)
+	n, err := Open(context.Background(), Config{DataDir: t.TempDir(), Addr: "127.0.0.1:0", Logger: zerolog.Nop(),
+		Disk: DiskReserve{MinFreeBytes: 8 << 20, ReserveBytes: 1 << 20, freeSpace: func(string) (uint64, error) { return free.Load(), nil }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	url := "http://" + n.Addr() + "/graphql"
+	post := func(query string) (int, http.Header, string) {
+		body, _ := json.Marshal(map[string]string{"query": query})
+		resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header, string(b)
+	}
+	define := func(code string) string {
+		return `mutation { defineRegion(input: {code: "` + code + `", name: "Region ` + code + `", country: "NL", level: NUTS2}) { position } }`
+	}
+	if status, _, body := post(define("NL11")); status != 200 || strings.Contains(body, "errors") {
+		t.Fatalf("write with room on the disk: %d %s", status, body)
+	}
+	free.Store(2 << 20)
+	status, header, body := post(define("NL12"))
+	if status != http.StatusServiceUnavailable || header.Get("Retry-After") == "" || !strings.Contains(body, `"UNAVAILABLE"`) || !strings.Contains(body, "disk") {
+		t.Errorf("write on a nearly full disk: %d (Retry-After %q) %s; want 503 UNAVAILABLE naming the disk", status, header.Get("Retry-After"), body)
+	}
+	if status, _, body := post(`{ regions { code } }`); status != 200 || !strings.Contains(body, "NL11") || strings.Contains(body, "NL12") {
+		t.Errorf("read on a nearly full disk: %d %s; want 200 with NL11 only", status, body)
+	}
+	free.Store(1 << 40)
+	if status, _, body := post(define("NL12")); status != 200 || strings.Contains(body, "errors") {
+		t.Errorf("the same write once space is back: %d %s", status, body)
+	}
 }

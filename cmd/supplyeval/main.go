@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/supplyeval/supplyeval/eventstore/embedded"
 )
 
 func main() {
@@ -170,6 +172,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	timeouts.register(fs)
 	var periods periodRangeFlag
 	registerPeriodRange(fs, &periods)
+	minFree := fs.Int64("min-free-mb", embedded.DefaultMinFreeBytes>>20, "MiB the embedded store keeps free on its disk: below it writes are refused (503) and reads go on")
+	reserve := fs.Int64("reserve-mb", embedded.DefaultReserveBytes>>20, "MiB of reserve file the embedded store gives back to a nearly full disk (0: none)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -177,7 +181,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg := Config{DataDir: c.data, Addr: *addr, StoreURL: *storeURL, BusURL: *busURL, FollowURL: *followURL, Timeouts: timeouts, Periods: periods.r, Logger: log}
+	if *minFree < 0 || *reserve < 0 {
+		return usageError{"--min-free-mb and --reserve-mb must not be negative"}
+	}
+	cfg := Config{Disk: DiskReserve{MinFreeBytes: orNone(*minFree << 20), ReserveBytes: orNone(*reserve << 20)}, DataDir: c.data, Addr: *addr, StoreURL: *storeURL, BusURL: *busURL, FollowURL: *followURL, Timeouts: timeouts, Periods: periods.r, Logger: log}
 	if err := cfg.validateScaleOut(); err != nil {
 		return usageError{err.Error()}
 	}
@@ -206,6 +213,14 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	return n.Err()
+}
+
+// orNone maps 0 (the flag's "none") to the store's "none" (negative).
+func orNone(n int64) int64 {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 func versionString() string {

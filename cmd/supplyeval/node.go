@@ -56,7 +56,19 @@ type Config struct {
 	// Periods bounds the periods observations may be recorded for
 	// (--period-range; zero: domain.DefaultPeriodRange).
 	Periods domain.PeriodRange
-	Logger  zerolog.Logger
+	// Disk is the free space the embedded store keeps on its disk
+	// (--min-free-mb, --reserve-mb; zero: the store's defaults).
+	Disk   DiskReserve
+	Logger zerolog.Logger
+}
+
+// DiskReserve is how much of its disk the embedded store keeps free: below
+// MinFreeBytes writes are refused (UNAVAILABLE, HTTP 503) and reads go on;
+// ReserveBytes is a file it gives back then. Negative: none.
+type DiskReserve struct {
+	MinFreeBytes, ReserveBytes int64
+	// freeSpace replaces the operating system's figure in tests.
+	freeSpace func(dir string) (uint64, error)
 }
 
 // Validate reports what is wrong with c.

@@ -60,7 +60,8 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (eventstore.St
 	// Each branch returns a nil interface on error, never a typed nil
 	// pointer that a later Close would call.
 	if cfg.StoreURL == "" {
-		s, err := embedded.Open(embedded.Config{Dir: filepath.Join(cfg.DataDir, "events"), Now: cfg.Now, Logger: log})
+		s, err := embedded.Open(embedded.Config{Dir: filepath.Join(cfg.DataDir, "events"), Now: cfg.Now, Logger: log,
+			MinFreeBytes: cfg.Disk.MinFreeBytes, ReserveBytes: cfg.Disk.ReserveBytes, FreeSpace: cfg.Disk.freeSpace})
 		if err != nil {
 			return nil, err
 		}

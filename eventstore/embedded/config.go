@@ -12,6 +12,8 @@ const (
 	DefaultMaxGroupBytes = 32 << 20 // 32 MiB
 	DefaultMemTableSize  = 64 << 20 // 64 MiB
 	DefaultCacheSize     = 64 << 20 // 64 MiB
+	DefaultMinFreeBytes  = 128 << 20 // 128 MiB
+	DefaultReserveBytes  = 64 << 20  // 64 MiB
 )
 
 // Config configures Open. The zero value of every field but Dir selects a
@@ -45,6 +47,25 @@ type Config struct {
 	// The engine also counts its memtables against that cache, so the store
 	// makes it CacheSize plus two memtables. Default DefaultCacheSize.
 	CacheSize int64
+
+	// MinFreeBytes is the free space the store keeps on its disk: an
+	// append that would leave less is refused with an error wrapping
+	// eventstore.ErrUnavailable (nothing recorded; reads go on), until
+	// space is freed. The storage engine cannot recover from a disk that
+	// fills while it writes its log; this keeps it from meeting one.
+	// Default DefaultMinFreeBytes; negative: no check.
+	MinFreeBytes int64
+
+	// ReserveBytes is the size of the reserve file the store keeps in Dir
+	// while space allows and deletes when the disk runs low, so that the
+	// engine can still flush, compact and open. Default
+	// DefaultReserveBytes; negative: no reserve file.
+	ReserveBytes int64
+
+	// FreeSpace returns the free bytes of dir's file system. Default: the
+	// operating system's figure (statfs). Tests set it to simulate a full
+	// disk.
+	FreeSpace func(dir string) (uint64, error)
 }
 
 // Validate reports every problem with c, joined with errors.Join, or nil.
@@ -82,6 +103,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.CacheSize == 0 {
 		c.CacheSize = DefaultCacheSize
+	}
+	if c.MinFreeBytes == 0 {
+		c.MinFreeBytes = DefaultMinFreeBytes
+	}
+	if c.ReserveBytes == 0 {
+		c.ReserveBytes = DefaultReserveBytes
+	}
+	if c.FreeSpace == nil {
+		c.FreeSpace = freeSpace
 	}
 	return c
 }

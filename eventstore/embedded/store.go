@@ -54,6 +54,9 @@ type Store struct {
 	ops     sync.WaitGroup
 	closing chan struct{} // closed when Close starts
 
+	// disk refuses appends while the disk is nearly full.
+	disk *diskGuard
+
 	// Owned by the writer goroutine (and by Open before it starts).
 	versions     map[string]uint64 // last version of every stream
 	lastRecorded int64             // Unix nanoseconds of the last event
@@ -134,12 +137,20 @@ func Open(cfg Config) (*Store, error) {
 		closing:    make(chan struct{}),
 		versions:   make(map[string]uint64),
 	}
+	s.disk = &diskGuard{dir: cfg.Dir, free: cfg.FreeSpace, log: cfg.Logger}
+	if cfg.MinFreeBytes > 0 {
+		s.disk.minFree = uint64(cfg.MinFreeBytes)
+	}
+	if cfg.ReserveBytes > 0 {
+		s.disk.ballast = uint64(cfg.ReserveBytes)
+	}
 	ch := make(chan struct{})
 	s.changed.Store(&ch)
 	if err := s.recover(); err != nil {
 		db.Close()
 		return nil, err
 	}
+	_ = s.disk.check(0) // takes the reserve file when there is room; logs a low disk
 	go s.writeLoop()
 	return s, nil
 }

@@ -78,6 +78,13 @@ func (s *Store) commit(group []*appendReq, size int, pending map[string]uint64) 
 		return
 	}
 
+	if err := s.disk.check(size); err != nil {
+		for _, r := range group {
+			r.err = err
+		}
+		return
+	}
+
 	recorded := s.cfg.Now().UnixNano()
 	if recorded < s.lastRecorded {
 		recorded = s.lastRecorded

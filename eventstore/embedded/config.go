@@ -9,9 +9,9 @@ import (
 
 // Defaults for the zero fields of a Config.
 const (
-	DefaultMaxGroupBytes = 32 << 20 // 32 MiB
-	DefaultMemTableSize  = 64 << 20 // 64 MiB
-	DefaultCacheSize     = 64 << 20 // 64 MiB
+	DefaultMaxGroupBytes = 32 << 20  // 32 MiB
+	DefaultMemTableSize  = 64 << 20  // 64 MiB
+	DefaultCacheSize     = 64 << 20  // 64 MiB
 	DefaultMinFreeBytes  = 128 << 20 // 128 MiB
 	DefaultReserveBytes  = 64 << 20  // 64 MiB
 )

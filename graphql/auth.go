@@ -123,7 +123,7 @@ var roleRules = map[string][]Role{
 	// Queries.
 	"position": catalogReaders, "regions": catalogReaders, "region": catalogReaders,
 	"indicators": catalogReaders, "indicator": catalogReaders, "series": catalogReaders,
-	"interventions": catalogReaders, "intervention": catalogReaders,
+	"interventions": catalogReaders, "intervention": catalogReaders, "timeline": catalogReaders,
 	"compareRegions": {RoleAnalyst, RoleStrategy, RoleEvaluator, RolePublic},
 	"impact":         readers, "displacement": readers, "displacementScan": readers, "fragmentation": readers,
 	"cycles": readers, "cycle": readers,

@@ -103,6 +103,7 @@ func (s *Server) queryType(t *types) *gql.Object {
 	}
 	s.addDisplacementFields(t, fields)
 	s.addCycleFields(t, fields)
+	s.addTimelineField(t, fields)
 	s.addAuditField(fields)
 	return gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: fields})
 }

@@ -29,8 +29,8 @@ func timelineWorld(t *testing.T) (*projections.Catalog, *projections.Interventio
 		domain.OperationConcluded{ID: "OP-1", End: "2021-01-01"},                                                     // 9
 		domain.PolicyChangeAdopted{ID: "POL-1", Title: "Precursor law", Kind: domain.PolicyKind("PRECURSOR_CONTROL"),
 			Jurisdictions: []string{"NL"}, Adopted: "2019-01-01", Effective: "2019-06-01"}, // 10
-		domain.PolicyChangeAmended{ID: "POL-1", Effective: "2019-07-01", Reason: "delay"},                  // 11
-		domain.PolicyChangeRepealed{ID: "POL-1", Effective: "2022-01-01", Reason: "replaced"},              // 12
+		domain.PolicyChangeAmended{ID: "POL-1", Effective: "2019-07-01", Reason: "delay"},     // 11
+		domain.PolicyChangeRepealed{ID: "POL-1", Effective: "2022-01-01", Reason: "replaced"}, // 12
 		domain.OperationLaunched{ID: "OP-SECRET", Title: "Covert", Kind: domain.OperationKind("PORT_CONTROL"), // 13
 			Regions: []string{"NL33"}, Start: "2021-03-01", Classification: domain.ClassificationConfidential},
 		domain.RegionsLinked{A: "NL33", B: "NL41", Kind: domain.LinkKindLandBorder}, // 14

@@ -195,6 +195,7 @@ func TestReportSpeaksWordsInEnglishAndFrench(t *testing.T) {
 		if !strings.Contains(text, "(NL33)") || !strings.Contains(text, "(BE21)") {
 			t.Errorf("%s: regions are not named with their codes in brackets", c.lang)
 		}
+		chartsRead(t, c.lang, r, string(page))
 		if !strings.Contains(string(page), `lang="`+c.lang.Tag()+`"`) {
 			t.Errorf("%s: html lang attribute missing", c.lang)
 		}
@@ -256,5 +257,59 @@ func pages(t *testing.T, page []byte, lang i18n.Lang) {
 	t.Logf("%s report prints to %d A4 pages", lang, n)
 	if n > maxPages {
 		t.Fatalf("%s report prints to %d A4 pages, more than %d", lang, n, maxPages)
+	}
+}
+
+var (
+	reSVG   = regexp.MustCompile(`(?s)<svg [^>]*aria-label="([^"]*)".*?</svg>`)
+	reYTick = regexp.MustCompile(`class="ytick"[^>]*>([^<]*)<`)
+	reBar   = regexp.MustCompile(`class="blabel"[^>]*>([^<]*)<`)
+	reTitle = regexp.MustCompile(`class="(?:x|y)title"[^>]*>([^<]*)<`)
+)
+
+// chartsRead checks the charts of page: count series have a y axis from
+// zero with at least three ticks and the unit as its title; displacement
+// bars are labelled by region name with the code in brackets, and their
+// axis carries the unit.
+func chartsRead(t *testing.T, l i18n.Lang, r *report.Report, page string) {
+	t.Helper()
+	counts, units := map[string]bool{}, map[string]string{}
+	for _, iv := range r.Interventions {
+		for _, im := range iv.Impacts {
+			counts[html.EscapeString(im.Name)] = im.Counts
+			units[html.EscapeString(im.Name)] = im.Unit
+		}
+	}
+	lines, bars := 0, 0
+	for _, m := range reSVG.FindAllStringSubmatch(page, -1) {
+		svg, name := m[0], m[1]
+		if ticks := reYTick.FindAllStringSubmatch(svg, -1); len(ticks) > 0 {
+			lines++
+			if len(ticks) < 3 {
+				t.Errorf("%s chart %s: %d y ticks", l, name, len(ticks))
+			}
+			if v, err := strconv.ParseFloat(strings.ReplaceAll(ticks[0][1], ",", "."), 64); counts[name] && (err != nil || v != 0) {
+				t.Errorf("%s chart %s counts but its axis starts at %s", l, name, ticks[0][1])
+			}
+			titles := reTitle.FindAllStringSubmatch(svg, -1)
+			if len(titles) != 2 || titles[1][1] != html.EscapeString(units[name]) {
+				t.Errorf("%s chart %s: axis titles %v, want the unit %q", l, name, titles, units[name])
+			}
+			continue
+		}
+		if labels := reBar.FindAllStringSubmatch(svg, -1); len(labels) > 0 {
+			bars++
+			for _, lb := range labels {
+				if !regexp.MustCompile(`^.+ \([A-Z0-9]+\)( \*)?$`).MatchString(html.UnescapeString(lb[1])) {
+					t.Errorf("%s bars %s: region label %q is not a name with its code in brackets", l, name, lb[1])
+				}
+			}
+			if tt := reTitle.FindStringSubmatch(svg); tt == nil || !strings.Contains(tt[1], "(") {
+				t.Errorf("%s bars %s: no axis title with a unit", l, name)
+			}
+		}
+	}
+	if lines < 20 || bars < 10 {
+		t.Errorf("%s: %d line charts and %d bar charts read", l, lines, bars)
 	}
 }

@@ -5,7 +5,7 @@ DATA    ?= ./data
 ADDR    ?= 127.0.0.1:8080
 BENCHTIME ?= 1s
 
-.PHONY: run build test test-short bench scale fuzz vet lint clean load crash report-screenshot
+.PHONY: run build test test-short bench scale fuzz vet lint clean load crash diskfull report-screenshot
 
 ## run: build, seed the demo world on first start, serve http://127.0.0.1:8080/graphql
 run: build
@@ -72,6 +72,12 @@ load:
 CRASH_KILLS ?= 20
 crash:
 	SUPPLYEVAL_CRASH_KILLS=$(CRASH_KILLS) $(GO) test -count=1 -run '^TestCrashLoop$$' -timeout 30m -v ./cmd/supplyeval
+
+## diskfull: as root, fill a tmpfs under a running server: writes become UNAVAILABLE (503)
+## before the disk is full, reads go on, writes resume once space is freed, nothing
+## acknowledged is lost across kill -9 (make test runs a short form without root)
+diskfull:
+	SUPPLYEVAL_DISKFULL=1 $(GO) test -count=1 -run '^TestDiskFullOnARealFileSystem$$' -timeout 10m -v ./cmd/supplyeval
 
 clean:
 	rm -rf bin

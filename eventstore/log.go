@@ -82,7 +82,7 @@ func (l *Log) Append(ctx context.Context, stream string, expected int64, events 
 		}
 		if errors.Is(err, ErrUnavailable) {
 			return 0, 0, &domain.Error{Code: domain.Unavailable, Message: fmt.Sprintf(
-				"nothing was recorded: %v; retry later", err), Err: err}
+				"nothing was recorded: %v", err), Err: err}
 		}
 		return 0, 0, fmt.Errorf("append %s: %w", stream, err)
 	}

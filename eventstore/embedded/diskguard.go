@@ -49,12 +49,10 @@ func (g *diskGuard) check(size int) error {
 			g.log.Error("the disk is nearly full: appends are refused until space is freed",
 				slog.String("dir", g.dir), slog.Uint64("free_bytes", free), slog.Uint64("reserve_bytes", g.minFree))
 		}
-		if released, err := g.releaseReserve(); err != nil {
+		if _, err := g.releaseReserve(); err != nil {
 			g.log.Error("could not release the reserve file", slog.String("error", err.Error()))
-		} else if released > 0 {
-			free += released
 		}
-		return fmt.Errorf("%w: the disk of %s has %s free, less than the %s the store keeps in reserve; free space on it and writes resume by themselves",
+		return fmt.Errorf("%w: the disk of %s has %s free, and the store keeps %s free in reserve; writes resume by themselves once space is freed on it",
 			eventstore.ErrUnavailable, g.dir, mib(free), mib(g.minFree))
 	}
 	if g.low.Load() && free >= g.minFree+2*g.ballast {

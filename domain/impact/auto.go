@@ -222,7 +222,11 @@ type AutoInput struct {
 // uses the outcome in every period before the intervention as predictors
 // with equal weights (the synthetic control that best reproduces the
 // pre-intervention path, without a nested choice of V) and always runs the
-// placebo test. The reason for the choice is in Result.Choice and opens the
+// placebo test. An interrupted time series goes through the same residual
+// checks as in the API: a quasi-Poisson one with autocorrelated residuals
+// is rerun with Newey-West standard errors ([AutoRefit]), a Gaussian one
+// whose AR(1) innovations stay autocorrelated is refused ([CheckAuto]).
+// The reason for the choice is in Result.Choice and opens the
 // explanation. Errors of the chosen method are returned as they are: there
 // is no silent fallback to another method. It is safe for concurrent use.
 func Auto(in AutoInput) (*Result, error) {

@@ -216,6 +216,10 @@ func (r *Runner) Restore(head eventstore.Position) ([]string, error) {
 	var restored []string
 	for _, p := range r.cfg.Projections {
 		ok, err := r.cfg.Snapshots.Load(p, uint64(head))
+		if errors.Is(err, ErrSnapshotAhead) {
+			r.cfg.Logger.Error("the log is shorter than a read model's snapshot", err, watermill.LogFields{"projection": p.Name(), "head": uint64(head)})
+			continue
+		}
 		if err != nil {
 			r.cfg.Logger.Error("snapshot unreadable; rebuilding from the log", err, watermill.LogFields{"projection": p.Name()})
 			continue

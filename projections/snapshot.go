@@ -123,16 +123,27 @@ func (s *SnapshotStore) readFile(p Projection) (exists bool, payload []byte, che
 	return true, payload, binary.LittleEndian.Uint64(payload[:8]), nil
 }
 
+// ErrSnapshotAhead is returned (wrapped, with the positions) by Load for
+// a snapshot taken at a position beyond the log's head: the log lost
+// events it had when the snapshot was written.
+var ErrSnapshotAhead = errors.New("snapshot ahead of the log")
+
 // Load reads p's snapshot into p if there is one whose checkpoint is not
 // beyond head. It returns whether p was loaded. A snapshot ahead of the log
-// (the log was replaced) is deleted.
+// (the log lost its tail, or was replaced) is deleted, and Load returns an
+// error wrapping ErrSnapshotAhead that says how many events are gone.
 func (s *SnapshotStore) Load(p Projection, head uint64) (bool, error) {
 	exists, payload, cp, err := s.readFile(p)
 	if !exists || err != nil {
 		return false, err
 	}
 	if cp > head {
-		return false, os.Remove(s.path(p))
+		if err := os.Remove(s.path(p)); err != nil {
+			return false, err
+		}
+		return false, fmt.Errorf("snapshot %s was taken at position %d, beyond the log's last position %d: "+
+			"the log has lost its last %d event(s) (a damaged or cut write-ahead log, or a log restored from an older backup); "+
+			"the read model is rebuilt from the log as it is: %w", p.Name(), cp, head, cp-head, ErrSnapshotAhead)
 	}
 	if err := p.ReadSnapshot(bytes.NewReader(payload)); err != nil {
 		return false, fmt.Errorf("snapshot %s: %w", p.Name(), err)

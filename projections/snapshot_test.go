@@ -1,8 +1,10 @@
 package projections
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -30,5 +32,27 @@ func TestInterruptedSnapshotWritesAreRemoved(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(dir, "*"))
 	if len(left) != 2 {
 		t.Errorf("left %v; want series.snap and notes.txt", left)
+	}
+}
+
+// TestSnapshotAheadOfTheLogIsReported: a snapshot taken at a position the
+// log no longer reaches (its tail was lost) is deleted and reported with
+// ErrSnapshotAhead, saying how many events are gone, never silently.
+func TestSnapshotAheadOfTheLogIsReported(t *testing.T) {
+	s, err := NewSnapshotStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewCatalog()
+	c.checkpoint = 10
+	if err := s.Save(c); err != nil {
+		t.Fatal(err)
+	}
+	ok, err := s.Load(NewCatalog(), 7)
+	if ok || !errors.Is(err, ErrSnapshotAhead) || !strings.Contains(err.Error(), "last 3 event(s)") {
+		t.Fatalf("Load of a snapshot at 10 over a log ending at 7: %v, %v; want ErrSnapshotAhead naming 3 lost events", ok, err)
+	}
+	if exists, _, _ := s.Verify(NewCatalog(), 7); exists {
+		t.Error("the snapshot ahead of the log is still there")
 	}
 }

@@ -111,14 +111,13 @@ func (ci *commandInputs) input(t reflect.Type, id bool) (gql.Input, error) {
 // mutationType is the Mutation type: one mutation per command of the
 // domain's registry, with its input derived from the command's Go type
 // (plus the commandId and expectedVersion every input has).
-func (s *Server) mutationType(t *types) *gql.Object {
+func (s *Server) mutationType(t *types) (*gql.Object, error) {
 	fields := gql.Fields{}
 	inputs := s.commandInputs(t)
 	for _, spec := range domain.Commands() {
 		in, err := inputs.fields(spec)
 		if err != nil {
-			// A programming error that every test of the package meets.
-			panic(err)
+			return nil, fmt.Errorf("mutation %s: %w", spec.Name, err)
 		}
 		typeName := strings.ToUpper(spec.Name[:1]) + spec.Name[1:]
 		in["commandId"] = &gql.InputObjectFieldConfig{Type: gql.String,
@@ -137,7 +136,7 @@ func (s *Server) mutationType(t *types) *gql.Object {
 			Args:    gql.FieldConfigArgument{"input": {Type: gql.NewNonNull(input)}},
 			Resolve: s.mutationResolver(spec)}
 	}
-	return gql.NewObject(gql.ObjectConfig{Name: "Mutation", Fields: fields})
+	return gql.NewObject(gql.ObjectConfig{Name: "Mutation", Fields: fields}), nil
 }
 
 // mutationResolver decodes the input into the command (GraphQL has

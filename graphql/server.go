@@ -183,9 +183,13 @@ func NewServer(cfg Config) (*Server, error) {
 		s.cache = newResponseCache(g, cfg.Limits.CacheBytes)
 	}
 	t := s.buildTypes()
+	mutation, err := s.mutationType(t)
+	if err != nil {
+		return nil, fmt.Errorf("graphql schema: %w", err)
+	}
 	schema, err := gql.NewSchema(gql.SchemaConfig{
 		Query:    s.queryType(t),
-		Mutation: s.mutationType(t),
+		Mutation: mutation,
 		Types:    []gql.Type{t.operation, t.policyChange},
 	})
 	if err != nil {

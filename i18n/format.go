@@ -52,6 +52,10 @@ func (l Lang) Percent(frac float64) string {
 }
 
 // plain is the locale-free form of Num: digits, '.', a leading '-'.
+// Plain formats v as Num does but without grouping and with a decimal
+// point, whatever the language: for text that machines read too.
+func Plain(v float64) string { return plain(v) }
+
 func plain(v float64) string {
 	a := math.Abs(v)
 	switch {

@@ -15,6 +15,7 @@ import (
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/displacement"
 	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 )
@@ -863,9 +864,9 @@ func findingView(f projections.Finding) FindingView {
 			parts = append(parts, "on "+ev.Indicator)
 		}
 		if ev.Estimate != nil {
-			s := "estimate " + showNum(*ev.Estimate)
+			s := "estimate " + i18n.Plain(*ev.Estimate)
 			if ev.Low != nil && ev.High != nil {
-				s += " (95% interval " + showNum(*ev.Low) + " to " + showNum(*ev.High) + ")"
+				s += " (95% interval " + i18n.Plain(*ev.Low) + " to " + i18n.Plain(*ev.High) + ")"
 			}
 			parts = append(parts, s)
 		}
@@ -942,26 +943,3 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// showNum formats a number for reading: four significant digits, no
-// exponent for ordinary magnitudes, thousands without decimals.
-func showNum(v float64) string {
-	a := math.Abs(v)
-	switch {
-	case a >= 1000:
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	case a >= 1 || a == 0:
-		return trimZeros(strconv.FormatFloat(v, 'f', 3-int(math.Floor(math.Log10(math.Max(a, 1)))), 64))
-	case a >= 0.0001:
-		return trimZeros(strconv.FormatFloat(v, 'f', 4-int(math.Floor(math.Log10(a)))-1, 64))
-	default:
-		return strconv.FormatFloat(v, 'g', 3, 64)
-	}
-}
-
-func trimZeros(s string) string {
-	if !strings.Contains(s, ".") {
-		return s
-	}
-	s = strings.TrimRight(s, "0")
-	return strings.TrimSuffix(s, ".")
-}

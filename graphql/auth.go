@@ -125,7 +125,7 @@ var roleRules = map[string][]Role{
 	"indicators": catalogReaders, "indicator": catalogReaders, "series": catalogReaders,
 	"interventions": catalogReaders, "intervention": catalogReaders, "timeline": catalogReaders,
 	"compareRegions": {RoleAnalyst, RoleStrategy, RoleEvaluator, RolePublic},
-	"impact":         readers, "displacement": readers, "displacementScan": readers, "fragmentation": readers,
+	"impact":         readers, "staggered": readers, "displacement": readers, "displacementScan": readers, "fragmentation": readers,
 	"cycles": readers, "cycle": readers,
 	"audit": {},
 }

@@ -104,6 +104,7 @@ func (s *Server) queryType(t *types) *gql.Object {
 	s.addDisplacementFields(t, fields)
 	s.addCycleFields(t, fields)
 	s.addTimelineField(t, fields)
+	s.addStaggeredField(fields)
 	s.addAuditField(fields)
 	return gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: fields})
 }

@@ -1,0 +1,126 @@
+package graphql
+
+import (
+	"math"
+	"strconv"
+
+	gql "github.com/graphql-go/graphql"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/projections/evaluate"
+)
+
+// addStaggeredField adds staggered: the effect of interventions adopted
+// at different dates (projections/evaluate.Evaluator.Staggered).
+func (s *Server) addStaggeredField(fields gql.Fields) {
+	control := gql.NewEnum(gql.EnumConfig{Name: "StaggeredControl", Description: "Which regions each adopting cohort is compared with.",
+		Values: gql.EnumValueConfigMap{
+			impact.NeverTreated:  {Value: impact.NeverTreated, Description: "Regions never treated in the window."},
+			impact.NotYetTreated: {Value: impact.NotYetTreated, Description: "Regions not yet treated at the periods compared, and those never treated."},
+		}})
+	f := func(t gql.Output, desc string) *gql.Field { return &gql.Field{Type: t, Description: desc} }
+	interval := gql.NewObject(gql.ObjectConfig{Name: "StaggeredInterval", Description: "An estimate with its standard error and 95% interval.",
+		Fields: gql.Fields{"estimate": f(nonNull(gql.Float), ""), "se": f(nonNull(gql.Float), "Standard error, clustered by region."),
+			"low": f(nonNull(gql.Float), ""), "high": f(nonNull(gql.Float), "")}})
+	cohort := gql.NewObject(gql.ObjectConfig{Name: "CohortEffect", Description: "The average effect on the regions adopting in one period, over the periods after.",
+		Fields: gql.Fields{"cohort": f(nonNull(gql.String), "The period of adoption."), "regions": f(nonNull(gql.Int), ""),
+			"estimate": f(nonNull(gql.Float), ""), "se": f(nonNull(gql.Float), ""), "low": f(nonNull(gql.Float), ""), "high": f(nonNull(gql.Float), "")}})
+	event := gql.NewObject(gql.ObjectConfig{Name: "EventEffect", Description: "The average effect a number of periods after adoption (negative: before), over the cohorts observed then.",
+		Fields: gql.Fields{"relativePeriod": f(nonNull(gql.Int), "0 is the period of adoption."), "cohorts": f(nonNull(gql.Int), ""),
+			"estimate": f(nonNull(gql.Float), ""), "se": f(nonNull(gql.Float), ""), "low": f(nonNull(gql.Float), "Pointwise 95%."), "high": f(nonNull(gql.Float), ""),
+			"bandLow": f(nonNull(gql.Float), "Simultaneous 95% band (sup-t, multiplier bootstrap): holds for every relative period at once."), "bandHigh": f(nonNull(gql.Float), "")}})
+	preTrend := gql.NewObject(gql.ObjectConfig{Name: "PreTrendTest", Description: "Wald test that every effect before adoption is zero.",
+		Fields: gql.Fields{"statistic": f(gql.Float, ""), "pValue": f(gql.Float, ""), "periods": f(nonNull(gql.Int), "")}})
+	twfe := gql.NewObject(gql.ObjectConfig{Name: "TwoWayFixedEffects", Description: "What a naive two-way fixed-effects regression says, and why it differs.",
+		Fields: gql.Fields{"estimate": f(gql.Float, "The regression's coefficient on treated-after-adoption."),
+			"negativeWeights":     f(nonNull(gql.Int), "Cohort-period effects it weighs negatively (de Chaisemartin & D'Haultfoeuille 2020)."),
+			"negativeWeightSum":   f(nonNull(gql.Float), ""),
+			"alreadyTreatedShare": f(nonNull(gql.Float), "Share of its weight on comparisons with already-treated regions as controls (Goodman-Bacon 2021).")}})
+	inputs := gql.NewObject(gql.ObjectConfig{Name: "StaggeredInputs", Description: "What went into the estimate.",
+		Fields: gql.Fields{"regions": f(listOf(gql.ID), "Treated regions used."), "comparison": f(listOf(gql.ID), "Never-treated regions used."),
+			"periods": f(listOf(gql.String), "The periods used, in order."), "asOf": f(nonNull(gql.String), "The log position the data were read at.")}})
+	result := gql.NewObject(gql.ObjectConfig{Name: "StaggeredEstimate", Description: "Effects of interventions adopted at different dates (Callaway & Sant'Anna 2021).",
+		Fields: gql.Fields{
+			"att":         f(nonNull(interval), "Overall: the average effect over every period after adoption, cohorts weighted by their number of regions (did::aggte type \"simple\")."),
+			"cohorts":     f(listOf(cohort), ""),
+			"eventStudy":  f(listOf(event), ""),
+			"preTrend":    f(nonNull(preTrend), ""),
+			"twfe":        f(nonNull(twfe), ""),
+			"explanation": f(nonNull(gql.String), ""),
+			"assumptions": f(listOf(gql.String), ""),
+			"inputs":      f(nonNull(inputs), ""),
+		}})
+	fields["staggered"] = &gql.Field{Type: result,
+		Description: "The effect of interventions of one kind adopted at different dates in different regions: each region's adoption is read from the timeline (the first day any of them covers it); group-time effects after Callaway & Sant'Anna (2021) aggregated overall, by cohort and by time since adoption, with what a two-way fixed-effects regression would say.",
+		Args: gql.FieldConfigArgument{
+			"interventions": {Type: nonNull(gql.NewList(gql.NewNonNull(gql.ID)))},
+			"indicator":     {Type: nonNull(gql.ID)},
+			"comparison":    {Type: gql.NewList(gql.NewNonNull(gql.ID)), Description: "Never-treated regions (default: regions of the treated regions' levels with data that none of the interventions covers, nor neighbours)."},
+			"control":       {Type: control, DefaultValue: impact.NeverTreated},
+			"anticipation":  {Type: gql.Int, Description: "Periods before adoption in which regions may already react (default 0)."},
+			"from":          {Type: gql.String}, "to": {Type: gql.String},
+			"asOf": {Type: gql.String},
+		},
+		Resolve: s.wrap(s.resolveStaggered)}
+}
+
+func (s *Server) resolveStaggered(p gql.ResolveParams) (any, error) {
+	asOf, err := s.asOf(p.Context, p.Args)
+	if err != nil {
+		return nil, err
+	}
+	q := evaluate.StaggeredQuery{AsOf: asOf, Interventions: idList(p.Args["interventions"]), Comparison: idList(p.Args["comparison"])}
+	q.Indicator, _ = p.Args["indicator"].(string)
+	q.Control, _ = p.Args["control"].(string)
+	q.Anticipation, _ = p.Args["anticipation"].(int)
+	q.From, _ = p.Args["from"].(string)
+	q.To, _ = p.Args["to"].(string)
+	if q.Anticipation < 0 {
+		return nil, domain.Invalid("anticipation", "must be 0 or more, not %d", q.Anticipation)
+	}
+	r, err := s.evaluator(p.Context).Staggered(p.Context, q)
+	if err != nil {
+		return nil, err
+	}
+	return staggeredMap(r), nil
+}
+
+func nanNil(x float64) any {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return x
+}
+
+// staggeredMap is the answer as the API shows it.
+func staggeredMap(r *evaluate.StaggeredEstimate) map[string]any {
+	agg := func(a impact.Aggregate) map[string]any {
+		return map[string]any{"estimate": a.Estimate, "se": a.SE, "low": a.Low, "high": a.High}
+	}
+	cohorts := []any{}
+	for _, c := range r.Cohorts {
+		m := agg(c.Aggregate)
+		m["cohort"], m["regions"] = r.Periods[c.Cohort].String(), c.Units
+		cohorts = append(cohorts, m)
+	}
+	events := []any{}
+	for _, e := range r.Event {
+		m := agg(e.Aggregate)
+		m["relativePeriod"], m["cohorts"], m["bandLow"], m["bandHigh"] = e.Relative, e.Cohorts, e.BandLow, e.BandHigh
+		events = append(events, m)
+	}
+	periods := make([]string, len(r.Periods))
+	for i, p := range r.Periods {
+		periods[i] = p.String()
+	}
+	return map[string]any{
+		"att": agg(r.Overall), "cohorts": cohorts, "eventStudy": events,
+		"preTrend": map[string]any{"statistic": nanNil(r.PreTrendStat), "pValue": nanNil(r.PreTrendP), "periods": r.PreTrendDF},
+		"twfe": map[string]any{"estimate": nanNil(r.TWFE.Beta), "negativeWeights": r.TWFE.NegativeCells,
+			"negativeWeightSum": r.TWFE.NegativeWeight, "alreadyTreatedShare": r.TWFE.ForbiddenShare},
+		"explanation": r.Explanation, "assumptions": r.Assumptions,
+		"inputs": map[string]any{"regions": r.Regions, "comparison": r.Comparison, "periods": periods,
+			"asOf": strconv.FormatUint(r.AsOf, 10)},
+	}
+}

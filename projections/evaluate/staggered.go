@@ -71,6 +71,7 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 		return nil, err
 	}
 	// Adoption date by region with data.
+	withData := e.regionsWithData(ind.Code, pos)
 	adopted := map[string]string{}
 	by := map[string]string{} // region -> intervention that first covered it
 	seen := map[string]bool{}
@@ -85,7 +86,11 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 		}
 		cov, _ := e.Interventions.Coverage(id, pos)
 		for region, spans := range cov {
-			for _, x := range e.ExpandWithData(ind.Code, []string{region}, pos) {
+			stands := []string{region}
+			if !withData[region] {
+				stands = e.ExpandWithData(ind.Code, stands, pos)
+			}
+			for _, x := range stands {
 				if d, ok := adopted[x]; !ok || spans[0].From < d {
 					adopted[x], by[x] = spans[0].From, id
 				}

@@ -40,16 +40,27 @@ func (s *Server) addStaggeredField(fields gql.Fields) {
 	inputs := gql.NewObject(gql.ObjectConfig{Name: "StaggeredInputs", Description: "What went into the estimate.",
 		Fields: gql.Fields{"regions": f(listOf(gql.ID), "Treated regions used."), "comparison": f(listOf(gql.ID), "Never-treated regions used."),
 			"periods": f(listOf(gql.String), "The periods used, in order."), "asOf": f(nonNull(gql.String), "The log position the data were read at.")}})
+	sensInterval := gql.NewObject(gql.ObjectConfig{Name: "SensitivityInterval", Description: "The 95% interval when post-adoption violations of parallel trends may be up to mbar times the largest pre-adoption one.",
+		Fields: gql.Fields{"mbar": f(nonNull(gql.Float), ""), "low": f(nonNull(gql.Float), ""), "high": f(nonNull(gql.Float), "")}})
+	sensitivity := gql.NewObject(gql.ObjectConfig{Name: "Sensitivity", Description: "Sensitivity of the event-study average to violations of parallel trends (relative magnitudes, Rambachan & Roth 2023; plug-in: the largest pre-adoption violation is estimated, not bounded).",
+		Fields: gql.Fields{
+			"breakdown": f(gql.Float, "The largest mbar at which the interval still excludes zero; null when nothing moved before adoption (no finite value)."),
+			"intervals": f(listOf(sensInterval), ""),
+			"sentence":  f(nonNull(gql.String), ""),
+			"maxPre":    f(nonNull(gql.Float), "The largest move between consecutive periods before adoption."),
+		}})
 	result := gql.NewObject(gql.ObjectConfig{Name: "StaggeredEstimate", Description: "Effects of interventions adopted at different dates (Callaway & Sant'Anna 2021).",
 		Fields: gql.Fields{
-			"att":         f(nonNull(interval), "Overall: the average effect over every period after adoption, cohorts weighted by their number of regions (did::aggte type \"simple\")."),
-			"cohorts":     f(listOf(cohort), ""),
-			"eventStudy":  f(listOf(event), ""),
-			"preTrend":    f(nonNull(preTrend), ""),
-			"twfe":        f(nonNull(twfe), ""),
-			"explanation": f(nonNull(gql.String), ""),
-			"assumptions": f(listOf(gql.String), ""),
-			"inputs":      f(nonNull(inputs), ""),
+			"att":          f(nonNull(interval), "Overall: the average effect over every period after adoption, cohorts weighted by their number of regions (did::aggte type \"simple\")."),
+			"cohorts":      f(listOf(cohort), ""),
+			"eventStudy":   f(listOf(event), ""),
+			"preTrend":     f(nonNull(preTrend), ""),
+			"eventAverage": f(nonNull(interval), "The average of the event-study effects from adoption on (did::aggte type \"dynamic\")."),
+			"sensitivity":  f(sensitivity, "Null without periods both before and after adoption in the event study."),
+			"twfe":         f(nonNull(twfe), ""),
+			"explanation":  f(nonNull(gql.String), ""),
+			"assumptions":  f(listOf(gql.String), ""),
+			"inputs":       f(nonNull(inputs), ""),
 		}})
 	fields["staggered"] = &gql.Field{Type: result,
 		Description: "The effect of interventions of one kind adopted at different dates in different regions: each region's adoption is read from the timeline (the first day any of them covers it); group-time effects after Callaway & Sant'Anna (2021) aggregated overall, by cohort and by time since adoption, with what a two-way fixed-effects regression would say.",
@@ -114,7 +125,16 @@ func staggeredMap(r *evaluate.StaggeredEstimate) map[string]any {
 	for i, p := range r.Periods {
 		periods[i] = p.String()
 	}
+	var sens any
+	if r.Sensitivity != nil {
+		ivs := []any{}
+		for _, iv := range r.Sensitivity.Intervals {
+			ivs = append(ivs, map[string]any{"mbar": iv.Mbar, "low": iv.Low, "high": iv.High})
+		}
+		sens = map[string]any{"breakdown": nanNil(r.Sensitivity.Breakdown), "intervals": ivs, "sentence": r.Sensitivity.Sentence, "maxPre": r.Sensitivity.MaxPre}
+	}
 	return map[string]any{
+		"eventAverage": agg(r.EventAverage), "sensitivity": sens,
 		"att": agg(r.Overall), "cohorts": cohorts, "eventStudy": events,
 		"preTrend": map[string]any{"statistic": nanNil(r.PreTrendStat), "pValue": nanNil(r.PreTrendP), "periods": r.PreTrendDF},
 		"twfe": map[string]any{"estimate": nanNil(r.TWFE.Beta), "negativeWeights": r.TWFE.NegativeCells,

@@ -45,7 +45,7 @@ func TestStaggeredQuery(t *testing.T) {
 		map[string]any{"rows": rows})
 	q := `{ staggered(interventions: ["pa", "pb"], indicator: "seizures", control: %s) {
 	  att { estimate se low high } cohorts { cohort regions estimate low high } eventStudy { relativePeriod estimate low high bandLow bandHigh }
-	  preTrend { statistic pValue periods } twfe { estimate negativeWeights alreadyTreatedShare } explanation assumptions
+	  preTrend { statistic pValue periods } eventAverage { estimate low high } sensitivity { breakdown maxPre sentence intervals { mbar low high } } twfe { estimate negativeWeights alreadyTreatedShare } explanation assumptions
 	  inputs { regions comparison periods asOf } } }`
 	for _, control := range []string{"NEVER_TREATED", "NOT_YET_TREATED"} {
 		d := a.ok(fmt.Sprintf(q, control), nil)["staggered"].(map[string]any)
@@ -67,6 +67,10 @@ func TestStaggeredQuery(t *testing.T) {
 			if e["bandLow"].(float64) > e["low"].(float64) || e["bandHigh"].(float64) < e["high"].(float64) {
 				t.Errorf("%s: the simultaneous band is narrower than the pointwise interval at %v", control, e)
 			}
+		}
+		sens := d["sensitivity"].(map[string]any)
+		if bd, ok := sens["breakdown"].(float64); !ok || bd <= 0 || len(sens["intervals"].([]any)) != 7 || !strings.Contains(d["explanation"].(string), "The conclusion holds unless") {
+			t.Errorf("%s: sensitivity %v", control, sens)
 		}
 		in := d["inputs"].(map[string]any)
 		if len(in["regions"].([]any)) != 8 || len(in["comparison"].([]any)) != 4 || len(in["periods"].([]any)) != 36 {

@@ -121,6 +121,12 @@ type StaggeredResult struct {
 	// NeverTreated and Treated count the units used.
 	NeverTreated, Treated int
 	TWFE                  TWFEComparison
+	// EventAverage is the average of the event-study effects from
+	// adoption on (did::aggte type "dynamic", overall).
+	EventAverage Aggregate
+	// Sensitivity of EventAverage to violations of parallel trends; nil
+	// without periods before and after adoption in the event study.
+	Sensitivity *Sensitivity
 }
 
 // Staggered estimates group-time average treatment effects after Callaway
@@ -432,6 +438,25 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 	}
 	if len(pre) > 0 {
 		res.PreTrendStat, res.PreTrendP, res.PreTrendDF = wald(res.Event, psiE, pre, nf)
+	}
+	// The event-study average over e >= 0 and its sensitivity.
+	var post []int
+	for k, e := range es {
+		if e >= 0 {
+			post = append(post, k)
+		}
+	}
+	if len(post) > 0 {
+		avg := 0.0
+		psi := make([]float64, n)
+		for _, k := range post {
+			avg += res.Event[k].Estimate / float64(len(post))
+			for i, v := range psiE[k] {
+				psi[i] += v / float64(len(post))
+			}
+		}
+		res.EventAverage = agg(avg, psi)
+		res.Sensitivity = relativeMagnitudes(res.Event, d, avg, res.EventAverage.SE)
 	}
 	res.TWFE = twfe(in.Y, cohort, gs, byCohort, cells2gt(res.Cells))
 	return res, nil

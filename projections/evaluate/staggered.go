@@ -239,6 +239,9 @@ func staggeredWords(est *StaggeredEstimate, indicator, control string, incomplet
 	if len(incomplete) > 0 {
 		fmt.Fprintf(&b, "Left out for lacking a value in some period of the window: %s. ", listText(incomplete))
 	}
+	if r.Sensitivity != nil {
+		b.WriteString(r.Sensitivity.Sentence + " ")
+	}
 	fmt.Fprintf(&b, "The event study shows up to %d periods either side of adoption, with a band that holds for all of them at once.", 3*max(seasonLength(est.Periods[0].G), 1))
 	return b.String()
 }

@@ -150,6 +150,9 @@ type World struct {
 	// Series holds every observed series with its expected values, in the
 	// order they are recorded.
 	Series []Series
+	// Staggered is the truth of the staggered programme (one entry per
+	// wave; see OutreachContacts).
+	Staggered []StaggeredCohort
 }
 
 // Counts returns how many regions, indicators, observations and
@@ -218,6 +221,10 @@ func Generate(cfg Config) (World, error) {
 	if w.Displacements, err = b.displacements(effects, w.Series); err != nil {
 		return World{}, err
 	}
+	steps, series, cohorts := b.staggeredProgramme()
+	w.Steps = append(w.Steps, steps...)
+	w.Series = append(w.Series, series...)
+	w.Staggered = cohorts
 	return w, nil
 }
 

@@ -288,6 +288,7 @@ func (e *Evaluator) readImpactPanel(w *impactWork) error {
 	if o := scaleOrigin(ind); o != "" {
 		w.notes = append(w.notes, o)
 	}
+	e.excludeExposed(w)
 	return w.dropEmptyComparison()
 }
 

@@ -1,0 +1,123 @@
+package evaluate
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/projections"
+)
+
+// operationFamilies are the indicator families an operation is taken to be
+// expected to affect: operations record no expected effects, and
+// law-enforcement operations act on supply, on violence and on where
+// activity goes.
+var operationFamilies = map[domain.Family]bool{
+	domain.FamilyAvailability: true, domain.FamilyViolence: true, domain.FamilyDisplacement: true,
+}
+
+// expectedToAffect reports whether iv is expected to affect indicators of
+// family f: a policy change whose expected effects name f, or an
+// operation for the families of operationFamilies.
+func expectedToAffect(iv projections.Intervention, f domain.Family) bool {
+	if iv.Policy != nil {
+		for _, e := range iv.Policy.ExpectedEffects {
+			if e.Family == f {
+				return true
+			}
+		}
+		return false
+	}
+	return operationFamilies[f]
+}
+
+// exposure is why one comparison region is exposed.
+type exposure struct {
+	region string
+	why    []string
+}
+
+// exposedRegions returns, for each region of regions, the other
+// interventions (not self) expected to affect family that cover it, a
+// region above it or a neighbour at some time in the window of periods
+// [first, last], as known at pos, among those e.Visible lets through.
+func (e *Evaluator) exposedRegions(regions []string, self string, family domain.Family, first, last domain.Period, pos uint64) []exposure {
+	from := first.Start().Format("2006-01-02")
+	to := last.Add(1).Start().Add(-24 * time.Hour).Format("2006-01-02")
+	var out []exposure
+	for _, r := range regions {
+		list, _ := e.Interventions.Timeline(e.Catalog, projections.TimelineQuery{Region: r, From: from, To: to, AsOf: pos, Visible: e.Visible})
+		seen := map[string]bool{}
+		var why []string
+		for _, x := range list {
+			if x.Intervention.ID == self || !expectedToAffect(x.Intervention, family) {
+				continue
+			}
+			k := x.Intervention.ID + x.Role
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			why = append(why, fmt.Sprintf("%s %s (%s)", roleWords(x.Role, x.Via), x.Intervention.Title, x.Intervention.ID))
+		}
+		if len(why) > 0 {
+			sort.Strings(why)
+			out = append(out, exposure{region: r, why: why})
+		}
+	}
+	return out
+}
+
+func roleWords(role string, via []string) string {
+	switch role {
+	case projections.RoleTarget:
+		return "covered by"
+	case projections.RoleParent:
+		return "under " + strings.Join(via, ", ") + ", covered by"
+	}
+	return "next to " + strings.Join(via, ", ") + ", covered by"
+}
+
+func exposureText(list []exposure) string {
+	parts := make([]string, len(list))
+	for i, x := range list {
+		parts[i] = x.region + ": " + strings.Join(x.why, "; ")
+	}
+	return strings.Join(parts, ". ")
+}
+
+// excludeExposed leaves out of a default comparison pool the regions
+// exposed, within the estimate's periods, to another intervention
+// expected to affect the indicator's family (or next to one), and names
+// them with why; for a comparison given explicitly it keeps them and
+// warns.
+func (e *Evaluator) excludeExposed(w *impactWork) {
+	if len(w.comparison) == 0 || len(w.axis) == 0 {
+		return
+	}
+	exposed := e.exposedRegions(w.comparison, w.iv.ID, w.ind.Family, w.axis[0], w.axis[len(w.axis)-1], w.pos)
+	if len(exposed) == 0 {
+		return
+	}
+	span := w.labels[0] + " to " + w.labels[len(w.labels)-1]
+	if !w.defaultPool {
+		w.notes = append(w.notes, fmt.Sprintf("Warning: comparison regions exposed in %s to other interventions expected to affect %s, which may bias the comparison: %s.",
+			span, strings.ToLower(string(w.ind.Family)), exposureText(exposed)))
+		return
+	}
+	gone := map[string]bool{}
+	for _, x := range exposed {
+		gone[x.region] = true
+	}
+	kept := w.comparison[:0:0]
+	for _, c := range w.comparison {
+		if !gone[c] {
+			kept = append(kept, c)
+		}
+	}
+	w.comparison = kept
+	w.notes = append(w.notes, fmt.Sprintf("Left out of the default comparison pool as exposed in %s to other interventions expected to affect %s: %s.",
+		span, strings.ToLower(string(w.ind.Family)), exposureText(exposed)))
+}

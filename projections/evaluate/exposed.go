@@ -2,7 +2,7 @@ package evaluate
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,6 +37,7 @@ func expectedToAffect(iv projections.Intervention, f domain.Family) bool {
 type exposure struct {
 	region string
 	why    []string
+	ids    []string
 }
 
 // exposedRegions returns, for each region of regions, the other
@@ -49,43 +50,55 @@ func (e *Evaluator) exposedRegions(regions []string, self string, family domain.
 	var out []exposure
 	for _, r := range regions {
 		list, _ := e.Interventions.Timeline(e.Catalog, projections.TimelineQuery{Region: r, From: from, To: to, AsOf: pos, Visible: e.Visible})
-		seen := map[string]bool{}
-		var why []string
+		ids := map[string][]string{} // words for the role -> intervention IDs
 		for _, x := range list {
 			if x.Intervention.ID == self || !expectedToAffect(x.Intervention, family) {
 				continue
 			}
-			k := x.Intervention.ID + x.Role
-			if seen[k] {
-				continue
+			k := roleWords(x.Role)
+			if !slices.Contains(ids[k], x.Intervention.ID) {
+				ids[k] = append(ids[k], x.Intervention.ID)
 			}
-			seen[k] = true
-			why = append(why, fmt.Sprintf("%s %s (%s)", roleWords(x.Role, x.Via), x.Intervention.Title, x.Intervention.ID))
+		}
+		var why, all []string
+		for _, k := range []string{"covered by", "under a region covered by", "next to a region covered by"} {
+			if len(ids[k]) > 0 {
+				why = append(why, k+" "+strings.Join(ids[k], ", "))
+				all = append(all, ids[k]...)
+			}
 		}
 		if len(why) > 0 {
-			sort.Strings(why)
-			out = append(out, exposure{region: r, why: why})
+			out = append(out, exposure{region: r, why: why, ids: all})
 		}
 	}
 	return out
 }
 
-func roleWords(role string, via []string) string {
+func roleWords(role string) string {
 	switch role {
 	case projections.RoleTarget:
 		return "covered by"
 	case projections.RoleParent:
-		return "under " + strings.Join(via, ", ") + ", covered by"
+		return "under a region covered by"
 	}
-	return "next to " + strings.Join(via, ", ") + ", covered by"
+	return "next to a region covered by"
 }
 
+// exposureText names the regions, then the interventions they are
+// exposed to (each region's detail is in the timeline query).
 func exposureText(list []exposure) string {
-	parts := make([]string, len(list))
+	regions := make([]string, len(list))
+	var ids []string
 	for i, x := range list {
-		parts[i] = x.region + ": " + strings.Join(x.why, "; ")
+		regions[i] = x.region
+		for _, id := range x.ids {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
 	}
-	return strings.Join(parts, ". ")
+	slices.Sort(ids)
+	return strings.Join(regions, ", ") + " (by " + strings.Join(ids, ", ") + ")"
 }
 
 // excludeExposed leaves out of a default comparison pool the regions

@@ -41,10 +41,10 @@ type exposure struct {
 }
 
 // exposedRegions returns, for each region of regions, the other
-// interventions (not self) expected to affect family that cover it, a
+// interventions (not in self) expected to affect family that cover it, a
 // region above it or a neighbour at some time in the window of periods
 // [first, last], as known at pos, among those e.Visible lets through.
-func (e *Evaluator) exposedRegions(regions []string, self string, family domain.Family, first, last domain.Period, pos uint64) []exposure {
+func (e *Evaluator) exposedRegions(regions []string, self map[string]bool, family domain.Family, first, last domain.Period, pos uint64) []exposure {
 	from := first.Start().Format("2006-01-02")
 	to := last.Add(1).Start().Add(-24 * time.Hour).Format("2006-01-02")
 	var out []exposure
@@ -52,7 +52,7 @@ func (e *Evaluator) exposedRegions(regions []string, self string, family domain.
 		list, _ := e.Interventions.Timeline(e.Catalog, projections.TimelineQuery{Region: r, From: from, To: to, AsOf: pos, Visible: e.Visible})
 		ids := map[string][]string{} // words for the role -> intervention IDs
 		for _, x := range list {
-			if x.Intervention.ID == self || !expectedToAffect(x.Intervention, family) {
+			if self[x.Intervention.ID] || !expectedToAffect(x.Intervention, family) {
 				continue
 			}
 			k := roleWords(x.Role)
@@ -110,7 +110,7 @@ func (e *Evaluator) excludeExposed(w *impactWork) {
 	if len(w.comparison) == 0 || len(w.axis) == 0 {
 		return
 	}
-	exposed := e.exposedRegions(w.comparison, w.iv.ID, w.ind.Family, w.axis[0], w.axis[len(w.axis)-1], w.pos)
+	exposed := e.exposedRegions(w.comparison, map[string]bool{w.iv.ID: true}, w.ind.Family, w.axis[0], w.axis[len(w.axis)-1], w.pos)
 	if len(exposed) == 0 {
 		return
 	}

@@ -158,6 +158,28 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 		}
 		add(r, g)
 	}
+	// Regions exposed to other interventions expected to affect the
+	// indicator's family in the window: left out of a default pool, warned
+	// about in one given.
+	var exposedNote string
+	if exposed := e.exposedRegions(comparison, seen, ind.Family, p.Periods[0], p.Periods[len(p.Periods)-1], pos); len(exposed) > 0 {
+		out := map[string]bool{}
+		for _, x := range exposed {
+			out[x.region] = q.Comparison == nil
+		}
+		kept := comparison[:0:0]
+		for _, c := range comparison {
+			if !out[c] {
+				kept = append(kept, c)
+			}
+		}
+		comparison = kept
+		if q.Comparison == nil {
+			exposedNote = fmt.Sprintf("Left out of the default comparison pool as exposed in the window to other interventions expected to affect %s: %s. ", strings.ToLower(string(ind.Family)), exposureText(exposed))
+		} else {
+			exposedNote = fmt.Sprintf("Warning: comparison regions exposed in the window to other interventions expected to affect %s, which may bias the comparison: %s. ", strings.ToLower(string(ind.Family)), exposureText(exposed))
+		}
+	}
 	for _, r := range comparison {
 		add(r, -1)
 	}
@@ -173,6 +195,9 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 		"Regions do not affect each other: the default comparison pool leaves out the treated regions' neighbours.",
 	}
 	out.Explanation = staggeredWords(out, ind.Code, q.Control, incomplete, before)
+	if exposedNote != "" {
+		out.Explanation += " " + strings.TrimSpace(exposedNote)
+	}
 	return out, nil
 }
 

@@ -169,7 +169,10 @@ func (s *Server) reach(ctx context.Context, pos uint64) error {
 	wctx, cancel := context.WithTimeout(ctx, s.cfg.Limits.WaitForPosition)
 	defer cancel()
 	if err := s.cfg.Positions.WaitFor(wctx, pos); err != nil {
-		return badInput("asOf", "position %d not reached: this server's read models are at %d", pos, s.cfg.Positions.Position())
+		// The log has the position (or this replica cannot tell); this node
+		// has not caught up with it. Another replica, or a retry, may answer.
+		return domain.Errorf(domain.Unavailable, "asOf", "position %d not reached: this server's read models are at %d; retry, or ask another replica",
+			pos, s.cfg.Positions.Position())
 	}
 	return nil
 }

@@ -130,8 +130,8 @@ func TestPrimaryAndReplicaOverNATS(t *testing.T) {
 	// A position the log has not reached: a bounded wait, then an error.
 	p, _ := strconv.ParseUint(pos, 10, 64)
 	_, err = replica.query(replicaSeries, map[string]any{"w": "w", "asOf": strconv.FormatUint(p+1000, 10)})
-	if err == nil || !strings.Contains(err.Error(), "not reached") {
-		t.Errorf("asOf past the log on the replica: %v; want position not reached", err)
+	if err == nil || !strings.Contains(err.Error(), "not reached") || !strings.Contains(err.Error(), "UNAVAILABLE") {
+		t.Errorf("asOf past the log on the replica: %v; want UNAVAILABLE, position not reached", err)
 	}
 
 	// Stopped gracefully, the replica restarts from its snapshots.

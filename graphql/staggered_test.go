@@ -86,3 +86,19 @@ func TestStaggeredQuery(t *testing.T) {
 	a.fails(`{ staggered(interventions: ["pa", "pb"], indicator: "seizures", comparison: ["LU09", "LU01"]) { att { estimate } } }`, nil, "BAD_INPUT", "")
 	a.fails(`{ staggered(interventions: ["pa", "pb"], indicator: "seizures", anticipation: -1) { att { estimate } } }`, nil, "BAD_INPUT", "anticipation")
 }
+
+// TestStaggeredClearance: an operation above the reader's clearance is
+// answered exactly as one never recorded, and the public may not run the
+// estimate.
+func TestStaggeredClearance(t *testing.T) {
+	a := newAuthAPI(t)
+	q := `{ staggered(interventions: ["op-rtm", "%s"], indicator: "cocaine_price") { att { estimate } } }`
+	h := a.as("analyst-res", fmt.Sprintf(q, "op-conf"), nil)
+	u := a.as("analyst-res", fmt.Sprintf(q, "op-none"), nil)
+	h.mustFail(t, "NOT_FOUND")
+	u.mustFail(t, "NOT_FOUND")
+	if strings.ReplaceAll(h.Errors[0].Message, "op-conf", "X") != strings.ReplaceAll(u.Errors[0].Message, "op-none", "X") {
+		t.Errorf("hidden and unknown differ: %q vs %q", h.Errors[0].Message, u.Errors[0].Message)
+	}
+	a.as("public", fmt.Sprintf(q, "op-rtm"), nil).mustFail(t, "FORBIDDEN")
+}

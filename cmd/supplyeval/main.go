@@ -173,6 +173,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	var periods periodRangeFlag
 	registerPeriodRange(fs, &periods)
 	minFree := fs.Int64("min-free-mb", embedded.DefaultMinFreeBytes>>20, "MiB the embedded store keeps free on its disk: below it writes are refused (503) and reads go on")
+	readyLag := fs.Int("ready-lag", DefaultReadyLag, "events the read models may be behind the log for /readyz to answer 200")
 	reserve := fs.Int64("reserve-mb", embedded.DefaultReserveBytes>>20, "MiB of reserve file the embedded store gives back to a nearly full disk (0: none)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -184,7 +185,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if *minFree < 0 || *reserve < 0 {
 		return usageError{"--min-free-mb and --reserve-mb must not be negative"}
 	}
-	cfg := Config{Disk: DiskReserve{MinFreeBytes: orNone(*minFree << 20), ReserveBytes: orNone(*reserve << 20)}, DataDir: c.data, Addr: *addr, StoreURL: *storeURL, BusURL: *busURL, FollowURL: *followURL, Timeouts: timeouts, Periods: periods.r, Logger: log}
+	cfg := Config{ReadyLag: *readyLag, Disk: DiskReserve{MinFreeBytes: orNone(*minFree << 20), ReserveBytes: orNone(*reserve << 20)}, DataDir: c.data, Addr: *addr, StoreURL: *storeURL, BusURL: *busURL, FollowURL: *followURL, Timeouts: timeouts, Periods: periods.r, Logger: log}
 	if err := cfg.validateScaleOut(); err != nil {
 		return usageError{err.Error()}
 	}
@@ -207,12 +208,27 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	<-ctx.Done()
-	log.Info().Msg("shutting down: finishing requests in flight, writing snapshots")
+	if err := waitForStop(ctx, n); err != nil {
+		log.Error().Err(err).Msg("a background component stopped and cannot recover: exiting so that the service manager restarts the node")
+	} else {
+		log.Info().Msg("shutting down: finishing requests in flight, writing snapshots")
+	}
 	if err := n.Close(); err != nil {
 		return err
 	}
 	return n.Err()
+}
+
+// waitForStop returns nil when ctx ends (a signal), or the node's error
+// when one of its background components stopped for good: the process
+// then exits 1 instead of serving stale answers.
+func waitForStop(ctx context.Context, n *Node) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-n.Failed():
+		return n.Err()
+	}
 }
 
 // orNone maps 0 (the flag's "none") to the store's "none" (negative).

@@ -58,8 +58,11 @@ type Config struct {
 	Periods domain.PeriodRange
 	// Disk is the free space the embedded store keeps on its disk
 	// (--min-free-mb, --reserve-mb; zero: the store's defaults).
-	Disk   DiskReserve
-	Logger zerolog.Logger
+	Disk DiskReserve
+	// ReadyLag is how many events the read models may be behind the log
+	// for /readyz to answer 200 (zero: DefaultReadyLag).
+	ReadyLag int
+	Logger   zerolog.Logger
 }
 
 // DiskReserve is how much of its disk the embedded store keeps free: below
@@ -144,6 +147,7 @@ type Node struct {
 	wg     sync.WaitGroup
 	errMu  sync.Mutex
 	bgErr  error
+	failed chan struct{} // closed by recordFailure; made on first use
 }
 
 // watermillLogger puts zerolog behind watermill's logger interface.
@@ -305,9 +309,7 @@ func (n *Node) watchSubscription(f failingSubscriber, ctx context.Context, onFai
 		select {
 		case <-f.Failed():
 			n.log.Error().Err(f.Err()).Str("component", "projections").Msg("the read models stopped: the log could not be read")
-			n.errMu.Lock()
-			n.bgErr = errors.Join(n.bgErr, fmt.Errorf("projections: %w", f.Err()))
-			n.errMu.Unlock()
+			n.recordFailure(fmt.Errorf("projections: %w", f.Err()))
 			onFail()
 		case <-ctx.Done():
 		}
@@ -320,9 +322,7 @@ func (n *Node) goRun(name string, fn func(context.Context) error, ctx context.Co
 		defer n.wg.Done()
 		if err := fn(ctx); err != nil && ctx.Err() == nil {
 			n.log.Error().Err(err).Str("component", name).Msg("stopped with an error")
-			n.errMu.Lock()
-			n.bgErr = errors.Join(n.bgErr, fmt.Errorf("%s: %w", name, err))
-			n.errMu.Unlock()
+			n.recordFailure(fmt.Errorf("%s: %w", name, err))
 		}
 	}()
 }
@@ -345,6 +345,8 @@ func (n *Node) serve() error {
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "ok %d\n", n.Runner.Position())
 	})
+	mux.HandleFunc("/livez", n.live)
+	mux.HandleFunc("/readyz", n.ready)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
 			http.NotFound(w, r)
@@ -386,6 +388,32 @@ func (n *Node) Err() error {
 	n.errMu.Lock()
 	defer n.errMu.Unlock()
 	return n.bgErr
+}
+
+// Failed is closed when a background component (projections, forwarder,
+// ingest) stopped with an error it cannot recover from; Err says which.
+func (n *Node) Failed() <-chan struct{} {
+	n.errMu.Lock()
+	defer n.errMu.Unlock()
+	if n.failed == nil {
+		n.failed = make(chan struct{})
+	}
+	return n.failed
+}
+
+// recordFailure adds err to the node's errors and closes Failed.
+func (n *Node) recordFailure(err error) {
+	n.errMu.Lock()
+	defer n.errMu.Unlock()
+	n.bgErr = errors.Join(n.bgErr, err)
+	if n.failed == nil {
+		n.failed = make(chan struct{})
+	}
+	select {
+	case <-n.failed:
+	default:
+		close(n.failed)
+	}
 }
 
 // Close stops the node: the API first (finishing requests in flight),

@@ -45,6 +45,11 @@ var commandHelp = map[string]struct{ synopsis, summary, example string }{
 			"with its position or file, and exits 1 if anything is. Stop the server first.",
 		example: "supplyeval check --data ./data",
 	},
+	"probe": {
+		synopsis: "probe [--url URL] [--timeout D]",
+		summary:  "Asks a running node's /readyz (or the probe --url names) and exits 0 when it answers\n200, 1 otherwise, printing its answer: a health check for containers that have no curl.",
+		example:  "supplyeval probe --url http://127.0.0.1:8080/readyz",
+	},
 	"token": {
 		synopsis: "token --name NAME --roles R1,R2 [--clearance PUBLIC|RESTRICTED|CONFIDENTIAL]",
 		summary: "Makes a bearer token, prints it once, and prints the entry that admits it in a --tokens\n" +

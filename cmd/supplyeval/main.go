@@ -7,6 +7,7 @@
 //	supplyeval import  [--data DIR | --server URL] [--mapping FILE] [mapping flags] [--skip-invalid] FILE...
 //	supplyeval report  --cycle ID --format html|markdown|json [-o FILE] [--data DIR]
 //	supplyeval check   [--data DIR]
+//	supplyeval probe   [--url URL]
 //	supplyeval version
 //
 // Exit status: 0 on success, 1 on failure, 2 on bad usage.
@@ -55,6 +56,7 @@ Usage:
                      [--set KEY=VALUE]... [--format csv|sdmx|jsonl] [--skip-invalid] FILE...
   supplyeval report  --cycle ID --format html|markdown|json [-o FILE] [--data DIR]
   supplyeval check   [--data DIR]
+  supplyeval probe   [--url http://127.0.0.1:8080/readyz]
   supplyeval version
 
 serve    runs the GraphQL API (GraphiQL at http://ADDR/graphql); --demo seeds the demo
@@ -70,6 +72,8 @@ report   writes an evaluation cycle's report, read at its pinned evidence positi
          (the same bytes every time; an unpinned open cycle gives a labelled preview).
 check    reads every event and every read-model snapshot of a data directory no server
          holds, reports what is damaged with positions and files, and exits 1 if anything is.
+probe    asks a running node's /readyz (or --url) and exits 0 when it answers 200, 1
+         otherwise: a health check for containers without curl.
 version  prints the version.
 
 serve --store kurrentdb://... keeps the log in KurrentDB; --bus nats://... forwards it to
@@ -100,6 +104,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runToken(args[1:], stdout)
 	case "check":
 		err = runCheck(ctx, args[1:], stdout, stderr)
+	case "probe":
+		err = runProbe(ctx, args[1:], stdout)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 	case "help", "-h", "--help":

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -41,6 +42,12 @@ func TestProbes(t *testing.T) {
 		t.Fatalf("/readyz of a healthy node: %d %s (%v)", code, body, err)
 	}
 
+	// The probe command passes a ready node and fails an unready one.
+	var out bytes.Buffer
+	if err := runProbe(context.Background(), []string{"--url", "http://" + n.Addr() + "/readyz"}, &out); err != nil || !strings.Contains(out.String(), `"ready":true`) {
+		t.Errorf("probe of a ready node: %v %s", err, out.String())
+	}
+
 	stopped := make(chan error, 1)
 	go func() { stopped <- waitForStop(context.Background(), n) }()
 	n.recordFailure(errors.New("forwarder: NATS stream deleted"))
@@ -50,6 +57,9 @@ func TestProbes(t *testing.T) {
 	}
 	if code, _ := get("/livez"); code != 200 {
 		t.Errorf("/livez after a component stopped: %d; the process still serves", code)
+	}
+	if err := runProbe(context.Background(), []string{"--url", "http://" + n.Addr() + "/readyz"}, io.Discard); err == nil || !strings.Contains(err.Error(), "503") {
+		t.Errorf("probe of an unready node: %v; want an error naming the 503", err)
 	}
 	select {
 	case err := <-stopped:

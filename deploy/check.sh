@@ -58,6 +58,16 @@ if command -v systemd-analyze >/dev/null; then
   if systemd-analyze verify "$tmp"/*.service 2>"$tmp/verify.log"; then echo "  ok"; else cat "$tmp/verify.log"; fail=1; fi
 else echo "  skipped: no systemd-analyze"; fi
 
+echo "== systemd-analyze security: every unit scores 2.0 or less (lower is safer)"
+if command -v systemd-analyze >/dev/null; then
+  for u in systemd/*.service; do
+    score=$(systemd-analyze security --offline=yes "$u" 2>/dev/null | tail -n 1 | grep -o '[0-9][0-9]*\.[0-9]' | head -n 1)
+    if [ -z "$score" ]; then echo "  $u: no score"; fail=1
+    elif awk "BEGIN{exit !($score <= 2.0)}"; then echo "  ok $u: $score"
+    else echo "  $u: $score, above 2.0"; fail=1; fi
+  done
+else echo "  skipped: no systemd-analyze"; fi
+
 echo "== docker compose config / docker build"
 if docker compose version >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
   (cd compose && [ -f tokens.json ] || cp tokens.example.json tokens.json; docker compose config -q) && echo "  ok" || fail=1

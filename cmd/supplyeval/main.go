@@ -29,6 +29,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/supplyeval/supplyeval/eventstore/embedded"
+	"github.com/supplyeval/supplyeval/eventstore/natsbus"
 )
 
 func main() {
@@ -179,6 +180,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	var periods periodRangeFlag
 	registerPeriodRange(fs, &periods)
 	minFree := fs.Int64("min-free-mb", embedded.DefaultMinFreeBytes>>20, "MiB the embedded store keeps free on its disk: below it writes are refused (503) and reads go on")
+	ingestRetry := fs.Duration("ingest-retry-for", natsbus.DefaultIngestRetryFor, "with --bus: how long a batch that meets a transient failure (store away) is retried before it goes to the poison subject")
 	readyLag := fs.Int("ready-lag", DefaultReadyLag, "events the read models may be behind the log for /readyz to answer 200")
 	reserve := fs.Int64("reserve-mb", embedded.DefaultReserveBytes>>20, "MiB of reserve file the embedded store gives back to a nearly full disk (0: none)")
 	if err := parseFlags(fs, args); err != nil {
@@ -191,7 +193,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if *minFree < 0 || *reserve < 0 {
 		return usageError{"--min-free-mb and --reserve-mb must not be negative"}
 	}
-	cfg := Config{ReadyLag: *readyLag, Disk: DiskReserve{MinFreeBytes: orNone(*minFree << 20), ReserveBytes: orNone(*reserve << 20)}, DataDir: c.data, Addr: *addr, StoreURL: *storeURL, BusURL: *busURL, FollowURL: *followURL, Timeouts: timeouts, Periods: periods.r, Logger: log}
+	cfg := Config{ReadyLag: *readyLag, IngestRetryFor: *ingestRetry, Disk: DiskReserve{MinFreeBytes: orNone(*minFree << 20), ReserveBytes: orNone(*reserve << 20)}, DataDir: c.data, Addr: *addr, StoreURL: *storeURL, BusURL: *busURL, FollowURL: *followURL, Timeouts: timeouts, Periods: periods.r, Logger: log}
 	if err := cfg.validateScaleOut(); err != nil {
 		return usageError{err.Error()}
 	}

@@ -59,6 +59,9 @@ type Config struct {
 	// Disk is the free space the embedded store keeps on its disk
 	// (--min-free-mb, --reserve-mb; zero: the store's defaults).
 	Disk DiskReserve
+	// IngestRetryFor is how long a batch from NATS that meets a transient
+	// failure is retried before it is poisoned (zero: the default).
+	IngestRetryFor time.Duration
 	// ReadyLag is how many events the read models may be behind the log
 	// for /readyz to answer 200 (zero: DefaultReadyLag).
 	ReadyLag int

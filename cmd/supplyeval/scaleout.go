@@ -90,7 +90,7 @@ func (n *Node) startBus(ctx, bg context.Context, wlog watermill.LoggerAdapter) e
 	if err != nil {
 		return err
 	}
-	n.ingest, err = natsbus.NewIngest(natsbus.IngestConfig{Conn: n.nats, Topology: topo, Commands: n.Bus, Logger: wlog})
+	n.ingest, err = natsbus.NewIngest(natsbus.IngestConfig{Conn: n.nats, Topology: topo, Commands: n.Bus, Logger: wlog, RetryFor: n.cfg.IngestRetryFor})
 	if err != nil {
 		return err
 	}

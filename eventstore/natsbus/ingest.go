@@ -52,7 +52,16 @@ type IngestConfig struct {
 	Commands Commands
 	// Logger receives the router's logs (default: none).
 	Logger watermill.LoggerAdapter
+	// RetryFor is how long a batch that meets a transient failure (the
+	// store unavailable, a timeout) is retried, with backoff, before it is
+	// poisoned; a batch that can never succeed (bad input) is poisoned at
+	// once. Default DefaultIngestRetryFor.
+	RetryFor time.Duration
 }
+
+// DefaultIngestRetryFor is IngestConfig.RetryFor's default: longer than a
+// KurrentDB leader election or an operator freeing disk space.
+const DefaultIngestRetryFor = 10 * time.Minute
 
 // Validate reports what is missing from c.
 func (c IngestConfig) Validate() error {
@@ -87,6 +96,9 @@ func NewIngest(cfg IngestConfig) (*Ingest, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = watermill.NopLogger{}
 	}
+	if cfg.RetryFor <= 0 {
+		cfg.RetryFor = DefaultIngestRetryFor
+	}
 	t := cfg.Topology
 	init := func(ctx context.Context, js jetstream.JetStream, _ string) (jetstream.Consumer, func(), error) {
 		if err := t.Provision(ctx, js); err != nil {
@@ -113,18 +125,34 @@ func NewIngest(cfg IngestConfig) (*Ingest, error) {
 	if err != nil {
 		return nil, err
 	}
-	poison, err := middleware.PoisonQueue(pub, t.PoisonSubject())
+	// Only what can never succeed goes to the poison queue: bad input at
+	// once, a transient failure (the store away) once it has lasted past
+	// RetryFor. Until then a transient failure is retried in the handler
+	// for a few seconds, then the message is nacked and JetStream
+	// redelivers it after a growing delay (the subscriber's NakWithDelay);
+	// with one batch in flight, later batches wait behind it, in order.
+	poison, err := middleware.PoisonQueueWithFilter(pub, t.PoisonSubject(), func(err error) bool {
+		return permanent(err) || errors.Is(err, errGaveUp)
+	})
 	if err != nil {
 		return nil, err
 	}
 	router.AddMiddleware(
 		middleware.Recoverer,
 		poison,
-		middleware.Retry{MaxRetries: 3, InitialInterval: 50 * time.Millisecond, Multiplier: 2, Logger: cfg.Logger,
-			ShouldRetry: func(p middleware.RetryParams) bool { return !permanent(p.Err) }}.Middleware,
+		middleware.Retry{MaxRetries: 8, InitialInterval: 100 * time.Millisecond, Multiplier: 2, MaxInterval: 2 * time.Second,
+			MaxElapsedTime: 10 * time.Second, Logger: cfg.Logger,
+			ShouldRetry: func(p middleware.RetryParams) bool { return !permanent(p.Err) && !errors.Is(p.Err, errGaveUp) }}.Middleware,
 	)
 	router.AddConsumerHandler("ingest", t.IngestSubject(), sub, func(msg *message.Message) error {
-		return record(msg, cfg.Commands)
+		err := record(msg, cfg.Commands)
+		if err == nil || permanent(err) {
+			return err
+		}
+		if published, ok := publishedAt(msg); ok && time.Since(published) > cfg.RetryFor {
+			return fmt.Errorf("%w: the batch could not be recorded for %s (%v); publish it again once the store answers", errGaveUp, cfg.RetryFor, err)
+		}
+		return err
 	})
 	return &Ingest{router: router, pub: pub, sub: sub}, nil
 }
@@ -142,6 +170,19 @@ func permanent(err error) bool {
 }
 
 var errBadBatch = errors.New("bad batch")
+
+// errGaveUp marks a transient failure that lasted past RetryFor.
+var errGaveUp = errors.New("gave up retrying")
+
+// publishedKey is the message metadata holding when JetStream stored the
+// message (RFC 3339), set by ingestUnmarshal.
+const publishedKey = "natsbus_published"
+
+// publishedAt returns when JetStream stored msg.
+func publishedAt(msg *message.Message) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339Nano, msg.Metadata.Get(publishedKey))
+	return t, err == nil
+}
 
 // CommandID returns the command ID of an ingest message.
 func CommandID(msgID string) string { return "nats-ingest:" + msgID }
@@ -188,6 +229,9 @@ func ingestUnmarshal(m jetstream.Msg) *message.Message {
 		id = "sha256:" + hex.EncodeToString(sum[:])
 	}
 	wm := message.NewMessage(id, m.Data())
+	if md, err := m.Metadata(); err == nil {
+		wm.Metadata.Set(publishedKey, md.Timestamp.UTC().Format(time.RFC3339Nano))
+	}
 	for k, v := range h {
 		// JetStream's own headers (Nats-Msg-Id, Nats-Expected-*) stay
 		// behind: republished to the poison queue they would be refused.

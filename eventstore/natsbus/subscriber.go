@@ -119,6 +119,22 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 	return out, nil
 }
 
+// redeliveryDelay is how long JetStream waits before it delivers a nacked
+// message again: 250 ms after the first delivery, doubling with each, at
+// most 30 s, so that a message that fails for a while (the store away)
+// neither spins nor waits long once it could succeed.
+func redeliveryDelay(m jetstream.Msg) time.Duration {
+	n := uint64(1)
+	if md, err := m.Metadata(); err == nil && md.NumDelivered > 0 {
+		n = md.NumDelivered
+	}
+	d := 250 * time.Millisecond
+	for i := uint64(1); i < n && d < 30*time.Second; i++ {
+		d *= 2
+	}
+	return min(d, 30*time.Second)
+}
+
 // retryDelay is how long a Subscriber waits before replacing a failed
 // consumer.
 const retryDelay = 500 * time.Millisecond
@@ -163,7 +179,7 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, it jetstream.Mes
 				s.logger.Error("natsbus: ack", err, watermill.LogFields{"topic": topic, "uuid": wm.UUID})
 			}
 		case <-wm.Nacked():
-			if err := m.Nak(); err != nil {
+			if err := m.NakWithDelay(redeliveryDelay(m)); err != nil {
 				s.logger.Error("natsbus: nak", err, watermill.LogFields{"topic": topic, "uuid": wm.UUID})
 			}
 		case <-ctx.Done():

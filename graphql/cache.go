@@ -3,6 +3,7 @@ package graphql
 import (
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 )
 
 // generations is what the answer cache needs from Positions: a number that
@@ -22,17 +23,26 @@ type responseCache struct {
 	gens     generations
 	maxBytes int
 
+	hits, misses atomic.Uint64
+
 	mu      sync.Mutex
 	gen     uint64
-	entries map[string][]byte
+	entries map[string]cachedAnswer
 	size    int
+}
+
+// cachedAnswer is an encoded answer and the operation it answered (for
+// metrics).
+type cachedAnswer struct {
+	body      []byte
+	operation string
 }
 
 // maxEntryBytes keeps one huge answer from taking the whole cache.
 const maxEntryBytes = 4 << 20
 
 func newResponseCache(g generations, maxBytes int) *responseCache {
-	return &responseCache{gens: g, maxBytes: maxBytes, entries: map[string][]byte{}}
+	return &responseCache{gens: g, maxBytes: maxBytes, entries: map[string]cachedAnswer{}}
 }
 
 func (c *responseCache) generation() uint64 { return c.gens.Generation() }
@@ -44,19 +54,21 @@ func (c *responseCache) key(scope string, req Request) string {
 	return scope + "\x00" + req.OperationName + "\x00" + req.Query + "\x00" + string(vars)
 }
 
-func (c *responseCache) get(key string, gen uint64) ([]byte, bool) {
+func (c *responseCache) get(key string, gen uint64) (cachedAnswer, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen {
-		return nil, false
+	a, ok := c.entries[key]
+	if gen != c.gen || !ok {
+		c.misses.Add(1)
+		return cachedAnswer{}, false
 	}
-	b, ok := c.entries[key]
-	return b, ok
+	c.hits.Add(1)
+	return a, true
 }
 
 // put stores body, computed at generation gen, if the read models are
 // still at gen.
-func (c *responseCache) put(key string, gen uint64, body []byte) {
+func (c *responseCache) put(key string, gen uint64, body []byte, operation string) {
 	if len(body) > maxEntryBytes || len(body)+len(key) > c.maxBytes {
 		return
 	}
@@ -66,18 +78,28 @@ func (c *responseCache) put(key string, gen uint64, body []byte) {
 		return // the read models moved while this answer was computed
 	}
 	if gen != c.gen {
-		c.gen, c.entries, c.size = gen, map[string][]byte{}, 0
+		c.gen, c.entries, c.size = gen, map[string]cachedAnswer{}, 0
 	}
 	if _, ok := c.entries[key]; ok {
 		return
 	}
 	for c.size+len(body)+len(key) > c.maxBytes && len(c.entries) > 0 {
 		for k, v := range c.entries { // evict an arbitrary entry
-			c.size -= len(k) + len(v)
+			c.size -= len(k) + len(v.body)
 			delete(c.entries, k)
 			break
 		}
 	}
-	c.entries[key] = body
+	c.entries[key] = cachedAnswer{body: body, operation: operation}
 	c.size += len(key) + len(body)
+}
+
+// CacheStats returns how many read-only requests the answer cache served
+// (hits) and how many it had to compute (misses) since the server
+// started; both 0 without a cache.
+func (s *Server) CacheStats() (hits, misses uint64) {
+	if s.cache == nil {
+		return 0, 0
+	}
+	return s.cache.hits.Load(), s.cache.misses.Load()
 }

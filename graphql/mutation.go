@@ -172,7 +172,7 @@ func (s *Server) mutationResolver(spec domain.CommandSpec) gql.FieldResolveFn {
 		res, err := s.cfg.Commands.Handle(p.Context, env, cmd)
 		if err != nil {
 			if domain.ErrorCode(err) == domain.Internal {
-				s.cfg.Logger.Error().Err(err).Str("command", cmd.CommandName()).Msg("command failed")
+				s.logger(p.Context).Error().Err(err).Str("command", cmd.CommandName()).Msg("command failed")
 			}
 			return nil, toAPIError(err, "input")
 		}

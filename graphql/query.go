@@ -115,7 +115,7 @@ func (s *Server) wrap(fn gql.FieldResolveFn) gql.FieldResolveFn {
 		v, err := fn(p)
 		if err != nil {
 			if domain.ErrorCode(err) == domain.Internal {
-				s.cfg.Logger.Error().Err(err).Str("field", p.Info.FieldName).Msg("resolver failed")
+				s.logger(p.Context).Error().Err(err).Str("field", p.Info.FieldName).Msg("resolver failed")
 			}
 			return nil, toAPIError(err, "")
 		}

@@ -134,6 +134,12 @@ type Config struct {
 	// store: who recorded, revised or retracted what, and when).
 	Log    EventLog
 	Logger zerolog.Logger
+	// Observe, if set, is called once per HTTP request with its operation
+	// (the first field the request selects, "mutation.NAME" for
+	// mutations, "" when it did not parse), its outcome ("OK" or the
+	// first error's code) and how long it took. It must be safe for
+	// concurrent use.
+	Observe func(operation, code string, elapsed time.Duration)
 }
 
 // Validate reports what is missing from c.
@@ -283,6 +289,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Limits.RequestTimeout)
 	defer cancel()
 	ctx = NewContextWithPrincipal(ctx, principal)
+	if s.cfg.Observe != nil {
+		info := &requestInfo{code: "OK"}
+		ctx = context.WithValue(ctx, requestInfoKey{}, info)
+		start := time.Now()
+		defer func() { s.cfg.Observe(info.operation, info.code, time.Since(start)) }()
+		defer func() {
+			if info.resp != nil && len(info.resp.Errors) > 0 {
+				info.code, _ = info.resp.Errors[0].Extensions["code"].(string)
+			}
+		}()
+	}
 	corr := r.Header.Get("X-Correlation-ID")
 	if corr == "" || len(corr) > 128 {
 		corr = uuid.NewString()
@@ -293,21 +310,31 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	key, gen := "", uint64(0)
 	if s.cache != nil {
 		key, gen = s.cache.key(principal.Scope(), req), s.cache.generation()
-		if body, ok := s.cache.get(key, gen); ok {
-			_, _ = w.Write(body)
+		if a, ok := s.cache.get(key, gen); ok {
+			if info, ok := ctx.Value(requestInfoKey{}).(*requestInfo); ok {
+				info.operation = a.operation
+			}
+			_, _ = w.Write(a.body)
 			return
 		}
 	}
 	resp, readOnly := s.do(ctx, req, r.Method == http.MethodGet)
+	if info, ok := ctx.Value(requestInfoKey{}).(*requestInfo); ok {
+		info.resp = &resp
+	}
 	body, err := json.Marshal(resp)
 	if err != nil {
-		s.cfg.Logger.Error().Err(err).Msg("encode response")
+		s.logger(ctx).Error().Err(err).Msg("encode response")
 		writeError(w, http.StatusInternalServerError, domain.Internal, "internal error")
 		return
 	}
 	body = append(body, '\n')
 	if s.cache != nil && readOnly && len(resp.Errors) == 0 {
-		s.cache.put(key, gen, body)
+		op := ""
+		if info, ok := ctx.Value(requestInfoKey{}).(*requestInfo); ok {
+			op = info.operation
+		}
+		s.cache.put(key, gen, body, op)
 	}
 	if hasCode(resp, domain.Unavailable) {
 		// The node cannot answer now: a proxy may try another replica, a
@@ -316,7 +343,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
 	if _, err := w.Write(body); err != nil {
-		s.cfg.Logger.Debug().Err(err).Msg("write response")
+		s.logger(ctx).Debug().Err(err).Msg("write response")
 	}
 }
 
@@ -376,6 +403,10 @@ func (s *Server) do(ctx context.Context, req Request, readOnly bool) (Response, 
 		}
 		return Response{Errors: v.Errors}, false
 	}
+	if info, ok := ctx.Value(requestInfoKey{}).(*requestInfo); ok {
+		// Validated: the name is one of the schema's, a bounded label.
+		info.operation = rootField(doc, req.OperationName)
+	}
 	res := gql.Execute(gql.ExecuteParams{Schema: s.schema, AST: doc, OperationName: req.OperationName, Args: normaliseNumbers(req.Variables), Context: ctx})
 	for i, e := range res.Errors {
 		if e.Extensions == nil {
@@ -389,6 +420,46 @@ func (s *Server) do(ctx context.Context, req Request, readOnly bool) (Response, 
 		return errorResponse(domain.BadInput, path+": the value computed is not a finite number: the values it is computed from are too extreme (too large, or too close to zero); narrow the question or check the values recorded"), false
 	}
 	return Response{Data: res.Data, Errors: res.Errors}, !hasMutation(doc, req.OperationName)
+}
+
+// logger is the request's logger when the HTTP layer gave it one (its
+// lines then carry the request's correlation ID), else the server's.
+func (s *Server) logger(ctx context.Context) *zerolog.Logger {
+	if l := zerolog.Ctx(ctx); l.GetLevel() != zerolog.Disabled {
+		return l
+	}
+	return &s.cfg.Logger
+}
+
+// requestInfo is what Observe is told of a request, filled in as it runs.
+type requestInfo struct {
+	operation, code string
+	resp            *Response
+}
+
+type requestInfoKey struct{}
+
+// rootField names the first field the operation selects ("regions",
+// "mutation.recordObservations"), or "" when it starts with a fragment.
+func rootField(doc *ast.Document, opName string) string {
+	for _, d := range doc.Definitions {
+		op, ok := d.(*ast.OperationDefinition)
+		if !ok || (opName != "" && (op.Name == nil || op.Name.Value != opName)) {
+			continue
+		}
+		if op.SelectionSet == nil || len(op.SelectionSet.Selections) == 0 {
+			return ""
+		}
+		f, ok := op.SelectionSet.Selections[0].(*ast.Field)
+		if !ok {
+			return ""
+		}
+		if op.Operation == ast.OperationTypeMutation {
+			return "mutation." + f.Name.Value
+		}
+		return f.Name.Value
+	}
+	return ""
 }
 
 // nonFinite returns the path (compareRegions[0].points[2].value) of the

@@ -291,6 +291,9 @@ func (r *Runner) Close() error {
 	return errors.Join(err, r.Snapshot())
 }
 
+// Projections returns the read models the runner keeps.
+func (r *Runner) Projections() []Projection { return r.cfg.Projections }
+
 // Position returns the position every projection has reached: what a
 // query sees.
 func (r *Runner) Position() uint64 {

@@ -135,6 +135,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// logTimeFormat stamps log lines to the millisecond (RFC 3339).
+const logTimeFormat = "2006-01-02T15:04:05.000Z07:00"
+
 // commonFlags are the flags every command that opens a data directory has.
 type commonFlags struct {
 	data      string
@@ -160,6 +163,7 @@ func (c *commonFlags) logger(w io.Writer) (zerolog.Logger, error) {
 	default:
 		return zerolog.Nop(), usageError{fmt.Sprintf("--log-format %q: use json or console", c.logFormat)}
 	}
+	zerolog.TimeFieldFormat = logTimeFormat
 	return zerolog.New(w).Level(level).With().Timestamp().Logger(), nil
 }
 
@@ -203,6 +207,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 			return usageError{err.Error()}
 		}
 		cfg.Authenticate = ts.authenticate
+		cfg.RateLimited = ts.refused.Load
 		log.Info().Int("principals", len(ts.byHash)).Float64("rate", *rate).Int("burst", *burst).Msg("access control: bearer tokens")
 	} else if err := checkLoopback(*addr); err != nil {
 		return usageError{err.Error()}

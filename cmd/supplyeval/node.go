@@ -59,6 +59,9 @@ type Config struct {
 	// Disk is the free space the embedded store keeps on its disk
 	// (--min-free-mb, --reserve-mb; zero: the store's defaults).
 	Disk DiskReserve
+	// RateLimited, if set, counts requests refused for a principal's rate
+	// limit (for /metrics).
+	RateLimited func() uint64
 	// IngestRetryFor is how long a batch from NATS that meets a transient
 	// failure is retried before it is poisoned (zero: the default).
 	IngestRetryFor time.Duration
@@ -151,6 +154,9 @@ type Node struct {
 	errMu  sync.Mutex
 	bgErr  error
 	failed chan struct{} // closed by recordFailure; made on first use
+
+	api     *graphql.Server
+	metrics *nodeMetrics
 }
 
 // watermillLogger puts zerolog behind watermill's logger interface.
@@ -338,12 +344,16 @@ func (n *Node) serve() error {
 		Authenticate: n.cfg.Authenticate,
 		Log:          n.store,
 		Logger:       n.log.With().Str("component", "graphql").Logger(),
+		Observe:      func(op, code string, d time.Duration) { n.metrics.observe(op, code, d) },
 	})
 	if err != nil {
 		return err
 	}
+	n.api = api
+	n.metrics = newNodeMetrics(n)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
+	mux.Handle("/metrics", n.metrics.handler())
 	mux.Handle("/graphiql/", graphql.AssetHandler())
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "ok %d\n", n.Runner.Position())
@@ -362,7 +372,7 @@ func (n *Node) serve() error {
 		return fmt.Errorf("listen on %s: %w", n.cfg.Addr, err)
 	}
 	n.listener = ln
-	n.httpServer = newHTTPServer(mux, n.cfg.Timeouts)
+	n.httpServer = newHTTPServer(withRequestLog(n.log, mux), n.cfg.Timeouts)
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()

@@ -103,6 +103,9 @@ func (n *Node) startBus(ctx, bg context.Context, wlog watermill.LoggerAdapter) e
 	case <-time.After(30 * time.Second):
 		return errors.New("NATS ingest did not start within 30 s")
 	}
+	if n.metrics != nil {
+		n.metrics.registerBus(n)
+	}
 	n.log.Info().Str("events", topo.EventsSubject()).Str("ingest", topo.IngestSubject()).Str("poison", topo.PoisonSubject()).
 		Msg("forwarding the log to NATS JetStream and recording observation batches from it")
 	return nil

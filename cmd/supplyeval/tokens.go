@@ -14,6 +14,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/supplyeval/supplyeval/domain"
@@ -48,6 +49,8 @@ type tokenEntry struct {
 type tokenSet struct {
 	byHash map[[sha256.Size]byte]graphql.Principal
 	limits *rateLimiter
+	// refused counts requests refused for a principal's rate limit.
+	refused atomic.Uint64
 }
 
 // loadTokens reads and checks a tokens file.
@@ -131,6 +134,7 @@ func (ts *tokenSet) authenticate(r *http.Request) (graphql.Principal, error) {
 		return graphql.Principal{}, domain.Errorf(domain.Unauthenticated, "", "the token is not known")
 	}
 	if ts.limits != nil && !ts.limits.allow(p.Name) {
+		ts.refused.Add(1)
 		return graphql.Principal{}, domain.Errorf(domain.TooComplex, "", "principal %q is over its rate limit; retry in a second", p.Name)
 	}
 	return p, nil

@@ -500,6 +500,10 @@ func (s *Store) Head(ctx context.Context) (eventstore.Position, error) {
 	return eventstore.Position(s.head.Load()), nil
 }
 
+// Commits returns how many durable commits (each one fsync, holding one
+// or more appends) the store has made since it opened.
+func (s *Store) Commits() uint64 { return s.commits.Load() }
+
 // Close waits for the operations in flight (queued Appends are committed),
 // makes every later call return eventstore.ErrClosed, wakes blocked
 // subscriptions (their Next returns eventstore.ErrClosed) and closes the

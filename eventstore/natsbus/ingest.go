@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -78,10 +79,15 @@ func (c IngestConfig) Validate() error {
 // Ingest records observation batches published on the ingest subject; see
 // the package documentation.
 type Ingest struct {
-	router *message.Router
-	pub    *Publisher
-	sub    *Subscriber
+	router   *message.Router
+	pub      *Publisher
+	sub      *Subscriber
+	poisoned atomic.Uint64
 }
+
+// Poisoned returns how many batches went to the poison subject since the
+// Ingest started.
+func (i *Ingest) Poisoned() uint64 { return i.poisoned.Load() }
 
 // NewIngest sets up the router: a durable consumer of the ingest stream
 // (one batch in flight, so batches are recorded in the order published),
@@ -131,8 +137,13 @@ func NewIngest(cfg IngestConfig) (*Ingest, error) {
 	// for a few seconds, then the message is nacked and JetStream
 	// redelivers it after a growing delay (the subscriber's NakWithDelay);
 	// with one batch in flight, later batches wait behind it, in order.
+	in := &Ingest{}
 	poison, err := middleware.PoisonQueueWithFilter(pub, t.PoisonSubject(), func(err error) bool {
-		return permanent(err) || errors.Is(err, errGaveUp)
+		if permanent(err) || errors.Is(err, errGaveUp) {
+			in.poisoned.Add(1)
+			return true
+		}
+		return false
 	})
 	if err != nil {
 		return nil, err
@@ -154,7 +165,8 @@ func NewIngest(cfg IngestConfig) (*Ingest, error) {
 		}
 		return err
 	})
-	return &Ingest{router: router, pub: pub, sub: sub}, nil
+	in.router, in.pub, in.sub = router, pub, sub
+	return in, nil
 }
 
 // permanent reports whether retrying err cannot help: bad input, unknown

@@ -98,7 +98,10 @@ type Store interface {
 	// Append adds events to the end of stream, atomically, if the stream
 	// matches expected; otherwise it appends nothing and returns an error
 	// that matches ErrWrongExpectedVersion. An empty events slice is
-	// refused with ErrEmptyAppend. Stream names are 1-255 bytes.
+	// refused with ErrEmptyAppend. Stream names are 1-255 bytes. An append
+	// retried with the same event IDs and the same expected version after
+	// it succeeded (its answer lost) returns the first result and records
+	// nothing again, as KurrentDB does.
 	Append(ctx context.Context, stream string, expected ExpectedVersion, events []EventData) (AppendResult, error)
 
 	// ReadStream returns up to limit events of stream starting at version

@@ -308,6 +308,11 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	// Once queued, the writer always answers, and promptly: waiting
 	// regardless of ctx keeps the result unambiguous.
 	<-r.done
+	if errors.Is(r.err, eventstore.ErrWrongExpectedVersion) {
+		if res, ok := s.recorded(ctx, stream, expected, events); ok {
+			return res, nil
+		}
+	}
 	return r.res, r.err
 }
 

@@ -87,6 +87,7 @@ func Run(t *testing.T, open func(t testing.TB) eventstore.Store, f Features) {
 		{"AppendReadRoundTrip", testAppendReadRoundTrip},
 		{"ExpectedVersion", testExpectedVersion},
 		{"RefusedAppendUsesNoPosition", testRefusedAppendUsesNoPosition},
+		{"IdempotentRetry", testIdempotentRetry},
 		{"ConcurrentSameStream", testConcurrentSameStream},
 		{"ConcurrentNoStream", testConcurrentNoStream},
 		{"ConcurrentDifferentStreams", testConcurrentDifferentStreams},

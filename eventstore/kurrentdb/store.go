@@ -7,13 +7,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kurrent-io/KurrentDB-Client-Go/kurrentdb"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/supplyeval/supplyeval/eventstore"
 )
@@ -29,6 +33,12 @@ type Config struct {
 	ResubscribeDelay time.Duration
 	// Logger receives subscription drops and resubscriptions (default: none).
 	Logger *slog.Logger
+	// RetryFor is how long a call that meets an unreachable server (a
+	// closed connection, a leader election, a cut link) is retried, with
+	// jittered backoff and a new client where the old one closed itself,
+	// before it fails with eventstore.ErrUnavailable. Appends are retried
+	// with the same event IDs, which KurrentDB records once. Default 5 s.
+	RetryFor time.Duration
 }
 
 // Validate reports what is wrong with c.
@@ -57,9 +67,14 @@ func redact(url string) string {
 // Store is an eventstore.Store on a KurrentDB server or cluster. Its
 // methods are safe for concurrent use.
 type Store struct {
-	cfg    Config
-	client *kurrentdb.Client
-	log    *slog.Logger
+	cfg  Config
+	conf *kurrentdb.Configuration
+	log  *slog.Logger
+
+	// client is the current client. The library closes a client for good
+	// when it cannot find a node (closeWith); renew replaces it.
+	client  atomic.Pointer[kurrentdb.Client]
+	renewMu sync.Mutex
 
 	mu     sync.Mutex
 	subs   map[*subscription]struct{}
@@ -77,6 +92,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.ResubscribeDelay == 0 {
 		cfg.ResubscribeDelay = 100 * time.Millisecond
 	}
+	if cfg.RetryFor == 0 {
+		cfg.RetryFor = 5 * time.Second
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -90,12 +108,87 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kurrentdb: %w", err)
 	}
-	s := &Store{cfg: cfg, client: client, log: log, subs: map[*subscription]struct{}{}, closed: make(chan struct{})}
+	s := &Store{cfg: cfg, conf: conf, log: log, subs: map[*subscription]struct{}{}, closed: make(chan struct{})}
+	s.client.Store(client)
 	if _, err := s.Head(ctx); err != nil {
-		client.Close()
+		s.client.Load().Close()
 		return nil, fmt.Errorf("kurrentdb: %s does not answer: %w", redact(cfg.URL), err)
 	}
 	return s, nil
+}
+
+// cli returns the current client.
+func (s *Store) cli() *kurrentdb.Client { return s.client.Load() }
+
+// renew replaces old, if it is still the current client, by a new one
+// from the same configuration; the old one is closed.
+func (s *Store) renew(old *kurrentdb.Client) {
+	s.renewMu.Lock()
+	defer s.renewMu.Unlock()
+	if s.client.Load() != old || s.isClosed() {
+		return
+	}
+	c, err := kurrentdb.NewClient(s.conf)
+	if err != nil {
+		s.log.Warn("kurrentdb: cannot make a new client", slog.String("error", err.Error()))
+		return
+	}
+	s.client.Store(c)
+	_ = old.Close()
+	s.log.Info("kurrentdb: the client had closed itself (no node reachable); made a new one")
+}
+
+// transient reports whether err says the server could not be reached now
+// (rather than that the request was wrong), and whether the client
+// closed itself for good.
+func transient(err error) (retry, clientClosed bool) {
+	var ke *kurrentdb.Error
+	if errors.As(err, &ke) {
+		switch ke.Code() {
+		case kurrentdb.ErrorCodeConnectionClosed:
+			return true, true
+		case kurrentdb.ErrorUnavailable, kurrentdb.ErrorCodeNotLeader, kurrentdb.ErrorCodeDeadlineExceeded:
+			return true, false
+		}
+	}
+	if st, ok := status.FromError(err); ok && st.Code() == codes.Unavailable {
+		return true, false
+	}
+	return false, false
+}
+
+// retry runs call with the current client until it succeeds, fails for a
+// reason other than an unreachable server, or has tried for RetryFor:
+// then it returns an error wrapping eventstore.ErrUnavailable.
+func (s *Store) retry(ctx context.Context, op string, call func(c *kurrentdb.Client) error) error {
+	deadline := time.Now().Add(s.cfg.RetryFor)
+	delay := 50 * time.Millisecond
+	for {
+		c := s.cli()
+		err := call(c)
+		if err == nil || s.isClosed() || ctx.Err() != nil {
+			return err
+		}
+		again, closed := transient(err)
+		if !again {
+			return err
+		}
+		if closed {
+			s.renew(c)
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%w: kurrentdb %s: the server did not answer for %s: %v", eventstore.ErrUnavailable, op, s.cfg.RetryFor, err)
+		}
+		wait := delay/2 + time.Duration(rand.Int64N(int64(delay)))
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return err
+		case <-s.closed:
+			return eventstore.ErrClosed
+		}
+		delay = min(2*delay, time.Second)
+	}
 }
 
 // clientLogger sends the client library's messages (it prints them to
@@ -146,9 +239,18 @@ func (s *Store) fail(ctx context.Context, op string, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return fmt.Errorf("kurrentdb: %s: %w", op, ctxErr)
 	}
+	if errors.Is(err, eventstore.ErrUnavailable) {
+		return err
+	}
 	var ke *kurrentdb.Error
 	if errors.As(err, &ke) && ke.Code() == kurrentdb.ErrorCodeResourceNotFound {
 		return fmt.Errorf("%w: %s", eventstore.ErrStreamNotFound, op)
+	}
+	if again, closed := transient(err); again {
+		if closed {
+			s.renew(s.cli())
+		}
+		return fmt.Errorf("%w: kurrentdb %s: %v", eventstore.ErrUnavailable, op, err)
 	}
 	return fmt.Errorf("kurrentdb: %s: %w", op, err)
 }
@@ -192,8 +294,16 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		}
 		data[i] = kurrentdb.EventData{EventID: ev.ID, EventType: ev.Type, ContentType: ct, Data: ev.Data, Metadata: ev.Metadata}
 	}
-	res, err := s.client.AppendToStream(ctx, stream, kurrentdb.AppendToStreamOptions{StreamState: state}, data...)
+	var res *kurrentdb.WriteResult
+	err = s.retry(ctx, "append to "+stream, func(c *kurrentdb.Client) error {
+		var err error
+		res, err = c.AppendToStream(ctx, stream, kurrentdb.AppendToStreamOptions{StreamState: state}, data...)
+		return err
+	})
 	if err != nil {
+		if errors.Is(err, eventstore.ErrUnavailable) {
+			return eventstore.AppendResult{}, err
+		}
 		var ke *kurrentdb.Error
 		if errors.As(err, &ke) && ke.Code() == kurrentdb.ErrorCodeWrongExpectedVersion && !s.isClosed() {
 			return eventstore.AppendResult{}, &eventstore.WrongVersionError{Stream: stream, Expected: expected, Actual: s.actualVersion(ctx, stream, ke)}
@@ -230,7 +340,7 @@ func (s *Store) actualVersion(ctx context.Context, stream string, ke *kurrentdb.
 			return v
 		}
 	}
-	rs, err := s.client.ReadStream(ctx, stream, kurrentdb.ReadStreamOptions{Direction: kurrentdb.Backwards, From: kurrentdb.End{}}, 1)
+	rs, err := s.cli().ReadStream(ctx, stream, kurrentdb.ReadStreamOptions{Direction: kurrentdb.Backwards, From: kurrentdb.End{}}, 1)
 	if err != nil {
 		return eventstore.NoVersion
 	}
@@ -251,7 +361,12 @@ func (s *Store) ReadStream(ctx context.Context, stream string, from uint64, limi
 		return nil, err
 	}
 	count := uint64(max(limit, 1))
-	rs, err := s.client.ReadStream(ctx, stream, kurrentdb.ReadStreamOptions{Direction: kurrentdb.Forwards, From: kurrentdb.Revision(from)}, count)
+	var rs *kurrentdb.ReadStream
+	err := s.retry(ctx, "read "+stream, func(c *kurrentdb.Client) error {
+		var err error
+		rs, err = c.ReadStream(ctx, stream, kurrentdb.ReadStreamOptions{Direction: kurrentdb.Forwards, From: kurrentdb.Revision(from)}, count)
+		return err
+	})
 	if err != nil {
 		return nil, s.fail(ctx, "read "+stream, err)
 	}
@@ -293,7 +408,12 @@ func (s *Store) ReadAll(ctx context.Context, after eventstore.Position, limit in
 			start = kurrentdb.Position{Commit: uint64(from), Prepare: uint64(from)}
 		}
 		want := min(limit-len(out)+1, allPage)
-		rs, err := s.client.ReadAll(ctx, kurrentdb.ReadAllOptions{Direction: kurrentdb.Forwards, From: start}, uint64(want))
+		var rs *kurrentdb.ReadStream
+		err := s.retry(ctx, "read $all", func(c *kurrentdb.Client) error {
+			var err error
+			rs, err = c.ReadAll(ctx, kurrentdb.ReadAllOptions{Direction: kurrentdb.Forwards, From: start}, uint64(want))
+			return err
+		})
 		if err != nil {
 			return nil, s.fail(ctx, "read $all", err)
 		}
@@ -338,7 +458,12 @@ func (s *Store) Head(ctx context.Context) (eventstore.Position, error) {
 	var from kurrentdb.AllPosition = kurrentdb.End{}
 	before := uint64(0) // when > 0, skip events at or after this commit position
 	for {
-		rs, err := s.client.ReadAll(ctx, kurrentdb.ReadAllOptions{Direction: kurrentdb.Backwards, From: from}, 64)
+		var rs *kurrentdb.ReadStream
+		err := s.retry(ctx, "read the end of $all", func(c *kurrentdb.Client) error {
+			var err error
+			rs, err = c.ReadAll(ctx, kurrentdb.ReadAllOptions{Direction: kurrentdb.Backwards, From: from}, 64)
+			return err
+		})
 		if err != nil {
 			return 0, s.fail(ctx, "read the end of $all", err)
 		}
@@ -402,5 +527,5 @@ func (s *Store) Close() error {
 	for sub := range subs {
 		sub.Close()
 	}
-	return s.client.Close()
+	return s.cli().Close()
 }

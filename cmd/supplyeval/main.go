@@ -159,7 +159,7 @@ func (c *commonFlags) logger(w io.Writer) (zerolog.Logger, error) {
 	switch c.logFormat {
 	case "json":
 	case "console":
-		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly}
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly + ".000"}
 	default:
 		return zerolog.Nop(), usageError{fmt.Sprintf("--log-format %q: use json or console", c.logFormat)}
 	}

@@ -105,6 +105,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runToken(args[1:], stdout)
 	case "check":
 		err = runCheck(ctx, args[1:], stdout, stderr)
+	case "ingest-replay":
+		err = runIngestReplay(ctx, args[1:], stdout)
 	case "probe":
 		err = runProbe(ctx, args[1:], stdout)
 	case "version", "--version", "-version":

@@ -115,6 +115,9 @@ func TestReplicaNoticesLostConsumer(t *testing.T) {
 			time.Sleep(3 * time.Second) // the consumer's lifetime is 1 s
 			appendN(t, s, "r", 50)
 			waitForwarded(t, f, 100)
+			if sub.Healthy() == nil {
+				t.Error("Healthy() = nil after 3 s cut off from NATS; want why the consumer failed")
+			}
 			proxy.setCut(false)
 			back = time.Now()
 		}
@@ -142,5 +145,8 @@ func TestReplicaNoticesLostConsumer(t *testing.T) {
 		applied = ev.Position
 		mu.Unlock()
 		msg.Ack()
+	}
+	if err := sub.Healthy(); err != nil {
+		t.Errorf("Healthy() = %v once the replica went on; want nil", err)
 	}
 }

@@ -35,6 +35,7 @@ type ConsumerFunc func(ctx context.Context, js jetstream.JetStream, topic string
 // the UUID, the rest as metadata). Subscribe and Close are safe for
 // concurrent use; Close does not close the connection.
 type Subscriber struct {
+	nc       *nats.Conn
 	js       jetstream.JetStream
 	consumer ConsumerFunc
 	unmarsh  func(jetstream.Msg) *message.Message
@@ -45,6 +46,7 @@ type Subscriber struct {
 	holdOnNack bool
 
 	mu      sync.Mutex
+	failing error // why the last consumer failed, until a new one works
 	closed  bool
 	closing chan struct{}
 	wg      sync.WaitGroup
@@ -63,7 +65,7 @@ func newSubscriber(nc *nats.Conn, consumer ConsumerFunc, unmarsh func(jetstream.
 	if logger == nil {
 		logger = watermill.NopLogger{}
 	}
-	return &Subscriber{js: js, consumer: consumer, unmarsh: unmarsh, logger: logger, closing: make(chan struct{})}, nil
+	return &Subscriber{nc: nc, js: js, consumer: consumer, unmarsh: unmarsh, logger: logger, closing: make(chan struct{})}, nil
 }
 
 // Subscribe starts reading the consumer for topic. The channel is closed
@@ -107,6 +109,7 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 				return
 			}
 			s.logger.Error("natsbus: consumer failed; making a new one", err, watermill.LogFields{"topic": topic})
+			s.setFailing(fmt.Errorf("natsbus: consumer for %s failed: %w", topic, err))
 			for {
 				select {
 				case <-time.After(retryDelay):
@@ -114,6 +117,7 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 					return
 				}
 				if it, cleanup, err = s.open(ctx, topic); err == nil {
+					s.setFailing(nil)
 					break
 				}
 				s.logger.Error("natsbus: new consumer", err, watermill.LogFields{"topic": topic})
@@ -233,6 +237,26 @@ func holdDelay(n int) time.Duration {
 		d *= 2
 	}
 	return min(d, 10*time.Second)
+}
+
+func (s *Subscriber) setFailing(err error) {
+	s.mu.Lock()
+	s.failing = err
+	s.mu.Unlock()
+}
+
+// Healthy returns nil while the subscriber is connected to NATS and every
+// subscription has a working consumer, or why not (its consumer failed, for example lost while the
+// link to NATS was down, and no new one could be made yet). For
+// readiness checks (/readyz): a replica or ingest that returns an error
+// is not receiving.
+func (s *Subscriber) Healthy() error {
+	if s.nc != nil && !s.nc.IsConnected() {
+		return fmt.Errorf("natsbus: not connected to NATS (%s)", s.nc.Status())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.failing
 }
 
 // Close ends every subscription and waits for their goroutines.

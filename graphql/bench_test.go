@@ -2,6 +2,7 @@ package graphql_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -21,13 +22,23 @@ import (
 // first it is answered from the answer cache; "uncached" runs every query
 // through graphql-go's executor.
 func BenchmarkSeriesHTTP(b *testing.B) {
-	b.Run("cached", func(b *testing.B) { benchmarkSeriesHTTP(b, graphql.Limits{}) })
-	b.Run("uncached", func(b *testing.B) { benchmarkSeriesHTTP(b, graphql.Limits{CacheBytes: -1}) })
+	b.Run("cached", func(b *testing.B) { benchmarkSeriesHTTP(b, graphql.Limits{}, false) })
+	b.Run("uncached", func(b *testing.B) { benchmarkSeriesHTTP(b, graphql.Limits{CacheBytes: -1}, false) })
 }
 
-func benchmarkSeriesHTTP(b *testing.B, limits graphql.Limits) {
+// BenchmarkSeriesUnderWrites is BenchmarkSeriesHTTP with a concurrent
+// writer recording 100 observation batches a second (one row each, for
+// another region than the one read): it reports what readers see while
+// the log grows, with and without the answer cache.
+func BenchmarkSeriesUnderWrites(b *testing.B) {
+	b.Run("cached", func(b *testing.B) { benchmarkSeriesHTTP(b, graphql.Limits{}, true) })
+	b.Run("uncached", func(b *testing.B) { benchmarkSeriesHTTP(b, graphql.Limits{CacheBytes: -1}, true) })
+}
+
+func benchmarkSeriesHTTP(b *testing.B, limits graphql.Limits, writer bool) {
 	a := newAPI(b, limits)
 	a.node.Do(domain.DefineRegion{Code: "NL33", Name: "Zuid-Holland", Country: "NL", Level: domain.RegionLevelNuts2})
+	a.node.Do(domain.DefineRegion{Code: "NL32", Name: "Noord-Holland", Country: "NL", Level: domain.RegionLevelNuts2})
 	a.node.Do(domain.DefineIndicator{Code: "price", Name: "price", Family: domain.FamilyAvailability, Unit: "EUR/g", Granularity: domain.Month, DesiredDirection: domain.DirectionUp})
 	rows := make([]domain.ObservationRow, 360)
 	for m := range rows {
@@ -38,6 +49,32 @@ func benchmarkSeriesHTTP(b *testing.B, limits graphql.Limits) {
 	transport := &http.Transport{MaxIdleConnsPerHost: 64}
 	client := &http.Client{Transport: transport}
 	defer transport.CloseIdleConnections()
+
+	if writer {
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			tick := time.NewTicker(10 * time.Millisecond) // 100 batches/s
+			defer tick.Stop()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+				}
+				_, err := a.node.Service.Handle(context.Background(), domain.Envelope{Principal: domain.System("bench")},
+					domain.RecordObservations{Indicator: "price", Source: "bench-writer", Rows: []domain.ObservationRow{
+						{Region: "NL32", Period: domain.Period{G: domain.Month, Index: int32(1995*12 + i%360)}.String(), Value: float64(i)},
+					}})
+				if err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+		defer func() { close(stop); <-done }()
+	}
 
 	var mu sync.Mutex
 	lat := make([]time.Duration, 0, b.N)

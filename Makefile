@@ -5,7 +5,7 @@ DATA    ?= ./data
 ADDR    ?= 127.0.0.1:8080
 BENCHTIME ?= 1s
 
-.PHONY: run build test test-short bench scale fuzz vet lint clean load crash diskfull report-screenshot
+.PHONY: run build test test-short bench scale fuzz vet lint clean load crash diskfull outage report-screenshot
 
 ## run: build, seed the demo world on first start, serve http://127.0.0.1:8080/graphql
 run: build
@@ -79,6 +79,11 @@ crash:
 ## acknowledged is lost across kill -9 (make test runs a short form without root)
 diskfull:
 	SUPPLYEVAL_DISKFULL=1 $(GO) test -count=1 -run '^TestDiskFullOnARealFileSystem$$' -timeout 10m -v ./cmd/supplyeval
+
+## outage: the KurrentDB adapter through a loopback proxy cut for 0.5 s, 3 s and 30 s (make test
+## runs the two short ones): writes must work again within 5 s of the link returning
+outage:
+	SUPPLYEVAL_LONG_OUTAGE=1 $(GO) test -count=1 -run '^TestWritesResumeAfterAnOutage$$' -timeout 5m -v ./eventstore/kurrentdb
 
 clean:
 	rm -rf bin

@@ -45,6 +45,14 @@ var commandHelp = map[string]struct{ synopsis, summary, example string }{
 			"with its position or file, and exits 1 if anything is. Stop the server first.",
 		example: "supplyeval check --data ./data",
 	},
+	"ingest-replay": {
+		synopsis: "ingest-replay --bus nats://HOST:PORT[?prefix=P] [--dry-run]",
+		summary: "Publishes the observation batches that were set aside on the poison subject again on the\n" +
+			"ingest subject, and removes them from the poison subject; run it once what made them fail is\n" +
+			"fixed (an indicator defined, a store back). A batch that fails again is set aside again.\n" +
+			"Exit status: 0 done, 1 the bus could not be read or written, 2 a bad command line.",
+		example: "supplyeval ingest-replay --bus nats://nats:4222 --dry-run",
+	},
 	"probe": {
 		synopsis: "probe [--url URL] [--timeout D]",
 		summary:  "Asks a running node's /readyz (or the probe --url names) and exits 0 when it answers\n200, 1 otherwise, printing its answer: a health check for containers that have no curl.",

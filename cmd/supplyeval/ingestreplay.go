@@ -12,17 +12,6 @@ import (
 	"github.com/supplyeval/supplyeval/eventstore/natsbus"
 )
 
-func init() {
-	commandHelp["ingest-replay"] = struct{ synopsis, summary, example string }{
-		synopsis: "ingest-replay --bus nats://HOST:PORT[?prefix=P] [--dry-run]",
-		summary: "Publishes the observation batches that were set aside on the poison subject again on the\n" +
-			"ingest subject, and removes them from the poison subject; run it once what made them fail is\n" +
-			"fixed (an indicator defined, a store back). A batch that fails again is set aside again.\n" +
-			"Exit status: 0 done, 1 the bus could not be read or written, 2 a bad command line.",
-		example: "supplyeval ingest-replay --bus nats://nats:4222 --dry-run",
-	}
-}
-
 // runIngestReplay is `supplyeval ingest-replay`.
 func runIngestReplay(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("ingest-replay", flag.ContinueOnError)

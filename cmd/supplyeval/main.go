@@ -8,6 +8,7 @@
 //	supplyeval report  --cycle ID --format html|markdown|json [-o FILE] [--data DIR]
 //	supplyeval check   [--data DIR]
 //	supplyeval probe   [--url URL]
+//	supplyeval ingest-replay --bus URL [--dry-run]
 //	supplyeval version
 //
 // Exit status: 0 on success, 1 on failure, 2 on bad usage.
@@ -58,6 +59,7 @@ Usage:
   supplyeval report  --cycle ID --format html|markdown|json [-o FILE] [--data DIR]
   supplyeval check   [--data DIR]
   supplyeval probe   [--url http://127.0.0.1:8080/readyz]
+  supplyeval ingest-replay --bus nats://HOST:PORT [--dry-run]
   supplyeval version
 
 serve    runs the GraphQL API (GraphiQL at http://ADDR/graphql); --demo seeds the demo
@@ -73,6 +75,8 @@ report   writes an evaluation cycle's report, read at its pinned evidence positi
          (the same bytes every time; an unpinned open cycle gives a labelled preview).
 check    reads every event and every read-model snapshot of a data directory no server
          holds, reports what is damaged with positions and files, and exits 1 if anything is.
+ingest-replay  publishes the batches set aside on the NATS poison subject again, once what
+         made them fail is fixed.
 probe    asks a running node's /readyz (or --url) and exits 0 when it answers 200, 1
          otherwise: a health check for containers without curl.
 version  prints the version.

@@ -30,7 +30,8 @@ func (n *Node) live(w http.ResponseWriter, _ *http.Request) {
 // ready answers /readyz: 200 when the node can answer reads and writes
 // now, 503 with the reasons otherwise: the log cannot be reached, the read
 // models are more than Config.ReadyLag events behind its head (a replica
-// catching up), or a background component stopped.
+// catching up), a replica or the ingest is not receiving from NATS, or a
+// background component stopped.
 func (n *Node) ready(w http.ResponseWriter, r *http.Request) {
 	st := n.readiness(r.Context())
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -45,6 +46,16 @@ func (n *Node) readiness(ctx context.Context) readiness {
 	st := readiness{Position: n.Runner.Position()}
 	if err := n.Err(); err != nil {
 		st.Reasons = append(st.Reasons, "a background component stopped: "+err.Error())
+	}
+	if n.follower != nil {
+		if err := n.follower.sub.Healthy(); err != nil {
+			st.Reasons = append(st.Reasons, "not receiving the forwarded log: "+err.Error())
+		}
+	}
+	if n.ingest != nil {
+		if err := n.ingest.Healthy(); err != nil {
+			st.Reasons = append(st.Reasons, "not receiving observation batches from NATS: "+err.Error())
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()

@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
@@ -119,6 +121,20 @@ func TestPrimaryAndReplicaOverNATS(t *testing.T) {
 	got := points(t, replica, "w", pos)
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("replica at asOf %s has %d points, primary %d (or they differ)", pos, len(got), len(want))
+	}
+
+	// A replica that receives the forwarded log and has caught up is ready;
+	// so is the primary, whose ingest receives from NATS.
+	for name, base := range map[string]string{"replica": replica.url, "primary": primary.url} {
+		resp, err := http.Get(strings.TrimSuffix(base, "/graphql") + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s /readyz: %d %s", name, resp.StatusCode, body)
+		}
 	}
 
 	// Writes are refused, naming the primary.

@@ -218,6 +218,10 @@ func record(msg *message.Message, commands Commands) error {
 	return err
 }
 
+// Healthy returns nil while the ingest receives batches from NATS, or why
+// it does not (see Subscriber.Healthy).
+func (i *Ingest) Healthy() error { return i.sub.Healthy() }
+
 // Run runs the router until ctx is done or Close is called.
 func (i *Ingest) Run(ctx context.Context) error { return i.router.Run(ctx) }
 

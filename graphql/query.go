@@ -233,6 +233,26 @@ func dimensionsArg(v any) ([]domain.Dimension, error) {
 	return domain.CheckDimensions("dimensions", dims)
 }
 
+// dateRange reads the optional from and to date arguments (YYYY-MM-DD),
+// refusing a malformed date or a to before from, naming the argument.
+func dateRange(args map[string]any) (from, to string, err error) {
+	from, _ = args["from"].(string)
+	to, _ = args["to"].(string)
+	for _, a := range [2]struct{ name, raw string }{{"from", from}, {"to", to}} {
+		name, raw := a.name, a.raw
+		if raw == "" {
+			continue
+		}
+		if _, err := domain.ParseDate(raw); err != nil {
+			return "", "", badInput(name, "%s", err)
+		}
+	}
+	if from != "" && to != "" && to < from {
+		return "", "", badInput("to", "%s is before from %s", to, from)
+	}
+	return from, to, nil
+}
+
 func (s *Server) resolveInterventions(p gql.ResolveParams) (any, error) {
 	f := projections.Filter{}
 	f.Region, _ = p.Args["region"].(string)
@@ -242,22 +262,9 @@ func (s *Server) resolveInterventions(p gql.ResolveParams) (any, error) {
 			return nil, notFound("region", "region %q is not defined", f.Region)
 		}
 	}
-	for _, name := range []string{"from", "to"} {
-		raw, _ := p.Args[name].(string)
-		if raw == "" {
-			continue
-		}
-		if _, err := domain.ParseDate(raw); err != nil {
-			return nil, badInput(name, "%s", err)
-		}
-		if name == "from" {
-			f.From = raw
-		} else {
-			f.To = raw
-		}
-	}
-	if f.From != "" && f.To != "" && f.To < f.From {
-		return nil, badInput("to", "%s is before from %s", f.To, f.From)
+	var err error
+	if f.From, f.To, err = dateRange(p.Args); err != nil {
+		return nil, err
 	}
 	if f.Kind != "" && !validInterventionKind(f.Kind) {
 		return nil, badInput("kind", "%q is not OPERATION, POLICY_CHANGE, an operation kind (%s) or a policy kind (%s)",

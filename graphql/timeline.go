@@ -3,7 +3,6 @@ package graphql
 import (
 	gql "github.com/graphql-go/graphql"
 
-	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/projections"
 )
 
@@ -44,24 +43,10 @@ func (s *Server) addTimelineField(t *types, fields gql.Fields) {
 func (s *Server) resolveTimeline(p gql.ResolveParams) (any, error) {
 	q := projections.TimelineQuery{}
 	q.Region, _ = p.Args["region"].(string)
-	for _, name := range []string{"from", "to"} {
-		raw, _ := p.Args[name].(string)
-		if raw == "" {
-			continue
-		}
-		if _, err := domain.ParseDate(raw); err != nil {
-			return nil, badInput(name, "%s", err)
-		}
-		if name == "from" {
-			q.From = raw
-		} else {
-			q.To = raw
-		}
-	}
-	if q.From != "" && q.To != "" && q.To < q.From {
-		return nil, badInput("to", "%s is before from %s", q.To, q.From)
-	}
 	var err error
+	if q.From, q.To, err = dateRange(p.Args); err != nil {
+		return nil, err
+	}
 	if q.AsOf, err = s.asOf(p.Context, p.Args); err != nil {
 		return nil, err
 	}

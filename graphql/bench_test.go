@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -65,7 +66,9 @@ func benchmarkSeriesHTTP(b *testing.B, limits graphql.Limits, writer bool) {
 				}
 				_, err := a.node.Service.Handle(context.Background(), domain.Envelope{Principal: domain.System("bench")},
 					domain.RecordObservations{Indicator: "price", Source: "bench-writer", Rows: []domain.ObservationRow{
-						{Region: "NL32", Period: domain.Period{G: domain.Month, Index: int32(1995*12 + i%360)}.String(), Value: float64(i)},
+						// A new (period, breakdown) each time: 2,400 months, then another breakdown.
+						{Region: "NL32", Period: domain.Period{G: domain.Month, Index: int32(1900*12 + i%2400)}.String(), Value: float64(i),
+							Dimensions: []domain.Dimension{{Key: "round", Value: strconv.Itoa(i / 2400)}}},
 					}})
 				if err != nil {
 					b.Error(err)

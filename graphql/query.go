@@ -18,6 +18,10 @@ type seriesResult struct {
 	Unit       string
 	Normalised string
 	AsOf       uint64
+	// Latest is set when AsOf is the position the read models had
+	// reached when the question was answered (no asOf asked): an answer
+	// showing it depends on every event (see readsEverything).
+	Latest bool
 	// Withheld holds the periods (by index) whose values are withheld
 	// from the principal (small values and what could give them away, for
 	// the public; see Limits.SuppressBelow and evaluate.Suppressed).
@@ -198,6 +202,7 @@ func (s *Server) resolveSeries(p gql.ResolveParams) (any, error) {
 	if q.Dimensions, err = dimensionsArg(p.Args["dimensions"]); err != nil {
 		return nil, err
 	}
+	readsSeries(p.Context, indCode, region) // before the values are read
 	data, _ := s.cfg.Series.Get(q)
 	data.Indicator, data.Region, data.Granularity = indCode, region, ind.Granularity
 	if data.Points == nil {
@@ -210,7 +215,7 @@ func (s *Server) resolveSeries(p gql.ResolveParams) (any, error) {
 	if answered == 0 {
 		answered = s.cfg.Positions.Position()
 	}
-	return seriesResult{SeriesData: data, Unit: ind.Unit, AsOf: answered, Withheld: s.withheld(p.Context, q)}, nil
+	return seriesResult{SeriesData: data, Unit: ind.Unit, AsOf: answered, Latest: asOf == 0, Withheld: s.withheld(p.Context, q)}, nil
 }
 
 // periodRange parses the from and to arguments in granularity g.

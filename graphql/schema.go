@@ -134,8 +134,14 @@ func (s *Server) buildTypes() *types {
 		"granularity": &gql.Field{Type: nonNull(t.granularity), Resolve: sr(func(x seriesResult) any { return string(x.Granularity) })},
 		"unit":        &gql.Field{Type: nonNull(gql.String), Resolve: sr(func(x seriesResult) any { return x.Unit })},
 		"normalised":  &gql.Field{Type: gql.String, Description: "How values were normalised, if at all.", Resolve: sr(func(x seriesResult) any { return nilIfEmpty(x.Normalised) })},
-		"asOf":        &gql.Field{Type: nonNull(gql.String), Description: "The position the answer reflects.", Resolve: sr(func(x seriesResult) any { return fmt.Sprint(x.AsOf) })},
-		"points":      &gql.Field{Type: listOf(t.point), Resolve: sr(func(x seriesResult) any { return x.points() })},
+		"asOf": &gql.Field{Type: nonNull(gql.String), Description: "The position the answer reflects.", Resolve: func(p gql.ResolveParams) (any, error) {
+			x := p.Source.(seriesResult)
+			if x.Latest {
+				readsEverything(p.Context) // the latest position moves with every event
+			}
+			return fmt.Sprint(x.AsOf), nil
+		}},
+		"points": &gql.Field{Type: listOf(t.point), Resolve: sr(func(x seriesResult) any { return x.points() })},
 	}})
 
 	s.buildInterventionTypes(t)

@@ -81,13 +81,23 @@ type Catalog struct {
 	checkpoint uint64
 	regions    map[string]*Region
 	indicators map[string]*Indicator
+	version    uint64 // see Version
 }
 
 var _ Projection = (*Catalog)(nil)
 
 // NewCatalog returns an empty catalogue.
 func NewCatalog() *Catalog {
-	return &Catalog{regions: map[string]*Region{}, indicators: map[string]*Indicator{}}
+	return &Catalog{regions: map[string]*Region{}, indicators: map[string]*Indicator{}, version: nextStamp()}
+}
+
+// Version returns a number that changes whenever the catalogue changes
+// (a region or indicator defined, regions linked), and only then; it
+// only ever increases.
+func (c *Catalog) Version() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.version
 }
 
 // Name returns "catalog".
@@ -120,6 +130,7 @@ func (c *Catalog) Apply(r domain.Recorded) error {
 		upcast(i)
 		c.indicators[e.Code] = i
 	}
+	c.version = nextStamp()
 	c.checkpoint = r.Position
 	return nil
 }
@@ -274,6 +285,6 @@ func (c *Catalog) ReadSnapshot(r io.Reader) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.checkpoint, c.regions, c.indicators = cp, s.Regions, s.Indicators
+	c.checkpoint, c.regions, c.indicators, c.version = cp, s.Regions, s.Indicators, nextStamp()
 	return nil
 }

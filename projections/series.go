@@ -32,6 +32,11 @@ type Series struct {
 	granularity map[string]domain.Granularity // by indicator
 	series      map[seriesID]*series
 	byIndicator map[string][]*series
+	// changed holds the stamp (nextStamp) of the last change to the
+	// series of an indicator in a region; reset the stamp of the last
+	// wholesale replacement (ReadSnapshot), for those not changed since.
+	changed map[regionKey]uint64
+	reset   uint64
 }
 
 var _ Projection = (*Series)(nil)
@@ -96,7 +101,23 @@ type SeriesData struct {
 
 // NewSeries returns an empty series read model.
 func NewSeries() *Series {
-	return &Series{granularity: map[string]domain.Granularity{}, series: map[seriesID]*series{}, byIndicator: map[string][]*series{}}
+	return &Series{granularity: map[string]domain.Granularity{}, series: map[seriesID]*series{}, byIndicator: map[string][]*series{},
+		changed: map[regionKey]uint64{}, reset: nextStamp()}
+}
+
+// Version returns a number that changes whenever a value of indicator in
+// region changes (any breakdown, recorded, revised or retracted), and
+// only then: an answer computed from those series alone stays exact while
+// the version is the same. Versions only ever increase.
+func (s *Series) Version(indicator, region string) uint64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return max(s.changed[regionKey{indicator, region}], s.reset)
+}
+
+// touch notes a change to the series of indicator in region (s.mu held).
+func (s *Series) touch(indicator, region string, stamp uint64) {
+	s.changed[regionKey{indicator, region}] = stamp
 }
 
 // Name returns "series".
@@ -136,10 +157,12 @@ func (s *Series) Apply(r domain.Recorded) error {
 		// region changes or the rows have dimensions, and make room for a
 		// run of rows at once when its periods are dense enough.
 		var ser *series
+		stamp := nextStamp()
 		for i := 0; i < len(e.Rows); {
 			row := e.Rows[i]
 			if ser == nil || row.Region != ser.id.region || len(row.Dimensions) > 0 || ser.id.dims != "" {
 				ser = s.get(e.Indicator, row.Region, row.Dimensions, g)
+				s.touch(e.Indicator, row.Region, stamp)
 			}
 			j := i + 1
 			if len(row.Dimensions) == 0 {
@@ -162,12 +185,14 @@ func (s *Series) Apply(r domain.Recorded) error {
 			return err
 		}
 		ser.set(p, e.Value, r.Position)
+		s.touch(e.Indicator, e.Region, nextStamp())
 	case domain.ObservationRetracted:
 		ser, p, err := s.point(e.Indicator, e.Region, e.Period, e.Dimensions)
 		if err != nil {
 			return err
 		}
 		ser.set(p, math.NaN(), r.Position)
+		s.touch(e.Indicator, e.Region, nextStamp())
 	}
 	s.checkpoint = r.Position
 	return nil
@@ -364,18 +389,29 @@ func (ser *series) data(q Query) SeriesData {
 		from := *q.From
 		k = sort.Search(len(runs), func(k int) bool { return runs[k].end() > from })
 	}
-	for ; k < len(runs); k++ {
-		r := &runs[k]
-		if q.To != nil && *q.To < r.base {
-			break
-		}
-		lo, hi := 0, len(r.value)
+	// The slots of each run that q selects: [lo, hi).
+	bounds := func(r *run) (lo, hi int) {
+		lo, hi = 0, len(r.value)
 		if q.From != nil && int(*q.From)-int(r.base) > lo {
 			lo = int(*q.From) - int(r.base)
 		}
 		if q.To != nil && int(*q.To)-int(r.base)+1 < hi {
 			hi = int(*q.To) - int(r.base) + 1
 		}
+		return lo, hi
+	}
+	slots := 0 // an upper bound of the points, to allocate them once
+	for j := k; j < len(runs) && (q.To == nil || *q.To >= runs[j].base); j++ {
+		lo, hi := bounds(&runs[j])
+		slots += max(hi-lo, 0)
+	}
+	out.Points = make([]Point, 0, slots)
+	for ; k < len(runs); k++ {
+		r := &runs[k]
+		if q.To != nil && *q.To < r.base {
+			break
+		}
+		lo, hi := bounds(r)
 		for i := lo; i < hi; i++ {
 			p := r.base + int32(i)
 			if v, pos, ok := ser.at(r, i, p, asOf); ok {
@@ -557,6 +593,7 @@ func (s *Series) ReadSnapshot(r io.Reader) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.checkpoint, s.granularity, s.series, s.byIndicator = n.checkpoint, n.granularity, n.series, n.byIndicator
+	s.changed, s.reset = map[regionKey]uint64{}, nextStamp()
 	return nil
 }
 

@@ -101,6 +101,26 @@ func TestMetricsAndRequestLog(t *testing.T) {
 			t.Errorf("/metrics has no %s", name)
 		}
 	}
+	// One append (the region), timed, in one commit of one append; a
+	// conflicting one (the same region again) is timed as a conflict.
+	histogram := func(name, outcome string) (count uint64, sum float64) {
+		for _, m := range families[name].GetMetric() {
+			if len(m.GetLabel()) > 0 && m.GetLabel()[0].GetValue() != outcome {
+				continue
+			}
+			return m.GetHistogram().GetSampleCount(), m.GetHistogram().GetSampleSum()
+		}
+		return 0, 0
+	}
+	if c, sum := histogram("supplyeval_append_duration_seconds", "ok"); c != 1 || sum <= 0 {
+		t.Errorf("append latency: %d appends timed (%v s), want 1", c, sum)
+	}
+	if c, sum := histogram("supplyeval_store_commit_appends", ""); c != 1 || sum != 1 {
+		t.Errorf("commit group sizes: %d commits holding %v appends, want 1 and 1", c, sum)
+	}
+	if c, _ := histogram("supplyeval_store_commit_duration_seconds", ""); c != 1 {
+		t.Errorf("commit durations: %d, want 1", c)
+	}
 	if h := families["supplyeval_log_head"].GetMetric(); len(h) != 1 || h[0].GetGauge().GetValue() < 1 {
 		t.Errorf("log head %v; want the position of the region defined", h)
 	}

@@ -157,6 +157,8 @@ type Node struct {
 
 	api     *graphql.Server
 	metrics *nodeMetrics
+	// writes measures appends and commits from the start (see storeMetrics).
+	writes *storeMetrics
 }
 
 // watermillLogger puts zerolog behind watermill's logger interface.
@@ -176,7 +178,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	n = &Node{cfg: cfg, log: cfg.Logger}
+	n = &Node{cfg: cfg, log: cfg.Logger, writes: newStoreMetrics()}
 	// Every failure below returns (nil, err), which sets n to nil before
 	// this runs: close through a copy of the pointer.
 	opened := n
@@ -205,7 +207,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		}
 		sub, n.commands = n.follower.sub, replicaCommands{n.follower}
 	} else {
-		if n.store, err = openStore(ctx, cfg, storeLogger(cfg.Logger)); err != nil {
+		if n.store, err = openStore(ctx, cfg, storeLogger(cfg.Logger), n.writes.commit); err != nil {
 			if errors.Is(err, embedded.ErrLocked) {
 				return nil, fmt.Errorf("the data directory %s is held by another supplyeval (a server, an import or the demo running now): "+
 					"stop it first, or record into the running server with `supplyeval import --server http://HOST:PORT ...`", cfg.DataDir)
@@ -219,7 +221,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 			h, err := n.store.Head(ctx)
 			return uint64(h), err
 		}
-		n.Service, err = domain.NewService(domain.ServiceConfig{Log: eventstore.NewLog(n.store), Now: cfg.Now, Periods: cfg.Periods})
+		n.Service, err = domain.NewService(domain.ServiceConfig{Log: eventstore.NewLog(timedStore{n.store, n.writes}), Now: cfg.Now, Periods: cfg.Periods})
 		if err != nil {
 			return nil, err
 		}

@@ -56,12 +56,13 @@ func isKurrentURL(u string) bool {
 }
 
 // openStore opens the event store that cfg names.
-func openStore(ctx context.Context, cfg Config, log *slog.Logger) (eventstore.Store, error) {
+// onCommit, if not nil, is told of each durable commit of the embedded store.
+func openStore(ctx context.Context, cfg Config, log *slog.Logger, onCommit func(embedded.Commit)) (eventstore.Store, error) {
 	// Each branch returns a nil interface on error, never a typed nil
 	// pointer that a later Close would call.
 	if cfg.StoreURL == "" {
 		s, err := embedded.Open(embedded.Config{Dir: filepath.Join(cfg.DataDir, "events"), Now: cfg.Now, Logger: log,
-			MinFreeBytes: cfg.Disk.MinFreeBytes, ReserveBytes: cfg.Disk.ReserveBytes, FreeSpace: cfg.Disk.freeSpace})
+			MinFreeBytes: cfg.Disk.MinFreeBytes, ReserveBytes: cfg.Disk.ReserveBytes, FreeSpace: cfg.Disk.freeSpace, OnCommit: onCommit})
 		if err != nil {
 			return nil, err
 		}

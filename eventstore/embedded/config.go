@@ -66,6 +66,21 @@ type Config struct {
 	// operating system's figure (statfs). Tests set it to simulate a full
 	// disk.
 	FreeSpace func(dir string) (uint64, error)
+
+	// OnCommit, when set, is called by the writer after each durable
+	// commit with what it held and how long the commit (its WAL sync)
+	// took, for metrics. It must return quickly; it runs on the writer.
+	OnCommit func(Commit)
+}
+
+// Commit describes one durable commit of the writer (Config.OnCommit).
+type Commit struct {
+	// Appends is the number of appends gathered into the commit (group
+	// commit: appends that arrived while the previous one synced), Events
+	// the events they held.
+	Appends, Events int
+	// Took is the time the commit and its WAL sync took.
+	Took time.Duration
 }
 
 // Validate reports every problem with c, joined with errors.Join, or nil.

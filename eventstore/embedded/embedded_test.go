@@ -191,7 +191,13 @@ func TestZeroIDGetsOne(t *testing.T) {
 // committed together, with one sync, and that a refused append among them
 // costs the others nothing.
 func TestGroupCommit(t *testing.T) {
-	s := openTemp(t, Config{})
+	var seen []Commit // what OnCommit was told, for the metrics
+	var seenMu sync.Mutex
+	s := openTemp(t, Config{OnCommit: func(c Commit) {
+		seenMu.Lock()
+		seen = append(seen, c)
+		seenMu.Unlock()
+	}})
 	defer mustClose(t, s)
 	ctx := context.Background()
 	const writers = 8
@@ -253,6 +259,13 @@ func TestGroupCommit(t *testing.T) {
 	}
 	if head, _ := s.Head(ctx); head != 15 {
 		t.Errorf("Head %d, want 15", head)
+	}
+	// OnCommit saw both: one append of one event, then the 7 accepted of
+	// the group (the refused one not counted) with their 14 events.
+	seenMu.Lock()
+	defer seenMu.Unlock()
+	if len(seen) != 2 || seen[0].Appends != 1 || seen[0].Events != 1 || seen[1].Appends != writers-1 || seen[1].Events != 2*(writers-1) || seen[1].Took <= 0 {
+		t.Errorf("OnCommit saw %+v, want {1 1} then {%d %d} with their sync times", seen, writers-1, 2*(writers-1))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 
@@ -148,10 +149,12 @@ func (s *Store) commit(group []*appendReq, size int, pending map[string]uint64) 
 	if s.beforeCommit != nil {
 		s.beforeCommit()
 	}
+	started := time.Now()
 	if err := b.Commit(pebble.Sync); err != nil {
 		s.fail(group, fmt.Errorf("embedded: commit: %w", err))
 		return
 	}
+	took := time.Since(started)
 	for stream, last := range pending {
 		s.versions[stream] = last
 	}
@@ -159,6 +162,9 @@ func (s *Store) commit(group []*appendReq, size int, pending map[string]uint64) 
 	s.commits.Add(1)
 	s.head.Store(uint64(next - 1))
 	s.notify()
+	if s.cfg.OnCommit != nil {
+		s.cfg.OnCommit(Commit{Appends: accepted, Events: int(next - head - 1), Took: took})
+	}
 }
 
 // fail records err as the store's permanent failure and gives it to every

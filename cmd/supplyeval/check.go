@@ -45,6 +45,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("check: %w", err)
 	}
 	damaged := len(sum.Damage) > 0
+	if tail, torn := store.TornTail(); torn {
+		// Dropped by this very open: say what it cost, once (the engine
+		// does not keep the unreadable bytes).
+		damaged = true
+		fmt.Fprintf(stdout, "log %s: DAMAGED: the last %d bytes of the write-ahead log %s (from offset %d) could not be read and were dropped on opening: "+
+			"a write torn by a crash or a damaged disk; events in them are gone (the log now ends at position %d)\n",
+			dir, tail.Dropped, filepath.Base(tail.File), tail.Valid, sum.Head)
+	}
 	if damaged {
 		fmt.Fprintf(stdout, "log %s: DAMAGED: %d problem(s) in %d events up to position %d\n", dir, len(sum.Damage)+sum.DamageOmitted, sum.Events, sum.Head)
 		for _, d := range sum.Damage {

@@ -217,6 +217,13 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		if head, err = n.store.Head(ctx); err != nil {
 			return nil, err
 		}
+		ev := n.log.Info().Uint64("head", uint64(head))
+		if s, ok := n.store.(*embedded.Store); ok {
+			if tail, torn := s.TornTail(); torn {
+				ev = n.log.Warn().Uint64("head", uint64(head)).Str("torn_wal", tail.File).Int64("dropped_bytes", tail.Dropped)
+			}
+		}
+		ev.Msg("event log opened")
 		n.head = func(ctx context.Context) (uint64, error) {
 			h, err := n.store.Head(ctx)
 			return uint64(h), err

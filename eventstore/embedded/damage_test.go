@@ -1,8 +1,11 @@
 package embedded
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,5 +111,82 @@ func TestCheckFindsDamage(t *testing.T) {
 		if !strings.Contains(found[pos], want) {
 			t.Errorf("position %d: damage %q, want it to mention %q (all: %+v)", pos, found[pos], want, sum.Damage)
 		}
+	}
+}
+
+// TestOpenReportsATornWALTail: a cut or a flipped byte at the end of the
+// write-ahead log makes the storage engine drop the last event without a
+// word (issue 12); the store now says so when it opens, naming the file,
+// where the readable part ends and how much was dropped. A clean end (the
+// trailer a close writes, even cut) is not reported.
+func TestOpenReportsATornWALTail(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		damage   func(path string, size int64) error
+		torn     bool
+		wantHead eventstore.Position
+	}{
+		{"clean", func(string, int64) error { return nil }, false, 10},
+		// The 11-byte trailer a clean close writes, cut: no record lost.
+		{"trailer cut", func(p string, size int64) error { return os.Truncate(p, size-5) }, false, 10},
+		// Into the last record: the last event is lost.
+		{"last record cut", func(p string, size int64) error { return os.Truncate(p, size-11-8) }, true, 9},
+		{"byte flipped in the last record", func(p string, size int64) error {
+			f, err := os.OpenFile(p, os.O_RDWR, 0)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			var b [1]byte
+			if _, err := f.ReadAt(b[:], size-11-6); err != nil {
+				return err
+			}
+			b[0] ^= 0x10
+			_, err = f.WriteAt(b[:], size-11-6)
+			return err
+		}, true, 9},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s, err := Open(Config{Dir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 10 {
+				if _, err := s.Append(context.Background(), fmt.Sprint("s-", i), eventstore.NoStream, events(1, "E")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			mustClose(t, s)
+			logs, _ := filepath.Glob(filepath.Join(dir, "*.log"))
+			if len(logs) == 0 {
+				t.Fatal("no write-ahead log in the store directory")
+			}
+			newest := logs[len(logs)-1]
+			st, err := os.Stat(newest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.damage(newest, st.Size()); err != nil {
+				t.Fatal(err)
+			}
+			var logged bytes.Buffer
+			s, err = Open(Config{Dir: dir, Logger: slog.New(slog.NewJSONHandler(&logged, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer mustClose(t, s)
+			if head, _ := s.Head(context.Background()); head != c.wantHead {
+				t.Errorf("head %d after the damage, want %d", head, c.wantHead)
+			}
+			tail, torn := s.TornTail()
+			warned := strings.Contains(logged.String(), "write-ahead log could not be read")
+			if torn != c.torn || warned != c.torn {
+				t.Fatalf("torn tail %v (%+v), warned %v; want %v\n%s", torn, tail, warned, c.torn, logged.String())
+			}
+			if torn && (tail.File != newest || tail.Valid <= 0 || tail.Dropped <= 0 || !strings.Contains(logged.String(), `"dropped_bytes":`)) {
+				t.Errorf("torn tail %+v, log %s", tail, logged.String())
+			}
+		})
 	}
 }

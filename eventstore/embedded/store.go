@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -28,6 +29,9 @@ const maxAppendBytes = 1 << 30
 type Store struct {
 	cfg Config
 	db  *pebble.DB
+	// tornTail is what Open found unreadable at the end of the newest
+	// write-ahead log, if anything (TornTail).
+	tornTail *WALTail
 
 	// head is the position of the last durable event. Readers never look
 	// past it: Pebble makes a batch visible before its WAL sync returns.
@@ -117,6 +121,9 @@ func Open(cfg Config) (*Store, error) {
 	if err := checkNotOrphaned(cfg.Dir); err != nil {
 		return nil, err
 	}
+	// Read before the engine opens: it replays the log and may then
+	// remove it.
+	tail, torn := inspectWALTail(cfg.Dir)
 	opts, release := pebbleOptions(cfg, true)
 	db, err := pebble.Open(cfg.Dir, opts)
 	release()
@@ -151,8 +158,24 @@ func Open(cfg Config) (*Store, error) {
 		return nil, err
 	}
 	_ = s.disk.check(0) // takes the reserve file when there is room; logs a low disk
+	if torn {
+		s.tornTail = &tail
+		cfg.Logger.Warn("the end of the write-ahead log could not be read and was dropped when the store opened: "+
+			"a write torn by a crash or power loss, or a damaged disk; events in it are not in the log (the log now ends at its head)",
+			slog.String("file", tail.File), slog.Int64("valid_bytes", tail.Valid), slog.Int64("dropped_bytes", tail.Dropped),
+			slog.String("reader", tail.Err), slog.Uint64("head", s.head.Load()))
+	}
 	go s.writeLoop()
 	return s, nil
+}
+
+// TornTail returns the torn end of the write-ahead log that the store
+// dropped when it opened (see WALTail), if there was one.
+func (s *Store) TornTail() (WALTail, bool) {
+	if s.tornTail == nil {
+		return WALTail{}, false
+	}
+	return *s.tornTail, true
 }
 
 // recover checks the store format (writing it to a new store), and loads

@@ -107,7 +107,7 @@ func NewIngest(cfg IngestConfig) (*Ingest, error) {
 	}
 	t := cfg.Topology
 	init := func(ctx context.Context, js jetstream.JetStream, _ string) (jetstream.Consumer, func(), error) {
-		if err := t.Provision(ctx, js); err != nil {
+		if err := t.Ensure(ctx, js); err != nil {
 			return nil, nil, err
 		}
 		c, err := js.CreateOrUpdateConsumer(ctx, t.IngestStream(), jetstream.ConsumerConfig{

@@ -72,7 +72,7 @@ func NewReplicaSubscriber(cfg ReplicaConfig) (*Subscriber, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := t.Provision(ctx, js); err != nil {
+		if err := t.Ensure(ctx, js); err != nil {
 			return nil, nil, err
 		}
 		st, err := js.Stream(ctx, t.EventsStream())

@@ -82,8 +82,22 @@ func (t Topology) EventsStream() string { return t.streamName("EVENTS") }
 func (t Topology) IngestStream() string { return t.streamName("INGEST") }
 func (t Topology) PoisonStream() string { return t.streamName("POISON") }
 
-// Provision creates the three streams, or updates them, on file storage.
+// Provision creates the three streams, or updates them to t's settings
+// (replicas, MaxAge, MaxBytes), on file storage. Only the node that owns
+// the streams' settings calls it: the primary's forwarder. Replicas and
+// the ingest call Ensure, so that one started with other settings (or
+// none) never changes the limits the primary set.
 func (t Topology) Provision(ctx context.Context, js jetstream.JetStream) error {
+	return t.provision(ctx, js, true)
+}
+
+// Ensure creates those of the three streams that do not exist yet, with
+// t's settings, and leaves the settings of existing ones as they are.
+func (t Topology) Ensure(ctx context.Context, js jetstream.JetStream) error {
+	return t.provision(ctx, js, false)
+}
+
+func (t Topology) provision(ctx context.Context, js jetstream.JetStream, update bool) error {
 	window := t.DuplicateWindow
 	if window == 0 {
 		window = 2 * time.Minute
@@ -101,7 +115,20 @@ func (t Topology) Provision(ctx context.Context, js jetstream.JetStream) error {
 		{Name: t.PoisonStream(), Subjects: []string{t.PoisonSubject()}, Storage: jetstream.FileStorage,
 			Description: "observation batches that could not be recorded, with reason_poisoned", Replicas: replicas},
 	} {
-		if _, err := js.CreateOrUpdateStream(ctx, c); err != nil {
+		if update {
+			if _, err := js.CreateOrUpdateStream(ctx, c); err != nil {
+				return fmt.Errorf("natsbus: stream %s: %w", c.Name, err)
+			}
+			continue
+		}
+		_, err := js.Stream(ctx, c.Name)
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			_, err = js.CreateStream(ctx, c)
+			if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+				err = nil // created meanwhile by another node
+			}
+		}
+		if err != nil {
 			return fmt.Errorf("natsbus: stream %s: %w", c.Name, err)
 		}
 	}

@@ -47,4 +47,31 @@ func TestStreamLimitsFromURL(t *testing.T) {
 	if cfg.MaxAge != 720*time.Hour || cfg.MaxBytes != 1<<20 || cfg.Replicas != 1 {
 		t.Errorf("events stream MaxAge %v, MaxBytes %d, Replicas %d; want 720h, 1 MiB, 1", cfg.MaxAge, cfg.MaxBytes, cfg.Replicas)
 	}
+	// A replica or an ingest started without the limits (what Ensure is
+	// for) leaves the primary's in place; before, every node re-provisioned
+	// the stream with its own URL's settings, so a replica without
+	// ?max-age= removed the primary's limit.
+	other := base
+	other.MaxAge, other.MaxBytes = 0, 0
+	if err := other.Ensure(ctx, js); err != nil {
+		t.Fatal(err)
+	}
+	if st, err = js.Stream(ctx, base.EventsStream()); err != nil {
+		t.Fatal(err)
+	}
+	if cfg := st.CachedInfo().Config; cfg.MaxAge != 720*time.Hour || cfg.MaxBytes != 1<<20 {
+		t.Errorf("after Ensure without limits: MaxAge %v, MaxBytes %d; want the primary's 720h, 1 MiB", cfg.MaxAge, cfg.MaxBytes)
+	}
+	// Ensure creates what is missing, with its own settings.
+	if err := base.Delete(ctx, js); err != nil {
+		t.Fatal(err)
+	}
+	if err := base.Ensure(ctx, js); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{base.EventsStream(), base.IngestStream(), base.PoisonStream()} {
+		if _, err := js.Stream(ctx, name); err != nil {
+			t.Errorf("after Ensure on an empty server: stream %s: %v", name, err)
+		}
+	}
 }

@@ -184,7 +184,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	seed := fs.Bool("demo", false, "seed the demo world first if the data directory is empty")
 	storeURL := fs.String("store", "", "event store: empty for the embedded store in --data, or kurrentdb://host:2113?tls=true (esdb:// too)")
 	busURL := fs.String("bus", "", "NATS JetStream to forward the log to and take observation batches from: nats://host:4222[?prefix=P]")
-	followURL := fs.String("follow", "", "run as a read replica of the log forwarded on this NATS JetStream: nats://host:4222[?prefix=P]")
+	followURL := fs.String("follow", "", "run as a read replica: of the log forwarded on NATS JetStream (nats://host:4222[?prefix=P]), or of the log in KurrentDB through its own subscription (kurrentdb://host:2113?tls=...)")
 	var timeouts HTTPTimeouts
 	timeouts.register(fs)
 	var periods periodRangeFlag

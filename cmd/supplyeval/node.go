@@ -47,9 +47,10 @@ type Config struct {
 	// BusURL (nats://host:port[?prefix=P]), when set, forwards the log to
 	// NATS JetStream and records observation batches published there.
 	BusURL string
-	// FollowURL (nats://...), when set, makes the node a read replica: its
-	// read models follow the log forwarded on JetStream; it has no store
-	// and refuses writes, naming the primary.
+	// FollowURL, when set, makes the node a read replica: its read models
+	// follow the log forwarded on JetStream (nats://...) or KurrentDB's own
+	// subscription (kurrentdb://..., esdb://...); it has no store of its
+	// own and refuses writes, naming where they go.
 	FollowURL string
 	// Timeouts bound how long a client may hold a connection (httpserver.go).
 	Timeouts HTTPTimeouts
@@ -199,7 +200,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	var head eventstore.Position
 	var sub message.Subscriber
 	if cfg.FollowURL != "" {
-		if n.follower, err = openFollower(cfg, wlog, checkpoint); err != nil {
+		if n.follower, err = openFollower(ctx, cfg, wlog, checkpoint); err != nil {
 			return nil, err
 		}
 		if head, err = n.follower.head(ctx); err != nil {

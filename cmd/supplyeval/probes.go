@@ -48,8 +48,8 @@ func (n *Node) readiness(ctx context.Context) readiness {
 		st.Reasons = append(st.Reasons, "a background component stopped: "+err.Error())
 	}
 	if n.follower != nil {
-		if err := n.follower.sub.Healthy(); err != nil {
-			st.Reasons = append(st.Reasons, "not receiving the forwarded log: "+err.Error())
+		if err := n.follower.healthy(); err != nil {
+			st.Reasons = append(st.Reasons, "not receiving the log it follows: "+err.Error())
 		}
 	}
 	if n.ingest != nil {

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
-	"github.com/nats-io/nats.go"
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 
@@ -34,6 +34,9 @@ func (c Config) validateScaleOut() error {
 		errs = append(errs, fmt.Errorf("--store %q: use kurrentdb://host:port?tls=... or esdb://... (or leave it out for the embedded store)", c.StoreURL))
 	}
 	for flag, u := range map[string]string{"--bus": c.BusURL, "--follow": c.FollowURL} {
+		if flag == "--follow" && isKurrentURL(u) {
+			continue // a replica reading KurrentDB's own subscription
+		}
 		if u != "" {
 			if _, _, err := natsbus.ParseURL(u); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", flag, err))
@@ -135,15 +138,25 @@ func advertisedURL(ln net.Listener) string {
 	return "http://" + net.JoinHostPort(host, port) + "/graphql"
 }
 
-// follower is a replica's link to the forwarded log.
+// follower is a replica's link to the log it follows: the log forwarded
+// on NATS JetStream (--follow nats://...), or KurrentDB's own catch-up
+// subscription (--follow kurrentdb://...), so that a replica of a
+// KurrentDB deployment depends on no second copy of the log.
 type follower struct {
-	conn *nats.Conn
-	js   jetstream.JetStream
-	topo natsbus.Topology
-	sub  *natsbus.Subscriber
+	sub message.Subscriber
+	// healthy says why the replica is not receiving the log, or nil.
+	healthy func() error
+	// head is the position of the last event the replica can receive.
+	head func(ctx context.Context) (eventstore.Position, error)
+	// primary names where writes must go, for the refusal of a command.
+	primary func(ctx context.Context) string
+	close   func() error
 }
 
-func openFollower(cfg Config, wlog watermill.LoggerAdapter, checkpoint func(context.Context, string) (eventstore.Position, error)) (*follower, error) {
+func openFollower(ctx context.Context, cfg Config, wlog watermill.LoggerAdapter, checkpoint func(context.Context, string) (eventstore.Position, error)) (*follower, error) {
+	if isKurrentURL(cfg.FollowURL) {
+		return openKurrentFollower(ctx, cfg, wlog, checkpoint)
+	}
 	url, topo, err := natsbus.ParseURL(cfg.FollowURL)
 	if err != nil {
 		return nil, err
@@ -162,34 +175,71 @@ func openFollower(cfg Config, wlog watermill.LoggerAdapter, checkpoint func(cont
 		nc.Close()
 		return nil, err
 	}
-	return &follower{conn: nc, js: js, topo: topo, sub: sub}, nil
+	return &follower{
+		sub:     sub,
+		healthy: sub.Healthy,
+		head: func(ctx context.Context) (eventstore.Position, error) {
+			p, _, err := natsbus.LastForwarded(ctx, js, topo)
+			return p, err
+		},
+		primary: func(ctx context.Context) string {
+			if p := natsbus.Primary(ctx, js, topo); p != "" {
+				return "the primary at " + p
+			}
+			return "the primary (the node started with --bus on " + topo.EventsSubject() + ")"
+		},
+		close: func() error {
+			err := sub.Close()
+			nc.Close()
+			return err
+		},
+	}, nil
 }
 
-// head is the position of the last event forwarded.
-func (f *follower) head(ctx context.Context) (eventstore.Position, error) {
-	p, _, err := natsbus.LastForwarded(ctx, f.js, f.topo)
-	return p, err
+// openKurrentFollower follows KurrentDB's catch-up subscription to $all,
+// read-only: the subscriber resubscribes by itself after an outage (with
+// jittered backoff) and says when it has failed for good.
+func openKurrentFollower(ctx context.Context, cfg Config, wlog watermill.LoggerAdapter, checkpoint func(context.Context, string) (eventstore.Position, error)) (*follower, error) {
+	store, err := kurrentdb.Open(ctx, kurrentdb.Config{URL: cfg.FollowURL, Logger: storeLogger(cfg.Logger)})
+	if err != nil {
+		return nil, fmt.Errorf("--follow: %w", err)
+	}
+	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: store, Logger: wlog, Checkpoint: checkpoint})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return &follower{
+		sub: sub,
+		healthy: func() error {
+			select {
+			case <-sub.Failed():
+				return sub.Err()
+			default:
+				return nil
+			}
+		},
+		head: store.Head,
+		primary: func(context.Context) string {
+			return "a node started with --store on the same KurrentDB"
+		},
+		close: func() error {
+			return errors.Join(sub.Close(), store.Close())
+		},
+	}, nil
 }
 
-func (f *follower) Close() error {
-	err := f.sub.Close()
-	f.conn.Close()
-	return err
-}
+func (f *follower) Close() error { return f.close() }
 
 // replicaCommands refuses every command: a replica only reads.
 type replicaCommands struct{ f *follower }
 
-// Handle answers FORBIDDEN, naming the primary as the forwarded log does.
+// Handle answers FORBIDDEN, naming where the command must go.
 func (r replicaCommands) Handle(ctx context.Context, _ domain.Envelope, cmd domain.Command) (domain.Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	where := "the primary (the node started with --bus on " + r.f.topo.EventsSubject() + ")"
-	if p := natsbus.Primary(ctx, r.f.js, r.f.topo); p != "" {
-		where = "the primary at " + p
-	}
 	return domain.Result{}, &domain.Error{Code: domain.Forbidden, Message: fmt.Sprintf(
-		"this node is a read replica (serve --follow): it answers queries but records nothing; send %s to %s", cmd.CommandName(), where)}
+		"this node is a read replica (serve --follow): it answers queries but records nothing; send %s to %s", cmd.CommandName(), r.f.primary(ctx))}
 }
 
 // storeLogger is the storage engine's logger: its informational messages

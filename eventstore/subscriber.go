@@ -216,6 +216,46 @@ func ToMessage(ev RecordedEvent) *message.Message {
 	return msg
 }
 
+// batchKey carries, in a message's context, the messages of a batch
+// (WithBatch).
+type batchKey struct{}
+
+// WithBatch returns one message carrying msgs (each made by ToMessage, in
+// log order) for one handler call: a subscriber with several events at
+// hand passes them at once, so that the router's work per message (its
+// middleware, a goroutine, the acknowledgement) is paid once per batch. The
+// batch travels in the message's context, in this process only; its UUID
+// and metadata are the first message's. FromMessages reads it back.
+func WithBatch(ctx context.Context, msgs []*message.Message) *message.Message {
+	first := msgs[0]
+	b := message.NewMessage(first.UUID, first.Payload)
+	b.Metadata = first.Metadata
+	b.SetContext(context.WithValue(ctx, batchKey{}, msgs))
+	return b
+}
+
+// FromMessages reads back the events of msg: those of a batch made by
+// WithBatch, or the one ToMessage put in it.
+func FromMessages(msg *message.Message) ([]RecordedEvent, error) {
+	batch, ok := msg.Context().Value(batchKey{}).([]*message.Message)
+	if !ok {
+		ev, err := FromMessage(msg)
+		if err != nil {
+			return nil, err
+		}
+		return []RecordedEvent{ev}, nil
+	}
+	out := make([]RecordedEvent, len(batch))
+	for i, m := range batch {
+		ev, err := FromMessage(m)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = ev
+	}
+	return out, nil
+}
+
 // FromMessage reads back the event that ToMessage turned into msg.
 func FromMessage(msg *message.Message) (RecordedEvent, error) {
 	var ev RecordedEvent

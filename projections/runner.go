@@ -162,26 +162,34 @@ func NewRunner(cfg RunnerConfig) (*Runner, error) {
 
 func (r *Runner) handler(p Projection) message.NoPublishHandlerFunc {
 	return func(msg *message.Message) error {
-		ev, err := eventstore.FromMessage(msg)
+		evs, err := eventstore.FromMessages(msg) // one event, or a batch
 		if err != nil {
 			return err
 		}
-		pos := uint64(ev.Position)
-		if pos <= p.Checkpoint() {
-			return nil // redelivered after it was applied
-		}
-		if !p.Handles(ev.Type) {
-			p.Advance(pos)
-		} else {
-			rec, err := r.decoded.decode(ev)
-			if err != nil {
-				return fmt.Errorf("projection %s: %w", p.Name(), err)
+		moved := false
+		defer func() {
+			if moved {
+				r.notify()
 			}
-			if err := p.Apply(rec); err != nil {
-				return fmt.Errorf("projection %s at position %d: %w", p.Name(), pos, err)
+		}()
+		for _, ev := range evs {
+			pos := uint64(ev.Position)
+			if pos <= p.Checkpoint() {
+				continue // redelivered after it was applied
 			}
+			if !p.Handles(ev.Type) {
+				p.Advance(pos)
+			} else {
+				rec, err := r.decoded.decode(ev)
+				if err != nil {
+					return fmt.Errorf("projection %s: %w", p.Name(), err)
+				}
+				if err := p.Apply(rec); err != nil {
+					return fmt.Errorf("projection %s at position %d: %w", p.Name(), pos, err)
+				}
+			}
+			moved = true
 		}
-		r.notify()
 		return nil
 	}
 }

@@ -166,9 +166,44 @@ type Node struct {
 // Watermill's info messages (subscribers and routers starting and
 // stopping) are lifecycle detail: they are logged at debug level.
 func watermillLogger(l zerolog.Logger) watermill.LoggerAdapter {
-	return watermill.NewSlogLoggerWithLevelMapping(slog.New(zerolog.NewSlogHandler(l)), map[slog.Level]slog.Level{
-		slog.LevelInfo: slog.LevelDebug,
-	})
+	return leveledLogger{
+		LoggerAdapter: watermill.NewSlogLoggerWithLevelMapping(slog.New(zerolog.NewSlogHandler(l)), map[slog.Level]slog.Level{
+			slog.LevelInfo: slog.LevelDebug,
+		}),
+		trace: l.GetLevel() <= zerolog.TraceLevel,
+		debug: l.GetLevel() <= zerolog.DebugLevel,
+	}
+}
+
+// leveledLogger drops watermill's trace and debug messages (one per
+// message handled, and its fields) before they are built, unless the log
+// level shows them: they were a tenth of a replica's catch-up time.
+type leveledLogger struct {
+	watermill.LoggerAdapter
+	trace, debug bool
+}
+
+func (l leveledLogger) Trace(msg string, fields watermill.LogFields) {
+	if l.trace {
+		l.LoggerAdapter.Trace(msg, fields)
+	}
+}
+
+func (l leveledLogger) Debug(msg string, fields watermill.LogFields) {
+	if l.debug {
+		l.LoggerAdapter.Debug(msg, fields)
+	}
+}
+
+// Info is shown at debug level (the router's start and stop messages).
+func (l leveledLogger) Info(msg string, fields watermill.LogFields) {
+	if l.debug {
+		l.LoggerAdapter.Info(msg, fields)
+	}
+}
+
+func (l leveledLogger) With(fields watermill.LogFields) watermill.LoggerAdapter {
+	return leveledLogger{LoggerAdapter: l.LoggerAdapter.With(fields), trace: l.trace, debug: l.debug}
 }
 
 // Open starts a node. On error everything opened so far is closed.
@@ -199,8 +234,15 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	var head eventstore.Position
 	var sub message.Subscriber
+	n.Catalog, n.Series, n.Interventions = projections.NewCatalog(), projections.NewSeries(), projections.NewInterventions()
+	n.Cycles, n.Provenance = projections.NewCycles(), projections.NewProvenance()
+	readModels := []projections.Projection{n.Catalog, n.Series, n.Interventions, n.Cycles, n.Provenance}
 	if cfg.FollowURL != "" {
-		if n.follower, err = openFollower(ctx, cfg, wlog, checkpoint); err != nil {
+		topics := make([]string, len(readModels))
+		for i, p := range readModels {
+			topics[i] = p.Name()
+		}
+		if n.follower, err = openFollower(ctx, cfg, wlog, checkpoint, topics); err != nil {
 			return nil, err
 		}
 		if head, err = n.follower.head(ctx); err != nil {
@@ -240,8 +282,6 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		}
 	}
 
-	n.Catalog, n.Series, n.Interventions = projections.NewCatalog(), projections.NewSeries(), projections.NewInterventions()
-	n.Cycles, n.Provenance = projections.NewCycles(), projections.NewProvenance()
 	snaps, err := projections.NewSnapshotStore(filepath.Join(cfg.DataDir, "snapshots"))
 	if err != nil {
 		return nil, err
@@ -252,7 +292,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		n.log.Info().Int("files", files).Int64("bytes", size).Msg("removed snapshot writes that a crash interrupted")
 	}
 	runner, err = projections.NewRunner(projections.RunnerConfig{Subscriber: sub, Snapshots: snaps, Logger: wlog,
-		Projections:      []projections.Projection{n.Catalog, n.Series, n.Interventions, n.Cycles, n.Provenance},
+		Projections:      readModels,
 		SnapshotInterval: cfg.SnapshotInterval})
 	if err != nil {
 		return nil, err

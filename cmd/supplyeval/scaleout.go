@@ -153,7 +153,8 @@ type follower struct {
 	close   func() error
 }
 
-func openFollower(ctx context.Context, cfg Config, wlog watermill.LoggerAdapter, checkpoint func(context.Context, string) (eventstore.Position, error)) (*follower, error) {
+// topics are the read models' names: over NATS they share one consumer.
+func openFollower(ctx context.Context, cfg Config, wlog watermill.LoggerAdapter, checkpoint func(context.Context, string) (eventstore.Position, error), topics []string) (*follower, error) {
 	if isKurrentURL(cfg.FollowURL) {
 		return openKurrentFollower(ctx, cfg, wlog, checkpoint)
 	}
@@ -170,7 +171,7 @@ func openFollower(ctx context.Context, cfg Config, wlog watermill.LoggerAdapter,
 		nc.Close()
 		return nil, err
 	}
-	sub, err := natsbus.NewReplicaSubscriber(natsbus.ReplicaConfig{Conn: nc, Topology: topo, Checkpoint: checkpoint, Logger: wlog})
+	sub, err := natsbus.NewReplicaSubscriber(natsbus.ReplicaConfig{Conn: nc, Topology: topo, Checkpoint: checkpoint, Logger: wlog, Topics: topics})
 	if err != nil {
 		nc.Close()
 		return nil, err

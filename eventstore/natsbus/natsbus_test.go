@@ -211,9 +211,10 @@ func TestReplicaSubscriber(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := after + 1
-		nacked := false
+		nacked, live := false, false
 		for want <= 130 {
-			if want == 121 {
+			if want >= 121 && !live {
+				live = true
 				appendN(t, s, "r", 10) // live events after catching up
 			}
 			var msg *message.Message
@@ -222,20 +223,30 @@ func TestReplicaSubscriber(t *testing.T) {
 			case <-ctx.Done():
 				t.Fatalf("%s: waiting for position %d: %v", topic, want, ctx.Err())
 			}
-			ev, err := eventstore.FromMessage(msg)
+			// A message holds a batch of the events at hand, in order.
+			evs, err := eventstore.FromMessages(msg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ev.Position != want {
-				t.Fatalf("%s: got position %d, want %d", topic, ev.Position, want)
+			nack := false
+			for _, ev := range evs {
+				if ev.Position < want {
+					continue // the part of a nacked batch applied before
+				}
+				if ev.Position != want {
+					t.Fatalf("%s: got position %d, want %d", topic, ev.Position, want)
+				}
+				if ev.Position == 100 && !nacked {
+					nacked, nack = true, true
+					break
+				}
+				want++
 			}
-			if ev.Position == 100 && !nacked {
-				nacked = true
+			if nack {
 				msg.Nack()
 				continue
 			}
 			msg.Ack()
-			want++
 		}
 	}
 }
@@ -376,8 +387,10 @@ func TestReplicaSubscriberSurvivesConsumerLoss(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	deleted := false
 	for want := eventstore.Position(1); want <= 150; want++ {
-		if want == 60 {
+		if want >= 60 && !deleted {
+			deleted = true
 			names := st.ConsumerNames(ctx)
 			n := 0
 			for name := range names.Name() {
@@ -397,16 +410,103 @@ func TestReplicaSubscriberSurvivesConsumerLoss(t *testing.T) {
 		case <-ctx.Done():
 			t.Fatalf("waiting for position %d: %v", want, ctx.Err())
 		}
-		ev, err := eventstore.FromMessage(msg)
+		evs, err := eventstore.FromMessages(msg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ev.Position != want {
-			t.Fatalf("got position %d, want %d", ev.Position, want)
+		for i, ev := range evs {
+			if ev.Position != want+eventstore.Position(i) {
+				t.Fatalf("got position %d, want %d", ev.Position, want+eventstore.Position(i))
+			}
 		}
+		want += eventstore.Position(len(evs)) - 1
 		mu.Lock()
-		applied = ev.Position
+		applied = want
 		mu.Unlock()
 		msg.Ack()
+	}
+}
+
+// TestReplicaSharedConsumer: topics listed in ReplicaConfig.Topics share
+// one consumer, which starts after the lowest of their checkpoints; each
+// topic gets every event in order (skipping, as a read model does, what it
+// had applied); a batch one topic nacks goes again to that topic only.
+func TestReplicaSharedConsumer(t *testing.T) {
+	topo, js := setup(t)
+	s := openStore(t)
+	appendN(t, s, "r", 80)
+	f, stop := runForwarder(t, s, topo, filepath.Join(t.TempDir(), "cp"))
+	defer stop()
+	waitForwarded(t, f, 80)
+	checkpoints := map[string]eventstore.Position{"a": 0, "b": 40}
+	sub, err := natsbus.NewReplicaSubscriber(natsbus.ReplicaConfig{Conn: connect(t), Topology: topo, Topics: []string{"a", "b"},
+		Checkpoint: func(_ context.Context, topic string) (eventstore.Position, error) { return checkpoints[topic], nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	chans := map[string]<-chan *message.Message{}
+	for _, topic := range []string{"a", "b"} {
+		if chans[topic], err = sub.Subscribe(ctx, topic); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := sub.Subscribe(ctx, "a"); err == nil {
+		t.Error("a topic subscribed twice: no error")
+	}
+	st, err := js.Stream(ctx, topo.EventsStream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, err := st.Info(ctx); err != nil || info.State.Consumers != 1 {
+		t.Errorf("%v consumers (%v), want 1 shared", info.State.Consumers, err)
+	}
+	var wg sync.WaitGroup
+	seen := map[string][]eventstore.Position{}
+	var mu sync.Mutex
+	for topic, ch := range chans {
+		wg.Go(func() {
+			applied := checkpoints[topic]
+			nacked := false
+			for applied < 80 {
+				var msg *message.Message
+				select {
+				case msg = <-ch:
+				case <-ctx.Done():
+					t.Errorf("%s: waiting after %d: %v", topic, applied, ctx.Err())
+					return
+				}
+				evs, err := eventstore.FromMessages(msg)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if topic == "b" && !nacked && evs[len(evs)-1].Position >= 60 {
+					nacked = true
+					msg.Nack() // fails once: b gets the batch again
+					continue
+				}
+				for _, ev := range evs {
+					if ev.Position <= applied {
+						continue
+					}
+					if ev.Position != applied+1 {
+						t.Errorf("%s: position %d after %d", topic, ev.Position, applied)
+						return
+					}
+					applied = ev.Position
+					mu.Lock()
+					seen[topic] = append(seen[topic], ev.Position)
+					mu.Unlock()
+				}
+				msg.Ack()
+			}
+		})
+	}
+	wg.Wait()
+	if len(seen["a"]) != 80 || len(seen["b"]) != 40 || seen["b"][0] != 41 {
+		t.Errorf("a applied %d events, b %d from %v; want 80, and 40 from 41", len(seen["a"]), len(seen["b"]), seen["b"][:min(1, len(seen["b"]))])
 	}
 }

@@ -37,10 +37,16 @@ type authAPI struct {
 
 func newAuthAPI(t testing.TB) *authAPI {
 	t.Helper()
+	return newAuthAPIWith(t, graphql.Limits{})
+}
+
+// newAuthAPIWith is newAuthAPI with the given limits.
+func newAuthAPIWith(t testing.TB, limits graphql.Limits) *authAPI {
+	t.Helper()
 	n := projectionstest.Start(t, t.TempDir())
 	t.Cleanup(n.Stop)
 	s, err := graphql.NewServer(graphql.Config{Commands: n.Service, Positions: n.Runner, Catalog: n.Catalog,
-		Series: n.Series, Interventions: n.Interventions, Log: n.Store,
+		Series: n.Series, Interventions: n.Interventions, Log: n.Store, Limits: limits,
 		Authenticate: func(r *http.Request) (graphql.Principal, error) {
 			tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if p, known := principals[tok]; ok && known {

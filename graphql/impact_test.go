@@ -174,6 +174,29 @@ func TestImpactProp99ThroughTheAPI(t *testing.T) {
 	if last["period"] != "2000" || math.Abs(last["gap"].(float64)-(-26)) > 3 {
 		t.Errorf("gap in %v: %v, published about -26", last["period"], last["gap"])
 	}
+	// Conformal intervals (issue 15): the effect's interval and a band in
+	// every year after 1988 (19 years before: a band needs 19), named in
+	// the parameters. (With 31 years and 12 after, the constant-effect set
+	// is wide, about -126 to 9: the effect grows over the years, and only
+	// 31 shifts are available.)
+	lo, okLo := est["low"].(float64)
+	hi, okHi := est["high"].(float64)
+	if !okLo || !okHi || !(lo < est["effect"].(float64) && est["effect"].(float64) < hi) {
+		t.Errorf("conformal interval %v..%v around %v: want one around the effect", est["low"], est["high"], est["effect"])
+	}
+	named := false
+	for _, p := range est["parameters"].([]any) {
+		named = named || p.(map[string]any)["name"] == "interval_method" && strings.Contains(p.(map[string]any)["value"].(string), "conformal")
+	}
+	if !named {
+		t.Error("no interval_method parameter naming conformal inference")
+	}
+	for _, c := range cf {
+		c := c.(map[string]any)
+		if _, band := c["low"].(float64); band != c["post"].(bool) {
+			t.Errorf("period %v: post %v, band %v..%v", c["period"], c["post"], c["low"], c["high"])
+		}
+	}
 	t.Logf("gap 2000 %.2f, effect %.2f (%v to %v), pre RMSPE %.3f, placebo rank %v of %v",
 		last["gap"], est["effect"], est["low"], est["high"], est["preRmspe"], pl["rank"], pl["of"])
 	t.Log(est["explanation"])

@@ -56,6 +56,12 @@ type SynthInput struct {
 	// post-intervention outcome is affected by the intervention; only then is
 	// the effect interval (test inversion) exact.
 	PlaceboIncludesTreated bool
+	// Conformal adds the conformal confidence sets of [Conformal]
+	// (Chernozhukov, Wüthrich & Zhu 2021): the Effect's interval becomes
+	// the set of constant effects not rejected, and each post period of
+	// the Counterfactual gets a band from that period's set. They need
+	// no minimum number of donors, only enough periods (see [Conformal]).
+	Conformal bool
 }
 
 // Minimum data for a synthetic control.
@@ -192,6 +198,10 @@ func SyntheticControl(in SynthInput) (*Result, error) {
 				r.RelativeEffect.Low, r.RelativeEffect.High, r.RelativeEffect.HasInterval = lo/cfPost, hi/cfPost, true
 			}
 		}
+	}
+
+	if in.Conformal {
+		addConformal(r, in, cfPost)
 	}
 
 	nUsed := 0
@@ -788,12 +798,15 @@ func synthExplanation(r *Result, in SynthInput, gaps []float64) string {
 	b = append(b, ". "...)
 	if pl := r.Placebo; pl != nil {
 		b = fmt.Appendf(b, "Applying the same method to each comparison unit as if it had been treated, %s's change relative to its earlier fit ranks %d of %d (p = %.3f)", in.Treated.Unit, pl.Rank, pl.Of, pl.PValue)
-		if r.Effect.HasInterval {
+		if _, conformal := r.Param("interval_method"); r.Effect.HasInterval && !conformal {
 			b = fmt.Appendf(b, "; constant effects between %s and %s are consistent with the placebo distribution", num(r.Effect.Low), num(r.Effect.High))
 		}
 		b = fmt.Appendf(b, ". That is %s. ", evidence(pl.PValue))
 	} else {
 		b = append(b, "No placebo test was run, so there is no measure of how unusual this gap is. "...)
+	}
+	if _, conformal := r.Param("interval_method"); conformal && r.Effect.HasInterval {
+		b = fmt.Appendf(b, "By conformal inference (re-fitting the synthetic control under each hypothesised effect and comparing the gaps after %s with every other stretch of the same length), constant effects between %s and %s are not rejected at the 5%% level; each period after the intervention has its own band. ", in.Periods[in.Start], num(r.Effect.Low), num(r.Effect.High))
 	}
 	b = append(b, "The estimate assumes that the weighted comparison units show what would have happened without the intervention and that none of them was affected by it."...)
 	return string(b)

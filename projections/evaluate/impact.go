@@ -751,7 +751,7 @@ func (e *Evaluator) synth(q ImpactQuery, targets, comparison []string, defaultPo
 		}
 		return u, ""
 	}
-	in := impact.SynthInput{Periods: labels, Start: start, Placebo: true}
+	in := impact.SynthInput{Periods: labels, Start: start, Placebo: true, Conformal: true}
 	for _, pr := range preds {
 		in.PredictorNames = append(in.PredictorNames, pr.name)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/supplyeval/supplyeval/projections"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 	"github.com/supplyeval/supplyeval/projections/report"
+	"github.com/supplyeval/supplyeval/web"
 )
 
 // Config is what a node needs to run.
@@ -410,13 +411,12 @@ func (n *Node) serve() error {
 	})
 	mux.HandleFunc("/livez", n.live)
 	mux.HandleFunc("/readyz", n.ready)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/" {
-			http.NotFound(w, r)
-			return
-		}
-		http.Redirect(w, r, "/graphql", http.StatusFound)
-	})
+	app, err := web.New(web.Config{API: api, Authenticate: n.cfg.Authenticate,
+		Logger: n.log.With().Str("component", "web").Logger()})
+	if err != nil {
+		return err
+	}
+	mux.Handle("/", app)
 	ln, err := net.Listen("tcp", n.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", n.cfg.Addr, err)

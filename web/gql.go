@@ -1,0 +1,71 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/supplyeval/supplyeval/graphql"
+)
+
+// apiError is one error of a GraphQL answer: its message, code and the
+// alias (first path element) it belongs to.
+type apiError struct {
+	Message string
+	Code    string
+	Alias   string
+}
+
+func (e apiError) Error() string { return e.Message }
+
+// apiErrors are the errors of one answer.
+type apiErrors []apiError
+
+func (es apiErrors) Error() string {
+	msgs := make([]string, len(es))
+	for i, e := range es {
+		msgs[i] = e.Message
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// code returns the code of the first error ("" if none).
+func (es apiErrors) code() string {
+	if len(es) == 0 {
+		return ""
+	}
+	return es[0].Code
+}
+
+// query runs a GraphQL query as r's principal and decodes its data into
+// out. It returns the answer's errors (partial data is decoded too).
+func (r *request) query(q string, vars map[string]any, out any) apiErrors {
+	return r.h.exec(r.Context(), r.principal, q, vars, out, true)
+}
+
+func (h *Handler) exec(ctx context.Context, p graphql.Principal, q string, vars map[string]any, out any, readOnly bool) apiErrors {
+	ctx = graphql.NewContextWithPrincipal(ctx, p)
+	resp := h.cfg.API.Do(ctx, graphql.Request{Query: q, Variables: vars}, readOnly)
+	var errs apiErrors
+	for _, e := range resp.Errors {
+		ae := apiError{Message: e.Message}
+		if c, ok := e.Extensions["code"].(string); ok {
+			ae.Code = c
+		}
+		if len(e.Path) > 0 {
+			ae.Alias = fmt.Sprint(e.Path[0])
+		}
+		errs = append(errs, ae)
+	}
+	if resp.Data != nil && out != nil {
+		b, err := json.Marshal(resp.Data)
+		if err == nil {
+			err = json.Unmarshal(b, out)
+		}
+		if err != nil {
+			errs = append(errs, apiError{Message: "decode answer: " + err.Error(), Code: "INTERNAL"})
+		}
+	}
+	return errs
+}

@@ -30,25 +30,9 @@ func BenchmarkReplicaLag(b *testing.B) {
 		rate = v
 	}
 	ctx := context.Background()
-	primary, err := Open(ctx, Config{DataDir: b.TempDir(), BusURL: url, Logger: zerolog.Nop()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer primary.Close()
-	env := func(id string) domain.Envelope {
-		return domain.Envelope{Principal: domain.System("bench"), CommandID: id}
-	}
 	const writers = 8
-	cmds := []domain.Command{domain.DefineRegion{Code: "DE60", Name: "Hamburg", Country: "DE", Level: domain.RegionLevelNuts2}}
-	for w := range writers {
-		cmds = append(cmds, domain.DefineIndicator{Code: "seizures" + strconv.Itoa(w), Name: "Seizures", Family: domain.FamilyAvailability,
-			Unit: "count", Granularity: "DAY", DesiredDirection: domain.DirectionNone})
-	}
-	for i, c := range cmds {
-		if _, err := primary.Bus.Handle(ctx, env("setup-"+strconv.Itoa(i)), c); err != nil {
-			b.Fatal(err)
-		}
-	}
+	primary := benchPrimary(b, url, writers)
+	defer primary.Close()
 	replica, err := Open(ctx, Config{DataDir: b.TempDir(), FollowURL: url, Logger: zerolog.Nop()})
 	if err != nil {
 		b.Fatal(err)
@@ -71,7 +55,7 @@ func BenchmarkReplicaLag(b *testing.B) {
 					rows[d] = domain.ObservationRow{Region: "DE60", Period: first.AddDate(0, 0, d).Format("2006-01-02"), Value: float64(d),
 						Dimensions: []domain.Dimension{{Key: "batch", Value: strconv.Itoa(i)}}}
 				}
-				res, err := primary.Bus.Handle(ctx, env("lag-"+strconv.Itoa(i)),
+				res, err := primary.Bus.Handle(ctx, benchEnv("lag-"+strconv.Itoa(i)),
 					domain.RecordObservations{Indicator: "seizures" + strconv.Itoa(w), Source: "bench", Rows: rows})
 				if err != nil {
 					errs <- err
@@ -121,6 +105,33 @@ func BenchmarkReplicaLag(b *testing.B) {
 	b.ReportMetric(0, "ns/op") // paced: time per iteration says nothing
 }
 
+// benchEnv is the envelope of a benchmark's command.
+func benchEnv(id string) domain.Envelope {
+	return domain.Envelope{Principal: domain.System("bench"), CommandID: id}
+}
+
+// benchPrimary opens a primary forwarding to url, with region DE60 and
+// daily indicators seizures0 to seizures<writers-1> defined.
+func benchPrimary(b *testing.B, url string, writers int) *Node {
+	ctx := context.Background()
+	primary, err := Open(ctx, Config{DataDir: b.TempDir(), BusURL: url, Logger: zerolog.Nop()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmds := []domain.Command{domain.DefineRegion{Code: "DE60", Name: "Hamburg", Country: "DE", Level: domain.RegionLevelNuts2}}
+	for w := range writers {
+		cmds = append(cmds, domain.DefineIndicator{Code: "seizures" + strconv.Itoa(w), Name: "Seizures", Family: domain.FamilyAvailability,
+			Unit: "count", Granularity: "DAY", DesiredDirection: domain.DirectionNone})
+	}
+	for i, c := range cmds {
+		if _, err := primary.Bus.Handle(ctx, benchEnv("setup-"+strconv.Itoa(i)), c); err != nil {
+			primary.Close()
+			b.Fatal(err)
+		}
+	}
+	return primary
+}
+
 // natsBusB is natsBus for benchmarks.
 func natsBusB(b *testing.B) string {
 	url, _, _ := natsBus(b)
@@ -137,25 +148,9 @@ func natsBusB(b *testing.B) string {
 func BenchmarkReplicaCatchUpNode(b *testing.B) {
 	url := natsBusB(b)
 	ctx := context.Background()
-	primary, err := Open(ctx, Config{DataDir: b.TempDir(), BusURL: url, Logger: zerolog.Nop()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer primary.Close()
-	env := func(id string) domain.Envelope {
-		return domain.Envelope{Principal: domain.System("bench"), CommandID: id}
-	}
 	const writers = 8
-	setup := []domain.Command{domain.DefineRegion{Code: "DE60", Name: "Hamburg", Country: "DE", Level: domain.RegionLevelNuts2}}
-	for w := range writers {
-		setup = append(setup, domain.DefineIndicator{Code: "seizures" + strconv.Itoa(w), Name: "Seizures", Family: domain.FamilyAvailability,
-			Unit: "count", Granularity: "DAY", DesiredDirection: domain.DirectionNone})
-	}
-	for i, c := range setup {
-		if _, err := primary.Bus.Handle(ctx, env("setup-"+strconv.Itoa(i)), c); err != nil {
-			b.Fatal(err)
-		}
-	}
+	primary := benchPrimary(b, url, writers)
+	defer primary.Close()
 	first := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 	jobs := make(chan int)
 	errs := make(chan error, writers)
@@ -171,7 +166,7 @@ func BenchmarkReplicaCatchUpNode(b *testing.B) {
 					rows[d] = domain.ObservationRow{Region: "DE60", Period: first.AddDate(0, 0, (round%3000)*10+d).Format("2006-01-02"), Value: float64(d),
 						Dimensions: []domain.Dimension{{Key: "round", Value: strconv.Itoa(round / 3000)}}}
 				}
-				if _, err := primary.Service.Handle(ctx, env("e-"+strconv.Itoa(i)),
+				if _, err := primary.Service.Handle(ctx, benchEnv("e-"+strconv.Itoa(i)),
 					domain.RecordObservations{Indicator: "seizures" + strconv.Itoa(i%writers), Source: "bench", Rows: rows}); err != nil {
 					errs <- err
 					return

@@ -71,6 +71,8 @@ var eventTypes = map[string]struct {
 	TypeCycleEvidencePinned:      {1, decodeAs[CycleEvidencePinned]},
 	TypeFindingRecorded:          {1, decodeAs[FindingRecorded]},
 	TypeCycleClosed:              {1, decodeAs[CycleClosed]},
+
+	TypeRegionBoundaryDefined: {1, decodeAs[RegionBoundaryDefined]},
 }
 
 func decodeAs[T Event](b []byte) (Event, error) {

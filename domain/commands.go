@@ -159,6 +159,8 @@ var registry = []CommandSpec{
 		Roles: evaluators, IDs: []string{"id", "findingId", "intervention"}, Rule: NamesInterventions}),
 	command((*Service).closeCycle, CommandSpec{Description: "Close a cycle (once, with pinned evidence) with a summary and recommendations for the next.",
 		Roles: evaluators, IDs: []string{"id"}}),
+	command((*Service).defineRegionBoundary, CommandSpec{Description: "Record a region's outline for maps (GeoJSON MultiPolygon coordinates, [longitude, latitude]); replaces an earlier one.",
+		Roles: recorders, IDs: []string{"region"}}),
 }
 
 // commandSpecs indexes registry by name (TestRegistryNamesAreUnique

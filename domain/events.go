@@ -28,6 +28,8 @@ const (
 	TypeCycleEvidencePinned      = "CycleEvidencePinned"
 	TypeFindingRecorded          = "FindingRecorded"
 	TypeCycleClosed              = "CycleClosed"
+
+	TypeRegionBoundaryDefined = "RegionBoundaryDefined"
 )
 
 // RegionDefined: a region exists (a country, a NUTS region, a city, a port).
@@ -210,6 +212,16 @@ func (OperationDeclassified) EventType() string    { return TypeOperationDeclass
 func (PolicyChangeAdopted) EventType() string      { return TypePolicyChangeAdopted }
 func (PolicyChangeAmended) EventType() string      { return TypePolicyChangeAmended }
 func (PolicyChangeRepealed) EventType() string     { return TypePolicyChangeRepealed }
+
+// RegionBoundaryDefined: a region's outline, for maps (coordinates of a
+// GeoJSON MultiPolygon in WGS 84 degrees); it replaces any earlier one.
+type RegionBoundaryDefined struct {
+	Region   string          `json:"region"`
+	Polygons [][][][]float64 `json:"polygons"`
+	Source   string          `json:"source,omitempty"`
+}
+
+func (RegionBoundaryDefined) EventType() string { return TypeRegionBoundaryDefined }
 
 // Stream names (DESIGN.md section 2).
 

@@ -36,6 +36,7 @@ var registrySamples = []domain.Command{
 	domain.RecordFinding{ID: "c1", FindingID: "f1", Intervention: "op-1", Family: domain.FamilyAvailability, Statement: "no change",
 		EffectRating: domain.EffectNone, EvidenceQuality: 1},
 	domain.CloseCycle{ID: "c1", Summary: "done"},
+	domain.DefineRegionBoundary{Region: "NL33", Polygons: [][][][]float64{{{{4, 52}, {4.5, 52}, {4.5, 52.3}, {4, 52}}}}, Source: "test"},
 }
 
 // TestEveryRegisteredCommandIsHandled sends a valid command of every

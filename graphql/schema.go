@@ -80,6 +80,7 @@ func (s *Server) buildTypes() *types {
 				})},
 				"neighbours": &gql.Field{Type: listOf(t.neighbour), Description: "Linked regions, across borders too.",
 					Resolve: r(func(x projections.Region) any { return x.Links })},
+				"boundary": regionBoundaryField(),
 			}
 		})})
 

@@ -19,6 +19,26 @@ type Region struct {
 	Parent   string
 	Position uint64 // where it was defined
 	Links    []Link
+	// Boundaries holds the region's outlines in log order; the last one
+	// is the boundary (see [Region.Boundary]).
+	Boundaries []Boundary
+}
+
+// Boundary is one recorded outline of a region.
+type Boundary struct {
+	// Polygons are GeoJSON MultiPolygon coordinates ([lon, lat] degrees).
+	Polygons [][][][]float64
+	Source   string
+	Position uint64
+}
+
+// Boundary returns the region's latest boundary (as of the position the
+// region was read at), false if it has none.
+func (r Region) Boundary() (Boundary, bool) {
+	if len(r.Boundaries) == 0 {
+		return Boundary{}, false
+	}
+	return r.Boundaries[len(r.Boundaries)-1], true
 }
 
 // Link is one neighbour of a region.
@@ -103,10 +123,10 @@ func (c *Catalog) Version() uint64 {
 // Name returns "catalog".
 func (c *Catalog) Name() string { return "catalog" }
 
-// Handles reports whether eventType defines or links regions or defines indicators.
+// Handles reports whether eventType defines, links or outlines regions or defines indicators.
 func (c *Catalog) Handles(eventType string) bool {
 	switch eventType {
-	case domain.TypeRegionDefined, domain.TypeRegionsLinked, domain.TypeIndicatorDefined:
+	case domain.TypeRegionDefined, domain.TypeRegionsLinked, domain.TypeIndicatorDefined, domain.TypeRegionBoundaryDefined:
 		return true
 	}
 	return false
@@ -124,6 +144,10 @@ func (c *Catalog) Apply(r domain.Recorded) error {
 		if a != nil && b != nil {
 			a.Links = append(a.Links, Link{Region: e.B, Kind: e.Kind, Position: r.Position})
 			b.Links = append(b.Links, Link{Region: e.A, Kind: e.Kind, Position: r.Position})
+		}
+	case domain.RegionBoundaryDefined:
+		if reg := c.regions[e.Region]; reg != nil {
+			reg.Boundaries = append(reg.Boundaries, Boundary{Polygons: e.Polygons, Source: e.Source, Position: r.Position})
 		}
 	case domain.IndicatorDefined:
 		i := &Indicator{IndicatorDefined: e, Position: r.Position}
@@ -207,6 +231,12 @@ func copyRegion(r *Region, asOf uint64) Region {
 	}
 	if len(out.Links) == 0 {
 		out.Links = nil
+	}
+	out.Boundaries = nil
+	for _, b := range r.Boundaries {
+		if visibleAt(b.Position, asOf) {
+			out.Boundaries = append(out.Boundaries, b)
+		}
 	}
 	return out
 }

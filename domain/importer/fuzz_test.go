@@ -55,3 +55,35 @@ func FuzzJSONLines(f *testing.F) {
 		fuzzDecode(t, Mapping{Format: JSONLines}, text)
 	})
 }
+
+// fuzzBoundaries checks what must hold for any boundary file: no panic,
+// every command valid for the domain, every reject with a code and reason.
+func fuzzBoundaries(t *testing.T, format Format, data []byte, tol float64) {
+	res, err := DecodeBoundaries(data, testCatalog(), BoundaryOptions{File: "fuzz", Format: format, Tolerance: tol})
+	if err != nil {
+		return
+	}
+	for _, c := range res.Commands {
+		if err := c.Validate(); err != nil {
+			t.Fatalf("command %+v passed but is invalid: %v", c, err)
+		}
+	}
+	for _, e := range res.Rejects {
+		if e.Reason == "" || e.Code == "" || e.Index < 0 {
+			t.Fatalf("reject %+v lacks a reason, code or index", e)
+		}
+	}
+}
+
+func FuzzGeoJSON(f *testing.F) {
+	f.Add([]byte(gisco), 0.0)
+	f.Add([]byte(`{"type":"Feature","id":"NL33","geometry":{"type":"Polygon","coordinates":[[[4,51],[5,51],[5,52],[4,51]]]}}`), 0.5)
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"NUTS_ID":"BE21"},"geometry":{"type":"MultiPolygon","coordinates":[[[[1e400,0]]]]}}]}`), 0.01)
+	f.Fuzz(func(t *testing.T, data []byte, tol float64) { fuzzBoundaries(t, GeoJSON, data, tol) })
+}
+
+func FuzzTopoJSON(f *testing.F) {
+	f.Add([]byte(topo), 0.0)
+	f.Add([]byte(`{"type":"Topology","arcs":[[[4,51],[5,51],[5,52],[4,51]]],"objects":{"a":{"type":"Polygon","arcs":[[0,0,-1]],"id":"NL33"}}}`), 0.1)
+	f.Fuzz(func(t *testing.T, data []byte, tol float64) { fuzzBoundaries(t, TopoJSON, data, tol) })
+}

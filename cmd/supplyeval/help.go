@@ -29,7 +29,9 @@ var commandHelp = map[string]struct{ synopsis, summary, example string }{
 		summary: "Records indicator tables (CSV, SDMX-CSV, JSON lines). Every row is checked first and a\n" +
 			"file goes in whole or not at all; --skip-invalid records the valid rows and writes the\n" +
 			"others to FILE.rejects.csv. Importing the same file again records nothing new.\n" +
-			"Use --server to import into a running server; --data needs the directory to itself.",
+			"Use --server to import into a running server; --data needs the directory to itself.\n" +
+			"Boundary files (GeoJSON, TopoJSON: Eurostat GISCO's NUTS files, EPSG:4326) record the outline\n" +
+			"of each region named by NUTS_ID (or --boundary-id), simplified by --simplify degrees.",
 		example: "supplyeval import --data ./data --indicator CIGSALE --region state --period year --value cigsale prop99.csv",
 	},
 	"report": {

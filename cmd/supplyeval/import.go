@@ -64,6 +64,9 @@ type importOptions struct {
 	progress bool
 	stdout   io.Writer
 	stderr   io.Writer
+	// simplify and boundaryID configure boundary files (import_boundaries.go).
+	simplify   float64
+	boundaryID string
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -75,7 +78,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	mappingFile := fs.String("mapping", "", "mapping file (JSON or key=value lines)")
 	var sets multiFlag
 	fs.Var(&sets, "set", "mapping key=value (repeatable; e.g. --set values.cigsale=CIGSALE)")
-	format := fs.String("format", "", "csv, sdmx or jsonl (default: from the file name and header)")
+	format := fs.String("format", "", "csv, sdmx, jsonl, geojson or topojson (default: from the file name and header)")
+	simplify := fs.Float64("simplify", 0.005, "boundary files: simplification tolerance in degrees (0: none; about 500 m by default)")
+	boundaryID := fs.String("boundary-id", "", "boundary files: the property holding the region code (default NUTS_ID, then the feature id, then id)")
 	indicator := fs.String("indicator", "", "indicator code of every row")
 	indicatorCol := fs.String("indicator-column", "", "column holding each row's indicator")
 	region := fs.String("region", "", "column holding the region")
@@ -129,7 +134,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	mj, _ := json.Marshal(m)
-	opt := importOptions{mapping: m, mappingJSON: mj, skipInvalid: *skip, stdout: stdout, stderr: stderr}
+	if !(*simplify >= 0) || *simplify > 10 {
+		return usageError{fmt.Sprintf("--simplify %g: give a tolerance in degrees from 0 to 10", *simplify)}
+	}
+	opt := importOptions{mapping: m, mappingJSON: mj, skipInvalid: *skip, stdout: stdout, stderr: stderr,
+		simplify: *simplify, boundaryID: *boundaryID}
 	if f, ok := stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
 		opt.progress = true
 	}
@@ -178,6 +187,9 @@ func importFile(ctx context.Context, t importTarget, file string, opt importOpti
 	m.Values, m.Dimensions = cloneMap(m.Values), cloneMap(m.Dimensions)
 	if m.Source == "" {
 		m.Source = filepath.Base(file)
+	}
+	if bf, ok := boundaryFormat(file, content, m.Format); ok {
+		return importBoundaries(ctx, t, file, content, bf, opt)
 	}
 	h := sha256.New()
 	h.Write(opt.mappingJSON)

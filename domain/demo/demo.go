@@ -225,6 +225,7 @@ func Generate(cfg Config) (World, error) {
 	w.Steps = append(w.Steps, steps...)
 	w.Series = append(w.Series, series...)
 	w.Staggered = cohorts
+	w.Steps = append(w.Steps, b.boundarySteps()...)
 	return w, nil
 }
 

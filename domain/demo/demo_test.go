@@ -214,6 +214,8 @@ func TestStepsRespectDependencies(t *testing.T) {
 			if c.Effective < c.Adopted {
 				t.Errorf("step %d: %s takes effect before its adoption", i, c.ID)
 			}
+		case domain.DefineRegionBoundary:
+			mustRegion(i, "region", c.Region)
 		default:
 			t.Errorf("step %d: unexpected command %T", i, c)
 		}

@@ -16,9 +16,9 @@ func TestCatalogBoundaryAsOf(t *testing.T) {
 	}
 	events := []domain.Event{
 		domain.RegionDefined{Code: "NL33", Name: "Zuid-Holland", Country: "NL", Level: domain.RegionLevelNuts2}, // 1
-		domain.RegionBoundaryDefined{Region: "NL33", Polygons: sq(1), Source: "first"},                         // 2
-		domain.RegionBoundaryDefined{Region: "NL99", Polygons: sq(1)},                                          // 3 (unknown region: ignored)
-		domain.RegionBoundaryDefined{Region: "NL33", Polygons: sq(0.5), Source: "second"},                      // 4
+		domain.RegionBoundaryDefined{Region: "NL33", Polygons: sq(1), Source: "first"},                          // 2
+		domain.RegionBoundaryDefined{Region: "NL99", Polygons: sq(1)},                                           // 3 (unknown region: ignored)
+		domain.RegionBoundaryDefined{Region: "NL33", Polygons: sq(0.5), Source: "second"},                       // 4
 	}
 	c := projections.NewCatalog()
 	if !c.Handles(domain.TypeRegionBoundaryDefined) {

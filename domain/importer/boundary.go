@@ -363,13 +363,13 @@ func geoJSONPolygons(g geometry) ([][][][]float64, error) {
 	case "Polygon":
 		var rings [][][]float64
 		if err := json.Unmarshal(g.Coordinates, &rings); err != nil {
-			return nil, fmt.Errorf("Polygon coordinates: %w", err)
+			return nil, fmt.Errorf("polygon coordinates: %w", err)
 		}
 		return lonLat([][][][]float64{rings})
 	case "MultiPolygon":
 		var polys [][][][]float64
 		if err := json.Unmarshal(g.Coordinates, &polys); err != nil {
-			return nil, fmt.Errorf("MultiPolygon coordinates: %w", err)
+			return nil, fmt.Errorf("multipolygon coordinates: %w", err)
 		}
 		return lonLat(polys)
 	}
@@ -492,12 +492,12 @@ func topoPolygons(g geometry, arcs [][][]float64, budget *int) ([][][][]float64,
 	case "Polygon":
 		var rings [][]int
 		if err := json.Unmarshal(g.Arcs, &rings); err != nil {
-			return nil, fmt.Errorf("Polygon arcs: %w", err)
+			return nil, fmt.Errorf("polygon arcs: %w", err)
 		}
 		polys = [][][]int{rings}
 	case "MultiPolygon":
 		if err := json.Unmarshal(g.Arcs, &polys); err != nil {
-			return nil, fmt.Errorf("MultiPolygon arcs: %w", err)
+			return nil, fmt.Errorf("multipolygon arcs: %w", err)
 		}
 	default:
 		return nil, fmt.Errorf("type %q: only Polygon and MultiPolygon outline a region", g.Type)

@@ -141,7 +141,7 @@ func rgb(hex string) [3]int {
 // outline is how a role's regions are outlined.
 type outline struct {
 	stroke, width, dash string
-	order              int // drawn later on top
+	order               int // drawn later on top
 }
 
 var outlines = map[Role]outline{

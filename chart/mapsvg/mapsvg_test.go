@@ -110,7 +110,10 @@ func TestBoundaryMap(t *testing.T) {
 		}
 	}
 	// Roles are outlined distinctly.
-	style := func(code string) string { e := regs[code]; return e.attrs["stroke-width"] + "/" + e.attrs["stroke-dasharray"] }
+	style := func(code string) string {
+		e := regs[code]
+		return e.attrs["stroke-width"] + "/" + e.attrs["stroke-dasharray"]
+	}
 	seen := map[string]string{}
 	for _, c := range []string{"NL33", "NL34", "DEA1", "NL42"} {
 		if other, dup := seen[style(c)]; dup {

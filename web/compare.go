@@ -1,0 +1,415 @@
+package web
+
+import (
+	"encoding/json"
+	"html/template"
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/supplyeval/supplyeval/chart"
+	"github.com/supplyeval/supplyeval/chart/mapsvg"
+)
+
+// The compare and displacement page (issue 16, page 3): where did
+// activity move after an intervention? A map of the target, buffer and
+// control regions coloured by their change, the displacement measures
+// (WDQ, TNE, WDD with its interval) in words, and the indicator in each
+// region over time (compareRegions, INDEX and PER_100K). Everything is
+// read through the API as the signed-in principal: an intervention the
+// principal may not see is answered as an unknown one.
+
+const compareChoicesQuery = `query CompareChoices {
+  interventions { id title start }
+  indicators { code name unit desiredDirection }
+}`
+
+const compareQuery = `query Compare($iv: ID!, $ind: ID!) {
+  displacement(intervention: $iv, indicator: $ind) {
+    wdq successMeasure bufferMeasure totalNetEffect category reason finding findingNote
+    wdd { estimate se low high z pValue } wddNote
+    regions { region name role before after change }
+    inputs { before { from } after { to } asOf }
+    explanation
+  }
+  regions { code name boundary { geojson } neighbours { region { code } } }
+}`
+
+// compareSeriesQuery reads regions' series over the analysis's windows,
+// at the position the analysis was read at. INDEX is asked region by
+// region: a region whose base value is zero cannot be indexed, and only
+// its own chart is then left out.
+const compareSeriesQuery = `query CompareSeries($ind: ID!, $regs: [ID!]!, $norm: Normalisation, $from: String, $to: String, $asOf: String) {
+  compareRegions(indicator: $ind, regions: $regs, normalise: $norm, from: $from, to: $to, asOf: $asOf) { region points { period value } }
+}`
+
+type displacementOut struct {
+	WDQ, SuccessMeasure, BufferMeasure, TotalNetEffect *float64
+	Category, Finding, FindingNote                     string
+	Reason, WDDNote                                    *string
+	WDD                                                *struct{ Estimate, SE, Low, High, Z, PValue float64 }
+	Regions                                            []struct {
+		Region, Name, Role    string
+		Before, After, Change float64
+	}
+	Inputs struct {
+		Before struct{ From string }
+		After  struct{ To string }
+		AsOf   string
+	}
+	Explanation string
+}
+
+type mapRegionOut struct {
+	Code, Name string
+	Boundary   *struct{ GeoJSON string }
+	Neighbours []struct{ Region struct{ Code string } }
+}
+
+type seriesOut struct {
+	Region string
+	Points []struct {
+		Period string
+		Value  float64
+	}
+}
+
+// compareRow is one region of the analysis, in words.
+type compareRow struct {
+	Code, Name, Role           string
+	Before, After, Change, Pct string
+}
+
+// compareChart is one small chart of a region's series.
+type compareChart struct {
+	Caption string
+	SVG     template.HTML
+}
+
+type compareSection struct {
+	Title  string
+	Error  string
+	Charts []compareChart
+}
+
+type compareData struct {
+	Intervention, Indicator string
+	Interventions           []option
+	Indicators              []option
+	Chosen                  bool
+	IndicatorName           string
+	Map                     template.HTML
+	MapRows                 []mapsvg.Row
+	Words                   []string
+	Explanation             string
+	Rows                    []compareRow
+	Sections                []compareSection
+}
+
+func (h *Handler) compare(r *request) {
+	q := r.URL.Query()
+	d := compareData{Intervention: q.Get("intervention"), Indicator: q.Get("indicator")}
+	p := page{Title: r.lang.T("web.compare.title"), Data: &d}
+	var choices struct {
+		Interventions []struct{ ID, Title, Start string }
+		Indicators    []indicatorOut
+	}
+	if errs := r.query(compareChoicesQuery, nil, &choices); len(errs) > 0 {
+		p.Error = errs.Error()
+	}
+	start := ""
+	for _, iv := range choices.Interventions {
+		d.Interventions = append(d.Interventions, option{iv.ID, iv.Title})
+		if iv.ID == d.Intervention {
+			start = iv.Start
+		}
+	}
+	for _, ind := range choices.Indicators {
+		if ind.DesiredDirection == "UP" || ind.DesiredDirection == "DOWN" {
+			d.Indicators = append(d.Indicators, option{ind.Code, ind.Name})
+			if ind.Code == d.Indicator {
+				d.IndicatorName = ind.Name
+			}
+		}
+	}
+	if d.Intervention == "" || d.Indicator == "" {
+		r.render("compare", p)
+		return
+	}
+	var out struct {
+		Displacement *displacementOut
+		Regions      []mapRegionOut
+	}
+	if errs := r.query(compareQuery, map[string]any{"iv": d.Intervention, "ind": d.Indicator}, &out); len(errs) > 0 || out.Displacement == nil {
+		p.Error = r.lang.T("web.compare.failed", errs.Error())
+		r.render("compare", p)
+		return
+	}
+	d.Chosen = true
+	dis := out.Displacement
+	d.Words = displacementWords(r, dis)
+	d.Explanation = dis.Explanation
+	d.Map, d.MapRows = compareMap(r, d.IndicatorName, dis, out.Regions)
+	var focus, control []string
+	for _, rg := range dis.Regions {
+		d.Rows = append(d.Rows, compareRow{Code: rg.Region, Name: rg.Name, Role: r.lang.Code("role", rg.Role),
+			Before: r.lang.Num(rg.Before), After: r.lang.Num(rg.After), Change: signedNum(r, rg.Change), Pct: pctChange(r, rg.Before, rg.Change)})
+		if rg.Role == "TARGET" || rg.Role == "BUFFER" {
+			focus = append(focus, rg.Region)
+		} else {
+			control = append(control, rg.Region)
+		}
+	}
+	d.Sections = compareCharts(r, d.Indicator, start, focus, control, dis)
+	r.render("compare", p)
+}
+
+func signedNum(r *request, v float64) string {
+	if v > 0 {
+		return "+" + r.lang.Num(v)
+	}
+	return r.lang.Num(v)
+}
+
+// pctOf is the change as a percentage of before, false when before is
+// not positive.
+func pctOf(before, change float64) (float64, bool) {
+	if before <= 0 || math.IsNaN(change) {
+		return 0, false
+	}
+	return 100 * change / before, true
+}
+
+func pctChange(r *request, before, change float64) string {
+	p, ok := pctOf(before, change)
+	if !ok {
+		return r.lang.T("dash")
+	}
+	s := r.lang.Fixed(p, 1) + " %"
+	if p > 0 {
+		s = "+" + s
+	}
+	return s
+}
+
+// displacementWords reads the measures out in sentences.
+func displacementWords(r *request, d *displacementOut) []string {
+	l := r.lang
+	var out []string
+	if d.WDQ != nil {
+		out = append(out, l.T("web.compare.wdq", l.Fixed(*d.WDQ, 2), l.Code("wdqcat", d.Category)))
+	} else {
+		out = append(out, l.T("web.compare.wdq.none", l.Code("wdqcat", d.Category)))
+	}
+	if d.TotalNetEffect != nil {
+		tne := *d.TotalNetEffect
+		switch {
+		case tne > 0:
+			out = append(out, l.T("web.compare.tne.fewer", l.Num(tne)))
+		case tne < 0:
+			out = append(out, l.T("web.compare.tne.more", l.Num(-tne)))
+		default:
+			out = append(out, l.T("web.compare.tne.same"))
+		}
+	}
+	if w := d.WDD; w != nil {
+		out = append(out, l.T("web.compare.wdd", l.Num(w.Estimate), l.Num(w.Low), l.Num(w.High)))
+		if w.Low > 0 || w.High < 0 {
+			out = append(out, l.T("web.compare.wdd.sig", l.Fixed(w.PValue, 3)))
+		} else {
+			out = append(out, l.T("web.compare.wdd.nosig", l.Fixed(w.PValue, 3)))
+		}
+	} else {
+		note := ""
+		if d.WDDNote != nil {
+			note = *d.WDDNote
+		}
+		out = append(out, l.T("web.compare.wdd.none", note))
+	}
+	out = append(out, l.T("web.compare.finding", l.Code("finding", d.Finding)))
+	return out
+}
+
+var mapRoles = map[string]mapsvg.Role{"TARGET": mapsvg.Target, "BUFFER": mapsvg.Buffer, "CONTROL": mapsvg.Control, "BUFFER_CONTROL": mapsvg.Control}
+
+func capitalise(s string) string {
+	c, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(c)) + s[n:]
+}
+
+// compareMap draws the analysis's regions coloured by their percentage
+// change, from their boundaries (or as a graph of their links).
+func compareMap(r *request, indicator string, d *displacementOut, all []mapRegionOut) (template.HTML, []mapsvg.Row) {
+	byCode := map[string]mapRegionOut{}
+	for _, rg := range all {
+		byCode[rg.Code] = rg
+	}
+	words := mapsvg.Words{
+		Roles:  map[mapsvg.Role]string{},
+		NoData: r.lang.T("web.compare.nodata"), Fall: r.lang.T("web.compare.fall"), Rise: r.lang.T("web.compare.rise"),
+		GraphNote: r.lang.T("web.compare.graphnote"),
+	}
+	for code, role := range map[string]mapsvg.Role{"TARGET": mapsvg.Target, "BUFFER": mapsvg.Buffer, "CONTROL": mapsvg.Control} {
+		words.Roles[role] = capitalise(r.lang.Code("role", code))
+	}
+	words.Roles[mapsvg.Other] = ""
+	m := mapsvg.Map{Label: r.lang.T("web.compare.map", indicator), ValueTitle: r.lang.T("web.compare.map.scale"),
+		Number: r.lang.Fixed, Words: &words}
+	in := map[string]bool{}
+	for _, rg := range d.Regions {
+		if in[rg.Region] {
+			continue
+		}
+		in[rg.Region] = true
+		mr := mapsvg.Region{Code: rg.Region, Name: rg.Name, Role: mapRoles[rg.Role]}
+		mr.Value, mr.HasValue = pctOf(rg.Before, rg.Change)
+		if b := byCode[rg.Region].Boundary; b != nil {
+			var g struct{ Coordinates [][][][]float64 }
+			if json.Unmarshal([]byte(b.GeoJSON), &g) == nil {
+				mr.Polygons = g.Coordinates
+			}
+		}
+		m.Regions = append(m.Regions, mr)
+	}
+	for code := range in {
+		for _, nb := range byCode[code].Neighbours {
+			if in[nb.Region.Code] && code < nb.Region.Code {
+				m.Edges = append(m.Edges, mapsvg.Edge{A: code, B: nb.Region.Code})
+			}
+		}
+	}
+	return template.HTML(m.SVG()), m.Rows()
+}
+
+// maxControlCharts bounds the charts of control regions (the table lists
+// them all).
+const maxControlCharts = 4
+
+// compareCharts draws each target and buffer region's series (and a few
+// controls'), INDEX and PER_100K, against the mean of the control regions.
+func compareCharts(r *request, indicator, start string, focus, control []string, d *displacementOut) []compareSection {
+	names := map[string]string{}
+	for _, rg := range d.Regions {
+		names[rg.Region] = rg.Name
+	}
+	vars := func(norm string, regs []string) map[string]any {
+		return map[string]any{"ind": indicator, "regs": regs, "norm": norm, "from": d.Inputs.Before.From, "to": d.Inputs.After.To, "asOf": d.Inputs.AsOf}
+	}
+	var sections []compareSection
+	// INDEX, region by region.
+	sec := compareSection{Title: r.lang.T("web.compare.norm.INDEX")}
+	var index []seriesOut
+	var notes []string
+	for _, code := range append(append([]string{}, focus...), control...) {
+		var out struct{ CompareRegions []seriesOut }
+		if errs := r.query(compareSeriesQuery, vars("INDEX", []string{code}), &out); len(errs) > 0 {
+			notes = append(notes, errs.Error())
+			continue
+		}
+		index = append(index, out.CompareRegions...)
+	}
+	sec.Error = strings.Join(notes, "\n")
+	sec.Charts = seriesCharts(r, index, focus, control, names, start, sec.Title)
+	sections = append(sections, sec)
+	// PER_100K, all regions at once.
+	sec = compareSection{Title: r.lang.T("web.compare.norm.PER_100K")}
+	var out struct{ CompareRegions []seriesOut }
+	if errs := r.query(compareSeriesQuery, vars("PER_100K", append(append([]string{}, focus...), control...)), &out); len(errs) > 0 {
+		sec.Error = errs.Error()
+	} else {
+		sec.Charts = seriesCharts(r, out.CompareRegions, focus, control, names, start, sec.Title)
+	}
+	return append(sections, sec)
+}
+
+func seriesCharts(r *request, series []seriesOut, focus, control []string, names map[string]string, start, unit string) []compareChart {
+	isControl := map[string]bool{}
+	for _, c := range control {
+		isControl[c] = true
+	}
+	// The periods of every series, in order.
+	seen := map[string]bool{}
+	var periods []string
+	for _, s := range series {
+		for _, p := range s.Points {
+			if !seen[p.Period] {
+				seen[p.Period] = true
+				periods = append(periods, p.Period)
+			}
+		}
+	}
+	sort.Strings(periods)
+	at := map[string]int{}
+	for i, p := range periods {
+		at[p] = i
+	}
+	values := func(s seriesOut) []float64 {
+		v := make([]float64, len(periods))
+		for i := range v {
+			v[i] = math.NaN()
+		}
+		for _, p := range s.Points {
+			v[at[p.Period]] = p.Value
+		}
+		return v
+	}
+	mean := make([]float64, len(periods))
+	count := make([]int, len(periods))
+	for _, s := range series {
+		if isControl[s.Region] {
+			for i, v := range values(s) {
+				if !math.IsNaN(v) {
+					mean[i] += v
+					count[i]++
+				}
+			}
+		}
+	}
+	for i := range mean {
+		if count[i] == 0 {
+			mean[i] = math.NaN()
+		} else {
+			mean[i] /= float64(count[i])
+		}
+	}
+	marker := -1
+	for i, p := range periods {
+		if start != "" && len(p) <= len(start) && p >= start[:len(p)] {
+			marker = i
+			break
+		}
+	}
+	labels := make([]string, len(periods))
+	for i, p := range periods {
+		labels[i] = r.lang.PeriodShort(p)
+	}
+	shown, controls := map[string]bool{}, 0
+	for _, c := range focus {
+		shown[c] = true
+	}
+	for _, c := range control {
+		if controls < maxControlCharts {
+			shown[c] = true
+			controls++
+		}
+	}
+	var out []compareChart
+	for _, code := range append(append([]string{}, focus...), control...) {
+		if !shown[code] {
+			continue
+		}
+		for _, s := range series {
+			if s.Region != code {
+				continue
+			}
+			name := names[code] + " (" + code + ")"
+			c := chart.Line{Label: r.lang.T("web.compare.chart.label", name), XTitle: r.lang.T("web.compare.period"), YTitle: unit,
+				Periods: labels, Observed: values(s), Expected: mean, Marker: marker, MarkerLabel: r.lang.T("web.compare.marker"),
+				Number: r.lang.Fixed}
+			out = append(out, compareChart{Caption: r.lang.T("web.compare.chart.caption", name), SVG: template.HTML(c.SVG())})
+		}
+	}
+	return out
+}

@@ -353,9 +353,10 @@ func (m Map) drawBoundaries(b *strings.Builder, W float64, s Scale) float64 {
 		}
 		fmt.Fprintf(b, `><title>%s</title></path>`, esc(regionTitle(r, w, num)))
 	}
-	// Codes of the outlined regions, at the centre of their largest polygon.
+	// Codes of the target and buffer regions (controls may be many and
+	// far apart), at the centre of their largest polygon.
 	for _, r := range drawOrder(m.Regions) {
-		if rank(r.Role) > 2 {
+		if rank(r.Role) > 1 {
 			continue
 		}
 		cx, cy := labelPoint(r.Polygons)

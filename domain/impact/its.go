@@ -148,59 +148,79 @@ type ITSInput struct {
 // their coefficient reaches the bound 0.98 (a wandering series). It is safe
 // for concurrent use.
 func ITS(in ITSInput) (*Result, error) {
-	s := in.Series
-	if err := checkSeries("series", s, false); err != nil {
+	model, L, p, err := checkITS(in, 0)
+	if err != nil {
 		return nil, err
 	}
-	if err := checkMagnitude("series", s); err != nil {
+	f := newITSFit(len(in.Series.Values), p, in, L)
+	defer f.release()
+	if err := f.fit(in, model); err != nil {
 		return nil, err
+	}
+	r := f.result(in, model, L)
+	if err := r.checkFinite(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// checkITS checks in (with extra design terms beyond those of a single
+// interruption) and returns the model, the season length and the number
+// of terms.
+func checkITS(in ITSInput, extra int) (Model, int, int, error) {
+	s := in.Series
+	if err := checkSeries("series", s, false); err != nil {
+		return "", 0, 0, err
+	}
+	if err := checkMagnitude("series", s); err != nil {
+		return "", 0, 0, err
 	}
 	model := in.Model
 	if model == "" {
 		model = Gaussian
 	}
 	if model != Gaussian && model != QuasiPoisson {
-		return nil, badInput("model", "unknown model %q; use %s or %s", model, Gaussian, QuasiPoisson)
+		return "", 0, 0, badInput("model", "unknown model %q; use %s or %s", model, Gaussian, QuasiPoisson)
 	}
 	if err := checkStart(s.Periods, in.Start, minITSPre, minITSPost); err != nil {
-		return nil, err
+		return "", 0, 0, err
 	}
 	switch in.Errors {
 	case "":
 		if model == QuasiPoisson && in.HACLag != 0 {
-			return nil, badInput("hac_lag", "a Newey-West lag applies to the %s model only with Newey-West errors", QuasiPoisson)
+			return "", 0, 0, badInput("hac_lag", "a Newey-West lag applies to the %s model only with Newey-West errors", QuasiPoisson)
 		}
 	case NeweyWest:
 	case AR1:
 		if model != Gaussian {
-			return nil, badInput("errors", "AR(1) errors are available for the %s model only", Gaussian)
+			return "", 0, 0, badInput("errors", "AR(1) errors are available for the %s model only", Gaussian)
 		}
 		if in.HACLag != 0 || in.SmallSample {
-			return nil, badInput("hac_lag", "the Newey-West lag and small-sample correction do not apply to AR(1) errors")
+			return "", 0, 0, badInput("hac_lag", "the Newey-West lag and small-sample correction do not apply to AR(1) errors")
 		}
 	default:
-		return nil, badInput("errors", "unknown error treatment %q; use %s or %s", in.Errors, NeweyWest, AR1)
+		return "", 0, 0, badInput("errors", "unknown error treatment %q; use %s or %s", in.Errors, NeweyWest, AR1)
 	}
 	L := in.SeasonLength
 	if L == 0 {
 		L = DefaultSeasonLength
 	}
 	if in.Harmonics < 0 {
-		return nil, badInput("harmonics", "harmonics must not be negative")
+		return "", 0, 0, badInput("harmonics", "harmonics must not be negative")
 	}
 	if in.Harmonics > 0 && (L < 3 || 2*in.Harmonics >= L) {
-		return nil, badInput("harmonics", "%d harmonic pair(s) need a season of more than %d periods; the season length is %d", in.Harmonics, 2*in.Harmonics, L)
+		return "", 0, 0, badInput("harmonics", "%d harmonic pair(s) need a season of more than %d periods; the season length is %d", in.Harmonics, 2*in.Harmonics, L)
 	}
 	n := len(s.Values)
-	p := 3 + 2*in.Harmonics
+	p := 3 + 2*in.Harmonics + extra
 	if in.SlopeChange {
 		p++
 	}
 	if n-p < minITSResidual {
-		return nil, badInput("series", "%d periods are too few for a model with %d terms; at least %d are needed", n, p, p+minITSResidual)
+		return "", 0, 0, badInput("series", "%d periods are too few for a model with %d terms; at least %d are needed", n, p, p+minITSResidual)
 	}
 	if in.Offset != nil && model != QuasiPoisson {
-		return nil, badInput("offset", "an offset is only used by the %s model", QuasiPoisson)
+		return "", 0, 0, badInput("offset", "an offset is only used by the %s model", QuasiPoisson)
 	}
 	y := s.Values
 	switch model {
@@ -213,13 +233,13 @@ func ITS(in ITSInput) (*Result, error) {
 			}
 		}
 		if constant {
-			return nil, badInput("series", "the outcome is constant (%s in every period); there is nothing to estimate", num(y[0]))
+			return "", 0, 0, badInput("series", "the outcome is constant (%s in every period); there is nothing to estimate", num(y[0]))
 		}
 	case QuasiPoisson:
 		var pre, post float64
 		for i, v := range y {
 			if v < 0 {
-				return nil, badInput("series", "the quasi-Poisson model needs counts, but period %s has %s", s.Periods[i], num(v))
+				return "", 0, 0, badInput("series", "the quasi-Poisson model needs counts, but period %s has %s", s.Periods[i], num(v))
 			}
 			if i < in.Start {
 				pre += v
@@ -228,48 +248,46 @@ func ITS(in ITSInput) (*Result, error) {
 			}
 		}
 		if pre == 0 || post == 0 {
-			return nil, badInput("series", "the quasi-Poisson model needs some non-zero counts both before and after %s; the counts are all zero %s", s.Periods[in.Start], map[bool]string{true: "before", false: "after"}[pre == 0])
+			return "", 0, 0, badInput("series", "the quasi-Poisson model needs some non-zero counts both before and after %s; the counts are all zero %s", s.Periods[in.Start], map[bool]string{true: "before", false: "after"}[pre == 0])
 		}
 		if in.Offset != nil {
 			if len(in.Offset) != n {
-				return nil, badInput("offset", "the offset has %d values for %d periods", len(in.Offset), n)
+				return "", 0, 0, badInput("offset", "the offset has %d values for %d periods", len(in.Offset), n)
 			}
 			for i, v := range in.Offset {
 				if !(v > 0) || math.IsInf(v, 0) {
-					return nil, badInput("offset", "the offset (population) must be positive and finite in every period; period %s has %s", s.Periods[i], num(v))
+					return "", 0, 0, badInput("offset", "the offset (population) must be positive and finite in every period; period %s has %s", s.Periods[i], num(v))
 				}
 			}
 		}
 	}
 
-	f := newITSFit(n, p, in, L)
-	defer f.release()
+	return model, L, p, nil
+}
+
+// fit fits the model to the series of in by the method its error
+// treatment asks for.
+func (f *itsFit) fit(in ITSInput, model Model) error {
+	y, n := in.Series.Values, f.n
 	var err error
 	if model == Gaussian && in.Errors == AR1 {
 		f.ar1 = true
 		err = f.gaussianAR1(y)
 	} else if model == Gaussian {
 		if f.hacLag, err = hacLagFor(in.HACLag, n); err != nil {
-			return nil, err
+			return err
 		}
 		err = f.gaussian(y)
 	} else {
 		if in.Errors == NeweyWest {
 			f.qpHAC = true
 			if f.hacLag, err = hacLagFor(in.HACLag, n); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		err = f.quasiPoisson(y, in.Offset)
 	}
-	if err != nil {
-		return nil, err
-	}
-	r := f.result(in, model, L)
-	if err := r.checkFinite(); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return err
 }
 
 // hacLagFor is the Newey-West lag of [ITSInput].HACLag for n periods: the
@@ -1003,6 +1021,21 @@ func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
 	r.addDiag("n_pre", float64(in.Start), "periods before the intervention")
 	r.addDiag("n_post", float64(m), "periods from the intervention on")
 
+	f.setParams(r, in, model, L)
+	r.setParam("time_origin", "t = 1 at "+s.Periods[0]+"; T0 = "+strconv.Itoa(in.Start)+" ("+s.Periods[in.Start-1]+")")
+
+	r.Inputs = Inputs{
+		Units: []string{s.Unit}, Periods: s.Periods, First: 0, Last: n - 1,
+		Start: in.Start, StartPeriod: s.Periods[in.Start], PrePeriods: in.Start, PostPeriods: m, Observations: n,
+	}
+	r.Assumptions = itsAssumptions(in, ratio, f.hacLag, f.rho)
+	r.Explanation = itsExplanation(r, in, ratio)
+	return r
+}
+
+// setParams records the model's parameters in r.
+func (f *itsFit) setParams(r *Result, in ITSInput, model Model, L int) {
+	n, p, ratio := f.n, f.p, model == QuasiPoisson
 	r.setParam("model", string(model))
 	r.setParam("slope_change", strconv.FormatBool(f.slope))
 	r.setParam("harmonics", strconv.Itoa(in.Harmonics))
@@ -1034,15 +1067,6 @@ func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
 			r.setParam("reference_distribution", "normal")
 		}
 	}
-	r.setParam("time_origin", "t = 1 at "+s.Periods[0]+"; T0 = "+strconv.Itoa(in.Start)+" ("+s.Periods[in.Start-1]+")")
-
-	r.Inputs = Inputs{
-		Units: []string{s.Unit}, Periods: s.Periods, First: 0, Last: n - 1,
-		Start: in.Start, StartPeriod: s.Periods[in.Start], PrePeriods: in.Start, PostPeriods: m, Observations: n,
-	}
-	r.Assumptions = itsAssumptions(in, ratio, f.hacLag, f.rho)
-	r.Explanation = itsExplanation(r, in, ratio)
-	return r
 }
 
 var harmonicNames = map[string][]string{

@@ -263,6 +263,9 @@ type Result struct {
 	// Choice is, for a result of [Auto], why the method was chosen; empty
 	// otherwise.
 	Choice string
+	// Segments are the interruptions of a piecewise interrupted time
+	// series ([PiecewiseITS]), in order of start; nil for other results.
+	Segments []Segment
 }
 
 // Diagnostic returns the diagnostic with the given name and whether it
@@ -346,6 +349,17 @@ func (r *Result) checkFinite() error {
 		c := &r.Counterfactual[i]
 		if !finite(c.Observed) || !finite(c.Expected) || !finite(c.Low) || !finite(c.High) {
 			return fail("counterfactual")
+		}
+	}
+	for i := range r.Segments {
+		sg := &r.Segments[i]
+		if !est(&sg.LevelChange) || !est(sg.SlopeChange) || !est(&sg.Effect) {
+			return fail("segment " + sg.ID)
+		}
+		for _, c := range sg.Counterfactual {
+			if !finite(c.Expected) || !finite(c.Low) || !finite(c.High) {
+				return fail("counterfactual without " + sg.ID)
+			}
 		}
 	}
 	for _, d := range r.Diagnostics {

@@ -166,7 +166,7 @@ func TestPiecewiseRecoversEffects(t *testing.T) {
 	const n, s1, s2, l1, l2 = 120, 40, 80, -10.0, 6.0
 	periods := make([]string, n)
 	for i := range periods {
-		periods[i] = strconv.Itoa(2000+i/12) + "-" + strconv.Itoa(100+i%12+1)[1:]
+		periods[i] = strconv.Itoa(2000+i/12) + "-" + strconv.Itoa(100 + i%12 + 1)[1:]
 	}
 	cover, bias1 := 0, 0.0
 	const reps = 200

@@ -28,12 +28,13 @@ func (s *Server) impactField() *gql.Field {
 			"indicator": {Type: nonNull(gql.ID)}, "from": {Type: nonNull(gql.String)}, "to": {Type: nonNull(gql.String)}}})
 	itsOptions := gql.NewInputObject(gql.InputObjectConfig{Name: "ItsOptions", Description: "Options of the interrupted time series.",
 		Fields: gql.InputObjectConfigFieldMap{
-			"model":       {Type: model, Description: "Default: QUASI_POISSON when the outcome counts events or an offset is given, GAUSSIAN otherwise."},
-			"offset":      {Type: gql.ID, Description: "An indicator (a population, say) whose logarithm is the offset of the quasi-Poisson model: estimates become ratios of rates."},
-			"harmonics":   {Type: gql.Int, Description: "Sine/cosine pairs for seasonality (period 12 for months, 4 quarters, 52 weeks, 7 days). Default 0."},
-			"slopeChange": {Type: gql.Boolean, Description: "Add a change in trend at the intervention. Default false."},
-			"errors":      {Type: itsErrors, Description: "GAUSSIAN: default NEWEY_WEST when the model is asked for; AUTO uses AR1, because Newey-West intervals are too narrow when the noise is persistent. QUASI_POISSON: NEWEY_WEST replaces the model-based standard errors by the Newey-West sandwich (AUTO does so when the residuals are autocorrelated); AR1 is not available."},
-			"hacLag":      {Type: gql.Int, Description: "Newey-West truncation lag (Bartlett kernel, no small-sample factor). Default floor(4 (n/100)^(2/9)) for n periods; 0 means no autocorrelation terms (White's heteroscedasticity-robust errors). Only with Newey-West errors."},
+			"model":         {Type: model, Description: "Default: QUASI_POISSON when the outcome counts events or an offset is given, GAUSSIAN otherwise."},
+			"offset":        {Type: gql.ID, Description: "An indicator (a population, say) whose logarithm is the offset of the quasi-Poisson model: estimates become ratios of rates."},
+			"harmonics":     {Type: gql.Int, Description: "Sine/cosine pairs for seasonality (period 12 for months, 4 quarters, 52 weeks, 7 days). Default 0."},
+			"slopeChange":   {Type: gql.Boolean, Description: "Add a change in trend at the intervention. Default false."},
+			"errors":        {Type: itsErrors, Description: "GAUSSIAN: default NEWEY_WEST when the model is asked for; AUTO uses AR1, because Newey-West intervals are too narrow when the noise is persistent. QUASI_POISSON: NEWEY_WEST replaces the model-based standard errors by the Newey-West sandwich (AUTO does so when the residuals are autocorrelated); AR1 is not available."},
+			"interruptions": {Type: gql.NewList(gql.NewNonNull(gql.ID)), Description: "Method ITS: other interventions fitted in the same series, each with its own level (and slope) change (piecewise interrupted time series; see segments). Default: the interventions expected to affect the indicator's family that take effect on the target regions (or a region above them) inside the window, from the timeline, named in the explanation; [] fits the one intervention alone."},
+			"hacLag":        {Type: gql.Int, Description: "Newey-West truncation lag (Bartlett kernel, no small-sample factor). Default floor(4 (n/100)^(2/9)) for n periods; 0 means no autocorrelation terms (White's heteroscedasticity-robust errors). Only with Newey-West errors."},
 		}})
 
 	interval := gql.NewObject(gql.ObjectConfig{Name: "EstimateInterval", Description: "An estimate with its 95% interval (null when the method gives none).",
@@ -215,6 +216,14 @@ func (s *Server) impactField() *gql.Field {
 			"explanation": &gql.Field{Type: nonNull(gql.String), Description: "A paragraph for a briefing.",
 				Resolve: in(func(x *evaluate.ImpactEstimate) any { return x.Explanation })},
 			"inputs": &gql.Field{Type: nonNull(inputs), Resolve: in(func(x *evaluate.ImpactEstimate) any { return x })},
+			"segments": &gql.Field{Type: listOf(s.segmentType(interval, counterfactual)), Description: "Piecewise interrupted time series: each intervention fitted in the series, in order of start (the queried one gives effect, levelChange, slopeChange and counterfactual); empty otherwise.",
+				Resolve: in(func(x *evaluate.ImpactEstimate) any {
+					out := make([]segment, len(x.Segments))
+					for i, sg := range x.Segments {
+						out[i] = segment{sg, x.AsOf}
+					}
+					return out
+				})},
 		}})
 	return &gql.Field{Type: estimate,
 		Description: "What an intervention did to an indicator over time (Guideline 21), by before/after, interrupted time series, difference-in-differences or synthetic control; asOf answers as of a log position.",
@@ -265,6 +274,9 @@ func (s *Server) resolveImpact(p gql.ResolveParams) (any, error) {
 		q.ITS.SlopeChange, _ = o["slopeChange"].(bool)
 		e, _ := o["errors"].(string)
 		q.ITS.Errors = impact.ITSErrors(e)
+		if list, ok := o["interruptions"].([]any); ok {
+			q.ITS.Interruptions = idList(list)
+		}
 		if lag, ok := o["hacLag"].(int); ok {
 			switch {
 			case lag < 0:

@@ -79,6 +79,12 @@ type ITSOptions struct {
 	// HACLag is the Newey-West truncation lag, as impact.ITSInput.HACLag:
 	// 0 the default floor(4 (n/100)^(2/9)), impact.HACWhite none.
 	HACLag int
+	// Interruptions are other interventions fitted in the same series
+	// (piecewise interrupted time series, method ITS only), each with its
+	// own level (and slope) change. Nil means those found on the targets'
+	// timeline within the window (see [Evaluator.interruptions]); a
+	// non-nil empty list means none.
+	Interruptions []string
 }
 
 // ImpactEstimate is an impact estimate with the data it was computed from,
@@ -193,6 +199,9 @@ func (e *Evaluator) resolveImpact(q ImpactQuery) (*impactWork, error) {
 	case impact.MethodBeforeAfter, impact.MethodITS, impact.MethodDiD, impact.MethodSyntheticControl, impact.MethodAuto:
 	default:
 		return nil, domain.Invalid("method", "unknown method %q; use BEFORE_AFTER, ITS, DID, SYNTHETIC_CONTROL or AUTO", q.Method)
+	}
+	if len(q.ITS.Interruptions) > 0 && q.Method != impact.MethodITS {
+		return nil, domain.Invalid("its.interruptions", "several interruptions are fitted by method ITS only")
 	}
 	var err error
 	if w.iv, err = e.Intervention("intervention", q.Intervention, w.pos); err != nil {
@@ -448,13 +457,21 @@ func (e *Evaluator) runOneSeries(w *impactWork) (*impact.Result, error) {
 	if err := complete(s, w.targets, w.rows); err != nil {
 		return nil, argError(err)
 	}
-	r, err := e.its(s, w.start, w.targets, w.axis, w.ind.Granularity, w.counts, opts, w.pos)
+	extra, err := e.interruptions(w)
+	if err != nil {
+		return nil, err
+	}
+	if len(extra) > 1 {
+		r, err := e.its(s, w.start, w.targets, w.axis, w.ind.Granularity, w.counts, opts, w.pos, extra)
+		return r, argError(err)
+	}
+	r, err := e.its(s, w.start, w.targets, w.axis, w.ind.Granularity, w.counts, opts, w.pos, nil)
 	if err != nil {
 		return nil, argError(err)
 	}
 	if errs, why := impact.AutoRefit(w.choice, r, opts.Errors); errs != "" {
 		opts.Errors = errs
-		if r, err = e.its(s, w.start, w.targets, w.axis, w.ind.Granularity, w.counts, opts, w.pos); err != nil {
+		if r, err = e.its(s, w.start, w.targets, w.axis, w.ind.Granularity, w.counts, opts, w.pos, nil); err != nil {
 			return nil, argError(err)
 		}
 		w.choice.Reason += " " + why
@@ -627,8 +644,10 @@ func seasonLength(g domain.Granularity) int {
 	return 0
 }
 
-// its runs the interrupted time series on the combined target series.
-func (e *Evaluator) its(s impact.Series, start int, targets []string, axis []domain.Period, g domain.Granularity, counts bool, o ITSOptions, pos uint64) (*impact.Result, error) {
+// its runs the interrupted time series on the combined target series;
+// with a list of interruptions (the intervention at start first), the
+// piecewise one.
+func (e *Evaluator) its(s impact.Series, start int, targets []string, axis []domain.Period, g domain.Granularity, counts bool, o ITSOptions, pos uint64, extra []impact.Interruption) (*impact.Result, error) {
 	model := o.Model
 	switch model {
 	case "":
@@ -655,6 +674,9 @@ func (e *Evaluator) its(s impact.Series, start int, targets []string, axis []dom
 			return nil, err
 		}
 		in.Offset = off
+	}
+	if len(extra) > 0 {
+		return impact.PiecewiseITS(in, extra)
 	}
 	return impact.ITS(in)
 }
@@ -803,6 +825,8 @@ func argError(err error) error {
 	switch c.Field {
 	case "start", "":
 		c.Field = "intervention"
+	case "interruptions":
+		c.Field = "its.interruptions"
 	case "series", "treated":
 		c.Field = "regions"
 	case "donors", "comparison":

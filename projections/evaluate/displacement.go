@@ -233,6 +233,7 @@ type prepared struct {
 	exposure      map[string]float64
 	assumptions   []string
 	diagnostics   []string
+	notes         []string // for the explanation
 }
 
 func (a *analysis) displacement(req DisplacementRequest, ind projections.Indicator) (*Displacement, error) {
@@ -270,6 +271,9 @@ func (a *analysis) displacement(req DisplacementRequest, ind projections.Indicat
 	res.Assumptions = append(res.Assumptions, p.assumptions...)
 	res.Diagnostics = append(res.Diagnostics, p.diagnostics...)
 	res.Explanation += " " + findingSentence(out)
+	for _, n := range p.notes {
+		res.Explanation += " " + n
+	}
 	return out, nil
 }
 
@@ -405,6 +409,9 @@ func (a *analysis) prepare(req DisplacementRequest, ind projections.Indicator) (
 		return nil, domain.Invalid("target", "the target regions (%s) have no period of %s data in common", strings.Join(areas.Target, ", "), ind.Code)
 	}
 	if p.before, p.after, err = a.windows(req, ind, first, last, p); err != nil {
+		return nil, err
+	}
+	if err := a.excludeExposedControls(req, p); err != nil {
 		return nil, err
 	}
 

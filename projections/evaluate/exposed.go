@@ -134,3 +134,43 @@ func (e *Evaluator) excludeExposed(w *impactWork) {
 	w.notes = append(w.notes, fmt.Sprintf("Left out of the default comparison pool as exposed in %s to other interventions expected to affect %s: %s.",
 		span, strings.ToLower(string(w.ind.Family)), exposureText(exposed)))
 }
+
+// excludeExposedControls leaves out of a default control (and so of the
+// buffer's default control) the regions exposed, between the start of the
+// before window and the end of the after window, to another intervention
+// expected to affect the indicator's family (or next to one), and names
+// them in the explanation; for controls given explicitly it keeps them and
+// warns. Every default control exposed is a BadInput error naming
+// "control".
+func (a *analysis) excludeExposedControls(req DisplacementRequest, p *prepared) error {
+	g := p.ind.Granularity
+	first := domain.Period{G: g, Index: mustIndex(g, p.before.Periods[0])}
+	last := domain.Period{G: g, Index: mustIndex(g, p.after.Periods[len(p.after.Periods)-1])}
+	span := first.String() + " to " + last.String()
+	self := map[string]bool{a.iv.ID: true}
+	family := strings.ToLower(string(p.ind.Family))
+	if req.BufferControl != nil {
+		if ex := a.e.exposedRegions(p.areas.BufferControl, self, p.ind.Family, first, last, a.asOf); len(ex) > 0 {
+			p.notes = append(p.notes, fmt.Sprintf("Warning: buffer control regions exposed in %s to other interventions expected to affect %s, which may bias the comparison: %s.", span, family, exposureText(ex)))
+		}
+	}
+	ex := a.e.exposedRegions(p.areas.Control, self, p.ind.Family, first, last, a.asOf)
+	if len(ex) == 0 {
+		return nil
+	}
+	if req.Control != nil {
+		p.notes = append(p.notes, fmt.Sprintf("Warning: control regions exposed in %s to other interventions expected to affect %s, which may bias the comparison: %s.", span, family, exposureText(ex)))
+		return nil
+	}
+	gone := map[string]bool{}
+	for _, x := range ex {
+		gone[x.region] = true
+	}
+	kept := slices.DeleteFunc(slices.Clone(p.areas.Control), func(c string) bool { return gone[c] })
+	if len(kept) == 0 {
+		return domain.Invalid("control", "every default control region is exposed in %s to other interventions expected to affect %s (%s); name control regions", span, family, exposureText(ex))
+	}
+	p.areas.Control = kept
+	p.notes = append(p.notes, fmt.Sprintf("Left out of the default control as exposed in %s to other interventions expected to affect %s: %s.", span, family, exposureText(ex)))
+	return nil
+}

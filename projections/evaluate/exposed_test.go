@@ -43,3 +43,36 @@ func TestComparisonPoolLeavesOutExposedRegions(t *testing.T) {
 		t.Errorf("explicit comparison %v: %s", est.Comparison, est.Explanation)
 	}
 }
+
+// TestDisplacementControlLeavesOutExposedRegions: the Brabant operation's
+// displacement of drug-related violence, with an after window (2017-04 to
+// 2018-03) that overlaps the Channel joint investigation (FRE1, BE25, from
+// 2017-04). The default control leaves out the regions exposed over the
+// two windows to it (covered or next to it), named in the explanation;
+// the same regions given as the control are kept, with a warning.
+func TestDisplacementControlLeavesOutExposedRegions(t *testing.T) {
+	e, _ := demoWorld(t)
+	req := evaluate.DisplacementRequest{Intervention: demo.BrabantLabs, Indicator: demo.DrugViolence,
+		Before: &evaluate.PeriodRange{From: "2014-10", To: "2015-09"}, After: &evaluate.PeriodRange{From: "2017-04", To: "2018-03"}}
+	d, err := e.Displacement(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("control %v\n%s", d.Inputs.Control, d.Explanation)
+	if !strings.Contains(d.Explanation, "Left out of the default control as exposed in 2014-10 to 2018-03") || !strings.Contains(d.Explanation, demo.ChannelJIT) {
+		t.Fatalf("no exposed region named: %s", d.Explanation)
+	}
+	for _, c := range []string{"FRE1", "BE25"} {
+		if slices.Contains(d.Inputs.Control, c) {
+			t.Errorf("exposed region %s kept in the default control %v", c, d.Inputs.Control)
+		}
+	}
+	req.Control = []string{"FRE1", "DE60"}
+	d, err = e.Displacement(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(d.Inputs.Control, "FRE1") || !strings.Contains(d.Explanation, "Warning: control regions exposed") {
+		t.Errorf("explicit control %v: %s", d.Inputs.Control, d.Explanation)
+	}
+}

@@ -67,7 +67,11 @@ func (b *browser) do(actions ...chromedp.Action[chromedp.Void]) {
 // visit opens url and waits for the page's main landmark.
 func (b *browser) visit(url string) {
 	b.t.Helper()
-	b.do(chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("main")))
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+		b.t.Fatalf("visit %s: %v", url, err)
+	}
 }
 
 // submit clicks the element sel (a form's button) and waits for the page
@@ -144,4 +148,19 @@ func decode(t testing.TB, data any, out any) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// chromedpSetValue sets the value of the form field sel.
+func chromedpSetValue(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.SetValue(chromedp.CSS(sel), value)
+}
+
+// chromedpClick clicks the element sel and waits for the page it leads to.
+func chromedpClick(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.CSS(sel))
+}
+
+// chromedpWaitReady waits for the element sel.
+func chromedpWaitReady(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.WaitReady(chromedp.CSS(sel))
 }

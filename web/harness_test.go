@@ -25,6 +25,38 @@ type site struct {
 	node *projectionstest.Node
 	api  *graphql.Server
 	srv  *httptest.Server
+	mu   sync.Mutex
+	// seen holds every request the server answered (method and URL) and
+	// the body of its answer, for tests of what a principal was sent.
+	seen []exchange
+}
+
+type exchange struct{ request, response string }
+
+// record keeps every request and the body of its answer.
+func (s *site) record(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		r.Header.Del("Accept-Encoding")
+		next.ServeHTTP(rec, r)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		s.mu.Lock()
+		s.seen = append(s.seen, exchange{r.Method + " " + r.URL.String(), rec.Body.String()})
+		s.mu.Unlock()
+	})
+}
+
+// exchanges returns the requests answered so far and forgets them.
+func (s *site) exchanges() []exchange {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.seen
+	s.seen = nil
+	return out
 }
 
 // The tokens the test principals sign in with.
@@ -96,7 +128,8 @@ func newSite(tb testing.TB, local bool) *site {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
 	mux.Handle("/", app)
-	srv := httptest.NewServer(mux)
-	tb.Cleanup(srv.Close)
-	return &site{node: n, api: api, srv: srv}
+	st := &site{node: n, api: api}
+	st.srv = httptest.NewServer(st.record(mux))
+	tb.Cleanup(st.srv.Close)
+	return st
 }

@@ -1,0 +1,46 @@
+package web_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/supplyeval/supplyeval/i18n"
+)
+
+// TestFrenchPages switches to French with the language link: the page is
+// in French (lang="fr", French words), numbers have decimal commas, and
+// no English catalogue text or missing key is left.
+func TestFrenchPages(t *testing.T) {
+	s := newSite(t, true)
+	b := newBrowser(t)
+	const id = "op-2018-rtm-container-control"
+	b.visit(s.srv.URL + "/interventions/" + id)
+	b.do(chromedpClick(`a[hreflang="fr"]`))
+	b.do(chromedpWaitReady("html[lang=fr]"))
+	text := b.text()
+	for _, want := range []string{i18n.FR.T("web.nav.overview"), i18n.FR.T("web.iv.effect"), i18n.FR.T("web.iv.interval")} {
+		if !strings.Contains(text, want) {
+			t.Errorf("French page lacks %q", want)
+		}
+	}
+	effects := b.texts("dd.effect")
+	if len(effects) == 0 {
+		t.Fatal("no effect shown")
+	}
+	all := strings.Join(effects, "\n")
+	if regexp.MustCompile(`[0-9]\.[0-9]`).MatchString(all) {
+		t.Errorf("a decimal point in the French effects %q", effects)
+	}
+	if !regexp.MustCompile(`[0-9],[0-9]`).MatchString(all) {
+		t.Errorf("no decimal comma in the French effects %q", effects)
+	}
+	if strings.Contains(text, "[web.") {
+		t.Errorf("a catalogue key is missing: %q", regexp.MustCompile(`\[web\.[a-z.]+\]`).FindString(text))
+	}
+	// The choice is remembered on the next page.
+	b.visit(s.srv.URL + "/")
+	if txt := b.text(); !strings.Contains(txt, i18n.FR.T("web.overview.title")) || !strings.Contains(txt, "Position du journal") {
+		t.Errorf("the overview is not in French:\n%.600s", txt)
+	}
+}

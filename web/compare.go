@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"math"
 	"sort"
@@ -34,8 +35,35 @@ const compareQuery = `query Compare($iv: ID!, $ind: ID!) {
     inputs { before { from } after { to } asOf }
     explanation
   }
-  regions { code name boundary { geojson } neighbours { region { code } } }
 }`
+
+// analysisRegions asks for the outlines and links of the analysis's
+// regions only (one aliased region field each, codes in variables), as
+// known at the position the analysis was read at: a country's thousands
+// of NUTS 3 outlines are not sent for a map of twenty.
+func analysisRegions(r *request, d *displacementOut) []mapRegionOut {
+	var q strings.Builder
+	vars := map[string]any{"asOf": d.Inputs.AsOf}
+	q.WriteString("query MapRegions($asOf: String")
+	for i := range d.Regions {
+		fmt.Fprintf(&q, ", $c%d: ID!", i)
+	}
+	q.WriteString(") {")
+	for i, rg := range d.Regions {
+		vars[fmt.Sprintf("c%d", i)] = rg.Region
+		fmt.Fprintf(&q, " r%d: region(code: $c%d, asOf: $asOf) { code name boundary { geojson } neighbours { region { code } } }", i, i)
+	}
+	q.WriteString(" }")
+	var out map[string]*mapRegionOut
+	r.query(q.String(), vars, &out) // a region without an outline is drawn as a graph
+	regs := make([]mapRegionOut, 0, len(out))
+	for _, rg := range out {
+		if rg != nil {
+			regs = append(regs, *rg)
+		}
+	}
+	return regs
+}
 
 // compareSeriesQuery reads regions' series over the analysis's windows,
 // at the position the analysis was read at. INDEX is asked region by
@@ -140,7 +168,6 @@ func (h *Handler) compare(r *request) {
 	}
 	var out struct {
 		Displacement *displacementOut
-		Regions      []mapRegionOut
 	}
 	if errs := r.query(compareQuery, map[string]any{"iv": d.Intervention, "ind": d.Indicator}, &out); len(errs) > 0 || out.Displacement == nil {
 		p.Error = r.lang.T("web.compare.failed", errs.Error())
@@ -151,7 +178,7 @@ func (h *Handler) compare(r *request) {
 	dis := out.Displacement
 	d.Words = displacementWords(r, dis)
 	d.Explanation = dis.Explanation
-	d.Map, d.MapRows = compareMap(r, d.IndicatorName, dis, out.Regions)
+	d.Map, d.MapRows = compareMap(r, d.IndicatorName, dis, analysisRegions(r, dis))
 	var focus, control []string
 	for _, rg := range dis.Regions {
 		d.Rows = append(d.Rows, compareRow{Code: rg.Region, Name: rg.Name, Role: r.lang.Code("role", rg.Role),

@@ -29,7 +29,7 @@ func TestRestrictedUserNeverSeesTheConfidentialOperation(t *testing.T) {
 	}
 	b := newBrowser(t)
 	b.signIn(s.srv.URL, restrictedToken)
-	pages := []string{"/", "/?kind=CONTROLLED_DELIVERY", "/audit", "/no-such-page"}
+	pages := []string{"/", "/?kind=CONTROLLED_DELIVERY", "/cycles", "/import", "/audit", "/no-such-page"}
 	for _, id := range visible {
 		pages = append(pages, "/interventions/"+id)
 	}

@@ -107,7 +107,7 @@ func (b *browser) html() string {
 // eval evaluates a JavaScript expression and decodes its value into out.
 func (b *browser) eval(js string, out any) {
 	b.t.Helper()
-	raw, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]byte](js))
+	raw, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]byte](js, chromedp.EvalAwaitPromise))
 	if err != nil {
 		b.t.Fatalf("%s: %v", js, err)
 	}
@@ -163,4 +163,17 @@ func chromedpClick(sel string) chromedp.Action[chromedp.Void] {
 // chromedpWaitReady waits for the element sel.
 func chromedpWaitReady(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.WaitReady(chromedp.CSS(sel))
+}
+
+// chromedpSendKeys types v into the field sel.
+func chromedpSendKeys(sel, v string) chromedp.Action[chromedp.Void] {
+	return chromedp.SendKeys(chromedp.CSS(sel), v)
+}
+
+// values returns the value of every form field sel matches.
+func (b *browser) values(sel string) []string {
+	b.t.Helper()
+	var v []string
+	b.eval(`Array.from(document.querySelectorAll(`+jsString(sel)+`)).map(e => e.value)`, &v)
+	return v
 }

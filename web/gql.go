@@ -44,6 +44,11 @@ func (r *request) query(q string, vars map[string]any, out any) apiErrors {
 	return r.h.exec(r.Context(), r.principal, q, vars, out, true)
 }
 
+// mutate runs a GraphQL mutation as r's principal.
+func (r *request) mutate(q string, vars map[string]any, out any) apiErrors {
+	return r.h.exec(r.Context(), r.principal, q, vars, out, false)
+}
+
 func (h *Handler) exec(ctx context.Context, p graphql.Principal, q string, vars map[string]any, out any, readOnly bool) apiErrors {
 	ctx = graphql.NewContextWithPrincipal(ctx, p)
 	resp := h.cfg.API.Do(ctx, graphql.Request{Query: q, Variables: vars}, readOnly)

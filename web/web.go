@@ -62,6 +62,8 @@ type Handler struct {
 	cfg   Config
 	mux   *http.ServeMux
 	pages map[string]*template.Template
+	// uploads are the imports previewed or being recorded.
+	uploads uploads
 }
 
 // Cookie names.

@@ -1,0 +1,62 @@
+package web_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestImportInTheBrowser uploads a CSV with an error: the preview names
+// it with file:line and offers nothing to record; the file fixed, the
+// preview shows the first rows, recording shows its progress to the end,
+// and the API then answers the new observations.
+func TestImportInTheBrowser(t *testing.T) {
+	s := newSite(t, false)
+	b := newBrowser(t)
+	b.signIn(s.srv.URL, adminToken)
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "drug-violence.csv")
+	if err := os.WriteFile(bad, []byte("region,period,value\nNL33,2025-01,12\nXX99,2025-01,3\nNL33,2025-02,eleven\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	upload := func(path string) {
+		b.visit(s.srv.URL + "/import")
+		b.do(chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{path}), chromedpSendKeys("#i-indicator", "DRUG_VIOLENCE"))
+		b.submit("#preview")
+	}
+	upload(bad)
+	rejects := b.texts("ul.rejects li")
+	if len(rejects) != 2 || !strings.HasPrefix(rejects[0], "drug-violence.csv:3:") || !strings.HasPrefix(rejects[1], "drug-violence.csv:4:") {
+		t.Fatalf("errors shown %q, want lines 3 and 4 of drug-violence.csv", rejects)
+	}
+	if n := len(b.texts("#record")); n != 0 {
+		t.Fatal("a file with errors can be recorded")
+	}
+	good := filepath.Join(dir, "drug-violence-fixed.csv")
+	if err := os.WriteFile(good, []byte("region,period,value\nNL33,2025-01,12\nNL33,2025-02,11\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	upload(good)
+	if rows := b.texts("main table tbody tr"); len(rows) != 2 {
+		t.Fatalf("preview rows %q", rows)
+	}
+	b.submit("#record")
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(strings.Join(b.texts("#import-status"), ""), "Recorded: 2 observations") {
+		if time.Now().After(deadline) {
+			t.Fatalf("recording did not finish: %q", b.texts("#import-status"))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	var got struct {
+		Series struct{ Points []struct{ Period string } }
+	}
+	s.query(t, adminToken, `{ series(indicator: "DRUG_VIOLENCE", region: "NL33", from: "2025-01") { points { period } } }`, nil, &got)
+	if len(got.Series.Points) != 2 {
+		t.Errorf("recorded points %+v", got.Series.Points)
+	}
+}

@@ -126,13 +126,13 @@ var roleRules = map[string][]Role{
 	"interventions": catalogReaders, "intervention": catalogReaders, "timeline": catalogReaders,
 	"compareRegions": {RoleAnalyst, RoleStrategy, RoleEvaluator, RolePublic},
 	"impact":         readers, "staggered": readers, "displacement": readers, "displacementScan": readers, "fragmentation": readers,
-	"cycles": readers, "cycle": readers,
+	"cycles": readers, "cycle": readers, "power": readers,
 	"audit": {},
 }
 
 // operationDetails are the Operation fields the public may not read:
 // per-operation details rather than aggregates.
-var operationDetails = []string{"outputs", "partners", "legalBasis", "judicialAuthorisation", "budget", "summary", "scopeChanges"}
+var operationDetails = []string{"outputs", "partners", "legalBasis", "judicialAuthorisation", "budget", "summary", "scopeChanges", "power"}
 
 // forbidden is the error for a principal whose roles do not allow something.
 func forbidden(p Principal, what string) error {

@@ -15,9 +15,8 @@ import (
 // impactField builds the query field impact (DESIGN.md section 5) with
 // the types it needs: what an intervention did to an indicator, by one of
 // the evaluation methods of domain/impact run on the read models.
-func (s *Server) impactField() *gql.Field {
-	method := enumOf("ImpactMethod", "An impact-over-time method (DESIGN.md section 4); AUTO picks one the data support and says why.",
-		[]impact.Method{impact.MethodBeforeAfter, impact.MethodITS, impact.MethodDiD, impact.MethodSyntheticControl, impact.MethodAuto})
+func (s *Server) impactField(t *types) *gql.Field {
+	method := t.impactMethod
 	model := enumOf("ItsModel", "Error model of an interrupted time series: GAUSSIAN (least squares, Newey-West errors) or QUASI_POISSON (counts, log link, rate ratios).",
 		[]impact.Model{impact.Gaussian, impact.QuasiPoisson})
 	itsErrors := enumOf("ItsErrors", "How the GAUSSIAN model treats noise that carries over between periods: NEWEY_WEST (least squares, Newey-West standard errors) or AR1 (generalised least squares with first-order autoregressive noise, coefficient by REML).",
@@ -289,6 +288,13 @@ func (s *Server) resolveImpact(p gql.ResolveParams) (any, error) {
 		}
 	}
 	return s.evaluator(p.Context).Impact(p.Context, q)
+}
+
+// impactMethodEnum is the enum ImpactMethod, one per schema (impact and
+// power take it).
+func impactMethodEnum() *gql.Enum {
+	return enumOf("ImpactMethod", "An impact-over-time method (DESIGN.md section 4); AUTO picks one the data support and says why.",
+		[]impact.Method{impact.MethodBeforeAfter, impact.MethodITS, impact.MethodDiD, impact.MethodSyntheticControl, impact.MethodAuto})
 }
 
 // idList reads an optional [ID!] argument: nil when absent, a (possibly

@@ -103,12 +103,13 @@ func (s *Server) queryType(t *types) *gql.Object {
 				}
 				return nil, nil
 			}},
-		"impact": s.impactField(),
+		"impact": s.impactField(t),
 	}
 	s.addDisplacementFields(t, fields)
 	s.addCycleFields(t, fields)
 	s.addTimelineField(t, fields)
 	s.addStaggeredField(fields)
+	s.addPowerField(t, fields)
 	s.addAuditField(fields)
 	return gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: fields})
 }

@@ -30,6 +30,11 @@ type types struct {
 	operation, policyChange, seizure, outputs, effect      *gql.Object
 	scopeChange, amendment                                 *gql.Object
 
+	// Issue 15: the impact methods, shared by impact and power, and the
+	// power types (graphql/power.go).
+	impactMethod          *gql.Enum
+	power, operationPower *gql.Object
+
 	dimensionInput, seizureInput, effectInput, rowInput *gql.InputObject
 }
 
@@ -145,6 +150,8 @@ func (s *Server) buildTypes() *types {
 		"points": &gql.Field{Type: listOf(t.point), Resolve: sr(func(x seriesResult) any { return x.points() })},
 	}})
 
+	t.impactMethod = impactMethodEnum()
+	t.power, t.operationPower = powerTypes()
 	s.buildInterventionTypes(t)
 
 	t.dimensionInput = gql.NewInputObject(gql.InputObjectConfig{Name: "DimensionInput", Fields: gql.InputObjectConfigFieldMap{
@@ -227,6 +234,7 @@ func (s *Server) buildInterventionTypes(t *types) {
 		"summary":               &gql.Field{Type: gql.String, Resolve: op(func(o *projections.OperationView) any { return nilIfEmpty(o.Summary) })},
 		"outputs":               &gql.Field{Type: listOf(t.outputs), Resolve: op(func(o *projections.OperationView) any { return o.Outputs })},
 		"scopeChanges":          &gql.Field{Type: listOf(t.scopeChange), Resolve: op(func(o *projections.OperationView) any { return o.ScopeChanges })},
+		"power":                 s.operationPowerField(t),
 	}
 	for k, v := range opOnly {
 		opFields[k] = v

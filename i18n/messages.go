@@ -5,6 +5,11 @@ package i18n
 // same in both languages (TestCatalogueIsComplete).
 
 var en = map[string]string{
+	// Issue 15: power beside an estimate with no clear effect.
+	"report.power":       "the operation could only have detected a change of %s or more; the estimate is %s, not significant: the evaluation cannot tell.",
+	"report.power.none":  "no change the recorded history allows could have been detected with 80%% power; the estimate is %s, not significant: the evaluation cannot tell.",
+	"report.power.error": "what the operation could have detected is unknown: %s",
+
 	// Lists, months, periods and dates.
 	"list.and": "and",
 	"month.1":  "January", "month.2": "February", "month.3": "March", "month.4": "April", "month.5": "May", "month.6": "June",
@@ -415,6 +420,11 @@ var en = map[string]string{
 }
 
 var fr = map[string]string{
+	// Issue 15 : puissance à côté d'une estimation sans effet net.
+	"report.power":       "l'opération ne pouvait détecter qu'un changement d'au moins %s ; l'estimation est de %s, non significative : l'évaluation ne permet pas de conclure.",
+	"report.power.none":  "aucun changement permis par l'historique enregistré n'aurait pu être détecté avec une puissance de 80 %% ; l'estimation est de %s, non significative : l'évaluation ne permet pas de conclure.",
+	"report.power.error": "on ne sait pas ce que l'opération aurait pu détecter : %s",
+
 	"list.and": "et",
 	"month.1":  "janvier", "month.2": "février", "month.3": "mars", "month.4": "avril", "month.5": "mai", "month.6": "juin",
 	"month.7": "juillet", "month.8": "août", "month.9": "septembre", "month.10": "octobre", "month.11": "novembre", "month.12": "décembre",

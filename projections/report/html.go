@@ -249,6 +249,11 @@ func (r *Report) htmlIntervention(b *strings.Builder, t words, iv InterventionRe
 	if len(iv.NoData) > 0 {
 		w("<p class=\"note\">%s</p>\n", esc(t.T("report.nodata", t.Join(iv.NoDataNames))))
 	}
+	for _, im := range iv.Impacts {
+		if s := t.powerText(im); s != "" {
+			w("<p class=\"note\"><b>%s</b>: %s</p>\n", esc(im.Name), esc(s))
+		}
+	}
 	w("<div class=\"legend\"><span><i class=\"sw\" style=\"background:%s\"></i>%s</span><span><i class=\"sw\" style=\"background:%s\"></i>%s</span><span><i class=\"sw\" style=\"background:%s\"></i>%s</span><span><i class=\"sw\" style=\"background:%s\"></i>%s</span></div>\n",
 		chart.ColourObserved, esc(t.T("report.legend.observed")), chart.ColourExpected, esc(t.T("report.legend.expected")), chart.ColourBand,
 		esc(t.T("report.legend.band")), chart.ColourMarker, esc(t.T("report.legend.start")))

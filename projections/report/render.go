@@ -192,6 +192,7 @@ func (r *Report) markdown(l i18n.Lang) []byte {
 		if len(iv.NoData) > 0 {
 			w("\n%s\n", mdText(t.T("report.nodata", t.Join(iv.NoDataNames))))
 		}
+		writePowerMD(w, t, iv.Impacts)
 		w("\n### %s\n\n", t.T("report.why"))
 		if l != i18n.EN {
 			w("%s\n\n", t.T("report.why.en"))

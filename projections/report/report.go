@@ -239,6 +239,9 @@ type ImpactRow struct {
 	Verdict           string             `json:"verdict,omitempty"`
 	CostEffectiveness *CostEffectiveness `json:"costEffectiveness,omitempty"`
 	Series            []SeriesPoint      `json:"series"`
+	// Power is, for an operation's estimate with no clear effect, what its
+	// evaluation could have detected (see power.go); nil otherwise.
+	Power *PowerNote `json:"power,omitempty"`
 }
 
 // Param is a method parameter.
@@ -697,6 +700,7 @@ func (g *Generator) impact(ctx context.Context, iv evaluate.Intervention, ind pr
 	}
 	row.Verdict = verdict(est, ind.DesiredDirection)
 	row.CostEffectiveness = costEffectiveness(est, ind, out, row.Verdict)
+	row.Power = g.power(ctx, iv, ind.Code, &row)
 	return row
 }
 

@@ -1,0 +1,342 @@
+package impact
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+)
+
+// PowerInput is the input of [Power]: the recorded history of an outcome
+// before a planned intervention, and the evaluation that will follow it.
+type PowerInput struct {
+	// Series is the history: complete (no missing value), in time order,
+	// ending before the intervention.
+	Series Series
+	// Horizon is the number of periods the evaluation will cover from the
+	// start of the intervention.
+	Horizon int
+	// Method is the method of the planned evaluation: MethodITS or
+	// MethodBeforeAfter.
+	Method Method
+	// Model and Errors are the interrupted time series' model and error
+	// treatment (see [ITSInput]); empty for their defaults.
+	Model  Model
+	Errors ITSErrors
+	// Alpha is the significance level of the evaluation; zero means 0.05.
+	Alpha float64
+	// Increase injects increases; by default the effects injected are
+	// decreases.
+	Increase bool
+	// Target is the power the minimum detectable effect must reach; zero
+	// means 0.8.
+	Target float64
+}
+
+// PowerResult is the answer of [Power].
+type PowerResult struct {
+	// MDE is the minimum detectable effect: the smallest change, in the
+	// series' units and positive whatever its direction, that the
+	// evaluation detects (significant at Alpha, in the right direction)
+	// in at least Target of the placebo windows. Meaningful only when
+	// Detectable.
+	MDE float64
+	// MDERelative is MDE divided by Baseline; meaningful only when
+	// Detectable and Baseline is not zero.
+	MDERelative float64
+	// Detectable is false when no change up to the search's limit (all of
+	// the baseline, for a decrease of counts) reaches Target.
+	Detectable bool
+	// Baseline is the mean of the last PrePeriods periods of the history:
+	// the level the change is measured against.
+	Baseline float64
+	// Size is the share of placebo windows in which the evaluation finds a
+	// significant change with nothing injected: the false alarm rate of
+	// the method on this history (Alpha when the method is calibrated).
+	Size float64
+	// Windows is the number of placebo windows; PrePeriods and Horizon
+	// their periods before and from the pretended start.
+	Windows, PrePeriods, Horizon int
+	// Alpha and Target are the level and power used.
+	Alpha, Target float64
+	// Multiplicative is true when effects are injected as proportions of
+	// the series (counts, quasi-Poisson), false when added.
+	Multiplicative bool
+	// Explanation says in words what the numbers mean.
+	Explanation string
+
+	in    PowerInput
+	model Model
+}
+
+// minPowerWindows is the fewest placebo windows a power estimate is
+// computed from: with 20, power is resolved to 5%.
+const minPowerWindows = 20
+
+// Power estimates the power of a planned evaluation from the history of
+// the outcome by placebo in time: it pretends the intervention started at
+// earlier dates (every window of PrePeriods + Horizon consecutive periods
+// of the history, PrePeriods = max(8, half the periods not in the
+// horizon)), injects an effect into the Horizon periods after each
+// pretended start, runs the method, and counts the windows where the
+// estimate is significant at Alpha in the injected direction. The minimum
+// detectable effect (MDE) is the smallest effect detected in at least
+// Target (80%) of the windows, found by doubling and then bisection on the
+// effect's size.
+//
+// Effects are added to the series (before/after, Gaussian interrupted time
+// series) or, for the quasi-Poisson model (counts), multiply it by 1 -/+
+// effect/Baseline, so that MDE is in the series' units either way.
+//
+// Because the windows are real stretches of the history, the estimate
+// carries its trends, seasonality, autocorrelation and noise, and also the
+// method's miscalibration on them (reported as Size).
+//
+// It returns a BadInput error for a Horizon below 1, a method other than
+// ITS or BEFORE_AFTER, Alpha or Target outside (0, 1), a missing or
+// infinite value, or a history too short for 20 windows (field
+// "series"). It is safe for concurrent use; the windows are estimated in
+// parallel on GOMAXPROCS goroutines.
+func Power(in PowerInput) (*PowerResult, error) {
+	if in.Horizon < 1 {
+		return nil, badInput("horizon", "the horizon must be at least 1 period; it is %d", in.Horizon)
+	}
+	alpha, target := in.Alpha, in.Target
+	if alpha == 0 {
+		alpha = 0.05
+	}
+	if target == 0 {
+		target = 0.8
+	}
+	if !(alpha > 0 && alpha < 1) {
+		return nil, badInput("alpha", "alpha must be between 0 and 1 (exclusive); it is %g", alpha)
+	}
+	if !(target > 0 && target < 1) {
+		return nil, badInput("target", "the target power must be between 0 and 1 (exclusive); it is %g", target)
+	}
+	switch in.Method {
+	case MethodITS, MethodBeforeAfter:
+	default:
+		return nil, badInput("method", "power is simulated for ITS and BEFORE_AFTER (one series of the target regions); %q needs comparison regions and is not supported", in.Method)
+	}
+	if err := checkSeries("series", in.Series, false); err != nil {
+		return nil, err
+	}
+	if err := checkMagnitude("series", in.Series); err != nil {
+		return nil, err
+	}
+	n, h := len(in.Series.Values), in.Horizon
+	pre := max(8, (n-h)/2)
+	windows := n - h - pre + 1
+	if windows < minPowerWindows {
+		need := h + 1
+		for need-h-max(8, (need-h)/2)+1 < minPowerWindows {
+			need++
+		}
+		return nil, badInput("series", "the history holds %d complete periods before the start; simulating an evaluation of %d periods after it needs at least %d (%d placebo windows)",
+			n, h, need, minPowerWindows)
+	}
+	r := &PowerResult{Windows: windows, PrePeriods: pre, Horizon: h, Alpha: alpha, Target: target, in: in}
+	r.in.Alpha = alpha
+	r.Baseline = mean(in.Series.Values[n-pre:])
+	r.model = in.Model
+	if in.Method == MethodITS && r.model == "" {
+		r.model = Gaussian
+	}
+	r.Multiplicative = in.Method == MethodITS && r.model == QuasiPoisson
+	if r.Multiplicative && !(r.Baseline > 0) {
+		return nil, badInput("series", "the counts average %s over the last %d periods; a change in proportion needs a positive level", num(r.Baseline), pre)
+	}
+	size, err := r.power(0)
+	if err != nil {
+		return nil, err
+	}
+	r.Size = size
+	if err := r.searchMDE(); err != nil {
+		return nil, err
+	}
+	if r.Detectable && r.Baseline != 0 {
+		r.MDERelative = r.MDE / math.Abs(r.Baseline)
+	}
+	r.Explanation = r.explain()
+	return r, nil
+}
+
+// PowerAt returns the share of placebo windows in which the evaluation
+// detects an effect of the given size, in the series' units (negative for
+// a decrease, positive for an increase). It returns a BadInput error
+// (field "effect") when the effect is not finite or would make counts
+// negative.
+func (r *PowerResult) PowerAt(effect float64) (float64, error) {
+	if !finite(effect) {
+		return 0, badInput("effect", "the effect must be a finite number")
+	}
+	if r.Multiplicative && 1+effect/r.Baseline <= 0 {
+		return 0, badInput("effect", "a decrease of %s would take the counts (baseline %s) to zero or below", num(-effect), num(r.Baseline))
+	}
+	return r.powerSigned(effect)
+}
+
+// power is the detection rate of an effect of size x in the default
+// direction.
+func (r *PowerResult) power(x float64) (float64, error) {
+	if r.in.Increase {
+		return r.powerSigned(x)
+	}
+	return r.powerSigned(-x)
+}
+
+// powerSigned runs the method on every window with effect e injected (in
+// the series' units; its sign is the direction) and returns the share of
+// windows where it is significant in that direction (for e = 0, in either).
+func (r *PowerResult) powerSigned(e float64) (float64, error) {
+	vals := r.in.Series.Values
+	pre, h := r.PrePeriods, r.Horizon
+	hits := make([]bool, r.Windows)
+	errs := make([]error, r.Windows)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), r.Windows) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v := make([]float64, pre+h)
+			for w := range next {
+				copy(v, vals[w:w+pre+h])
+				for i := pre; i < pre+h; i++ {
+					if r.Multiplicative {
+						v[i] *= 1 + e/r.Baseline
+					} else {
+						v[i] += e
+					}
+				}
+				hits[w], errs[w] = r.detects(v, e)
+			}
+		}()
+	}
+	for w := 0; w < r.Windows; w++ {
+		next <- w
+	}
+	close(next)
+	wg.Wait()
+	k := 0
+	for w, hit := range hits {
+		if errs[w] != nil {
+			return 0, fmt.Errorf("placebo window from %s: %w", r.in.Series.Periods[w], errs[w])
+		}
+		if hit {
+			k++
+		}
+	}
+	return float64(k) / float64(r.Windows), nil
+}
+
+// detects runs the method on one window and reports whether it finds a
+// significant change in the direction of e.
+func (r *PowerResult) detects(v []float64, e float64) (bool, error) {
+	s := Series{Unit: r.in.Series.Unit, Periods: r.in.Series.Periods[:len(v)], Values: v}
+	var (
+		res *Result
+		err error
+	)
+	if r.in.Method == MethodBeforeAfter {
+		res, err = BeforeAfter(BeforeAfterInput{Series: s, Start: r.PrePeriods})
+	} else {
+		res, err = ITS(ITSInput{Series: s, Start: r.PrePeriods, Model: r.model, Errors: r.in.Errors, NoCounterfactual: true})
+	}
+	if err != nil {
+		return false, err
+	}
+	est := res.Effect
+	if !est.HasPValue || !(est.PValue < r.Alpha) {
+		return false, nil
+	}
+	d := est.Value
+	if res.Ratio {
+		d = est.Value - 1
+	}
+	return e == 0 || d*e > 0, nil
+}
+
+// searchMDE finds the smallest effect with power at least Target: doubling
+// from the history's spread until it is reached, then bisection.
+func (r *PowerResult) searchMDE() error {
+	vals := r.in.Series.Values
+	var sd float64
+	m := mean(vals)
+	for _, v := range vals {
+		sd += (v - m) * (v - m)
+	}
+	sd = math.Sqrt(sd / float64(len(vals)))
+	if !(sd > 0) {
+		sd = math.Max(math.Abs(m), 1) * 1e-3
+	}
+	limit := math.Inf(1)
+	if r.Multiplicative && !r.in.Increase {
+		limit = 0.999 * r.Baseline
+	}
+	lo, hi := 0.0, math.Min(sd/4, limit)
+	for k := 0; ; k++ {
+		p, err := r.power(hi)
+		if err != nil {
+			return err
+		}
+		if p >= r.Target {
+			break
+		}
+		if hi >= limit || k == 60 {
+			r.MDE = hi
+			return nil // not detectable up to the limit
+		}
+		lo, hi = hi, math.Min(2*hi, limit)
+	}
+	for k := 0; k < 30 && hi-lo > 1e-4*hi; k++ {
+		mid := (lo + hi) / 2
+		p, err := r.power(mid)
+		if err != nil {
+			return err
+		}
+		if p >= r.Target {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	r.MDE, r.Detectable = hi, true
+	return nil
+}
+
+func (r *PowerResult) explain() string {
+	dir := "decrease"
+	if r.in.Increase {
+		dir = "increase"
+	}
+	method := "an interrupted time series"
+	if r.in.Method == MethodBeforeAfter {
+		method = "a before/after comparison"
+	} else if r.model == QuasiPoisson {
+		method = "an interrupted time series (quasi-Poisson)"
+	}
+	var b []byte
+	article := "a"
+	if r.in.Increase {
+		article = "an"
+	}
+	b = fmt.Appendf(b, "Pretending the intervention had started at %d earlier dates in the recorded history (each time %d periods before and %d after), injecting %s %s and evaluating it by %s at the %s level: ",
+		r.Windows, r.PrePeriods, r.Horizon, article, dir, method, pct(r.Alpha))
+	if r.Detectable {
+		b = fmt.Appendf(b, "the smallest %s detected in %s of them is %s", dir, pct(r.Target), num(r.MDE))
+		if r.Baseline != 0 {
+			b = fmt.Appendf(b, " (%s of the recent level, %s)", pct(r.MDERelative), num(r.Baseline))
+		}
+		b = fmt.Appendf(b, ". A smaller change would probably go unnoticed: an estimate below it that is not significant cannot tell whether there was no effect. ")
+	} else {
+		b = fmt.Appendf(b, "no %s up to %s was detected in %s of them: this evaluation could not show an effect of this operation. ", dir, num(r.MDE), pct(r.Target))
+	}
+	b = fmt.Appendf(b, "With nothing injected the method found a change in %s of the windows", pct(r.Size))
+	if r.Size > 2*r.Alpha {
+		b = fmt.Appendf(b, ", more than the %s it should: its p-values are too small on this history, and the power is overstated", pct(r.Alpha))
+	}
+	b = append(b, '.')
+	return string(b)
+}

@@ -1,0 +1,227 @@
+package evaluate
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/projections"
+)
+
+// PowerQuery asks how large a change an evaluation could detect: the
+// arguments of the GraphQL query power (issue 15).
+type PowerQuery struct {
+	// Indicator is the outcome indicator's code.
+	Indicator string
+	// Regions are the target regions (expanded like ImpactQuery.Regions;
+	// several are combined into one series, summed for counts, averaged
+	// otherwise).
+	Regions []string
+	// Start is the planned start, YYYY-MM-DD; the history is every period
+	// before the first period that starts on or after it.
+	Start string
+	// Horizon is the number of periods the evaluation will cover.
+	Horizon int
+	// Method is ITS (the default when empty), BEFORE_AFTER, or AUTO (an
+	// interrupted time series with AR(1) errors for levels, as AUTO runs
+	// one series).
+	Method impact.Method
+	// Alpha is the significance level; nil means 0.05.
+	Alpha *float64
+	// AsOf reads the history as of a log position; 0 the latest.
+	AsOf uint64
+}
+
+// PowerEstimate is a power analysis with the data it was computed from.
+type PowerEstimate struct {
+	*impact.PowerResult
+	// Indicator is the resolved indicator.
+	Indicator projections.Indicator
+	// Regions are the target regions whose history was used.
+	Regions []string
+	// Method is the method simulated.
+	Method impact.Method
+	// Periods are the history's periods, in order.
+	Periods []string
+	// FirstPeriod is the first period under the planned intervention.
+	FirstPeriod string
+	// Aggregation is "sum" or "mean" when several regions were combined.
+	Aggregation string
+	// AsOf is the log position the history was read at.
+	AsOf uint64
+}
+
+// Power estimates, from the recorded history of q.Regions, the smallest
+// change in q.Indicator that an evaluation by q.Method over q.Horizon
+// periods from q.Start would detect with 80% power (see impact.Power),
+// reading everything as of one log position. Changes are simulated in the
+// indicator's desired direction (a decrease when it has none).
+//
+// Bad arguments are *domain.Error values with code BadInput naming the
+// field: horizon below 1, alpha outside (0, 1), a method other than ITS,
+// BEFORE_AFTER or AUTO, an undefined or repeated region, regions without
+// data, a start that is not a date or leaves too little history before
+// it. An unknown indicator is NotFound. It is safe for concurrent use.
+func (e *Evaluator) Power(ctx context.Context, q PowerQuery) (*PowerEstimate, error) {
+	pos := q.AsOf
+	if pos == 0 {
+		pos = e.position()
+	}
+	if q.Horizon < 1 {
+		return nil, domain.Invalid("horizon", "the horizon must be at least 1 period; it is %d", q.Horizon)
+	}
+	alpha := 0.05
+	if q.Alpha != nil {
+		alpha = *q.Alpha
+		if !(alpha > 0 && alpha < 1) {
+			return nil, domain.Invalid("alpha", "alpha must be between 0 and 1 (exclusive); it is %g", alpha)
+		}
+	}
+	in := impact.PowerInput{Horizon: q.Horizon, Alpha: alpha}
+	method := q.Method
+	switch method {
+	case "", impact.MethodITS:
+		method = impact.MethodITS
+	case impact.MethodBeforeAfter:
+	case impact.MethodAuto:
+		method = impact.MethodITS
+		in.Errors = impact.AR1
+	default:
+		return nil, domain.Invalid("method", "power is simulated for ITS, BEFORE_AFTER and AUTO (one series of the target regions); %s needs comparison regions and is not supported", q.Method)
+	}
+	in.Method = method
+	ind, err := e.Indicator("indicator", q.Indicator, pos)
+	if err != nil {
+		return nil, err
+	}
+	if len(q.Regions) == 0 {
+		return nil, domain.Invalid("regions", "no region given")
+	}
+	seen := map[string]bool{}
+	for i, c := range q.Regions {
+		f := "regions[" + strconv.Itoa(i) + "]"
+		if _, ok := e.Catalog.RegionAt(c, pos); !ok {
+			return nil, domain.Invalid(f, "region %q is not defined", c)
+		}
+		if seen[c] {
+			return nil, domain.Invalid(f, "region %s is listed twice", c)
+		}
+		seen[c] = true
+	}
+	targets := e.ExpandWithData(ind.Code, q.Regions, pos)
+	if len(targets) == 0 {
+		return nil, domain.Invalid("regions", "none of %s, nor any region below them, has data for %s", strings.Join(q.Regions, ", "), ind.Code)
+	}
+	date, err := domain.ParseDate(q.Start)
+	if err != nil {
+		return nil, domain.Invalid("start", "%s", err)
+	}
+	t0 := domain.FirstPeriodFrom(ind.Granularity, date)
+	last := t0.Index - 1
+	p := e.Panel(ind.Code, ind.Granularity, targets, nil, &last, pos)
+	counts := ind.Scale.Counts()
+	if len(p.Periods) == 0 {
+		return nil, domain.Invalid("start", "%s in %s has no data recorded before %s (the first period from %s): there is no history to simulate from",
+			ind.Code, strings.Join(targets, ", "), t0, q.Start)
+	}
+	labels := make([]string, len(p.Periods))
+	for i, per := range p.Periods {
+		labels[i] = per.String()
+	}
+	s, agg := combined(targets, labels, func(r string) []float64 { return p.Values[r] }, counts)
+	// The last complete stretch before the start.
+	hi := len(s.Values) - 1
+	for hi >= 0 && math.IsNaN(s.Values[hi]) {
+		hi--
+	}
+	lo := hi
+	for lo > 0 && !math.IsNaN(s.Values[lo-1]) {
+		lo--
+	}
+	if hi < 0 {
+		return nil, domain.Invalid("start", "no complete period of %s in %s before %s", ind.Code, strings.Join(targets, ", "), t0)
+	}
+	s = impact.Series{Unit: s.Unit, Periods: s.Periods[lo : hi+1], Values: s.Values[lo : hi+1]}
+	in.Series = s
+	if method == impact.MethodITS && counts {
+		in.Model = impact.QuasiPoisson
+	}
+	in.Increase = ind.DesiredDirection == domain.DirectionUp
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r, err := impact.Power(in)
+	if err != nil {
+		var de *domain.Error
+		if errors.As(err, &de) && de.Field == "series" {
+			c := *de
+			c.Field = "start"
+			c.Message = "from " + s.Periods[0] + " to " + s.Periods[len(s.Periods)-1] + ": " + c.Message
+			return nil, &c
+		}
+		return nil, err
+	}
+	return &PowerEstimate{PowerResult: r, Indicator: ind, Regions: targets, Method: method, Periods: s.Periods, FirstPeriod: t0.String(), Aggregation: agg, AsOf: pos}, nil
+}
+
+// OperationPower is the power of an operation's evaluation on one
+// indicator, computed from what was recorded when it was launched.
+type OperationPower struct {
+	// Indicator is the indicator's code.
+	Indicator string
+	// Estimate is the power analysis; nil when Error is set.
+	Estimate *PowerEstimate
+	// Error says why there is none (too little history, say).
+	Error string
+}
+
+// OperationPower computes, for every indicator with data in the regions of
+// operation id, the power of its default evaluation (see [LaunchPower]).
+// It returns NotFound for an unknown intervention.
+func (e *Evaluator) OperationPower(ctx context.Context, id string) ([]OperationPower, error) {
+	iv, err := e.Intervention("id", id, 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []OperationPower
+	for _, ind := range e.Catalog.IndicatorsAt("", iv.Created) {
+		if len(e.ExpandWithData(ind.Code, iv.Regions, iv.Created)) == 0 {
+			continue
+		}
+		est, err := e.LaunchPower(ctx, iv, ind.Code)
+		op := OperationPower{Indicator: ind.Code, Estimate: est}
+		if err != nil {
+			var de *domain.Error
+			if !errors.As(err, &de) || de.Code == domain.Internal {
+				return nil, err
+			}
+			op.Error = de.Message
+		}
+		out = append(out, op)
+	}
+	return out, nil
+}
+
+// LaunchPower is the power of the default evaluation of intervention iv on
+// indicator (ITS over a year of periods from its start, see
+// DefaultWindowPeriods), read as of the log position of its launch (its
+// first event), with its regions then: the answer never changes after the
+// fact, whatever is recorded or revised later.
+func (e *Evaluator) LaunchPower(ctx context.Context, iv Intervention, indicator string) (*PowerEstimate, error) {
+	launch := iv.Created
+	if at, err := e.Intervention("intervention", iv.ID, launch); err == nil {
+		iv = at
+	}
+	ind, err := e.Indicator("indicator", indicator, launch)
+	if err != nil {
+		return nil, domain.Invalid("indicator", "%s was not defined when %s was launched (log position %d)", indicator, iv.ID, launch)
+	}
+	if len(e.ExpandWithData(ind.Code, iv.Regions, launch)) == 0 {
+		return nil, domain.Invalid("indicator", "no data for %s in %s had been recorded when %s was launched (log position %d)", ind.Code, strings.Join(iv.Regions, ", "), iv.ID, launch)
+	}
+	return e.Power(ctx, PowerQuery{Indicator: ind.Code, Regions: iv.Regions, Start: iv.Start, Horizon: DefaultWindowPeriods(ind.Granularity), Method: impact.MethodITS, AsOf: launch})
+}

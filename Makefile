@@ -5,7 +5,7 @@ DATA    ?= ./data
 ADDR    ?= 127.0.0.1:8080
 BENCHTIME ?= 1s
 
-.PHONY: run build test test-short bench scale fuzz vet lint clean load crash diskfull outage report-screenshot
+.PHONY: ui-screenshots run build test test-short bench scale fuzz vet lint clean load crash diskfull outage report-screenshot
 
 ## run: build, seed the demo world on first start, serve http://127.0.0.1:8080/graphql
 run: build
@@ -99,3 +99,12 @@ report-screenshot:
 	mkdir -p $(REPORT_DIR)
 	SUPPLYEVAL_REPORT_DIR=$(abspath $(REPORT_DIR)) $(GO) test -count=1 -run '^TestFullCycleOnTheDemoWorld$$' -v ./projections/report/
 	@ls -l $(REPORT_DIR)
+
+## ui-screenshots: a PNG of every page of the web application on the demo world, and
+## pages.md with each page's weight (bytes sent, compressed and decoded, JavaScript) and load
+## time, in UI_DIR (default ./ui-out); skipped with a message when Chromium is absent
+UI_DIR ?= ui-out
+ui-screenshots:
+	mkdir -p $(UI_DIR)
+	SUPPLYEVAL_UI_DIR=$(abspath $(UI_DIR)) $(GO) test -count=1 -run '^TestUIScreenshots$$' -v ./web/
+	@ls -l $(UI_DIR)

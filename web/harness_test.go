@@ -29,6 +29,9 @@ type site struct {
 	// seen holds every request the server answered (method and URL) and
 	// the body of its answer, for tests of what a principal was sent.
 	seen []exchange
+	// compress leaves the browser's Accept-Encoding alone (the answers
+	// recorded are then gzipped): for measuring what is sent.
+	compress bool
 }
 
 type exchange struct{ request, response string }
@@ -37,7 +40,12 @@ type exchange struct{ request, response string }
 func (s *site) record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := httptest.NewRecorder()
-		r.Header.Del("Accept-Encoding")
+		s.mu.Lock()
+		compress := s.compress
+		s.mu.Unlock()
+		if !compress {
+			r.Header.Del("Accept-Encoding")
+		}
 		next.ServeHTTP(rec, r)
 		for k, v := range rec.Header() {
 			w.Header()[k] = v

@@ -205,22 +205,63 @@ func (n names) of(code string) string {
 }
 
 // latest reads, for every indicator, its latest period with data and in
-// how many regions, through compareRegions over the last two years.
+// how many regions, through compareRegions: over the last three years
+// first (one small request), then over the whole series for the
+// indicators that have nothing that recent.
 func (h *Handler) latest(r *request, inds []indicatorOut, regions []regionOut) []indicatorRow {
 	rows := make([]indicatorRow, len(inds))
-	if len(inds) == 0 {
-		return rows
+	for i, ind := range inds {
+		rows[i].indicatorOut = ind
 	}
 	codes := make([]string, len(regions))
 	for i, rg := range regions {
 		codes[i] = rg.Code
 	}
+	var missing []int
+	for i := range inds {
+		missing = append(missing, i)
+	}
+	for _, recent := range []bool{true, false} {
+		if len(missing) == 0 || len(codes) == 0 {
+			break
+		}
+		missing = h.latestFrom(r, rows, missing, codes, recent)
+	}
+	return rows
+}
+
+// recentPeriod is the first period, in granularity g, of the year three
+// years ago.
+func recentPeriod(g string) string {
+	y := time.Now().UTC().Year() - 3
+	switch g {
+	case "QUARTER":
+		return fmt.Sprintf("%d-Q1", y)
+	case "MONTH":
+		return fmt.Sprintf("%d-01", y)
+	case "WEEK":
+		return fmt.Sprintf("%d-W01", y)
+	case "DAY":
+		return fmt.Sprintf("%d-01-01", y)
+	}
+	return fmt.Sprint(y)
+}
+
+// latestFrom fills rows[i] for i in which from the series of the last
+// three years (recent) or all, and returns the indices still without
+// data.
+func (h *Handler) latestFrom(r *request, rows []indicatorRow, which []int, codes []string, recent bool) []int {
 	var b strings.Builder
 	b.WriteString("query Latest($regions: [ID!]!) {")
-	for i, ind := range inds {
-		fmt.Fprintf(&b, " i%d: compareRegions(indicator: %q, regions: $regions) { region points { period value } }", i, ind.Code)
+	for _, i := range which {
+		from := ""
+		if recent {
+			from = fmt.Sprintf(", from: %q", recentPeriod(rows[i].Granularity))
+		}
+		fmt.Fprintf(&b, " i%d: compareRegions(indicator: %q, regions: $regions%s) { region points { period value } }", i, rows[i].Code, from)
 	}
 	b.WriteString(" }")
+	vars := map[string]any{"regions": codes}
 	out := map[string][]struct {
 		Region string
 		Points []struct {
@@ -228,9 +269,9 @@ func (h *Handler) latest(r *request, inds []indicatorOut, regions []regionOut) [
 			Value  *float64
 		}
 	}{}
-	_ = r.query(b.String(), map[string]any{"regions": codes}, &out)
-	for i, ind := range inds {
-		rows[i].indicatorOut = ind
+	_ = r.query(b.String(), vars, &out)
+	var missing []int
+	for _, i := range which {
 		sum, n := 0.0, 0
 		for _, s := range out[fmt.Sprintf("i%d", i)] {
 			if len(s.Points) == 0 {
@@ -253,8 +294,11 @@ func (h *Handler) latest(r *request, inds []indicatorOut, regions []regionOut) [
 		if n > 0 {
 			rows[i].Value, rows[i].HasValue = sum/float64(n), true
 		}
+		if rows[i].Latest == "" {
+			missing = append(missing, i)
+		}
 	}
-	return rows
+	return missing
 }
 
 // timelines draws, per country, the interventions as bars on a time axis

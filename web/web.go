@@ -274,8 +274,12 @@ func (h *Handler) setLang(w http.ResponseWriter, r *http.Request) {
 }
 
 // safeNext keeps a redirect target on this server.
+// Browsers drop tabs and newlines from URLs and read a backslash as a
+// slash, so "/\t/evil" or "/\\evil" would leave the site: any control
+// character or backslash makes it "/".
 func safeNext(s string) string {
-	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") ||
+		strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) >= 0 {
 		return "/"
 	}
 	return s

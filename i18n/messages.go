@@ -417,6 +417,24 @@ var en = map[string]string{
 	"web.audit.next":               "Older entries",
 	"web.audit.scanned":            "%s events scanned.",
 	// End of the web application's block.
+	// Timeline and staggered programmes (issue 14).
+	"report.timeline":          "Exposure of the regions in scope",
+	"report.timeline.note":     "Every operation and policy change that covered a region in scope, a region above it or a neighbour during the cycle, as recorded in the log (the timeline query). An estimate for one intervention may be mixed with the others listed here for the same regions and dates.",
+	"report.timeline.none":     "No region in scope was exposed to an intervention during the cycle.",
+	"report.col.role":          "Exposure",
+	"report.col.dates":         "When",
+	"exposure.TARGET":          "covered",
+	"exposure.PARENT":          "a region above it covered",
+	"exposure.NEIGHBOUR":       "a neighbour covered",
+	"report.exposure.from":     "from %s",
+	"report.staggered":         "Staggered programmes",
+	"report.staggered.note":    "Interventions in scope of one kind, with the same expected effects, adopted at different dates in different regions, estimated together after Callaway & Sant'Anna (2021): the average effect on the regions that adopted, each wave compared with regions that never adopted. The breakdown value is how many times the largest pre-adoption violation of parallel trends a post-adoption one would have to be to overturn the conclusion (relative magnitudes, Rambachan & Roth 2023).",
+	"report.col.programme":     "Programme",
+	"report.col.att":           "Average effect (95% interval)",
+	"report.col.cohorts":       "Waves and regions",
+	"report.col.breakdown":     "Breakdown value",
+	"report.staggered.att":     "%s (%s to %s)",
+	"report.staggered.cohorts": "%s waves, %s regions adopting, %s never adopting",
 }
 
 var fr = map[string]string{
@@ -823,4 +841,22 @@ var fr = map[string]string{
 	"web.audit.next":               "Entrées plus anciennes",
 	"web.audit.scanned":            "%s événements parcourus.",
 	// End of the web application's block.
+	// Chronologie et programmes échelonnés (ticket 14).
+	"report.timeline":          "Exposition des régions du périmètre",
+	"report.timeline.note":     "Chaque opération et changement de politique qui a couvert une région du périmètre, une région au-dessus d'elle ou une voisine pendant le cycle, tels qu'enregistrés dans le journal (la requête timeline). L'estimation pour une intervention peut être mêlée aux autres listées ici pour les mêmes régions et dates.",
+	"report.timeline.none":     "Aucune région du périmètre n'a été exposée à une intervention pendant le cycle.",
+	"report.col.role":          "Exposition",
+	"report.col.dates":         "Quand",
+	"exposure.TARGET":          "couverte",
+	"exposure.PARENT":          "une région au-dessus couverte",
+	"exposure.NEIGHBOUR":       "une voisine couverte",
+	"report.exposure.from":     "depuis le %s",
+	"report.staggered":         "Programmes à adoption échelonnée",
+	"report.staggered.note":    "Les interventions du périmètre d'un même type, aux mêmes effets attendus, adoptées à des dates différentes dans différentes régions, estimées ensemble selon Callaway & Sant'Anna (2021) : l'effet moyen sur les régions qui les ont adoptées, chaque vague comparée aux régions qui ne les ont jamais adoptées. La valeur de rupture indique combien de fois le plus grand écart aux tendances parallèles avant l'adoption un écart après l'adoption devrait atteindre pour renverser la conclusion (magnitudes relatives, Rambachan & Roth 2023).",
+	"report.col.programme":     "Programme",
+	"report.col.att":           "Effet moyen (intervalle à 95 %)",
+	"report.col.cohorts":       "Vagues et régions",
+	"report.col.breakdown":     "Valeur de rupture",
+	"report.staggered.att":     "%s (%s à %s)",
+	"report.staggered.cohorts": "%s vagues, %s régions adoptantes, %s jamais adoptantes",
 }

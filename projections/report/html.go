@@ -75,6 +75,7 @@ func (r *Report) html(l i18n.Lang) []byte {
 		w("<li><a href=\"#iv-%s\">%s</a> (%s)</li>", esc(iv.ID), esc(t.orDash(iv.Title)), esc(iv.ID))
 	}
 	w("<li><a href=\"#annex\">%s: %s</a></li></ol></nav>\n", esc(t.T("report.annex")), esc(t.T("report.annex.title")))
+	r.htmlProgrammes(&b, t)
 	for _, iv := range r.Interventions {
 		r.htmlIntervention(&b, t, iv)
 	}

@@ -145,6 +145,7 @@ func (r *Report) markdown(l i18n.Lang) []byte {
 			w("- %s\n", mdText(q))
 		}
 	}
+	r.markdownProgrammes(&b, t)
 	for _, iv := range r.Interventions {
 		w("\n## %s (`%s`)\n\n", mdText(t.orDash(iv.Title)), iv.ID)
 		if iv.Missing != "" {

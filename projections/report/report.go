@@ -125,6 +125,13 @@ type Report struct {
 	// RegionNames names every region the report mentions, as defined at
 	// the report's position (a region defined later is named by its code).
 	RegionNames map[string]string `json:"regionNames"`
+	// Exposure is the timeline of the regions in scope over the cycle:
+	// every intervention that covered one of them, a region above it or a
+	// neighbour, and when.
+	Exposure []ExposureRow `json:"exposure"`
+	// Staggered are the staggered-adoption estimates of the programmes in
+	// scope (interventions of one kind adopted at different dates).
+	Staggered []StaggeredRow `json:"staggered"`
 }
 
 // CycleInfo is the cycle as recorded.
@@ -455,6 +462,11 @@ func (g *Generator) Build(ctx context.Context, id string) (*Report, error) {
 		if prev, ok := g.cfg.Cycles.Get(c.PreviousCycle); ok {
 			r.Previous = followUp(withoutHidden(prev, g.hidden(prev.Interventions, pos)), c)
 		}
+	}
+	r.Exposure = g.exposure(c, slots, pos)
+	r.Staggered = g.staggered(ctx, c, pos)
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	r.RegionNames = g.regionNames(r, pos)
 	return r, nil

@@ -189,6 +189,30 @@ type TimelineQuery struct {
 	// Visible, if set, leaves out the interventions for which it is false
 	// (those above the reader's clearance).
 	Visible func(Intervention) bool
+	// Memo, if set, shares each intervention's coverage and view between
+	// the queries given the same Memo (the regions of one comparison pool,
+	// at one AsOf): a report asks for dozens of regions' timelines.
+	Memo *TimelineMemo
+}
+
+// TimelineMemo holds what Timeline computed for each intervention at one
+// position, for the next query at that position. Make it with
+// NewTimelineMemo; use it for one question (its answers are those of the
+// read model when they were first computed), from one goroutine.
+type TimelineMemo struct {
+	asOf     uint64
+	coverage map[string]map[string][]Span
+	views    map[string]memoView
+}
+
+type memoView struct {
+	iv     Intervention
+	exists bool
+}
+
+// NewTimelineMemo returns an empty memo for queries as of asOf.
+func NewTimelineMemo(asOf uint64) *TimelineMemo {
+	return &TimelineMemo{asOf: asOf, coverage: map[string]map[string][]Span{}, views: map[string]memoView{}}
 }
 
 // maxDepth bounds the walk up the region hierarchy.
@@ -231,7 +255,11 @@ func (v *Interventions) Timeline(cat *Catalog, q TimelineQuery) ([]Exposure, boo
 	type key struct{ id, role string }
 	spans := map[key][]Span{}
 	via := map[key]map[string]bool{}
-	cache := map[string]map[string][]Span{}
+	memo := q.Memo
+	if memo == nil || memo.asOf != q.AsOf {
+		memo = NewTimelineMemo(q.AsOf)
+	}
+	cache := memo.coverage
 	for _, src := range sources {
 		for _, id := range sortedKeys(v.byRegion[src.region]) {
 			cov, done := cache[id]
@@ -253,16 +281,16 @@ func (v *Interventions) Timeline(cat *Catalog, q TimelineQuery) ([]Exposure, boo
 		}
 	}
 	out := []Exposure{}
-	views := map[string]Intervention{}
 	for k, list := range spans {
-		iv, done := views[k.id]
+		mv, done := memo.views[k.id]
 		if !done {
-			var exists bool
-			if iv, exists = v.byID[k.id].view(q.AsOf); !exists {
-				continue
-			}
-			views[k.id] = iv
+			mv.iv, mv.exists = v.byID[k.id].view(q.AsOf)
+			memo.views[k.id] = mv
 		}
+		if !mv.exists {
+			continue
+		}
+		iv := mv.iv
 		if q.Visible != nil && !q.Visible(iv) {
 			continue
 		}

@@ -48,8 +48,9 @@ func (e *Evaluator) exposedRegions(regions []string, self map[string]bool, famil
 	from := first.Start().Format("2006-01-02")
 	to := last.Add(1).Start().Add(-24 * time.Hour).Format("2006-01-02")
 	var out []exposure
+	memo := projections.NewTimelineMemo(pos) // the pool's regions share their interventions
 	for _, r := range regions {
-		list, _ := e.Interventions.Timeline(e.Catalog, projections.TimelineQuery{Region: r, From: from, To: to, AsOf: pos, Visible: e.Visible})
+		list, _ := e.Interventions.Timeline(e.Catalog, projections.TimelineQuery{Region: r, From: from, To: to, AsOf: pos, Visible: e.Visible, Memo: memo})
 		ids := map[string][]string{} // words for the role -> intervention IDs
 		for _, x := range list {
 			if self[x.Intervention.ID] || !expectedToAffect(x.Intervention, family) {

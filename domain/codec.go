@@ -72,7 +72,8 @@ var eventTypes = map[string]struct {
 	TypeFindingRecorded:          {1, decodeAs[FindingRecorded]},
 	TypeCycleClosed:              {1, decodeAs[CycleClosed]},
 
-	TypeRegionBoundaryDefined: {1, decodeAs[RegionBoundaryDefined]},
+	TypeRegionBoundaryDefined:  {1, decodeAs[RegionBoundaryDefined]},
+	TypeAnalysisPlanRegistered: {1, decodeAs[AnalysisPlanRegistered]},
 }
 
 func decodeAs[T Event](b []byte) (Event, error) {

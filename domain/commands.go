@@ -157,6 +157,8 @@ var registry = []CommandSpec{
 		Roles: evaluators, IDs: []string{"id"}}),
 	command((*Service).recordFinding, CommandSpec{Description: "Record a finding of an open cycle.",
 		Roles: evaluators, IDs: []string{"id", "findingId", "intervention"}, Rule: NamesInterventions}),
+	command((*Service).registerAnalysisPlan, CommandSpec{Description: "Register, before its post-period data exist, how an intervention will be evaluated on one indicator (a pre-registered analysis plan).",
+		Roles: evaluators, IDs: []string{"id", "intervention", "indicator", "regions", "comparison"}, Rule: NamesInterventions}),
 	command((*Service).closeCycle, CommandSpec{Description: "Close a cycle (once, with pinned evidence) with a summary and recommendations for the next.",
 		Roles: evaluators, IDs: []string{"id"}}),
 	command((*Service).defineRegionBoundary, CommandSpec{Description: "Record a region's outline for maps (GeoJSON MultiPolygon coordinates, [longitude, latitude]); replaces an earlier one.",

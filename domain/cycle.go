@@ -82,6 +82,9 @@ type FindingEvidence struct {
 	Low        *float64        `json:"low,omitempty"`
 	High       *float64        `json:"high,omitempty"`
 	Parameters []EvidenceParam `json:"parameters,omitempty"`
+	// Design is what the estimate's design reached, from which the
+	// finding's evidence quality is derived (RateDesign).
+	Design *DesignFacts `json:"design,omitempty"`
 }
 
 // FindingRecorded: the evaluators recorded a finding.
@@ -97,6 +100,10 @@ type FindingRecorded struct {
 	EffectRating    EffectRating     `json:"effectRating"`
 	EvidenceQuality int              `json:"evidenceQuality"`
 	Recommendation  string           `json:"recommendation,omitempty"`
+	// Rating is the rating derived from Evidence.Design (nil without
+	// one); QualityOverride the reason EvidenceQuality departs from it.
+	Rating          *EvidenceRating `json:"rating,omitempty"`
+	QualityOverride string          `json:"qualityOverride,omitempty"`
 }
 
 // CycleClosed: the cycle ended with a summary and recommendations.

@@ -27,7 +27,7 @@ func TestCycleLifecycle(t *testing.T) {
 	head := uint64(w.head())
 	w.do(domain.PinCycleEvidence{ID: "c1", Position: head})
 	finding := domain.RecordFinding{ID: "c1", FindingID: "f1", Intervention: "op-1", Family: domain.FamilyAvailability,
-		Statement: "Prices rose.", EffectRating: domain.EffectDesired, EvidenceQuality: 3, Recommendation: "Continue.",
+		Statement: "Prices rose.", EffectRating: domain.EffectDesired, EvidenceQuality: quality(3), Recommendation: "Continue.",
 		Evidence: &domain.FindingEvidence{Indicator: "COC_PRICE", Method: "ITS", Parameters: []domain.EvidenceParam{{Name: "model", Value: "GAUSSIAN"}}}}
 	w.do(finding)
 
@@ -45,9 +45,9 @@ func TestCycleLifecycle(t *testing.T) {
 	bad := finding
 	bad.FindingID, bad.Intervention = "f2", "op-2"
 	w.refuse(bad, domain.BadInput, "intervention")
-	bad.Intervention, bad.EvidenceQuality = "op-1", 5
+	bad.Intervention, bad.EvidenceQuality = "op-1", quality(5)
 	w.refuse(bad, domain.BadInput, "evidenceQuality")
-	bad.EvidenceQuality, bad.EffectRating = 2, "GREAT"
+	bad.EvidenceQuality, bad.EffectRating = quality(2), "GREAT"
 	w.refuse(bad, domain.BadInput, "effectRating")
 	bad.EffectRating, bad.Evidence = domain.EffectMixed, &domain.FindingEvidence{}
 	w.refuse(bad, domain.BadInput, "evidence.method")

@@ -34,6 +34,7 @@ func FuzzDecodeEvent(f *testing.F) {
 	f.Add(domain.TypeRegionDefined, 1, []byte(`{"code":"NL","name":"Netherlands","country":"NL","level":"COUNTRY"}`))
 	f.Add(domain.TypeOperationLaunched, 0, []byte(`{"id":"op","regions":["a","b"],"budget":1e9}`))
 	f.Add("Unknown", 1, []byte(`{}`))
+	f.Add(domain.TypeAnalysisPlanRegistered, 1, []byte(`{"id":"p1","intervention":"op-1","indicator":"price","method":"DID","regions":["NL33"],"comparison":["BE21"],"before":{"from":"2019-01","to":"2019-12"},"after":{"from":"2020-01","to":"2020-12"},"hypotheses":["h"],"registeredBy":"u"}`))
 	f.Add(domain.TypePolicyChangeAdopted, 7, []byte(`{`))
 	f.Fuzz(func(t *testing.T, typ string, version int, data []byte) {
 		e, err := domain.Decode(typ, version, data)
@@ -66,6 +67,8 @@ func FuzzDecodeCommand(f *testing.F) {
 	f.Add("pinCycleEvidence", []byte(`{"id":"c1","position":"42"}`))
 	f.Add("recordFinding", []byte(`{"id":"c1","findingId":"f1","family":"COST","statement":"s","effectRating":"MIXED","evidenceQuality":2,"evidence":{"method":"ITS","estimate":1.5,"low":1,"high":2}}`))
 	f.Add("closeCycle", []byte(`{"id":"c1","summary":"s","recommendations":["r"]}`))
+	f.Add("recordFinding", []byte(`{"id":"c1","findingId":"f2","family":"COST","statement":"s","effectRating":"MIXED","evidenceQuality":4,"evidenceQualityReason":"lot","evidence":{"method":"DID","design":{"method":"DID","comparisonUnits":3,"preTrendP":0.2,"placeboUnits":0}}}`))
+	f.Add("registerAnalysisPlan", []byte(`{"id":"p1","intervention":"op-1","indicator":"price","method":"ITS","its":{"model":"GAUSSIAN","hacLag":0},"before":{"from":"2019-01","to":"2019-12"},"after":{"from":"2020-01","to":"2020-12"},"hypotheses":["h"],"registeredBy":"u","late":true}`))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		cmd, err := domain.DecodeCommand(name, data)
 		if err != nil {

@@ -11,15 +11,20 @@ import (
 // indicator family, with the estimate it rests on, an effect rating and an
 // evidence quality from 0 to 4. Finding IDs are unique within a cycle.
 type RecordFinding struct {
-	ID              string           `json:"id"`
-	FindingID       string           `json:"findingId"`
-	Intervention    string           `json:"intervention,omitempty"`
-	Family          Family           `json:"family"`
-	Statement       string           `json:"statement"`
-	Evidence        *FindingEvidence `json:"evidence,omitempty"`
-	EffectRating    EffectRating     `json:"effectRating"`
-	EvidenceQuality int              `json:"evidenceQuality"`
-	Recommendation  string           `json:"recommendation,omitempty"`
+	ID           string           `json:"id"`
+	FindingID    string           `json:"findingId"`
+	Intervention string           `json:"intervention,omitempty"`
+	Family       Family           `json:"family"`
+	Statement    string           `json:"statement"`
+	Evidence     *FindingEvidence `json:"evidence,omitempty"`
+	EffectRating EffectRating     `json:"effectRating"`
+	// EvidenceQuality defaults to the quality the evidence's design
+	// supports (evidence.design, see RateDesign); one that differs from it
+	// needs EvidenceQualityReason, which is recorded and reported. Without
+	// a design it is required.
+	EvidenceQuality       *int   `json:"evidenceQuality,omitempty"`
+	EvidenceQualityReason string `json:"evidenceQualityReason,omitempty"`
+	Recommendation        string `json:"recommendation,omitempty"`
 }
 
 // CommandName returns "recordFinding".
@@ -52,8 +57,14 @@ func (c RecordFinding) Validate() error {
 	if !c.EffectRating.Valid() {
 		return enumError("effectRating", c.EffectRating, EffectRatings)
 	}
-	if c.EvidenceQuality < 0 || c.EvidenceQuality > MaxEvidenceQuality {
-		return Invalid("evidenceQuality", "%d is outside the scale 0 (no usable evidence) to %d (strong design)", c.EvidenceQuality, MaxEvidenceQuality)
+	if q := c.EvidenceQuality; q != nil && (*q < 0 || *q > MaxEvidenceQuality) {
+		return Invalid("evidenceQuality", "%d is outside the scale 0 (no usable evidence) to %d (strong design)", *q, MaxEvidenceQuality)
+	}
+	if err := checkText("evidenceQualityReason", c.EvidenceQualityReason, MaxTextLen, false); err != nil {
+		return err
+	}
+	if _, err := c.quality(); err != nil {
+		return err
 	}
 	return checkText("recommendation", c.Recommendation, MaxTextLen, false)
 }
@@ -74,6 +85,11 @@ func (e FindingEvidence) validate() error {
 	}
 	if e.Low != nil && e.High != nil && *e.Low > *e.High {
 		return Invalid("high", "%g is below low (%g)", *e.High, *e.Low)
+	}
+	if e.Design != nil {
+		if err := e.Design.Validate(); err != nil {
+			return Prefix("design", err)
+		}
 	}
 	if len(e.Parameters) > MaxDimensions*4 {
 		return Invalid("parameters", "has more than %d entries", MaxDimensions*4)
@@ -119,6 +135,46 @@ func (s *Service) recordFinding(ctx context.Context, env Envelope, c RecordFindi
 		if c.Intervention != "" && !slices.Contains(visible, c.Intervention) {
 			return nil, Invalid("intervention", "%q is not in the scope of cycle %q (%s)", c.Intervention, c.ID, joinList(visible))
 		}
-		return []Event{FindingRecorded(c)}, nil
+		q, err := c.quality()
+		if err != nil {
+			return nil, err
+		}
+		return []Event{FindingRecorded{ID: c.ID, FindingID: c.FindingID, Intervention: c.Intervention, Family: c.Family,
+			Statement: c.Statement, Evidence: c.Evidence, EffectRating: c.EffectRating, EvidenceQuality: q.quality,
+			Recommendation: c.Recommendation, Rating: q.rating, QualityOverride: q.override}}, nil
 	})
+}
+
+// findingQuality is a finding's evidence quality with the rating it was
+// derived from and the reason it departs from it.
+type findingQuality struct {
+	quality  int
+	rating   *EvidenceRating
+	override string
+}
+
+// quality decides the finding's evidence quality: the given one, or the
+// one its evidence's design supports; an override of that one needs a
+// reason.
+func (c RecordFinding) quality() (findingQuality, error) {
+	if c.Evidence == nil || c.Evidence.Design == nil {
+		if c.EvidenceQuality == nil {
+			return findingQuality{}, Invalid("evidenceQuality", "is required when the evidence has no design to rate it from (evidence.design)")
+		}
+		if c.EvidenceQualityReason != "" {
+			return findingQuality{}, Invalid("evidenceQualityReason", "only an override of the quality derived from evidence.design takes a reason")
+		}
+		return findingQuality{quality: *c.EvidenceQuality}, nil
+	}
+	r := RateDesign(*c.Evidence.Design)
+	q := findingQuality{quality: r.Quality, rating: &r}
+	if c.EvidenceQuality == nil || *c.EvidenceQuality == r.Quality {
+		return q, nil
+	}
+	if c.EvidenceQualityReason == "" {
+		return findingQuality{}, Invalid("evidenceQualityReason", "is required: evidenceQuality %d overrides the %d that the design supports (Maryland Scientific Methods Scale level %d); say why",
+			*c.EvidenceQuality, r.Quality, r.SMS)
+	}
+	q.quality, q.override = *c.EvidenceQuality, c.EvidenceQualityReason
+	return q, nil
 }

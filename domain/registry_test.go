@@ -34,7 +34,10 @@ var registrySamples = []domain.Command{
 	domain.OpenCycle{ID: "c1", Title: "2020 review", From: "2020-01-01", To: "2020-12-31", Interventions: []string{"op-1", "pol-1"}},
 	domain.PinCycleEvidence{ID: "c1", Position: 1},
 	domain.RecordFinding{ID: "c1", FindingID: "f1", Intervention: "op-1", Family: domain.FamilyAvailability, Statement: "no change",
-		EffectRating: domain.EffectNone, EvidenceQuality: 1},
+		EffectRating: domain.EffectNone, EvidenceQuality: quality(1)},
+	domain.RegisterAnalysisPlan{ID: "plan-1", Intervention: "op-1", Indicator: "price", Method: domain.AnalysisITS,
+		Before: domain.PlanWindow{From: "2018-01", To: "2019-12"}, After: domain.PlanWindow{From: "2020-01", To: "2020-12"},
+		Hypotheses: []string{"the price rises"}, RegisteredBy: "evaluation unit"},
 	domain.CloseCycle{ID: "c1", Summary: "done"},
 	domain.DefineRegionBoundary{Region: "NL33", Polygons: [][][][]float64{{{{4, 52}, {4.5, 52}, {4.5, 52.3}, {4, 52}}}}, Source: "test"},
 }

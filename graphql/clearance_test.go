@@ -59,6 +59,8 @@ var aboutIntervention = map[string]string{
 	"openCycle":          `id: "cy-new", title: "Review", from: "2020-01-01", to: "2020-12-31", interventions: ["op-rtm", "@ID"]`,
 	"recordFinding": `id: "cy-1", findingId: "f-new", intervention: "@ID", family: AVAILABILITY, statement: "No change",
 	    effectRating: UNCLEAR, evidenceQuality: 1`,
+	"registerAnalysisPlan": `id: "plan-new", intervention: "@ID", indicator: "cocaine_price", method: ITS, its: {model: GAUSSIAN},
+	    before: {from: "2018-01", to: "2020-02"}, after: {from: "2020-03", to: "2020-12"}, hypotheses: ["prices rise"], registeredBy: "unit"`,
 }
 
 // senderOf is a principal with RESTRICTED clearance who may send spec.

@@ -35,17 +35,21 @@ func (s *Server) cycleTypes(t *types) *cycleTypes {
 		Description: "The estimate a finding rests on: the indicator, the method and its parameters, the number and its 95% interval.",
 		Fields: gql.InputObjectConfigFieldMap{
 			"indicator": {Type: gql.ID}, "method": {Type: nonNull(gql.String)}, "estimate": {Type: gql.Float}, "low": {Type: gql.Float},
-			"high": {Type: gql.Float}, "parameters": {Type: gql.NewList(gql.NewNonNull(param))}}})
+			"high": {Type: gql.Float}, "parameters": {Type: gql.NewList(gql.NewNonNull(param))},
+			"design": {Type: s.impactInputs(t).ratings.designInput, Description: "What the estimate's design reached (ImpactEstimate.rating.design): evidenceQuality defaults to the quality it supports."}}})
 	paramOut := gql.NewObject(gql.ObjectConfig{Name: "EvidenceParam", Fields: gql.Fields{
 		"name": field(nonNull(gql.String), ""), "value": field(nonNull(gql.String), "")}})
 	evidence := gql.NewObject(gql.ObjectConfig{Name: "FindingEvidence", Fields: gql.Fields{
 		"indicator": field(gql.ID, ""), "method": field(nonNull(gql.String), ""), "estimate": field(gql.Float, ""),
-		"low": field(gql.Float, ""), "high": field(gql.Float, ""), "parameters": field(listOf(paramOut), "")}})
+		"low": field(gql.Float, ""), "high": field(gql.Float, ""), "parameters": field(listOf(paramOut), ""),
+		"design": field(s.impactInputs(t).ratings.design, "")}})
 	c.finding = gql.NewObject(gql.ObjectConfig{Name: "Finding", Description: "A finding of an evaluation cycle.", Fields: gql.Fields{
 		"findingId": field(nonNull(gql.ID), ""), "intervention": field(gql.ID, "Empty for a finding about the scope as a whole."),
 		"family": field(nonNull(t.family), ""), "statement": field(nonNull(gql.String), ""), "evidence": field(evidence, ""),
 		"effectRating": field(nonNull(c.effectRating), ""), "evidenceQuality": field(nonNull(gql.Int), "0 (no usable evidence) to 4 (strong design)."),
 		"recommendation": field(gql.String, ""), "position": field(nonNull(gql.String), "Where the finding was recorded."),
+		"rating":          field(s.impactInputs(t).ratings.rating, "The rating derived from evidence.design; null without one."),
+		"qualityOverride": field(gql.String, "Why evidenceQuality departs from the rating's quality; null when it does not."),
 	}})
 	c.cycle = gql.NewObject(gql.ObjectConfig{Name: "Cycle", Description: "An evaluation cycle (Guideline 21).", Fields: gql.Fields{
 		"id": field(nonNull(gql.ID), ""), "title": field(nonNull(gql.String), ""),
@@ -61,6 +65,7 @@ func (s *Server) cycleTypes(t *types) *cycleTypes {
 			Args: gql.FieldConfigArgument{"format": {Type: c.reportFormat, DefaultValue: string(report.JSON)},
 				"lang": {Type: c.lang, DefaultValue: string(i18n.EN), Description: "The language of the HTML and Markdown text (JSON is the same in every language)."}},
 			Resolve: s.wrap(s.resolveReport)},
+		"revisionSensitivity": s.sensitivityField(),
 	}})
 	s.cycleT = c
 	return c
@@ -170,7 +175,14 @@ func findingOut(f projections.Finding) map[string]any {
 				ev[k] = *v
 			}
 		}
+		if e.Design != nil {
+			ev["design"] = ratingOut(e.Design, domain.EvidenceRating{})["design"]
+		}
 		m["evidence"] = ev
 	}
+	if f.Rating != nil {
+		m["rating"] = ratingOut(nil, *f.Rating)
+	}
+	m["qualityOverride"] = nilIfEmpty(f.QualityOverride)
 	return m
 }

@@ -341,8 +341,7 @@ func (s *Server) buildDisplacementTypes(t *types) *displacementTypes {
 	f := func(typ gql.Type, desc string) *gql.Field { return field(typ, desc) }
 	num, optNum := nonNull(gql.Float), gql.Float
 	texts := listOf(gql.String)
-	d.periodRange = gql.NewInputObject(gql.InputObjectConfig{Name: "PeriodRange", Description: "An inclusive run of periods in the indicator's granularity.",
-		Fields: gql.InputObjectConfigFieldMap{"from": {Type: nonNull(gql.String)}, "to": {Type: nonNull(gql.String)}}})
+	d.periodRange = s.impactInputs(t).periodRange
 	d.normalise = enumOf("Normalisation", "How compareRegions scales each series.", evaluate.Normalisations)
 	d.role = enumOf("DisplacementRole", "The part a region plays in a displacement analysis.", displacement.Roles)
 	d.category = enumOf("DisplacementCategory", "The reading of a weighted displacement quotient (Guerette 2009, appendix C).",

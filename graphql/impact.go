@@ -12,10 +12,22 @@ import (
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 )
 
-// impactField builds the query field impact (DESIGN.md section 5) with
-// the types it needs: what an intervention did to an indicator, by one of
-// the evaluation methods of domain/impact run on the read models.
-func (s *Server) impactField(t *types) *gql.Field {
+// impactInputTypes are the input types of impact that analysis plans
+// share (registerAnalysisPlan takes them too), built once per schema.
+type impactInputTypes struct {
+	method, model  *gql.Enum
+	itsErrors      *gql.Enum
+	predictor, its *gql.InputObject
+	periodRange    *gql.InputObject
+	// ratings: the evidence rating's types (impact answers them, findings
+	// take and answer them).
+	ratings ratingTypes
+}
+
+func (s *Server) impactInputs(t *types) *impactInputTypes {
+	if s.impactIn != nil {
+		return s.impactIn
+	}
 	method := t.impactMethod
 	model := enumOf("ItsModel", "Error model of an interrupted time series: GAUSSIAN (least squares, Newey-West errors) or QUASI_POISSON (counts, log link, rate ratios).",
 		[]impact.Model{impact.Gaussian, impact.QuasiPoisson})
@@ -35,6 +47,20 @@ func (s *Server) impactField(t *types) *gql.Field {
 			"interruptions": {Type: gql.NewList(gql.NewNonNull(gql.ID)), Description: "Method ITS: other interventions fitted in the same series, each with its own level (and slope) change (piecewise interrupted time series; see segments). Default: the interventions expected to affect the indicator's family that take effect on the target regions (or a region above them) inside the window, from the timeline, named in the explanation; [] fits the one intervention alone."},
 			"hacLag":        {Type: gql.Int, Description: "Newey-West truncation lag (Bartlett kernel, no small-sample factor). Default floor(4 (n/100)^(2/9)) for n periods; 0 means no autocorrelation terms (White's heteroscedasticity-robust errors). Only with Newey-West errors."},
 		}})
+
+	s.impactIn = &impactInputTypes{method: method, model: model, itsErrors: itsErrors, predictor: predictorInput, its: itsOptions,
+		periodRange: gql.NewInputObject(gql.InputObjectConfig{Name: "PeriodRange", Description: "An inclusive run of periods in the indicator's granularity.",
+			Fields: gql.InputObjectConfigFieldMap{"from": {Type: nonNull(gql.String)}, "to": {Type: nonNull(gql.String)}}}),
+		ratings: buildRatingTypes(method)}
+	return s.impactIn
+}
+
+// impactField builds the query field impact (DESIGN.md section 5) with
+// the types it needs: what an intervention did to an indicator, by one of
+// the evaluation methods of domain/impact run on the read models.
+func (s *Server) impactField(t *types) *gql.Field {
+	in0 := s.impactInputs(t)
+	method, model, predictorInput, itsOptions := in0.method, in0.model, in0.predictor, in0.its
 
 	interval := gql.NewObject(gql.ObjectConfig{Name: "EstimateInterval", Description: "An estimate with its 95% interval (null when the method gives none).",
 		Fields: gql.Fields{
@@ -223,13 +249,15 @@ func (s *Server) impactField(t *types) *gql.Field {
 					}
 					return out
 				})},
+			"rating": &gql.Field{Type: in0.ratings.rating, Description: "The evidence rating the design supports (Maryland level, EMMIE quality) with the reasons.", Resolve: estimateRating},
 		}})
 	return &gql.Field{Type: estimate,
 		Description: "What an intervention did to an indicator over time (Guideline 21), by before/after, interrupted time series, difference-in-differences or synthetic control; asOf answers as of a log position.",
 		Args: gql.FieldConfigArgument{
-			"intervention": {Type: nonNull(gql.ID)},
-			"indicator":    {Type: nonNull(gql.ID)},
-			"method":       {Type: nonNull(method)},
+			"intervention": {Type: gql.ID, Description: "Required unless plan is given."},
+			"indicator":    {Type: gql.ID, Description: "Required unless plan is given."},
+			"method":       {Type: method, Description: "Required unless plan is given."},
+			"plan":         {Type: gql.ID, Description: "Run a registered analysis plan exactly (registerAnalysisPlan); then only asOf may be given besides."},
 			"regions":      {Type: gql.NewList(gql.NewNonNull(gql.ID)), Description: "Target regions; default the intervention's regions (a region without data stands for its sub-regions with data)."},
 			"comparison":   {Type: gql.NewList(gql.NewNonNull(gql.ID)), Description: "Comparison regions; default the regions of the targets' level that are neither targeted, nor covered by the intervention, nor neighbours of either."},
 			"from":         {Type: gql.String, Description: "First period, in the indicator's granularity."},
@@ -245,6 +273,14 @@ func (s *Server) resolveImpact(p gql.ResolveParams) (any, error) {
 	asOf, err := s.asOf(p.Context, p.Args)
 	if err != nil {
 		return nil, err
+	}
+	if id, ok := p.Args["plan"].(string); ok {
+		return s.resolvePlannedImpact(p, id, asOf)
+	}
+	for _, name := range []string{"intervention", "indicator", "method"} {
+		if _, ok := p.Args[name]; !ok {
+			return nil, domain.Invalid(name, "is required (or give plan)")
+		}
 	}
 	q := evaluate.ImpactQuery{AsOf: asOf}
 	q.Intervention, _ = p.Args["intervention"].(string)

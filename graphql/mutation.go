@@ -21,8 +21,14 @@ type commandInputs struct {
 }
 
 func (s *Server) commandInputs(t *types) *commandInputs {
-	c := s.cycleTypes(t)
+	c, im := s.cycleTypes(t), s.impactInputs(t)
 	return &commandInputs{named: map[reflect.Type]gql.Input{
+		reflect.TypeFor[domain.AnalysisMethod]():  im.method,
+		reflect.TypeFor[domain.PlanITSModel]():    im.model,
+		reflect.TypeFor[domain.PlanITSErrors]():   im.itsErrors,
+		reflect.TypeFor[domain.PlanPredictor]():   im.predictor,
+		reflect.TypeFor[domain.PlanITS]():         im.its,
+		reflect.TypeFor[domain.PlanWindow]():      im.periodRange,
 		reflect.TypeFor[domain.RegionLevel]():     t.regionLevel,
 		reflect.TypeFor[domain.LinkKind]():        t.linkKind,
 		reflect.TypeFor[domain.Family]():          t.family,

@@ -111,6 +111,7 @@ func (s *Server) queryType(t *types) *gql.Object {
 	s.addStaggeredField(fields)
 	s.addPowerField(t, fields)
 	s.addAuditField(fields)
+	s.addPlanFields(t, fields)
 	return gql.NewObject(gql.ObjectConfig{Name: "Query", Fields: fields})
 }
 

@@ -171,6 +171,8 @@ type Server struct {
 	cache *responseCache
 	// cycleT holds the cycle types, built once (see cycleTypes).
 	cycleT *cycleTypes
+	// impactIn holds impact's input types, built once (see impactInputs).
+	impactIn *impactInputTypes
 	// shape estimates the size of answers (see Limits.MaxAnswerValues).
 	shape *answerShape
 	// noFastPath sends every request through graphql-go's executor (the

@@ -19,7 +19,7 @@ func TestCyclesAndProvenanceSurviveRestart(t *testing.T) {
 	n.Do(domain.OpenCycle{ID: "c1", Title: "First", From: "2020-01-01", To: "2020-12-31", Interventions: []string{"op-1"}})
 	pin := n.Do(domain.PinCycleEvidence{ID: "c1", Position: p1})
 	n.Do(domain.RecordFinding{ID: "c1", FindingID: "f1", Intervention: "op-1", Family: domain.FamilyAvailability,
-		Statement: "Prices rose.", EffectRating: domain.EffectDesired, EvidenceQuality: 2})
+		Statement: "Prices rose.", EffectRating: domain.EffectDesired, EvidenceQuality: quality(2)})
 	n.Do(domain.CloseCycle{ID: "c1", Summary: "Done.", Recommendations: []string{"Continue."}})
 
 	check := func(n *projectionstest.Node) {

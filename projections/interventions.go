@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/supplyeval/supplyeval/domain"
 )
@@ -29,6 +30,9 @@ type Intervention struct {
 	Start, End string
 	Operation  *OperationView
 	Policy     *PolicyView
+	// Plans are the analysis plans registered for the intervention, in
+	// the order registered.
+	Plans []Plan
 	// Created and Updated: positions of the first and last events.
 	Created, Updated uint64
 }
@@ -45,6 +49,13 @@ type OperationView struct {
 	Summary               string
 	Outputs               []domain.OperationOutputsReported
 	ScopeChanges          []domain.OperationScopeChanged
+}
+
+// Plan is an analysis plan as registered, with where and when.
+type Plan struct {
+	domain.AnalysisPlanRegistered
+	Position   uint64
+	RecordedAt time.Time
 }
 
 // PolicyView holds what only policy changes have.
@@ -65,6 +76,7 @@ type Interventions struct {
 	checkpoint uint64
 	byID       map[string]*interventionLog
 	byRegion   map[string]map[string]bool // region -> IDs that ever covered it
+	plans      map[string]string          // plan ID -> intervention ID
 }
 
 type interventionLog struct {
@@ -76,7 +88,7 @@ var _ Projection = (*Interventions)(nil)
 
 // NewInterventions returns an empty read model.
 func NewInterventions() *Interventions {
-	return &Interventions{byID: map[string]*interventionLog{}, byRegion: map[string]map[string]bool{}}
+	return &Interventions{byID: map[string]*interventionLog{}, byRegion: map[string]map[string]bool{}, plans: map[string]string{}}
 }
 
 // Name returns "interventions".
@@ -87,7 +99,8 @@ func (v *Interventions) Handles(eventType string) bool {
 	switch eventType {
 	case domain.TypeOperationLaunched, domain.TypeOperationOutputsReported, domain.TypeOperationScopeChanged,
 		domain.TypeOperationConcluded, domain.TypeOperationDeclassified,
-		domain.TypePolicyChangeAdopted, domain.TypePolicyChangeAmended, domain.TypePolicyChangeRepealed:
+		domain.TypePolicyChangeAdopted, domain.TypePolicyChangeAmended, domain.TypePolicyChangeRepealed,
+		domain.TypeAnalysisPlanRegistered:
 		return true
 	}
 	return false
@@ -112,6 +125,8 @@ func interventionID(e domain.Event) string {
 		return e.ID
 	case domain.PolicyChangeRepealed:
 		return e.ID
+	case domain.AnalysisPlanRegistered:
+		return e.Intervention
 	}
 	return ""
 }
@@ -131,6 +146,9 @@ func (v *Interventions) Apply(r domain.Recorded) error {
 	}
 	l.events = append(l.events, r)
 	fold(&l.current, r)
+	if e, ok := r.Event.(domain.AnalysisPlanRegistered); ok {
+		v.plans[e.ID] = id
+	}
 	for _, region := range regionsTouched(r.Event) {
 		if v.byRegion[region] == nil {
 			v.byRegion[region] = map[string]bool{}
@@ -199,6 +217,8 @@ func fold(iv *Intervention, r domain.Recorded) {
 		}
 	case domain.PolicyChangeRepealed:
 		iv.End, iv.Policy.RepealReason = e.Effective, e.Reason
+	case domain.AnalysisPlanRegistered:
+		iv.Plans = append(iv.Plans, Plan{AnalysisPlanRegistered: e, Position: r.Position, RecordedAt: r.Meta.RecordedAt})
 	}
 }
 
@@ -248,6 +268,7 @@ func (l *interventionLog) view(asOf uint64) (Intervention, bool) {
 func cloneIntervention(iv Intervention) Intervention {
 	out := iv
 	out.Regions = append([]string(nil), iv.Regions...)
+	out.Plans = append([]Plan(nil), iv.Plans...)
 	if iv.Operation != nil {
 		op := *iv.Operation
 		op.Outputs = append([]domain.OperationOutputsReported(nil), op.Outputs...)
@@ -271,6 +292,27 @@ func (v *Interventions) Get(id string, asOf uint64) (Intervention, bool) {
 		return Intervention{}, false
 	}
 	return l.view(asOf)
+}
+
+// Plan returns analysis plan id as of asOf (0: latest) with its
+// intervention as of then; false when it was not registered then.
+func (v *Interventions) Plan(id string, asOf uint64) (Plan, Intervention, bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	l, ok := v.byID[v.plans[id]]
+	if !ok {
+		return Plan{}, Intervention{}, false
+	}
+	iv, ok := l.view(asOf)
+	if !ok {
+		return Plan{}, Intervention{}, false
+	}
+	for _, p := range iv.Plans {
+		if p.ID == id {
+			return p, iv, true
+		}
+	}
+	return Plan{}, Intervention{}, false
 }
 
 // Filter selects interventions. Empty fields select everything.
@@ -407,6 +449,6 @@ func (v *Interventions) ReadSnapshot(r io.Reader) error {
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.checkpoint, v.byID, v.byRegion = cp, n.byID, n.byRegion
+	v.checkpoint, v.byID, v.byRegion, v.plans = cp, n.byID, n.byRegion, n.plans
 	return nil
 }

@@ -102,6 +102,7 @@ func (r *Report) html(l i18n.Lang) []byte {
 			}
 			w("</table>\n")
 		}
+		htmlSensitivity(&b, t, p, r.Position)
 	}
 	r.htmlAnnex(&b, t)
 	w("<p class=\"note\">%s</p>\n", esc(t.T("report.footer", r.Position, r.Position)))
@@ -292,6 +293,7 @@ func (r *Report) htmlIntervention(b *strings.Builder, t words, iv InterventionRe
 	}
 	w("</div>\n<h3>%s</h3>\n", esc(t.T("report.findings")))
 	htmlFindings(b, t, iv.Findings)
+	htmlPlans(b, t, iv.Plans)
 	w("</section>\n")
 }
 
@@ -347,7 +349,7 @@ func htmlFindings(b *strings.Builder, t words, fs []FindingView) {
 		esc(t.T("report.col.quality")), esc(t.T("report.col.rec")))
 	for _, f := range fs {
 		fmt.Fprintf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%s</td><td>%s</td></tr>\n",
-			esc(f.FindingID), esc(t.Code("family", f.Family)), esc(f.Statement), esc(t.orDash(t.evidence(f))), esc(t.Code("effect", f.EffectRating)),
+			esc(f.FindingID), esc(t.Code("family", f.Family)), esc(f.Statement), esc(t.orDash(strings.TrimSpace(t.evidence(f)+" "+t.rating(f)))), esc(t.Code("effect", f.EffectRating)),
 			esc(t.evidenceQuality(f.EvidenceQuality)), esc(t.orDash(f.Recommendation)))
 	}
 	b.WriteString("</table>\n")

@@ -33,10 +33,10 @@ func closedCycle(t *testing.T) *report.Generator {
 	n.Do(domain.PinCycleEvidence{ID: "c", Position: n.Head()})
 	est := -35.0
 	n.Do(domain.RecordFinding{ID: "c", FindingID: "f-rtm", Intervention: demo.RotterdamPortControl, Family: domain.FamilyDisplacement,
-		Statement: "Port incidents at Rotterdam fell.", EffectRating: domain.EffectMixed, EvidenceQuality: 3,
+		Statement: "Port incidents at Rotterdam fell.", EffectRating: domain.EffectMixed, EvidenceQuality: quality(3),
 		Evidence: &domain.FindingEvidence{Indicator: demo.PortIncidents, Method: string(impact.MethodITS), Estimate: &est}})
 	n.Do(domain.RecordFinding{ID: "c", FindingID: "f-gen", Family: domain.FamilyCost, Statement: "Cost records are incomplete for policies.",
-		EffectRating: domain.EffectUnclear, EvidenceQuality: 2})
+		EffectRating: domain.EffectUnclear, EvidenceQuality: quality(2)})
 	n.Do(domain.CloseCycle{ID: "c", Summary: "Port controls worked locally with partial displacement.", Recommendations: []string{"Joint port controls NL-BE."}})
 	return g
 }

@@ -215,6 +215,7 @@ func (r *Report) markdown(l i18n.Lang) []byte {
 		}
 		w("\n### %s\n\n", t.T("report.findings"))
 		writeFindingsMD(&b, t, iv.Findings)
+		writePlansMD(&b, t, iv.Plans)
 	}
 	if len(r.Findings) > 0 {
 		w("\n## %s\n\n", t.T("report.findings.scope"))
@@ -236,6 +237,7 @@ func (r *Report) markdown(l i18n.Lang) []byte {
 					t.Code("family", f.Previous.Family), t.Code("effect", f.Previous.EffectRating), mdCell(t.orDash(f.Previous.Recommendation)), mdCell(t.followUp(f)))
 			}
 		}
+		writeSensitivityMD(&b, t, p, r.Position)
 	}
 	w("\n## %s: %s\n", t.T("report.annex"), t.T("report.quality"))
 	for _, iv := range r.Interventions {
@@ -263,6 +265,9 @@ func writeFindingsMD(b *strings.Builder, t words, fs []FindingView) {
 		fmt.Fprintf(b, "- %s", mdText(t.T("report.finding.line", f.FindingID, t.Code("family", f.Family), t.Code("effect", f.EffectRating), t.Int(f.EvidenceQuality), f.Statement)))
 		if ev := t.evidence(f); ev != "" {
 			fmt.Fprintf(b, " %s", mdText(t.T("report.finding.evidence", ev)))
+		}
+		if r := t.rating(f); r != "" {
+			fmt.Fprintf(b, " %s", mdText(r))
 		}
 		if f.Recommendation != "" {
 			fmt.Fprintf(b, " %s", mdText(t.T("report.finding.rec", f.Recommendation)))

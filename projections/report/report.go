@@ -172,6 +172,10 @@ type InterventionReport struct {
 	Displacement []DisplacementRow `json:"displacement"`
 	DataQuality  []DataQualityRow  `json:"dataQuality"`
 	Findings     []FindingView     `json:"findings"`
+	// Plans are the analysis plans registered for the intervention by the
+	// report's position, run as registered, with their deviations (absent
+	// when there are none, as in every report made before plans existed).
+	Plans []PlannedAnalysis `json:"plans,omitempty"`
 }
 
 // Proportionality is the context Guideline 4 asks for.
@@ -350,6 +354,11 @@ type FindingView struct {
 	EvidenceQuality int    `json:"evidenceQuality"`
 	Recommendation  string `json:"recommendation,omitempty"`
 	Position        string `json:"position"`
+	// Rating is the rating derived from the evidence's design, and
+	// QualityOverride why EvidenceQuality departs from its quality (both
+	// absent for findings recorded without a design).
+	Rating          *domain.EvidenceRating `json:"rating,omitempty"`
+	QualityOverride string                 `json:"qualityOverride,omitempty"`
 	// ev is the evidence as recorded, for rendering in words.
 	ev *domain.FindingEvidence
 }
@@ -361,6 +370,10 @@ type PreviousCycle struct {
 	Summary         string     `json:"summary"`
 	Recommendations []string   `json:"recommendations"`
 	FollowUps       []FollowUp `json:"followUps"`
+	// Sensitivity is each previous finding's estimate re-run at the
+	// previous cycle's pin and at this report's position, with the
+	// revisions and retractions in between (absent without findings).
+	Sensitivity []FindingSensitivity `json:"sensitivity,omitempty"`
 }
 
 // FollowUp is one finding of the previous cycle and this cycle's findings
@@ -460,7 +473,11 @@ func (g *Generator) Build(ctx context.Context, id string) (*Report, error) {
 	}
 	if c.PreviousCycle != "" {
 		if prev, ok := g.cfg.Cycles.Get(c.PreviousCycle); ok {
-			r.Previous = followUp(withoutHidden(prev, g.hidden(prev.Interventions, pos)), c)
+			prev = withoutHidden(prev, g.hidden(prev.Interventions, pos))
+			r.Previous = followUp(prev, c)
+			if prev.Pinned != 0 && prev.Pinned < pos && len(prev.Findings) > 0 {
+				r.Previous.Sensitivity = g.sensitivity(ctx, prev, pos)
+			}
 		}
 	}
 	r.Exposure = g.exposure(c, slots, pos)
@@ -593,6 +610,7 @@ func (g *Generator) intervention(ctx context.Context, c projections.Cycle, id st
 			}
 		}
 	}
+	ir.Plans = g.plans(ctx, iv, ir, pos)
 	return ir
 }
 
@@ -873,7 +891,7 @@ func (g *Generator) quality(ind projections.Indicator, region, to string, pos ui
 func findingView(f projections.Finding) FindingView {
 	v := FindingView{FindingID: f.FindingID, Intervention: f.Intervention, Family: string(f.Family), Statement: f.Statement,
 		EffectRating: string(f.EffectRating), EvidenceQuality: f.EvidenceQuality, Recommendation: f.Recommendation,
-		Position: strconv.FormatUint(f.Position, 10), ev: f.Evidence}
+		Position: strconv.FormatUint(f.Position, 10), ev: f.Evidence, Rating: f.Rating, QualityOverride: f.QualityOverride}
 	if ev := f.Evidence; ev != nil {
 		parts := []string{ev.Method}
 		if ev.Indicator != "" {

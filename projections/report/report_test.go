@@ -89,7 +89,7 @@ func TestFullCycleOnTheDemoWorld(t *testing.T) {
 		Interventions: []string{demo.BrabantLabs, demo.RotterdamPortControl}})
 	n.Do(domain.PinCycleEvidence{ID: "cycle-2019", Position: n.Head()})
 	n.Do(domain.RecordFinding{ID: "cycle-2019", FindingID: "f-rtm-disp", Intervention: demo.RotterdamPortControl, Family: domain.FamilyDisplacement,
-		Statement: "Port incidents may have moved to Antwerp.", EffectRating: domain.EffectUnclear, EvidenceQuality: 1,
+		Statement: "Port incidents may have moved to Antwerp.", EffectRating: domain.EffectUnclear, EvidenceQuality: quality(1),
 		Recommendation: "Monitor Antwerp and Hamburg port incidents."})
 	n.Do(domain.CloseCycle{ID: "cycle-2019", Summary: "First cycle.", Recommendations: []string{"Monitor displacement across ports."}})
 
@@ -126,11 +126,11 @@ func TestFullCycleOnTheDemoWorld(t *testing.T) {
 	}
 	eff := float64(*incidents.Effect)
 	n.Do(domain.RecordFinding{ID: "cycle-2023", FindingID: "f-rtm-disp", Intervention: demo.RotterdamPortControl, Family: domain.FamilyDisplacement,
-		Statement: "Port incidents at Rotterdam fell; some moved to Antwerp.", EffectRating: domain.EffectMixed, EvidenceQuality: 3,
+		Statement: "Port incidents at Rotterdam fell; some moved to Antwerp.", EffectRating: domain.EffectMixed, EvidenceQuality: quality(3),
 		Evidence:       &domain.FindingEvidence{Indicator: demo.PortIncidents, Method: incidents.Method, Estimate: &eff},
 		Recommendation: "Coordinate container controls with Antwerp."})
 	n.Do(domain.RecordFinding{ID: "cycle-2023", FindingID: "f-general", Family: domain.FamilyCost,
-		Statement: "Cost records are complete for operations, not for policies.", EffectRating: domain.EffectUnclear, EvidenceQuality: 2})
+		Statement: "Cost records are complete for operations, not for policies.", EffectRating: domain.EffectUnclear, EvidenceQuality: quality(2)})
 	n.Do(domain.CloseCycle{ID: "cycle-2023", Summary: "Port controls worked locally with partial displacement.",
 		Recommendations: []string{"Joint port controls NL-BE.", "Record policy costs."}})
 

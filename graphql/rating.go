@@ -1,0 +1,74 @@
+package graphql
+
+import (
+	"strings"
+
+	gql "github.com/graphql-go/graphql"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
+	"github.com/supplyeval/supplyeval/projections/evaluate"
+)
+
+// ratingTypes are the types of the evidence rating derived from a design
+// (domain.RateDesign): what impact answers and recordFinding takes.
+type ratingTypes struct {
+	designInput    *gql.InputObject
+	design, rating *gql.Object
+}
+
+func buildRatingTypes(method *gql.Enum) ratingTypes {
+	var r ratingTypes
+	r.designInput = gql.NewInputObject(gql.InputObjectConfig{Name: "DesignInput",
+		Description: "What an estimate's design reached (ImpactEstimate.rating.design): the finding's evidence quality is derived from it.",
+		Fields: gql.InputObjectConfigFieldMap{
+			"method": {Type: nonNull(method)}, "comparisonUnits": {Type: gql.Int}, "preTrendP": {Type: gql.Float},
+			"placeboUnits": {Type: gql.Int}, "preFitRank": {Type: gql.Int}}})
+	r.design = gql.NewObject(gql.ObjectConfig{Name: "Design", Description: "What an estimate's design reached.",
+		Fields: gql.Fields{
+			"method":          field(nonNull(method), ""),
+			"comparisonUnits": field(nonNull(gql.Int), "Comparison regions that entered the estimate."),
+			"preTrendP":       field(gql.Float, "Difference-in-differences: p-value of the test of equal pre-intervention trends."),
+			"placeboUnits":    field(nonNull(gql.Int), "Synthetic control: units ranked by the placebo-in-space test (0: none)."),
+			"preFitRank":      field(nonNull(gql.Int), "Synthetic control: the treated unit's rank of pre-period RMSPE among them (1 = best fit)."),
+		}})
+	r.rating = gql.NewObject(gql.ObjectConfig{Name: "EvidenceRating",
+		Description: "The evidence rating the design supports: the Maryland Scientific Methods Scale level (2 before/after or a series alone, 3 with a comparison group, 4 with passed pre-trend or placebo checks; 5, randomised, is never inferred) and the EMMIE effect evidence quality 0-4 that follows.",
+		Fields: gql.Fields{
+			"sms":         field(nonNull(gql.Int), "Maryland Scientific Methods Scale level."),
+			"quality":     field(nonNull(gql.Int), "EMMIE effect evidence quality (0-4): recordFinding's default evidenceQuality."),
+			"reasons":     field(listOf(gql.String), "Codes of what decided the level."),
+			"explanation": field(nonNull(gql.String), "The reasons in words."),
+			"design":      field(r.design, "The facts rated; pass them as recordFinding's evidence.design."),
+		}})
+	return r
+}
+
+// ratingOut is the EvidenceRating answer for design f (rated) or rating
+// r (recorded), with its reasons in English.
+func ratingOut(f *domain.DesignFacts, r domain.EvidenceRating) map[string]any {
+	words := make([]string, len(r.Reasons))
+	for i, c := range r.Reasons {
+		words[i] = i18n.EN.T("rating." + c)
+	}
+	m := map[string]any{"sms": r.SMS, "quality": r.Quality, "reasons": nonNilStrings(r.Reasons), "explanation": strings.Join(words, " ")}
+	if f != nil {
+		d := map[string]any{"method": string(f.Method), "comparisonUnits": f.ComparisonUnits, "placeboUnits": f.PlaceboUnits, "preFitRank": f.PreFitRank}
+		if f.PreTrendP != nil {
+			d["preTrendP"] = *f.PreTrendP
+		}
+		m["design"] = d
+	}
+	return m
+}
+
+// estimateRating resolves ImpactEstimate.rating; null for AUTO's
+// estimates of methods without a rating (none today).
+func estimateRating(p gql.ResolveParams) (any, error) {
+	est := p.Source.(*evaluate.ImpactEstimate)
+	f := evaluate.DesignOf(est)
+	if f.Validate() != nil {
+		return nil, nil
+	}
+	return ratingOut(&f, domain.RateDesign(f)), nil
+}

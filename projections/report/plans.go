@@ -192,11 +192,7 @@ func listText(xs []string) string {
 }
 
 func splitList(s string) []string {
-	var out []string
-	for _, x := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
-		out = append(out, x)
-	}
-	return out
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
 }
 
 func sameSet(a, b []string) bool { return listText(a) == listText(b) }

@@ -7,7 +7,7 @@ BENCHTIME ?= 1s
 
 .PHONY: ui-screenshots run build test test-short bench scale fuzz vet lint clean load crash diskfull outage report-screenshot
 
-## run: build, seed the demo world on first start, serve http://127.0.0.1:8080/graphql
+## run: build, seed the demo world on first start, serve the web application at http://127.0.0.1:8080/ (GraphQL at /graphql)
 run: build
 	./$(BIN) serve --demo --data $(DATA) --addr $(ADDR) --log-format console
 

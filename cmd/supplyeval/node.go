@@ -434,7 +434,8 @@ func (n *Node) serve() error {
 		n.log.Warn().Str("addr", ln.Addr().String()).
 			Msg("NO ACCESS CONTROL: no --tokens file, so every request acts as the local user with every role and the highest clearance; listening on loopback only")
 	}
-	n.log.Info().Str("url", "http://"+ln.Addr().String()+"/graphql").Msg("serving GraphQL and GraphiQL")
+	n.log.Info().Str("url", "http://"+ln.Addr().String()+"/graphql").Str("web", "http://"+ln.Addr().String()+"/").
+		Msg("serving the web application (web), GraphQL and GraphiQL (url)")
 	return nil
 }
 

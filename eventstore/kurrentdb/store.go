@@ -154,6 +154,12 @@ func transient(err error) (retry, clientClosed bool) {
 	if st, ok := status.FromError(err); ok && st.Code() == codes.Unavailable {
 		return true, false
 	}
+	// The link broke while a request was being sent (the client reports
+	// the stream's io.EOF, with error code 0): retried with the same event
+	// IDs, an append is recorded once whether or not the first try was.
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true, false
+	}
 	return false, false
 }
 

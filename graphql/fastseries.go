@@ -1,6 +1,7 @@
 package graphql
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"math"
@@ -85,7 +86,7 @@ func (s *Server) fastSeries(ctx context.Context, doc *ast.Document, req Request)
 	if len(roots) == 0 || len(used) != len(vars) {
 		return Response{}, false // an unused variable is an error the validator names
 	}
-	slices.SortFunc(roots, func(a, b rootField) int { return cmpString(a.key, b.key) })
+	slices.SortFunc(roots, func(a, b rootField) int { return cmp.Compare(a.key, b.key) })
 	for i := 1; i < len(roots); i++ {
 		if roots[i].key == roots[i-1].key {
 			return Response{}, false // fields merged under one key: the validator decides
@@ -286,7 +287,7 @@ func fastSelection(set *ast.SelectionSet, allowed map[string]bool, depth int) ([
 		}
 		out = append(out, of)
 	}
-	slices.SortFunc(out, func(a, b outField) int { return cmpString(a.key, b.key) })
+	slices.SortFunc(out, func(a, b outField) int { return cmp.Compare(a.key, b.key) })
 	for i := 1; i < len(out); i++ {
 		if out[i].key == out[i-1].key {
 			return nil, false
@@ -300,17 +301,6 @@ func responseKey(f *ast.Field) string {
 		return f.Alias.Value
 	}
 	return f.Name.Value
-}
-
-// cmpString orders keys as encoding/json orders a map's keys.
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // appendSeries writes x with the fields sel selects; false if a value

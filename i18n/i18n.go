@@ -120,3 +120,22 @@ func Keys(l Lang) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// register adds a part of the catalogue kept in a file of its own (one
+// per subject, so that subjects grow without touching each other's
+// lines): enMsgs and frMsgs are merged into the English and French tables.
+// A key already in the catalogue is a programming error and panics at
+// start-up; TestCatalogueIsComplete checks that both languages hold the
+// same keys with the same placeholders.
+func register(enMsgs, frMsgs map[string]string) {
+	for _, part := range []struct {
+		dst, src map[string]string
+	}{{en, enMsgs}, {fr, frMsgs}} {
+		for k, v := range part.src {
+			if _, dup := part.dst[k]; dup {
+				panic("i18n: message " + k + " is in the catalogue twice")
+			}
+			part.dst[k] = v
+		}
+	}
+}

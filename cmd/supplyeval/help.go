@@ -5,67 +5,75 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
+
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
-// commandHelp is what `supplyeval COMMAND --help` prints above and below
-// the command's flags: one synopsis, what the command is for, and one
-// example to copy.
-var commandHelp = map[string]struct{ synopsis, summary, example string }{
-	"serve": {
-		synopsis: "serve [--data DIR] [--addr HOST:PORT] [--tokens FILE] [--demo] [--store URL] [--bus URL] [--follow URL] [flags]",
-		summary: "Runs the GraphQL API (GraphiQL at http://ADDR/graphql) over the data directory.\n" +
-			"Without --tokens it listens on loopback only and every request acts as the local user.\n" +
-			"--demo seeds the demo world first when the data directory is empty.",
-		example: "supplyeval serve --demo --data ./data --addr 127.0.0.1:8080 --log-format console",
-	},
-	"demo": {
-		synopsis: "demo [--data DIR]",
-		summary:  "Seeds the demo world (regions, indicators, operations, policy changes) into the data\ndirectory. A second run records nothing new. No server may hold the directory meanwhile.",
-		example:  "supplyeval demo --data ./data",
-	},
-	"import": {
-		synopsis: "import [--data DIR | --server URL] [--mapping FILE] [mapping flags] [--skip-invalid] FILE...",
-		summary: "Records indicator tables (CSV, SDMX-CSV, JSON lines). Every row is checked first and a\n" +
-			"file goes in whole or not at all; --skip-invalid records the valid rows and writes the\n" +
-			"others to FILE.rejects.csv. Importing the same file again records nothing new.\n" +
-			"Use --server to import into a running server; --data needs the directory to itself.\n" +
-			"Boundary files (GeoJSON, TopoJSON: Eurostat GISCO's NUTS files, EPSG:4326) record the outline\n" +
-			"of each region named by NUTS_ID (or --boundary-id), simplified by --simplify degrees.",
-		example: "supplyeval import --data ./data --indicator CIGSALE --region state --period year --value cigsale prop99.csv",
-	},
-	"report": {
-		synopsis: "report --cycle ID [--format html|markdown|json] [-o FILE] [--data DIR]",
-		summary: "Writes an evaluation cycle's report, read at the cycle's pinned evidence position (the same\n" +
-			"bytes every time). An open cycle without a pin gives a report labelled as a preview.",
-		example: "supplyeval report --data ./data --cycle 2026-cycle --format html -o cycle-report.html",
-	},
-	"check": {
-		synopsis: "check [--data DIR]",
-		summary: "Reads every event of the data directory's log (checksums, positions 1 to the head without\n" +
-			"a gap, stream versions and indexes) and every read-model snapshot, prints what is damaged\n" +
-			"with its position or file, and exits 1 if anything is. Stop the server first.",
-		example: "supplyeval check --data ./data",
-	},
-	"ingest-replay": {
-		synopsis: "ingest-replay --bus nats://HOST:PORT[?prefix=P] [--dry-run]",
-		summary: "Publishes the observation batches that were set aside on the poison subject again on the\n" +
-			"ingest subject, and removes them from the poison subject; run it once what made them fail is\n" +
-			"fixed (an indicator defined, a store back). A batch that fails again is set aside again.\n" +
-			"Exit status: 0 done, 1 the bus could not be read or written, 2 a bad command line.",
-		example: "supplyeval ingest-replay --bus nats://nats:4222 --dry-run",
-	},
-	"probe": {
-		synopsis: "probe [--url URL] [--timeout D]",
-		summary:  "Asks a running node's /readyz (or the probe --url names) and exits 0 when it answers\n200, 1 otherwise, printing its answer: a health check for containers that have no curl.",
-		example:  "supplyeval probe --url http://127.0.0.1:8080/readyz",
-	},
-	"token": {
-		synopsis: "token --name NAME --roles R1,R2 [--clearance PUBLIC|RESTRICTED|CONFIDENTIAL]",
-		summary: "Makes a bearer token, prints it once, and prints the entry that admits it in a --tokens\n" +
-			"file (the file keeps only the token's SHA-256).",
-		example: "supplyeval token --name analyst-nl --roles ANALYST --clearance RESTRICTED",
-	},
+// commands are the commands that have a help of their own: `supplyeval
+// COMMAND --help` prints the synopsis, summary and example of the
+// catalogue's "cli.COMMAND.*" messages and every flag's "cli.flag.*" text.
+var commands = []string{"serve", "demo", "import", "report", "check", "ingest-replay", "probe", "token"}
+
+// helpLang is the language of the help: the --lang of args (--lang fr,
+// --lang=fr, -lang fr), else the environment's LC_ALL, LC_MESSAGES or
+// LANG (the first set, as POSIX orders them), else English. A language
+// the catalogue lacks (LANG=de_DE, C) gives English.
+func helpLang(args []string) i18n.Lang {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || name != "lang" {
+			continue
+		}
+		if !hasValue && i+1 < len(args) {
+			value = args[i+1]
+		}
+		if l, err := i18n.ParseLang(value); err == nil {
+			return l
+		}
+		return i18n.EN
+	}
+	for _, env := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(env); v != "" {
+			if l, err := i18n.ParseLang(v); err == nil {
+				return l
+			}
+			return i18n.EN
+		}
+	}
+	return i18n.EN
+}
+
+// withoutLang returns args without --lang and its value.
+func withoutLang(args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if strings.HasPrefix(args[i], "-") && name == "lang" {
+			if !hasValue {
+				i++
+			}
+			continue
+		}
+		out = append(out, args[i])
+	}
+	return out
+}
+
+// usageText is `supplyeval --help` in l.
+func usageText(l i18n.Lang) string { return l.T("cli.usage") }
+
+// flagText is the catalogue's description of flag name of command cmd.
+func flagText(l i18n.Lang, cmd, name string) string {
+	if k := "cli.flag." + cmd + "." + name; l.Has(k) {
+		return l.T(k)
+	}
+	return l.T("cli.flag." + name)
 }
 
 // helpRequested is returned by parseFlags for -h or --help: run prints
@@ -74,24 +82,41 @@ type helpRequested struct{ text string }
 
 func (h helpRequested) Error() string { return "help requested" }
 
-// helpFor renders fs's help: the synopsis and summary from commandHelp,
-// every flag with its default, and the example.
-func helpFor(fs *flag.FlagSet) helpRequested {
-	h, ok := commandHelp[fs.Name()]
-	if !ok {
-		h.synopsis = fs.Name() + " [flags]"
+// helpFor renders fs's help in l: the synopsis, summary and example of
+// the catalogue, and every flag with its description from the catalogue
+// and its default. A command or flag the catalogue lacks shows its
+// message key in brackets (TestEveryCommandHasHelp fails on it).
+func helpFor(fs *flag.FlagSet, l i18n.Lang) helpRequested {
+	name := fs.Name()
+	synopsis := name + " [flags]"
+	if k := "cli." + name + ".synopsis"; l.Has(k) {
+		synopsis = l.T(k)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Usage: supplyeval %s\n\n", h.synopsis)
-	if h.summary != "" {
-		fmt.Fprintf(&b, "%s\n\n", h.summary)
+	fmt.Fprintf(&b, "%s\n\n", l.T("cli.help.usage", synopsis))
+	if k := "cli." + name + ".summary"; l.Has(k) {
+		fmt.Fprintf(&b, "%s\n\n", l.T(k))
 	}
-	b.WriteString("Flags:\n")
-	fs.SetOutput(&b)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
-	if h.example != "" {
-		fmt.Fprintf(&b, "\nExample:\n  %s\n", h.example)
+	b.WriteString(l.T("cli.help.flags") + "\n")
+	fs.VisitAll(func(f *flag.Flag) {
+		desc := *f
+		desc.Usage = flagText(l, name, f.Name)
+		typ, usage := flag.UnquoteUsage(&desc)
+		fmt.Fprintf(&b, "  -%s", f.Name)
+		if typ != "" {
+			fmt.Fprintf(&b, " %s", typ)
+		}
+		b.WriteString("\n    \t" + strings.ReplaceAll(usage, "\n", "\n    \t"))
+		if def := f.DefValue; def != "" && def != "0" && def != "false" && def != "0s" {
+			if fmt.Sprintf("%T", f.Value) == "*flag.stringValue" {
+				def = strconv.Quote(def)
+			}
+			b.WriteString(" " + l.T("cli.help.default", def))
+		}
+		b.WriteString("\n")
+	})
+	if k := "cli." + name + ".example"; l.Has(k) {
+		fmt.Fprintf(&b, "\n%s\n  %s\n", l.T("cli.help.example"), l.T(k))
 	}
 	return helpRequested{text: b.String()}
 }
@@ -112,9 +137,13 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 // fs.Args(). -h and --help give a helpRequested; a bad flag a usageError.
 func parseFlagsAndArgs(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
+	if fs.Lookup("lang") == nil {
+		// Every command takes --lang: the language of its help.
+		fs.String("lang", "", "")
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return helpFor(fs)
+			return helpFor(fs, helpLang(args))
 		}
 		return usageError{fmt.Sprintf("%s: %s", fs.Name(), err)}
 	}

@@ -45,54 +45,19 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-const usage = `supplyeval: evidence on what supply-side drug interventions did.
-
-Usage:
-  supplyeval serve   [--data DIR] [--addr HOST:PORT] [--tokens FILE] [--rate N] [--burst N] [--demo]
-                     [--store URL] [--bus URL] [--follow URL] [--period-range FROM:TO]
-                     [--log-level L] [--log-format json|console]
-  supplyeval demo    [--data DIR] [--log-level L] [--log-format json|console]
-  supplyeval token   --name NAME --roles R1,R2 --clearance PUBLIC|RESTRICTED|CONFIDENTIAL
-  supplyeval import  [--data DIR | --server URL] [--mapping FILE] [--indicator CODE] [--region COL]
-                     [--region-code CODE] [--period COL] [--month COL] [--value COL] [--wide REGEXP]
-                     [--set KEY=VALUE]... [--format csv|sdmx|jsonl] [--skip-invalid] FILE...
-  supplyeval report  --cycle ID --format html|markdown|json [-o FILE] [--data DIR]
-  supplyeval check   [--data DIR]
-  supplyeval probe   [--url http://127.0.0.1:8080/readyz]
-  supplyeval ingest-replay --bus nats://HOST:PORT [--dry-run]
-  supplyeval version
-
-serve    runs the GraphQL API (GraphiQL at http://ADDR/graphql); --demo seeds the demo
-         world first if the data directory is empty. Without --tokens it serves
-         loopback only, and every request acts as the local user.
-token    makes a bearer token and prints it with the entry that admits it in a
-         --tokens file (the file holds only the token's SHA-256).
-demo     seeds the demo world into the data directory (a second run records nothing new).
-import   records indicator tables (CSV, SDMX-CSV, JSON lines): every row is validated
-         first and a file goes in whole or not at all (--skip-invalid records the valid
-         rows and writes the others to FILE.rejects.csv); importing again records nothing new.
-report   writes an evaluation cycle's report, read at its pinned evidence position
-         (the same bytes every time; an unpinned open cycle gives a labelled preview).
-check    reads every event and every read-model snapshot of a data directory no server
-         holds, reports what is damaged with positions and files, and exits 1 if anything is.
-ingest-replay  publishes the batches set aside on the NATS poison subject again, once what
-         made them fail is fixed.
-probe    asks a running node's /readyz (or --url) and exits 0 when it answers 200, 1
-         otherwise: a health check for containers without curl.
-version  prints the version.
-
-serve --store kurrentdb://... keeps the log in KurrentDB; --bus nats://... forwards it to
-NATS JetStream and records observation batches published on PREFIX.ingest (bad ones go
-to PREFIX.ingest.poison); --follow nats://... runs a read replica that builds its read
-models from the forwarded log and refuses writes, naming the primary.
-serve --period-range FROM:TO (default 1900:2100; import --data takes it too) sets the years
-observations may be recorded for; a row outside them is refused and nothing is recorded.
-`
-
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	lang := helpLang(args)
+	if len(args) > 0 && strings.HasPrefix(args[0], "-") && len(withoutLang(args[:1])) == 0 {
+		// supplyeval --lang fr COMMAND ...: the language goes to the command.
+		rest := withoutLang(args)
+		if len(rest) == 0 {
+			rest = []string{"--help"}
+		}
+		return run(ctx, append([]string{rest[0], "--lang", string(lang)}, rest[1:]...), stdout, stderr)
+	}
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usageText(lang))
 		return 2
 	}
 	var err error
@@ -116,11 +81,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 	case "help", "-h", "--help":
-		if len(args) > 1 {
+		rest := withoutLang(args)
+		if len(rest) > 1 {
 			// supplyeval help COMMAND is supplyeval COMMAND --help.
-			return run(ctx, []string{args[1], "--help"}, stdout, stderr)
+			return run(ctx, []string{rest[1], "--help", "--lang", string(lang)}, stdout, stderr)
 		}
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usageText(lang))
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q", args[0])}
 	}
@@ -133,7 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, help.text)
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "supplyeval: %s\n\n%s", err, usage)
+		fmt.Fprintf(stderr, "%s\n\n%s", lang.T("cli.error.usage", err), usageText(lang))
 		return 2
 	default:
 		fmt.Fprintf(stderr, "supplyeval: %s\n", err)

@@ -21,6 +21,10 @@ const (
 // exposure has not ended.
 type Span struct{ From, To string }
 
+// Meets reports whether s overlaps [from, to] (YYYY-MM-DD, inclusive; ""
+// unbounded), as TimelineQuery's From and To select.
+func (s Span) Meets(from, to string) bool { return overlaps(s, from, to) }
+
 // Exposure is one stretch of time during which a region was exposed to an
 // intervention in one role. Via is the region actually covered (the
 // region itself for a target, the ancestor for a parent, the neighbour

@@ -183,12 +183,9 @@ func (e *Evaluator) newAnalysis(field, id string, asOf uint64) (*analysis, error
 	return &analysis{e: e, iv: iv, graph: g, asOf: asOf}, nil
 }
 
-// Graph returns the region graph of the catalogue as of log position asOf
-// (0: the latest): every region with its country and level, and every
-// link with its kind. It returns an INTERNAL
-// error if the catalogue holds a region or link the graph refuses.
-func (e *Evaluator) Graph(asOf uint64) (*displacement.Graph, error) {
-	regions := e.Catalog.RegionsAt("", "", asOf)
+// graphOf builds the region graph as of asOf; see [Evaluator.Graph].
+func (e *Evaluator) graphOf(asOf uint64) (*displacement.Graph, error) {
+	regions := e.regions(asOf)
 	nodes := make([]displacement.Region, len(regions))
 	var links []displacement.Link
 	for i, r := range regions {
@@ -394,16 +391,16 @@ func (a *analysis) prepare(req DisplacementRequest, ind projections.Indicator) (
 	}
 	p.areas = areas
 
-	targetData := make(map[string]projections.SeriesData, len(areas.Target))
+	targetData := make(map[string][]projections.Point, len(areas.Target))
 	first, last := int32(-1<<31), int32(1<<31-1)
 	for _, t := range areas.Target {
-		d, _ := a.e.Series.Get(projections.Query{Indicator: ind.Code, Region: t, AsOf: a.asOf})
-		if len(d.Points) == 0 {
+		pts := a.e.points(ind.Code, t, nil, nil, a.asOf)
+		if len(pts) == 0 {
 			return nil, domain.Invalid("target", "target region %q has no %s data as of position %s", t, ind.Code, asOfLabel(a.asOf))
 		}
-		targetData[t] = d
-		first = max(first, d.Points[0].Index)
-		last = min(last, d.Points[len(d.Points)-1].Index)
+		targetData[t] = pts
+		first = max(first, pts[0].Index)
+		last = min(last, pts[len(pts)-1].Index)
 	}
 	if first > last {
 		return nil, domain.Invalid("target", "the target regions (%s) have no period of %s data in common", strings.Join(areas.Target, ", "), ind.Code)
@@ -417,20 +414,25 @@ func (a *analysis) prepare(req DisplacementRequest, ind projections.Indicator) (
 
 	lo := mustIndex(ind.Granularity, p.before.Periods[0])
 	hi := mustIndex(ind.Granularity, p.after.Periods[len(p.after.Periods)-1])
+	labels := make([]string, hi-lo+1) // period labels, made once each
 	p.data = make(displacement.Table)
 	for _, role := range displacement.Roles {
 		for _, r := range areaList(areas, role) {
 			if _, done := p.data[r]; done {
 				continue
 			}
-			d, ok := targetData[r]
+			pts, ok := targetData[r]
 			if !ok {
-				d, _ = a.e.Series.Get(projections.Query{Indicator: ind.Code, Region: r, From: &lo, To: &hi, AsOf: a.asOf})
+				pts = a.e.points(ind.Code, r, &lo, &hi, a.asOf)
 			}
-			row := make(map[string]float64, len(d.Points))
-			for _, pt := range d.Points {
+			row := make(map[string]float64, len(pts))
+			for _, pt := range pts {
 				if pt.Index >= lo && pt.Index <= hi {
-					row[pt.Period] = pt.Value
+					l := &labels[pt.Index-lo]
+					if *l == "" {
+						*l = domain.Period{G: ind.Granularity, Index: pt.Index}.String()
+					}
+					row[*l] = pt.Value
 				}
 			}
 			p.data[r] = row
@@ -698,11 +700,11 @@ func (e *Evaluator) populationAt(pop projections.Indicator, region string, p dom
 	}
 	to := at.Index
 	from := to - int32(DefaultWindowPeriods(pop.Granularity))
-	d, _ := e.Series.Get(projections.Query{Indicator: pop.Code, Region: region, From: &from, To: &to, AsOf: asOf, NoLabels: true})
-	if len(d.Points) == 0 {
+	pts := e.points(pop.Code, region, &from, &to, asOf)
+	if len(pts) == 0 {
 		return 0, false
 	}
-	v := d.Points[len(d.Points)-1].Value
+	v := pts[len(pts)-1].Value
 	return v, v > 0
 }
 

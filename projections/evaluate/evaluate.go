@@ -32,6 +32,10 @@ type Evaluator struct {
 	// asks (the public), as [Suppressed] says, from what the evaluations
 	// open to them derive (CompareRegions).
 	SuppressBelow float64
+
+	// shared, when set (see AtPosition), keeps what the questions asked
+	// at one position read alike.
+	shared *atPosition
 }
 
 // Withheld splits intervention IDs into those that exist for whoever asks
@@ -129,23 +133,13 @@ func (e *Evaluator) ExpandWithData(indicator string, regions []string, asOf uint
 	return out
 }
 
-// regionsWithData returns the regions with a series of indicator (without
-// a breakdown) that held a value at asOf (0: the latest).
-func (e *Evaluator) regionsWithData(indicator string, asOf uint64) map[string]bool {
+// readRegionsWithData reads the regions with a series of indicator
+// (without a breakdown) that held a value at asOf (0: the latest).
+func (e *Evaluator) readRegionsWithData(indicator string, asOf uint64) map[string]bool {
 	out := map[string]bool{}
 	for _, k := range e.Series.KeysAt(indicator, asOf) {
 		if len(k.Dimensions) == 0 {
 			out[k.Region] = true
-		}
-	}
-	return out
-}
-
-func (e *Evaluator) children(asOf uint64) map[string][]string {
-	out := map[string][]string{}
-	for _, r := range e.Catalog.RegionsAt("", "", asOf) {
-		if r.Parent != "" {
-			out[r.Parent] = append(out[r.Parent], r.Code)
 		}
 	}
 	return out
@@ -195,7 +189,7 @@ func (e *Evaluator) ComparisonPool(indicator string, targets, covered []string, 
 	}
 	withData := e.regionsWithData(indicator, asOf)
 	var out []string
-	for _, r := range e.Catalog.RegionsAt("", "", asOf) { // sorted by code
+	for _, r := range e.regions(asOf) { // sorted by code
 		if levels[r.Level] && !excluded[r.Code] && withData[r.Code] {
 			out = append(out, r.Code)
 		}
@@ -221,12 +215,12 @@ type Panel struct {
 // for open ends) as of asOf. Regions without any data get all-NaN rows.
 func (e *Evaluator) Panel(indicator string, g domain.Granularity, regions []string, from, to *int32, asOf uint64) Panel {
 	p := Panel{Indicator: indicator, Granularity: g, Values: map[string][]float64{}, AsOf: asOf}
-	data := make(map[string]projections.SeriesData, len(regions))
+	data := make(map[string][]projections.Point, len(regions))
 	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
 	for _, r := range regions {
-		d, _ := e.Series.Get(projections.Query{Indicator: indicator, Region: r, From: from, To: to, AsOf: asOf, NoLabels: true})
-		data[r] = d
-		for _, pt := range d.Points {
+		pts := e.points(indicator, r, from, to, asOf)
+		data[r] = pts
+		for _, pt := range pts {
 			lo, hi = min(lo, pt.Index), max(hi, pt.Index)
 		}
 	}
@@ -244,7 +238,7 @@ func (e *Evaluator) Panel(indicator string, g domain.Granularity, regions []stri
 		for i := range row {
 			row[i] = math.NaN()
 		}
-		for _, pt := range data[r].Points {
+		for _, pt := range data[r] {
 			row[pt.Index-lo] = pt.Value
 		}
 		p.Values[r] = row

@@ -21,7 +21,7 @@ var operationFamilies = map[domain.Family]bool{
 // expectedToAffect reports whether iv is expected to affect indicators of
 // family f: a policy change whose expected effects name f, or an
 // operation for the families of operationFamilies.
-func expectedToAffect(iv projections.Intervention, f domain.Family) bool {
+func expectedToAffect(iv *projections.Intervention, f domain.Family) bool {
 	if iv.Policy != nil {
 		for _, e := range iv.Policy.ExpectedEffects {
 			if e.Family == f {
@@ -50,17 +50,16 @@ func (e *Evaluator) exposedRegions(regions []string, self map[string]bool, famil
 	var out []exposure
 	memo := projections.NewTimelineMemo(pos) // the pool's regions share their interventions
 	for _, r := range regions {
-		list, _ := e.Interventions.Timeline(e.Catalog, projections.TimelineQuery{Region: r, From: from, To: to, AsOf: pos, Visible: e.Visible, Memo: memo})
 		ids := map[string][]string{} // words for the role -> intervention IDs
-		for _, x := range list {
-			if self[x.Intervention.ID] || !expectedToAffect(x.Intervention, family) {
-				continue
+		e.eachExposure(r, from, to, pos, memo, func(x *projections.Exposure) {
+			if self[x.Intervention.ID] || !expectedToAffect(&x.Intervention, family) {
+				return
 			}
 			k := roleWords(x.Role)
 			if !slices.Contains(ids[k], x.Intervention.ID) {
 				ids[k] = append(ids[k], x.Intervention.ID)
 			}
-		}
+		})
 		var why, all []string
 		for _, k := range []string{"covered by", "under a region covered by", "next to a region covered by"} {
 			if len(ids[k]) > 0 {

@@ -758,15 +758,15 @@ func (e *Evaluator) synth(q ImpactQuery, targets, comparison []string, defaultPo
 			}
 		}
 		for _, pr := range preds {
-			d, _ := e.Series.Get(projections.Query{Indicator: pr.ind, Region: r, From: &pr.from, To: &pr.to, AsOf: pos, NoLabels: true})
-			if len(d.Points) == 0 {
+			pts := e.points(pr.ind, r, &pr.from, &pr.to, pos)
+			if len(pts) == 0 {
 				return u, fmt.Sprintf("%s has no value of predictor %s", r, pr.name)
 			}
 			var s float64
-			for _, pt := range d.Points {
+			for _, pt := range pts {
 				s += pt.Value
 			}
-			u.Predictors = append(u.Predictors, s/float64(len(d.Points)))
+			u.Predictors = append(u.Predictors, s/float64(len(pts)))
 		}
 		if preds == nil {
 			u.Predictors = u.Outcome[:start]

@@ -83,7 +83,7 @@ func (e *Evaluator) interruptions(w *impactWork) ([]impact.Interruption, error) 
 		tl, _ := e.Interventions.Timeline(e.Catalog, projections.TimelineQuery{Region: r, From: from, To: to, AsOf: w.pos, Visible: e.Visible})
 		for _, x := range tl {
 			id := x.Intervention.ID
-			if id == w.iv.ID || (x.Role != projections.RoleTarget && x.Role != projections.RoleParent) || !expectedToAffect(x.Intervention, w.ind.Family) ||
+			if id == w.iv.ID || (x.Role != projections.RoleTarget && x.Role != projections.RoleParent) || !expectedToAffect(&x.Intervention, w.ind.Family) ||
 				slices.ContainsFunc(list, func(y impact.Interruption) bool { return y.ID == id }) || slices.Contains(skipped, id) {
 				continue
 			}

@@ -417,6 +417,8 @@ func (g *Generator) Build(ctx context.Context, id string) (*Report, error) {
 	}
 	// Interventions the reader may not see are left out of everything,
 	// their findings too; only their number is reported.
+	// The estimates of one report share what they read alike at pos.
+	g = g.For(g.cfg.Evaluator.AtPosition(pos))
 	hidden := g.hidden(c.Interventions, pos)
 	c = withoutHidden(c, hidden)
 	r := &Report{Cycle: CycleInfo{ID: c.ID, Title: c.Title, From: c.From, To: c.To, Regions: nonNil(c.Regions),

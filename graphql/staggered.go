@@ -40,11 +40,11 @@ func (s *Server) addStaggeredField(fields gql.Fields) {
 	inputs := gql.NewObject(gql.ObjectConfig{Name: "StaggeredInputs", Description: "What went into the estimate.",
 		Fields: gql.Fields{"regions": f(listOf(gql.ID), "Treated regions used."), "comparison": f(listOf(gql.ID), "Never-treated regions used."),
 			"periods": f(listOf(gql.String), "The periods used, in order."), "asOf": f(nonNull(gql.String), "The log position the data were read at.")}})
-	sensInterval := gql.NewObject(gql.ObjectConfig{Name: "SensitivityInterval", Description: "The 95% interval when post-adoption violations of parallel trends may be up to mbar times the largest pre-adoption one.",
-		Fields: gql.Fields{"mbar": f(nonNull(gql.Float), ""), "low": f(nonNull(gql.Float), ""), "high": f(nonNull(gql.Float), "")}})
-	sensitivity := gql.NewObject(gql.ObjectConfig{Name: "Sensitivity", Description: "Sensitivity of the event-study average to violations of parallel trends (relative magnitudes, Rambachan & Roth 2023; plug-in: the largest pre-adoption violation is estimated, not bounded).",
+	sensInterval := gql.NewObject(gql.ObjectConfig{Name: "SensitivityInterval", Description: "The 95% confidence set when post-period violations of parallel trends may move by up to mbar times the largest pre-period move; low and high are null when no effect is compatible with the data under that restriction.",
+		Fields: gql.Fields{"mbar": f(nonNull(gql.Float), ""), "low": f(gql.Float, ""), "high": f(gql.Float, "")}})
+	sensitivity := gql.NewObject(gql.ObjectConfig{Name: "Sensitivity", Description: "Sensitivity of the average effect after the intervention to violations of parallel trends: confidence sets under the relative-magnitudes restriction of Rambachan & Roth (2023), by the conditional-least-favourable hybrid test of Andrews, Roth & Pakes (accounting for the sampling error of the pre-period moves).",
 		Fields: gql.Fields{
-			"breakdown": f(gql.Float, "The largest mbar at which the interval still excludes zero; null when nothing moved before adoption (no finite value)."),
+			"breakdown": f(gql.Float, "The largest mbar at which the confidence set still excludes zero (to 0.005); 0 when it does not at mbar 0; null when it does at every mbar up to 1,000."),
 			"intervals": f(listOf(sensInterval), ""),
 			"sentence":  f(nonNull(gql.String), ""),
 			"maxPre":    f(nonNull(gql.Float), "The largest move between consecutive periods before adoption."),
@@ -125,14 +125,7 @@ func staggeredMap(r *evaluate.StaggeredEstimate) map[string]any {
 	for i, p := range r.Periods {
 		periods[i] = p.String()
 	}
-	var sens any
-	if r.Sensitivity != nil {
-		ivs := []any{}
-		for _, iv := range r.Sensitivity.Intervals {
-			ivs = append(ivs, map[string]any{"mbar": iv.Mbar, "low": iv.Low, "high": iv.High})
-		}
-		sens = map[string]any{"breakdown": nanNil(r.Sensitivity.Breakdown), "intervals": ivs, "sentence": r.Sensitivity.Sentence, "maxPre": r.Sensitivity.MaxPre}
-	}
+	sens := sensitivityValue(r.Sensitivity)
 	return map[string]any{
 		"eventAverage": agg(r.EventAverage), "sensitivity": sens,
 		"att": agg(r.Overall), "cohorts": cohorts, "eventStudy": events,
@@ -143,4 +136,17 @@ func staggeredMap(r *evaluate.StaggeredEstimate) map[string]any {
 		"inputs": map[string]any{"regions": r.Regions, "comparison": r.Comparison, "periods": periods,
 			"asOf": strconv.FormatUint(r.AsOf, 10)},
 	}
+}
+
+// sensitivityValue is the GraphQL value of a sensitivity analysis; nil for
+// none.
+func sensitivityValue(s *impact.Sensitivity) any {
+	if s == nil {
+		return nil
+	}
+	ivs := []any{}
+	for _, iv := range s.Intervals {
+		ivs = append(ivs, map[string]any{"mbar": iv.Mbar, "low": nanNil(iv.Low), "high": nanNil(iv.High)})
+	}
+	return map[string]any{"breakdown": nanNil(s.Breakdown), "intervals": ivs, "sentence": s.Sentence, "maxPre": s.MaxPre}
 }

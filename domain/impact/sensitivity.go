@@ -1,87 +1,590 @@
 package impact
 
 import (
-	"fmt"
+	"errors"
 	"math"
+	"math/rand/v2"
+
+	"github.com/supplyeval/supplyeval/i18n"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// SensitivityInterval is the interval for the effect when post-adoption
-// violations of parallel trends may be up to Mbar times the largest
-// pre-adoption one.
+// SensitivityInterval is the 95% confidence set for the effect when
+// post-adoption violations of parallel trends may move by up to Mbar
+// times the largest pre-adoption move.
 type SensitivityInterval struct {
 	Mbar, Low, High float64
 }
 
 // Sensitivity is a sensitivity analysis of an event study to violations of
 // parallel trends under the relative-magnitudes restriction of Rambachan
-// & Roth (2023): between consecutive periods after adoption, the
-// violation moves by at most Mbar times the largest move between
-// consecutive periods before adoption.
+// & Roth (2023, Review of Economic Studies 90(5), "A More Credible
+// Approach to Parallel Trends"): between consecutive periods after the
+// reference period, the violation moves by at most Mbar times the largest
+// move between consecutive periods before it. The intervals are their
+// conditional-least-favourable hybrid confidence sets (Andrews, Roth &
+// Pakes 2023), which account for the sampling error of the pre-period
+// moves as well as of the effects.
 type Sensitivity struct {
 	// Target names what is bounded: the average of the event-study effects
 	// from adoption on.
 	Target string
 	// Estimate and SE are the target's estimate and standard error.
 	Estimate, SE float64
-	// MaxPre is the largest pre-adoption move (the event-study estimates
-	// before adoption with the varying base period are such moves).
+	// MaxPre is the largest estimated pre-adoption move (in absolute value)
+	// between consecutive periods.
 	MaxPre float64
-	// Breakdown is the largest Mbar at which the 95% interval still
-	// excludes zero: 0 if it does not at Mbar = 0, +Inf when nothing moved
-	// before adoption.
+	// Breakdown is the largest Mbar at which the 95% confidence set still
+	// excludes zero (to within 0.01): 0 if it does not at Mbar = 0, +Inf
+	// when it does at every Mbar (up to 1,000).
 	Breakdown float64
 	Intervals []SensitivityInterval
-	// Sentence says it in words.
+	// Sentence says it in words, in English; [Sensitivity.SentenceIn]
+	// gives it in another language of the catalogue.
 	Sentence string
+}
+
+// SentenceIn is the plain sentence of s in language l.
+func (s *Sensitivity) SentenceIn(l i18n.Lang) string {
+	switch {
+	case s.Breakdown == 0:
+		return l.T("sensitivity.rm.insignificant")
+	case math.IsInf(s.Breakdown, 1):
+		return l.T("sensitivity.rm.robust")
+	}
+	return l.T("sensitivity.rm.breakdown", l.Fixed(s.Breakdown, 2))
 }
 
 // MbarGrid are the Mbar values reported.
 var MbarGrid = []float64{0, 0.25, 0.5, 0.75, 1, 1.5, 2}
 
-// relativeMagnitudes bounds the average of the event-study effects at
-// relative periods 0..K-1 (estimate avg with standard error se). With
-// the reference period r = -anticipation-1 where the violation is zero,
-// the violation at relative period e is at most (e-r) Mbar MaxPre, so the
-// bias of the average is at most Mbar MaxPre mean(e-r); the interval is
-// the estimate -+ (that bound + 1.96 se).
-//
-// This is the plug-in version: MaxPre is the estimated largest
-// pre-adoption move, taken as known. Rambachan & Roth's own intervals
-// also account for its sampling error (and are optimal for the
-// restriction), so theirs are wider when pre-periods are noisy; the
-// breakdown value here is an upper bound on theirs.
-func relativeMagnitudes(ev []EventEffect, anticipation int, avg, se float64) *Sensitivity {
-	z := 1.959963984540054
-	maxPre, nPre, dist, k := 0.0, 0, 0.0, 0
-	for _, e := range ev {
-		switch {
-		case e.Relative < -anticipation:
-			maxPre = math.Max(maxPre, math.Abs(e.Estimate))
-			nPre++
-		case e.Relative >= 0:
-			dist += float64(e.Relative + anticipation + 1)
-			k++
+// rmAlpha is the size of the test (95% confidence sets), rmKappa the size
+// of the least-favourable first stage of the hybrid test (alpha/10, as
+// Rambachan & Roth recommend), rmSims the draws for its critical value.
+const (
+	rmAlpha = 0.05
+	rmKappa = rmAlpha / 10
+	rmSims  = 1000
+)
+
+// eventCoefs is an event study in the form Rambachan & Roth use: Beta
+// holds NPre coefficients for the periods before the reference period
+// (oldest first) and then the coefficients for the periods after it, all
+// relative to the reference period, whose own coefficient is normalised to
+// zero and left out; Sigma is their covariance; L weighs the periods after
+// the reference to make the target theta = L'beta_post.
+type eventCoefs struct {
+	Beta  []float64
+	Sigma *mat.SymDense
+	NPre  int
+	L     []float64
+}
+
+// rmAnalysis holds what the tests of Delta^RM need, computed once per
+// event study: the target's and the pre-period moves' estimates and
+// covariances, and common draws for the least-favourable critical values.
+type rmAnalysis struct {
+	nPre, nPost int
+	thetaHat    float64
+	varL        float64
+	mHat        []float64   // pre-period moves: m_s = beta_{s+1} - beta_s (s = nPre-1 ends at the reference)
+	varM, covLM []float64   // Var(m_s), Cov(theta, m_s)
+	varP        []float64   // Var of the post-period moves p_t (p_0 from the reference)
+	covPM       [][]float64 // Cov(p_t, m_s)
+	c           []float64   // c_t = sum of L over post periods >= t
+	cSum        float64
+	drawL       []float64   // draws of theta - thetaHat
+	drawM       [][]float64 // draws of m - mHat, [draw][s]
+}
+
+// errRM is returned when an event study cannot carry the analysis.
+var errRM = errors.New("relative magnitudes need at least one period before the reference period, one after it, and non-negative tail sums of the weights on the periods after it, the first positive")
+
+// newRM prepares the analysis of e. seed fixes the draws of the
+// least-favourable critical values.
+func newRM(e eventCoefs, seed uint64) (*rmAnalysis, error) {
+	P := len(e.Beta)
+	nPost := P - e.NPre
+	if e.NPre < 1 || nPost < 1 || len(e.L) != nPost || e.Sigma == nil || e.Sigma.SymmetricDim() != P {
+		return nil, errRM
+	}
+	a := &rmAnalysis{nPre: e.NPre, nPost: nPost}
+	a.c = make([]float64, nPost)
+	for t := nPost - 1; t >= 0; t-- {
+		a.c[t] = e.L[t]
+		if t+1 < nPost {
+			a.c[t] += a.c[t+1]
+		}
+		if !(a.c[t] >= 0) {
+			return nil, errRM
+		}
+		a.cSum += a.c[t]
+	}
+	if !(a.c[0] > 0) {
+		return nil, errRM
+	}
+	for _, v := range e.Beta {
+		if !finite(v) {
+			return nil, errRM
 		}
 	}
-	if nPre == 0 || k == 0 {
-		return nil
+	// The linear functionals of beta used: the target l, the pre moves
+	// m_s, the post moves p_t.
+	fl := make([]float64, P)
+	for t, w := range e.L {
+		fl[e.NPre+t] = w
 	}
-	dist /= float64(k)
-	s := &Sensitivity{Target: "the average effect from adoption on (event-study average)", Estimate: avg, SE: se, MaxPre: maxPre}
-	for _, m := range MbarGrid {
-		b := m*maxPre*dist + z*se
-		s.Intervals = append(s.Intervals, SensitivityInterval{Mbar: m, Low: avg - b, High: avg + b})
+	move := func(from, to int) []float64 { // beta_to - beta_from, -1 for the reference
+		f := make([]float64, P)
+		if from >= 0 {
+			f[from] = -1
+		}
+		if to >= 0 {
+			f[to] = 1
+		}
+		return f
 	}
-	switch {
-	case math.Abs(avg) <= z*se:
-		s.Breakdown = 0
-		s.Sentence = "The effect is not significant even if parallel trends hold exactly, so there is no conclusion for violations to overturn."
-	case maxPre == 0:
-		s.Breakdown = math.Inf(1)
-		s.Sentence = "Before adoption the regions moved exactly alike, so relative violations after adoption cannot overturn the conclusion."
-	default:
-		s.Breakdown = (math.Abs(avg) - z*se) / (maxPre * dist)
-		s.Sentence = fmt.Sprintf("The conclusion holds unless post-adoption violations of parallel trends are more than %.2f times the largest pre-adoption one (relative magnitudes, Rambachan & Roth 2023; pre-adoption violation estimated, not bounded).", s.Breakdown)
+	fm := make([][]float64, e.NPre)
+	for s := range fm {
+		to := s + 1
+		if to == e.NPre {
+			to = -1
+		}
+		fm[s] = move(s, to)
+	}
+	fp := make([][]float64, nPost)
+	for t := range fp {
+		from := e.NPre + t - 1
+		if t == 0 {
+			from = -1
+		}
+		fp[t] = move(from, e.NPre+t)
+	}
+	beta := mat.NewVecDense(P, e.Beta)
+	sf := func(f []float64) *mat.VecDense {
+		var v mat.VecDense
+		v.MulVec(e.Sigma, mat.NewVecDense(P, f))
+		return &v
+	}
+	dot := func(f []float64, v mat.Vector) float64 { return mat.Dot(mat.NewVecDense(P, f), v) }
+	sl := sf(fl)
+	a.thetaHat = dot(fl, beta)
+	a.varL = dot(fl, sl)
+	a.mHat = make([]float64, e.NPre)
+	a.varM = make([]float64, e.NPre)
+	a.covLM = make([]float64, e.NPre)
+	sm := make([]*mat.VecDense, e.NPre)
+	for s, f := range fm {
+		sm[s] = sf(f)
+		a.mHat[s] = dot(f, beta)
+		a.varM[s] = dot(f, sm[s])
+		a.covLM[s] = dot(fl, sm[s])
+	}
+	a.varP = make([]float64, nPost)
+	a.covPM = make([][]float64, nPost)
+	for t, f := range fp {
+		a.varP[t] = dot(f, sf(f))
+		a.covPM[t] = make([]float64, e.NPre)
+		for s := range fm {
+			a.covPM[t][s] = dot(f, sm[s])
+		}
+	}
+	if !(a.varL > 0) {
+		return nil, errRM
+	}
+	// Draws of (theta, m) - (thetaHat, mHat) ~ N(0, Sigma) through the
+	// symmetric square root of Sigma (negative eigenvalues from rounding
+	// are taken as zero).
+	var eig mat.EigenSym
+	if !eig.Factorize(e.Sigma, true) {
+		return nil, errRM
+	}
+	var vec mat.Dense
+	eig.VectorsTo(&vec)
+	vals := eig.Values(nil)
+	root := mat.NewDense(P, P, nil) // columns V_j sqrt(lambda_j)
+	for j, v := range vals {
+		r := math.Sqrt(math.Max(v, 0))
+		for i := 0; i < P; i++ {
+			root.Set(i, j, vec.At(i, j)*r)
+		}
+	}
+	// Each functional times the root: a row of coefficients on the
+	// standard normal draws.
+	rowOf := func(f []float64) []float64 {
+		out := make([]float64, P)
+		for j := 0; j < P; j++ {
+			s := 0.0
+			for i, w := range f {
+				if w != 0 {
+					s += w * root.At(i, j)
+				}
+			}
+			out[j] = s
+		}
+		return out
+	}
+	rl := rowOf(fl)
+	rm := make([][]float64, e.NPre)
+	for s := range fm {
+		rm[s] = rowOf(fm[s])
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x4d626172))
+	z := make([]float64, P)
+	a.drawL = make([]float64, rmSims)
+	a.drawM = make([][]float64, rmSims)
+	for k := 0; k < rmSims; k++ {
+		for j := range z {
+			z[j] = rng.NormFloat64()
+		}
+		a.drawL[k] = dotf(rl, z)
+		a.drawM[k] = make([]float64, e.NPre)
+		for s := range rm {
+			a.drawM[k][s] = dotf(rm[s], z)
+		}
+	}
+	return a, nil
+}
+
+func dotf(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
 	}
 	return s
+}
+
+// rmVertex is one extreme point of the dual polytope of the test's linear
+// program, as the linear function Alpha*theta^ + Beta*m^_s + K*theta of
+// the estimates and the value theta tested.
+type rmVertex struct{ Alpha, Beta, K float64 }
+
+// rmPoly is one polyhedron of Delta^RM(Mbar): the pre-period move s,
+// taken with sign sgn, is the largest in absolute value, and every
+// post-period move is at most Mbar times it. Its moments (post-period
+// rows only, as HonestDiD's default postPeriodMomentsOnly) are, for each
+// post move p_t, +-p_t(delta) - Mbar sgn m_s(delta) <= 0 with delta =
+// beta - (0, tau) and L'tau = theta.
+//
+// The ARP statistic eta = min over the nuisance of the largest
+// standardised moment is a linear program whose dual polytope
+// {lambda >= 0, sd'lambda = 1, X'lambda = 0} has, for these moments,
+// the T + 2 extreme points below (T = post periods), so that eta is the
+// largest of T + 2 linear functions of the data: for each t,
+// (upper_t + lower_t)/(a_t + b_t) = -2 Mbar sgn m_s/(a_t + b_t); and
+// c'upper/c'a and c'lower/c'b, with c_t the tail sums of L, a_t and b_t
+// the standard deviations of the upper and lower moments. (The box
+// constraints a_t eta >= upper_t - u_t, b_t eta >= lower_t + u_t on the
+// nuisance u = moves, restricted to c'u = 0, are feasible exactly when
+// eta is at least each of these.) TestRMEtaEqualsLP checks it against the
+// linear program solved by gonum's simplex.
+type rmPoly struct {
+	s    int
+	v    []rmVertex
+	q    [][]float64 // covariances of the vertices' functions of the estimates
+	lfcv float64
+}
+
+func (a *rmAnalysis) poly(s int, sgn, mbar float64) *rmPoly {
+	T := a.nPost
+	p := &rmPoly{s: s}
+	k := mbar * sgn // moment: +-p_t - k m_s
+	ca, cb := 0.0, 0.0
+	for t := 0; t < T; t++ {
+		base := a.varP[t] + k*k*a.varM[s]
+		va := math.Sqrt(math.Max(base-2*k*a.covPM[t][s], 0))
+		vb := math.Sqrt(math.Max(base+2*k*a.covPM[t][s], 0))
+		ca += a.c[t] * va
+		cb += a.c[t] * vb
+		if va+vb > 0 {
+			p.v = append(p.v, rmVertex{Beta: -2 * k / (va + vb)})
+		}
+	}
+	// c'upper = (thetaHat - theta) - k cSum m_s; c'lower = -(thetaHat - theta) - k cSum m_s.
+	p.v = append(p.v, rmVertex{Alpha: 1 / ca, Beta: -k * a.cSum / ca, K: -1 / ca})
+	p.v = append(p.v, rmVertex{Alpha: -1 / cb, Beta: -k * a.cSum / cb, K: 1 / cb})
+	n := len(p.v)
+	p.q = make([][]float64, n)
+	for i, x := range p.v {
+		p.q[i] = make([]float64, n)
+		for j, y := range p.v {
+			p.q[i][j] = x.Alpha*y.Alpha*a.varL + (x.Alpha*y.Beta+x.Beta*y.Alpha)*a.covLM[s] + x.Beta*y.Beta*a.varM[s]
+		}
+	}
+	// Least-favourable critical value: the 1-kappa quantile of eta when
+	// the moments are centred at zero (R's quantile type 7). The first T
+	// vertices are multiples of m_s: their largest is at the largest or
+	// the smallest multiple. Only the top of the draws is kept.
+	bmin, bmax := 0.0, 0.0
+	for i, x := range p.v[:len(p.v)-2] {
+		if i == 0 || x.Beta < bmin {
+			bmin = x.Beta
+		}
+		if i == 0 || x.Beta > bmax {
+			bmax = x.Beta
+		}
+	}
+	vb, vc := p.v[len(p.v)-2], p.v[len(p.v)-1]
+	nd := len(a.drawL)
+	h := (1 - rmKappa) * float64(nd-1)
+	lo := int(math.Floor(h))
+	top := make([]float64, 0, nd-lo) // the nd-lo largest, ascending
+	for d := 0; d < nd; d++ {
+		m := a.drawM[d][s]
+		e := math.Max(vb.Alpha*a.drawL[d]+vb.Beta*m, vc.Alpha*a.drawL[d]+vc.Beta*m)
+		if len(p.v) > 2 {
+			e = math.Max(e, math.Max(bmin*m, bmax*m))
+		}
+		if len(top) < cap(top) {
+			top = append(top, e)
+		} else if e > top[0] {
+			top[0] = e
+		} else {
+			continue
+		}
+		for i := len(top) - 1; i > 0 && top[i] < top[i-1]; i-- { // keep ascending
+			top[i], top[i-1] = top[i-1], top[i]
+		}
+		for i := 0; i+1 < len(top) && top[i] > top[i+1]; i++ {
+			top[i], top[i+1] = top[i+1], top[i]
+		}
+	}
+	// top[0] is order statistic lo, top[1] lo+1.
+	p.lfcv = top[0]
+	if len(top) > 1 {
+		p.lfcv += (h - float64(lo)) * (top[1] - top[0])
+	}
+	return p
+}
+
+// accepts runs the hybrid conditional-least-favourable test of theta
+// against polyhedron p (the LF branch of HonestDiD's
+// .lp_conditional_test_fn, with the truncation points of the conditional
+// test computed exactly from the extreme points).
+func (a *rmAnalysis) accepts(p *rmPoly, theta float64) bool {
+	n := len(p.v)
+	vals := make([]float64, n)
+	g := 0
+	for i, x := range p.v {
+		vals[i] = x.Alpha*a.thetaHat + x.Beta*a.mHat[p.s] + x.K*theta
+		if vals[i] > vals[g] {
+			g = i
+		}
+	}
+	eta := vals[g]
+	if eta > p.lfcv {
+		return false
+	}
+	s2 := p.q[g][g]
+	if s2 < 1e-300 || s2 < 1e-14*maxAbsDiag(p.q) {
+		return !(eta > 0)
+	}
+	// Along y = s + b c with b = Sigma gamma / gamma'Sigma gamma, vertex v
+	// stays below gamma while c (1 - v'b) >= v's.
+	vlo, vup := math.Inf(-1), math.Inf(1)
+	for i := range p.v {
+		if i == g {
+			continue
+		}
+		bv := p.q[i][g] / s2
+		sv := vals[i] - bv*eta
+		den := 1 - bv
+		switch {
+		case den > 1e-10:
+			vlo = math.Max(vlo, sv/den)
+		case den < -1e-10:
+			vup = math.Min(vup, sv/den)
+		}
+	}
+	sd := math.Sqrt(s2)
+	stat := eta / sd
+	zlo, zup := vlo/sd, math.Min(vup, p.lfcv)/sd
+	if !(zlo <= stat && stat <= zup) {
+		return true
+	}
+	size := (rmAlpha - rmKappa) / (1 - rmKappa)
+	cv := math.Max(0, truncNormQuantile(1-size, zlo, zup))
+	return !(stat > cv)
+}
+
+func maxAbsDiag(q [][]float64) float64 {
+	m := 0.0
+	for i := range q {
+		m = math.Max(m, math.Abs(q[i][i]))
+	}
+	return m
+}
+
+// polys returns the 2 nPre polyhedra of Delta^RM(mbar).
+func (a *rmAnalysis) polys(mbar float64) []*rmPoly {
+	out := make([]*rmPoly, 0, 2*a.nPre)
+	for s := 0; s < a.nPre; s++ {
+		out = append(out, a.poly(s, 1, mbar), a.poly(s, -1, mbar))
+	}
+	return out
+}
+
+// acceptsAny reports whether theta is in the confidence set under
+// Delta^RM(mbar): accepted by the test of at least one polyhedron.
+func (a *rmAnalysis) acceptsAny(ps []*rmPoly, theta float64) bool {
+	for _, p := range ps {
+		if a.accepts(p, theta) {
+			return true
+		}
+	}
+	return false
+}
+
+// interval is the confidence set under Delta^RM(mbar), from its lowest to
+// its highest accepted theta (the union over polyhedra; a polyhedron
+// whose test rejects everywhere adds nothing). ok is false when no theta
+// is accepted. Each polyhedron is scanned on a grid of 201 points over
+// its centre -+ a width that grows until both ends reject, and the
+// outermost accepted points are refined by bisection to 1e-6 of the
+// target's standard error.
+func (a *rmAnalysis) interval(mbar float64) (lo, hi float64, ok bool) {
+	sdL := math.Sqrt(a.varL)
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, p := range a.polys(mbar) {
+		k := mbar * math.Abs(a.mHat[p.s])
+		sdK := mbar * a.cSum * math.Sqrt(a.varM[p.s])
+		w := 20*math.Sqrt(a.varL+sdK*sdK) + 2*k*a.cSum
+		centre := a.thetaHat
+		const n = 201
+		var pl, ph float64
+		found := false
+		for range 8 {
+			step := 2 * w / (n - 1)
+			first, last := -1, -1
+			for i := 0; i < n; i++ {
+				if a.accepts(p, centre-w+float64(i)*step) {
+					if first < 0 {
+						first = i
+					}
+					last = i
+				}
+			}
+			if first < 0 {
+				break
+			}
+			if first == 0 || last == n-1 {
+				w *= 4
+				continue
+			}
+			found = true
+			in, out := centre-w+float64(first)*step, centre-w+float64(first-1)*step
+			pl = a.bisect(p, in, out, 1e-6*sdL)
+			in, out = centre-w+float64(last)*step, centre-w+float64(last+1)*step
+			ph = a.bisect(p, in, out, 1e-6*sdL)
+			break
+		}
+		if found {
+			lo, hi = math.Min(lo, pl), math.Max(hi, ph)
+		}
+	}
+	return lo, hi, lo <= hi
+}
+
+// bisect narrows the boundary between an accepted in and a rejected out.
+func (a *rmAnalysis) bisect(p *rmPoly, in, out, tol float64) float64 {
+	for math.Abs(out-in) > tol {
+		mid := (in + out) / 2
+		if a.accepts(p, mid) {
+			in = mid
+		} else {
+			out = mid
+		}
+	}
+	return in
+}
+
+// breakdown is the largest Mbar at which the confidence set excludes
+// zero, to within 0.005: 0 when it includes zero at Mbar = 0, +Inf when it
+// excludes it up to Mbar = 1,000. The set grows with Mbar (each
+// polyhedron's restriction loosens), so bisection applies.
+func (a *rmAnalysis) breakdown() float64 {
+	excludes := func(m float64) bool {
+		for s := 0; s < a.nPre; s++ {
+			for _, sgn := range []float64{1, -1} {
+				if a.accepts(a.poly(s, sgn, m), 0) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	if !excludes(0) {
+		return 0
+	}
+	lo, hi := 0.0, 1.0
+	for !(!excludes(hi)) {
+		lo = hi
+		hi *= 2
+		if hi > 1000 {
+			return math.Inf(1)
+		}
+	}
+	for hi-lo > 0.005 {
+		mid := (lo + hi) / 2
+		if excludes(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// truncNormQuantile is the p-quantile of the standard normal truncated to
+// [l, u], computed in the tail away from zero for accuracy.
+func truncNormQuantile(p, l, u float64) float64 {
+	if l >= u {
+		return l
+	}
+	if u <= 0 { // mirror into the upper tail
+		return -truncNormQuantile(1-p, -u, -l)
+	}
+	N := distuv.UnitNormal
+	if l < 0 {
+		return N.Quantile(N.CDF(l) + p*(N.CDF(u)-N.CDF(l)))
+	}
+	// Upper tail: Q(x) = Q(l) - p (Q(l) - Q(u)).
+	ql, qu := N.Survival(l), N.Survival(u)
+	if ql > 1e-300 {
+		q := ql - p*(ql-qu)
+		if q > 0 {
+			return -N.Quantile(q)
+		}
+	}
+	// Far tail: the density beyond l is close to l exp(-l (x - l)).
+	r := 1 - math.Exp(-l*(u-l))
+	if math.IsInf(u, 1) {
+		r = 1
+	}
+	return l - math.Log(1-p*r)/l
+}
+
+// rmSensitivity is the relative-magnitudes analysis of e: the confidence
+// set at each Mbar of [MbarGrid], the breakdown value and the sentence.
+// target names what L'beta_post is.
+func rmSensitivity(e eventCoefs, target string) (*Sensitivity, error) {
+	a, err := newRM(e, 0x52522023)
+	if err != nil {
+		return nil, err
+	}
+	s := &Sensitivity{Target: target, Estimate: a.thetaHat, SE: math.Sqrt(a.varL)}
+	for _, m := range a.mHat {
+		s.MaxPre = math.Max(s.MaxPre, math.Abs(m))
+	}
+	for _, m := range MbarGrid {
+		lo, hi, ok := a.interval(m)
+		if !ok {
+			lo, hi = math.NaN(), math.NaN()
+		}
+		s.Intervals = append(s.Intervals, SensitivityInterval{Mbar: m, Low: lo, High: hi})
+	}
+	s.Breakdown = a.breakdown()
+	s.Sentence = s.SentenceIn(i18n.EN)
+	return s, nil
 }

@@ -456,10 +456,77 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 			}
 		}
 		res.EventAverage = agg(avg, psi)
-		res.Sensitivity = relativeMagnitudes(res.Event, d, avg, res.EventAverage.SE)
+		res.Sensitivity = staggeredSensitivity(res.Event, psiE, d, nf)
 	}
 	res.TWFE = twfe(in.Y, cohort, gs, byCohort, cells2gt(res.Cells))
 	return res, nil
+}
+
+// staggeredSensitivity is the relative-magnitudes analysis of the
+// event-study average over e >= 0. The event study uses the varying base
+// period, so its estimates before adoption (e <= r = -d-1) are moves
+// between consecutive periods; they are summed back to levels relative to
+// the reference period r (level_{e-1} = level_e - move_e, level_r = 0), as
+// Rambachan & Roth's analysis takes them, with the covariance from the
+// same sums of influence functions. nil when the event study lacks a
+// period on either side of r or has a gap.
+func staggeredSensitivity(ev []EventEffect, psiE [][]float64, d int, nf float64) *Sensitivity {
+	r := -d - 1
+	var pre, post []int // indexes into ev: pre-adoption moves, oldest first; periods after r
+	for k, e := range ev {
+		if k > 0 && e.Relative != ev[k-1].Relative+1 {
+			return nil
+		}
+		if e.Relative <= r {
+			pre = append(pre, k)
+		} else {
+			post = append(post, k)
+		}
+	}
+	if len(pre) == 0 || len(post) == 0 || ev[post[len(post)-1]].Relative < 0 {
+		return nil
+	}
+	n := len(psiE[0])
+	nPre := len(pre)
+	P := nPre + len(post)
+	beta := make([]float64, P)
+	psi := make([][]float64, P)
+	// Levels before r, newest first: level_{e-1} = level_e - move_e.
+	level, lpsi := 0.0, make([]float64, n)
+	for j := nPre - 1; j >= 0; j-- {
+		k := pre[j]
+		level -= ev[k].Estimate
+		next := make([]float64, n)
+		for i := range next {
+			next[i] = lpsi[i] - psiE[k][i]
+		}
+		lpsi = next
+		beta[j], psi[j] = level, lpsi
+	}
+	l := make([]float64, len(post))
+	nl := 0
+	for j, k := range post {
+		beta[nPre+j], psi[nPre+j] = ev[k].Estimate, psiE[k]
+		if ev[k].Relative >= 0 {
+			nl++
+		}
+	}
+	for j, k := range post {
+		if ev[k].Relative >= 0 {
+			l[j] = 1 / float64(nl)
+		}
+	}
+	sigma := mat.NewSymDense(P, nil)
+	for a := 0; a < P; a++ {
+		for b := a; b < P; b++ {
+			sigma.SetSym(a, b, dotf(psi[a], psi[b])/(nf*nf))
+		}
+	}
+	s, err := rmSensitivity(eventCoefs{Beta: beta, Sigma: sigma, NPre: nPre, L: l}, "the average effect from adoption on (event-study average)")
+	if err != nil {
+		return nil
+	}
+	return s
 }
 
 func cells2gt(c []GroupTime) map[[2]int]float64 {

@@ -518,7 +518,7 @@ func (a *rmAnalysis) breakdown() float64 {
 		return 0
 	}
 	lo, hi := 0.0, 1.0
-	for !(!excludes(hi)) {
+	for excludes(hi) {
 		lo = hi
 		hi *= 2
 		if hi > 1000 {

@@ -99,6 +99,19 @@ func TestPiecewiseITSThroughTheAPI(t *testing.T) {
 	if !strings.Contains(est["explanation"].(string), "op-2006 from 2006-01") || strings.Contains(est["explanation"].(string), "break2") {
 		t.Errorf("explanation: %s", est["explanation"])
 	}
+	// AUTO, choosing an interrupted time series for the one region, also
+	// fits the other intervention the timeline finds.
+	auto := a.ok(`query { impact(intervention: "it-smoking-ban", indicator: "ACESV", method: AUTO) {
+	  method explanation segments { intervention { id } firstPeriod levelChange { estimate } } } }`, nil)["impact"].(map[string]any)
+	if auto["method"] != "ITS" {
+		t.Fatalf("AUTO chose %v on one region without comparison regions", auto["method"])
+	}
+	if segs := auto["segments"].([]any); len(segs) != 2 || get(segs[1], "intervention", "id") != "op-2006" || get(segs[1], "firstPeriod") != "2006-01" {
+		t.Errorf("AUTO's segments: %v", auto["segments"])
+	}
+	if !strings.Contains(auto["explanation"].(string), "op-2006 from 2006-01") {
+		t.Errorf("AUTO's explanation does not name the other intervention: %s", auto["explanation"])
+	}
 	// [] fits the one intervention alone, as before.
 	est = a.ok(q, map[string]any{"ind": "ACESV", "its": opts([]string{})})["impact"].(map[string]any)
 	if len(est["segments"].([]any)) != 0 || len(est["coefficients"].([]any)) != 8 {

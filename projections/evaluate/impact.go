@@ -461,17 +461,16 @@ func (e *Evaluator) runOneSeries(w *impactWork) (*impact.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(extra) > 1 {
-		r, err := e.its(s, w.start, w.targets, w.axis, w.ind.Granularity, w.counts, opts, w.pos, extra)
-		return r, argError(err)
+	if len(extra) < 2 {
+		extra = nil
 	}
-	r, err := e.its(s, w.start, w.targets, w.axis, w.ind.Granularity, w.counts, opts, w.pos, nil)
+	r, err := e.its(s, w.start, w.targets, w.axis, w.ind.Granularity, w.counts, opts, w.pos, extra)
 	if err != nil {
 		return nil, argError(err)
 	}
 	if errs, why := impact.AutoRefit(w.choice, r, opts.Errors); errs != "" {
 		opts.Errors = errs
-		if r, err = e.its(s, w.start, w.targets, w.axis, w.ind.Granularity, w.counts, opts, w.pos, nil); err != nil {
+		if r, err = e.its(s, w.start, w.targets, w.axis, w.ind.Granularity, w.counts, opts, w.pos, extra); err != nil {
 			return nil, argError(err)
 		}
 		w.choice.Reason += " " + why

@@ -33,7 +33,7 @@ const (
 // way the explanation names them.
 func (e *Evaluator) interruptions(w *impactWork) ([]impact.Interruption, error) {
 	given := w.q.ITS.Interruptions
-	if w.q.Method != impact.MethodITS {
+	if w.method != impact.MethodITS {
 		return nil, nil
 	}
 	n := len(w.axis)

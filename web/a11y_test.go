@@ -25,7 +25,8 @@ func sitePages(t testing.TB, s *site) map[string]string {
 	return map[string]string{
 		"1-overview":     "/",
 		"2-intervention": "/interventions/op-2018-rtm-container-control",
-		"3-compare":      "/compare?intervention=op-2018-rtm-container-control",
+		"3-compare":      "/compare?intervention=op-2018-rtm-container-control&indicator=PORT_INCIDENTS",
+		"3-compare-pick": "/compare",
 		"4-cycles":       "/cycles",
 		"4-cycle":        "/cycles/c-pages",
 		"5-import":       "/import",

@@ -23,12 +23,14 @@ import (
 // principal may not see is answered as an unknown one.
 
 const compareChoicesQuery = `query CompareChoices {
+  position
   interventions { id title start }
   indicators { code name unit desiredDirection }
+  cycles { id title pinned }
 }`
 
-const compareQuery = `query Compare($iv: ID!, $ind: ID!) {
-  displacement(intervention: $iv, indicator: $ind) {
+const compareQuery = `query Compare($iv: ID!, $ind: ID!, $asOf: String) {
+  displacement(intervention: $iv, indicator: $ind, asOf: $asOf) {
     wdq successMeasure bufferMeasure totalNetEffect category reason finding findingNote
     wdd { estimate se low high z pValue } wddNote
     regions { region name role before after change }
@@ -124,28 +126,45 @@ type compareSection struct {
 
 type compareData struct {
 	Intervention, Indicator string
-	Interventions           []option
-	Indicators              []option
-	Chosen                  bool
-	IndicatorName           string
-	Map                     template.HTML
-	MapRows                 []mapsvg.Row
-	Words                   []string
-	Explanation             string
-	Rows                    []compareRow
-	Sections                []compareSection
+	// AsOf is the log position asked for ("" for the latest), from the
+	// position field or a cycle's pin; Position is the latest; Pins the
+	// cycles' pinned positions; ReadAt the position the analysis was read at.
+	AsOf, Typed, Position, ReadAt string
+	Pins                          []option
+	Interventions                 []option
+	Indicators                    []option
+	Chosen                        bool
+	IndicatorName                 string
+	Map                           template.HTML
+	MapRows                       []mapsvg.Row
+	Words                         []string
+	Explanation                   string
+	Rows                          []compareRow
+	Sections                      []compareSection
 }
 
 func (h *Handler) compare(r *request) {
 	q := r.URL.Query()
-	d := compareData{Intervention: q.Get("intervention"), Indicator: q.Get("indicator")}
+	d := compareData{Intervention: q.Get("intervention"), Indicator: q.Get("indicator"), AsOf: strings.TrimSpace(q.Get("asOf"))}
+	d.Typed = d.AsOf
+	if d.AsOf == "" {
+		d.AsOf = q.Get("pin")
+	}
 	p := page{Title: r.lang.T("web.compare.title"), Data: &d}
 	var choices struct {
+		Position      string
 		Interventions []struct{ ID, Title, Start string }
 		Indicators    []indicatorOut
+		Cycles        []cycleOut
 	}
 	if errs := r.query(compareChoicesQuery, nil, &choices); len(errs) > 0 {
 		p.Error = errs.Error()
+	}
+	d.Position = choices.Position
+	for _, c := range choices.Cycles {
+		if c.Pinned != nil {
+			d.Pins = append(d.Pins, option{*c.Pinned, r.lang.T("web.iv.asof.cycle", c.Title, *c.Pinned)})
+		}
 	}
 	start := ""
 	for _, iv := range choices.Interventions {
@@ -169,13 +188,18 @@ func (h *Handler) compare(r *request) {
 	var out struct {
 		Displacement *displacementOut
 	}
-	if errs := r.query(compareQuery, map[string]any{"iv": d.Intervention, "ind": d.Indicator}, &out); len(errs) > 0 || out.Displacement == nil {
+	vars := map[string]any{"iv": d.Intervention, "ind": d.Indicator}
+	if d.AsOf != "" {
+		vars["asOf"] = d.AsOf
+	}
+	if errs := r.query(compareQuery, vars, &out); len(errs) > 0 || out.Displacement == nil {
 		p.Error = r.lang.T("web.compare.failed", errs.Error())
 		r.render("compare", p)
 		return
 	}
 	d.Chosen = true
 	dis := out.Displacement
+	d.ReadAt = dis.Inputs.AsOf
 	d.Words = displacementWords(r, dis)
 	d.Explanation = dis.Explanation
 	d.Map, d.MapRows = compareMap(r, d.IndicatorName, dis, analysisRegions(r, dis))

@@ -1,14 +1,21 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
 	"github.com/supplyeval/supplyeval/domain/demo"
+	"github.com/supplyeval/supplyeval/graphql"
 	"github.com/supplyeval/supplyeval/i18n"
 )
 
@@ -170,5 +177,170 @@ func TestCompareInTheBrowser(t *testing.T) {
 	b.visit(s.srv.URL + antwerpViolence + "&lang=fr")
 	if fr := b.text(); !strings.Contains(fr, "Quotient de déplacement pondéré (WDQ)") || !strings.Contains(fr, "Différence de déplacement pondérée (WDD)") {
 		t.Errorf("French words missing:\n%.1500s", fr)
+	}
+}
+
+// TestCompareAsKnownAt: the compare page has an "as known at" selector (a
+// log position, or a cycle's pinned position) like the intervention page;
+// switching it in the browser shows the displacement the API gives at that
+// position, not the latest one.
+func TestCompareAsKnownAt(t *testing.T) {
+	s := newSite(t, false)
+	type wdd struct {
+		Displacement struct {
+			WDD    struct{ Estimate, Low, High float64 }
+			Inputs struct{ AsOf string }
+		}
+	}
+	const q = `query($iv: ID!, $ind: ID!, $asOf: String) { displacement(intervention: $iv, indicator: $ind, asOf: $asOf) {
+		wdd { estimate low high } inputs { asOf } } }`
+	at := func(pos string) (wdd, bool) {
+		var out wdd
+		vars := map[string]any{"iv": demo.AntwerpHighValue, "ind": demo.DrugViolence}
+		if pos != "" {
+			vars["asOf"] = pos
+		}
+		ctx := graphql.NewContextWithPrincipal(context.Background(), principals[restrictedToken])
+		resp := s.api.Do(ctx, graphql.Request{Query: q, Variables: vars}, true)
+		if len(resp.Errors) > 0 {
+			return out, false
+		}
+		decode(t, resp.Data, &out)
+		return out, true
+	}
+	latest, ok := at("")
+	if !ok {
+		t.Fatal("no displacement at the latest position")
+	}
+	head, _ := strconv.Atoi(latest.Displacement.Inputs.AsOf)
+	// The latest earlier position whose answer differs from today's.
+	var earlier wdd
+	var pos string
+	for p := head - 1; p > 0 && pos == ""; p-- {
+		if w, ok := at(strconv.Itoa(p)); ok && w.Displacement.WDD != latest.Displacement.WDD {
+			earlier, pos = w, strconv.Itoa(p)
+		}
+	}
+	if pos == "" {
+		t.Fatal("the displacement is the same at every position of the demo world; nothing to switch to")
+	}
+	words := func(w wdd) string {
+		return fmt.Sprintf("Weighted displacement difference (WDD): %s, with a 95%% interval from %s to %s.",
+			i18n.EN.Num(w.Displacement.WDD.Estimate), i18n.EN.Num(w.Displacement.WDD.Low), i18n.EN.Num(w.Displacement.WDD.High))
+	}
+	if words(latest) == words(earlier) {
+		t.Fatalf("positions %s and %s differ only below the precision shown", pos, latest.Displacement.Inputs.AsOf)
+	}
+	b := newBrowser(t)
+	b.signIn(s.srv.URL, restrictedToken)
+	b.visit(s.srv.URL + antwerpViolence)
+	shown := func() string { return strings.Join(b.texts("ul.words li"), "\n") }
+	if got := shown(); !strings.Contains(got, words(latest)) {
+		t.Fatalf("latest: want %q in\n%s", words(latest), got)
+	}
+	// A typed log position.
+	b.do(chromedpSendKeys("#asOf", pos))
+	b.submit("form.filters button")
+	if got := shown(); !strings.Contains(got, words(earlier)) {
+		t.Errorf("as known at %s: want %q in\n%s", pos, words(earlier), got)
+	}
+	if got := b.texts("#read-at"); len(got) != 1 || !strings.Contains(got[0], pos) {
+		t.Errorf("the page does not say it reads position %s: %q", pos, got)
+	}
+	// A cycle's pin: choosing it clears the typed position.
+	var pinned struct{ PinCycleEvidence struct{ Position string } }
+	for _, m := range []string{
+		`mutation { openCycle(input: {id: "c-asof", title: "Antwerp review", from: "2018-01-01", to: "2022-12-31", interventions: ["` + demo.AntwerpHighValue + `"], regions: [], questions: []}) { position } }`,
+		`mutation { pinCycleEvidence(input: {id: "c-asof", position: "` + pos + `"}) { position } }`,
+	} {
+		resp := s.api.Do(t.Context(), graphql.Request{Query: m}, false)
+		if len(resp.Errors) > 0 {
+			t.Fatal(resp.Errors)
+		}
+		decode(t, resp.Data, &pinned)
+	}
+	b.visit(s.srv.URL + antwerpViolence)
+	if got := shown(); !strings.Contains(got, words(latest)) {
+		t.Fatalf("latest again: want %q in\n%s", words(latest), got)
+	}
+	b.do(chromedpSendKeys("#asOf", "1"))
+	b.do(chromedpSetValue("#pin", pos))
+	b.eval(`document.getElementById("pin").dispatchEvent(new Event("change")), true`, nil)
+	b.submit("form.filters button")
+	if got := shown(); !strings.Contains(got, words(earlier)) {
+		t.Errorf("as known at the pin of c-asof (%s): want %q in\n%s", pos, words(earlier), got)
+	}
+	if v := b.values("#pin"); len(v) != 1 || v[0] != pos {
+		t.Errorf("the pin chosen is not kept selected: %q", v)
+	}
+}
+
+// TestCompareByKeyboard: the compare page is used with the keyboard
+// alone: Tab reaches the intervention, indicator and "as known at"
+// controls and the button in reading order, arrow keys choose, Enter on
+// the button shows the displacement, and the focused control is outlined.
+func TestCompareByKeyboard(t *testing.T) {
+	s := newSite(t, true)
+	b := newBrowser(t)
+	b.visit(s.srv.URL + "/compare")
+	var order []string
+	for range 40 {
+		b.do(chromedp.KeyEvent(kb.Tab))
+		var id string
+		b.eval(`document.activeElement.id || document.activeElement.tagName + ":" + (document.activeElement.getAttribute("href") || document.activeElement.textContent.trim())`, &id)
+		order = append(order, id)
+		if id == "BUTTON:Show" {
+			break
+		}
+	}
+	want := []string{"c-iv", "c-ind", "pin", "asOf", "BUTTON:Show"}
+	var got []string
+	for _, id := range order {
+		if slices.Contains(want, id) {
+			got = append(got, id)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Tab reaches %q (all: %q); want %q in that order", got, order, want)
+	}
+	var outline string
+	b.eval(`getComputedStyle(document.activeElement).outlineStyle`, &outline)
+	if outline == "none" || outline == "" {
+		t.Errorf("the focused button has no visible outline")
+	}
+	// Choose with the arrow keys, then press Enter on the button.
+	b.do(chromedp.Focus(chromedp.ID("c-iv")))
+	var ivs []string
+	b.eval(`Array.from(document.querySelectorAll("#c-iv option")).map(o => o.value)`, &ivs)
+	target := slices.Index(ivs, demo.RotterdamPortControl)
+	if target < 0 {
+		t.Fatalf("%s is not offered: %q", demo.RotterdamPortControl, ivs)
+	}
+	for range target {
+		b.do(chromedp.KeyEvent(kb.ArrowDown))
+	}
+	b.do(chromedp.Focus(chromedp.ID("c-ind")))
+	var inds []string
+	b.eval(`Array.from(document.querySelectorAll("#c-ind option")).map(o => o.value)`, &inds)
+	for range slices.Index(inds, "PORT_INCIDENTS") {
+		b.do(chromedp.KeyEvent(kb.ArrowDown))
+	}
+	if v := b.values("#c-iv, #c-ind"); !slices.Equal(v, []string{demo.RotterdamPortControl, "PORT_INCIDENTS"}) {
+		t.Fatalf("the arrow keys chose %q", v)
+	}
+	b.do(chromedp.Focus(chromedp.CSS("form.filters button")))
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	b.do(chromedp.WaitReady(chromedp.CSS("main")))
+	if words := b.texts("ul.words li"); len(words) < 3 {
+		t.Fatalf("Enter on the button did not show the displacement:\n%.1500s", b.text())
+	}
+	// Every control of the result page is reachable too (the skip link first).
+	b.do(chromedp.KeyEvent(kb.Tab))
+	var first string
+	b.eval(`document.activeElement.className`, &first)
+	if first != "skip" {
+		t.Errorf("the first Tab stop is %q, not the skip link", first)
 	}
 }

@@ -18,6 +18,13 @@
     };
     tick();
   }
+  // "As known at": a cycle's pin and a typed log position exclude each
+  // other (the server reads the typed position first).
+  var pin = document.getElementById("pin"), asOf = document.getElementById("asOf");
+  if (pin && asOf && pin.tagName === "SELECT") {
+    pin.addEventListener("change", function () { asOf.value = ""; });
+    asOf.addEventListener("input", function () { if (asOf.value !== "") { pin.value = ""; } });
+  }
   // Auto-submit selects marked so (the form still has a submit button).
   document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
     s.addEventListener("change", function () { s.form.requestSubmit(); });

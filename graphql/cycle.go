@@ -110,7 +110,11 @@ func (s *Server) resolveReport(p gql.ResolveParams) (any, error) {
 		return nil, err
 	}
 	// The report sees what the principal may see; the rest is counted as withheld.
-	b, err := s.cfg.Reports.For(s.evaluator(p.Context)).GenerateIn(p.Context, id, f, lang)
+	r, err := s.reports.build(p.Context, s.cfg.Reports.For(s.evaluator(p.Context)), id, AccessFromContext(p.Context).Scope())
+	if err != nil {
+		return nil, err
+	}
+	b, err := r.RenderIn(f, lang)
 	if err != nil {
 		return nil, err
 	}

@@ -193,3 +193,39 @@ func TestCycleReportWithholdsWhatThePrincipalMayNotSee(t *testing.T) {
 		t.Fatalf("a finding about the hidden operation is answered\n%s\nbut about an unknown one\n%s", h, u)
 	}
 }
+
+// TestCycleReportReuseSeesEveryWrite: a cycle's report is built once for
+// its formats and languages while nothing is recorded (reportCache), and
+// never served stale: a preview read again after an observation is
+// recorded is read at the new position, a finding recorded after a pin
+// shows at once, and both formats agree with each other.
+func TestCycleReportReuseSeesEveryWrite(t *testing.T) {
+	a := newCycleAPI(t)
+	a.ok(seedMutation, nil)
+	a.ok(`mutation { openCycle(input: {id: "c1", title: "Cycle 2018", from: "2018-01-01", to: "2018-12-31", regions: ["NLRTM"], interventions: ["op-rtm"], questions: []}) { position } }`, nil)
+	report := func(format string) string {
+		t.Helper()
+		return a.ok(`{ cycle(id: "c1") { report(format: `+format+`) } }`, nil)["cycle"].(map[string]any)["report"].(string)
+	}
+	first := report("JSON")
+	if again := report("JSON"); again != first {
+		t.Fatal("the same report read twice with nothing recorded differs")
+	}
+	pos := a.node.Head()
+	if !strings.Contains(first, `"position": "`+strconv.FormatUint(pos, 10)+`"`) {
+		t.Fatalf("preview not read at the head %d:\n%.400s", pos, first)
+	}
+	a.ok(`mutation { recordObservations(input: {indicator: "cocaine_price", source: "nfp", rows: [{region: "NLRTM", period: "2018-04", value: 70}]}) { position } }`, nil)
+	after := report("JSON")
+	if now := a.node.Head(); now == pos || !strings.Contains(after, `"position": "`+strconv.FormatUint(now, 10)+`"`) {
+		t.Fatalf("after a write the preview is not read at the new head %d:\n%.400s", now, after)
+	}
+	a.ok(`mutation { pinCycleEvidence(input: {id: "c1", position: "`+strconv.FormatUint(a.node.Head(), 10)+`"}) { position } }`, nil)
+	if md := report("MARKDOWN"); strings.Contains(md, "Prices held.") {
+		t.Fatal("finding before it is recorded")
+	}
+	a.ok(`mutation { recordFinding(input: {id: "c1", findingId: "f1", intervention: "op-rtm", family: AVAILABILITY, statement: "Prices held.", effectRating: NO_EFFECT, evidenceQuality: 1}) { position } }`, nil)
+	if md, js := report("MARKDOWN"), report("JSON"); !strings.Contains(md, "Prices held.") || !strings.Contains(js, "Prices held.") {
+		t.Fatalf("the finding recorded after the pin is missing:\n%s", md)
+	}
+}

@@ -169,6 +169,8 @@ type Server struct {
 	// cache holds encoded answers to read-only requests, when Positions
 	// can tell the read models' generation.
 	cache *responseCache
+	// reports keeps the reports last built (nil without generations).
+	reports *reportCache
 	// cycleT holds the cycle types, built once (see cycleTypes).
 	cycleT *cycleTypes
 	// impactIn holds impact's input types, built once (see impactInputs).
@@ -195,6 +197,9 @@ func NewServer(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, eval: &evaluate.Evaluator{Catalog: cfg.Catalog, Series: cfg.Series, Interventions: cfg.Interventions}}
 	if g, ok := cfg.Positions.(generations); ok && cfg.Limits.CacheBytes > 0 {
 		s.cache = newResponseCache(g, cfg.Catalog, cfg.Series, cfg.Limits.CacheBytes)
+	}
+	if g, ok := cfg.Positions.(generations); ok {
+		s.reports = &reportCache{gens: g}
 	}
 	t := s.buildTypes()
 	mutation, err := s.mutationType(t)

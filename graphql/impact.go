@@ -241,7 +241,7 @@ func (s *Server) impactField(t *types) *gql.Field {
 			"explanation": &gql.Field{Type: nonNull(gql.String), Description: "A paragraph for a briefing.",
 				Resolve: in(func(x *evaluate.ImpactEstimate) any { return x.Explanation })},
 			"inputs": &gql.Field{Type: nonNull(inputs), Resolve: in(func(x *evaluate.ImpactEstimate) any { return x })},
-			"segments": &gql.Field{Type: listOf(s.segmentType(interval, counterfactual)), Description: "Piecewise interrupted time series: each intervention fitted in the series, in order of start (the queried one gives effect, levelChange, slopeChange and counterfactual); empty otherwise.",
+			"segments": &gql.Field{Type: listOf(s.segmentType(t, interval, counterfactual)), Description: "Piecewise interrupted time series: each intervention fitted in the series, in order of start (the queried one gives effect, levelChange, slopeChange and counterfactual); empty otherwise.",
 				Resolve: in(func(x *evaluate.ImpactEstimate) any {
 					out := make([]segment, len(x.Segments))
 					for i, sg := range x.Segments {

@@ -102,12 +102,14 @@ func TestPiecewiseITSThroughTheAPI(t *testing.T) {
 	// AUTO, choosing an interrupted time series for the one region, also
 	// fits the other intervention the timeline finds.
 	auto := a.ok(`query { impact(intervention: "it-smoking-ban", indicator: "ACESV", method: AUTO) {
-	  method explanation segments { intervention { id } firstPeriod levelChange { estimate } } } }`, nil)["impact"].(map[string]any)
+	  method explanation segments { intervention { __typename id start ... on Operation { targetTier } } firstPeriod levelChange { estimate } } } }`, nil)["impact"].(map[string]any)
 	if auto["method"] != "ITS" {
 		t.Fatalf("AUTO chose %v on one region without comparison regions", auto["method"])
 	}
 	if segs := auto["segments"].([]any); len(segs) != 2 || get(segs[1], "intervention", "id") != "op-2006" || get(segs[1], "firstPeriod") != "2006-01" {
 		t.Errorf("AUTO's segments: %v", auto["segments"])
+	} else if get(segs[1], "intervention", "__typename") != "Operation" || get(segs[1], "intervention", "targetTier") != "MIXED" || get(segs[0], "intervention", "start") != "2005-01-01" {
+		t.Errorf("a segment's intervention is not the Intervention interface: %v", segs)
 	}
 	if !strings.Contains(auto["explanation"].(string), "op-2006 from 2006-01") {
 		t.Errorf("AUTO's explanation does not name the other intervention: %s", auto["explanation"])

@@ -3,6 +3,8 @@ package domain
 import (
 	"errors"
 	"fmt"
+
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Code classifies an error for the caller. The GraphQL layer reports it as
@@ -41,6 +43,10 @@ type Error struct {
 	Message string
 	// Err is an optional underlying cause.
 	Err error
+	// Msg, when set, is Message as a message of the catalogue (key and
+	// arguments), so that a page can show the error in its reader's
+	// language; Message is its English rendering.
+	Msg i18n.Msg
 }
 
 func (e *Error) Error() string {
@@ -56,6 +62,34 @@ func (e *Error) Unwrap() error { return e.Err }
 // Errorf returns an *Error with the given code, field and formatted message.
 func Errorf(code Code, field, format string, args ...any) *Error {
 	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Errorm returns an *Error with the given code and field whose message is
+// the catalogue's message key with args (Message is its English
+// rendering).
+func Errorm(code Code, field, key string, args ...any) *Error {
+	m := i18n.M(key, args...)
+	return &Error{Code: code, Field: field, Message: i18n.EN.Render(m), Msg: m}
+}
+
+// Invalidm returns a BAD_INPUT error about field with the catalogue's
+// message key and args (see [Errorm]).
+func Invalidm(field, key string, args ...any) *Error {
+	return Errorm(BadInput, field, key, args...)
+}
+
+// MessageIn writes the message of the first *Error in err's chain in l:
+// from the catalogue when it has a Msg, else its English Message; for
+// any other error, err.Error(). The field is not included.
+func MessageIn(err error, l i18n.Lang) string {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err.Error()
+	}
+	if e.Msg.IsZero() {
+		return e.Message
+	}
+	return l.Render(e.Msg)
 }
 
 // Invalid returns a BAD_INPUT error about field.

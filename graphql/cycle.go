@@ -27,7 +27,7 @@ func (s *Server) cycleTypes(t *types) *cycleTypes {
 	c := &cycleTypes{}
 	c.effectRating = enumOf("EffectRating", "What a finding says an intervention did, against the desired direction (the effect of EMMIE).", domain.EffectRatings)
 	c.reportFormat = enumOf("ReportFormat", "The format of a cycle report.", []report.Format{report.JSON, report.Markdown, report.HTML})
-	c.lang = enumOf("Lang", "A language of reports and pages: English or French (the Council of Europe's working languages).", i18n.Langs)
+	c.lang = t.lang
 	c.cycleStatus = enumOf("CycleStatus", "Whether a cycle is open or closed.", []string{"OPEN", "CLOSED"})
 	param := gql.NewInputObject(gql.InputObjectConfig{Name: "EvidenceParamInput", Fields: gql.InputObjectConfigFieldMap{
 		"name": {Type: nonNull(gql.String)}, "value": {Type: nonNull(gql.String)}}})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 )
 
@@ -159,7 +160,12 @@ func (s *Server) impactField(t *types) *gql.Field {
 	excluded := gql.NewObject(gql.ObjectConfig{Name: "ExcludedRegion", Description: "A region given to the method that did not enter the estimate, and why.",
 		Fields: gql.Fields{
 			"region": &gql.Field{Type: nonNull(gql.ID), Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.ExcludedUnit).Unit, nil }},
-			"reason": &gql.Field{Type: nonNull(gql.String), Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.ExcludedUnit).Reason, nil }},
+			"reason": &gql.Field{Type: nonNull(gql.String), Args: t.langArgs(), Resolve: textIn(func(x impact.ExcludedUnit, l i18n.Lang) any {
+				if l == i18n.EN || x.ReasonMsg.IsZero() {
+					return x.Reason
+				}
+				return l.Render(x.ReasonMsg)
+			})},
 		}})
 	inputs := gql.NewObject(gql.ObjectConfig{Name: "ImpactInputs", Description: "The data an estimate was computed from.",
 		Fields: gql.Fields{
@@ -188,8 +194,8 @@ func (s *Server) impactField(t *types) *gql.Field {
 				Resolve: in(func(x *evaluate.ImpactEstimate) any { return string(x.Method) })},
 			"model": &gql.Field{Type: model, Description: "The interrupted time series model; null for other methods.",
 				Resolve: in(func(x *evaluate.ImpactEstimate) any { return nilIfEmpty(string(x.Model)) })},
-			"choice": &gql.Field{Type: gql.String, Description: "For AUTO, why the method was chosen.",
-				Resolve: in(func(x *evaluate.ImpactEstimate) any { return nilIfEmpty(x.Choice) })},
+			"choice": &gql.Field{Type: gql.String, Description: "For AUTO, why the method was chosen.", Args: t.langArgs(),
+				Resolve: textIn(func(x *evaluate.ImpactEstimate, l i18n.Lang) any { return nilIfEmpty(x.ChoiceIn(l)) })},
 			"effect": &gql.Field{Type: nonNull(gql.Float), Description: "The headline estimate: the average effect over the periods under the intervention (a rate ratio when ratio is true; the difference of means for BEFORE_AFTER).",
 				Resolve: in(func(x *evaluate.ImpactEstimate) any { return x.Effect.Value })},
 			"low":    &gql.Field{Type: gql.Float, Description: "Lower end of the 95% interval of effect; null when the method gives none.", Resolve: in(func(x *evaluate.ImpactEstimate) any { return ifInterval(&x.Effect, x.Effect.Low) })},
@@ -236,10 +242,10 @@ func (s *Server) impactField(t *types) *gql.Field {
 				Resolve: in(func(x *evaluate.ImpactEstimate) any { return nonNilSlice(x.Diagnostics) })},
 			"parameters": &gql.Field{Type: listOf(parameter), Description: "The method's parameters.",
 				Resolve: in(func(x *evaluate.ImpactEstimate) any { return nonNilSlice(x.Params) })},
-			"assumptions": &gql.Field{Type: listOf(gql.String), Description: "What the estimate rests on, one sentence each.",
-				Resolve: in(func(x *evaluate.ImpactEstimate) any { return nonNilStrings(x.Assumptions) })},
-			"explanation": &gql.Field{Type: nonNull(gql.String), Description: "A paragraph for a briefing.",
-				Resolve: in(func(x *evaluate.ImpactEstimate) any { return x.Explanation })},
+			"assumptions": &gql.Field{Type: listOf(gql.String), Description: "What the estimate rests on, one sentence each.", Args: t.langArgs(),
+				Resolve: textIn(func(x *evaluate.ImpactEstimate, l i18n.Lang) any { return nonNilStrings(x.AssumptionsIn(l)) })},
+			"explanation": &gql.Field{Type: nonNull(gql.String), Description: "A paragraph for a briefing, in the language asked (English by default).", Args: t.langArgs(),
+				Resolve: textIn(func(x *evaluate.ImpactEstimate, l i18n.Lang) any { return x.ExplanationIn(l) })},
 			"inputs": &gql.Field{Type: nonNull(inputs), Resolve: in(func(x *evaluate.ImpactEstimate) any { return x })},
 			"segments": &gql.Field{Type: listOf(s.segmentType(t, interval, counterfactual)), Description: "Piecewise interrupted time series: each intervention fitted in the series, in order of start (the queried one gives effect, levelChange, slopeChange and counterfactual); empty otherwise.",
 				Resolve: in(func(x *evaluate.ImpactEstimate) any {

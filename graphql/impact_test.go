@@ -536,4 +536,32 @@ func TestImpactDiDCoverageThroughTheAPI(t *testing.T) {
 	if !strings.Contains(est["explanation"].(string), "ITF6") {
 		t.Errorf("explanation does not name ITF6: %s", est["explanation"])
 	}
+
+	// The same estimate in French: explanation, assumptions, the reason a
+	// region was left out; English stays the default.
+	data = a.ok(`{ impact(intervention: "it-smoking-ban", indicator: "ACES", method: DID, comparison: ["ITF3", "ITG2", "ITF6"]) {
+	  explanation en: explanation(lang: EN) fr: explanation(lang: FR) assumptions frAssumptions: assumptions(lang: FR)
+	  inputs { excluded { reason fr: reason(lang: FR) } } } }`, nil)
+	est = data["impact"].(map[string]any)
+	if est["en"] != est["explanation"] || !strings.HasPrefix(est["explanation"].(string), "Aces") && !strings.Contains(est["explanation"].(string), "Comparing how the outcome changed") {
+		t.Errorf("English explanation changed: %s", est["en"])
+	}
+	fr := est["fr"].(string)
+	for _, want := range []string{"En comparant l'évolution de l'indicateur", "ITF6", "intervalle de confiance à 95 %"} {
+		if !strings.Contains(fr, want) {
+			t.Errorf("French explanation lacks %q: %s", want, fr)
+		}
+	}
+	for _, en := range []string{"Comparing how", "95% interval", "Left out", "The estimate assumes"} {
+		if strings.Contains(fr, en) {
+			t.Errorf("French explanation holds English %q: %s", en, fr)
+		}
+	}
+	if as, fas := est["assumptions"].([]any), est["frAssumptions"].([]any); len(as) != len(fas) || len(fas) == 0 || !strings.HasPrefix(fas[0].(string), "Tendances parallèles") {
+		t.Errorf("assumptions %v in French %v", as, fas)
+	}
+	ex = est["inputs"].(map[string]any)["excluded"].([]any)
+	if r := ex[0].(map[string]any); !strings.HasPrefix(r["reason"].(string), "observed in one period only") || !strings.HasPrefix(r["fr"].(string), "observée sur une seule période") {
+		t.Errorf("excluded reason %v", r)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	gql "github.com/graphql-go/graphql"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 )
 
@@ -35,6 +36,10 @@ type types struct {
 	impactMethod          *gql.Enum
 	power, operationPower *gql.Object
 
+	// lang is the enum Lang: the language of reports and of the texts
+	// of estimates (explanation(lang:), assumptions(lang:)).
+	lang *gql.Enum
+
 	dimensionInput, seizureInput, effectInput, rowInput *gql.InputObject
 }
 
@@ -44,6 +49,7 @@ func field(t gql.Type, desc string) *gql.Field { return &gql.Field{Type: t, Desc
 
 func (s *Server) buildTypes() *types {
 	t := &types{}
+	t.lang = enumOf("Lang", "A language of reports and pages: English or French (the Council of Europe's working languages).", i18n.Langs)
 	t.regionLevel = enumOf("RegionLevel", "Administrative or functional level of a region.", domain.RegionLevels)
 	t.linkKind = enumOf("LinkKind", "How two neighbouring regions are connected.", domain.LinkKinds)
 	t.family = enumOf("IndicatorFamily", "What an indicator measures (Guideline 21 families, displacement, context).", domain.Families)

@@ -12,6 +12,13 @@
 // reads them and falls back to the code itself only for a code the
 // catalogue has never heard of.
 //
+// Code that explains its results in words (the estimation methods, their
+// warnings and assumptions) does not write English strings: it returns
+// [Msg] values (a key and arguments, numbers kept as numbers) or a [Text]
+// of them, and the page, the report or the API writes them in the
+// reader's language with [Lang.Render] or [Text.In]. The English
+// rendering is what the API has always answered.
+//
 // The package imports nothing of the domain, so that chart and page code
 // can use it without the read models.
 package i18n

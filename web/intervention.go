@@ -149,9 +149,9 @@ func (h *Handler) intervention(r *request) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "query Impacts(%s) {", decl)
 	for i, ind := range inds {
-		fmt.Fprintf(&b, ` i%d: impact(indicator: %q, %s) { method choice explanation effect low high pValue relativeEffect ratio model assumptions
+		fmt.Fprintf(&b, ` i%d: impact(indicator: %q, %s) { method choice(lang: %[4]s) explanation(lang: %[4]s) effect low high pValue relativeEffect ratio model assumptions(lang: %[4]s)
   counterfactual { period observed expected low high post }
-  inputs { regions comparison prePeriods postPeriods firstPeriod asOf } }`, i, ind.Code, args)
+  inputs { regions comparison prePeriods postPeriods firstPeriod asOf } }`, i, ind.Code, args, r.lang)
 	}
 	b.WriteString(" }")
 	est := map[string]*estimateOut{}

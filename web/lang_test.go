@@ -35,6 +35,18 @@ func TestFrenchPages(t *testing.T) {
 	if !regexp.MustCompile(`[0-9],[0-9]`).MatchString(all) {
 		t.Errorf("no decimal comma in the French effects %q", effects)
 	}
+	// The methods' explanations, assumptions and reasons are French too.
+	expl := strings.Join(b.texts("p.explanation"), "\n")
+	if !strings.Contains(expl, "Méthode choisie automatiquement") || !strings.Contains(expl, "intervalle de confiance à 95") {
+		t.Errorf("the explanations are not in French:\n%.800s", expl)
+	}
+	for _, en := range []string{"Method chosen automatically", "An interrupted time series", "95% interval", "as recorded up to log position",
+		"The estimate assumes", "That is ", "evidence of a change", "Without the intervention", "Counts vary"} {
+		if strings.Contains(text, en) {
+			i := strings.Index(text, en)
+			t.Errorf("English %q on the French page: …%s…", en, text[max(0, i-100):min(len(text), i+100)])
+		}
+	}
 	if strings.Contains(text, "[web.") {
 		t.Errorf("a catalogue key is missing: %q", regexp.MustCompile(`\[web\.[a-z.]+\]`).FindString(text))
 	}

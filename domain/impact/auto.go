@@ -1,8 +1,9 @@
 package impact
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Availability describes the data at hand, for [Choose].
@@ -26,8 +27,11 @@ type Choice struct {
 	Method Method
 	// Model is the ITS model when Method is MethodITS.
 	Model Model
-	// Reason says in words why this method fits the data.
+	// Reason says in words why this method fits the data: the English
+	// rendering of Why.
 	Reason string
+	// Why is Reason as messages of the catalogue.
+	Why i18n.Text
 }
 
 // Thresholds of [Choose].
@@ -106,51 +110,42 @@ func Choose(a Availability) (Choice, error) {
 		return Choice{}, badInput("start", "the intervention (period index %d) is outside the %d periods of data; an impact needs periods both before and after it", a.Start, a.Periods)
 	}
 	pre, post := a.Start, a.Periods-a.Start
-	unused := func() string {
-		return fmt.Sprintf(" The %d comparison unit(s) are not used: too few for a synthetic control with an interval (%d are needed, with %d periods before), and a difference-in-differences with one treated unit has unreliable standard errors.", a.ComparisonUnits, autoSynthDonors, autoSynthPre)
-	}
+	unused := i18n.M("impact.auto.unused", a.ComparisonUnits, autoSynthDonors, autoSynthPre)
+	why := func(ms ...i18n.Msg) i18n.Text { return i18n.Text(ms) }
 	switch {
 	case a.TreatedUnits == 1 && a.ComparisonUnits >= autoSynthDonors && pre >= autoSynthPre:
-		return Choice{Method: MethodSyntheticControl, Reason: fmt.Sprintf(
-			"One treated unit, %d comparison units and %d periods before the intervention: a synthetic control can be built from the comparison units and tested by placebos (with %d units the smallest possible p-value is %.3f).",
-			a.ComparisonUnits, pre, a.ComparisonUnits+1, 1/float64(a.ComparisonUnits+1))}, nil
+		return newChoice(MethodSyntheticControl, "", why(i18n.M("impact.auto.scm",
+			a.ComparisonUnits, pre, a.ComparisonUnits+1, i18n.Num(fixed(3), 1/float64(a.ComparisonUnits+1))))), nil
 	case a.Counts && pre >= autoITSPre && post >= autoITSPost:
-		c := Choice{Method: MethodITS, Model: QuasiPoisson, Reason: fmt.Sprintf(
-			"The outcome counts events and there are %d periods before and %d after the intervention: an interrupted time series with a quasi-Poisson model compares the treated units' counts with their own earlier trend and season and reports a rate ratio.", pre, post)}
+		t := why(i18n.M("impact.auto.its.qp", pre, post))
 		switch {
 		case a.ComparisonUnits > 0 && a.TreatedUnits == 1:
-			c.Reason += unused()
+			t = append(t, unused)
 		case a.ComparisonUnits > 0:
-			c.Reason += " The comparison units are not used: a difference-in-differences of counts assumes the units' counts move in parallel in absolute terms, which units of different sizes do not do when counts grow in proportion."
+			t = append(t, i18n.M("impact.auto.its.qp.nodid"))
 		}
-		return c, nil
+		return newChoice(MethodITS, QuasiPoisson, t), nil
 	case a.TreatedUnits >= 2 && a.ComparisonUnits >= 1:
-		reason := fmt.Sprintf("%d treated and %d comparison unit(s) observed before and after the intervention: difference-in-differences compares their changes", a.TreatedUnits, a.ComparisonUnits)
-		if pre >= 2 {
-			reason += "; with several periods before it, parallel pre-trends can be tested."
-		} else {
-			reason += "; with a single period before it, parallel pre-trends cannot be tested."
+		key := "impact.auto.did.pretrend"
+		if pre < 2 {
+			key = "impact.auto.did.nopretrend"
 		}
-		return Choice{Method: MethodDiD, Reason: reason}, nil
+		return newChoice(MethodDiD, "", why(i18n.M(key, a.TreatedUnits, a.ComparisonUnits))), nil
 	case pre >= autoITSPre && post >= autoITSPost:
-		c := Choice{Method: MethodITS, Model: Gaussian, Reason: fmt.Sprintf(
-			"%d periods before and %d after the intervention: an interrupted time series compares the treated unit with its own earlier trend, with a linear model whose noise may carry over from one period to the next (AR(1) errors, generalised least squares).", pre, post)}
+		t := why(i18n.M("impact.auto.its.ar1", pre, post))
 		if a.ComparisonUnits > 0 {
-			c.Reason += unused()
+			t = append(t, unused)
 		}
-		return c, nil
+		return newChoice(MethodITS, Gaussian, t), nil
 	case a.TreatedUnits == 1 && a.ComparisonUnits >= 2 && pre >= autoSynthSmallPre:
-		return Choice{Method: MethodSyntheticControl, Reason: fmt.Sprintf(
-			"One treated unit and %d comparison units with %d periods before the intervention, too few for an interrupted time series (%d before and %d after): a synthetic control can be built and tested by placebos, but with fewer than %d comparison units (and %d periods before) its effect has no 95%% interval, only the placebo p-value (at best %.3f). A difference-in-differences with one treated unit has unreliable standard errors, so it is not used.",
-			a.ComparisonUnits, pre, autoITSPre, autoITSPost, autoSynthDonors, autoSynthPre, 1/float64(a.ComparisonUnits+1))}, nil
+		return newChoice(MethodSyntheticControl, "", why(i18n.M("impact.auto.scm.small",
+			a.ComparisonUnits, pre, autoITSPre, autoITSPost, autoSynthDonors, autoSynthPre, i18n.Num(fixed(3), 1/float64(a.ComparisonUnits+1))))), nil
 	case pre >= minBeforeAfter && post >= minBeforeAfter:
-		c := Choice{Method: MethodBeforeAfter, Reason: fmt.Sprintf(
-			"Only %d periods before and %d after the intervention, too few to estimate a trend (an interrupted time series needs %d before and %d after): only a before/after comparison of means is possible, which cannot separate the intervention from other changes.",
-			pre, post, autoITSPre, autoITSPost)}
+		t := why(i18n.M("impact.auto.ba", pre, post, autoITSPre, autoITSPost))
 		if a.ComparisonUnits > 0 {
-			c.Reason += fmt.Sprintf(" The %d comparison unit is not used: a difference-in-differences with one treated unit has unreliable standard errors, and a synthetic control needs at least two.", a.ComparisonUnits)
+			t = append(t, i18n.M("impact.auto.ba.unused", a.ComparisonUnits))
 		}
-		return c, nil
+		return newChoice(MethodBeforeAfter, "", t), nil
 	default:
 		return Choice{}, badInput("start", "only %d period(s) before and %d after the intervention and too few comparison units for a comparison; at least %d on each side are needed for any estimate", pre, post, minBeforeAfter)
 	}
@@ -186,15 +181,15 @@ func CheckAuto(c Choice, r *Result, errors ITSErrors) error {
 // overdispersion and autocorrelation, see [ITSInput].Errors), and a
 // sentence for the explanation saying so. It returns "" and "" for every
 // other case.
-func AutoRefit(c Choice, r *Result, errors ITSErrors) (ITSErrors, string) {
+func AutoRefit(c Choice, r *Result, errors ITSErrors) (ITSErrors, i18n.Msg) {
 	if c.Method != MethodITS || c.Model != QuasiPoisson || errors != "" || r == nil {
-		return "", ""
+		return "", i18n.Msg{}
 	}
 	lb, ok := r.Diagnostic("ljung_box_p")
 	if !ok || !(lb.Value < AutoLjungBox) {
-		return "", ""
+		return "", i18n.Msg{}
 	}
-	return NeweyWest, fmt.Sprintf("The quasi-Poisson model's residuals are autocorrelated (Ljung-Box p = %.2g), which makes its model-based standard errors too small, so its standard errors are Newey-West (HAC) ones, robust to overdispersion and to autocorrelation, with normal intervals.", lb.Value)
+	return NeweyWest, i18n.M("impact.auto.refit", i18n.Num(gfmt(2), lb.Value))
 }
 
 // AutoInput is the input of [Auto].
@@ -244,7 +239,7 @@ func Auto(in AutoInput) (*Result, error) {
 		return nil, err
 	}
 	var r *Result
-	var refit string
+	var refit i18n.Msg
 	switch c.Method {
 	case MethodSyntheticControl:
 		r, err = SyntheticControl(autoSynth(in))
@@ -277,12 +272,13 @@ func Auto(in AutoInput) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Choice = c.Reason
-	if refit != "" {
-		r.Choice += " " + refit
+	choice := c.Why
+	if !refit.IsZero() {
+		choice = append(append(i18n.Text(nil), choice...), refit)
 	}
+	r.SetChoice(choice)
 	r.addParam("auto_choice", "%s", c.Method)
-	r.Explanation = "Method chosen automatically. " + r.Choice + " " + r.Explanation
+	r.SetExplanation(append(i18n.Text{i18n.M("impact.auto.chosen", choice)}, r.ExplanationMsgs...))
 	return r, nil
 }
 
@@ -338,4 +334,9 @@ func unitsOf(ss []Series) []string {
 		u[i] = s.Unit
 	}
 	return u
+}
+
+// newChoice returns the choice of method m (model mod) for the reasons t.
+func newChoice(m Method, mod Model, t i18n.Text) Choice {
+	return Choice{Method: m, Model: mod, Reason: t.In(i18n.EN), Why: t}
 }

@@ -1,8 +1,9 @@
 package impact
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // BeforeAfterInput is the input of [BeforeAfter].
@@ -92,18 +93,16 @@ func BeforeAfter(in BeforeAfterInput) (*Result, error) {
 		}
 		r.Counterfactual = append(r.Counterfactual, cp)
 	}
-	r.Assumptions = []string{
-		"Without the intervention the outcome would have stayed at its mean level before the intervention.",
-		"Nothing else that affects the outcome changed at the same time (no trend, seasonality or other event).",
-		"Observations on each side are independent of one another; autocorrelation makes the interval too narrow.",
-	}
-	r.Explanation = fmt.Sprintf(
-		"Comparing %s before and after %s: the average was %s over %d periods before and %s over %d periods after, "+
-			"a change of %s (95%% interval %s to %s; %s). "+
-			"This simple comparison ignores any trend or seasonal pattern and anything else that changed at the same time, "+
-			"so it shows what changed, not whether the intervention caused it.",
-		unitName(s.Unit), s.Periods[in.Start], num(m0), len(pre), num(m1), len(post),
-		signed(diff), num(r.Effect.Low), num(r.Effect.High), pIs(r.Effect.PValue))
+	r.SetAssumptions(
+		i18n.M("impact.ba.assume.level"),
+		i18n.M("impact.ba.assume.nothing.else"),
+		i18n.M("impact.ba.assume.independent"),
+	)
+	r.SetExplanation(i18n.Text{
+		i18n.M("impact.ba.explain", unitMsg(s.Unit), s.Periods[in.Start], n(m0), len(pre), n(m1), len(post),
+			sn(diff), n(r.Effect.Low), n(r.Effect.High), pMsg(r.Effect.PValue)),
+		i18n.M("impact.ba.explain.caveat"),
+	})
 	if err := r.checkFinite(); err != nil {
 		return nil, err
 	}

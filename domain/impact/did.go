@@ -2,15 +2,14 @@ package impact
 
 import (
 	"errors"
-	"fmt"
 	"math"
 
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
-
-	"github.com/supplyeval/supplyeval/domain"
 )
 
 // DiDInput is the input of [DiD]: a panel of treated and comparison units
@@ -226,11 +225,11 @@ func DiD(in DiDInput) (*Result, error) {
 					obs++
 				}
 			}
-			reason := "no data in the periods analysed"
+			reason := i18n.M("impact.did.excluded.nodata")
 			if obs == 1 {
-				reason = "observed in one period only, which carries no information once its own level is removed"
+				reason = i18n.M("impact.did.excluded.once")
 			}
-			r.Inputs.Excluded = append(r.Inputs.Excluded, ExcludedUnit{Unit: s.Unit, Reason: reason})
+			r.Inputs.Excluded = append(r.Inputs.Excluded, ExcludedUnit{Unit: s.Unit, Reason: i18n.EN.Render(reason), ReasonMsg: reason})
 		case u < p.nTreated:
 			treatedUsed = append(treatedUsed, s.Unit)
 		default:
@@ -266,7 +265,7 @@ func DiD(in DiDInput) (*Result, error) {
 
 	pre, preErr := p.preTrend()
 	if preErr == nil && pre.noInterval != "" {
-		preErr = badInput("start", "%s", pre.noInterval)
+		preErr = &domain.Error{Code: domain.BadInput, Field: "start", Message: pre.noInterval, Msg: pre.noIntervalMsg}
 	}
 	if preErr != nil {
 		r.addDiag("pre_trend_available", 0, "no pre-trend test: "+preErr.Error())
@@ -278,69 +277,75 @@ func DiD(in DiDInput) (*Result, error) {
 	r.Inputs.Units, r.Inputs.Comparison, r.Inputs.Periods = treatedUsed, compUsed, periods
 	r.Inputs.First, r.Inputs.Last, r.Inputs.Start, r.Inputs.StartPeriod = 0, nT-1, in.Start, periods[in.Start]
 	r.Inputs.PrePeriods, r.Inputs.PostPeriods, r.Inputs.Observations = in.Start, nT-in.Start, fe.n
-	seNote := fmt.Sprintf("Standard errors are clustered by unit, which needs many units; with %d treated and %d comparison units they are computed with the small-sample correction CR2 and Satterthwaite degrees of freedom, and remain approximate when either number is small.", len(treatedUsed), len(compUsed))
+	seNote := i18n.M("impact.did.assume.se.cr2", len(treatedUsed), len(compUsed))
 	if !fe.cr2 {
-		seNote = fmt.Sprintf("Standard errors are clustered by unit, which needs many units (%d treated and %d comparison units here).", len(treatedUsed), len(compUsed))
+		seNote = i18n.M("impact.did.assume.se", len(treatedUsed), len(compUsed))
 	}
-	r.Assumptions = []string{
-		"Parallel trends: without the intervention, the treated units' outcome would have changed by the same amount as the comparison units'.",
-		"No anticipation: the treated units did not react before the intervention started.",
-		"No spillover: the intervention did not affect the comparison units (for example by displacing activity into them).",
-		"The effect is summarised as one average over the treated units and the periods after the start.",
+	r.SetAssumptions(
+		i18n.M("impact.did.assume.parallel"),
+		i18n.M("impact.did.assume.anticipation"),
+		i18n.M("impact.did.assume.spillover"),
+		i18n.M("impact.did.assume.average"),
 		seNote,
-	}
-	r.Explanation = didExplanation(r, in, treatedUsed, compUsed, pre, preErr, fe)
+	)
+	r.SetExplanation(didExplanation(r, in, treatedUsed, compUsed, pre, preErr, fe))
 	if err := r.checkFinite(); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-func didExplanation(r *Result, in DiDInput, treated, comp []string, pre feFit, preErr error, fe feFit) string {
+func didExplanation(r *Result, in DiDInput, treated, comp []string, pre feFit, preErr error, fe feFit) i18n.Text {
 	periods := in.Treated[0].Periods
 	e := r.Effect
-	var b []byte
-	b = fmt.Appendf(b, "Comparing how the outcome changed in %s (treated) with how it changed in %d comparison unit(s) (%s), between %s and %s, ",
-		joinUnits(treated), len(comp), joinUnits(comp), span(periods[0], periods[in.Start-1]), span(periods[in.Start], periods[len(periods)-1]))
-	if e.HasInterval {
-		b = fmt.Appendf(b, "the intervention is associated with a change of %s (95%% interval %s to %s; %s)",
-			signed(e.Value), num(e.Low), num(e.High), pIs(e.PValue))
-	} else {
-		b = fmt.Appendf(b, "the intervention is associated with a change of %s", signed(e.Value))
+	opening := i18n.M("impact.did.opening", unitsList(treated), len(comp), unitsList(comp),
+		spanMsg(periods[0], periods[in.Start-1]), spanMsg(periods[in.Start], periods[len(periods)-1]))
+	var t i18n.Text
+	switch {
+	case e.HasInterval && r.RelativeEffect != nil:
+		t = append(t, i18n.M("impact.did.effect.rel", opening, sn(e.Value), n(e.Low), n(e.High), pMsg(e.PValue),
+			pctMsg(math.Abs(r.RelativeEffect.Value)), moreLessMsg(r.RelativeEffect.Value)))
+	case e.HasInterval:
+		t = append(t, i18n.M("impact.did.effect", opening, sn(e.Value), n(e.Low), n(e.High), pMsg(e.PValue)))
+	case r.RelativeEffect != nil:
+		t = append(t, i18n.M("impact.did.effect.nointerval.rel", opening, sn(e.Value),
+			pctMsg(math.Abs(r.RelativeEffect.Value)), moreLessMsg(r.RelativeEffect.Value)))
+	default:
+		t = append(t, i18n.M("impact.did.effect.nointerval", opening, sn(e.Value)))
 	}
-	if r.RelativeEffect != nil {
-		b = fmt.Appendf(b, ", %s %s than the treated units would have had otherwise", pct(math.Abs(r.RelativeEffect.Value)), moreLess(r.RelativeEffect.Value))
-	}
 	if e.HasInterval {
-		b = fmt.Appendf(b, ". That is %s. ", evidence(e.PValue))
+		t = append(t, i18n.M("impact.that.is", evidenceMsg(e.PValue)))
 	} else {
-		b = fmt.Appendf(b, ". No interval or p-value can be given: %s, so this number alone cannot say whether the change is more than chance. ", fe.noInterval)
+		t = append(t, i18n.M("impact.did.nointerval", fe.noIntervalMsg))
 	}
 	if len(r.Inputs.Excluded) > 0 {
-		parts := make([]string, len(r.Inputs.Excluded))
+		parts := make([]any, len(r.Inputs.Excluded))
 		for i, x := range r.Inputs.Excluded {
-			parts[i] = x.Unit + " (" + x.Reason + ")"
+			var reason any = x.Reason
+			if !x.ReasonMsg.IsZero() {
+				reason = x.ReasonMsg
+			}
+			parts[i] = i18n.M("impact.did.excluded.unit", x.Unit, reason)
 		}
-		b = fmt.Appendf(b, "Left out: %s. ", joinUnits(parts))
+		t = append(t, i18n.M("impact.did.excluded", i18n.List{Items: parts, Show: 5, More: "impact.more"}))
 	}
 	if unbalanced(r.Inputs.Coverage, len(periods)) {
-		b = append(b, "Not every unit is observed in every period; each unit contributes the periods it has (see the periods used per unit). "...)
+		t = append(t, i18n.M("impact.did.unbalanced"))
 	}
 	switch {
 	case preErr == nil:
 		pp := tP(pre.coef/pre.se, pre.df)
 		if pp < 0.05 {
-			b = fmt.Appendf(b, "Before the intervention the treated units were already on a different trend (test of equal trends: %s), so the estimate may be biased. ", pIs(pp))
+			t = append(t, i18n.M("impact.did.pretrend.differ", pMsg(pp)))
 		} else {
-			b = fmt.Appendf(b, "Before the intervention the two groups moved in parallel as far as the data show (test of equal trends: %s). ", pIs(pp))
+			t = append(t, i18n.M("impact.did.pretrend.parallel", pMsg(pp)))
 		}
 	case in.Start < 2:
-		b = append(b, "With a single period before the intervention, whether the two groups were on parallel paths cannot be checked. "...)
+		t = append(t, i18n.M("impact.did.pretrend.single"))
 	default:
-		b = fmt.Appendf(b, "Whether the two groups were on parallel paths before the intervention cannot be checked: %s. ", errMessage(preErr))
+		t = append(t, i18n.M("impact.did.pretrend.unchecked", errMsg(preErr)))
 	}
-	b = append(b, "The estimate assumes that without the intervention the treated units would have changed like the comparison units, and that the comparison units were not affected."...)
-	return string(b)
+	return append(t, i18n.M("impact.did.assumes"))
 }
 
 // unbalanced reports whether some unit misses some of the n periods.
@@ -642,6 +647,8 @@ type feFit struct {
 	// noInterval says why no standard error can be estimated ("" when one
 	// can).
 	noInterval string
+	// noIntervalMsg is noInterval as a message of the catalogue.
+	noIntervalMsg i18n.Msg
 }
 
 // Small-sample inference of the DiD: below cr2Clusters clusters the
@@ -711,7 +718,7 @@ func (p *panel) fit(x []float64, mask []bool) (feFit, error) {
 	}
 	f := feFit{coef: coef, n: n, g: g, k: k}
 	if g < 3 {
-		f.noInterval = fmt.Sprintf("with only %d regions the spread of the effect across regions cannot be estimated (at least 3 are needed)", g)
+		f.setNoInterval(i18n.M("impact.did.nointerval.few", g))
 		return f, nil
 	}
 	// The conventional standard error and the outcome's size, as
@@ -735,7 +742,7 @@ func (p *panel) fit(x []float64, mask []bool) (feFit, error) {
 	}
 	if !(f.se > floor) || !(f.df > 0) || math.IsInf(f.se, 0) {
 		f.se, f.df = 0, 0
-		f.noInterval = "the regions' deviations from the common trend cancel exactly, so the spread of the effect across regions cannot be estimated"
+		f.setNoInterval(i18n.M("impact.did.nointerval.cancel"))
 	}
 	return f, nil
 }
@@ -866,7 +873,7 @@ func (w *twoWay) cr2(xt, e []float64, sxx float64) (se, df float64) {
 // periods.
 func (p *panel) preTrend() (feFit, error) {
 	if p.start < 2 {
-		return feFit{}, badInput("start", "the pre-trend test needs at least two periods before the intervention")
+		return feFit{}, domain.Invalidm("start", "impact.did.pretrend.needs2")
 	}
 	mask := make([]bool, len(p.y))
 	x := make([]float64, len(p.y))
@@ -897,6 +904,11 @@ func (p *panel) effects(coef float64) (a, g []float64, err error) {
 }
 
 // errMessage is the plain message of a domain error (without its field).
+// setNoInterval records why no standard error can be estimated.
+func (f *feFit) setNoInterval(m i18n.Msg) {
+	f.noIntervalMsg, f.noInterval = m, i18n.EN.Render(m)
+}
+
 func errMessage(err error) string {
 	var de *domain.Error
 	if errors.As(err, &de) {

@@ -1,11 +1,11 @@
 package impact
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"sync"
 
+	"github.com/supplyeval/supplyeval/i18n"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -1028,8 +1028,8 @@ func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
 		Units: []string{s.Unit}, Periods: s.Periods, First: 0, Last: n - 1,
 		Start: in.Start, StartPeriod: s.Periods[in.Start], PrePeriods: in.Start, PostPeriods: m, Observations: n,
 	}
-	r.Assumptions = itsAssumptions(in, ratio, f.hacLag, f.rho)
-	r.Explanation = itsExplanation(r, in, ratio)
+	r.SetAssumptions(itsAssumptions(in, ratio, f.hacLag, f.rho)...)
+	r.SetExplanation(itsExplanation(r, in, ratio))
 	return r
 }
 
@@ -1082,82 +1082,77 @@ func harmonicName(f string, k int) string {
 	return f + strconv.Itoa(k)
 }
 
-func itsAssumptions(in ITSInput, ratio bool, lag int, rho float64) []string {
-	trend := "Without the intervention, the trend before it would have continued unchanged"
+func itsAssumptions(in ITSInput, ratio bool, lag int, rho float64) []i18n.Msg {
+	trend := i18n.M("impact.its.assume.trend")
 	if in.Harmonics > 0 {
-		trend += ", with the same seasonal pattern"
+		trend = i18n.M("impact.its.assume.trend.season")
 	}
-	a := []string{
-		trend + ".",
-		"No other event that affects the outcome happened at the same time as the intervention.",
-		"The population covered and the way the outcome is recorded did not change at the intervention.",
+	a := []i18n.Msg{
+		trend,
+		i18n.M("impact.its.assume.nothing.else"),
+		i18n.M("impact.its.assume.recording"),
 	}
 	if in.SlopeChange {
-		a = append(a, "The intervention changed the level of the series at once and its trend from then on.")
+		a = append(a, i18n.M("impact.its.assume.level.slope"))
 	} else {
-		a = append(a, "The intervention changed the level of the series at once, by the same amount in every later period (no change in trend).")
+		a = append(a, i18n.M("impact.its.assume.level"))
 	}
 	if ratio && in.Errors == NeweyWest {
-		a = append(a, fmt.Sprintf("Counts vary around the model; the standard errors allow for overdispersion and for autocorrelation up to %d period(s) (Newey-West sandwich) and use the normal approximation, which is too narrow for short series.", lag))
+		a = append(a, i18n.M("impact.its.assume.qp.hac", lag))
 	} else if ratio {
-		a = append(a, "Counts vary around the model with a variance proportional to their mean (overdispersion is estimated); the standard errors do not correct for autocorrelation, so check the residual diagnostics.")
+		a = append(a, i18n.M("impact.its.assume.qp"))
 	} else if in.Errors == AR1 {
-		a = append(a, fmt.Sprintf("The noise around the trend is first-order autoregressive (each period's deviation carries over a share %.2f of the last) with constant variance; the residual diagnostics, computed on the innovations, show whether that accounts for the autocorrelation.", rho))
+		a = append(a, i18n.M("impact.its.assume.ar1", i18n.Num(fixed(2), rho)))
 	} else {
 		if in.SmallSample {
-			a = append(a, fmt.Sprintf("The standard errors allow for heteroscedasticity and for autocorrelation up to %d period(s) (Newey-West, with a small-sample correction and t intervals); with strong autocorrelation in a short series they can still be too narrow.", lag))
+			a = append(a, i18n.M("impact.its.assume.hac.small", lag))
 		} else {
-			a = append(a, fmt.Sprintf("The standard errors allow for heteroscedasticity and for autocorrelation up to %d period(s) (Newey-West); the intervals use the normal approximation, which is too narrow for short series (below about 200 periods coverage of a nominal 95%% interval falls towards 85-90%%).", lag))
+			a = append(a, i18n.M("impact.its.assume.hac", lag))
 		}
 	}
 	return a
 }
 
-func itsExplanation(r *Result, in ITSInput, ratio bool) string {
+func itsExplanation(r *Result, in ITSInput, ratio bool) i18n.Text {
 	s := in.Series
-	n := len(s.Periods)
-	model := "a linear trend"
+	nn := len(s.Periods)
+	model := i18n.M("impact.its.model.linear")
 	if ratio {
-		model = "counts with a log-linear trend (quasi-Poisson"
+		model = i18n.M("impact.its.model.qp")
 		if in.Offset != nil {
-			model += ", per head of population"
+			model = i18n.M("impact.its.model.qp.offset")
 		}
-		model += ")"
 	}
 	if in.Harmonics > 0 {
-		model += " and a seasonal pattern"
+		model = i18n.M("impact.its.model.season", model)
 	}
 	if d, ok := r.Diagnostic("ar1_rho"); ok {
-		model += " with autocorrelated noise (each period's deviation carries over " + num(d.Value) + " of the last)"
+		model = i18n.M("impact.its.model.ar1", model, n(d.Value))
 	}
 	e := r.Effect
-	var b []byte
-	b = fmt.Appendf(b, "An interrupted time series of %s over %d periods (%s to %s; %d before and %d from the intervention at %s), modelled as %s, ",
-		unitName(s.Unit), n, s.Periods[0], s.Periods[n-1], in.Start, n-in.Start, s.Periods[in.Start], model)
-	if ratio {
-		b = fmt.Appendf(b, "estimates that after the intervention the outcome was on average %s times what the earlier trend predicts (95%% interval %s to %s; %s), that is %s %s than expected. ",
-			num(e.Value), num(e.Low), num(e.High), pIs(e.PValue), pct(math.Abs(e.Value-1)), moreLess(e.Value-1))
-	} else {
-		b = fmt.Appendf(b, "estimates that after the intervention the outcome was on average %s compared with what the earlier trend predicts (95%% interval %s to %s; %s)",
-			signed(e.Value), num(e.Low), num(e.High), pIs(e.PValue))
-		if r.RelativeEffect != nil {
-			b = fmt.Appendf(b, ", %s %s than expected", pct(math.Abs(r.RelativeEffect.Value)), moreLess(r.RelativeEffect.Value))
-		}
-		b = append(b, ". "...)
+	opening := i18n.M("impact.its.opening", unitMsg(s.Unit), nn, s.Periods[0], s.Periods[nn-1], in.Start, nn-in.Start, s.Periods[in.Start], model)
+	var t i18n.Text
+	switch {
+	case ratio:
+		t = append(t, i18n.M("impact.its.effect.ratio", opening, n(e.Value), n(e.Low), n(e.High), pMsg(e.PValue), pctMsg(math.Abs(e.Value-1)), moreLessMsg(e.Value-1)))
+	case r.RelativeEffect != nil:
+		t = append(t, i18n.M("impact.its.effect.rel", opening, sn(e.Value), n(e.Low), n(e.High), pMsg(e.PValue), pctMsg(math.Abs(r.RelativeEffect.Value)), moreLessMsg(r.RelativeEffect.Value)))
+	default:
+		t = append(t, i18n.M("impact.its.effect", opening, sn(e.Value), n(e.Low), n(e.High), pMsg(e.PValue)))
 	}
-	b = fmt.Appendf(b, "That is %s. ", evidence(e.PValue))
+	t = append(t, i18n.M("impact.that.is", evidenceMsg(e.PValue)))
 	if sc := r.SlopeChange; sc != nil {
 		if ratio {
-			b = fmt.Appendf(b, "The trend changed by a factor of %s per period (95%% interval %s to %s). ", num(sc.Value), num(sc.Low), num(sc.High))
+			t = append(t, i18n.M("impact.its.slope.ratio", n(sc.Value), n(sc.Low), n(sc.High)))
 		} else {
-			b = fmt.Appendf(b, "The trend changed by %s per period (95%% interval %s to %s). ", signed(sc.Value), num(sc.Low), num(sc.High))
+			t = append(t, i18n.M("impact.its.slope", sn(sc.Value), n(sc.Low), n(sc.High)))
 		}
 	}
 	if d, ok := r.Diagnostic("ljung_box_p"); ok && d.Value < 0.05 {
-		b = fmt.Appendf(b, "The residuals remain autocorrelated (Ljung-Box %s), so the interval may be too narrow. ", pIs(d.Value))
+		t = append(t, i18n.M("impact.its.ljungbox", pMsg(d.Value)))
 	}
-	b = append(b, "The estimate assumes that without the intervention the earlier trend would have continued and that nothing else changed at the same time."...)
-	return string(b)
+	t = append(t, i18n.M("impact.its.assumes"))
+	return t
 }
 
 func moreLess(x float64) string {

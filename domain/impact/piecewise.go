@@ -1,10 +1,11 @@
 package impact
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Interruption is one intervention of a piecewise interrupted time series.
@@ -268,31 +269,25 @@ func (f *itsFit) piecewiseResult(in ITSInput, model Model, L int, list []Interru
 		Start: start, StartPeriod: s.Periods[start], PrePeriods: start, PostPeriods: n - start, Observations: n,
 	}
 	in.Start = start
-	r.Assumptions = append(itsAssumptions(in, ratio, f.hacLag, f.rho),
-		"Each intervention changed the series from the first period under it on, and its effect adds to the others' (no interaction between them).")
-	r.Explanation = piecewiseExplanation(r, in, ratio, list[0].ID)
+	r.SetAssumptions(append(itsAssumptions(in, ratio, f.hacLag, f.rho), i18n.M("impact.piecewise.assume.additive"))...)
+	r.SetExplanation(piecewiseExplanation(r, in, ratio, list[0].ID))
 	return r
 }
 
-func piecewiseExplanation(r *Result, in ITSInput, ratio bool, headline string) string {
-	var b strings.Builder
-	b.WriteString(itsExplanation(r, in, ratio))
-	fmt.Fprintf(&b, " The series was interrupted %d times, and each intervention has its own level", len(r.Segments))
-	if in.SlopeChange {
-		b.WriteString(" and trend")
-	}
-	b.WriteString(" change, so that the estimate for " + headline + " is not mixed with the others: ")
+func piecewiseExplanation(r *Result, in ITSInput, ratio bool, headline string) i18n.Text {
+	t := itsExplanation(r, in, ratio)
+	segs := make([]any, len(r.Segments))
 	for i, sg := range r.Segments {
-		if i > 0 {
-			b.WriteString("; ")
-		}
 		e := sg.Effect
 		if ratio {
-			fmt.Fprintf(&b, "%s (from %s) %s times the expected level (95%% interval %s to %s)", sg.ID, sg.StartPeriod, num(e.Value), num(e.Low), num(e.High))
+			segs[i] = i18n.M("impact.piecewise.segment.ratio", sg.ID, sg.StartPeriod, n(e.Value), n(e.Low), n(e.High))
 		} else {
-			fmt.Fprintf(&b, "%s (from %s) %s (95%% interval %s to %s)", sg.ID, sg.StartPeriod, signed(e.Value), num(e.Low), num(e.High))
+			segs[i] = i18n.M("impact.piecewise.segment", sg.ID, sg.StartPeriod, sn(e.Value), n(e.Low), n(e.High))
 		}
 	}
-	b.WriteString(". Each counterfactual removes one intervention and keeps the others.")
-	return b.String()
+	key := "impact.piecewise.explain"
+	if in.SlopeChange {
+		key = "impact.piecewise.explain.slope"
+	}
+	return append(t, i18n.M(key, len(r.Segments), headline, i18n.List{Items: segs, Sep: "list.semicolon"}))
 }

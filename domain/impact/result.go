@@ -1,6 +1,10 @@
 package impact
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/supplyeval/supplyeval/i18n"
+)
 
 // Method names an impact method. The values are those of the GraphQL enum
 // ImpactMethod (DESIGN.md section 5).
@@ -196,8 +200,11 @@ type Inputs struct {
 type ExcludedUnit struct {
 	// Unit is the unit's code.
 	Unit string
-	// Reason says in words why it was left out.
+	// Reason says in words why it was left out (in English; ReasonMsg
+	// in the catalogue).
 	Reason string
+	// ReasonMsg is Reason as a message of the catalogue.
+	ReasonMsg i18n.Msg
 }
 
 // UnitCoverage is the span of periods one unit contributed.
@@ -254,18 +261,72 @@ type Result struct {
 	// Diagnostics are named numbers about the fit.
 	Diagnostics []Diagnostic
 	// Assumptions are the assumptions the estimate rests on, one plain
-	// sentence each.
+	// sentence each: the English rendering of AssumptionMsgs.
 	Assumptions []string
-	// Explanation is a plain-language paragraph for a briefing.
+	// AssumptionMsgs are the assumptions as messages of the catalogue, to
+	// be written in any language ([Result.AssumptionsIn]).
+	AssumptionMsgs []i18n.Msg
+	// Explanation is a plain-language paragraph for a briefing: the
+	// English rendering of ExplanationMsgs.
 	Explanation string
+	// ExplanationMsgs is the explanation as messages of the catalogue, to
+	// be written in any language ([Result.ExplanationIn]).
+	ExplanationMsgs i18n.Text
 	// Inputs records the data used.
 	Inputs Inputs
 	// Choice is, for a result of [Auto], why the method was chosen; empty
-	// otherwise.
+	// otherwise. It is the English rendering of ChoiceMsgs.
 	Choice string
+	// ChoiceMsgs is Choice as messages of the catalogue.
+	ChoiceMsgs i18n.Text
 	// Segments are the interruptions of a piecewise interrupted time
 	// series ([PiecewiseITS]), in order of start; nil for other results.
 	Segments []Segment
+}
+
+// SetExplanation sets the explanation to t (ExplanationMsgs) and its
+// English rendering (Explanation).
+func (r *Result) SetExplanation(t i18n.Text) {
+	r.ExplanationMsgs, r.Explanation = t, t.In(i18n.EN)
+}
+
+// SetAssumptions sets the assumptions to ms (AssumptionMsgs) and their
+// English rendering (Assumptions).
+func (r *Result) SetAssumptions(ms ...i18n.Msg) {
+	r.AssumptionMsgs, r.Assumptions = ms, i18n.EN.RenderAll(ms)
+}
+
+// SetChoice sets why AUTO chose the method to t (ChoiceMsgs) and its
+// English rendering (Choice).
+func (r *Result) SetChoice(t i18n.Text) {
+	r.ChoiceMsgs, r.Choice = t, t.In(i18n.EN)
+}
+
+// ExplanationIn writes the explanation in l. English is Explanation
+// itself; a result whose explanation has no messages (built by hand)
+// gives Explanation in every language.
+func (r *Result) ExplanationIn(l i18n.Lang) string {
+	if l == i18n.EN || len(r.ExplanationMsgs) == 0 {
+		return r.Explanation
+	}
+	return r.ExplanationMsgs.In(l)
+}
+
+// AssumptionsIn writes the assumptions in l (see [Result.ExplanationIn]).
+func (r *Result) AssumptionsIn(l i18n.Lang) []string {
+	if l == i18n.EN || len(r.AssumptionMsgs) != len(r.Assumptions) {
+		return r.Assumptions
+	}
+	return l.RenderAll(r.AssumptionMsgs)
+}
+
+// ChoiceIn writes why AUTO chose the method in l (see
+// [Result.ExplanationIn]).
+func (r *Result) ChoiceIn(l i18n.Lang) string {
+	if l == i18n.EN || len(r.ChoiceMsgs) == 0 {
+		return r.Choice
+	}
+	return r.ChoiceMsgs.In(l)
 }
 
 // Diagnostic returns the diagnostic with the given name and whether it

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/supplyeval/supplyeval/i18n"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -255,14 +256,14 @@ func SyntheticControl(in SynthInput) (*Result, error) {
 		Start: in.Start, StartPeriod: in.Periods[in.Start], PrePeriods: in.Start, PostPeriods: T - in.Start,
 		Observations: (J + 1) * T,
 	}
-	r.Assumptions = []string{
-		"The weighted average of the comparison units that matches the treated unit's predictors and earlier outcomes shows what the treated unit would have done without the intervention.",
-		"No comparison unit was affected by the intervention (for example by displacement) or had a similar intervention of its own during the period.",
-		"No other shock hit the treated unit alone at the time of the intervention.",
-		"The treated unit is not extreme compared with the comparison units; a poor fit before the intervention (a large pre-intervention RMSPE) undermines the estimate.",
-		fmt.Sprintf("The placebo p-value treats the treated unit as one of %d units that could equally have been treated; it cannot be smaller than 1/%d.", J+1, J+1),
-	}
-	r.Explanation = synthExplanation(r, in, gaps)
+	r.SetAssumptions(
+		i18n.M("impact.scm.assume.weighted"),
+		i18n.M("impact.scm.assume.unaffected"),
+		i18n.M("impact.scm.assume.noshock"),
+		i18n.M("impact.scm.assume.notextreme"),
+		i18n.M("impact.scm.assume.placebo", J+1, J+1),
+	)
+	r.SetExplanation(synthExplanation(r, in, gaps))
 	if err := r.checkFinite(); err != nil {
 		return nil, err
 	}
@@ -775,39 +776,38 @@ func placeboInterval(in SynthInput, pl *Placebo, postGaps []float64, pre float64
 	return gm - h, gm + h, true
 }
 
-func synthExplanation(r *Result, in SynthInput, gaps []float64) string {
+func synthExplanation(r *Result, in SynthInput, gaps []float64) i18n.Text {
 	T := len(in.Periods)
 	ws := append([]UnitWeight(nil), r.Weights...)
 	sort.SliceStable(ws, func(a, b int) bool { return ws[a].Weight > ws[b].Weight })
-	var parts []string
+	var parts []any
 	for _, w := range ws {
 		if w.Weight < 0.005 || len(parts) == 6 {
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s %.2f", w.Unit, w.Weight))
+		parts = append(parts, i18n.M("impact.scm.weight", w.Unit, i18n.Num(fixed(2), w.Weight)))
 	}
 	used, _ := r.Diagnostic("donors_with_weight")
-	var b []byte
-	b = fmt.Appendf(b, "A synthetic control for %s, a weighted average of %d of the %d comparison units (%s), follows the outcome before %s with a typical gap (RMSPE) of %s. ",
-		in.Treated.Unit, int(used.Value), len(in.Donors), strings.Join(parts, ", "), in.Periods[in.Start], num(r.PreRMSPE))
-	b = fmt.Appendf(b, "From %s to %s the outcome was on average %s compared with the synthetic control (%s in %s)",
-		in.Periods[in.Start], in.Periods[T-1], signed(r.Effect.Value), signed(gaps[T-1]), in.Periods[T-1])
+	t := i18n.Text{i18n.M("impact.scm.opening", in.Treated.Unit, int(used.Value), len(in.Donors), i18n.List{Items: parts}, in.Periods[in.Start], n(r.PreRMSPE))}
 	if r.RelativeEffect != nil {
-		b = fmt.Appendf(b, ", %s %s than expected", pct(math.Abs(r.RelativeEffect.Value)), moreLess(r.RelativeEffect.Value))
-	}
-	b = append(b, ". "...)
-	if pl := r.Placebo; pl != nil {
-		b = fmt.Appendf(b, "Applying the same method to each comparison unit as if it had been treated, %s's change relative to its earlier fit ranks %d of %d (p = %.3f)", in.Treated.Unit, pl.Rank, pl.Of, pl.PValue)
-		if _, conformal := r.Param("interval_method"); r.Effect.HasInterval && !conformal {
-			b = fmt.Appendf(b, "; constant effects between %s and %s are consistent with the placebo distribution", num(r.Effect.Low), num(r.Effect.High))
-		}
-		b = fmt.Appendf(b, ". That is %s. ", evidence(pl.PValue))
+		t = append(t, i18n.M("impact.scm.effect.rel", in.Periods[in.Start], in.Periods[T-1], sn(r.Effect.Value), sn(gaps[T-1]), in.Periods[T-1],
+			pctMsg(math.Abs(r.RelativeEffect.Value)), moreLessMsg(r.RelativeEffect.Value)))
 	} else {
-		b = append(b, "No placebo test was run, so there is no measure of how unusual this gap is. "...)
+		t = append(t, i18n.M("impact.scm.effect", in.Periods[in.Start], in.Periods[T-1], sn(r.Effect.Value), sn(gaps[T-1]), in.Periods[T-1]))
 	}
-	if _, conformal := r.Param("interval_method"); conformal && r.Effect.HasInterval {
-		b = fmt.Appendf(b, "By conformal inference (re-fitting the synthetic control under each hypothesised effect and comparing the gaps after %s with every other stretch of the same length), constant effects between %s and %s are not rejected at the 5%% level; each period after the intervention has its own band. ", in.Periods[in.Start], num(r.Effect.Low), num(r.Effect.High))
+	_, conformal := r.Param("interval_method")
+	if pl := r.Placebo; pl != nil {
+		if r.Effect.HasInterval && !conformal {
+			t = append(t, i18n.M("impact.scm.placebo.interval", in.Treated.Unit, pl.Rank, pl.Of, i18n.Num(fixed(3), pl.PValue), n(r.Effect.Low), n(r.Effect.High)))
+		} else {
+			t = append(t, i18n.M("impact.scm.placebo", in.Treated.Unit, pl.Rank, pl.Of, i18n.Num(fixed(3), pl.PValue)))
+		}
+		t = append(t, i18n.M("impact.that.is", evidenceMsg(pl.PValue)))
+	} else {
+		t = append(t, i18n.M("impact.scm.noplacebo"))
 	}
-	b = append(b, "The estimate assumes that the weighted comparison units show what would have happened without the intervention and that none of them was affected by it."...)
-	return string(b)
+	if conformal && r.Effect.HasInterval {
+		t = append(t, i18n.M("impact.scm.conformal", in.Periods[in.Start], n(r.Effect.Low), n(r.Effect.High)))
+	}
+	return append(t, i18n.M("impact.scm.assumes"))
 }

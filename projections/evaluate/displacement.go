@@ -9,6 +9,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/displacement"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 )
 
@@ -636,15 +637,19 @@ func ScaleOf(ind projections.Indicator) displacement.Scale {
 
 // scaleOrigin says where an indicator's scale comes from, for
 // explanations: "" when its definition states it.
-func scaleOrigin(ind projections.Indicator) string {
+func scaleOrigin(ind projections.Indicator) string { return i18n.EN.Render(scaleOriginMsg(ind)) }
+
+// scaleOriginMsg is scaleOrigin as a message of the catalogue (the zero
+// Msg when the scale was defined).
+func scaleOriginMsg(ind projections.Indicator) i18n.Msg {
 	if !ind.ScaleInferred {
-		return ""
+		return i18n.Msg{}
 	}
-	unit := ind.Unit
-	if unit == "" {
-		unit = "no unit"
+	var unit any = ind.Unit
+	if ind.Unit == "" {
+		unit = i18n.M("evaluate.nounit")
 	}
-	return fmt.Sprintf("The definition of %s states no scale (it was recorded before definitions had one, or sent without), so %s is inferred from its unit (%s) and family (%s); define indicators with scale to make this explicit.", ind.Code, scaleWord(ind.Scale), unit, ind.Family)
+	return i18n.M("evaluate.scale.inferred", ind.Code, scaleMsg(ind.Scale), unit, codeWord{en: string(ind.Family), code: string(ind.Family), enums: []string{"family"}})
 }
 
 // scaleWord names a scale in words.

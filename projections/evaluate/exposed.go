@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 )
 
@@ -84,9 +85,12 @@ func roleWords(role string) string {
 	return "next to a region covered by"
 }
 
-// exposureText names the regions, then the interventions they are
+// exposureText is exposureMsg in English.
+func exposureText(list []exposure) string { return i18n.EN.Render(exposureMsg(list)) }
+
+// exposureMsg names the regions, then the interventions they are
 // exposed to (each region's detail is in the timeline query).
-func exposureText(list []exposure) string {
+func exposureMsg(list []exposure) i18n.Msg {
 	regions := make([]string, len(list))
 	var ids []string
 	for i, x := range list {
@@ -98,7 +102,7 @@ func exposureText(list []exposure) string {
 		}
 	}
 	slices.Sort(ids)
-	return strings.Join(regions, ", ") + " (by " + strings.Join(ids, ", ") + ")"
+	return i18n.M("evaluate.exposure", i18n.Strings(regions), i18n.Strings(ids))
 }
 
 // excludeExposed leaves out of a default comparison pool the regions
@@ -114,10 +118,9 @@ func (e *Evaluator) excludeExposed(w *impactWork) {
 	if len(exposed) == 0 {
 		return
 	}
-	span := w.labels[0] + " to " + w.labels[len(w.labels)-1]
+	span := i18n.M("impact.span", w.labels[0], w.labels[len(w.labels)-1])
 	if !w.defaultPool {
-		w.notes = append(w.notes, fmt.Sprintf("Warning: comparison regions exposed in %s to other interventions expected to affect %s, which may bias the comparison: %s.",
-			span, strings.ToLower(string(w.ind.Family)), exposureText(exposed)))
+		w.notes = append(w.notes, i18n.M("evaluate.exposed.comparison.kept", span, familyWord(w.ind.Family), exposureMsg(exposed)))
 		return
 	}
 	gone := map[string]bool{}
@@ -131,8 +134,7 @@ func (e *Evaluator) excludeExposed(w *impactWork) {
 		}
 	}
 	w.comparison = kept
-	w.notes = append(w.notes, fmt.Sprintf("Left out of the default comparison pool as exposed in %s to other interventions expected to affect %s: %s.",
-		span, strings.ToLower(string(w.ind.Family)), exposureText(exposed)))
+	w.notes = append(w.notes, i18n.M("evaluate.exposed.comparison.out", span, familyWord(w.ind.Family), exposureMsg(exposed)))
 }
 
 // excludeExposedControls leaves out of a default control (and so of the

@@ -3,13 +3,13 @@ package evaluate
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 )
 
@@ -179,7 +179,7 @@ type impactWork struct {
 	start  int // index of t0 in axis
 	t0     domain.Period
 	counts bool
-	notes  []string
+	notes  []i18n.Msg
 	est    *ImpactEstimate
 
 	// The method, from choose.
@@ -294,7 +294,7 @@ func (e *Evaluator) readImpactPanel(w *impactWork) error {
 	}
 	w.est = &ImpactEstimate{Intervention: w.iv, Indicator: ind, Regions: w.targets, Periods: w.labels, FirstPeriod: w.t0.String(), AsOf: w.pos}
 	w.counts = w.q.ITS.Model == impact.QuasiPoisson || ind.Scale.Counts()
-	if o := scaleOrigin(ind); o != "" {
+	if o := scaleOriginMsg(ind); !o.IsZero() {
 		w.notes = append(w.notes, o)
 	}
 	e.excludeExposed(w)
@@ -372,8 +372,7 @@ func (w *impactWork) dropEmptyComparison() error {
 		empty = append(empty, c)
 	}
 	if len(empty) > 0 {
-		w.notes = append(w.notes, fmt.Sprintf("Left out of the default comparison pool for having no %s data in %s to %s: %s.",
-			w.ind.Code, w.labels[0], w.labels[len(w.labels)-1], listText(empty)))
+		w.notes = append(w.notes, i18n.M("evaluate.impact.nodata", w.ind.Code, w.labels[0], w.labels[len(w.labels)-1], listMsg(empty)))
 	}
 	w.comparison = kept
 	return nil
@@ -415,17 +414,17 @@ func (e *Evaluator) runImpact(w *impactWork) (*ImpactEstimate, error) {
 	case impact.MethodDiD:
 		r, err = runDiD(w)
 	case impact.MethodSyntheticControl:
-		var dropped []string
+		var dropped []any
 		r, dropped, err = e.synth(w.q, w.targets, w.comparison, w.defaultPool, w.labels, w.rows, w.start, w.t0, w.pos)
 		if len(dropped) > 0 {
-			w.notes = append(w.notes, fmt.Sprintf("Left out of the default comparison pool for missing data: %s.", strings.Join(dropped, "; ")))
+			w.notes = append(w.notes, i18n.M("evaluate.impact.dropped", i18n.List{Items: dropped, Sep: "list.semicolon"}))
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
 	if w.choice.Reason != "" {
-		r.Choice = w.choice.Reason
+		r.SetChoice(w.choice.Why)
 		r.Params = append(r.Params, impact.Param{Name: "auto_choice", Value: string(w.choice.Method)})
 	}
 	est := w.est
@@ -434,7 +433,7 @@ func (e *Evaluator) runImpact(w *impactWork) (*ImpactEstimate, error) {
 	if est.Comparison == nil {
 		est.Comparison = []string{}
 	}
-	est.Explanation = e.context(est, w.notes) + r.Explanation
+	est.SetExplanation(append(e.context(est, w.notes), r.ExplanationMsgs...))
 	return est, nil
 }
 
@@ -473,7 +472,8 @@ func (e *Evaluator) runOneSeries(w *impactWork) (*impact.Result, error) {
 		if r, err = e.its(s, w.start, w.targets, w.axis, w.ind.Granularity, w.counts, opts, w.pos, extra); err != nil {
 			return nil, argError(err)
 		}
-		w.choice.Reason += " " + why
+		w.choice.Why = append(append(i18n.Text(nil), w.choice.Why...), why)
+		w.choice.Reason = w.choice.Why.In(i18n.EN)
 	}
 	if err := impact.CheckAuto(w.choice, r, opts.Errors); err != nil {
 		var de *domain.Error
@@ -712,7 +712,7 @@ func (e *Evaluator) offset(code string, g domain.Granularity, targets []string, 
 // without complete data are left out and listed in dropped; an explicit
 // comparison region without them is an error.
 func (e *Evaluator) synth(q ImpactQuery, targets, comparison []string, defaultPool bool, labels []string, rows func(string) []float64,
-	start int, t0 domain.Period, pos uint64) (*impact.Result, []string, error) {
+	start int, t0 domain.Period, pos uint64) (*impact.Result, []any, error) {
 	if len(targets) != 1 {
 		return nil, nil, domain.Invalid("regions", "a synthetic control builds one treated region from the comparison regions; there are %d target regions (%s): pass one in regions, or use DID",
 			len(targets), strings.Join(targets, ", "))
@@ -749,17 +749,17 @@ func (e *Evaluator) synth(q ImpactQuery, targets, comparison []string, defaultPo
 		}
 		preds = append(preds, pred{name: name, ind: ind.Code, from: f.Index, to: t.Index})
 	}
-	unit := func(r string) (impact.SynthUnit, string) {
+	unit := func(r string) (impact.SynthUnit, i18n.Msg) {
 		u := impact.SynthUnit{Unit: r, Outcome: rows(r)}
 		for i, v := range u.Outcome {
 			if math.IsNaN(v) {
-				return u, fmt.Sprintf("%s has no %s value for %s", r, q.Indicator, labels[i])
+				return u, i18n.M("evaluate.synth.novalue", r, q.Indicator, labels[i])
 			}
 		}
 		for _, pr := range preds {
 			pts := e.points(pr.ind, r, &pr.from, &pr.to, pos)
 			if len(pts) == 0 {
-				return u, fmt.Sprintf("%s has no value of predictor %s", r, pr.name)
+				return u, i18n.M("evaluate.synth.nopredictor", r, pr.name)
 			}
 			var s float64
 			for _, pt := range pts {
@@ -770,7 +770,7 @@ func (e *Evaluator) synth(q ImpactQuery, targets, comparison []string, defaultPo
 		if preds == nil {
 			u.Predictors = u.Outcome[:start]
 		}
-		return u, ""
+		return u, i18n.Msg{}
 	}
 	in := impact.SynthInput{Periods: labels, Start: start, Placebo: true, Conformal: true}
 	for _, pr := range preds {
@@ -783,20 +783,20 @@ func (e *Evaluator) synth(q ImpactQuery, targets, comparison []string, defaultPo
 			in.V[t] = 1
 		}
 	}
-	var why string
-	if in.Treated, why = unit(targets[0]); why != "" {
+	var why i18n.Msg
+	if in.Treated, why = unit(targets[0]); !why.IsZero() {
 		field := "regions"
-		if strings.Contains(why, "predictor") {
+		if why.Key == "evaluate.synth.nopredictor" {
 			field = "predictors"
 		}
-		return nil, nil, domain.Invalid(field, "%s; a synthetic control needs the treated region's outcome in every period and every predictor", why)
+		return nil, nil, domain.Invalidm(field, "evaluate.synth.treated.incomplete", why)
 	}
-	var dropped []string
+	var dropped []any
 	for i, c := range comparison {
 		u, why := unit(c)
-		if why != "" {
+		if !why.IsZero() {
 			if !defaultPool {
-				return nil, nil, domain.Invalid("comparison["+strconv.Itoa(i)+"]", "%s; a synthetic control needs every comparison region's outcome in every period and every predictor", why)
+				return nil, nil, domain.Invalidm("comparison["+strconv.Itoa(i)+"]", "evaluate.synth.comparison.incomplete", why)
 			}
 			dropped = append(dropped, why)
 			continue
@@ -843,37 +843,32 @@ func argError(err error) error {
 }
 
 // context opens the explanation with what was estimated from which data.
-func (e *Evaluator) context(est *ImpactEstimate, notes []string) string {
-	var b strings.Builder
+func (e *Evaluator) context(est *ImpactEstimate, notes []i18n.Msg) i18n.Text {
 	name := est.Indicator.Name
 	if name == "" {
 		name = est.Indicator.Code
 	}
-	fmt.Fprintf(&b, "%s (%s) in %s, %s to %s, as recorded up to log position %d; %s %q (%s) takes effect from %s. ",
-		name, est.Indicator.Code, listText(est.Regions), est.Periods[0], est.Periods[len(est.Periods)-1], est.AsOf,
-		strings.ToLower(strings.ReplaceAll(est.Intervention.Kind, "_", " ")), est.Intervention.Title, est.Intervention.ID, est.FirstPeriod)
+	t := i18n.Text{i18n.M("evaluate.impact.context", name, est.Indicator.Code, listMsg(est.Regions), est.Periods[0], est.Periods[len(est.Periods)-1], est.AsOf,
+		kindWord(est.Intervention.Kind), quoted(est.Intervention.Title), est.Intervention.ID, est.FirstPeriod)}
 	switch est.Aggregation {
 	case "sum":
-		fmt.Fprintf(&b, "The %d target regions are added up into one series (the outcome counts events). ", len(est.Regions))
+		t = append(t, i18n.M("evaluate.impact.sum", len(est.Regions)))
 	case "mean":
-		fmt.Fprintf(&b, "The %d target regions are averaged into one series (the outcome is %s, not a count). ", len(est.Regions), scaleWord(est.Indicator.Scale))
+		t = append(t, i18n.M("evaluate.impact.mean", len(est.Regions), scaleMsg(est.Indicator.Scale)))
 	}
-	for _, n := range notes {
-		b.WriteString(n)
-		b.WriteByte(' ')
-	}
+	t = append(t, notes...)
 	if est.Choice != "" {
-		b.WriteString("Method chosen automatically: ")
-		b.WriteString(est.Choice)
-		b.WriteByte(' ')
+		t = append(t, i18n.M("evaluate.impact.chosen", est.ChoiceMsgs))
 	}
-	return b.String()
+	return t
 }
 
-func listText(codes []string) string {
-	const show = 6
-	if len(codes) <= show {
-		return strings.Join(codes, ", ")
-	}
-	return strings.Join(codes[:show], ", ") + " and " + strconv.Itoa(len(codes)-show) + " more"
+// listText is listMsg in English.
+func listText(codes []string) string { return listMsg(codes).Localize(i18n.EN) }
+
+// listMsg lists region codes, the first six and how many more.
+func listMsg(codes []string) i18n.List {
+	l := i18n.Strings(codes)
+	l.Show, l.More = 6, "impact.more"
+	return l
 }

@@ -1,14 +1,13 @@
 package evaluate
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 )
 
@@ -72,19 +71,19 @@ func (e *Evaluator) interruptions(w *impactWork) ([]impact.Interruption, error) 
 			list = append(list, impact.Interruption{ID: id, Start: start})
 		}
 		if len(list) > 1 {
-			w.notes = append(w.notes, "Fitted together with the other interventions asked for, each with its own change: "+interruptionText(list[1:], w.labels)+".")
+			w.notes = append(w.notes, i18n.M("evaluate.piecewise.asked", interruptionList(list[1:], w.labels)))
 		}
 		return list, nil
 	}
 	from := w.axis[0].Start().Format("2006-01-02")
 	to := w.axis[n-1].Add(1).Start().Add(-24 * time.Hour).Format("2006-01-02")
-	var skipped []string
+	var skipped []any
 	for _, r := range w.targets {
 		tl, _ := e.Interventions.Timeline(e.Catalog, projections.TimelineQuery{Region: r, From: from, To: to, AsOf: w.pos, Visible: e.Visible})
 		for _, x := range tl {
 			id := x.Intervention.ID
 			if id == w.iv.ID || (x.Role != projections.RoleTarget && x.Role != projections.RoleParent) || !expectedToAffect(&x.Intervention, w.ind.Family) ||
-				slices.ContainsFunc(list, func(y impact.Interruption) bool { return y.ID == id }) || slices.Contains(skipped, id) {
+				slices.ContainsFunc(list, func(y impact.Interruption) bool { return y.ID == id }) || slices.ContainsFunc(skipped, func(s any) bool { return s.(i18n.Msg).Args[0] == id }) {
 				continue
 			}
 			d, err := domain.ParseDate(x.From)
@@ -97,17 +96,17 @@ func (e *Evaluator) interruptions(w *impactWork) ([]impact.Interruption, error) 
 				continue
 			}
 			if start < interruptMinPre || start > n-interruptMinPost || clash(start) != "" {
-				skipped = append(skipped, id+" (from "+p.String()+")")
+				skipped = append(skipped, i18n.M("evaluate.piecewise.skipped.one", id, p.String()))
 				continue
 			}
 			list = append(list, impact.Interruption{ID: id, Start: start})
 		}
 	}
 	if len(list) > 1 {
-		w.notes = append(w.notes, "Other interventions expected to affect "+strings.ToLower(string(w.ind.Family))+" took effect on the target regions in this window and are fitted together with it, each with its own change (pass its: {interruptions: []} to fit the one intervention alone): "+interruptionText(list[1:], w.labels)+".")
+		w.notes = append(w.notes, i18n.M("evaluate.piecewise.others", familyWord(w.ind.Family), interruptionList(list[1:], w.labels)))
 	}
 	if len(skipped) > 0 {
-		w.notes = append(w.notes, fmt.Sprintf("Not separated, as too near the ends of the series or another intervention to tell apart (their effect is mixed into the estimate): %s.", strings.Join(skipped, ", ")))
+		w.notes = append(w.notes, i18n.M("evaluate.piecewise.skipped", i18n.List{Items: skipped}))
 	}
 	return list, nil
 }
@@ -123,10 +122,10 @@ func (w *impactWork) periodIndex(p domain.Period) int {
 	return len(w.axis)
 }
 
-func interruptionText(list []impact.Interruption, labels []string) string {
-	parts := make([]string, len(list))
+func interruptionList(list []impact.Interruption, labels []string) i18n.List {
+	parts := make([]any, len(list))
 	for i, x := range list {
-		parts[i] = x.ID + " from " + labels[x.Start]
+		parts[i] = i18n.M("evaluate.piecewise.from", x.ID, labels[x.Start])
 	}
-	return strings.Join(parts, ", ")
+	return i18n.List{Items: parts}
 }

@@ -301,9 +301,6 @@ func (r *Report) htmlIntervention(b *strings.Builder, t words, iv InterventionRe
 func (r *Report) htmlAnnex(b *strings.Builder, t words) {
 	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	w("<section class=\"annex\" id=\"annex\"><h2>%s: %s</h2>\n", esc(t.T("report.annex")), esc(t.T("report.annex.title")))
-	if t.Lang != i18n.EN {
-		w("<p class=\"note\">%s</p>\n", esc(t.T("report.why.en")))
-	}
 	for _, iv := range r.Interventions {
 		if iv.Missing != "" {
 			continue
@@ -311,7 +308,7 @@ func (r *Report) htmlAnnex(b *strings.Builder, t words) {
 		w("<h3 id=\"why-%s\">%s: %s</h3>\n<ul class=\"why\">", esc(iv.ID), esc(t.orDash(iv.Title)), esc(t.T("report.why")))
 		for _, im := range iv.Impacts {
 			if im.Error == "" {
-				w("<li><b>%s</b>: %s</li>", esc(im.Name), esc(whyText(im)))
+				w("<li><b>%s</b>: %s</li>", esc(im.Name), esc(whyText(t.Lang, im)))
 			}
 		}
 		w("</ul>\n")

@@ -195,12 +195,9 @@ func (r *Report) markdown(l i18n.Lang) []byte {
 		}
 		writePowerMD(w, t, iv.Impacts)
 		w("\n### %s\n\n", t.T("report.why"))
-		if l != i18n.EN {
-			w("%s\n\n", t.T("report.why.en"))
-		}
 		for _, im := range iv.Impacts {
 			if im.Error == "" {
-				w("- **%s**: %s\n", mdText(im.Name), mdText(whyText(im)))
+				w("- **%s**: %s\n", mdText(im.Name), mdText(whyText(t.Lang, im)))
 			}
 		}
 		w("\n### %s\n\n| %s | %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|---|\n", t.T("report.displacement"), t.T("report.col.indicator"),

@@ -243,6 +243,10 @@ type ImpactRow struct {
 	To             string   `json:"to,omitempty"`
 	Parameters     []Param  `json:"parameters"`
 	Explanation    string   `json:"explanation,omitempty"`
+	// ReasonMsgs and ExplanationMsgs are Reason and Explanation as
+	// messages of the catalogue, for the report in another language.
+	ReasonMsgs      i18n.Text `json:"-"`
+	ExplanationMsgs i18n.Text `json:"-"`
 	// Error says why no estimate could be made.
 	Error string `json:"error,omitempty"`
 	// Verdict is the estimate read against the desired direction:
@@ -707,7 +711,7 @@ func (g *Generator) impact(ctx context.Context, iv evaluate.Intervention, ind pr
 		row.Regions = g.cfg.Evaluator.ExpandWithData(ind.Code, iv.Regions, pos)
 		return row
 	}
-	row.Method, row.Model, row.Reason = string(est.Method), string(est.Model), est.Choice
+	row.Method, row.Model, row.Reason, row.ReasonMsgs = string(est.Method), string(est.Model), est.Choice, est.ChoiceMsgs
 	row.Effect, row.Ratio = num(est.Effect.Value), est.Ratio
 	if est.Effect.HasInterval {
 		row.Low, row.High = num(est.Effect.Low), num(est.Effect.High)
@@ -719,7 +723,7 @@ func (g *Generator) impact(ctx context.Context, iv evaluate.Intervention, ind pr
 		row.RelativeEffect = num(est.RelativeEffect.Value)
 	}
 	row.Regions, row.Comparison = nonNil(est.Regions), nonNil(est.Comparison)
-	row.FirstPeriod, row.Explanation = est.FirstPeriod, est.Explanation
+	row.FirstPeriod, row.Explanation, row.ExplanationMsgs = est.FirstPeriod, est.Explanation, est.ExplanationMsgs
 	for _, p := range est.Params {
 		row.Parameters = append(row.Parameters, Param{Name: p.Name, Value: p.Value})
 	}

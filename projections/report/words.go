@@ -203,11 +203,18 @@ func (w words) followUp(f FollowUp) string {
 
 // whyText is the reason for an estimate's method and its explanation,
 // without saying the reason twice (AUTO's explanation may start with it).
-func whyText(im ImpactRow) string {
-	if im.Reason == "" || strings.Contains(im.Explanation, im.Reason) {
-		return im.Explanation
+func whyText(l i18n.Lang, im ImpactRow) string {
+	reason, expl := im.Reason, im.Explanation
+	if l != i18n.EN && len(im.ExplanationMsgs) > 0 {
+		expl = im.ExplanationMsgs.In(l)
+		if len(im.ReasonMsgs) > 0 {
+			reason = im.ReasonMsgs.In(l)
+		}
 	}
-	return im.Reason + " " + im.Explanation
+	if reason == "" || strings.Contains(expl, reason) {
+		return expl
+	}
+	return reason + " " + expl
 }
 
 // clearest lists the estimates with a clear effect (desired or not),

@@ -47,40 +47,6 @@ func pct(x float64) string {
 	return num(100*x) + "%"
 }
 
-// pIs formats a p-value as "p = 0.03" or "p < 0.001".
-func pIs(p float64) string {
-	switch {
-	case p < 0.001:
-		return "p < 0.001"
-	case p < 0.01:
-		return "p = " + strconv.FormatFloat(p, 'f', 3, 64)
-	default:
-		return "p = " + strconv.FormatFloat(p, 'f', 2, 64)
-	}
-}
-
-// unitName names a unit in a sentence.
-func unitName(u string) string {
-	if u == "" {
-		return "the outcome"
-	}
-	return "the outcome in " + u
-}
-
-// evidence says in words how strong a p-value is.
-func evidence(p float64) string {
-	switch {
-	case p < 0.01:
-		return "strong evidence of a change"
-	case p < 0.05:
-		return "evidence of a change"
-	case p < 0.1:
-		return "weak evidence of a change"
-	default:
-		return "no clear evidence of a change"
-	}
-}
-
 // joinUnits lists unit codes in a sentence, shortening long lists.
 func joinUnits(us []string) string {
 	const show = 5
@@ -90,16 +56,8 @@ func joinUnits(us []string) string {
 	return strings.Join(us[:show], ", ") + " and " + strconv.Itoa(len(us)-show) + " more"
 }
 
-// span names a range of periods.
-func span(from, to string) string {
-	if from == to {
-		return from
-	}
-	return from + " to " + to
-}
-
 // The arguments of the explanations' messages: numbers kept as numbers,
-// written in English exactly as num, signed and pIs write them.
+// written in English exactly as num and signed write them.
 
 // n is x as a message argument written by num.
 func n(x float64) i18n.Number { return i18n.Num(num, x) }
@@ -120,7 +78,8 @@ func gfmt(prec int) func(float64) string {
 // pctMsg is a proportion as a percentage, as pct writes it.
 func pctMsg(x float64) i18n.Msg { return i18n.M("impact.pct", i18n.Num(num, 100*x)) }
 
-// pMsg is a p-value as pIs writes it.
+// pMsg is a p-value: "p = 0.03" (two decimals, three below 0.01) or
+// "p < 0.001".
 func pMsg(p float64) i18n.Msg {
 	switch {
 	case p < 0.001:
@@ -132,7 +91,7 @@ func pMsg(p float64) i18n.Msg {
 	}
 }
 
-// unitMsg names a unit in a sentence, as unitName.
+// unitMsg names a unit in a sentence ("the outcome in NL33").
 func unitMsg(u string) i18n.Msg {
 	if u == "" {
 		return i18n.M("impact.outcome")
@@ -140,7 +99,7 @@ func unitMsg(u string) i18n.Msg {
 	return i18n.M("impact.outcome.in", u)
 }
 
-// evidenceMsg says in words how strong a p-value is, as evidence.
+// evidenceMsg says in words how strong a p-value is.
 func evidenceMsg(p float64) i18n.Msg {
 	switch {
 	case p < 0.01:
@@ -161,7 +120,7 @@ func unitsList(us []string) i18n.List {
 	return l
 }
 
-// spanMsg names a range of periods, as span.
+// spanMsg names a range of periods.
 func spanMsg(from, to string) i18n.Msg {
 	if from == to {
 		return i18n.M("impact.span.one", from)
@@ -169,7 +128,7 @@ func spanMsg(from, to string) i18n.Msg {
 	return i18n.M("impact.span", from, to)
 }
 
-// moreLessMsg is "lower" or "higher" than expected, as moreLess.
+// moreLessMsg is "lower" or "higher" than expected.
 func moreLessMsg(x float64) i18n.Msg {
 	if x < 0 {
 		return i18n.M("impact.lower")

@@ -1155,13 +1155,6 @@ func itsExplanation(r *Result, in ITSInput, ratio bool) i18n.Text {
 	return t
 }
 
-func moreLess(x float64) string {
-	if x < 0 {
-		return "lower"
-	}
-	return "higher"
-}
-
 // addResidualDiagnostics adds the lag-1 autocorrelation, the Durbin-Watson
 // statistic and the Ljung-Box test (lags min(n/5, 10), the default of
 // statsmodels' acorr_ljungbox; chi-squared with that many degrees of

@@ -7,8 +7,14 @@ func init() { register(webPagesEN, webPagesFR) }
 
 var webPagesEN = map[string]string{
 	"web.compare.readat": "Read as known at log position %s.",
+	"web.iv.otherfamilies": "No indicator of the five families (availability, violence, corruption, cost, displacement) is recorded: " +
+		"the estimates below are of the other indicators recorded.",
+	"web.iv.noindicators": "No indicator is recorded yet: import data to estimate the impact.",
 }
 
 var webPagesFR = map[string]string{
 	"web.compare.readat": "Lecture telle que connue à la position %s du journal.",
+	"web.iv.otherfamilies": "Aucun indicateur des cinq familles (disponibilité, violence, corruption, coût, déplacement) n'est enregistré : " +
+		"les estimations ci-dessous portent sur les autres indicateurs enregistrés.",
+	"web.iv.noindicators": "Aucun indicateur n'est encore enregistré : importez des données pour estimer l'impact.",
 }

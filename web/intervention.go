@@ -61,6 +61,9 @@ type interventionData struct {
 	Position     string
 	Pins         []option
 	Cards        []impactCard
+	// OtherFamilies: no indicator of the five families is recorded; the
+	// cards are of the others.
+	OtherFamilies bool
 }
 
 func (h *Handler) intervention(r *request) {
@@ -82,7 +85,7 @@ func (h *Handler) intervention(r *request) {
 	}
 	errs := r.query(`query Head($id: ID!) { position
   intervention(id: $id) { id title category kind regions start end ... on Operation { classification } }
-  regions { code name country level }
+  regions { code name country level parent }
   indicators { code name family unit granularity desiredDirection }
   cycles { id title pinned } }`, map[string]any{"id": id}, &head)
 	if head.Intervention == nil {
@@ -109,8 +112,25 @@ func (h *Handler) intervention(r *request) {
 	for _, rg := range iv.Regions {
 		levels[level[rg]] = true
 	}
+	// Nor inside them: a targeted region's own subregions (New Jersey's
+	// restaurants under US-NJ) were treated too.
+	parent := map[string]string{}
 	for _, rg := range head.Regions {
-		if levels[rg.Level] && !containsString(iv.Regions, rg.Code) {
+		if rg.Parent != nil {
+			parent[rg.Code] = *rg.Parent
+		}
+	}
+	inside := func(code string) bool {
+		for seen := 0; code != "" && seen < len(parent)+1; seen++ {
+			if containsString(iv.Regions, code) {
+				return true
+			}
+			code = parent[code]
+		}
+		return false
+	}
+	for _, rg := range head.Regions {
+		if levels[rg.Level] && !inside(rg.Code) {
 			d.Candidates = append(d.Candidates, option{rg.Code, n.of(rg.Code)})
 		}
 	}
@@ -132,6 +152,12 @@ func (h *Handler) intervention(r *request) {
 		if containsString(outcomeFamilies, ind.Family) {
 			inds = append(inds, ind)
 		}
+	}
+	if len(inds) == 0 {
+		// A published dataset imported alone (Card and Krueger's
+		// employment, Sicily's coronary events) has none of the five
+		// families: estimate its other indicators, and say so.
+		inds, d.OtherFamilies = head.Indicators, true
 	}
 	vars := map[string]any{"id": id, "method": d.Method}
 	args := "intervention: $id, method: $method"

@@ -18,6 +18,9 @@ type ConformalInput struct {
 	// Alpha is the level of the tests inverted: the confidence sets have
 	// coverage 1 - Alpha. Zero means 0.05.
 	Alpha float64
+	// AverageOnly computes the average set alone (Periods is then empty),
+	// for callers that need only the effect's interval, such as [Power].
+	AverageOnly bool
 }
 
 // ConformalSet is one confidence set of [Conformal], reported as an
@@ -122,10 +125,15 @@ func Conformal(in ConformalInput) (*ConformalResult, error) {
 		return nil, badInput("periods", "conformal inference at level %g needs at least %d periods; there are %d", alpha, int(math.Ceil(1/alpha-1e-9)), T)
 	}
 	post := T - in.Start
-	res := &ConformalResult{Alpha: alpha, Periods: make([]ConformalSet, post)}
+	res := &ConformalResult{Alpha: alpha}
+	perPeriod := !in.AverageOnly && enoughPeriods(in.Start+1, alpha)
+	if in.AverageOnly {
+		res.Average = newConformalTest(in.Treated, in.Donors, allPeriods(T), in.Start, alpha).set()
+		return res, nil
+	}
+	res.Periods = make([]ConformalSet, post)
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	perPeriod := enoughPeriods(in.Start+1, alpha)
 	for range min(runtime.GOMAXPROCS(0), post+1) {
 		wg.Add(1)
 		go func() {

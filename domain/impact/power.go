@@ -16,9 +16,17 @@ type PowerInput struct {
 	// Horizon is the number of periods the evaluation will cover from the
 	// start of the intervention.
 	Horizon int
-	// Method is the method of the planned evaluation: MethodITS or
-	// MethodBeforeAfter.
+	// Method is the method of the planned evaluation: MethodITS,
+	// MethodBeforeAfter, MethodDiD or MethodSyntheticControl.
 	Method Method
+	// Treated are, for MethodDiD, the treated units' histories on the
+	// periods of Series (missing values allowed); nil means Series is the
+	// one treated unit. The synthetic control's treated unit is Series.
+	Treated []Series
+	// Comparison are the comparison units' histories on the periods of
+	// Series: for MethodDiD (missing values allowed) and the donors of
+	// MethodSyntheticControl (complete).
+	Comparison []Series
 	// Model and Errors are the interrupted time series' model and error
 	// treatment (see [ITSInput]); empty for their defaults.
 	Model  Model
@@ -65,8 +73,17 @@ type PowerResult struct {
 	// Explanation says in words what the numbers mean.
 	Explanation string
 
+	// ComparisonUnits is the number of comparison units (DiD, synthetic
+	// control).
+	ComparisonUnits int
+	// PlaceboInterval is true when the synthetic control's significance is
+	// its placebo-test interval (windows too short for conformal
+	// inference), false when it is the conformal interval.
+	PlaceboInterval bool
+
 	in    PowerInput
 	model Model
+	panel *panelPower // DiD and synthetic control: the windows' thresholds
 }
 
 // minPowerWindows is the fewest placebo windows a power estimate is
@@ -88,14 +105,25 @@ const minPowerWindows = 20
 // series) or, for the quasi-Poisson model (counts), multiply it by 1 -/+
 // effect/Baseline, so that MDE is in the series' units either way.
 //
+// Difference-in-differences and the synthetic control use the same
+// windows of the treated and the comparison units' histories (Treated,
+// Comparison): the effect is added to the treated units only, and the
+// detection is what the evaluation reports: the DiD's clustered t test at
+// Alpha, and the synthetic control's interval (conformal inference at
+// Alpha, or with windows shorter than 1/Alpha periods the placebo-test
+// inversion, which needs 1/Alpha units) excluding no change. Each window
+// is evaluated once (see power_panel.go: both methods move by exactly the
+// injected effect).
+//
 // Because the windows are real stretches of the history, the estimate
 // carries its trends, seasonality, autocorrelation and noise, and also the
 // method's miscalibration on them (reported as Size).
 //
 // It returns a BadInput error for a Horizon below 1, a method other than
-// ITS or BEFORE_AFTER, Alpha or Target outside (0, 1), a missing or
-// infinite value, or a history too short for 20 windows (field
-// "series"). It is safe for concurrent use; the windows are estimated in
+// ITS, BEFORE_AFTER, DID or SYNTHETIC_CONTROL, Alpha or Target outside
+// (0, 1), a missing or infinite value, a history too short for 20 windows
+// (field "series"), or comparison units missing, too few or on other
+// periods (field "comparison"). It is safe for concurrent use; the windows are estimated in
 // parallel on GOMAXPROCS goroutines.
 func Power(in PowerInput) (*PowerResult, error) {
 	if in.Horizon < 1 {
@@ -116,10 +144,14 @@ func Power(in PowerInput) (*PowerResult, error) {
 	}
 	switch in.Method {
 	case MethodITS, MethodBeforeAfter:
+	case MethodDiD, MethodSyntheticControl:
+		if err := checkPanelInput(in); err != nil {
+			return nil, err
+		}
 	default:
-		return nil, badInput("method", "power is simulated for ITS and BEFORE_AFTER (one series of the target regions); %q needs comparison regions and is not supported", in.Method)
+		return nil, badInput("method", "power is simulated for ITS, BEFORE_AFTER, DID and SYNTHETIC_CONTROL; not for %q", in.Method)
 	}
-	if err := checkSeries("series", in.Series, false); err != nil {
+	if err := checkSeries("series", in.Series, in.Method == MethodDiD && len(in.Treated) > 0); err != nil {
 		return nil, err
 	}
 	if err := checkMagnitude("series", in.Series); err != nil {
@@ -139,6 +171,9 @@ func Power(in PowerInput) (*PowerResult, error) {
 	r := &PowerResult{Windows: windows, PrePeriods: pre, Horizon: h, Alpha: alpha, Target: target, in: in}
 	r.in.Alpha = alpha
 	r.Baseline = mean(in.Series.Values[n-pre:])
+	if in.Method == MethodDiD && len(in.Treated) > 0 {
+		r.Baseline = treatedLevel(in.Treated, n-pre)
+	}
 	r.model = in.Model
 	if in.Method == MethodITS && r.model == "" {
 		r.model = Gaussian
@@ -146,6 +181,13 @@ func Power(in PowerInput) (*PowerResult, error) {
 	r.Multiplicative = in.Method == MethodITS && r.model == QuasiPoisson
 	if r.Multiplicative && !(r.Baseline > 0) {
 		return nil, badInput("series", "the counts average %s over the last %d periods; a change in proportion needs a positive level", num(r.Baseline), pre)
+	}
+	if in.Method == MethodDiD || in.Method == MethodSyntheticControl {
+		r.ComparisonUnits = len(in.Comparison)
+		if err := r.preparePanel(); err != nil {
+			return nil, err
+		}
+		r.PlaceboInterval = r.panel.placebo
 	}
 	size, err := r.power(0)
 	if err != nil {
@@ -190,6 +232,9 @@ func (r *PowerResult) power(x float64) (float64, error) {
 // the series' units; its sign is the direction) and returns the share of
 // windows where it is significant in that direction (for e = 0, in either).
 func (r *PowerResult) powerSigned(e float64) (float64, error) {
+	if r.panel != nil {
+		return r.panel.rate(e), nil
+	}
 	vals := r.in.Series.Values
 	pre, h := r.PrePeriods, r.Horizon
 	hits := make([]bool, r.Windows)
@@ -262,6 +307,9 @@ func (r *PowerResult) detects(v []float64, e float64) (bool, error) {
 // from the history's spread until it is reached, then bisection.
 func (r *PowerResult) searchMDE() error {
 	vals := r.in.Series.Values
+	if r.in.Method == MethodDiD && len(r.in.Treated) > 0 {
+		vals = observedValues(r.in.Treated)
+	}
 	var sd float64
 	m := mean(vals)
 	for _, v := range vals {
@@ -311,12 +359,7 @@ func (r *PowerResult) explain() string {
 	if r.in.Increase {
 		dir = "increase"
 	}
-	method := "an interrupted time series"
-	if r.in.Method == MethodBeforeAfter {
-		method = "a before/after comparison"
-	} else if r.model == QuasiPoisson {
-		method = "an interrupted time series (quasi-Poisson)"
-	}
+	method := r.methodWords()
 	var b []byte
 	article := "a"
 	if r.in.Increase {

@@ -123,7 +123,7 @@ func TestPowerBadInput(t *testing.T) {
 	cases := map[string]func(in *PowerInput){
 		"horizon": func(in *PowerInput) { in.Horizon = 0 },
 		"alpha":   func(in *PowerInput) { in.Alpha = 1 },
-		"method":  func(in *PowerInput) { in.Method = MethodSyntheticControl },
+		"method":  func(in *PowerInput) { in.Method = "BOGUS" },
 		"series":  func(in *PowerInput) { in.Horizon = 70 },
 		"target":  func(in *PowerInput) { in.Target = -0.5 },
 	}

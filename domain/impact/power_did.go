@@ -1,0 +1,222 @@
+package impact
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// didDesign is what a difference-in-differences on a balanced window
+// computes from the design alone (the units, the periods and the start,
+// not the outcomes): the two-way projector, the residualised treatment,
+// and the clustered standard error's weights and degrees of freedom. Every
+// balanced placebo window of a power analysis has the same design, so it
+// is computed once and each window costs one projection of its outcomes
+// (O(units x periods)) instead of a DiD with its CR2 eigendecompositions
+// (O(units x periods^3); 0.5 s for 21 units and 186 periods).
+//
+// It is [DiD]'s estimator, not an approximation: fit and twoWay.cr2 in
+// did.go compute the same numbers for any outcome (the CR2 adjustment
+// A_j x_j and the Satterthwaite degrees of freedom depend on the design
+// only; the variance is sum_j (x_j' A_j e_j)^2 / sxx^2 for residuals e).
+// TestDiDDesignMatchesDiD checks coefficient, standard error and degrees
+// of freedom against DiD on every window of a panel.
+type didDesign struct {
+	p   *panel
+	w   *twoWay
+	xt  []float64 // residualised treatment, per cell
+	sxx float64
+	// u holds, per cell, A_j x_j for CR2 or sqrt(cf) x_j for CR1, so that
+	// the variance is sum_j (u_j . e_j)^2 / sxx^2.
+	u       []float64
+	df      float64
+	n, k, g int
+	// noInterval: fewer than three units, or no valid degrees of freedom.
+	noInterval bool
+}
+
+// newDiDDesign builds the design of a balanced panel (every unit observed
+// in every period) of nTreated treated units first, then comparison units,
+// the treatment from start.
+func newDiDDesign(all []Series, nTreated, start int) (*didDesign, error) {
+	p := newPanel(all, nTreated, start)
+	w, err := p.twoWayFor(nil)
+	if err != nil {
+		return nil, err
+	}
+	d := &didDesign{p: p, w: w, xt: append([]float64(nil), p.d...)}
+	if err := w.residual(d.xt); err != nil {
+		return nil, err
+	}
+	var scale float64
+	for c, x := range d.xt {
+		d.sxx += x * x
+		scale += p.d[c] * p.d[c]
+	}
+	if !(d.sxx > 1e-10*scale) {
+		return nil, badInput("treated", "the effect is not identified: after removing unit and period effects the treatment indicator has no variation left")
+	}
+	d.n, d.k, d.g = len(p.y), p.nT+1, p.nUnits
+	if d.n <= d.k {
+		return nil, badInput("series", "too few observations for the effect and the period effects (%d observations, %d parameters besides the region effects)", d.n, d.k)
+	}
+	if d.g < 3 {
+		d.noInterval = true
+		return d, nil
+	}
+	if d.g >= cr2Clusters {
+		cf := float64(d.g) / float64(d.g-1) * float64(d.n-1) / float64(d.n-d.k)
+		d.u = make([]float64, len(d.xt))
+		for c, x := range d.xt {
+			d.u[c] = math.Sqrt(cf) * x
+		}
+		d.df = float64(d.g - 1)
+		return d, nil
+	}
+	if !d.cr2() || !(d.df > 0) {
+		d.noInterval = true
+	}
+	return d, nil
+}
+
+// cr2 sets the CR2 weights u_j = A_j x_j and the Satterthwaite degrees of
+// freedom, as twoWay.cr2 computes them (see its comment for the formulas).
+func (d *didDesign) cr2() bool {
+	w, xt, sxx := d.w, d.xt, d.sxx
+	N, T := len(xt), w.nT
+	linv, err := w.inverse()
+	if err != nil {
+		return false
+	}
+	d.u = make([]float64, N)
+	var ps [][]float64
+	for lo := 0; lo < N; {
+		hi := lo
+		for hi < N && w.units[hi] == w.units[lo] {
+			hi++
+		}
+		m := hi - lo
+		cl := make([]float64, m*m)
+		for a := 0; a < m; a++ {
+			for b := 0; b < m; b++ {
+				cl[a*m+b] = linv[w.per[lo+a]*T+w.per[lo+b]]
+			}
+		}
+		rm := make([]float64, m)
+		var gm float64
+		for a := 0; a < m; a++ {
+			for b := 0; b < m; b++ {
+				rm[a] += cl[a*m+b]
+			}
+			rm[a] /= float64(m)
+			gm += rm[a]
+		}
+		gm /= float64(m)
+		B := mat.NewSymDense(m, nil)
+		for a := 0; a < m; a++ {
+			for b := a; b < m; b++ {
+				h := 1/float64(m) + cl[a*m+b] - rm[a] - rm[b] + gm + xt[lo+a]*xt[lo+b]/sxx
+				id := 0.0
+				if a == b {
+					id = 1
+				}
+				B.SetSym(a, b, id-h)
+			}
+		}
+		var es mat.EigenSym
+		if !es.Factorize(B, true) {
+			return false
+		}
+		vals := es.Values(nil)
+		var vecs mat.Dense
+		es.VectorsTo(&vecs)
+		top := 0.0
+		for _, l := range vals {
+			top = math.Max(top, math.Abs(l))
+		}
+		u := d.u[lo:hi]
+		for c, l := range vals {
+			if !(l > 1e-12*math.Max(top, 1)) {
+				continue
+			}
+			var qx float64
+			for a := 0; a < m; a++ {
+				qx += vecs.At(a, c) * xt[lo+a]
+			}
+			s := qx / math.Sqrt(l)
+			for a := 0; a < m; a++ {
+				u[a] += vecs.At(a, c) * s
+			}
+		}
+		q := make([]float64, N)
+		for a := 0; a < m; a++ {
+			q[lo+a] = u[a] / sxx
+		}
+		var xq float64
+		for c := range q {
+			xq += xt[c] * q[c]
+		}
+		ae, ge := w.effects(q)
+		for c := range q {
+			q[c] -= ae[w.units[c]] + ge[w.per[c]] + xt[c]*xq/sxx
+		}
+		ps = append(ps, q)
+		lo = hi
+	}
+	var num, den float64
+	for i, pi := range ps {
+		num += floats.Dot(pi, pi)
+		for j := i; j < len(ps); j++ {
+			dd := floats.Dot(pi, ps[j])
+			if j == i {
+				den += dd * dd
+			} else {
+				den += 2 * dd * dd
+			}
+		}
+	}
+	d.df = num * num / den
+	return true
+}
+
+// estimate is the DiD of outcomes y (one value per cell, units in the
+// design's order, each over its periods): the coefficient, its clustered
+// standard error (ok false when DiD would give no interval) and the
+// degrees of freedom. work has one value per cell.
+func (d *didDesign) estimate(y, work []float64) (coef, se float64, ok bool, err error) {
+	copy(work, y)
+	var ymax float64
+	for _, v := range y {
+		ymax = math.Max(ymax, math.Abs(v))
+	}
+	if err := d.w.residual(work); err != nil {
+		return 0, 0, false, err
+	}
+	var sxy float64
+	for c, x := range d.xt {
+		sxy += x * work[c]
+	}
+	coef = sxy / d.sxx
+	if d.noInterval {
+		return coef, 0, false, nil
+	}
+	var sse, v, s float64
+	units := d.w.units
+	for c, x := range d.xt {
+		e := work[c] - coef*x
+		sse += e * e
+		s += d.u[c] * e
+		if c+1 == len(d.xt) || units[c+1] != units[c] {
+			v += s * s
+			s = 0
+		}
+	}
+	se = math.Sqrt(v) / d.sxx
+	conv := math.Sqrt(sse / float64(d.n-d.k) / d.sxx)
+	floor := math.Max(1e-8*conv, 1e-10*ymax/math.Sqrt(d.sxx))
+	if !(se > floor) || math.IsInf(se, 0) {
+		return coef, 0, false, nil
+	}
+	return coef, se, true, nil
+}

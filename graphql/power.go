@@ -21,6 +21,7 @@ func powerTypes() (power, opPower *gql.Object) {
 		Fields: gql.Fields{
 			"indicator":   &gql.Field{Type: nonNull(gql.ID), Resolve: pw(func(x *evaluate.PowerEstimate) any { return x.Indicator.Code })},
 			"regions":     &gql.Field{Type: listOf(gql.ID), Description: "Target regions whose history was used.", Resolve: pw(func(x *evaluate.PowerEstimate) any { return x.Regions })},
+			"comparison":  &gql.Field{Type: listOf(gql.ID), Description: "Comparison regions whose history was used (DID, SYNTHETIC_CONTROL; empty otherwise).", Resolve: pw(func(x *evaluate.PowerEstimate) any { return x.Comparison })},
 			"method":      &gql.Field{Type: nonNull(gql.String), Description: "The method simulated.", Resolve: pw(func(x *evaluate.PowerEstimate) any { return string(x.Method) })},
 			"periods":     &gql.Field{Type: listOf(gql.String), Description: "The history's periods, in order.", Resolve: pw(func(x *evaluate.PowerEstimate) any { return x.Periods })},
 			"firstPeriod": &gql.Field{Type: nonNull(gql.String), Description: "The first period under the planned intervention.", Resolve: pw(func(x *evaluate.PowerEstimate) any { return x.FirstPeriod })},
@@ -79,13 +80,14 @@ func (s *Server) addPowerField(t *types, fields gql.Fields) {
 	fields["power"] = &gql.Field{Type: t.power,
 		Description: "The smallest change in an indicator an evaluation over horizon periods from start could detect with 80% power, from the regions' recorded history (issue 15).",
 		Args: gql.FieldConfigArgument{
-			"indicator": {Type: nonNull(gql.ID)},
-			"regions":   {Type: nonNull(gql.NewList(gql.NewNonNull(gql.ID)))},
-			"start":     {Type: nonNull(gql.String), Description: "Planned start, YYYY-MM-DD."},
-			"horizon":   {Type: nonNull(gql.Int), Description: "Periods the evaluation will cover from the start."},
-			"method":    {Type: t.impactMethod, Description: "ITS (default), BEFORE_AFTER or AUTO (ITS with AR(1) errors for levels); DID and SYNTHETIC_CONTROL are not simulated."},
-			"alpha":     {Type: gql.Float, Description: "Significance level, default 0.05."},
-			"asOf":      {Type: gql.String},
+			"indicator":  {Type: nonNull(gql.ID)},
+			"regions":    {Type: nonNull(gql.NewList(gql.NewNonNull(gql.ID)))},
+			"start":      {Type: nonNull(gql.String), Description: "Planned start, YYYY-MM-DD."},
+			"horizon":    {Type: nonNull(gql.Int), Description: "Periods the evaluation will cover from the start."},
+			"method":     {Type: t.impactMethod, Description: "ITS (default), BEFORE_AFTER, DID, SYNTHETIC_CONTROL, or AUTO (the method the impact query's AUTO would choose on this history and comparison pool)."},
+			"comparison": {Type: gql.NewList(gql.NewNonNull(gql.ID)), Description: "Comparison regions of DID and SYNTHETIC_CONTROL; default the pool impact would use (regions of the targets' level with data, neither targets nor their neighbours, less those exposed to other interventions expected to affect the indicator's family)."},
+			"alpha":      {Type: gql.Float, Description: "Significance level, default 0.05."},
+			"asOf":       {Type: gql.String},
 		},
 		Resolve: s.wrap(func(p gql.ResolveParams) (any, error) {
 			asOf, err := s.asOf(p.Context, p.Args)
@@ -93,6 +95,9 @@ func (s *Server) addPowerField(t *types, fields gql.Fields) {
 				return nil, err
 			}
 			q := evaluate.PowerQuery{AsOf: asOf, Regions: idList(p.Args["regions"])}
+			if c, ok := p.Args["comparison"]; ok && c != nil {
+				q.Comparison = idList(c)
+			}
 			q.Indicator, _ = p.Args["indicator"].(string)
 			q.Start, _ = p.Args["start"].(string)
 			q.Horizon, _ = p.Args["horizon"].(int)
@@ -108,7 +113,7 @@ func (s *Server) addPowerField(t *types, fields gql.Fields) {
 // operationPowerField is Operation.power.
 func (s *Server) operationPowerField(t *types) *gql.Field {
 	return &gql.Field{Type: gql.NewNonNull(gql.NewList(gql.NewNonNull(t.operationPower))),
-		Description: "The power of its evaluation on each indicator with data in its regions (ITS over a year of periods from its start), computed from what was recorded when it was launched: it never changes afterwards.",
+		Description: "The power of its evaluation on each indicator with data in its regions (over a year of periods from its start, by the method the impact query's AUTO would choose then: synthetic control, difference-in-differences or interrupted time series, with the default comparison pool of its launch), computed from what was recorded when it was launched: it never changes afterwards.",
 		Resolve: s.wrap(func(p gql.ResolveParams) (any, error) {
 			iv := p.Source.(projections.Intervention)
 			out, err := s.evaluator(p.Context).OperationPower(p.Context, iv.ID)

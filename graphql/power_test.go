@@ -102,7 +102,8 @@ func TestPowerBadArguments(t *testing.T) {
 		{"start not a date", vars("s", "2020-13-01"), "start"},
 		{"start before the data", vars("s", "2009-06-01"), "start"},
 		{"start with too little history", vars("s", "2012-01-01"), "start"},
-		{"method without one series", vars("m", "SYNTHETIC_CONTROL"), "method"},
+		{"synthetic control without comparison regions", vars("m", "SYNTHETIC_CONTROL"), "comparison"},
+		{"DID without comparison regions", vars("m", "DID"), "comparison"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			a.t = t

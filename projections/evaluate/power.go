@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 )
 
@@ -26,14 +28,26 @@ type PowerQuery struct {
 	Start string
 	// Horizon is the number of periods the evaluation will cover.
 	Horizon int
-	// Method is ITS (the default when empty), BEFORE_AFTER, or AUTO (an
-	// interrupted time series with AR(1) errors for levels, as AUTO runs
-	// one series).
+	// Method is ITS (the default when empty), BEFORE_AFTER, DID,
+	// SYNTHETIC_CONTROL, or AUTO (the method impact.Choose, the impact
+	// query's AUTO policy, picks for this history, its horizon and the
+	// comparison regions; its Gaussian interrupted time series with AR(1)
+	// errors).
 	Method impact.Method
+	// Comparison are the comparison regions of DID and SYNTHETIC_CONTROL
+	// (expanded like Regions). Nil means the default pool the impact query
+	// would use (see [Evaluator.ComparisonPool]), less the regions exposed
+	// to other interventions expected to affect the indicator's family
+	// over the history and the horizon.
+	Comparison []string
 	// Alpha is the significance level; nil means 0.05.
 	Alpha *float64
 	// AsOf reads the history as of a log position; 0 the latest.
 	AsOf uint64
+
+	// launch is set by LaunchPower: the intervention (left out of the
+	// exposure check) and its regions (left out of the default pool).
+	launch *Intervention
 }
 
 // PowerEstimate is a power analysis with the data it was computed from.
@@ -51,6 +65,15 @@ type PowerEstimate struct {
 	FirstPeriod string
 	// Aggregation is "sum" or "mean" when several regions were combined.
 	Aggregation string
+	// Comparison are the comparison regions whose history was used (DID,
+	// SYNTHETIC_CONTROL); empty otherwise.
+	Comparison []string
+	// Choice says why AUTO chose the method; empty otherwise.
+	Choice string
+	// Notes are what the explanation says about the comparison regions
+	// before the simulation's own words, in the catalogue's messages (see
+	// [PowerEstimate.ExplanationIn]).
+	Notes []PowerNote
 	// AsOf is the log position the history was read at.
 	AsOf uint64
 }
@@ -61,11 +84,15 @@ type PowerEstimate struct {
 // reading everything as of one log position. Changes are simulated in the
 // indicator's desired direction (a decrease when it has none).
 //
+// DID and SYNTHETIC_CONTROL simulate the evaluation with the comparison
+// regions' history over the same periods (see powerPanel).
+//
 // Bad arguments are *domain.Error values with code BadInput naming the
-// field: horizon below 1, alpha outside (0, 1), a method other than ITS,
-// BEFORE_AFTER or AUTO, an undefined or repeated region, regions without
-// data, a start that is not a date or leaves too little history before
-// it. An unknown indicator is NotFound. It is safe for concurrent use.
+// field: horizon below 1, alpha outside (0, 1), an unknown method, an
+// undefined or repeated region, regions without data, a start that is not
+// a date or leaves too little history before it, comparison regions that
+// are targets, lack data or are too few. An unknown indicator is
+// NotFound. It is safe for concurrent use.
 func (e *Evaluator) Power(ctx context.Context, q PowerQuery) (*PowerEstimate, error) {
 	pos := q.AsOf
 	if pos == 0 {
@@ -86,14 +113,10 @@ func (e *Evaluator) Power(ctx context.Context, q PowerQuery) (*PowerEstimate, er
 	switch method {
 	case "", impact.MethodITS:
 		method = impact.MethodITS
-	case impact.MethodBeforeAfter:
-	case impact.MethodAuto:
-		method = impact.MethodITS
-		in.Errors = impact.AR1
+	case impact.MethodBeforeAfter, impact.MethodAuto, impact.MethodDiD, impact.MethodSyntheticControl:
 	default:
-		return nil, domain.Invalid("method", "power is simulated for ITS, BEFORE_AFTER and AUTO (one series of the target regions); %s needs comparison regions and is not supported", q.Method)
+		return nil, domain.Invalid("method", "unknown method %q; use ITS, BEFORE_AFTER, DID, SYNTHETIC_CONTROL or AUTO", q.Method)
 	}
-	in.Method = method
 	ind, err := e.Indicator("indicator", q.Indicator, pos)
 	if err != nil {
 		return nil, err
@@ -122,7 +145,13 @@ func (e *Evaluator) Power(ctx context.Context, q PowerQuery) (*PowerEstimate, er
 	}
 	t0 := domain.FirstPeriodFrom(ind.Granularity, date)
 	last := t0.Index - 1
-	p := e.Panel(ind.Code, ind.Granularity, targets, nil, &last, pos)
+	var pc *powerComparison
+	if method == impact.MethodDiD || method == impact.MethodSyntheticControl || method == impact.MethodAuto {
+		if pc, err = e.powerComparison(q, ind, targets, pos); err != nil {
+			return nil, err
+		}
+	}
+	p := e.Panel(ind.Code, ind.Granularity, append(slices.Clone(targets), pc.regions()...), nil, &last, pos)
 	counts := ind.Scale.Counts()
 	if len(p.Periods) == 0 {
 		return nil, domain.Invalid("start", "%s in %s has no data recorded before %s (the first period from %s): there is no history to simulate from",
@@ -147,8 +176,20 @@ func (e *Evaluator) Power(ctx context.Context, q PowerQuery) (*PowerEstimate, er
 	}
 	s = impact.Series{Unit: s.Unit, Periods: s.Periods[lo : hi+1], Values: s.Values[lo : hi+1]}
 	in.Series = s
-	if method == impact.MethodITS && counts {
+	var choice string
+	if method == impact.MethodAuto {
+		if method, choice, err = pc.choose(&in, p, lo, hi, targets, q.Horizon, counts, t0); err != nil {
+			return nil, err
+		}
+	}
+	in.Method = method
+	if method == impact.MethodITS && counts && in.Model == "" {
 		in.Model = impact.QuasiPoisson
+	}
+	if method == impact.MethodDiD || method == impact.MethodSyntheticControl {
+		if err := pc.fill(&in, p, lo, hi, targets, t0, q.Horizon); err != nil {
+			return nil, err
+		}
 	}
 	in.Increase = ind.DesiredDirection == domain.DirectionUp
 	if err := ctx.Err(); err != nil {
@@ -163,9 +204,19 @@ func (e *Evaluator) Power(ctx context.Context, q PowerQuery) (*PowerEstimate, er
 			c.Message = "from " + s.Periods[0] + " to " + s.Periods[len(s.Periods)-1] + ": " + c.Message
 			return nil, &c
 		}
+		if errors.As(err, &de) && de.Field == "treated" {
+			c := *de
+			c.Field = "regions"
+			return nil, &c
+		}
 		return nil, err
 	}
-	return &PowerEstimate{PowerResult: r, Indicator: ind, Regions: targets, Method: method, Periods: s.Periods, FirstPeriod: t0.String(), Aggregation: agg, AsOf: pos}, nil
+	est := &PowerEstimate{PowerResult: r, Indicator: ind, Regions: targets, Method: method, Periods: s.Periods, FirstPeriod: t0.String(), Aggregation: agg, AsOf: pos, Comparison: []string{}, Choice: choice}
+	if method == impact.MethodDiD || method == impact.MethodSyntheticControl {
+		est.Comparison, est.Notes = pc.used, pc.notes
+	}
+	est.Explanation = est.ExplanationIn(i18n.EN)
+	return est, nil
 }
 
 // OperationPower is the power of an operation's evaluation on one
@@ -192,7 +243,7 @@ func (e *Evaluator) OperationPower(ctx context.Context, id string) ([]OperationP
 		if len(e.ExpandWithData(ind.Code, iv.Regions, iv.Created)) == 0 {
 			continue
 		}
-		est, err := e.LaunchPower(ctx, iv, ind.Code)
+		est, err := e.LaunchPower(ctx, iv, ind.Code, impact.MethodAuto)
 		op := OperationPower{Indicator: ind.Code, Estimate: est}
 		if err != nil {
 			var de *domain.Error
@@ -206,12 +257,18 @@ func (e *Evaluator) OperationPower(ctx context.Context, id string) ([]OperationP
 	return out, nil
 }
 
-// LaunchPower is the power of the default evaluation of intervention iv on
-// indicator (ITS over a year of periods from its start, see
+// LaunchPower is the power of the evaluation of intervention iv on
+// indicator by method over a year of periods from its start (see
 // DefaultWindowPeriods), read as of the log position of its launch (its
-// first event), with its regions then: the answer never changes after the
-// fact, whatever is recorded or revised later.
-func (e *Evaluator) LaunchPower(ctx context.Context, iv Intervention, indicator string) (*PowerEstimate, error) {
+// first event), with its regions then and, for DID and SYNTHETIC_CONTROL,
+// the default comparison pool then (its regions and the regions exposed
+// to other interventions left out): the answer never changes after the
+// fact, whatever is recorded or revised later. Method AUTO (or empty) is
+// the method the impact query's AUTO would choose on that history
+// (impact.Choose): a synthetic control for one region with 19 comparison
+// regions or more, a difference-in-differences for several regions, an
+// interrupted time series otherwise.
+func (e *Evaluator) LaunchPower(ctx context.Context, iv Intervention, indicator string, method impact.Method) (*PowerEstimate, error) {
 	launch := iv.Created
 	if at, err := e.Intervention("intervention", iv.ID, launch); err == nil {
 		iv = at
@@ -223,5 +280,8 @@ func (e *Evaluator) LaunchPower(ctx context.Context, iv Intervention, indicator 
 	if len(e.ExpandWithData(ind.Code, iv.Regions, launch)) == 0 {
 		return nil, domain.Invalid("indicator", "no data for %s in %s had been recorded when %s was launched (log position %d)", ind.Code, strings.Join(iv.Regions, ", "), iv.ID, launch)
 	}
-	return e.Power(ctx, PowerQuery{Indicator: ind.Code, Regions: iv.Regions, Start: iv.Start, Horizon: DefaultWindowPeriods(ind.Granularity), Method: impact.MethodITS, AsOf: launch})
+	if method == "" {
+		method = impact.MethodAuto
+	}
+	return e.Power(ctx, PowerQuery{Indicator: ind.Code, Regions: iv.Regions, Start: iv.Start, Horizon: DefaultWindowPeriods(ind.Granularity), Method: method, AsOf: launch, launch: &iv})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/supplyeval/supplyeval/domain/impact"
 	"github.com/supplyeval/supplyeval/projections"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 )
@@ -23,20 +24,28 @@ type PowerNote struct {
 	AsOf string `json:"asOf"`
 	// Error says why there is no power analysis.
 	Error string `json:"error,omitempty"`
+	// Method is the method simulated: the estimate's own (ITS,
+	// BEFORE_AFTER, DID or SYNTHETIC_CONTROL).
+	Method string `json:"method,omitempty"`
+	// ComparisonUnits is the number of comparison regions simulated with
+	// (DID, SYNTHETIC_CONTROL).
+	ComparisonUnits int `json:"comparisonUnits,omitempty"`
 }
 
 // power is the power note of an operation's estimate that shows no clear
-// effect: the reader learns whether the evaluation could have told. Other
-// estimates and policy changes get none (nil).
+// effect: the reader learns whether the evaluation could have told, by
+// the estimate's own method (with, for DID and SYNTHETIC_CONTROL, the
+// default comparison pool as it was at the launch). Other estimates and
+// policy changes get none (nil).
 func (g *Generator) power(ctx context.Context, iv evaluate.Intervention, indicator string, row *ImpactRow) *PowerNote {
 	if iv.Kind != projections.KindOperation || row.Verdict != "NO_CLEAR_EFFECT" {
 		return nil
 	}
-	est, err := g.cfg.Evaluator.LaunchPower(ctx, iv, indicator)
+	est, err := g.cfg.Evaluator.LaunchPower(ctx, iv, indicator, impact.Method(row.Method))
 	if err != nil {
 		return &PowerNote{AsOf: strconv.FormatUint(iv.Created, 10), Error: errText(err)}
 	}
-	n := &PowerNote{Horizon: est.Horizon, AsOf: strconv.FormatUint(est.AsOf, 10)}
+	n := &PowerNote{Horizon: est.Horizon, AsOf: strconv.FormatUint(est.AsOf, 10), Method: string(est.Method), ComparisonUnits: len(est.Comparison)}
 	if est.Detectable {
 		n.MDE = num(est.MDE)
 		if est.Baseline != 0 {
@@ -72,13 +81,20 @@ func (w words) powerText(im ImpactRow) string {
 		}
 		return w.T("report.power.none", est)
 	}
+	by := ""
+	if p.Method != "" {
+		by = " (" + w.T("report.power.by."+p.Method, p.ComparisonUnits) + ")"
+		if p.Method == "ITS" || p.Method == "BEFORE_AFTER" {
+			by = " (" + w.T("report.power.by."+p.Method) + ")"
+		}
+	}
 	if p.MDERelative != nil && rel != nil {
-		return w.T("report.power", w.Percent(float64(*p.MDERelative)), w.signedPct(float64(*rel)))
+		return w.T("report.power", w.Percent(float64(*p.MDERelative))+by, w.signedPct(float64(*rel)))
 	}
 	if im.Effect != nil {
 		est = w.signedNum(float64(*im.Effect)) + " " + im.Unit
 	}
-	return w.T("report.power", w.Num(float64(*p.MDE))+" "+im.Unit, est)
+	return w.T("report.power", w.Num(float64(*p.MDE))+" "+im.Unit+by, est)
 }
 
 // writePowerMD writes the power notes of impacts as a list.

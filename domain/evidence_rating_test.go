@@ -30,9 +30,16 @@ func TestRateDesign(t *testing.T) {
 		{"DiD without comparison", domain.DesignFacts{Method: domain.AnalysisDiD}, 2, "NO_COMPARISON NOT_RANDOMISED"},
 		{"DiD, no pre-trend test", domain.DesignFacts{Method: domain.AnalysisDiD, ComparisonUnits: 4}, 3, "COMPARISON_GROUP PRE_TREND_MISSING NOT_RANDOMISED"},
 		{"DiD, pre-trends differ", domain.DesignFacts{Method: domain.AnalysisDiD, ComparisonUnits: 4, PreTrendP: pval(0.049)}, 3, "COMPARISON_GROUP PRE_TREND_FAILED NOT_RANDOMISED"},
-		{"DiD, parallel pre-trends", domain.DesignFacts{Method: domain.AnalysisDiD, ComparisonUnits: 4, PreTrendP: pval(0.05)}, 4, "COMPARISON_GROUP PRE_TREND_PASSED NOT_RANDOMISED"},
+		{"DiD, parallel pre-trends", domain.DesignFacts{Method: domain.AnalysisDiD, ComparisonUnits: 4, PreTrendP: pval(0.05), TreatedUnits: 2}, 4, "COMPARISON_GROUP PRE_TREND_PASSED NOT_RANDOMISED"},
+		// Farrington et al. 2002: level 4 compares multiple treated units.
+		{"DiD, parallel pre-trends, one treated", domain.DesignFacts{Method: domain.AnalysisDiD, ComparisonUnits: 4, PreTrendP: pval(0.5), TreatedUnits: 1}, 3, "COMPARISON_GROUP PRE_TREND_PASSED DID_FEW_TREATED NOT_RANDOMISED"},
+		{"DiD, parallel pre-trends, treated not stated", domain.DesignFacts{Method: domain.AnalysisDiD, ComparisonUnits: 4, PreTrendP: pval(0.5)}, 3, "COMPARISON_GROUP PRE_TREND_PASSED DID_FEW_TREATED NOT_RANDOMISED"},
 		{"SC, no placebo", domain.DesignFacts{Method: domain.AnalysisSyntheticControl, ComparisonUnits: 30}, 3, "COMPARISON_GROUP PLACEBO_MISSING NOT_RANDOMISED"},
 		{"SC, 19 units", domain.DesignFacts{Method: domain.AnalysisSyntheticControl, ComparisonUnits: 18, PlaceboUnits: 19, PreFitRank: 1}, 3, "COMPARISON_GROUP PLACEBO_TOO_FEW NOT_RANDOMISED"},
+		// Abadie 2021 and Chernozhukov et al. 2021: with few donors the
+		// conformal interval is the valid inference.
+		{"SC, 19 units, conformal", domain.DesignFacts{Method: domain.AnalysisSyntheticControl, ComparisonUnits: 18, PlaceboUnits: 19, PreFitRank: 3, Conformal: true}, 4, "COMPARISON_GROUP CONFORMAL_PASSED NOT_RANDOMISED"},
+		{"SC, 19 units, conformal, poor fit", domain.DesignFacts{Method: domain.AnalysisSyntheticControl, ComparisonUnits: 18, PlaceboUnits: 19, PreFitRank: 17, Conformal: true}, 3, "COMPARISON_GROUP PLACEBO_POOR_FIT NOT_RANDOMISED"},
 		{"SC, worst fifth fit", domain.DesignFacts{Method: domain.AnalysisSyntheticControl, ComparisonUnits: 38, PlaceboUnits: 39, PreFitRank: 32}, 3, "COMPARISON_GROUP PLACEBO_POOR_FIT NOT_RANDOMISED"},
 		{"SC, good fit", domain.DesignFacts{Method: domain.AnalysisSyntheticControl, ComparisonUnits: 38, PlaceboUnits: 39, PreFitRank: 31}, 4, "COMPARISON_GROUP PLACEBO_PASSED NOT_RANDOMISED"},
 	} {
@@ -52,6 +59,7 @@ func TestRateDesign(t *testing.T) {
 		{domain.DesignFacts{Method: domain.AnalysisDiD, PreTrendP: pval(1.5)}, "preTrendP"},
 		{domain.DesignFacts{Method: domain.AnalysisSyntheticControl, PlaceboUnits: 3, PreFitRank: 4}, "preFitRank"},
 		{domain.DesignFacts{Method: domain.AnalysisDiD, ComparisonUnits: -1}, "comparisonUnits"},
+		{domain.DesignFacts{Method: domain.AnalysisDiD, TreatedUnits: -1}, "treatedUnits"},
 	} {
 		if err := c.f.Validate(); domain.ErrorCode(err) != domain.BadInput || !strings.HasPrefix(err.Error(), c.field+":") {
 			t.Errorf("%+v: %v, want BAD_INPUT on %s", c.f, err, c.field)
@@ -70,7 +78,7 @@ func TestFindingQualityFollowsTheDesign(t *testing.T) {
 		Start: "2020-01-01", TargetTier: domain.TargetTierMid, Classification: domain.ClassificationPublic})
 	w.do(domain.OpenCycle{ID: "c1", Title: "Review", From: "2020-01-01", To: "2020-12-31", Interventions: []string{"op-1"}})
 	did := &domain.FindingEvidence{Indicator: "price", Method: "DID",
-		Design: &domain.DesignFacts{Method: domain.AnalysisDiD, ComparisonUnits: 5, PreTrendP: pval(0.4)}}
+		Design: &domain.DesignFacts{Method: domain.AnalysisDiD, ComparisonUnits: 5, PreTrendP: pval(0.4), TreatedUnits: 2}}
 	f := domain.RecordFinding{ID: "c1", FindingID: "f1", Intervention: "op-1", Family: domain.FamilyAvailability, Statement: "Prices rose.",
 		EffectRating: domain.EffectDesired, Evidence: did}
 	w.do(f)

@@ -23,7 +23,7 @@ func buildRatingTypes(method *gql.Enum) ratingTypes {
 		Description: "What an estimate's design reached (ImpactEstimate.rating.design): the finding's evidence quality is derived from it.",
 		Fields: gql.InputObjectConfigFieldMap{
 			"method": {Type: nonNull(method)}, "comparisonUnits": {Type: gql.Int}, "preTrendP": {Type: gql.Float},
-			"placeboUnits": {Type: gql.Int}, "preFitRank": {Type: gql.Int}}})
+			"placeboUnits": {Type: gql.Int}, "preFitRank": {Type: gql.Int}, "treatedUnits": {Type: gql.Int}, "conformal": {Type: gql.Boolean}}})
 	r.design = gql.NewObject(gql.ObjectConfig{Name: "Design", Description: "What an estimate's design reached.",
 		Fields: gql.Fields{
 			"method":          field(nonNull(method), ""),
@@ -31,9 +31,11 @@ func buildRatingTypes(method *gql.Enum) ratingTypes {
 			"preTrendP":       field(gql.Float, "Difference-in-differences: p-value of the test of equal pre-intervention trends."),
 			"placeboUnits":    field(nonNull(gql.Int), "Synthetic control: units ranked by the placebo-in-space test (0: none)."),
 			"preFitRank":      field(nonNull(gql.Int), "Synthetic control: the treated unit's rank of pre-period RMSPE among them (1 = best fit)."),
+			"treatedUnits":    field(nonNull(gql.Int), "Difference-in-differences: treated regions (level 4 needs at least two)."),
+			"conformal":       field(nonNull(gql.Boolean), "Synthetic control: a conformal interval was computed (level 4's inference with fewer than 20 units)."),
 		}})
 	r.rating = gql.NewObject(gql.ObjectConfig{Name: "EvidenceRating",
-		Description: "The evidence rating the design supports: the Maryland Scientific Methods Scale level (2 before/after or a series alone, 3 with a comparison group, 4 with passed pre-trend or placebo checks; 5, randomised, is never inferred) and the EMMIE effect evidence quality 0-4 that follows.",
+		Description: "The evidence rating the design supports: the Maryland Scientific Methods Scale level (2 before/after or a series alone, 3 with a comparison group, 4 for a difference-in-differences of several treated regions with parallel pre-trends, or a synthetic control with a close pre-period fit and valid inference, by placebos over 20 units or more or a conformal interval; 5, randomised, is never inferred) and the EMMIE effect evidence quality 0-4 that follows (sources in domain/evidence_rating.go and the README).",
 		Fields: gql.Fields{
 			"sms":         field(nonNull(gql.Int), "Maryland Scientific Methods Scale level."),
 			"quality":     field(nonNull(gql.Int), "EMMIE effect evidence quality (0-4): recordFinding's default evidenceQuality."),
@@ -53,7 +55,8 @@ func ratingOut(f *domain.DesignFacts, r domain.EvidenceRating) map[string]any {
 	}
 	m := map[string]any{"sms": r.SMS, "quality": r.Quality, "reasons": nonNilStrings(r.Reasons), "explanation": strings.Join(words, " ")}
 	if f != nil {
-		d := map[string]any{"method": string(f.Method), "comparisonUnits": f.ComparisonUnits, "placeboUnits": f.PlaceboUnits, "preFitRank": f.PreFitRank}
+		d := map[string]any{"method": string(f.Method), "comparisonUnits": f.ComparisonUnits, "placeboUnits": f.PlaceboUnits, "preFitRank": f.PreFitRank,
+			"treatedUnits": f.TreatedUnits, "conformal": f.Conformal}
 		if f.PreTrendP != nil {
 			d["preTrendP"] = *f.PreTrendP
 		}

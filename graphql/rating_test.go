@@ -77,3 +77,48 @@ func TestEvidenceRatingFromTheDesign(t *testing.T) {
 		}
 	}
 }
+
+// TestRatingDesignFacts: the design facts level 4 reads (issue 15's
+// thresholds checked against the sources, domain/evidence_rating.go): a
+// difference-in-differences of one treated region states treatedUnits 1
+// and stays at level 3 (DID_FEW_TREATED); a synthetic control with two
+// donors and 36 periods has a conformal interval (conformal true), so its
+// placebo test over three units does not keep it at level 3 unless its fit
+// is poor.
+func TestRatingDesignFacts(t *testing.T) {
+	a := newCycleAPI(t)
+	a.ok(seedMutation, nil)
+	var rows strings.Builder
+	for m := range 36 {
+		for i, region := range []string{"NLRTM", "BEANR", "NL33"} {
+			v := 50 + float64(i) + 0.1*float64(m) + float64((m*7+i*3)%5)
+			fmt.Fprintf(&rows, `{region: "%s", period: "%d-%02d", value: %.2f} `, region, 2019+m/12, m%12+1, v)
+		}
+	}
+	a.ok(`mutation {
+	  i: defineIndicator(input: {code: "r_price", name: "Price", family: AVAILABILITY, unit: "EUR/g", granularity: MONTH, desiredDirection: UP}) { position }
+	  o: launchOperation(input: {id: "op-r", title: "Rated op", kind: PORT_CONTROL, regions: ["NLRTM"], start: "2021-01-01",
+	      targetTier: MID, classification: PUBLIC}) { position }
+	  r: recordObservations(input: {indicator: "r_price", source: "test", rows: [`+rows.String()+`]}) { position }
+	}`, nil)
+	const q = `{ impact(intervention: "op-r", indicator: "r_price", method: %s, comparison: ["BEANR", "NL33"]) {
+	    low high rating { sms reasons design { treatedUnits conformal placeboUnits preFitRank } } } }`
+	did := a.ok(fmt.Sprintf(q, "DID"), nil)["impact"].(map[string]any)["rating"].(map[string]any)
+	if d := did["design"].(map[string]any); d["treatedUnits"].(float64) != 1 || did["sms"].(float64) != 3 || !strings.Contains(fmt.Sprint(did["reasons"]), "DID_FEW_TREATED") && !strings.Contains(fmt.Sprint(did["reasons"]), "PRE_TREND_FAILED") {
+		t.Errorf("DID rating %v", did)
+	}
+	sc := a.ok(fmt.Sprintf(q, "SYNTHETIC_CONTROL"), nil)["impact"].(map[string]any)
+	r := sc["rating"].(map[string]any)
+	d := r["design"].(map[string]any)
+	if d["conformal"] != (sc["low"] != sc["high"]) || d["placeboUnits"].(float64) != 3 {
+		t.Errorf("synthetic control design %v (interval %v to %v)", d, sc["low"], sc["high"])
+	}
+	want := 3.0
+	if d["conformal"] == true && 5*d["preFitRank"].(float64) <= 4*3 {
+		want = 4
+	}
+	if r["sms"].(float64) != want {
+		t.Errorf("synthetic control rating %v, want level %v", r, want)
+	}
+	t.Logf("DID %v; synthetic control %v", did, r)
+}

@@ -57,10 +57,17 @@ func (e *Evaluator) RunPlan(ctx context.Context, p projections.Plan, asOf uint64
 // DesignOf returns the design facts of an estimate, which
 // domain.RateDesign rates: the method, the comparison regions that
 // entered, the pre-trend test's p-value (difference-in-differences) and
-// the placebo test's size and the treated unit's pre-period fit rank
-// (synthetic control).
+// the placebo test's size, the treated unit's pre-period fit rank and
+// whether a conformal interval was computed (synthetic control), and the
+// number of treated regions (difference-in-differences).
 func DesignOf(est *ImpactEstimate) domain.DesignFacts {
 	f := domain.DesignFacts{Method: domain.AnalysisMethod(est.Method), ComparisonUnits: len(est.Comparison)}
+	if est.Method == impact.MethodDiD {
+		f.TreatedUnits = len(est.Inputs.Units)
+	}
+	if _, ok := est.Param("interval_method"); ok && est.Effect.HasInterval {
+		f.Conformal = true
+	}
 	for _, d := range est.Diagnostics {
 		if d.Name == "pre_trend_p" {
 			p := d.Value

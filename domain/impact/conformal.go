@@ -21,6 +21,10 @@ type ConformalInput struct {
 	// AverageOnly computes the average set alone (Periods is then empty),
 	// for callers that need only the effect's interval, such as [Power].
 	AverageOnly bool
+	// Tolerance is the precision of the sets' ends, relative to the spread
+	// of the residuals; zero means 1e-9. [Power] uses 1e-5, finer than its
+	// own search for the minimum detectable effect, at half the cost.
+	Tolerance float64
 }
 
 // ConformalSet is one confidence set of [Conformal], reported as an
@@ -128,7 +132,11 @@ func Conformal(in ConformalInput) (*ConformalResult, error) {
 	res := &ConformalResult{Alpha: alpha}
 	perPeriod := !in.AverageOnly && enoughPeriods(in.Start+1, alpha)
 	if in.AverageOnly {
-		res.Average = newConformalTest(in.Treated, in.Donors, allPeriods(T), in.Start, alpha).set()
+		c := newConformalTest(in.Treated, in.Donors, allPeriods(T), in.Start, alpha)
+		if in.Tolerance > 0 {
+			c.tol = in.Tolerance
+		}
+		res.Average = c.set()
 		return res, nil
 	}
 	res.Periods = make([]ConformalSet, post)
@@ -185,11 +193,12 @@ type conformalTest struct {
 	u      []float64
 	scale  float64 // typical size of the outcome, for the search steps
 	center float64 // the effect estimate from the fit under no effect
+	tol    float64 // precision of the ends, relative to scale
 }
 
 func newConformalTest(treated []float64, donors [][]float64, idx []int, start int, alpha float64) *conformalTest {
 	n, J := len(idx), len(donors)
-	c := &conformalTest{n: n, j: J, alpha: alpha, y: make([]float64, n), y0: make([]float64, J*n), w: make([]float64, J), u: make([]float64, n)}
+	c := &conformalTest{n: n, j: J, alpha: alpha, y: make([]float64, n), y0: make([]float64, J*n), w: make([]float64, J), u: make([]float64, n), tol: 1e-9}
 	for i, t := range idx {
 		c.y[i] = treated[t]
 		if t >= start {
@@ -313,7 +322,7 @@ func (c *conformalTest) set() ConformalSet {
 			step *= 2
 			out = in + dir*step
 		}
-		for k := 0; k < conformalBisect && math.Abs(out-in) > 1e-9*c.scale; k++ {
+		for k := 0; k < conformalBisect && math.Abs(out-in) > c.tol*c.scale; k++ {
 			mid := (in + out) / 2
 			if c.accepted(mid) {
 				in = mid

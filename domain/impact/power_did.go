@@ -84,18 +84,87 @@ func newDiDDesign(all []Series, nTreated, start int) (*didDesign, error) {
 // freedom, as twoWay.cr2 computes them (see its comment for the formulas).
 func (d *didDesign) cr2() bool {
 	w, xt, sxx := d.w, d.xt, d.sxx
-	N, T := len(xt), w.nT
+	N := len(xt)
 	linv, err := w.inverse()
 	if err != nil {
 		return false
 	}
 	d.u = make([]float64, N)
 	var ps [][]float64
+	// Units observed in the same periods with the same residualised
+	// treatment have the same adjustment: in a balanced panel, every
+	// comparison unit alike and every treated unit alike, so two
+	// eigendecompositions serve them all.
+	type seen struct{ lo, hi int }
+	var done []seen
+	same := func(a, b seen) bool {
+		if a.hi-a.lo != b.hi-b.lo {
+			return false
+		}
+		for i := 0; i < a.hi-a.lo; i++ {
+			if w.per[a.lo+i] != w.per[b.lo+i] || xt[a.lo+i] != xt[b.lo+i] {
+				return false
+			}
+		}
+		return true
+	}
 	for lo := 0; lo < N; {
 		hi := lo
 		for hi < N && w.units[hi] == w.units[lo] {
 			hi++
 		}
+		m := hi - lo
+		reused := false
+		for _, x := range done {
+			if same(x, seen{lo, hi}) {
+				copy(d.u[lo:hi], d.u[x.lo:x.hi])
+				reused = true
+				break
+			}
+		}
+		if !reused {
+			if !d.adjust(lo, hi, linv) {
+				return false
+			}
+			done = append(done, seen{lo, hi})
+		}
+		u := d.u[lo:hi]
+		q := make([]float64, N)
+		for a := 0; a < m; a++ {
+			q[lo+a] = u[a] / sxx
+		}
+		var xq float64
+		for c := range q {
+			xq += xt[c] * q[c]
+		}
+		ae, ge := w.effects(q)
+		for c := range q {
+			q[c] -= ae[w.units[c]] + ge[w.per[c]] + xt[c]*xq/sxx
+		}
+		ps = append(ps, q)
+		lo = hi
+	}
+	var num, den float64
+	for i, pi := range ps {
+		num += floats.Dot(pi, pi)
+		for j := i; j < len(ps); j++ {
+			dd := floats.Dot(pi, ps[j])
+			if j == i {
+				den += dd * dd
+			} else {
+				den += 2 * dd * dd
+			}
+		}
+	}
+	d.df = num * num / den
+	return true
+}
+
+// adjust sets u_j = A_j x_j for the unit whose cells are lo..hi.
+func (d *didDesign) adjust(lo, hi int, linv []float64) bool {
+	w, xt, sxx := d.w, d.xt, d.sxx
+	T := w.nT
+	{
 		m := hi - lo
 		cl := make([]float64, m*m)
 		for a := 0; a < m; a++ {
@@ -149,34 +218,7 @@ func (d *didDesign) cr2() bool {
 				u[a] += vecs.At(a, c) * s
 			}
 		}
-		q := make([]float64, N)
-		for a := 0; a < m; a++ {
-			q[lo+a] = u[a] / sxx
-		}
-		var xq float64
-		for c := range q {
-			xq += xt[c] * q[c]
-		}
-		ae, ge := w.effects(q)
-		for c := range q {
-			q[c] -= ae[w.units[c]] + ge[w.per[c]] + xt[c]*xq/sxx
-		}
-		ps = append(ps, q)
-		lo = hi
 	}
-	var num, den float64
-	for i, pi := range ps {
-		num += floats.Dot(pi, pi)
-		for j := i; j < len(ps); j++ {
-			dd := floats.Dot(pi, ps[j])
-			if j == i {
-				den += dd * dd
-			} else {
-				den += 2 * dd * dd
-			}
-		}
-	}
-	d.df = num * num / den
 	return true
 }
 

@@ -282,7 +282,8 @@ func (r *PowerResult) tWindow(coef, se, df float64) panelWindow {
 }
 
 // synthWindow finds the interval the synthetic control evaluation reports
-// on window w with nothing injected: the conformal average set at Alpha,
+// on window w with nothing injected: the conformal average set at Alpha
+// (its ends to 1e-5 of the residuals' spread rather than 1e-9),
 // or, for a window too short for it, the placebo-test inversion. An
 // injected e moves it by e: a decrease x is detected when x > high, an
 // increase when x > -low.
@@ -294,7 +295,7 @@ func (r *PowerResult) synthWindow(w int, placebo bool) (panelWindow, error) {
 		for j, s := range r.in.Comparison {
 			donors[j] = r.cut(s, w).Values
 		}
-		cr, err := Conformal(ConformalInput{Treated: y.Values, Donors: donors, Start: r.PrePeriods, Alpha: r.Alpha, AverageOnly: true})
+		cr, err := Conformal(ConformalInput{Treated: y.Values, Donors: donors, Start: r.PrePeriods, Alpha: r.Alpha, AverageOnly: true, Tolerance: 1e-5})
 		if err != nil {
 			return panelWindow{}, err
 		}

@@ -392,11 +392,13 @@ func benchPanel() (tr, co []Series) {
 func BenchmarkPowerDiD360(b *testing.B) {
 	tr, co := benchPanel()
 	in := panelPowerInput(tr, co, 12, MethodDiD)
+	cpu0 := cpuTime()
 	for b.Loop() {
 		if _, err := Power(in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkPowerSynth360: power of a 12-month synthetic control, one
@@ -405,9 +407,11 @@ func BenchmarkPowerDiD360(b *testing.B) {
 func BenchmarkPowerSynth360(b *testing.B) {
 	tr, co := benchPanel()
 	in := panelPowerInput(tr, co, 12, MethodSyntheticControl)
+	cpu0 := cpuTime()
 	for b.Loop() {
 		if _, err := Power(in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }

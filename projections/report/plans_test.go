@@ -36,7 +36,7 @@ func TestPlannedAnalysesInTheReport(t *testing.T) {
 	p3 := 0.3
 	n.Do(domain.RecordFinding{ID: "c-plan", FindingID: "f-rated", Intervention: demo.RotterdamPortControl, Family: domain.FamilyDisplacement,
 		Statement: "Rated.", EffectRating: domain.EffectDesired, EvidenceQuality: quality(4), EvidenceQualityReason: "Terminals were assigned by lot.",
-		Evidence: &domain.FindingEvidence{Indicator: demo.PortIncidents, Method: "ITS", Design: &domain.DesignFacts{Method: domain.AnalysisDiD, ComparisonUnits: 3, PreTrendP: &p3}}})
+		Evidence: &domain.FindingEvidence{Indicator: demo.PortIncidents, Method: "ITS", Design: &domain.DesignFacts{Method: domain.AnalysisDiD, ComparisonUnits: 3, PreTrendP: &p3, TreatedUnits: 2}}})
 	pin := n.Head()
 	n.Do(domain.PinCycleEvidence{ID: "c-plan", Position: pin})
 	later := plan

@@ -5,6 +5,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain/displacement"
 	"github.com/supplyeval/supplyeval/eventstore"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 )
 
@@ -235,6 +236,18 @@ func inputsOut(in displacement.Inputs, asOf uint64) map[string]any {
 	}
 }
 
+// srcKey holds, in the answer map of a displacement analysis, the
+// analysis itself, for the fields written in another language.
+const srcKey = "\x00analysis"
+
+// reasonArg is why the WDQ cannot be read, as a message when it has one.
+func reasonArg(w displacement.WDQ) any {
+	if !w.ReasonMsg.IsZero() {
+		return w.ReasonMsg
+	}
+	return w.Reason
+}
+
 func interpretation(w displacement.WDQ) string {
 	if w.Category == displacement.NotInterpretable {
 		return "not interpretable: " + w.Reason
@@ -268,6 +281,7 @@ func displacementOut(d *evaluate.Displacement) map[string]any {
 		"crossBorder": d.CrossBorder, "regions": regions, "roles": totals, "countries": countries,
 		"inputs":      inputsOut(d.Inputs, d.AsOf),
 		"assumptions": nonNilStrings(d.Assumptions), "diagnostics": nonNilStrings(d.Diagnostics), "explanation": d.Explanation,
+		srcKey: d,
 	}
 	if x := d.WDD; x != nil {
 		out["pValue"] = x.P
@@ -339,6 +353,19 @@ func fragmentationOut(f *evaluate.Fragmentation) map[string]any {
 func (s *Server) buildDisplacementTypes(t *types) *displacementTypes {
 	d := &displacementTypes{}
 	f := func(typ gql.Type, desc string) *gql.Field { return field(typ, desc) }
+	// dtext is a text field of a displacement analysis with the argument
+	// lang: English is the value answered so far, another language is
+	// written from the analysis's messages.
+	dtext := func(typ gql.Type, desc string, in func(d *evaluate.Displacement, l i18n.Lang) any) *gql.Field {
+		return &gql.Field{Type: typ, Description: desc, Args: t.langArgs(), Resolve: func(p gql.ResolveParams) (any, error) {
+			m, _ := p.Source.(map[string]any)
+			d, ok := m[srcKey].(*evaluate.Displacement)
+			if l := argLang(p); ok && l != i18n.EN {
+				return in(d, l), nil
+			}
+			return m[p.Info.FieldName], nil
+		}}
+	}
 	num, optNum := nonNull(gql.Float), gql.Float
 	texts := listOf(gql.String)
 	d.periodRange = s.impactInputs(t).periodRange
@@ -393,22 +420,42 @@ func (s *Server) buildDisplacementTypes(t *types) *displacementTypes {
 		"grossEffect":    f(num, "R_b - R_a."),
 		"totalNetEffect": f(optNum, "[R_b(C_a/C_b) - R_a] + [D_b(C_a/C_b) - D_a]; positive is a net benefit."),
 		"category":       f(nonNull(d.category), ""),
-		"interpretation": f(nonNull(gql.String), "The category in plain words."),
-		"reason":         f(gql.String, "Why the WDQ is not interpretable; null when it is."),
-		"finding":        f(nonNull(d.finding), ""),
-		"findingNote":    f(nonNull(gql.String), "Why the finding is what it is."),
-		"wdd":            f(d.wdd, "Null for levels or when no test is possible (wddNote says why)."),
-		"wddNote":        f(gql.String, ""),
-		"pValue":         f(optNum, "The WDD's two-sided p-value; null without a WDD."),
-		"bufferTest":     f(d.test, "Null without a WDD or when the buffer and its control recorded nothing."),
-		"crossBorder":    f(nonNull(gql.Boolean), "The buffer holds regions in a country none of the targets is in."),
-		"regions":        f(listOf(d.region), ""),
-		"roles":          f(listOf(d.roleTotal), ""),
-		"countries":      f(listOf(d.country), ""),
-		"inputs":         f(nonNull(d.inputs), ""),
-		"assumptions":    f(texts, ""),
-		"diagnostics":    f(texts, ""),
-		"explanation":    f(nonNull(gql.String), "A paragraph for a briefing (Guideline 25)."),
+		"interpretation": dtext(nonNull(gql.String), "The category in plain words.", func(d *evaluate.Displacement, l i18n.Lang) any {
+			if d.WDQ.Category == displacement.NotInterpretable {
+				return l.Render(i18n.M("displacement.interpretation.unread", reasonArg(d.WDQ)))
+			}
+			return l.Render(d.WDQ.Category.DescribeMsg())
+		}),
+		"reason": dtext(gql.String, "Why the WDQ is not interpretable; null when it is.", func(d *evaluate.Displacement, l i18n.Lang) any {
+			if d.WDQ.ReasonMsg.IsZero() {
+				return nilIfEmpty(d.WDQ.Reason)
+			}
+			return l.Render(d.WDQ.ReasonMsg)
+		}),
+		"finding": f(nonNull(d.finding), ""),
+		"findingNote": dtext(nonNull(gql.String), "Why the finding is what it is.", func(d *evaluate.Displacement, l i18n.Lang) any {
+			if d.FindingNoteMsg.IsZero() {
+				return d.FindingNote
+			}
+			return l.Render(d.FindingNoteMsg)
+		}),
+		"wdd": f(d.wdd, "Null for levels or when no test is possible (wddNote says why)."),
+		"wddNote": dtext(gql.String, "Why there is no WDD; null when there is one.", func(d *evaluate.Displacement, l i18n.Lang) any {
+			return nilIfEmpty(d.WDDNoteIn(l))
+		}),
+		"pValue":      f(optNum, "The WDD's two-sided p-value; null without a WDD."),
+		"bufferTest":  f(d.test, "Null without a WDD or when the buffer and its control recorded nothing."),
+		"crossBorder": f(nonNull(gql.Boolean), "The buffer holds regions in a country none of the targets is in."),
+		"regions":     f(listOf(d.region), ""),
+		"roles":       f(listOf(d.roleTotal), ""),
+		"countries":   f(listOf(d.country), ""),
+		"inputs":      f(nonNull(d.inputs), ""),
+		"assumptions": dtext(texts, "What the measures rest on, one sentence each.", func(d *evaluate.Displacement, l i18n.Lang) any {
+			return nonNilStrings(d.AssumptionsIn(l))
+		}),
+		"diagnostics": f(texts, "Warnings about the data (in English)."),
+		"explanation": dtext(nonNull(gql.String), "A paragraph for a briefing (Guideline 25), in the language asked (English by default).",
+			func(d *evaluate.Displacement, l i18n.Lang) any { return d.ExplanationIn(l) }),
 	}})
 
 	d.scanRow = gql.NewObject(gql.ObjectConfig{Name: "DisplacementScanRow", Description: "One indicator in a scan, in rank order.", Fields: gql.Fields{

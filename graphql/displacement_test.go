@@ -114,6 +114,25 @@ func TestDisplacementOnTheDemoWorld(t *testing.T) {
 		if len(d["assumptions"].([]any)) < 4 {
 			t.Fatalf("assumptions %v", d["assumptions"])
 		}
+		// The same analysis in French; English stays the default.
+		fr := a.ok(`query($iv: ID!, $ind: ID!) { displacement(intervention: $iv, indicator: $ind) {
+		  explanation en: explanation(lang: EN) fr: explanation(lang: FR) findingNote frNote: findingNote(lang: FR)
+		  interpretation frInterpretation: interpretation(lang: FR) assumptions frAssumptions: assumptions(lang: FR) } }`,
+			map[string]any{"iv": demo.RotterdamPortControl, "ind": demo.PortIncidents})["displacement"].(map[string]any)
+		if fr["explanation"] != d["explanation"] || fr["en"] != d["explanation"] || fr["findingNote"] != d["findingNote"] {
+			t.Errorf("the English answer changed:\n%v\n%v", fr["explanation"], d["explanation"])
+		}
+		for k, want := range map[string]string{"fr": "Après l'opération «", "frNote": "le WDQ se lit comme un déplacement", "frInterpretation": "un déplacement supérieur à l'effet direct"} {
+			if s, _ := fr[k].(string); !strings.Contains(s, want) {
+				t.Errorf("%s lacks %q: %s", k, want, s)
+			}
+		}
+		if s := fr["fr"].(string); strings.Contains(s, "Finding:") || strings.Contains(s, "weighted displacement quotient is") || strings.Contains(s, "95% interval") {
+			t.Errorf("English in the French explanation: %s", s)
+		}
+		if fa := fr["frAssumptions"].([]any); len(fa) != len(d["assumptions"].([]any)) || !strings.HasPrefix(fa[0].(string), "Les régions témoins montrent") {
+			t.Errorf("French assumptions %v", fa)
+		}
 
 		// With the port that truly received the displaced trade as buffer,
 		// the reading is the truth's: displacement smaller than the effect.

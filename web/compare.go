@@ -29,13 +29,13 @@ const compareChoicesQuery = `query CompareChoices {
   cycles { id title pinned }
 }`
 
-const compareQuery = `query Compare($iv: ID!, $ind: ID!, $asOf: String) {
+const compareQuery = `query Compare($iv: ID!, $ind: ID!, $asOf: String, $lang: Lang) {
   displacement(intervention: $iv, indicator: $ind, asOf: $asOf) {
-    wdq successMeasure bufferMeasure totalNetEffect category reason finding findingNote
-    wdd { estimate se low high z pValue } wddNote
+    wdq successMeasure bufferMeasure totalNetEffect category reason(lang: $lang) finding findingNote(lang: $lang)
+    wdd { estimate se low high z pValue } wddNote(lang: $lang)
     regions { region name role before after change }
     inputs { before { from } after { to } asOf }
-    explanation
+    explanation(lang: $lang)
   }
 }`
 
@@ -188,7 +188,7 @@ func (h *Handler) compare(r *request) {
 	var out struct {
 		Displacement *displacementOut
 	}
-	vars := map[string]any{"iv": d.Intervention, "ind": d.Indicator}
+	vars := map[string]any{"iv": d.Intervention, "ind": d.Indicator, "lang": string(r.lang)}
 	if d.AsOf != "" {
 		vars["asOf"] = d.AsOf
 	}

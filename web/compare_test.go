@@ -90,9 +90,19 @@ func TestComparePage(t *testing.T) {
 		t.Errorf("the INDEX and PER_100K charts are missing:\n%s", page[strings.Index(page, `id="h-over"`):])
 	}
 	_, fr := s.get(t, restrictedToken, antwerpViolence+"&lang=fr")
-	for _, w := range []string{"Quotient de déplacement pondéré (WDQ)", "Effet net total (TNE)", "Différence de déplacement pondérée (WDD)", "Pour 100 000 habitants"} {
+	for _, w := range []string{"Quotient de déplacement pondéré (WDQ)", "Effet net total (TNE)", "Différence de déplacement pondérée (WDD)", "Pour 100 000 habitants",
+		"Constat :", "Dans la zone tampon"} {
 		if !strings.Contains(fr, escapeHTML(w)) {
 			t.Errorf("French page lacks %q", w)
+		}
+	}
+	// The analysis's explanation and finding are French on the French
+	// page: none of the English sentences of the estimation code.
+	for _, w := range []string{"Finding:", "weighted displacement quotient is", "In the buffer", "The weighted displacement difference", "compared with",
+		"the control's trend", "95% interval", "Left out of the default control"} {
+		if strings.Contains(fr, escapeHTML(w)) {
+			i := strings.Index(fr, escapeHTML(w))
+			t.Errorf("French page holds English %q: …%s…", w, fr[max(0, i-150):min(len(fr), i+150)])
 		}
 	}
 }

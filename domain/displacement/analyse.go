@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Input is what [Analyse] needs for one intervention and one indicator.
@@ -15,6 +16,9 @@ type Input struct {
 	// Intervention names the intervention in the explanation, for example
 	// "operation Harbour Sweep (OP-7)".
 	Intervention string
+	// InterventionMsg, when set, names it in every language (Intervention
+	// is then its English rendering).
+	InterventionMsg i18n.Msg
 	// Indicator is the outcome examined; it needs a desired direction.
 	Indicator Indicator
 	// Areas assign regions to roles; see [Graph.CompleteAreas] for the
@@ -106,14 +110,17 @@ type Result struct {
 	// Method names the measures and their sources.
 	Method string
 	// Intervention and Indicator repeat the input.
-	Intervention string
-	Indicator    Indicator
+	Intervention    string
+	interventionMsg i18n.Msg
+	Indicator       Indicator
 	// WDQ is the weighted displacement quotient with its measures.
 	WDQ WDQ
 	// WDD is the weighted displacement difference; nil when it could not be
 	// computed (WDDNote says why).
 	WDD     *WDD
 	WDDNote string
+	// WDDNoteMsg is WDDNote as a message of the catalogue.
+	WDDNoteMsg i18n.Msg `json:"-"`
 	// Roles, Regions and Countries break the data down (Countries is nil
 	// without a graph).
 	Roles     []RoleTotal
@@ -126,6 +133,46 @@ type Result struct {
 	Diagnostics []string
 	Assumptions []string
 	Explanation string
+	// AssumptionMsgs and ExplanationMsgs are Assumptions and Explanation
+	// as messages of the catalogue, to be written in any language
+	// (Assumptions and Explanation are their English rendering).
+	AssumptionMsgs  []i18n.Msg `json:"-"`
+	ExplanationMsgs i18n.Text  `json:"-"`
+}
+
+// SetExplanation sets the explanation to t and its English rendering.
+func (r *Result) SetExplanation(t i18n.Text) {
+	r.ExplanationMsgs, r.Explanation = t, t.In(i18n.EN)
+}
+
+// SetAssumptions sets the assumptions to ms and their English rendering.
+func (r *Result) SetAssumptions(ms ...i18n.Msg) {
+	r.AssumptionMsgs, r.Assumptions = ms, i18n.EN.RenderAll(ms)
+}
+
+// ExplanationIn writes the explanation in l (English: Explanation; a
+// result without messages gives Explanation in every language).
+func (r *Result) ExplanationIn(l i18n.Lang) string {
+	if l == i18n.EN || len(r.ExplanationMsgs) == 0 {
+		return r.Explanation
+	}
+	return r.ExplanationMsgs.In(l)
+}
+
+// AssumptionsIn writes the assumptions in l (see [Result.ExplanationIn]).
+func (r *Result) AssumptionsIn(l i18n.Lang) []string {
+	if l == i18n.EN || len(r.AssumptionMsgs) != len(r.Assumptions) {
+		return r.Assumptions
+	}
+	return l.RenderAll(r.AssumptionMsgs)
+}
+
+// WDDNoteIn writes WDDNote in l.
+func (r *Result) WDDNoteIn(l i18n.Lang) string {
+	if l == i18n.EN || r.WDDNoteMsg.IsZero() {
+		return r.WDDNote
+	}
+	return l.Render(r.WDDNoteMsg)
 }
 
 // Method is the value of Result.Method.
@@ -172,8 +219,8 @@ func Analyse(in Input) (*Result, error) {
 	shared := in.Areas.sharedControl()
 	res := &Result{
 		Method:       Method,
-		Intervention: in.Intervention,
-		Indicator:    in.Indicator,
+		Intervention: in.Intervention, interventionMsg: in.InterventionMsg,
+		Indicator: in.Indicator,
 		Inputs: Inputs{
 			Derived:       slices.Clone(in.Areas.Derived),
 			SharedControl: shared,
@@ -233,7 +280,7 @@ func Analyse(in Input) (*Result, error) {
 	}
 	res.WDQ = wdq
 
-	var sizeNote string
+	var sizeNote i18n.Msg
 	if sc == Count {
 		sizes, err := roleSizes(in.Exposure, roleRegions)
 		if err != nil {
@@ -261,17 +308,26 @@ func Analyse(in Input) (*Result, error) {
 			Direction:     in.Indicator.Direction,
 		})
 		if err != nil {
-			res.WDDNote = "not computed: " + errMessage(err)
+			var cause any = errMessage(err)
+			var de *domain.Error
+			if errors.As(err, &de) && !de.Msg.IsZero() {
+				cause = de.Msg
+			}
+			res.setWDDNote(i18n.M("displacement.wdd.notcomputed", cause))
 		} else {
 			res.WDD = &wdd
 		}
 	} else {
-		res.WDDNote = "not computed: the WDD's Poisson variance holds for counts, and " + in.Indicator.label() + " is a level (" + unitOr(in.Indicator, "an average") + "); for levels use a difference-in-differences with clustered standard errors"
+		var unit any = in.Indicator.Unit
+		if in.Indicator.Unit == "" {
+			unit = i18n.M("displacement.an.average")
+		}
+		res.setWDDNote(i18n.M("displacement.wdd.level", in.Indicator.labelArg(), unit))
 	}
 
 	res.Diagnostics = diagnose(res, totals, sc)
-	res.Assumptions = assumptions(res, sc, sizeNote)
-	res.Explanation = explain(res, totals, roleRegions, sc)
+	res.SetAssumptions(assumptions(res, sc, sizeNote)...)
+	res.SetExplanation(explain(res, totals, roleRegions, sc))
 	return res, nil
 }
 
@@ -441,13 +497,6 @@ func errMessage(err error) string {
 	return err.Error()
 }
 
-func unitOr(ind Indicator, alt string) string {
-	if ind.Unit != "" {
-		return ind.Unit
-	}
-	return alt
-}
-
 func describeMissing(missing [2][]string) string {
 	var parts []string
 	if len(missing[0]) > 0 {
@@ -459,18 +508,17 @@ func describeMissing(missing [2][]string) string {
 	return strings.Join(parts, " and ")
 }
 
-func describeSizes(exposure bool, sizes map[Role]float64, w WDDWeights, shared bool) string {
-	unit := "regions"
+func describeSizes(exposure bool, sizes map[Role]float64, w WDDWeights, shared bool) i18n.Msg {
+	unit := i18n.M("displacement.sizes.regions")
 	if exposure {
-		unit = "units of exposure"
+		unit = i18n.M("displacement.sizes.exposure")
 	}
-	bc := "the buffer's control"
+	key := "displacement.sizes"
 	if shared {
-		bc = "the control, standing in for the buffer's,"
+		key = "displacement.sizes.shared"
 	}
-	return fmt.Sprintf("WDD size weights: the control's counts are scaled by %s (target size %s / control size %s %s) and %s by %s (buffer size %s / its size %s), so each control is read at the size of what it stands for (Wheeler 2021, area weights); this assumes parallel trends per unit of size",
-		fmtRatio(1/w.Control), fmtNum(sizes[RoleTarget]), fmtNum(sizes[RoleControl]), unit,
-		bc, fmtRatio(1/w.BufferControl), fmtNum(sizes[RoleBuffer]), fmtNum(sizes[RoleBufferControl]))
+	return i18n.M(key, i18n.Num(fmtRatio, 1/w.Control), i18n.Num(fmtNum, sizes[RoleTarget]), i18n.Num(fmtNum, sizes[RoleControl]), unit,
+		i18n.Num(fmtRatio, 1/w.BufferControl), i18n.Num(fmtNum, sizes[RoleBuffer]), i18n.Num(fmtNum, sizes[RoleBufferControl]))
 }
 
 // diagnose warns about data that weaken the measures.
@@ -530,34 +578,34 @@ func controlWord(what string) string {
 }
 
 // assumptions lists what the measures rest on.
-func assumptions(r *Result, sc Scale, sizeNote string) []string {
-	a := []string{
-		"The control regions show what would have happened in the target and buffer without the intervention: they were not affected by it, and no other event changed them differently.",
-		"WDQ and total net effect: target and buffer would have followed the control's proportional trend (C_a/C_b) (Bowers & Johnson 2003); the WDQ is read only when the success measure is negative (Guerette 2009, appendix C).",
+func assumptions(r *Result, sc Scale, sizeNote i18n.Msg) []i18n.Msg {
+	a := []i18n.Msg{
+		i18n.M("displacement.assume.control"),
+		i18n.M("displacement.assume.wdq"),
 	}
 	if r.Indicator.Direction == domain.DirectionUp {
-		a = append(a, "The indicator is meant to go UP. The published measures are for counts meant to go down, so every signed measure here is computed on the sign-flipped indicator: as in Guerette's table, a negative success measure is improvement, a positive buffer measure is displacement and a positive total net effect is a benefit; the WDQ is unchanged by the flip, and a negative WDD is a change in the desired direction.")
+		a = append(a, i18n.M("displacement.assume.up"))
 	}
 	if sc == Level {
-		a = append(a, "The indicator is a level: each region's value is its mean per period and each role's the mean over its regions; the total net effect is then a sum of departures from the control trend in the indicator's units, not a count of events.")
+		a = append(a, i18n.M("displacement.assume.level"))
 	} else {
-		a = append(a, "WDD: the counts are independent Poisson counts (variance equal to the mean), so the standard error is the square root of the (weighted) sum of the counts; overdispersed counts make the interval too narrow (Wheeler & Ratcliffe 2018). The target and its control, and the buffer and its control, share the same additive trend.")
+		a = append(a, i18n.M("displacement.assume.poisson"))
 		if r.Inputs.SharedControl {
-			a = append(a, "No separate control was given for the buffer, so the buffer is compared with the target's control; the control's counts enter the WDD twice and their variance is counted accordingly (four times at equal weights).")
+			a = append(a, i18n.M("displacement.assume.shared"))
 		}
-		if sizeNote != "" {
-			a = append(a, sizeNote+".")
+		if !sizeNote.IsZero() {
+			a = append(a, i18n.M("displacement.assume.sizes", sizeNote))
 		}
 		if nb, na := len(r.Inputs.Before.Periods), len(r.Inputs.After.Periods); nb != na {
-			a = append(a, fmt.Sprintf("WDD time weights: the before counts are scaled by %d/%d so the estimate is on the after window's scale (Wheeler 2021).", na, nb))
+			a = append(a, i18n.M("displacement.assume.time", na, nb))
 		}
 	}
 	if len(r.Inputs.Derived) > 0 {
-		names := make([]string, len(r.Inputs.Derived))
+		codes := make([]string, len(r.Inputs.Derived))
 		for i, d := range r.Inputs.Derived {
-			names[i] = strings.ToLower(roleWord(d))
+			codes[i] = string(d)
 		}
-		a = append(a, "The "+strings.Join(names, " and ")+" regions were chosen from the region graph (buffer: neighbours of the targets; control: other regions of the targets' level that are neither targets nor their neighbours), not by an analyst.")
+		a = append(a, i18n.M("displacement.assume.derived."+strings.Join(codes, ".")))
 	}
 	return a
 }
@@ -567,4 +615,9 @@ func joinLimited(xs []string, n int) string {
 		return strings.Join(xs, "; ")
 	}
 	return strings.Join(xs[:n], "; ") + "; and " + strconv.Itoa(len(xs)-n) + " more"
+}
+
+// setWDDNote records why the WDD was not computed.
+func (r *Result) setWDDNote(m i18n.Msg) {
+	r.WDDNoteMsg, r.WDDNote = m, i18n.EN.Render(m)
 }

@@ -6,7 +6,8 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
+
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // fmtNum formats a count or level for prose: whole numbers as they are,
@@ -41,79 +42,196 @@ func fmtSig(x float64) string {
 	return strconv.FormatFloat(x, 'g', 3, 64)
 }
 
-// fmtP formats a p-value.
-func fmtP(p float64) string {
-	if p < 0.001 {
-		return "< 0.001"
+// explain writes the paragraph of a displacement result (Guideline 25).
+func explain(r *Result, totals map[Role]RoleTotal, roles map[Role][]RegionChange, sc Scale) i18n.Text {
+	var what any = r.Intervention
+	switch {
+	case !r.interventionMsg.IsZero():
+		what = r.interventionMsg
+	case r.Intervention == "":
+		what = i18n.M("displacement.the.intervention")
 	}
-	return "= " + strconv.FormatFloat(p, 'f', 3, 64)
+	t, d, c := totals[RoleTarget], totals[RoleBuffer], totals[RoleControl]
+	opening, buffer := "displacement.explain.opening", "displacement.explain.buffer"
+	if sc == Level {
+		opening, buffer = "displacement.explain.opening.level", "displacement.explain.buffer.level"
+	}
+	text := i18n.Text{
+		i18n.M(opening, what, r.Inputs.Before.labelMsg(), r.Inputs.After.labelMsg(), r.Indicator.labelArg(),
+			roleRegionsMsg("target", t.Regions), describeRegionsMsg(roles[RoleTarget]), moveMsg(t.Before, t.After),
+			roleRegionsMsg("control", c.Regions), describeRegionsMsg(roles[RoleControl]), moveMsg(c.Before, c.After)),
+		i18n.M(buffer, describeRegionsMsg(roles[RoleBuffer]), moveMsg(d.Before, d.After)),
+	}
+
+	w := r.WDQ
+	if w.Category != NotInterpretable {
+		text = append(text, i18n.M("displacement.explain.wdq", i18n.Num(fmtSig, *w.SuccessMeasure), i18n.Num(fmtSig, *w.BufferMeasure),
+			i18n.Num(fmtRatio, *w.Quotient), w.Category.DescribeMsg()))
+	} else {
+		text = append(text, i18n.M("displacement.explain.wdq.unread", w.reasonArg()))
+	}
+	events := unitArg(r.Indicator)
+	if w.TotalNetEffect != nil {
+		// TotalNetEffect is oriented; raw = expected - observed.
+		raw := w.Orientation * *w.TotalNetEffect
+		good := *w.TotalNetEffect > 0
+		if sc == Count {
+			key := "displacement.explain.tne.fewer"
+			if raw < 0 {
+				key = "displacement.explain.tne.more"
+			}
+			text = append(text, i18n.M(key, i18n.Num(fmtNum, *w.TotalNetEffect), i18n.Num(fmtNum, math.Abs(raw)), events, desiredNoteMsg(good, raw == 0)))
+		} else {
+			key := "displacement.explain.tne.below"
+			if raw < 0 {
+				key = "displacement.explain.tne.above"
+			}
+			text = append(text, i18n.M(key, i18n.Num(fmtNum, math.Abs(raw)), i18n.Num(fmtNum, *w.TotalNetEffect), desiredNoteMsg(good, raw == 0)))
+		}
+	}
+
+	if x := r.WDD; x != nil {
+		raw := x.Orientation * x.Estimate
+		key := "displacement.explain.wdd.fewer"
+		if raw > 0 {
+			key = "displacement.explain.wdd.more"
+		}
+		text = append(text, i18n.M(key, i18n.Num(fmtNum, x.Estimate), i18n.Num(fmtNum, x.Low), i18n.Num(fmtNum, x.High), i18n.Num(fmtRatio, x.Z), pMsg(x.P),
+			i18n.Num(fmtNum, math.Abs(raw)), events,
+			i18n.Num(signedNum, x.Orientation*x.Local.Estimate), i18n.Num(signedNum, x.Orientation*x.Displacement.Estimate)))
+		switch {
+		case x.High < 0:
+			text = append(text, i18n.M("displacement.explain.wdd.below"))
+		case x.Low > 0:
+			text = append(text, i18n.M("displacement.explain.wdd.above"))
+		default:
+			text = append(text, i18n.M("displacement.explain.wdd.zero"))
+		}
+	} else {
+		text = append(text, i18n.M("displacement.explain.wdd.none", r.wddNoteArg()))
+	}
+	return text
 }
 
-// move says how a value went from before to after.
-func move(before, after float64) string {
+// reasonArg is why the WDQ cannot be read, as a message when it has one.
+func (w WDQ) reasonArg() any {
+	if !w.ReasonMsg.IsZero() {
+		return w.ReasonMsg
+	}
+	return w.Reason
+}
+
+// wddNoteArg is why the WDD was not computed, as a message when it has
+// one.
+func (r *Result) wddNoteArg() any {
+	if !r.WDDNoteMsg.IsZero() {
+		return r.WDDNoteMsg
+	}
+	return r.WDDNote
+}
+
+// unitArg is the indicator's unit, or "events".
+func unitArg(ind Indicator) any {
+	if ind.Unit != "" {
+		return ind.Unit
+	}
+	return i18n.M("displacement.events")
+}
+
+// labelArg names the indicator: its name, its code, or "the indicator".
+func (ind Indicator) labelArg() any {
+	if ind.Name == "" && ind.Code == "" {
+		return i18n.M("displacement.the.indicator")
+	}
+	return ind.label()
+}
+
+// labelMsg names a window as label does.
+func (w Window) labelMsg() i18n.Msg {
+	from, to := w.From, w.To
+	if from == "" && len(w.Periods) > 0 {
+		from = w.Periods[0]
+	}
+	if to == "" && len(w.Periods) > 0 {
+		to = w.Periods[len(w.Periods)-1]
+	}
+	if from == to {
+		return i18n.M("impact.span.one", from)
+	}
+	return i18n.M("displacement.window", from, to)
+}
+
+// pMsg is a p-value for prose: "< 0.001" or "= 0.034".
+func pMsg(p float64) i18n.Msg {
+	if p < 0.001 {
+		return i18n.M("displacement.p.lt", i18n.Num(fixed3, 0.001))
+	}
+	return i18n.M("displacement.p.eq", i18n.Num(fixed3, p))
+}
+
+func fixed3(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
+
+// moveMsg says how a value went from before to after.
+func moveMsg(before, after float64) i18n.Msg {
 	switch {
 	case after == before:
-		return "stayed at " + fmtNum(before)
+		return i18n.M("displacement.move.same", i18n.Num(fmtNum, before))
 	case before == 0:
-		return "rose from 0 to " + fmtNum(after)
+		return i18n.M("displacement.move.fromzero", i18n.Num(fmtNum, after))
 	}
-	verb := "rose"
+	key := "displacement.move.rose"
 	if after < before {
-		verb = "fell"
+		key = "displacement.move.fell"
 	}
 	pct := (after - before) / before * 100
+	dec := 0
 	if math.Abs(pct) < 10 {
-		return fmt.Sprintf("%s from %s to %s (%+.1f%%)", verb, fmtNum(before), fmtNum(after), pct)
+		dec = 1
 	}
-	return fmt.Sprintf("%s from %s to %s (%+.0f%%)", verb, fmtNum(before), fmtNum(after), pct)
+	return i18n.M(key, i18n.Num(fmtNum, before), i18n.Num(fmtNum, after), i18n.Num(func(x float64) string { return fmt.Sprintf("%+.*f", dec, x) }, pct))
 }
 
-// nameList names up to four regions.
-func nameList(names []string) string {
-	switch n := len(names); {
-	case n == 0:
-		return ""
-	case n == 1:
-		return names[0]
-	case n <= 4:
-		return strings.Join(names[:n-1], ", ") + " and " + names[n-1]
-	default:
-		return strings.Join(names[:3], ", ") + " and " + strconv.Itoa(n-3) + " more"
+// nameListMsg names up to four regions ("A, B, C and 2 more" beyond).
+func nameListMsg(names []string) i18n.List {
+	l := i18n.Strings(names)
+	l.And = true
+	if len(names) > 4 {
+		l.Show, l.More = 3, "impact.more"
 	}
+	return l
 }
 
-// describeRegions names a role's regions, grouping those across the border
-// by country: "Y; across the border in NL: A and B". Long lists are
-// summarised: "A, B, C and 40 more; 12 across the border (BE 7, DE 5)".
-func describeRegions(rs []RegionChange) string {
+// describeRegionsMsg names a role's regions, grouping those across the
+// border by country: "Y; across the border in NL: A and B". Long lists
+// are summarised: "A, B, C and 40 more; 12 across the border (BE 7, DE 5)".
+func describeRegionsMsg(rs []RegionChange) i18n.Msg {
 	if len(rs) > 6 {
-		names := make([]string, 0, 3)
+		names := make([]string, 0, len(rs))
 		perCountry := map[string]int{}
-		for i, r := range rs {
-			if i < 3 {
-				names = append(names, r.Name)
-			}
+		for _, r := range rs {
+			names = append(names, r.Name)
 			if r.CrossBorder && r.Country != "" {
 				perCountry[r.Country]++
 			}
 		}
-		out := strings.Join(names, ", ") + " and " + strconv.Itoa(len(rs)-3) + " more"
-		if len(perCountry) > 0 {
-			countries := slices.Sorted(maps.Keys(perCountry))
-			per := make([]string, 0, 7)
-			n := 0
-			for i, c := range countries {
-				if i < 6 {
-					per = append(per, c+" "+strconv.Itoa(perCountry[c]))
-				}
-				n += perCountry[c]
-			}
-			if len(countries) > 6 {
-				per = append(per, "...")
-			}
-			out += "; " + strconv.Itoa(n) + " across the border (" + strings.Join(per, ", ") + ")"
+		list := i18n.Strings(names)
+		list.Show, list.More = 3, "impact.more"
+		if len(perCountry) == 0 {
+			return i18n.M("displacement.regions", list)
 		}
-		return out
+		countries := slices.Sorted(maps.Keys(perCountry))
+		per := make([]string, 0, 7)
+		n := 0
+		for i, c := range countries {
+			if i < 6 {
+				per = append(per, c+" "+strconv.Itoa(perCountry[c]))
+			}
+			n += perCountry[c]
+		}
+		if len(countries) > 6 {
+			per = append(per, "...")
+		}
+		return i18n.M("displacement.regions.abroad.many", list, n, i18n.Strings(per))
 	}
 	var home []string
 	abroad := map[string][]string{}
@@ -129,103 +247,32 @@ func describeRegions(rs []RegionChange) string {
 		abroad[r.Country] = append(abroad[r.Country], r.Name)
 	}
 	slices.Sort(countries)
-	parts := []string{}
+	var parts []any
 	if len(home) > 0 {
-		parts = append(parts, nameList(home))
+		parts = append(parts, nameListMsg(home))
 	}
 	for _, c := range countries {
-		parts = append(parts, "across the border in "+c+": "+nameList(abroad[c]))
+		parts = append(parts, i18n.M("displacement.regions.abroad", c, nameListMsg(abroad[c])))
 	}
-	return strings.Join(parts, "; ")
+	return i18n.M("displacement.regions", i18n.List{Items: parts, Sep: "list.semicolon"})
 }
 
-// roleRegions says "the target region" or "the 3 target regions".
-func roleRegions(role string, n int) string {
+// roleRegionsMsg says "the target region" or "the 3 target regions".
+func roleRegionsMsg(role string, n int) i18n.Msg {
 	if n == 1 {
-		return "the " + role + " region"
+		return i18n.M("displacement.role.one." + role)
 	}
-	return "the " + strconv.Itoa(n) + " " + role + " regions"
+	return i18n.M("displacement.role.many."+role, n)
 }
 
-// explain writes the paragraph of a displacement result (Guideline 25).
-func explain(r *Result, totals map[Role]RoleTotal, roles map[Role][]RegionChange, sc Scale) string {
-	ind := r.Indicator.label()
-	var b strings.Builder
-	what := r.Intervention
-	if what == "" {
-		what = "the intervention"
-	}
-	per, it := "", "the count"
-	if sc == Level {
-		per, it = " (mean per period)", "the level"
-	}
-	t, d, c := totals[RoleTarget], totals[RoleBuffer], totals[RoleControl]
-	fmt.Fprintf(&b, "After %s (%s compared with %s), %s%s in %s (%s) %s; in %s (%s) %s %s. ",
-		what, r.Inputs.Before.label(), r.Inputs.After.label(), ind, per,
-		roleRegions("target", t.Regions), describeRegions(roles[RoleTarget]), move(t.Before, t.After),
-		roleRegions("control", c.Regions), describeRegions(roles[RoleControl]), it, move(c.Before, c.After))
-	fmt.Fprintf(&b, "In the buffer (%s) %s %s. ", describeRegions(roles[RoleBuffer]), it, move(d.Before, d.After))
-
-	w := r.WDQ
-	if w.Category != NotInterpretable {
-		fmt.Fprintf(&b, "Relative to the control, that is a success measure of %s and a buffer measure of %s, so the weighted displacement quotient is WDQ = %s, which reads as %s. ",
-			fmtSig(*w.SuccessMeasure), fmtSig(*w.BufferMeasure), fmtRatio(*w.Quotient), w.Category.Describe())
-	} else {
-		fmt.Fprintf(&b, "The weighted displacement quotient cannot be read: %s. ", w.Reason)
-	}
-	if w.TotalNetEffect != nil {
-		// TotalNetEffect is oriented; raw = expected - observed.
-		raw := w.Orientation * *w.TotalNetEffect
-		good := *w.TotalNetEffect > 0
-		if sc == Count {
-			dir := "fewer"
-			if raw < 0 {
-				dir = "more"
-			}
-			fmt.Fprintf(&b, "Over target and buffer together the total net effect is TNE = %s: %s %s than the control's trend predicts%s. ",
-				fmtNum(*w.TotalNetEffect), fmtNum(math.Abs(raw)), unitOr(r.Indicator, "events")+" "+dir, desiredNote(good, raw == 0))
-		} else {
-			dir := "below"
-			if raw < 0 {
-				dir = "above"
-			}
-			fmt.Fprintf(&b, "Over target and buffer together the values are %s %s the control's trend (summed over the two; total net effect %s)%s. ",
-				fmtNum(math.Abs(raw)), dir, fmtNum(*w.TotalNetEffect), desiredNote(good, raw == 0))
-		}
-	}
-
-	if x := r.WDD; x != nil {
-		raw := x.Orientation * x.Estimate
-		dir := "fewer"
-		if raw > 0 {
-			dir = "more"
-		}
-		fmt.Fprintf(&b, "The weighted displacement difference is WDD = %s (95%% interval %s to %s; z = %s, p %s): %s %s than the controls' changes predict, %s in the target and %s in the buffer. ",
-			fmtNum(x.Estimate), fmtNum(x.Low), fmtNum(x.High), fmtRatio(x.Z), fmtP(x.P),
-			fmtNum(math.Abs(raw)), unitOr(r.Indicator, "events")+" "+dir,
-			signedNum(x.Orientation*x.Local.Estimate), signedNum(x.Orientation*x.Displacement.Estimate))
-		switch {
-		case x.High < 0:
-			b.WriteString("The interval lies below zero: evidence of a net change in the desired direction.")
-		case x.Low > 0:
-			b.WriteString("The interval lies above zero: evidence of a net change against the desired direction.")
-		default:
-			b.WriteString("The interval includes zero, so chance alone could explain the net change.")
-		}
-	} else {
-		fmt.Fprintf(&b, "The weighted displacement difference is %s.", r.WDDNote)
-	}
-	return strings.TrimSpace(b.String())
-}
-
-func desiredNote(good, zero bool) string {
+func desiredNoteMsg(good, zero bool) i18n.Msg {
 	switch {
 	case zero:
-		return ""
+		return i18n.Msg{}
 	case good:
-		return ", a change in the desired direction"
+		return i18n.M("displacement.desired")
 	}
-	return ", a change against the desired direction"
+	return i18n.M("displacement.undesired")
 }
 
 // signedNum formats with an explicit sign.

@@ -1,10 +1,10 @@
 package displacement
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // WDQCounts are the six totals of the weighted displacement quotient:
@@ -42,6 +42,16 @@ const (
 	// or a count needed as a divisor is zero; WDQ.Reason says which.
 	NotInterpretable Category = "NOT_INTERPRETABLE"
 )
+
+// DescribeMsg returns the reading in plain words as a message of the
+// catalogue (Describe is its English).
+func (c Category) DescribeMsg() i18n.Msg {
+	switch c {
+	case DiffusionExceedsEffect, Diffusion, Neither, DisplacementSmaller, DisplacementExceeds, NotInterpretable:
+		return i18n.M("displacement.category." + string(c))
+	}
+	return i18n.M("displacement.category.other", string(c))
+}
 
 // Describe returns the reading in plain words.
 func (c Category) Describe() string {
@@ -92,7 +102,10 @@ type WDQ struct {
 	// Category is the reading of Quotient.
 	Category Category
 	// Reason says why the category is NotInterpretable; empty otherwise.
+	// It is the English rendering of ReasonMsg.
 	Reason string
+	// ReasonMsg is Reason as a message of the catalogue.
+	ReasonMsg i18n.Msg `json:"-"`
 }
 
 // ratioTol is the relative size below which a difference of two ratios is
@@ -143,29 +156,33 @@ func WeightedDisplacementQuotient(c WDQCounts, desired domain.Direction) (WDQ, e
 	}
 
 	w.Category, w.Reason = NotInterpretable, ""
+	var why i18n.Msg
 	switch {
 	case c.ControlBefore == 0:
-		w.Reason = "the control recorded nothing before the intervention (C_b = 0), so the control trend C_a/C_b is undefined and neither the success measure, the WDQ nor the total net effect can be computed"
+		why = i18n.M("displacement.wdq.nocontrol.before")
 	case c.ControlAfter == 0:
-		w.Reason = "the control recorded nothing after the intervention (C_a = 0), so R_a/C_a and D_a/C_a are undefined and neither the success measure nor the WDQ can be computed"
+		why = i18n.M("displacement.wdq.nocontrol.after")
 	case w.SuccessMeasure == nil:
-		w.Reason = "the ratios to the control overflow the range of numbers"
+		why = i18n.M("displacement.wdq.overflow")
 	case c.TargetBefore == 0 && c.TargetAfter == 0:
-		w.Reason = "the target recorded nothing before or after the intervention (R_b = R_a = 0), so there is no effect to weigh the buffer against"
+		why = i18n.M("displacement.wdq.notarget")
 	case s > 0 && c.TargetBefore == 0:
-		w.Reason = "the target recorded nothing before the intervention (R_b = 0), so no reduction could be measured"
+		why = i18n.M("displacement.wdq.notarget.before")
 	case *w.SuccessMeasure == 0:
-		w.Reason = "the target changed exactly as the control did (success measure 0), so the WDQ's denominator is zero"
+		why = i18n.M("displacement.wdq.nochange")
 	case *w.SuccessMeasure > 0:
-		w.Reason = fmt.Sprintf("the target did not improve relative to the control (success measure %s > 0); the WDQ is read only after a success (Bowers & Johnson 2003; Guerette 2009, appendix C)", fmtRatio(*w.SuccessMeasure))
+		why = i18n.M("displacement.wdq.nosuccess", i18n.Num(fmtRatio, *w.SuccessMeasure))
 	default:
 		q := *w.BufferMeasure / *w.SuccessMeasure
 		if !finite(q) {
-			w.Reason = "the success measure is too close to zero for the quotient to be represented"
+			why = i18n.M("displacement.wdq.tiny")
 			break
 		}
 		w.Quotient = ptr(clean(q))
 		w.Category = categorise(q)
+	}
+	if !why.IsZero() {
+		w.ReasonMsg, w.Reason = why, i18n.EN.Render(why)
 	}
 	return w, nil
 }

@@ -31,7 +31,7 @@ type Choice struct {
 	// rendering of Why.
 	Reason string
 	// Why is Reason as messages of the catalogue.
-	Why i18n.Text
+	Why i18n.Text `json:"-"`
 }
 
 // Thresholds of [Choose].

@@ -204,7 +204,7 @@ type ExcludedUnit struct {
 	// in the catalogue).
 	Reason string
 	// ReasonMsg is Reason as a message of the catalogue.
-	ReasonMsg i18n.Msg
+	ReasonMsg i18n.Msg `json:"-"`
 }
 
 // UnitCoverage is the span of periods one unit contributed.
@@ -265,20 +265,20 @@ type Result struct {
 	Assumptions []string
 	// AssumptionMsgs are the assumptions as messages of the catalogue, to
 	// be written in any language ([Result.AssumptionsIn]).
-	AssumptionMsgs []i18n.Msg
+	AssumptionMsgs []i18n.Msg `json:"-"`
 	// Explanation is a plain-language paragraph for a briefing: the
 	// English rendering of ExplanationMsgs.
 	Explanation string
 	// ExplanationMsgs is the explanation as messages of the catalogue, to
 	// be written in any language ([Result.ExplanationIn]).
-	ExplanationMsgs i18n.Text
+	ExplanationMsgs i18n.Text `json:"-"`
 	// Inputs records the data used.
 	Inputs Inputs
 	// Choice is, for a result of [Auto], why the method was chosen; empty
 	// otherwise. It is the English rendering of ChoiceMsgs.
 	Choice string
 	// ChoiceMsgs is Choice as messages of the catalogue.
-	ChoiceMsgs i18n.Text
+	ChoiceMsgs i18n.Text `json:"-"`
 	// Segments are the interruptions of a piecewise interrupted time
 	// series ([PiecewiseITS]), in order of start; nil for other results.
 	Segments []Segment

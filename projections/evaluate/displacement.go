@@ -89,6 +89,8 @@ type Displacement struct {
 	// Finding is the one-word conclusion and FindingNote the reason for it.
 	Finding     Finding
 	FindingNote string
+	// FindingNoteMsg is FindingNote as a message of the catalogue.
+	FindingNoteMsg i18n.Msg `json:"-"`
 	// BufferTest is the test of the buffer's change; nil without a WDD.
 	BufferTest *BufferTest
 	// CrossBorder is set when the buffer holds regions in a country that
@@ -213,6 +215,15 @@ func (iv Intervention) label() string {
 	return fmt.Sprintf("%s %q (%s)", kind, iv.Title, iv.ID)
 }
 
+// labelMsg is label as a message of the catalogue.
+func (iv Intervention) labelMsg() i18n.Msg {
+	kind := "OPERATION"
+	if iv.Kind == projections.KindPolicyChange {
+		kind = "POLICY_CHANGE"
+	}
+	return i18n.M("evaluate.iv.label."+kind, quoted(iv.Title), iv.ID)
+}
+
 // asOfLabel is the position as results report it.
 func asOfLabel(asOf uint64) string {
 	if asOf == 0 {
@@ -229,9 +240,9 @@ type prepared struct {
 	before, after displacement.Window
 	data          displacement.Table
 	exposure      map[string]float64
-	assumptions   []string
+	assumptions   []i18n.Msg
 	diagnostics   []string
-	notes         []string // for the explanation
+	notes         []i18n.Msg // for the explanation
 }
 
 func (a *analysis) displacement(req DisplacementRequest, ind projections.Indicator) (*Displacement, error) {
@@ -246,15 +257,16 @@ func (a *analysis) displacement(req DisplacementRequest, ind projections.Indicat
 		p.exposure, p.assumptions = a.exposure(p, p.assumptions)
 	}
 	res, err := displacement.Analyse(displacement.Input{
-		Intervention: a.iv.label(),
-		Indicator:    displacement.Indicator{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, Direction: ind.DesiredDirection, Scale: p.scale},
-		Areas:        p.areas,
-		Before:       p.before,
-		After:        p.after,
-		Data:         p.data,
-		Graph:        a.graph,
-		Exposure:     p.exposure,
-		AsOf:         asOfLabel(a.asOf),
+		Intervention:    a.iv.label(),
+		InterventionMsg: a.iv.labelMsg(),
+		Indicator:       displacement.Indicator{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, Direction: ind.DesiredDirection, Scale: p.scale},
+		Areas:           p.areas,
+		Before:          p.before,
+		After:           p.after,
+		Data:            p.data,
+		Graph:           a.graph,
+		Exposure:        p.exposure,
+		AsOf:            asOfLabel(a.asOf),
 	})
 	if err != nil {
 		return nil, err
@@ -265,18 +277,16 @@ func (a *analysis) displacement(req DisplacementRequest, ind projections.Indicat
 			out.CrossBorder = true
 		}
 	}
-	out.Finding, out.FindingNote, out.BufferTest = judge(res)
-	res.Assumptions = append(res.Assumptions, p.assumptions...)
+	out.Finding, out.FindingNoteMsg, out.BufferTest = judge(res)
+	out.FindingNote = i18n.EN.Render(out.FindingNoteMsg)
+	res.SetAssumptions(append(res.AssumptionMsgs, p.assumptions...)...)
 	res.Diagnostics = append(res.Diagnostics, p.diagnostics...)
-	res.Explanation += " " + findingSentence(out)
-	for _, n := range p.notes {
-		res.Explanation += " " + n
-	}
+	res.SetExplanation(append(append(res.ExplanationMsgs, findingSentence(out)), p.notes...))
 	return out, nil
 }
 
 // judge reads a result into a finding (see [Evaluator.Displacement]).
-func judge(r *displacement.Result) (Finding, string, *BufferTest) {
+func judge(r *displacement.Result) (Finding, i18n.Msg, *BufferTest) {
 	var test *BufferTest
 	if r.WDD != nil && r.WDD.Displacement.SE > 0 {
 		d := r.WDD.Displacement
@@ -285,63 +295,79 @@ func judge(r *displacement.Result) (Finding, string, *BufferTest) {
 	}
 	switch r.WDQ.Category {
 	case displacement.NotInterpretable:
-		return FindingNotInterpretable, "the WDQ cannot be read: " + r.WDQ.Reason, test
+		var why any = r.WDQ.Reason
+		if !r.WDQ.ReasonMsg.IsZero() {
+			why = r.WDQ.ReasonMsg
+		}
+		return FindingNotInterpretable, i18n.M("evaluate.finding.note.unread", why), test
 	case displacement.Neither:
-		return FindingNoEvidence, "the buffer moved with the control (WDQ = 0)", test
+		return FindingNoEvidence, i18n.M("evaluate.finding.note.neither"), test
 	}
 	displaced := r.WDQ.Category == displacement.DisplacementSmaller || r.WDQ.Category == displacement.DisplacementExceeds
-	want, word := FindingDiffusion, "diffusion of benefits"
+	want, word := FindingDiffusion, i18n.M("evaluate.finding.word.diffusion")
 	if displaced {
-		want, word = FindingDisplacement, "displacement"
+		want, word = FindingDisplacement, i18n.M("evaluate.finding.word.displacement")
 	}
 	if test == nil {
-		why := "the buffer and its control recorded nothing to test"
+		var why any = i18n.M("evaluate.finding.note.nothing")
 		if r.WDD == nil {
 			why = strings.TrimPrefix(r.WDDNote, "not computed: ")
+			if m := r.WDDNoteMsg; !m.IsZero() {
+				why = m
+				if m.Key == "displacement.wdd.notcomputed" {
+					why = m.Args[0]
+				} else if m.Key == "displacement.wdd.level" {
+					why = i18n.M("evaluate.finding.note.level", m.Args...)
+				}
+			}
 		}
-		return FindingUntested, "the WDQ reads as " + word + ", but whether chance explains it is not tested: " + why, nil
+		return FindingUntested, i18n.M("evaluate.finding.note.untested", word, why), nil
 	}
 	p := test.P
 	if !displaced {
 		p = 1 - test.P // diffusion: the buffer improved, the lower tail
 	}
+	z := i18n.Num(fixed2, test.Z)
 	if p < significance {
-		return want, fmt.Sprintf("the WDQ reads as %s and the buffer's change beyond its control is more than chance explains (z = %.2f, one-sided p %s)", word, test.Z, pText(p)), test
+		return want, i18n.M("evaluate.finding.note.beyond", word, z, pMsg(p)), test
 	}
-	return FindingNoEvidence, fmt.Sprintf("the WDQ reads as %s, but the buffer's change beyond its control is within what chance explains (z = %.2f, one-sided p %s)", word, test.Z, pText(p)), test
+	return FindingNoEvidence, i18n.M("evaluate.finding.note.within", word, z, pMsg(p)), test
 }
 
-// pText formats a p-value for prose.
-func pText(p float64) string {
+func fixed2(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
+
+// pMsg is a p-value for prose ("< 0.001", "= 0.034").
+func pMsg(p float64) i18n.Msg {
 	if p < 0.001 {
-		return "< 0.001"
+		return i18n.M("displacement.p.lt", i18n.Num(fixed3, 0.001))
 	}
-	return "= " + strconv.FormatFloat(p, 'f', 3, 64)
+	return i18n.M("displacement.p.eq", i18n.Num(fixed3, p))
 }
 
-func findingSentence(d *Displacement) string {
+func fixed3(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
+
+func findingSentence(d *Displacement) i18n.Msg {
 	switch d.Finding {
 	case FindingDisplacement:
-		s := "Finding: displacement; " + d.FindingNote
 		if d.CrossBorder {
-			s += "; the buffer reaches across the border"
+			return i18n.M("evaluate.finding.displacement.border", d.FindingNoteMsg)
 		}
-		return s + "."
+		return i18n.M("evaluate.finding.displacement", d.FindingNoteMsg)
 	case FindingDiffusion:
-		return "Finding: diffusion of benefits; " + d.FindingNote + "."
+		return i18n.M("evaluate.finding.diffusion", d.FindingNoteMsg)
 	case FindingNoEvidence:
-		return "Finding: no evidence of displacement or diffusion; " + d.FindingNote + "."
+		return i18n.M("evaluate.finding.noevidence", d.FindingNoteMsg)
 	case FindingUntested:
-		return "Finding: untested; " + d.FindingNote + "."
+		return i18n.M("evaluate.finding.untested", d.FindingNoteMsg)
 	}
-	return "Finding: not interpretable; " + d.FindingNote + "."
+	return i18n.M("evaluate.finding.unread", d.FindingNoteMsg)
 }
 
 // prepare resolves the roles and windows of a request and reads the data.
 // It does not check the indicator's direction.
 func (a *analysis) prepare(req DisplacementRequest, ind projections.Indicator) (*prepared, error) {
 	p := &prepared{ind: ind, scale: ScaleOf(ind)}
-	p.assumptions = append(p.assumptions, scaleAssumption(ind, p.scale))
+	p.assumptions = append(p.assumptions, scaleAssumption(ind, p.scale)...)
 	withData := a.e.regionsWithData(ind.Code, a.asOf)
 	given := []struct {
 		field string
@@ -369,8 +395,7 @@ func (a *analysis) prepare(req DisplacementRequest, ind projections.Indicator) (
 		if target, err = a.defaultTarget(ind, withData); err != nil {
 			return nil, err
 		}
-		p.assumptions = append(p.assumptions, fmt.Sprintf("Target: the regions of %s (%s), as regions with %s data: %s.",
-			a.iv.label(), strings.Join(a.iv.Regions, ", "), ind.Code, strings.Join(target, ", ")))
+		p.assumptions = append(p.assumptions, i18n.M("evaluate.displacement.target", a.iv.labelMsg(), i18n.Strings(a.iv.Regions), ind.Code, i18n.Strings(target)))
 	}
 	areas, err := a.graph.CompleteAreas(displacement.Areas{
 		Target: target, Buffer: req.Buffer, Control: req.Control, BufferControl: req.BufferControl,
@@ -554,7 +579,7 @@ func (a *analysis) windows(req DisplacementRequest, ind projections.Indicator, f
 		return domain.Invalid("before", "the target regions have no %s data up to %s, before the intervention's start on %s: their data starts at %s",
 			ind.Code, domain.Period{G: g, Index: to}, a.iv.Start, domain.Period{G: g, Index: first})
 	}
-	var notes []string
+	var notes []i18n.Msg
 	switch {
 	case req.Before != nil && req.After != nil:
 		if before, err = parse("before", req.Before); err != nil {
@@ -574,7 +599,7 @@ func (a *analysis) windows(req DisplacementRequest, ind projections.Indicator, f
 			return before, after, noBefore(to)
 		}
 		before = window(from, to)
-		notes = append(notes, fmt.Sprintf("Before window: the %d period(s) before %s, to match the after window given.", len(before.Periods), domain.Period{G: g, Index: to + 1}))
+		notes = append(notes, i18n.M("evaluate.displacement.before", len(before.Periods), domain.Period{G: g, Index: to + 1}.String()))
 	case req.Before != nil:
 		if before, err = parse("before", req.Before); err != nil {
 			return
@@ -585,7 +610,7 @@ func (a *analysis) windows(req DisplacementRequest, ind projections.Indicator, f
 			return before, after, noAfter(from)
 		}
 		after = window(from, to)
-		notes = append(notes, fmt.Sprintf("After window: %d period(s) from %s, to match the before window given (cut at the end of the data).", len(after.Periods), domain.Period{G: g, Index: from}))
+		notes = append(notes, i18n.M("evaluate.displacement.after", len(after.Periods), domain.Period{G: g, Index: from}.String()))
 	default:
 		n := int32(DefaultWindowPeriods(g))
 		to := min(effect.Index+n-1, last)
@@ -600,8 +625,7 @@ func (a *analysis) windows(req DisplacementRequest, ind projections.Indicator, f
 			return before, after, noBefore(bto)
 		}
 		before = window(bfrom, bto)
-		notes = append(notes, fmt.Sprintf("Windows: the effect is read from %s, the first %s that starts on or after the intervention's start (%s); the after window is the %d period(s) from there (at most %d, cut at the end of the targets' data) and the before window the %d period(s) just before it (cut at the start of the data).",
-			effect, strings.ToLower(string(g)), a.iv.Start, len(after.Periods), n, len(before.Periods)))
+		notes = append(notes, i18n.M("evaluate.displacement.windows", effect.String(), i18n.M("evaluate.granularity."+string(g)), a.iv.Start, len(after.Periods), n, len(before.Periods)))
 	}
 	bEnd, aStart := mustIndex(g, before.Periods[len(before.Periods)-1]), mustIndex(g, after.Periods[0])
 	if bEnd >= aStart {
@@ -635,12 +659,8 @@ func ScaleOf(ind projections.Indicator) displacement.Scale {
 	return displacement.Level
 }
 
-// scaleOrigin says where an indicator's scale comes from, for
-// explanations: "" when its definition states it.
-func scaleOrigin(ind projections.Indicator) string { return i18n.EN.Render(scaleOriginMsg(ind)) }
-
-// scaleOriginMsg is scaleOrigin as a message of the catalogue (the zero
-// Msg when the scale was defined).
+// scaleOriginMsg says where an indicator's scale comes from, for
+// definitions that state none (the zero Msg when the scale was defined).
 func scaleOriginMsg(ind projections.Indicator) i18n.Msg {
 	if !ind.ScaleInferred {
 		return i18n.Msg{}
@@ -665,21 +685,21 @@ func scaleWord(s domain.Scale) string {
 	return "a level (an amount, price or concentration)"
 }
 
-func scaleAssumption(ind projections.Indicator, sc displacement.Scale) string {
-	unit := ind.Unit
-	if unit == "" {
-		unit = "no unit"
+func scaleAssumption(ind projections.Indicator, sc displacement.Scale) []i18n.Msg {
+	var unit any = ind.Unit
+	if ind.Unit == "" {
+		unit = i18n.M("evaluate.nounit")
 	}
-	var text string
+	var m i18n.Msg
 	if sc == displacement.Level {
-		text = fmt.Sprintf("Scale: %s (%s, family %s) is %s: values are averaged, and the WDD, whose variance holds for counts, is not computed.", ind.Code, unit, ind.Family, scaleWord(ind.Scale))
+		m = i18n.M("evaluate.displacement.scale.level", ind.Code, unit, codeWord{en: string(ind.Family), code: string(ind.Family), enums: []string{"family"}}, scaleMsg(ind.Scale))
 	} else {
-		text = fmt.Sprintf("Scale: %s (%s) is a count of events or items: values are summed over regions and periods.", ind.Code, unit)
+		m = i18n.M("evaluate.displacement.scale.count", ind.Code, unit)
 	}
-	if o := scaleOrigin(ind); o != "" {
-		text += " " + o
+	if o := scaleOriginMsg(ind); !o.IsZero() {
+		return []i18n.Msg{i18n.M("evaluate.two", m, o)}
 	}
-	return text
+	return []i18n.Msg{m}
 }
 
 // PopulationOf returns the population indicator of ind as of asOf: the
@@ -715,13 +735,13 @@ func (e *Evaluator) populationAt(pop projections.Indicator, region string, p dom
 
 // exposure returns the populations of the regions of p as WDD size
 // weights, or nil (regions count one each), with the assumption stated.
-func (a *analysis) exposure(p *prepared, assumptions []string) (map[string]float64, []string) {
+func (a *analysis) exposure(p *prepared, assumptions []i18n.Msg) (map[string]float64, []i18n.Msg) {
 	pop, note, ok := a.e.PopulationOf(p.ind, a.asOf)
 	if !ok {
-		return nil, append(assumptions, fmt.Sprintf("Exposure: %s's definition names no population indicator, so each region counts as one unit of size in the WDD.", p.ind.Code))
+		return nil, append(assumptions, i18n.M("evaluate.exposure.none", p.ind.Code))
 	}
 	if note != "" {
-		assumptions = append(assumptions, "Exposure: "+note)
+		assumptions = append(assumptions, i18n.M("evaluate.exposure.inferred", p.ind.Code, pop.Code))
 	}
 	at := domain.Period{G: p.ind.Granularity, Index: mustIndex(p.ind.Granularity, p.before.Periods[len(p.before.Periods)-1])}
 	exp := make(map[string]float64, len(p.data))
@@ -736,16 +756,11 @@ func (a *analysis) exposure(p *prepared, assumptions []string) (map[string]float
 	}
 	if len(missing) > 0 {
 		slices.Sort(missing)
-		return nil, append(assumptions, fmt.Sprintf("Exposure: %s has no value for %s at %s, so each region counts as one unit of size in the WDD.", pop.Code, nameList(missing), at))
+		list := i18n.Strings(missing)
+		list.Show, list.More = 5, "impact.more"
+		return nil, append(assumptions, i18n.M("evaluate.exposure.missing", pop.Code, list, at.String()))
 	}
-	return exp, append(assumptions, fmt.Sprintf("Exposure: each region's %s at %s (the end of the before window) is its size in the WDD.", pop.Code, at))
-}
-
-func nameList(xs []string) string {
-	if len(xs) <= 5 {
-		return strings.Join(xs, ", ")
-	}
-	return strings.Join(xs[:5], ", ") + " and " + strconv.Itoa(len(xs)-5) + " more"
+	return exp, append(assumptions, i18n.M("evaluate.exposure.sizes", pop.Code, at.String()))
 }
 
 // upperTail returns P(Z >= z) for a standard normal Z.

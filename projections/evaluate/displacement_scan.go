@@ -7,6 +7,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/displacement"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 )
 
@@ -226,7 +227,7 @@ func (e *Evaluator) Fragmentation(intervention string, asOf uint64, q float64) (
 	if err != nil {
 		return nil, err
 	}
-	res.Assumptions = append(res.Assumptions, base.assumptions...)
+	res.Assumptions = append(res.Assumptions, i18n.EN.RenderAll(base.assumptions)...)
 	res.Diagnostics = append(res.Diagnostics, base.diagnostics...)
 	for _, s := range out.Skipped {
 		res.Diagnostics = append(res.Diagnostics, "left out "+s.Indicator+": "+s.Reason)

@@ -1,7 +1,6 @@
 package evaluate
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -148,12 +147,14 @@ func (a *analysis) excludeExposedControls(req DisplacementRequest, p *prepared) 
 	g := p.ind.Granularity
 	first := domain.Period{G: g, Index: mustIndex(g, p.before.Periods[0])}
 	last := domain.Period{G: g, Index: mustIndex(g, p.after.Periods[len(p.after.Periods)-1])}
-	span := first.String() + " to " + last.String()
+	spanEN := first.String() + " to " + last.String()
+	span := i18n.M("impact.span", first.String(), last.String())
 	self := map[string]bool{a.iv.ID: true}
 	family := strings.ToLower(string(p.ind.Family))
+	fam := familyWord(p.ind.Family)
 	if req.BufferControl != nil {
 		if ex := a.e.exposedRegions(p.areas.BufferControl, self, p.ind.Family, first, last, a.asOf); len(ex) > 0 {
-			p.notes = append(p.notes, fmt.Sprintf("Warning: buffer control regions exposed in %s to other interventions expected to affect %s, which may bias the comparison: %s.", span, family, exposureText(ex)))
+			p.notes = append(p.notes, i18n.M("evaluate.exposed.buffercontrol.kept", span, fam, exposureMsg(ex)))
 		}
 	}
 	ex := a.e.exposedRegions(p.areas.Control, self, p.ind.Family, first, last, a.asOf)
@@ -161,7 +162,7 @@ func (a *analysis) excludeExposedControls(req DisplacementRequest, p *prepared) 
 		return nil
 	}
 	if req.Control != nil {
-		p.notes = append(p.notes, fmt.Sprintf("Warning: control regions exposed in %s to other interventions expected to affect %s, which may bias the comparison: %s.", span, family, exposureText(ex)))
+		p.notes = append(p.notes, i18n.M("evaluate.exposed.control.kept", span, fam, exposureMsg(ex)))
 		return nil
 	}
 	gone := map[string]bool{}
@@ -170,9 +171,9 @@ func (a *analysis) excludeExposedControls(req DisplacementRequest, p *prepared) 
 	}
 	kept := slices.DeleteFunc(slices.Clone(p.areas.Control), func(c string) bool { return gone[c] })
 	if len(kept) == 0 {
-		return domain.Invalid("control", "every default control region is exposed in %s to other interventions expected to affect %s (%s); name control regions", span, family, exposureText(ex))
+		return domain.Invalid("control", "every default control region is exposed in %s to other interventions expected to affect %s (%s); name control regions", spanEN, family, exposureText(ex))
 	}
 	p.areas.Control = kept
-	p.notes = append(p.notes, fmt.Sprintf("Left out of the default control as exposed in %s to other interventions expected to affect %s: %s.", span, family, exposureText(ex)))
+	p.notes = append(p.notes, i18n.M("evaluate.exposed.control.out", span, fam, exposureMsg(ex)))
 	return nil
 }

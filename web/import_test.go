@@ -36,6 +36,15 @@ func TestImportInTheBrowser(t *testing.T) {
 	if n := len(b.texts("#record")); n != 0 {
 		t.Fatal("a file with errors can be recorded")
 	}
+	// On the French page the same errors read in French.
+	b.visit(s.srv.URL + "/lang?to=fr&next=/import")
+	upload(bad)
+	fr := b.texts("ul.rejects li")
+	if len(fr) != 2 || !strings.HasPrefix(fr[0], "drug-violence.csv:3 : colonne region : la région XX99 n'est pas définie") ||
+		!strings.HasPrefix(fr[1], `drug-violence.csv:4 : colonne value : valeur : "eleven" n'est pas un nombre`) {
+		t.Fatalf("errors on the French page %q", fr)
+	}
+	b.visit(s.srv.URL + "/lang?to=en&next=/import")
 	good := filepath.Join(dir, "drug-violence-fixed.csv")
 	if err := os.WriteFile(good, []byte("region,period,value\nNL33,2025-01,12\nNL33,2025-02,11\n"), 0o644); err != nil {
 		t.Fatal(err)

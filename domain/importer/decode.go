@@ -73,14 +73,14 @@ func (c *csvReader) next() (*record, error) {
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, &RowError{Line: pe.StartLine, Reason: "not valid CSV: " + pe.Err.Error()}
+			return nil, rowError(pe.StartLine, "", "", nil, "importer.csv.bad", pe.Err.Error())
 		}
 		return nil, err
 	}
 	line, _ := c.r.FieldPos(0)
 	rec := &record{line: line, raw: fields, fields: make(map[string]string, len(c.header))}
 	if len(fields) != len(c.header) {
-		return rec, &RowError{Line: line, Raw: fields, Reason: fmt.Sprintf("has %d fields; the header has %d", len(fields), len(c.header))}
+		return rec, rowError(line, "", "", fields, "importer.csv.fields", len(fields), len(c.header))
 	}
 	for i, h := range c.header {
 		rec.fields[h] = fields[i]
@@ -112,7 +112,7 @@ func (j *jsonReader) next() (*record, error) {
 		rec := &record{line: j.line, raw: []string{string(text)}, fields: map[string]string{}}
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(text, &obj); err != nil {
-			return rec, &RowError{Line: j.line, Raw: rec.raw, Reason: "not a JSON object: " + err.Error()}
+			return rec, rowError(j.line, "", "", rec.raw, "importer.json.bad", err.Error())
 		}
 		for k, v := range obj {
 			if k == "dimensions" {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Catalog says what is defined: the granularity of each indicator and
@@ -72,6 +73,31 @@ type RowError struct {
 	Code   domain.Code
 	Reason string
 	Raw    []string
+	// Msg is Reason as a message of the catalogue (Reason is its
+	// English); zero for a reason only known in English.
+	Msg i18n.Msg
+}
+
+// In writes the error in l as Error does: "file:line: column C: reason".
+func (e *RowError) In(l i18n.Lang) string {
+	if l == i18n.EN || e.Msg.IsZero() {
+		return e.Error()
+	}
+	where := strconv.Itoa(e.Line)
+	if e.File != "" {
+		where = e.File + ":" + where
+	}
+	if e.Column != "" {
+		return l.T("importer.at.column", where, e.Column, l.Render(e.Msg))
+	}
+	return l.T("importer.at", where, l.Render(e.Msg))
+}
+
+// rowError returns the error of line (column) with the catalogue's
+// message key and args.
+func rowError(line int, column string, code domain.Code, raw []string, key string, args ...any) *RowError {
+	m := i18n.M(key, args...)
+	return &RowError{Line: line, Column: column, Code: code, Reason: i18n.EN.Render(m), Raw: raw, Msg: m}
 }
 
 func (e *RowError) Error() string {
@@ -196,8 +222,8 @@ type cell struct {
 
 func (d *decoder) record(rec *record) {
 	m := d.m
-	fail := func(code domain.Code, column, format string, args ...any) {
-		d.reject(&RowError{Line: rec.line, Column: column, Code: code, Reason: fmt.Sprintf(format, args...), Raw: rec.raw})
+	fail := func(code domain.Code, column, key string, args ...any) {
+		d.reject(rowError(rec.line, column, code, rec.raw, key, args...))
 	}
 	// The indicator of the record (unless value columns name it).
 	ind := m.Indicator
@@ -207,13 +233,13 @@ func (d *decoder) record(rec *record) {
 		if len(m.IndicatorMap) > 0 {
 			code, ok := m.IndicatorMap[raw]
 			if !ok {
-				fail(domain.BadInput, m.IndicatorColumn, "indicator %q is not in the mapping's indicatorMap", raw)
+				fail(domain.BadInput, m.IndicatorColumn, "importer.indicator.unmapped", strconv.Quote(raw))
 				return
 			}
 			ind = code
 		}
 		if ind == "" {
-			fail(domain.BadInput, m.IndicatorColumn, "no indicator")
+			fail(domain.BadInput, m.IndicatorColumn, "importer.indicator.none")
 			return
 		}
 	}
@@ -227,7 +253,7 @@ func (d *decoder) record(rec *record) {
 				code, ok = m.RegionMap[intText(raw)]
 			}
 			if !ok {
-				fail(domain.BadInput, m.Region, "region %q is not in the mapping's regionMap; add it there", raw)
+				fail(domain.BadInput, m.Region, "importer.region.unmapped", strconv.Quote(raw))
 				return
 			}
 			region = code
@@ -236,11 +262,11 @@ func (d *decoder) record(rec *record) {
 		}
 	}
 	if region == "" {
-		fail(domain.BadInput, m.Region, "no region")
+		fail(domain.BadInput, m.Region, "importer.region.none")
 		return
 	}
 	if !d.opt.Catalog.RegionExists(region) {
-		fail(domain.NotFound, m.Region, "region %s is not defined: define it first (defineRegion) or in the mapping's defineRegions", region)
+		fail(domain.NotFound, m.Region, "importer.region.undefined", region)
 		return
 	}
 	// Dimensions.
@@ -248,7 +274,7 @@ func (d *decoder) record(rec *record) {
 	for _, k := range sortedKeys(m.Dimensions) {
 		v := strings.TrimSpace(rec.fields[m.Dimensions[k]])
 		if v == "" {
-			fail(domain.BadInput, m.Dimensions[k], "dimension %s is empty", k)
+			fail(domain.BadInput, m.Dimensions[k], "importer.dimension.empty", k)
 			return
 		}
 		dims = append(dims, domain.Dimension{Key: k, Value: v})
@@ -261,7 +287,7 @@ func (d *decoder) record(rec *record) {
 	}
 	dims, err := domain.CheckDimensions("dimensions", dims)
 	if err != nil {
-		fail(domain.BadInput, "", "%s", err)
+		fail(domain.BadInput, "", "importer.error", errArg(err))
 		return
 	}
 	// The period of a long record.
@@ -271,7 +297,7 @@ func (d *decoder) record(rec *record) {
 		if m.Month != "" {
 			p, err := monthPeriod(period, rec.fields[m.Month])
 			if err != nil {
-				fail(domain.BadInput, m.Month, "%s", err)
+				fail(domain.BadInput, m.Month, "importer.error", errArg(err))
 				return
 			}
 			period = p
@@ -301,16 +327,16 @@ func (d *decoder) record(rec *record) {
 }
 
 func (d *decoder) cell(rec *record, region string, dims []domain.Dimension, freq domain.Granularity, c cell) {
-	fail := func(code domain.Code, format string, args ...any) {
-		d.reject(&RowError{Line: rec.line, Column: c.column, Code: code, Reason: fmt.Sprintf(format, args...), Raw: rec.raw})
+	fail := func(code domain.Code, key string, args ...any) {
+		d.reject(rowError(rec.line, c.column, code, rec.raw, key, args...))
 	}
 	g, ok := d.opt.Catalog.Granularity(c.indicator)
 	if !ok {
-		fail(domain.NotFound, "indicator %s is not defined: define it first (defineIndicator) or in the mapping's defineIndicators", c.indicator)
+		fail(domain.NotFound, "importer.indicator.undefined", c.indicator)
 		return
 	}
 	if freq != "" && freq != g {
-		fail(domain.BadInput, "the record's freq is %s but indicator %s is %s", strings.ToLower(string(freq)), c.indicator, strings.ToLower(string(g)))
+		fail(domain.BadInput, "importer.freq", i18n.M("importer.granularity."+string(freq)), c.indicator, i18n.M("importer.granularity."+string(g)))
 		return
 	}
 	raw := c.period
@@ -321,29 +347,29 @@ func (d *decoder) cell(rec *record, region string, dims []domain.Dimension, freq
 	}
 	period, err := NormalizePeriod(g, raw)
 	if err != nil {
-		fail(domain.BadInput, "%s", err)
+		fail(domain.BadInput, "importer.error", errArg(err))
 		return
 	}
 	if r := d.opt.Periods; r != (domain.PeriodRange{}) {
 		if p, err := domain.ParsePeriod(g, period); err == nil && !r.Contains(p) {
-			fail(domain.BadInput, "period %s is outside the years %d to %d that are recorded (--period-range)", period, r.From, r.To)
+			fail(domain.BadInput, "importer.period.range", period, r.From, r.To)
 			return
 		}
 	}
 	v, err := parseValue(c.value)
 	if err != nil {
-		fail(domain.BadInput, "value %s", err)
+		fail(domain.BadInput, "importer.value", errArg(err))
 		return
 	}
 	row := domain.ObservationRow{Region: region, Period: period, Value: v, Dimensions: dims}
 	one := domain.RecordObservations{Indicator: c.indicator, Source: "import", Rows: []domain.ObservationRow{row}}
 	if err := one.Validate(); err != nil {
-		fail(domain.ErrorCode(err), "%s", strings.TrimPrefix(err.Error(), "rows[0]."))
+		fail(domain.ErrorCode(err), "importer.error", strings.TrimPrefix(err.Error(), "rows[0]."))
 		return
 	}
 	key := c.indicator + "\x00" + domain.SeriesKey(region, dims) + "\x00" + period
 	if line, dup := d.seen[key]; dup {
-		fail(domain.BadInput, "%s for region %s, period %s%s is already on line %d", c.indicator, region, period, dimsText(dims), line)
+		fail(domain.BadInput, "importer.duplicate", c.indicator, region, period, dimsText(dims), line)
 		return
 	}
 	d.seen[key] = rec.line
@@ -400,9 +426,10 @@ func Reconcile(file string, rows []Row, rec Recorded) (fresh []Row, same int, co
 		case v == r.Value:
 			same++
 		default:
-			conflicts = append(conflicts, &RowError{File: file, Line: r.Line, Column: r.Column, Code: domain.Conflict,
-				Reason: fmt.Sprintf("%s for region %s, period %s%s is already recorded as %s; the file says %s: use reviseObservation to change it",
-					r.Indicator, r.Region, r.Period, dimsText(r.Dimensions), fmtNum(v), fmtNum(r.Value))})
+			e := rowError(r.Line, r.Column, domain.Conflict, nil, "importer.conflict",
+				r.Indicator, r.Region, r.Period, dimsText(r.Dimensions), i18n.Num(fmtNum, v), i18n.Num(fmtNum, r.Value))
+			e.File = file
+			conflicts = append(conflicts, e)
 		}
 	}
 	return fresh, same, conflicts

@@ -1,11 +1,13 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // NormalizePeriod turns the spellings of a period that statistical
@@ -66,17 +68,9 @@ func NormalizePeriod(g domain.Granularity, raw string) (string, error) {
 	}
 	p, err := domain.ParsePeriod(g, canon)
 	if err != nil {
-		return "", fmt.Errorf("period %q is not a %s period (%s)", raw, strings.ToLower(string(g)), periodForms[g])
+		return "", msgErr("importer.period.bad", strconv.Quote(raw), i18n.M("importer.granularity."+string(g)), i18n.M("importer.period.form."+string(g)))
 	}
 	return p.String(), nil
-}
-
-var periodForms = map[domain.Granularity]string{
-	domain.Year:    "expected e.g. 2024 or 2024.0",
-	domain.Quarter: "expected e.g. 2024-Q2 or 2024Q2",
-	domain.Month:   "expected e.g. 2024-05, 2024M05 or 202405",
-	domain.Week:    "expected e.g. 2024-W21",
-	domain.Day:     "expected YYYY-MM-DD",
 }
 
 // intText turns "1989.0" or "17.00" into "1989" and "17"; anything else
@@ -107,7 +101,7 @@ func monthPeriod(year, month string) (string, error) {
 	y, m := intText(year), intText(month)
 	n, err := strconv.Atoi(m)
 	if err != nil || n < 1 || n > 12 || !isDigits(y) || len(y) != 4 {
-		return "", fmt.Errorf("year %q and month %q do not make a month (expected a four-digit year and a month 1-12)", year, month)
+		return "", msgErr("importer.month.bad", strconv.Quote(year), strconv.Quote(month))
 	}
 	return fmt.Sprintf("%s-%02d", y, n), nil
 }
@@ -117,10 +111,33 @@ func monthPeriod(year, month string) (string, error) {
 func parseValue(s string) (float64, error) {
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a number", s)
+		return 0, msgErr("importer.value.nan", strconv.Quote(s))
 	}
 	if v != v || v > 1.7e308 || v < -1.7e308 {
-		return 0, fmt.Errorf("%q is not a finite number", s)
+		return 0, msgErr("importer.value.infinite", strconv.Quote(s))
 	}
 	return v, nil
+}
+
+// msgError is an error of the importer with its message in the
+// catalogue; Error is the English.
+type msgError struct{ m i18n.Msg }
+
+func msgErr(key string, args ...any) error { return msgError{i18n.M(key, args...)} }
+
+func (e msgError) Error() string { return i18n.EN.Render(e.m) }
+
+// errArg is an error as an argument of a message: its message of the
+// catalogue when it has one (an importer error, or a domain error without
+// a field), else its English text.
+func errArg(err error) any {
+	var me msgError
+	if errors.As(err, &me) {
+		return me.m
+	}
+	var de *domain.Error
+	if errors.As(err, &de) && !de.Msg.IsZero() && de.Field == "" {
+		return de.Msg
+	}
+	return err.Error()
 }

@@ -1,11 +1,14 @@
 package domain
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Limits on input sizes. They keep single events and read models bounded.
@@ -33,10 +36,10 @@ func checkID(field, s string) error {
 
 func checkIdent(field, s string, max int) error {
 	if s == "" {
-		return Invalid(field, "is required")
+		return Invalidm(field, "error.required")
 	}
 	if len(s) > max {
-		return Invalid(field, "%q is longer than %d characters", s, max)
+		return Invalidm(field, "error.ident.long", strconv.Quote(s), max)
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -45,7 +48,7 @@ func checkIdent(field, s string, max int) error {
 			ok = ok || c == '_' || c == '-' || c == '.'
 		}
 		if !ok {
-			return Invalid(field, "%q may hold only letters, digits, '_', '-' and '.', and must start with a letter or digit", s)
+			return Invalidm(field, "error.ident.chars", strconv.Quote(s))
 		}
 	}
 	return nil
@@ -56,19 +59,19 @@ func checkIdent(field, s string, max int) error {
 func checkText(field, s string, max int, req bool) error {
 	if strings.TrimSpace(s) == "" {
 		if req {
-			return Invalid(field, "is required")
+			return Invalidm(field, "error.required")
 		}
 		return nil
 	}
 	if len(s) > max {
-		return Invalid(field, "is longer than %d bytes", max)
+		return Invalidm(field, "error.text.long", max)
 	}
 	if !utf8.ValidString(s) {
-		return Invalid(field, "is not valid UTF-8")
+		return Invalidm(field, "error.text.utf8")
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) && r != '\n' && r != '\t' {
-			return Invalid(field, "contains the control character %U", r)
+			return Invalidm(field, "error.text.control", fmt.Sprintf("%U", r))
 		}
 	}
 	return nil
@@ -77,7 +80,7 @@ func checkText(field, s string, max int, req bool) error {
 // checkDate validates a required YYYY-MM-DD date.
 func checkDate(field, s string) error {
 	if s == "" {
-		return Invalid(field, "is required (YYYY-MM-DD)")
+		return Invalidm(field, "error.date.required")
 	}
 	if _, err := ParseDate(s); err != nil {
 		return Invalid(field, "%s", err)
@@ -88,10 +91,10 @@ func checkDate(field, s string) error {
 // checkFinite validates a number that must be finite (and >= 0 when nonNeg).
 func checkFinite(field string, v float64, nonNeg bool) error {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return Invalid(field, "must be a finite number")
+		return Invalidm(field, "error.number.finite")
 	}
 	if nonNeg && v < 0 {
-		return Invalid(field, "must not be negative (got %g)", v)
+		return Invalidm(field, "error.number.negative", i18n.Num(gfmt, v))
 	}
 	return nil
 }
@@ -101,12 +104,12 @@ func checkFinite(field string, v float64, nonNeg bool) error {
 func checkCodes(field string, codes []string, min int) error {
 	if len(codes) < min {
 		if min == 1 {
-			return Invalid(field, "needs at least one region")
+			return Invalidm(field, "error.list.oneregion")
 		}
-		return Invalid(field, "needs at least %d entries", min)
+		return Invalidm(field, "error.list.min", min)
 	}
 	if len(codes) > MaxListLen {
-		return Invalid(field, "has more than %d entries", MaxListLen)
+		return Invalidm(field, "error.list.max", MaxListLen)
 	}
 	seen := make(map[string]int, len(codes))
 	for i, c := range codes {
@@ -115,7 +118,7 @@ func checkCodes(field string, codes []string, min int) error {
 			return err
 		}
 		if j, dup := seen[c]; dup {
-			return Invalid(f, "%q is listed twice (also at %s[%d])", c, field, j)
+			return Invalidm(f, "error.list.twice", strconv.Quote(c), field, j)
 		}
 		seen[c] = i
 	}
@@ -130,7 +133,7 @@ func CheckDimensions(field string, dims []Dimension) ([]Dimension, error) {
 		return nil, nil
 	}
 	if len(dims) > MaxDimensions {
-		return nil, Invalid(field, "has %d entries; at most %d are allowed", len(dims), MaxDimensions)
+		return nil, Invalidm(field, "error.dimensions.max", len(dims), MaxDimensions)
 	}
 	out := make([]Dimension, len(dims))
 	copy(out, dims)
@@ -151,7 +154,7 @@ func CheckDimensions(field string, dims []Dimension) ([]Dimension, error) {
 	}
 	for i := 1; i < len(out); i++ {
 		if out[i].Key == out[i-1].Key {
-			return nil, Invalid(field, "key %q appears twice", out[i].Key)
+			return nil, Invalidm(field, "error.dimensions.twice", strconv.Quote(out[i].Key))
 		}
 	}
 	return out, nil
@@ -180,10 +183,10 @@ func DimensionsKey(dims []Dimension) string {
 // Eurostat uses them).
 func checkCountry(field, s string) error {
 	if s == "" {
-		return Invalid(field, "is required (ISO 3166-1 alpha-2, e.g. NL)")
+		return Invalidm(field, "error.country.required")
 	}
 	if len(s) != 2 || !strings.Contains(isoCountries, " "+s+" ") {
-		return Invalid(field, "%q is not an ISO 3166-1 alpha-2 country code", s)
+		return Invalidm(field, "error.country.bad", strconv.Quote(s))
 	}
 	return nil
 }
@@ -195,3 +198,6 @@ func itoa(i int) string { return strconv.Itoa(i) }
 func joinList(names []string) string {
 	return strings.Join(names, ", ")
 }
+
+// gfmt writes a number as %g does.
+func gfmt(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

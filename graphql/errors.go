@@ -7,6 +7,7 @@ import (
 	"github.com/graphql-go/graphql/gqlerrors"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // apiError is an error as the API reports it: a message and, in
@@ -15,15 +16,28 @@ type apiError struct {
 	code    domain.Code
 	field   string
 	message string
+	// msg is the message (without the field) as a message of the
+	// catalogue, when the error has one.
+	msg i18n.Msg
 }
 
 func (e *apiError) Error() string { return e.message }
 
-// Extensions returns the GraphQL error extensions (code, and field when known).
+// Extensions returns the GraphQL error extensions: code, field when
+// known, and, when the message is in the catalogue, messageKey and
+// messageArgs, from which a client writes it in another language (the
+// web pages write it in French).
 func (e *apiError) Extensions() map[string]any {
 	ext := map[string]any{"code": string(e.code)}
 	if e.field != "" {
 		ext["field"] = e.field
+	}
+	if !e.msg.IsZero() {
+		args := e.msg.Args
+		if args == nil {
+			args = []any{}
+		}
+		ext["messageKey"], ext["messageArgs"] = e.msg.Key, args
 	}
 	return ext
 }
@@ -52,7 +66,7 @@ func toAPIError(err error, prefix string) *apiError {
 		if de.Code == domain.Internal {
 			return &apiError{code: domain.Internal, message: "internal error"}
 		}
-		return &apiError{code: de.Code, field: field, message: msg}
+		return &apiError{code: de.Code, field: field, message: msg, msg: de.Msg}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &apiError{code: domain.TooComplex, message: "the request took longer than its time limit"}
 	case errors.Is(err, context.Canceled):

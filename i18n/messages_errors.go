@@ -4,7 +4,10 @@ package i18n
 // a cell it cannot import, shown with file:line on the import page. The
 // English is the text the command line and the API have always printed.
 
-func init() { register(importerEN, importerFR) }
+func init() {
+	register(importerEN, importerFR)
+	register(validationEN, validationFR)
+}
 
 var importerEN = map[string]string{
 	"importer.at":                  "%s: %s",
@@ -74,4 +77,48 @@ var importerFR = map[string]string{
 	"importer.csv.bad":             "CSV non valide : %s",
 	"importer.csv.fields":          "la ligne a %d champs ; l'en-tête en a %d",
 	"importer.json.bad":            "ce n'est pas un objet JSON : %s",
+}
+
+// The validation errors of commands (domain/validate.go): what is wrong
+// with an input field, after its name ("code: is required").
+var validationEN = map[string]string{
+	"error.field":            "%s: %s",
+	"error.required":         "is required",
+	"error.ident.long":       "%s is longer than %d characters",
+	"error.ident.chars":      "%s may hold only letters, digits, '_', '-' and '.', and must start with a letter or digit",
+	"error.text.long":        "is longer than %d bytes",
+	"error.text.utf8":        "is not valid UTF-8",
+	"error.text.control":     "contains the control character %s",
+	"error.date.required":    "is required (YYYY-MM-DD)",
+	"error.number.finite":    "must be a finite number",
+	"error.number.negative":  "must not be negative (got %s)",
+	"error.list.oneregion":   "needs at least one region",
+	"error.list.min":         "needs at least %d entries",
+	"error.list.max":         "has more than %d entries",
+	"error.list.twice":       "%s is listed twice (also at %s[%d])",
+	"error.dimensions.max":   "has %d entries; at most %d are allowed",
+	"error.dimensions.twice": "key %s appears twice",
+	"error.country.required": "is required (ISO 3166-1 alpha-2, e.g. NL)",
+	"error.country.bad":      "%s is not an ISO 3166-1 alpha-2 country code",
+}
+
+var validationFR = map[string]string{
+	"error.field":            "%s : %s",
+	"error.required":         "est obligatoire",
+	"error.ident.long":       "%s dépasse %d caractères",
+	"error.ident.chars":      "%s ne peut contenir que des lettres, des chiffres, « _ », « - » et « . », et doit commencer par une lettre ou un chiffre",
+	"error.text.long":        "dépasse %d octets",
+	"error.text.utf8":        "n'est pas un texte UTF-8 valide",
+	"error.text.control":     "contient le caractère de contrôle %s",
+	"error.date.required":    "est obligatoire (AAAA-MM-JJ)",
+	"error.number.finite":    "doit être un nombre fini",
+	"error.number.negative":  "ne doit pas être négatif (valeur reçue : %s)",
+	"error.list.oneregion":   "doit contenir au moins une région",
+	"error.list.min":         "doit contenir au moins %d éléments",
+	"error.list.max":         "contient plus de %d éléments",
+	"error.list.twice":       "%s figure deux fois (aussi en %s[%d])",
+	"error.dimensions.max":   "contient %d éléments ; %d au plus sont admis",
+	"error.dimensions.twice": "la clé %s figure deux fois",
+	"error.country.required": "est obligatoire (code de pays ISO 3166-1 alpha-2, par exemple NL)",
+	"error.country.bad":      "%s n'est pas un code de pays ISO 3166-1 alpha-2",
 }

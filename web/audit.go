@@ -43,10 +43,10 @@ func (h *Handler) audit(r *request) {
 	p := page{Title: r.lang.T("web.audit.title"), Data: &d}
 	status := http.StatusOK
 	if len(errs) > 0 {
-		p.Error = errs.Error()
+		p.Error = errs.In(r.lang)
 		if errs.code() == "FORBIDDEN" {
 			status = http.StatusForbidden
-			p.Error = r.lang.T("web.error.forbidden", errs.Error())
+			p.Error = r.lang.T("web.error.forbidden", errs.In(r.lang))
 		}
 	}
 	if out.Audit != nil {

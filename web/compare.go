@@ -158,7 +158,7 @@ func (h *Handler) compare(r *request) {
 		Cycles        []cycleOut
 	}
 	if errs := r.query(compareChoicesQuery, nil, &choices); len(errs) > 0 {
-		p.Error = errs.Error()
+		p.Error = errs.In(r.lang)
 	}
 	d.Position = choices.Position
 	for _, c := range choices.Cycles {
@@ -193,7 +193,7 @@ func (h *Handler) compare(r *request) {
 		vars["asOf"] = d.AsOf
 	}
 	if errs := r.query(compareQuery, vars, &out); len(errs) > 0 || out.Displacement == nil {
-		p.Error = r.lang.T("web.compare.failed", errs.Error())
+		p.Error = r.lang.T("web.compare.failed", errs.In(r.lang))
 		r.render("compare", p)
 		return
 	}
@@ -356,7 +356,7 @@ func compareCharts(r *request, indicator, start string, focus, control []string,
 	for _, code := range append(append([]string{}, focus...), control...) {
 		var out struct{ CompareRegions []seriesOut }
 		if errs := r.query(compareSeriesQuery, vars("INDEX", []string{code}), &out); len(errs) > 0 {
-			notes = append(notes, errs.Error())
+			notes = append(notes, errs.In(r.lang))
 			continue
 		}
 		index = append(index, out.CompareRegions...)
@@ -368,7 +368,7 @@ func compareCharts(r *request, indicator, start string, focus, control []string,
 	sec = compareSection{Title: r.lang.T("web.compare.norm.PER_100K")}
 	var out struct{ CompareRegions []seriesOut }
 	if errs := r.query(compareSeriesQuery, vars("PER_100K", append(append([]string{}, focus...), control...)), &out); len(errs) > 0 {
-		sec.Error = errs.Error()
+		sec.Error = errs.In(r.lang)
 	} else {
 		sec.Charts = seriesCharts(r, out.CompareRegions, focus, control, names, start, sec.Title)
 	}

@@ -66,7 +66,7 @@ func (h *Handler) cyclesForm(r *request, d *cyclesData, p *page) {
 		Interventions []interventionOut
 	}
 	if errs := r.query(`{ cycles { `+cycleFields+` } regions { code name level } interventions { id title start } }`, nil, &out); len(errs) > 0 {
-		p.Error = errs.Error()
+		p.Error = errs.In(r.lang)
 	}
 	d.Cycles = out.Cycles
 	n := regionNames(out.Regions)
@@ -97,7 +97,7 @@ func (h *Handler) openCycle(r *request) {
 		var d cyclesData
 		p := page{Title: r.lang.T("web.cycles.title"), Data: &d}
 		h.cyclesForm(r, &d, &p)
-		p.Error = errs.Error()
+		p.Error = errs.In(r.lang)
 		d.Form.ID, d.Form.Title, d.Form.From, d.Form.To = f.Get("id"), f.Get("title"), f.Get("from"), f.Get("to")
 		d.Form.Regions, d.Form.Interventions, d.Form.Questions, d.Form.Previous = f["regions"], f["interventions"], f.Get("questions"), f.Get("previousCycle")
 		r.renderStatus(http.StatusBadRequest, "cycles", p)
@@ -163,7 +163,7 @@ func (h *Handler) cycle(r *request) {
 	if out.Cycle == nil {
 		msg := r.lang.T("web.cycle.notfound", id)
 		if len(errs) > 0 {
-			msg += " " + errs.Error()
+			msg += " " + errs.In(r.lang)
 		}
 		r.renderStatus(http.StatusNotFound, "error", page{Title: r.lang.T("web.error.title"), Error: msg})
 		return
@@ -171,7 +171,7 @@ func (h *Handler) cycle(r *request) {
 	d := cycleData{Cycle: *out.Cycle, Position: out.Position, Families: outcomeFamilies, Titles: map[string]string{}}
 	p := page{Title: out.Cycle.Title, Data: &d, Notice: notice(r)}
 	if len(errs) > 0 {
-		p.Error = errs.Error()
+		p.Error = errs.In(r.lang)
 	}
 	n := regionNames(out.Regions)
 	for _, rg := range out.Cycle.Regions {
@@ -319,7 +319,7 @@ func (h *Handler) closeCycle(r *request) {
 // the API's error there.
 func (h *Handler) afterCycleForm(r *request, id string, errs apiErrors, done, what string) {
 	if len(errs) > 0 {
-		r.renderStatus(http.StatusBadRequest, "error", page{Title: r.lang.T("web.error.title"), Error: errs.Error(),
+		r.renderStatus(http.StatusBadRequest, "error", page{Title: r.lang.T("web.error.title"), Error: errs.In(r.lang),
 			Data: nil})
 		return
 	}
@@ -343,7 +343,7 @@ func (h *Handler) download(r *request) {
 	}
 	text, errs := h.reportText(r, id, format)
 	if len(errs) > 0 {
-		r.fail(http.StatusNotFound, errs.Error())
+		r.fail(http.StatusNotFound, errs.In(r.lang))
 		return
 	}
 	body := []byte(text)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/supplyeval/supplyeval/graphql"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // apiError is one error of a GraphQL answer: its message, code and the
@@ -15,9 +16,26 @@ type apiError struct {
 	Message string
 	Code    string
 	Alias   string
+	// Msg and Field are the message in the catalogue and the input field
+	// at fault (extensions messageKey, messageArgs and field), when the
+	// API gives them: In writes the error in the page's language.
+	Msg   i18n.Msg
+	Field string
 }
 
 func (e apiError) Error() string { return e.Message }
+
+// In writes the error in l: from the catalogue when the API gave its
+// message key, else the API's (English) message.
+func (e apiError) In(l i18n.Lang) string {
+	if l == i18n.EN || e.Msg.IsZero() {
+		return e.Message
+	}
+	if e.Field != "" {
+		return l.T("error.field", e.Field, l.Render(e.Msg))
+	}
+	return l.Render(e.Msg)
+}
 
 // apiErrors are the errors of one answer.
 type apiErrors []apiError
@@ -26,6 +44,15 @@ func (es apiErrors) Error() string {
 	msgs := make([]string, len(es))
 	for i, e := range es {
 		msgs[i] = e.Message
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// In writes the errors in l, joined as Error joins them.
+func (es apiErrors) In(l i18n.Lang) string {
+	msgs := make([]string, len(es))
+	for i, e := range es {
+		msgs[i] = e.In(l)
 	}
 	return strings.Join(msgs, "; ")
 }
@@ -57,6 +84,11 @@ func (h *Handler) exec(ctx context.Context, p graphql.Principal, q string, vars 
 		ae := apiError{Message: e.Message}
 		if c, ok := e.Extensions["code"].(string); ok {
 			ae.Code = c
+		}
+		if k, ok := e.Extensions["messageKey"].(string); ok {
+			args, _ := e.Extensions["messageArgs"].([]any)
+			ae.Msg = i18n.M(k, args...)
+			ae.Field, _ = e.Extensions["field"].(string)
 		}
 		if len(e.Path) > 0 {
 			ae.Alias = fmt.Sprint(e.Path[0])

@@ -148,7 +148,7 @@ func (h *Handler) previewImport(r *request) {
 		Regions    []struct{ Code string }
 	}
 	if errs := r.query(`{ indicators { code granularity } regions { code } }`, nil, &out); len(errs) > 0 {
-		p.Error = errs.Error()
+		p.Error = errs.In(r.lang)
 		r.renderStatus(http.StatusBadRequest, "import", p)
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/supplyeval/supplyeval/chart"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // The methods a user may pick; AUTO lets the API choose.
@@ -91,7 +92,7 @@ func (h *Handler) intervention(r *request) {
 	if head.Intervention == nil {
 		msg := r.lang.T("web.iv.notfound", id)
 		if len(errs) > 0 {
-			msg += " " + errs.Error()
+			msg += " " + errs.In(r.lang)
 		}
 		r.renderStatus(http.StatusNotFound, "error", page{Title: r.lang.T("web.error.title"), Error: msg})
 		return
@@ -187,9 +188,9 @@ func (h *Handler) intervention(r *request) {
 		alias := fmt.Sprintf("i%d", i)
 		c := impactCard{Indicator: ind, Estimate: est[alias]}
 		if c.Estimate == nil {
-			c.Error = ierrs.firstOf(alias)
+			c.Error = ierrs.firstOf(alias, r.lang)
 			if c.Error == "" {
-				c.Error = ierrs.Error()
+				c.Error = ierrs.In(r.lang)
 			}
 			d.Cards = append(d.Cards, c)
 			continue
@@ -198,16 +199,17 @@ func (h *Handler) intervention(r *request) {
 		d.Cards = append(d.Cards, c)
 	}
 	if len(errs) > 0 {
-		p.Error = errs.Error()
+		p.Error = errs.In(r.lang)
 	}
 	r.render("intervention", p)
 }
 
-// firstOf returns the message of the first error for alias ("" if none).
-func (es apiErrors) firstOf(alias string) string {
+// firstOf returns the message, in l, of the first error for alias (""
+// if none).
+func (es apiErrors) firstOf(alias string, l i18n.Lang) string {
 	for _, e := range es {
 		if e.Alias == alias {
-			return e.Message
+			return e.In(l)
 		}
 	}
 	return ""

@@ -56,3 +56,25 @@ func TestFrenchPages(t *testing.T) {
 		t.Errorf("the overview is not in French:\n%.600s", txt)
 	}
 }
+
+// TestFormErrorsInFrench: a form refused by the API's validation shows
+// the reason in French on a French page (from the message key the API
+// gives in extensions), in English on an English one.
+func TestFormErrorsInFrench(t *testing.T) {
+	s := newSite(t, false)
+	b := newBrowser(t)
+	b.signIn(s.srv.URL, restrictedToken)
+	for _, c := range []struct{ lang, want, not string }{
+		{"fr", `"bad id!" ne peut contenir que des lettres, des chiffres`, "may hold only"},
+		{"en", `"bad id!" may hold only letters, digits`, "ne peut contenir"},
+	} {
+		b.visit(s.srv.URL + "/lang?to=" + c.lang + "&next=/cycles")
+		b.do(chromedpSendKeys("#c-id", "bad id!"), chromedpSendKeys("#c-title", "Port controls"),
+			chromedpSetValue("#c-from", "2018-01-01"), chromedpSetValue("#c-to", "2022-12-31"))
+		b.submit("#open-cycle")
+		msg := strings.Join(b.texts("div.error"), "\n")
+		if !strings.Contains(msg, c.want) || strings.Contains(msg, c.not) {
+			t.Errorf("%s page: error %q, want it to contain %q", c.lang, msg, c.want)
+		}
+	}
+}

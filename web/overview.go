@@ -112,7 +112,7 @@ func (h *Handler) overview(r *request) {
 	errs := r.query(overviewQuery, vars, &out)
 	p := page{Title: r.lang.T("web.overview.title"), Data: &d}
 	if len(errs) > 0 {
-		p.Error = errs.Error()
+		p.Error = errs.In(r.lang)
 	}
 	d.Position, d.RegionCount = out.Position, len(out.Regions)
 	names := regionNames(out.Regions)

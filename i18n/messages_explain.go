@@ -211,7 +211,7 @@ var explainFR = map[string]string{
 	"impact.scm.assume.notextreme": "L'unité traitée n'est pas extrême par rapport aux unités de comparaison ; un mauvais ajustement avant l'intervention (une RMSPE antérieure élevée) fragilise l'estimation.",
 	"impact.scm.assume.placebo":    "La valeur p placebo traite l'unité traitée comme l'une de %d unités qui auraient aussi bien pu être traitées ; elle ne peut être inférieure à 1/%d.",
 	"impact.scm.weight":            "%s %s",
-	"impact.scm.opening":           "Un contrôle synthétique de %s, moyenne pondérée de %d des %d unités de comparaison (%s), suit l'indicateur avant %s avec un écart type (RMSPE) de %s.",
+	"impact.scm.opening":           "Un contrôle synthétique de %s, moyenne pondérée de %d des %d unités de comparaison (%s), suit l'indicateur avant %s avec un écart quadratique moyen (RMSPE) de %s.",
 	"impact.scm.effect":            "De %s à %s, l'indicateur s'écartait en moyenne de %s du contrôle synthétique (%s en %s).",
 	"impact.scm.effect.rel":        "De %s à %s, l'indicateur s'écartait en moyenne de %s du contrôle synthétique (%s en %s), soit %s %s que prévu.",
 	"impact.scm.placebo":           "En appliquant la même méthode à chaque unité de comparaison comme si elle avait été traitée, la variation de %s par rapport à son ajustement antérieur se classe au rang %d sur %d (p = %s).",

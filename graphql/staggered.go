@@ -52,6 +52,7 @@ func (s *Server) addStaggeredField(fields gql.Fields) {
 	result := gql.NewObject(gql.ObjectConfig{Name: "StaggeredEstimate", Description: "Effects of interventions adopted at different dates (Callaway & Sant'Anna 2021).",
 		Fields: gql.Fields{
 			"att":          f(nonNull(interval), "Overall: the average effect over every period after adoption, cohorts weighted by their number of regions (did::aggte type \"simple\")."),
+			"attByCohort":  f(nonNull(interval), "Overall, each treated region counted once: the average of the cohorts' effects weighted by their number of regions (did::aggte type \"group\", Callaway & Sant'Anna's recommended summary; -0.031 on their minimum-wage example)."),
 			"cohorts":      f(listOf(cohort), ""),
 			"eventStudy":   f(listOf(event), ""),
 			"preTrend":     f(nonNull(preTrend), ""),
@@ -128,7 +129,7 @@ func staggeredMap(r *evaluate.StaggeredEstimate) map[string]any {
 	sens := sensitivityValue(r.Sensitivity)
 	return map[string]any{
 		"eventAverage": agg(r.EventAverage), "sensitivity": sens,
-		"att": agg(r.Overall), "cohorts": cohorts, "eventStudy": events,
+		"att": agg(r.Overall), "attByCohort": agg(r.ByCohort), "cohorts": cohorts, "eventStudy": events,
 		"preTrend": map[string]any{"statistic": nanNil(r.PreTrendStat), "pValue": nanNil(r.PreTrendP), "periods": r.PreTrendDF},
 		"twfe": map[string]any{"estimate": nanNil(r.TWFE.Beta), "negativeWeights": r.TWFE.NegativeCells,
 			"negativeWeightSum": r.TWFE.NegativeWeight, "alreadyTreatedShare": r.TWFE.ForbiddenShare},

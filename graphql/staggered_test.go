@@ -44,7 +44,7 @@ func TestStaggeredQuery(t *testing.T) {
 	a.ok(`mutation($rows: [ObservationRowInput!]!) { recordObservations(input: {indicator: "seizures", source: "test", rows: $rows}) { position } }`,
 		map[string]any{"rows": rows})
 	q := `{ staggered(interventions: ["pa", "pb"], indicator: "seizures", control: %s) {
-	  att { estimate se low high } cohorts { cohort regions estimate low high } eventStudy { relativePeriod estimate low high bandLow bandHigh }
+	  att { estimate se low high } attByCohort { estimate low high } cohorts { cohort regions estimate low high } eventStudy { relativePeriod estimate low high bandLow bandHigh }
 	  preTrend { statistic pValue periods } eventAverage { estimate low high } sensitivity { breakdown maxPre sentence intervals { mbar low high } } twfe { estimate negativeWeights alreadyTreatedShare } explanation assumptions
 	  inputs { regions comparison periods asOf } } }`
 	for _, control := range []string{"NEVER_TREATED", "NOT_YET_TREATED"} {
@@ -52,6 +52,11 @@ func TestStaggeredQuery(t *testing.T) {
 		att := d["att"].(map[string]any)
 		if est := att["estimate"].(float64); math.Abs(est-3.658) > 0.15 || att["low"].(float64) > 3.658 || att["high"].(float64) < 3.658 {
 			t.Errorf("%s: att %v, want about 3.658 inside its interval", control, att)
+		}
+		// Two cohorts of four regions with effects 5 and 2: each region
+		// counted once, the overall effect is 3.5.
+		if bc := d["attByCohort"].(map[string]any); math.Abs(bc["estimate"].(float64)-3.5) > 0.15 || bc["low"].(float64) > 3.5 || bc["high"].(float64) < 3.5 {
+			t.Errorf("%s: attByCohort %v, want about 3.5 inside its interval", control, bc)
 		}
 		cs := d["cohorts"].([]any)
 		if len(cs) != 2 || cs[0].(map[string]any)["cohort"] != "2020-04" || cs[1].(map[string]any)["cohort"] != "2020-08" {

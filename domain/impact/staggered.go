@@ -107,7 +107,13 @@ type StaggeredResult struct {
 	// Overall is the "simple" aggregation of did::aggte: the average of
 	// ATT(g,t) over treated cells (t >= g) weighted by cohort size.
 	Overall Aggregate
-	Cohorts []CohortEffect
+	// ByCohort is the "group" aggregation of did::aggte, Callaway &
+	// Sant'Anna's recommended overall summary (theta^O_sel): the average
+	// of the cohort effects weighted by cohort size, so that each treated
+	// unit counts once whatever the number of periods it is observed
+	// treated; the weights' estimation is in its influence function.
+	ByCohort Aggregate
+	Cohorts  []CohortEffect
 	Event   []EventEffect
 	// Critical is the sup-t critical value of the event-study band.
 	Critical float64
@@ -411,8 +417,28 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 		return Aggregate{Estimate: est, SE: se, Low: est - z*se, High: est + z*se}
 	}
 	res.Overall = agg(overall, psiAll)
+	nTreated := 0
+	for _, g := range cgs {
+		nTreated += len(byCohort[g])
+	}
+	byCohortEst := 0.0
+	for _, g := range cgs {
+		byCohortEst += float64(len(byCohort[g])) / float64(nTreated) * cohortEst[g]
+	}
+	psiSel := make([]float64, n)
 	for k, g := range cgs {
 		res.Cohorts = append(res.Cohorts, CohortEffect{Cohort: g, Units: len(byCohort[g]), Aggregate: agg(cohortEst[g], psiG[k])})
+		w := float64(len(byCohort[g])) / float64(nTreated)
+		for i, v := range psiG[k] {
+			psiSel[i] += w * v
+		}
+		// The cohort shares are estimated: their influence.
+		for _, i := range byCohort[g] {
+			psiSel[i] += nf * (cohortEst[g] - byCohortEst) / float64(nTreated)
+		}
+	}
+	if nTreated > 0 {
+		res.ByCohort = agg(byCohortEst, psiSel)
 	}
 	for k, e := range es {
 		res.Event = append(res.Event, EventEffect{Relative: e, Cohorts: eventCohorts[e], Aggregate: agg(eventEst[e], psiE[k])})

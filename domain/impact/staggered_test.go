@@ -82,7 +82,11 @@ func TestStaggeredCoverage(t *testing.T) {
 	}
 	for _, control := range []string{impact.NeverTreated, impact.NotYetTreated} {
 		rng := rand.New(rand.NewPCG(14, 2021))
-		covered, twfeBias := 0, 0.0
+		covered, coveredByCohort, twfeBias := 0, 0, 0.0
+		// The cohort-weighted ATT of stagPanel's design (10 periods,
+		// cohorts 3 and 6 equally likely): cohort 3's effect averages
+		// 2 x (1..7) = 8, cohort 6's 0.5 x (1..4) = 1.25.
+		byCohortTruth := (8 + 1.25) / 2
 		for p := 0; p < panels; p++ {
 			in, truth := stagPanel(rng, 150, 10, false)
 			in.Control, in.Seed = control, uint64(p)
@@ -93,12 +97,18 @@ func TestStaggeredCoverage(t *testing.T) {
 			if r.Overall.Low <= truth && truth <= r.Overall.High {
 				covered++
 			}
+			if r.ByCohort.Low <= byCohortTruth && byCohortTruth <= r.ByCohort.High {
+				coveredByCohort++
+			}
 			twfeBias += (r.TWFE.Beta - truth) / float64(panels)
 		}
-		rate := float64(covered) / float64(panels)
-		t.Logf("%s: coverage %.3f over %d panels; mean TWFE bias %.3f", control, rate, panels, twfeBias)
+		rate, rateByCohort := float64(covered)/float64(panels), float64(coveredByCohort)/float64(panels)
+		t.Logf("%s: coverage %.3f (by cohort %.3f) over %d panels; mean TWFE bias %.3f", control, rate, rateByCohort, panels, twfeBias)
 		if rate < lo || rate > hi {
 			t.Errorf("%s: the 95%% interval covers the true ATT in %.1f%% of %d panels, want %.0f-%.0f%%", control, 100*rate, panels, 100*lo, 100*hi)
+		}
+		if rateByCohort < lo || rateByCohort > hi {
+			t.Errorf("%s: the 95%% interval of the cohort-weighted ATT covers the truth in %.1f%% of %d panels, want %.0f-%.0f%%", control, 100*rateByCohort, panels, 100*lo, 100*hi)
 		}
 		if math.Abs(twfeBias) < 0.5 {
 			t.Errorf("%s: two-way fixed effects bias %.3f: the simulation does not show the bias it is meant to", control, twfeBias)

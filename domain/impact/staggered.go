@@ -114,7 +114,7 @@ type StaggeredResult struct {
 	// treated; the weights' estimation is in its influence function.
 	ByCohort Aggregate
 	Cohorts  []CohortEffect
-	Event   []EventEffect
+	Event    []EventEffect
 	// Critical is the sup-t critical value of the event-study band.
 	Critical float64
 	// PreTrend is the Wald test that every pre-adoption event-study

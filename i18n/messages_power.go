@@ -11,6 +11,13 @@ func init() {
 		"power.pool.incomplete":   "Left out of the default comparison pool for missing %s data in %s to %s (a synthetic control needs every period): %s.",
 		"power.auto":              "Method chosen automatically, as the impact query would: %s",
 
+		"power.method.BEFORE_AFTER":                "a before/after comparison",
+		"power.method.ITS":                         "an interrupted time series",
+		"power.method.ITS.QUASI_POISSON":           "an interrupted time series (quasi-Poisson)",
+		"power.method.DID":                         "a difference-in-differences with %d comparison unit(s) (clustered t test)",
+		"power.method.SYNTHETIC_CONTROL.conformal": "a synthetic control from %d comparison units (conformal interval)",
+		"power.method.SYNTHETIC_CONTROL.placebo":   "a synthetic control from %d comparison units (interval by inversion of the placebo test)",
+
 		"report.power.by.ITS":               "simulated for an interrupted time series",
 		"report.power.by.BEFORE_AFTER":      "simulated for a before/after comparison",
 		"report.power.by.DID":               "simulated for a difference-in-differences with %d comparison regions",
@@ -24,6 +31,13 @@ func init() {
 		"power.pool.nodata":       "Écartées du groupe de comparaison par défaut faute de données %s de %s à %s : %s.",
 		"power.pool.incomplete":   "Écartées du groupe de comparaison par défaut pour des données %s manquantes de %s à %s (un contrôle synthétique exige chaque période) : %s.",
 		"power.auto":              "Méthode choisie automatiquement, comme le ferait la requête impact : %s",
+
+		"power.method.BEFORE_AFTER":                "une comparaison avant/après",
+		"power.method.ITS":                         "une série temporelle interrompue",
+		"power.method.ITS.QUASI_POISSON":           "une série temporelle interrompue (quasi-Poisson)",
+		"power.method.DID":                         "une double différence avec %d unité(s) de comparaison (test t groupé)",
+		"power.method.SYNTHETIC_CONTROL.conformal": "un contrôle synthétique à partir de %d unités de comparaison (intervalle conforme)",
+		"power.method.SYNTHETIC_CONTROL.placebo":   "un contrôle synthétique à partir de %d unités de comparaison (intervalle par inversion du test placebo)",
 
 		"report.power.by.ITS":               "simulé pour une série temporelle interrompue",
 		"report.power.by.BEFORE_AFTER":      "simulé pour une comparaison avant/après",

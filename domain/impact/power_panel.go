@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Power of the methods with comparison units (difference-in-differences
@@ -413,19 +415,20 @@ func observedValues(treated []Series) []float64 {
 	return out
 }
 
-// methodWords names the simulated evaluation in the explanation.
+// methodWords names the simulated evaluation in the explanation (from the
+// catalogue, i18n/messages_power.go).
 func (r *PowerResult) methodWords() string {
 	switch {
 	case r.in.Method == MethodBeforeAfter:
-		return "a before/after comparison"
+		return i18n.EN.T("power.method.BEFORE_AFTER")
 	case r.in.Method == MethodDiD:
-		return fmt.Sprintf("a difference-in-differences with %d comparison unit(s) (clustered t test)", r.ComparisonUnits)
+		return i18n.EN.T("power.method.DID", r.ComparisonUnits)
 	case r.in.Method == MethodSyntheticControl && r.PlaceboInterval:
-		return fmt.Sprintf("a synthetic control from %d comparison units (interval by inversion of the placebo test)", r.ComparisonUnits)
+		return i18n.EN.T("power.method.SYNTHETIC_CONTROL.placebo", r.ComparisonUnits)
 	case r.in.Method == MethodSyntheticControl:
-		return fmt.Sprintf("a synthetic control from %d comparison units (conformal interval)", r.ComparisonUnits)
+		return i18n.EN.T("power.method.SYNTHETIC_CONTROL.conformal", r.ComparisonUnits)
 	case r.model == QuasiPoisson:
-		return "an interrupted time series (quasi-Poisson)"
+		return i18n.EN.T("power.method.ITS.QUASI_POISSON")
 	}
-	return "an interrupted time series"
+	return i18n.EN.T("power.method.ITS")
 }

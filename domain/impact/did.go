@@ -288,7 +288,15 @@ func DiD(in DiDInput) (*Result, error) {
 		i18n.M("impact.did.assume.average"),
 		seNote,
 	)
-	r.SetExplanation(didExplanation(r, in, treatedUsed, compUsed, pre, preErr, fe))
+	text := didExplanation(r, in, treatedUsed, compUsed, pre, preErr, fe)
+	var why i18n.Msg
+	if r.Sensitivity, why = p.didSensitivity(); r.Sensitivity != nil {
+		text = append(text, r.Sensitivity.Msg())
+	} else {
+		r.NoSensitivity = why.Localize(i18n.EN)
+		text = append(text, i18n.M("sensitivity.rm.none", why))
+	}
+	r.SetExplanation(text)
 	if err := r.checkFinite(); err != nil {
 		return nil, err
 	}

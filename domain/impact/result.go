@@ -282,6 +282,14 @@ type Result struct {
 	// Segments are the interruptions of a piecewise interrupted time
 	// series ([PiecewiseITS]), in order of start; nil for other results.
 	Segments []Segment
+	// Sensitivity is, for a difference-in-differences, the sensitivity of
+	// the average effect after the start to violations of parallel trends
+	// (relative magnitudes, Rambachan & Roth 2023); nil for other methods
+	// and where it does not apply, with the reason in NoSensitivity.
+	Sensitivity *Sensitivity
+	// NoSensitivity says, in English, why a difference-in-differences has
+	// no Sensitivity; empty otherwise.
+	NoSensitivity string
 }
 
 // SetExplanation sets the explanation to t (ExplanationMsgs) and its

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strconv"
 
 	"github.com/supplyeval/supplyeval/i18n"
 	"gonum.org/v1/gonum/mat"
@@ -46,14 +47,17 @@ type Sensitivity struct {
 }
 
 // SentenceIn is the plain sentence of s in language l.
-func (s *Sensitivity) SentenceIn(l i18n.Lang) string {
+func (s *Sensitivity) SentenceIn(l i18n.Lang) string { return s.Msg().Localize(l) }
+
+// Msg is the plain sentence of s as a message of the catalogue.
+func (s *Sensitivity) Msg() i18n.Msg {
 	switch {
 	case s.Breakdown == 0:
-		return l.T("sensitivity.rm.insignificant")
+		return i18n.M("sensitivity.rm.insignificant")
 	case math.IsInf(s.Breakdown, 1):
-		return l.T("sensitivity.rm.robust")
+		return i18n.M("sensitivity.rm.robust")
 	}
-	return l.T("sensitivity.rm.breakdown", l.Fixed(s.Breakdown, 2))
+	return i18n.M("sensitivity.rm.breakdown", i18n.Num(func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }, s.Breakdown))
 }
 
 // MbarGrid are the Mbar values reported.

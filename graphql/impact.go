@@ -255,6 +255,8 @@ func (s *Server) impactField(t *types) *gql.Field {
 					}
 					return out
 				})},
+			"sensitivity": &gql.Field{Type: s.sensitivityType(t), Description: "Method DID: the sensitivity of the average effect to violations of parallel trends (relative magnitudes, Rambachan & Roth 2023), from an event study; null for other methods, and for DID where it does not apply (the explanation says why: it needs two periods before the start and one after).",
+				Resolve: in(func(x *evaluate.ImpactEstimate) any { return sensitivityValue(x.Sensitivity) })},
 			"rating": &gql.Field{Type: in0.ratings.rating, Description: "The evidence rating the design supports (Maryland level, EMMIE quality) with the reasons.", Resolve: estimateRating},
 		}})
 	return &gql.Field{Type: estimate,

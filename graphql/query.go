@@ -108,7 +108,7 @@ func (s *Server) queryType(t *types) *gql.Object {
 	s.addDisplacementFields(t, fields)
 	s.addCycleFields(t, fields)
 	s.addTimelineField(t, fields)
-	s.addStaggeredField(fields)
+	s.addStaggeredField(t, fields)
 	s.addPowerField(t, fields)
 	s.addAuditField(fields)
 	s.addPlanFields(t, fields)

@@ -173,6 +173,8 @@ type Server struct {
 	reports *reportCache
 	// cycleT holds the cycle types, built once (see cycleTypes).
 	cycleT *cycleTypes
+	// sensT is the Sensitivity type, built once (see sensitivityType).
+	sensT *gql.Object
 	// impactIn holds impact's input types, built once (see impactInputs).
 	impactIn *impactInputTypes
 	// shape estimates the size of answers (see Limits.MaxAnswerValues).

@@ -8,12 +8,13 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 )
 
 // addStaggeredField adds staggered: the effect of interventions adopted
 // at different dates (projections/evaluate.Evaluator.Staggered).
-func (s *Server) addStaggeredField(fields gql.Fields) {
+func (s *Server) addStaggeredField(t *types, fields gql.Fields) {
 	control := gql.NewEnum(gql.EnumConfig{Name: "StaggeredControl", Description: "Which regions each adopting cohort is compared with.",
 		Values: gql.EnumValueConfigMap{
 			impact.NeverTreated:  {Value: impact.NeverTreated, Description: "Regions never treated in the window."},
@@ -40,15 +41,7 @@ func (s *Server) addStaggeredField(fields gql.Fields) {
 	inputs := gql.NewObject(gql.ObjectConfig{Name: "StaggeredInputs", Description: "What went into the estimate.",
 		Fields: gql.Fields{"regions": f(listOf(gql.ID), "Treated regions used."), "comparison": f(listOf(gql.ID), "Never-treated regions used."),
 			"periods": f(listOf(gql.String), "The periods used, in order."), "asOf": f(nonNull(gql.String), "The log position the data were read at.")}})
-	sensInterval := gql.NewObject(gql.ObjectConfig{Name: "SensitivityInterval", Description: "The 95% confidence set when post-period violations of parallel trends may move by up to mbar times the largest pre-period move; low and high are null when no effect is compatible with the data under that restriction.",
-		Fields: gql.Fields{"mbar": f(nonNull(gql.Float), ""), "low": f(gql.Float, ""), "high": f(gql.Float, "")}})
-	sensitivity := gql.NewObject(gql.ObjectConfig{Name: "Sensitivity", Description: "Sensitivity of the average effect after the intervention to violations of parallel trends: confidence sets under the relative-magnitudes restriction of Rambachan & Roth (2023), by the conditional-least-favourable hybrid test of Andrews, Roth & Pakes (accounting for the sampling error of the pre-period moves).",
-		Fields: gql.Fields{
-			"breakdown": f(gql.Float, "The largest mbar at which the confidence set still excludes zero (to 0.005); 0 when it does not at mbar 0; null when it does at every mbar up to 1,000."),
-			"intervals": f(listOf(sensInterval), ""),
-			"sentence":  f(nonNull(gql.String), ""),
-			"maxPre":    f(nonNull(gql.Float), "The largest move between consecutive periods before adoption."),
-		}})
+	sensitivity := s.sensitivityType(t)
 	result := gql.NewObject(gql.ObjectConfig{Name: "StaggeredEstimate", Description: "Effects of interventions adopted at different dates (Callaway & Sant'Anna 2021).",
 		Fields: gql.Fields{
 			"att":          f(nonNull(interval), "Overall: the average effect over every period after adoption, cohorts weighted by their number of regions (did::aggte type \"simple\")."),
@@ -139,6 +132,34 @@ func staggeredMap(r *evaluate.StaggeredEstimate) map[string]any {
 	}
 }
 
+// sensitivityType is the Sensitivity object shared by ImpactEstimate and
+// StaggeredEstimate, built once per server.
+func (s *Server) sensitivityType(t *types) *gql.Object {
+	if s.sensT != nil {
+		return s.sensT
+	}
+	f := func(t gql.Output, desc string) *gql.Field { return &gql.Field{Type: t, Description: desc} }
+	iv := gql.NewObject(gql.ObjectConfig{Name: "SensitivityInterval", Description: "The 95% confidence set when post-period violations of parallel trends may move by up to mbar times the largest pre-period move; low and high are null when no effect is compatible with the data under that restriction.",
+		Fields: gql.Fields{"mbar": f(nonNull(gql.Float), ""), "low": f(gql.Float, ""), "high": f(gql.Float, "")}})
+	s.sensT = gql.NewObject(gql.ObjectConfig{Name: "Sensitivity", Description: "Sensitivity of the average effect after the intervention (the event-study average) to violations of parallel trends: 95% confidence sets under the relative-magnitudes restriction of Rambachan & Roth (2023), by the conditional-least-favourable hybrid test of Andrews, Roth & Pakes (which accounts for the sampling error of the pre-period moves).",
+		Fields: gql.Fields{
+			"breakdown": f(gql.Float, "The largest mbar at which the confidence set still excludes zero (to 0.005); 0 when it does not at mbar 0; null when it does at every mbar up to 1,000."),
+			"intervals": f(listOf(iv), ""),
+			"sentence": &gql.Field{Type: nonNull(gql.String), Description: "The conclusion in one sentence.",
+				Args: gql.FieldConfigArgument{"lang": {Type: s.cycleTypes(t).lang, DefaultValue: string(i18n.EN)}},
+				Resolve: func(p gql.ResolveParams) (any, error) {
+					raw, _ := p.Args["lang"].(string)
+					l, err := i18n.ParseLang(raw)
+					if err != nil {
+						return nil, err
+					}
+					return p.Source.(map[string]any)["_s"].(*impact.Sensitivity).SentenceIn(l), nil
+				}},
+			"maxPre": f(nonNull(gql.Float), "The largest estimated move between consecutive periods before the intervention."),
+		}})
+	return s.sensT
+}
+
 // sensitivityValue is the GraphQL value of a sensitivity analysis; nil for
 // none.
 func sensitivityValue(s *impact.Sensitivity) any {
@@ -149,5 +170,5 @@ func sensitivityValue(s *impact.Sensitivity) any {
 	for _, iv := range s.Intervals {
 		ivs = append(ivs, map[string]any{"mbar": iv.Mbar, "low": nanNil(iv.Low), "high": nanNil(iv.High)})
 	}
-	return map[string]any{"breakdown": nanNil(s.Breakdown), "intervals": ivs, "sentence": s.Sentence, "maxPre": s.MaxPre}
+	return map[string]any{"breakdown": nanNil(s.Breakdown), "intervals": ivs, "_s": s, "maxPre": s.MaxPre}
 }

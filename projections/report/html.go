@@ -256,6 +256,7 @@ func (r *Report) htmlIntervention(b *strings.Builder, t words, iv InterventionRe
 			w("<p class=\"note\"><b>%s</b>: %s</p>\n", esc(im.Name), esc(s))
 		}
 	}
+	htmlTrends(w, t, impactTrends(iv.Impacts))
 	w("<div class=\"legend\"><span><i class=\"sw\" style=\"background:%s\"></i>%s</span><span><i class=\"sw\" style=\"background:%s\"></i>%s</span><span><i class=\"sw\" style=\"background:%s\"></i>%s</span><span><i class=\"sw\" style=\"background:%s\"></i>%s</span></div>\n",
 		chart.ColourObserved, esc(t.T("report.legend.observed")), chart.ColourExpected, esc(t.T("report.legend.expected")), chart.ColourBand,
 		esc(t.T("report.legend.band")), chart.ColourMarker, esc(t.T("report.legend.start")))

@@ -43,6 +43,8 @@ type StaggeredRow struct {
 	// Breakdown is the relative-magnitudes breakdown value of the event
 	// study's average (nil without one, or when unbounded).
 	Breakdown *Num `json:"breakdown,omitempty"`
+	// Trends is the same sensitivity, for the sentence.
+	Trends *TrendsNote `json:"parallelTrends,omitempty"`
 	// Explanation is the estimate's paragraph (English).
 	Explanation string `json:"explanation,omitempty"`
 	Error       string `json:"error,omitempty"`
@@ -168,6 +170,7 @@ func (g *Generator) staggered(ctx context.Context, c projections.Cycle, pos uint
 				row.Cohorts, row.Treated, row.NeverTreated = len(est.Cohorts), est.Treated, est.NeverTreated
 				if s := est.Sensitivity; s != nil {
 					row.Breakdown = num(s.Breakdown)
+					row.Trends = trendsNote(s)
 				}
 				row.Explanation = est.Explanation
 				out = append(out, row)
@@ -202,6 +205,7 @@ func (r *Report) markdownProgrammes(b *strings.Builder, t words) {
 		w("| %s | %s | %s | %s | %s |\n", strings.Join(s.Interventions, ", "), mdCell(s.Name), t.T("report.staggered.att", t.num(s.ATT), t.num(s.Low), t.num(s.High)),
 			t.T("report.staggered.cohorts", t.Int(s.Cohorts), t.Int(s.Treated), t.Int(s.NeverTreated)), t.num(s.Breakdown))
 	}
+	writeTrendsMD(w, t, staggeredTrends(r.Staggered))
 }
 
 // htmlProgrammes writes the exposure and staggered sections.
@@ -233,6 +237,7 @@ func (r *Report) htmlProgrammes(b *strings.Builder, t words) {
 				esc(t.T("report.staggered.cohorts", t.Int(s.Cohorts), t.Int(s.Treated), t.Int(s.NeverTreated))), t.num(s.Breakdown))
 		}
 		w("</table>\n")
+		htmlTrends(w, t, staggeredTrends(r.Staggered))
 	}
 	w("</section>\n")
 }

@@ -64,6 +64,11 @@ func TestReportTimelineAndStaggeredProgramme(t *testing.T) {
 	if math.Abs(float64(*row.ATT)-truth) > 1.5 {
 		t.Errorf("ATT %v far from %.3f", *row.ATT, truth)
 	}
+	// The sentence on parallel trends beside the estimate (relative
+	// magnitudes): its breakdown value, in words.
+	if row.Trends == nil || (row.Trends.Breakdown == nil && !row.Trends.Robust) {
+		t.Fatalf("no sensitivity to parallel trends beside the staggered estimate: %+v", row)
+	}
 	for _, l := range []i18n.Lang{i18n.EN, i18n.FR} {
 		md, err := r.RenderIn(report.Markdown, l)
 		if err != nil {
@@ -73,8 +78,8 @@ func TestReportTimelineAndStaggeredProgramme(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		heads := map[i18n.Lang][]string{i18n.EN: {"Exposure of the regions in scope", "Staggered programmes", "a neighbour covered"},
-			i18n.FR: {"Exposition des régions du périmètre", "Programmes à adoption échelonnée", "une voisine couverte"}}[l]
+		heads := map[i18n.Lang][]string{i18n.EN: {"Exposure of the regions in scope", "Staggered programmes", "a neighbour covered", "Sensitivity to parallel trends"},
+			i18n.FR: {"Exposition des régions du périmètre", "Programmes à adoption échelonnée", "une voisine couverte", "Sensibilité aux tendances parallèles"}}[l]
 		for _, h := range heads {
 			if !strings.Contains(string(md), h) || !strings.Contains(string(html), h) {
 				t.Errorf("%s: %q missing", l, h)

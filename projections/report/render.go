@@ -194,6 +194,7 @@ func (r *Report) markdown(l i18n.Lang) []byte {
 			w("\n%s\n", mdText(t.T("report.nodata", t.Join(iv.NoDataNames))))
 		}
 		writePowerMD(w, t, iv.Impacts)
+		writeTrendsMD(w, t, impactTrends(iv.Impacts))
 		w("\n### %s\n\n", t.T("report.why"))
 		for _, im := range iv.Impacts {
 			if im.Error == "" {

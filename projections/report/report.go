@@ -257,6 +257,9 @@ type ImpactRow struct {
 	// Power is, for an operation's estimate with no clear effect, what its
 	// evaluation could have detected (see power.go); nil otherwise.
 	Power *PowerNote `json:"power,omitempty"`
+	// Trends is, for a difference-in-differences, the sensitivity of the
+	// effect to violations of parallel trends; nil otherwise.
+	Trends *TrendsNote `json:"parallelTrends,omitempty"`
 }
 
 // Param is a method parameter.
@@ -724,6 +727,7 @@ func (g *Generator) impact(ctx context.Context, iv evaluate.Intervention, ind pr
 	}
 	row.Regions, row.Comparison = nonNil(est.Regions), nonNil(est.Comparison)
 	row.FirstPeriod, row.Explanation, row.ExplanationMsgs = est.FirstPeriod, est.Explanation, est.ExplanationMsgs
+	row.Trends = trendsNote(est.Sensitivity)
 	for _, p := range est.Params {
 		row.Parameters = append(row.Parameters, Param{Name: p.Name, Value: p.Value})
 	}

@@ -287,6 +287,9 @@ type rmPoly struct {
 	s    int
 	v    []rmVertex
 	q    [][]float64 // covariances of the vertices' functions of the estimates
+	qmax float64     // the largest variance among them
+	base []float64   // each vertex's value at theta = 0
+	vals []float64   // scratch for accepts
 	lfcv float64
 }
 
@@ -310,17 +313,27 @@ func (a *rmAnalysis) poly(s int, sgn, mbar float64) *rmPoly {
 	p.v = append(p.v, rmVertex{Alpha: -1 / cb, Beta: -k * a.cSum / cb, K: 1 / cb})
 	n := len(p.v)
 	p.q = make([][]float64, n)
+	p.base, p.vals = make([]float64, n), make([]float64, n)
 	for i, x := range p.v {
 		p.q[i] = make([]float64, n)
 		for j, y := range p.v {
 			p.q[i][j] = x.Alpha*y.Alpha*a.varL + (x.Alpha*y.Beta+x.Beta*y.Alpha)*a.covLM[s] + x.Beta*y.Beta*a.varM[s]
 		}
+		p.qmax = math.Max(p.qmax, math.Abs(p.q[i][i]))
+		p.base[i] = x.Alpha*a.thetaHat + x.Beta*a.mHat[s]
 	}
+	p.lfcv = math.NaN() // computed on first use (lfCritical)
+	return p
+}
+
+// lfCritical is the least-favourable critical value of polyhedron p.
+func (a *rmAnalysis) lfCritical(p *rmPoly) float64 {
 	// Least-favourable critical value: the 1-kappa quantile of eta when
 	// the moments are centred at zero (R's quantile type 7). The first T
 	// vertices are multiples of m_s: their largest is at the largest or
 	// the smallest multiple. Only the top of the draws is kept.
 	bmin, bmax := 0.0, 0.0
+	s := p.s
 	for i, x := range p.v[:len(p.v)-2] {
 		if i == 0 || x.Beta < bmin {
 			bmin = x.Beta
@@ -336,9 +349,17 @@ func (a *rmAnalysis) poly(s int, sgn, mbar float64) *rmPoly {
 	top := make([]float64, 0, nd-lo) // the nd-lo largest, ascending
 	for d := 0; d < nd; d++ {
 		m := a.drawM[d][s]
-		e := math.Max(vb.Alpha*a.drawL[d]+vb.Beta*m, vc.Alpha*a.drawL[d]+vc.Beta*m)
+		e := vb.Alpha*a.drawL[d] + vb.Beta*m
+		if x := vc.Alpha*a.drawL[d] + vc.Beta*m; x > e {
+			e = x
+		}
 		if len(p.v) > 2 {
-			e = math.Max(e, math.Max(bmin*m, bmax*m))
+			if x := bmin * m; x > e {
+				e = x
+			}
+			if x := bmax * m; x > e {
+				e = x
+			}
 		}
 		if len(top) < cap(top) {
 			top = append(top, e)
@@ -355,11 +376,11 @@ func (a *rmAnalysis) poly(s int, sgn, mbar float64) *rmPoly {
 		}
 	}
 	// top[0] is order statistic lo, top[1] lo+1.
-	p.lfcv = top[0]
+	cv := top[0]
 	if len(top) > 1 {
-		p.lfcv += (h - float64(lo)) * (top[1] - top[0])
+		cv += (h - float64(lo)) * (top[1] - top[0])
 	}
-	return p
+	return cv
 }
 
 // accepts runs the hybrid conditional-least-favourable test of theta
@@ -367,21 +388,28 @@ func (a *rmAnalysis) poly(s int, sgn, mbar float64) *rmPoly {
 // .lp_conditional_test_fn, with the truncation points of the conditional
 // test computed exactly from the extreme points).
 func (a *rmAnalysis) accepts(p *rmPoly, theta float64) bool {
-	n := len(p.v)
-	vals := make([]float64, n)
+	vals := p.vals
 	g := 0
 	for i, x := range p.v {
-		vals[i] = x.Alpha*a.thetaHat + x.Beta*a.mHat[p.s] + x.K*theta
+		vals[i] = p.base[i] + x.K*theta
 		if vals[i] > vals[g] {
 			g = i
 		}
 	}
 	eta := vals[g]
+	if !(eta > 0) {
+		// The statistic is at most 0, below any critical value (both
+		// stages' are non-negative).
+		return true
+	}
+	if math.IsNaN(p.lfcv) {
+		p.lfcv = math.Max(a.lfCritical(p), 0)
+	}
 	if eta > p.lfcv {
 		return false
 	}
 	s2 := p.q[g][g]
-	if s2 < 1e-300 || s2 < 1e-14*maxAbsDiag(p.q) {
+	if s2 < 1e-300 || s2 < 1e-14*p.qmax {
 		return !(eta > 0)
 	}
 	// Along y = s + b c with b = Sigma gamma / gamma'Sigma gamma, vertex v
@@ -412,14 +440,6 @@ func (a *rmAnalysis) accepts(p *rmPoly, theta float64) bool {
 	return !(stat > cv)
 }
 
-func maxAbsDiag(q [][]float64) float64 {
-	m := 0.0
-	for i := range q {
-		m = math.Max(m, math.Abs(q[i][i]))
-	}
-	return m
-}
-
 // polys returns the 2 nPre polyhedra of Delta^RM(mbar).
 func (a *rmAnalysis) polys(mbar float64) []*rmPoly {
 	out := make([]*rmPoly, 0, 2*a.nPre)
@@ -443,7 +463,7 @@ func (a *rmAnalysis) acceptsAny(ps []*rmPoly, theta float64) bool {
 // interval is the confidence set under Delta^RM(mbar), from its lowest to
 // its highest accepted theta (the union over polyhedra; a polyhedron
 // whose test rejects everywhere adds nothing). ok is false when no theta
-// is accepted. Each polyhedron is scanned on a grid of 201 points over
+// is accepted. Each polyhedron is scanned on a grid of 101 points over
 // its centre -+ a width that grows until both ends reject, and the
 // outermost accepted points are refined by bisection to 1e-6 of the
 // target's standard error.
@@ -455,7 +475,7 @@ func (a *rmAnalysis) interval(mbar float64) (lo, hi float64, ok bool) {
 		sdK := mbar * a.cSum * math.Sqrt(a.varM[p.s])
 		w := 20*math.Sqrt(a.varL+sdK*sdK) + 2*k*a.cSum
 		centre := a.thetaHat
-		const n = 201
+		const n = 101
 		var pl, ph float64
 		found := false
 		for range 8 {

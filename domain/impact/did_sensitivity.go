@@ -9,7 +9,7 @@ import (
 
 // maxEventStudyWork bounds the event study's cost (regressors squared
 // times cells) so that a very long panel does not stall the estimate.
-const maxEventStudyWork = 4e8
+const maxEventStudyWork = 2e9
 
 // didSensitivity is the relative-magnitudes sensitivity ([Sensitivity]) of
 // the average effect after the start, from the event study of the panel
@@ -84,13 +84,29 @@ func (p *panel) eventStudy() (eventCoefs, i18n.Msg) {
 			return eventCoefs{}, i18n.M("sensitivity.rm.unidentified")
 		}
 	}
-	xtx := mat.NewSymDense(K, nil)
+	// X~'X~ = X'X~ and X~'y~ = X'y~ (the residual maker is idempotent):
+	// sums of the residualised columns over each regressor's treated
+	// cells, O(K x treated cells) instead of O(K^2 N).
+	gram := make([][]float64, K)
+	for a := range gram {
+		gram[a] = make([]float64, K)
+	}
 	xty := mat.NewVecDense(K, nil)
+	for c, i := range w.cells {
+		if p.units[i] >= p.nTreated || col[p.per[i]] < 0 {
+			continue
+		}
+		a := col[p.per[i]]
+		for b := range X {
+			gram[a][b] += X[b][c]
+		}
+		xty.SetVec(a, xty.AtVec(a)+yt[c])
+	}
+	xtx := mat.NewSymDense(K, nil)
 	for a := 0; a < K; a++ {
 		for b := a; b < K; b++ {
-			xtx.SetSym(a, b, dotf(X[a], X[b]))
+			xtx.SetSym(a, b, (gram[a][b]+gram[b][a])/2)
 		}
-		xty.SetVec(a, dotf(X[a], yt))
 	}
 	var ch mat.Cholesky
 	if !ch.Factorize(xtx) || ch.Cond() > 1e12 {

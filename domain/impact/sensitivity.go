@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"sort"
 	"strconv"
 
 	"github.com/supplyeval/supplyeval/i18n"
@@ -284,13 +285,13 @@ type rmVertex struct{ Alpha, Beta, K float64 }
 // eta is at least each of these.) TestRMEtaEqualsLP checks it against the
 // linear program solved by gonum's simplex.
 type rmPoly struct {
-	s    int
-	v    []rmVertex
-	q    [][]float64 // covariances of the vertices' functions of the estimates
-	qmax float64     // the largest variance among them
-	base []float64   // each vertex's value at theta = 0
-	vals []float64   // scratch for accepts
-	lfcv float64
+	s           int
+	v           []rmVertex
+	vl, clm, vm float64   // Var(theta^), Cov(theta^, m^_s), Var(m^_s)
+	qmax        float64   // the largest variance of a vertex's value
+	base        []float64 // each vertex's value at theta = 0
+	vals        []float64 // scratch for accepts
+	lfcv        float64
 }
 
 func (a *rmAnalysis) poly(s int, sgn, mbar float64) *rmPoly {
@@ -312,18 +313,19 @@ func (a *rmAnalysis) poly(s int, sgn, mbar float64) *rmPoly {
 	p.v = append(p.v, rmVertex{Alpha: 1 / ca, Beta: -k * a.cSum / ca, K: -1 / ca})
 	p.v = append(p.v, rmVertex{Alpha: -1 / cb, Beta: -k * a.cSum / cb, K: 1 / cb})
 	n := len(p.v)
-	p.q = make([][]float64, n)
+	p.vl, p.clm, p.vm = a.varL, a.covLM[s], a.varM[s]
 	p.base, p.vals = make([]float64, n), make([]float64, n)
 	for i, x := range p.v {
-		p.q[i] = make([]float64, n)
-		for j, y := range p.v {
-			p.q[i][j] = x.Alpha*y.Alpha*a.varL + (x.Alpha*y.Beta+x.Beta*y.Alpha)*a.covLM[s] + x.Beta*y.Beta*a.varM[s]
-		}
-		p.qmax = math.Max(p.qmax, math.Abs(p.q[i][i]))
+		p.qmax = math.Max(p.qmax, math.Abs(p.cov(x, x)))
 		p.base[i] = x.Alpha*a.thetaHat + x.Beta*a.mHat[s]
 	}
 	p.lfcv = math.NaN() // computed on first use (lfCritical)
 	return p
+}
+
+// cov is the covariance of the values of extreme points x and y.
+func (p *rmPoly) cov(x, y rmVertex) float64 {
+	return x.Alpha*y.Alpha*p.vl + (x.Alpha*y.Beta+x.Beta*y.Alpha)*p.clm + x.Beta*y.Beta*p.vm
 }
 
 // lfCritical is the least-favourable critical value of polyhedron p.
@@ -408,7 +410,7 @@ func (a *rmAnalysis) accepts(p *rmPoly, theta float64) bool {
 	if eta > p.lfcv {
 		return false
 	}
-	s2 := p.q[g][g]
+	s2 := p.cov(p.v[g], p.v[g])
 	if s2 < 1e-300 || s2 < 1e-14*p.qmax {
 		return !(eta > 0)
 	}
@@ -419,7 +421,7 @@ func (a *rmAnalysis) accepts(p *rmPoly, theta float64) bool {
 		if i == g {
 			continue
 		}
-		bv := p.q[i][g] / s2
+		bv := p.cov(p.v[i], p.v[g]) / s2
 		sv := vals[i] - bv*eta
 		den := 1 - bv
 		switch {
@@ -461,53 +463,77 @@ func (a *rmAnalysis) acceptsAny(ps []*rmPoly, theta float64) bool {
 }
 
 // interval is the confidence set under Delta^RM(mbar), from its lowest to
-// its highest accepted theta (the union over polyhedra; a polyhedron
-// whose test rejects everywhere adds nothing). ok is false when no theta
-// is accepted. Each polyhedron is scanned on a grid of 101 points over
-// its centre -+ a width that grows until both ends reject, and the
-// outermost accepted points are refined by bisection to 1e-6 of the
-// target's standard error.
+// its highest accepted theta: the union over polyhedra. ok is false when
+// no theta is accepted.
+//
+// Each polyhedron's set is taken to be an interval around the theta that
+// minimises its statistic (where the two theta-dependent extreme points
+// meet), which it contains whenever that minimum is at most zero. The
+// polyhedra accepted there are visited widest restriction first; one
+// extends the union only if it accepts just beyond the current ends, and
+// then its end is found by doubling steps and bisection to 1e-6 of the
+// target's standard error. Polyhedra rejected at their centre are
+// scanned on a grid of 101 points for any accepted theta.
+// TestRMMedicaidPublished checks the result against HonestDiD's
+// 1,000-point grid.
 func (a *rmAnalysis) interval(mbar float64) (lo, hi float64, ok bool) {
 	sdL := math.Sqrt(a.varL)
-	lo, hi = math.Inf(1), math.Inf(-1)
+	tol := 1e-6 * sdL
+	type cand struct {
+		p    *rmPoly
+		c, w float64
+	}
+	var cs, rest []cand
 	for _, p := range a.polys(mbar) {
-		k := mbar * math.Abs(a.mHat[p.s])
+		vb, vc := p.v[len(p.v)-2], p.v[len(p.v)-1]
+		// theta where the B and C extreme points are equal.
+		c := (p.base[len(p.v)-2] - p.base[len(p.v)-1]) / (vc.K - vb.K)
 		sdK := mbar * a.cSum * math.Sqrt(a.varM[p.s])
-		w := 20*math.Sqrt(a.varL+sdK*sdK) + 2*k*a.cSum
-		centre := a.thetaHat
+		w := math.Sqrt(a.varL+sdK*sdK) + mbar*a.cSum*math.Abs(a.mHat[p.s])
+		if a.accepts(p, c) {
+			cs = append(cs, cand{p, c, w})
+		} else {
+			rest = append(rest, cand{p, c, w})
+		}
+	}
+	for _, x := range rest {
+		// A polyhedron rejected at its centre: look for accepted points.
 		const n = 101
-		var pl, ph float64
-		found := false
-		for range 8 {
-			step := 2 * w / (n - 1)
-			first, last := -1, -1
-			for i := 0; i < n; i++ {
-				if a.accepts(p, centre-w+float64(i)*step) {
-					if first < 0 {
-						first = i
-					}
-					last = i
-				}
-			}
-			if first < 0 {
+		half := 20 * x.w
+		step := 2 * half / (n - 1)
+		for i := 0; i < n; i++ {
+			if th := x.c - half + float64(i)*step; a.accepts(x.p, th) {
+				cs = append(cs, cand{x.p, th, x.w})
 				break
 			}
-			if first == 0 || last == n-1 {
-				w *= 4
-				continue
-			}
-			found = true
-			in, out := centre-w+float64(first)*step, centre-w+float64(first-1)*step
-			pl = a.bisect(p, in, out, 1e-6*sdL)
-			in, out = centre-w+float64(last)*step, centre-w+float64(last+1)*step
-			ph = a.bisect(p, in, out, 1e-6*sdL)
-			break
 		}
-		if found {
-			lo, hi = math.Min(lo, pl), math.Max(hi, ph)
+	}
+	sort.Slice(cs, func(i, j int) bool { return cs[i].w > cs[j].w })
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, x := range cs {
+		if x.c > hi || a.accepts(x.p, hi+tol) {
+			hi = a.edge(x.p, math.Max(x.c, hi), 1, x.w, tol)
+		}
+		if x.c < lo || a.accepts(x.p, lo-tol) {
+			lo = a.edge(x.p, math.Min(x.c, lo), -1, x.w, tol)
 		}
 	}
 	return lo, hi, lo <= hi
+}
+
+// edge finds the end of p's accepted set beyond in (accepted) in
+// direction dir: steps of w doubling until rejected, then bisection.
+func (a *rmAnalysis) edge(p *rmPoly, in, dir, w, tol float64) float64 {
+	step := w
+	out := in + dir*step
+	for k := 0; a.accepts(p, out); k++ {
+		if k > 60 {
+			return math.Inf(int(dir))
+		}
+		in, step = out, 2*step
+		out = in + dir*step
+	}
+	return a.bisect(p, in, out, tol)
 }
 
 // bisect narrows the boundary between an accepted in and a rejected out.

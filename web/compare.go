@@ -121,6 +121,7 @@ type compareChart struct {
 type compareSection struct {
 	Title  string
 	Error  string
+	Note   string
 	Charts []compareChart
 }
 
@@ -364,14 +365,31 @@ func compareCharts(r *request, indicator, start string, focus, control []string,
 	sec.Error = strings.Join(notes, "\n")
 	sec.Charts = seriesCharts(r, index, focus, control, names, start, sec.Title)
 	sections = append(sections, sec)
-	// PER_100K, all regions at once.
+	// PER_100K, region by region too: a region without a population (a
+	// port, a dataset that records none) is left out and named, and the
+	// section says why instead of failing as a whole.
 	sec = compareSection{Title: r.lang.T("web.compare.norm.PER_100K")}
-	var out struct{ CompareRegions []seriesOut }
-	if errs := r.query(compareSeriesQuery, vars("PER_100K", append(append([]string{}, focus...), control...)), &out); len(errs) > 0 {
-		sec.Error = errs.In(r.lang)
-	} else {
-		sec.Charts = seriesCharts(r, out.CompareRegions, focus, control, names, start, sec.Title)
+	var per []seriesOut
+	var left []string
+	first := ""
+	for _, code := range append(append([]string{}, focus...), control...) {
+		var out struct{ CompareRegions []seriesOut }
+		if errs := r.query(compareSeriesQuery, vars("PER_100K", []string{code}), &out); len(errs) > 0 {
+			left = append(left, names[code]+" ("+code+")")
+			if first == "" {
+				first = errs.In(r.lang)
+			}
+			continue
+		}
+		per = append(per, out.CompareRegions...)
 	}
+	switch {
+	case len(per) == 0 && len(left) > 0:
+		sec.Note = r.lang.T("web.compare.per100k.none", first)
+	case len(left) > 0:
+		sec.Note = r.lang.T("web.compare.per100k.some", r.lang.Join(left))
+	}
+	sec.Charts = seriesCharts(r, per, focus, control, names, start, sec.Title)
 	return append(sections, sec)
 }
 

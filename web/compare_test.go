@@ -354,3 +354,36 @@ func TestCompareByKeyboard(t *testing.T) {
 		t.Errorf("the first Tab stop is %q, not the skip link", first)
 	}
 }
+
+// TestComparePortsWithoutPopulation: ports have no population, so the
+// Rotterdam port-incident analysis cannot be charted per 100,000
+// inhabitants; the page says so in a note with the API's reason (EN and FR)
+// instead of an error box over the whole section.
+func TestComparePortsWithoutPopulation(t *testing.T) {
+	s := newSite(t, false)
+	path := "/compare?intervention=" + demo.RotterdamPortControl + "&indicator=PORT_INCIDENTS"
+	code, page := s.get(t, adminToken, path)
+	if code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	charts := page[strings.Index(page, `id="h-over"`):]
+	if strings.Contains(charts, `class="error"`) {
+		t.Errorf("the charts show an error:\n%s", charts)
+	}
+	var want struct {
+		Displacement struct{ Regions []struct{ Region, Name string } }
+	}
+	s.query(t, adminToken, `query($iv: ID!) { displacement(intervention: $iv, indicator: "PORT_INCIDENTS") { regions { region name } } }`,
+		map[string]any{"iv": demo.RotterdamPortControl}, &want)
+	note := regexp.MustCompile(`<p class="hint per100k-note">([^<]*)</p>`).FindStringSubmatch(charts)
+	if note == nil || !strings.Contains(note[1], "Not shown") {
+		t.Fatalf("no note on the per-100,000 section:\n%s", charts)
+	}
+	_, fr := s.get(t, adminToken, path+"&lang=fr")
+	if !strings.Contains(fr, "Non représenté") {
+		t.Error("the French page has no note on the per-100,000 section")
+	}
+	if len(want.Displacement.Regions) == 0 {
+		t.Fatal("no regions in the analysis")
+	}
+}

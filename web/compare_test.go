@@ -371,7 +371,9 @@ func TestComparePortsWithoutPopulation(t *testing.T) {
 		t.Errorf("the charts show an error:\n%s", charts)
 	}
 	var want struct {
-		Displacement struct{ Regions []struct{ Region, Name string } }
+		Displacement struct {
+			Regions []struct{ Region, Name string }
+		}
 	}
 	s.query(t, adminToken, `query($iv: ID!) { displacement(intervention: $iv, indicator: "PORT_INCIDENTS") { regions { region name } } }`,
 		map[string]any{"iv": demo.RotterdamPortControl}, &want)

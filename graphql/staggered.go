@@ -52,9 +52,11 @@ func (s *Server) addStaggeredField(t *types, fields gql.Fields) {
 			"eventAverage": f(nonNull(interval), "The average of the event-study effects from adoption on (did::aggte type \"dynamic\")."),
 			"sensitivity":  f(sensitivity, "Null without periods both before and after adoption in the event study."),
 			"twfe":         f(nonNull(twfe), ""),
-			"explanation":  f(nonNull(gql.String), ""),
-			"assumptions":  f(listOf(gql.String), ""),
-			"inputs":       f(nonNull(inputs), ""),
+			"explanation": staggeredText(t, nonNull(gql.String), "A paragraph for a briefing, in the language asked (English by default).",
+				func(e *evaluate.StaggeredEstimate, l i18n.Lang) any { return e.ExplanationIn(l) }),
+			"assumptions": staggeredText(t, listOf(gql.String), "What the estimate rests on, one sentence each.",
+				func(e *evaluate.StaggeredEstimate, l i18n.Lang) any { return e.AssumptionsIn(l) }),
+			"inputs": f(nonNull(inputs), ""),
 		}})
 	fields["staggered"] = &gql.Field{Type: result,
 		Description: "The effect of interventions of one kind adopted at different dates in different regions: each region's adoption is read from the timeline (the first day any of them covers it); group-time effects after Callaway & Sant'Anna (2021) aggregated overall, by cohort and by time since adoption, with what a two-way fixed-effects regression would say.",
@@ -126,7 +128,7 @@ func staggeredMap(r *evaluate.StaggeredEstimate) map[string]any {
 		"preTrend": map[string]any{"statistic": nanNil(r.PreTrendStat), "pValue": nanNil(r.PreTrendP), "periods": r.PreTrendDF},
 		"twfe": map[string]any{"estimate": nanNil(r.TWFE.Beta), "negativeWeights": r.TWFE.NegativeCells,
 			"negativeWeightSum": r.TWFE.NegativeWeight, "alreadyTreatedShare": r.TWFE.ForbiddenShare},
-		"explanation": r.Explanation, "assumptions": r.Assumptions,
+		"explanation": r.Explanation, "assumptions": r.Assumptions, srcKey: r,
 		"inputs": map[string]any{"regions": r.Regions, "comparison": r.Comparison, "periods": periods,
 			"asOf": strconv.FormatUint(r.AsOf, 10)},
 	}
@@ -171,4 +173,18 @@ func sensitivityValue(s *impact.Sensitivity) any {
 		ivs = append(ivs, map[string]any{"mbar": iv.Mbar, "low": nanNil(iv.Low), "high": nanNil(iv.High)})
 	}
 	return map[string]any{"breakdown": nanNil(s.Breakdown), "intervals": ivs, "_s": s, "maxPre": s.MaxPre}
+}
+
+// staggeredText is a text field of a staggered estimate with the argument
+// lang: English is the value answered so far, another language is written
+// from the estimate's messages.
+func staggeredText(t *types, typ gql.Output, desc string, in func(e *evaluate.StaggeredEstimate, l i18n.Lang) any) *gql.Field {
+	return &gql.Field{Type: typ, Description: desc, Args: t.langArgs(), Resolve: func(p gql.ResolveParams) (any, error) {
+		m, _ := p.Source.(map[string]any)
+		e, ok := m[srcKey].(*evaluate.StaggeredEstimate)
+		if l := argLang(p); ok && l != i18n.EN {
+			return in(e, l), nil
+		}
+		return m[p.Info.FieldName], nil
+	}}
 }

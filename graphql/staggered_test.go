@@ -46,7 +46,7 @@ func TestStaggeredQuery(t *testing.T) {
 	q := `{ staggered(interventions: ["pa", "pb"], indicator: "seizures", control: %s) {
 	  att { estimate se low high } attByCohort { estimate low high } cohorts { cohort regions estimate low high } eventStudy { relativePeriod estimate low high bandLow bandHigh }
 	  preTrend { statistic pValue periods } eventAverage { estimate low high } sensitivity { breakdown maxPre sentence intervals { mbar low high } } twfe { estimate negativeWeights alreadyTreatedShare } explanation assumptions
-	  inputs { regions comparison periods asOf } } }`
+	  fr: explanation(lang: FR) frAssumptions: assumptions(lang: FR) inputs { regions comparison periods asOf } } }`
 	for _, control := range []string{"NEVER_TREATED", "NOT_YET_TREATED"} {
 		d := a.ok(fmt.Sprintf(q, control), nil)["staggered"].(map[string]any)
 		att := d["att"].(map[string]any)
@@ -84,6 +84,12 @@ func TestStaggeredQuery(t *testing.T) {
 		t.Logf("%s: %s", control, d["explanation"])
 		if ex := d["explanation"].(string); !strings.Contains(ex, "two-way fixed-effects") || !strings.Contains(ex, "8 regions adopted at 2 different dates") {
 			t.Errorf("%s: explanation %q", control, ex)
+		}
+		if fr := d["fr"].(string); !strings.Contains(fr, "8 régions ont adopté la mesure à 2 dates différentes") || strings.Contains(fr, "two-way fixed-effects") {
+			t.Errorf("%s: French explanation %q", control, fr)
+		}
+		if fa := d["frAssumptions"].([]any); len(fa) != len(d["assumptions"].([]any)) || !strings.HasPrefix(fa[0].(string), "Tendances parallèles") {
+			t.Errorf("%s: French assumptions %v", control, fa)
 		}
 	}
 	a.fails(`{ staggered(interventions: ["pa", "nope"], indicator: "seizures") { att { estimate } } }`, nil, "NOT_FOUND", "nope")

@@ -8,6 +8,7 @@ package i18n
 func init() {
 	register(explainEN, explainFR)
 	register(evaluateEN, evaluateFR)
+	register(staggeredEN, staggeredFR)
 }
 
 var explainEN = map[string]string{
@@ -288,4 +289,55 @@ var evaluateFR = map[string]string{
 	"evaluate.scale.RATE":                  "un taux",
 	"evaluate.scale.SHARE":                 "une part",
 	"evaluate.scale.LEVEL":                 "un niveau (montant, prix ou concentration)",
+}
+
+// The staggered-adoption estimate (projections/evaluate/staggered.go).
+var staggeredEN = map[string]string{
+	"evaluate.staggered.opening":             "%d regions adopted at %d different dates and are compared with %s (%d never treated); %d periods from %s to %s.",
+	"evaluate.staggered.effect":              "Each cohort's change in %s since the period before it adopted is compared with the comparison regions' change over the same periods (Callaway & Sant'Anna 2021); averaged over every period after adoption, weighting cohorts by their number of regions, the effect is %s (95%% interval %s to %s).",
+	"evaluate.staggered.excludes":            "The interval excludes zero.",
+	"evaluate.staggered.includes":            "The interval includes zero: the data do not rule out no effect.",
+	"evaluate.staggered.pretrend.ok":         "Before adoption, the cohorts moved like the comparison regions (pre-trend test p = %s over %d periods) is not rejected.",
+	"evaluate.staggered.pretrend.rejected":   "Before adoption, the cohorts moved like the comparison regions (pre-trend test p = %s over %d periods) is rejected: parallel trends are in doubt and the estimate should be read with care.",
+	"evaluate.staggered.pretrend.none":       "The test that the cohorts moved like the comparison regions before adoption could not be computed: %d periods before adoption are too many for %d regions (narrow the window with from).",
+	"evaluate.staggered.twfe":                "A naive two-way fixed-effects regression would say %s. It differs because it averages all two-by-two comparisons, %s%% of its weight on comparisons that use regions already treated as controls (Goodman-Bacon 2021), so that changing effects there count against the effect.",
+	"evaluate.staggered.twfe.negative":       "A naive two-way fixed-effects regression would say %s. It differs because it averages all two-by-two comparisons, %s%% of its weight on comparisons that use regions already treated as controls (Goodman-Bacon 2021), so that changing effects there count against the effect, and it gives negative weight to %d cohort-period effects (together %s; de Chaisemartin & D'Haultfoeuille 2020).",
+	"evaluate.staggered.dropped":             "Regions adopting in the first period (%s) are left out: there is no period before to compare with.",
+	"evaluate.staggered.before":              "Left out as adopting before the window: %s.",
+	"evaluate.staggered.incomplete":          "Left out for lacking a value in some period of the window: %s.",
+	"evaluate.staggered.sentence":            "%s",
+	"evaluate.staggered.eventstudy":          "The event study shows up to %d periods either side of adoption, with a band that holds for all of them at once.",
+	"evaluate.staggered.exposed.out":         "Left out of the default comparison pool as exposed in the window to other interventions expected to affect %s: %s.",
+	"evaluate.staggered.exposed.kept":        "Warning: comparison regions exposed in the window to other interventions expected to affect %s, which may bias the comparison: %s.",
+	"evaluate.staggered.control.notyet":      "regions not yet treated at the periods compared, and those never treated",
+	"evaluate.staggered.control.never":       "regions never treated in the window",
+	"evaluate.staggered.assume.parallel":     "Parallel trends: without the interventions, the average change of the outcome would have been the same in the regions adopting at each date as in the comparison regions (%s), with no covariates.",
+	"evaluate.staggered.assume.anticipation": "No anticipation beyond %d period(s): before that, adoption did not change the outcome.",
+	"evaluate.staggered.assume.absorbing":    "A region, once it adopts, stays treated (the first date it is covered counts; later scope changes are not modelled).",
+	"evaluate.staggered.assume.spillover":    "Regions do not affect each other: the default comparison pool leaves out the treated regions' neighbours.",
+}
+
+var staggeredFR = map[string]string{
+	"evaluate.staggered.opening":             "%d régions ont adopté la mesure à %d dates différentes et sont comparées aux %s (%d jamais traitées) ; %d périodes de %s à %s.",
+	"evaluate.staggered.effect":              "L'évolution de %s dans chaque cohorte depuis la période précédant son adoption est comparée à celle des régions de comparaison sur les mêmes périodes (Callaway et Sant'Anna 2021) ; en moyenne sur toutes les périodes postérieures à l'adoption, en pondérant les cohortes par leur nombre de régions, l'effet est de %s (intervalle de confiance à 95 %% : %s à %s).",
+	"evaluate.staggered.excludes":            "L'intervalle exclut zéro.",
+	"evaluate.staggered.includes":            "L'intervalle contient zéro : les données n'excluent pas l'absence d'effet.",
+	"evaluate.staggered.pretrend.ok":         "Avant l'adoption, l'hypothèse selon laquelle les cohortes évoluaient comme les régions de comparaison (test des tendances antérieures : p = %s sur %d périodes) n'est pas rejetée.",
+	"evaluate.staggered.pretrend.rejected":   "Avant l'adoption, l'hypothèse selon laquelle les cohortes évoluaient comme les régions de comparaison (test des tendances antérieures : p = %s sur %d périodes) est rejetée : le parallélisme des tendances est douteux et l'estimation doit être lue avec prudence.",
+	"evaluate.staggered.pretrend.none":       "Le test vérifiant que les cohortes évoluaient comme les régions de comparaison avant l'adoption n'a pas pu être calculé : %d périodes avant l'adoption, c'est trop pour %d régions (resserrer la fenêtre avec from).",
+	"evaluate.staggered.twfe":                "Une régression naïve à double effet fixe donnerait %s. Elle diffère parce qu'elle fait la moyenne de toutes les comparaisons deux à deux, dont %s\u202f%% de son poids porte sur des comparaisons qui prennent pour témoins des régions déjà traitées (Goodman-Bacon 2021), de sorte que des effets qui évoluent y pèsent contre l'effet.",
+	"evaluate.staggered.twfe.negative":       "Une régression naïve à double effet fixe donnerait %s. Elle diffère parce qu'elle fait la moyenne de toutes les comparaisons deux à deux, dont %s\u202f%% de son poids porte sur des comparaisons qui prennent pour témoins des régions déjà traitées (Goodman-Bacon 2021), de sorte que des effets qui évoluent y pèsent contre l'effet ; elle donne en outre un poids négatif à %d effets cohorte-période (au total %s ; de Chaisemartin et D'Haultfœuille 2020).",
+	"evaluate.staggered.dropped":             "Les régions ayant adopté la mesure dès la première période (%s) sont écartées : il n'y a pas de période antérieure à laquelle les comparer.",
+	"evaluate.staggered.before":              "Écartées car ayant adopté la mesure avant la fenêtre : %s.",
+	"evaluate.staggered.incomplete":          "Écartées faute de valeur pour certaines périodes de la fenêtre : %s.",
+	"evaluate.staggered.sentence":            "%s",
+	"evaluate.staggered.eventstudy":          "L'étude d'événement montre jusqu'à %d périodes de part et d'autre de l'adoption, avec une bande valable pour toutes à la fois.",
+	"evaluate.staggered.exposed.out":         "Écartées du groupe de comparaison par défaut car exposées, pendant la fenêtre, à d'autres interventions censées influer sur les indicateurs de %s : %s.",
+	"evaluate.staggered.exposed.kept":        "Attention : des régions de comparaison ont été exposées, pendant la fenêtre, à d'autres interventions censées influer sur les indicateurs de %s, ce qui peut biaiser la comparaison : %s.",
+	"evaluate.staggered.control.notyet":      "régions pas encore traitées aux périodes comparées ainsi qu'à celles jamais traitées",
+	"evaluate.staggered.control.never":       "régions jamais traitées dans la fenêtre",
+	"evaluate.staggered.assume.parallel":     "Tendances parallèles : sans les interventions, l'évolution moyenne de l'indicateur aurait été la même dans les régions adoptant la mesure à chaque date que dans les régions de comparaison (%s), sans covariables.",
+	"evaluate.staggered.assume.anticipation": "Pas d'anticipation au-delà de %d période(s) : avant cela, l'adoption n'a pas modifié l'indicateur.",
+	"evaluate.staggered.assume.absorbing":    "Une région qui adopte la mesure reste traitée (seule compte la première date où elle est couverte ; les changements de périmètre ultérieurs ne sont pas modélisés).",
+	"evaluate.staggered.assume.spillover":    "Les régions n'influent pas les unes sur les autres : le groupe de comparaison par défaut exclut les voisines des régions traitées.",
 }

@@ -2,14 +2,13 @@ package evaluate
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // StaggeredQuery asks for the effect of interventions of one kind adopted
@@ -36,9 +35,29 @@ type StaggeredEstimate struct {
 	// Regions are the treated regions used, by code; Comparison the
 	// never-treated pool used.
 	Regions, Comparison []string
-	Explanation         string
-	Assumptions         []string
-	AsOf                uint64
+	// Explanation and Assumptions are the English of ExplanationMsgs and
+	// AssumptionMsgs, the messages of the catalogue they are written from.
+	Explanation     string
+	Assumptions     []string
+	ExplanationMsgs i18n.Text  `json:"-"`
+	AssumptionMsgs  []i18n.Msg `json:"-"`
+	AsOf            uint64
+}
+
+// ExplanationIn writes the explanation in l.
+func (e *StaggeredEstimate) ExplanationIn(l i18n.Lang) string {
+	if l == i18n.EN || len(e.ExplanationMsgs) == 0 {
+		return e.Explanation
+	}
+	return e.ExplanationMsgs.In(l)
+}
+
+// AssumptionsIn writes the assumptions in l.
+func (e *StaggeredEstimate) AssumptionsIn(l i18n.Lang) []string {
+	if l == i18n.EN || len(e.AssumptionMsgs) != len(e.Assumptions) {
+		return e.Assumptions
+	}
+	return l.RenderAll(e.AssumptionMsgs)
 }
 
 // Staggered estimates, after Callaway & Sant'Anna (2021), the effect of
@@ -161,7 +180,7 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 	// Regions exposed to other interventions expected to affect the
 	// indicator's family in the window: left out of a default pool, warned
 	// about in one given.
-	var exposedNote string
+	var exposedNote i18n.Msg
 	if exposed := e.exposedRegions(comparison, seen, ind.Family, p.Periods[0], p.Periods[len(p.Periods)-1], pos); len(exposed) > 0 {
 		out := map[string]bool{}
 		for _, x := range exposed {
@@ -175,9 +194,9 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 		}
 		comparison = kept
 		if q.Comparison == nil {
-			exposedNote = fmt.Sprintf("Left out of the default comparison pool as exposed in the window to other interventions expected to affect %s: %s. ", strings.ToLower(string(ind.Family)), exposureText(exposed))
+			exposedNote = i18n.M("evaluate.staggered.exposed.out", familyWord(ind.Family), exposureMsg(exposed))
 		} else {
-			exposedNote = fmt.Sprintf("Warning: comparison regions exposed in the window to other interventions expected to affect %s, which may bias the comparison: %s. ", strings.ToLower(string(ind.Family)), exposureText(exposed))
+			exposedNote = i18n.M("evaluate.staggered.exposed.kept", familyWord(ind.Family), exposureMsg(exposed))
 		}
 	}
 	for _, r := range comparison {
@@ -188,16 +207,18 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 		return nil, err
 	}
 	out := &StaggeredEstimate{StaggeredResult: res, Periods: p.Periods, Regions: nonNil(used), Comparison: nonNil(usedComparison), AsOf: pos}
-	out.Assumptions = []string{
-		"Parallel trends: without the interventions, the average change of the outcome would have been the same in the regions adopting at each date as in the comparison regions (" + controlWords(q.Control) + "), with no covariates.",
-		fmt.Sprintf("No anticipation beyond %d period(s): before that, adoption did not change the outcome.", q.Anticipation),
-		"A region, once it adopts, stays treated (the first date it is covered counts; later scope changes are not modelled).",
-		"Regions do not affect each other: the default comparison pool leaves out the treated regions' neighbours.",
+	out.AssumptionMsgs = []i18n.Msg{
+		i18n.M("evaluate.staggered.assume.parallel", controlMsg(q.Control)),
+		i18n.M("evaluate.staggered.assume.anticipation", q.Anticipation),
+		i18n.M("evaluate.staggered.assume.absorbing"),
+		i18n.M("evaluate.staggered.assume.spillover"),
 	}
-	out.Explanation = staggeredWords(out, ind.Code, q.Control, incomplete, before)
-	if exposedNote != "" {
-		out.Explanation += " " + strings.TrimSpace(exposedNote)
+	out.Assumptions = i18n.EN.RenderAll(out.AssumptionMsgs)
+	out.ExplanationMsgs = staggeredWords(out, ind.Code, q.Control, incomplete, before)
+	if !exposedNote.IsZero() {
+		out.ExplanationMsgs = append(out.ExplanationMsgs, exposedNote)
 	}
+	out.Explanation = out.ExplanationMsgs.In(i18n.EN)
 	return out, nil
 }
 
@@ -208,47 +229,52 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func controlWords(c string) string {
+func controlMsg(c string) i18n.Msg {
 	if c == impact.NotYetTreated {
-		return "regions not yet treated at the periods compared, and those never treated"
+		return i18n.M("evaluate.staggered.control.notyet")
 	}
-	return "regions never treated in the window"
+	return i18n.M("evaluate.staggered.control.never")
 }
 
+// sentence is a sensitivity analysis's sentence, written in each language.
+type sentence struct{ s *impact.Sensitivity }
+
+// Localize writes the sentence in l.
+func (x sentence) Localize(l i18n.Lang) string { return x.s.SentenceIn(l) }
+
+func g4(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
+func g3(x float64) string { return strconv.FormatFloat(x, 'g', 3, 64) }
+
 // staggeredWords explains the estimate for a ministry evaluator.
-func staggeredWords(est *StaggeredEstimate, indicator, control string, incomplete, before []string) string {
+func staggeredWords(est *StaggeredEstimate, indicator, control string, incomplete, before []string) i18n.Text {
 	r := est.StaggeredResult
-	var b strings.Builder
 	period := func(i int) string { return est.Periods[i].String() }
-	fmt.Fprintf(&b, "%d regions adopted at %d different dates and are compared with %s (%d never treated); %d periods from %s to %s. ",
-		r.Treated, len(r.Cohorts), controlWords(control), r.NeverTreated, len(est.Periods), period(0), period(len(est.Periods)-1))
-	fmt.Fprintf(&b, "Each cohort's change in %s since the period before it adopted is compared with the comparison regions' change over the same periods (Callaway & Sant'Anna 2021); ", indicator)
-	fmt.Fprintf(&b, "averaged over every period after adoption, weighting cohorts by their number of regions, the effect is %.4g (95%% interval %.4g to %.4g). ",
-		r.Overall.Estimate, r.Overall.Low, r.Overall.High)
+	t := i18n.Text{
+		i18n.M("evaluate.staggered.opening", r.Treated, len(r.Cohorts), controlMsg(control), r.NeverTreated, len(est.Periods), period(0), period(len(est.Periods)-1)),
+		i18n.M("evaluate.staggered.effect", indicator, i18n.Num(g4, r.Overall.Estimate), i18n.Num(g4, r.Overall.Low), i18n.Num(g4, r.Overall.High)),
+	}
 	if r.Overall.Low > 0 || r.Overall.High < 0 {
-		b.WriteString("The interval excludes zero. ")
+		t = append(t, i18n.M("evaluate.staggered.excludes"))
 	} else {
-		b.WriteString("The interval includes zero: the data do not rule out no effect. ")
+		t = append(t, i18n.M("evaluate.staggered.includes"))
 	}
 	if !math.IsNaN(r.PreTrendP) {
-		fmt.Fprintf(&b, "Before adoption, the cohorts moved like the comparison regions (pre-trend test p = %.3g over %d periods)", r.PreTrendP, r.PreTrendDF)
+		key := "evaluate.staggered.pretrend.ok"
 		if r.PreTrendP < 0.05 {
-			b.WriteString(" is rejected: parallel trends are in doubt and the estimate should be read with care. ")
-		} else {
-			b.WriteString(" is not rejected. ")
+			key = "evaluate.staggered.pretrend.rejected"
 		}
+		t = append(t, i18n.M(key, i18n.Num(g3, r.PreTrendP), r.PreTrendDF))
 	}
 	if math.IsNaN(r.PreTrendP) && r.PreTrendDF > 0 {
-		fmt.Fprintf(&b, "The test that the cohorts moved like the comparison regions before adoption could not be computed: %d periods before adoption are too many for %d regions (narrow the window with from). ", r.PreTrendDF, r.Treated+r.NeverTreated)
+		t = append(t, i18n.M("evaluate.staggered.pretrend.none", r.PreTrendDF, r.Treated+r.NeverTreated))
 	}
 	tw := r.TWFE
 	if !math.IsNaN(tw.Beta) {
-		fmt.Fprintf(&b, "A naive two-way fixed-effects regression would say %.4g. ", tw.Beta)
-		fmt.Fprintf(&b, "It differs because it averages all two-by-two comparisons, %.0f%% of its weight on comparisons that use regions already treated as controls (Goodman-Bacon 2021), so that changing effects there count against the effect", 100*tw.ForbiddenShare)
+		share := i18n.Num(func(x float64) string { return strconv.FormatFloat(x, 'f', 0, 64) }, 100*tw.ForbiddenShare)
 		if tw.NegativeCells > 0 {
-			fmt.Fprintf(&b, ", and it gives negative weight to %d cohort-period effects (together %.3g; de Chaisemartin & D'Haultfoeuille 2020). ", tw.NegativeCells, tw.NegativeWeight)
+			t = append(t, i18n.M("evaluate.staggered.twfe.negative", i18n.Num(g4, tw.Beta), share, tw.NegativeCells, i18n.Num(g3, tw.NegativeWeight)))
 		} else {
-			b.WriteString(". ")
+			t = append(t, i18n.M("evaluate.staggered.twfe", i18n.Num(g4, tw.Beta), share))
 		}
 	}
 	if len(r.DroppedCohorts) > 0 {
@@ -256,17 +282,16 @@ func staggeredWords(est *StaggeredEstimate, indicator, control string, incomplet
 		for _, g := range r.DroppedCohorts {
 			ds = append(ds, period(g))
 		}
-		fmt.Fprintf(&b, "Regions adopting in the first period (%s) are left out: there is no period before to compare with. ", strings.Join(ds, ", "))
+		t = append(t, i18n.M("evaluate.staggered.dropped", i18n.Strings(ds)))
 	}
 	if len(before) > 0 {
-		fmt.Fprintf(&b, "Left out as adopting before the window: %s. ", listText(before))
+		t = append(t, i18n.M("evaluate.staggered.before", listMsg(before)))
 	}
 	if len(incomplete) > 0 {
-		fmt.Fprintf(&b, "Left out for lacking a value in some period of the window: %s. ", listText(incomplete))
+		t = append(t, i18n.M("evaluate.staggered.incomplete", listMsg(incomplete)))
 	}
 	if r.Sensitivity != nil {
-		b.WriteString(r.Sensitivity.Sentence + " ")
+		t = append(t, i18n.M("evaluate.staggered.sentence", sentence{r.Sensitivity}))
 	}
-	fmt.Fprintf(&b, "The event study shows up to %d periods either side of adoption, with a band that holds for all of them at once.", 3*max(seasonLength(est.Periods[0].G), 1))
-	return b.String()
+	return append(t, i18n.M("evaluate.staggered.eventstudy", 3*max(seasonLength(est.Periods[0].G), 1)))
 }

@@ -6,6 +6,7 @@ import (
 	gql "github.com/graphql-go/graphql"
 
 	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 )
@@ -13,7 +14,7 @@ import (
 // powerTypes builds the Power object (issue 15): the minimum detectable
 // effect of a planned evaluation, and OperationPower, one indicator's
 // power in Operation.power.
-func powerTypes() (power, opPower *gql.Object) {
+func powerTypes(t *types) (power, opPower *gql.Object) {
 	pw := func(f func(*evaluate.PowerEstimate) any) gql.FieldResolveFn {
 		return func(p gql.ResolveParams) (any, error) { return f(p.Source.(*evaluate.PowerEstimate)), nil }
 	}
@@ -48,8 +49,14 @@ func powerTypes() (power, opPower *gql.Object) {
 					e, _ := p.Args["effect"].(float64)
 					return p.Source.(*evaluate.PowerEstimate).PowerAt(e)
 				}},
-			"explanation": &gql.Field{Type: nonNull(gql.String), Resolve: pw(func(x *evaluate.PowerEstimate) any { return x.Explanation })},
-			"inputs":      &gql.Field{Type: nonNull(inputs), Resolve: pw(func(x *evaluate.PowerEstimate) any { return x })},
+			"explanation": &gql.Field{Type: nonNull(gql.String), Description: "What the numbers mean, in words.", Args: t.langArgs(),
+				Resolve: textIn(func(x *evaluate.PowerEstimate, l i18n.Lang) any {
+					if l == i18n.EN {
+						return x.Explanation
+					}
+					return x.ExplanationIn(l)
+				})},
+			"inputs": &gql.Field{Type: nonNull(inputs), Resolve: pw(func(x *evaluate.PowerEstimate) any { return x })},
 		}})
 	op := func(f func(evaluate.OperationPower) any) gql.FieldResolveFn {
 		return func(p gql.ResolveParams) (any, error) { return f(p.Source.(evaluate.OperationPower)), nil }

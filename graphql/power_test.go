@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/supplyeval/supplyeval/graphql"
@@ -54,6 +55,20 @@ func TestPowerThroughTheAPI(t *testing.T) {
 	}
 	if in["method"] != "ITS" || in["firstPeriod"] != "2020-01" || in["horizon"].(float64) != 12 || in["windows"].(float64) < 20 {
 		t.Errorf("inputs %v", in)
+	}
+
+	// In French: the simulation's own words too, with decimal commas.
+	fr := a.ok(`{ power(indicator: "PRICE", regions: ["NL33"], start: "2020-01-01", horizon: 12) { explanation(lang: FR) } }`, nil)["power"].(map[string]any)["explanation"].(string)
+	for _, english := range []string{"Pretending", "earlier dates", "injecting", "With nothing injected", "of the windows"} {
+		if strings.Contains(fr, english) {
+			t.Errorf("French explanation holds %q: %s", english, fr)
+		}
+	}
+	if !strings.Contains(fr, "En faisant comme si l'intervention avait commencé") || !strings.Contains(fr, "au seuil de 5,00") || strings.Contains(fr, "%!") {
+		t.Errorf("French explanation: %s", fr)
+	}
+	if en := p["explanation"].(string); !strings.HasPrefix(en, "Pretending the intervention had started at ") {
+		t.Errorf("English explanation: %s", en)
 	}
 
 	opq := `{ intervention(id: "op-p") { ... on Operation { power { indicator error power { mde mdeRelative inputs { asOf periods } } } } } }`

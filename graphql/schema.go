@@ -157,7 +157,7 @@ func (s *Server) buildTypes() *types {
 	}})
 
 	t.impactMethod = impactMethodEnum()
-	t.power, t.operationPower = powerTypes()
+	t.power, t.operationPower = powerTypes(t)
 	s.buildInterventionTypes(t)
 
 	t.dimensionInput = gql.NewInputObject(gql.InputObjectConfig{Name: "DimensionInput", Fields: gql.InputObjectConfigFieldMap{

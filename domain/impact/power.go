@@ -5,6 +5,8 @@ import (
 	"math"
 	"runtime"
 	"sync"
+
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // PowerInput is the input of [Power]: the recorded history of an outcome
@@ -70,8 +72,10 @@ type PowerResult struct {
 	// Multiplicative is true when effects are injected as proportions of
 	// the series (counts, quasi-Poisson), false when added.
 	Multiplicative bool
-	// Explanation says in words what the numbers mean.
-	Explanation string
+	// Explanation says in words what the numbers mean, in English;
+	// ExplanationMsgs in the catalogue's messages, for any language.
+	Explanation     string
+	ExplanationMsgs i18n.Text `json:"-"`
 
 	// ComparisonUnits is the number of comparison units (DiD, synthetic
 	// control).
@@ -200,7 +204,8 @@ func Power(in PowerInput) (*PowerResult, error) {
 	if r.Detectable && r.Baseline != 0 {
 		r.MDERelative = r.MDE / math.Abs(r.Baseline)
 	}
-	r.Explanation = r.explain()
+	r.ExplanationMsgs = r.explain()
+	r.Explanation = r.ExplanationMsgs.In(i18n.EN)
 	return r, nil
 }
 
@@ -354,32 +359,25 @@ func (r *PowerResult) searchMDE() error {
 	return nil
 }
 
-func (r *PowerResult) explain() string {
-	dir := "decrease"
+func (r *PowerResult) explain() i18n.Text {
+	dir, inject := i18n.M("power.dir.decrease"), i18n.M("power.inject.decrease")
 	if r.in.Increase {
-		dir = "increase"
+		dir, inject = i18n.M("power.dir.increase"), i18n.M("power.inject.increase")
 	}
-	method := r.methodWords()
-	var b []byte
-	article := "a"
-	if r.in.Increase {
-		article = "an"
-	}
-	b = fmt.Appendf(b, "Pretending the intervention had started at %d earlier dates in the recorded history (each time %d periods before and %d after), injecting %s %s and evaluating it by %s at the %s level: ",
-		r.Windows, r.PrePeriods, r.Horizon, article, dir, method, pct(r.Alpha))
+	setup := i18n.M("power.explain.setup", i18n.Int(r.Windows), i18n.Int(r.PrePeriods), i18n.Int(r.Horizon), inject, r.methodMsg(), pctMsg(r.Alpha))
+	var t i18n.Text
 	if r.Detectable {
-		b = fmt.Appendf(b, "the smallest %s detected in %s of them is %s", dir, pct(r.Target), num(r.MDE))
+		var baseline i18n.Msg
 		if r.Baseline != 0 {
-			b = fmt.Appendf(b, " (%s of the recent level, %s)", pct(r.MDERelative), num(r.Baseline))
+			baseline = i18n.M("power.explain.baseline", pctMsg(r.MDERelative), i18n.Num(num, r.Baseline))
 		}
-		b = fmt.Appendf(b, ". A smaller change would probably go unnoticed: an estimate below it that is not significant cannot tell whether there was no effect. ")
+		t = append(t, i18n.M("power.explain.detectable", setup, dir, pctMsg(r.Target), i18n.Num(num, r.MDE), baseline))
 	} else {
-		b = fmt.Appendf(b, "no %s up to %s was detected in %s of them: this evaluation could not show an effect of this operation. ", dir, num(r.MDE), pct(r.Target))
+		t = append(t, i18n.M("power.explain.undetectable", setup, dir, i18n.Num(num, r.MDE), pctMsg(r.Target)))
 	}
-	b = fmt.Appendf(b, "With nothing injected the method found a change in %s of the windows", pct(r.Size))
+	var over i18n.Msg
 	if r.Size > 2*r.Alpha {
-		b = fmt.Appendf(b, ", more than the %s it should: its p-values are too small on this history, and the power is overstated", pct(r.Alpha))
+		over = i18n.M("power.explain.size.over", pctMsg(r.Alpha))
 	}
-	b = append(b, '.')
-	return string(b)
+	return append(t, i18n.M("power.explain.size", pctMsg(r.Size), over))
 }

@@ -415,20 +415,20 @@ func observedValues(treated []Series) []float64 {
 	return out
 }
 
-// methodWords names the simulated evaluation in the explanation (from the
+// methodMsg names the simulated evaluation in the explanation (from the
 // catalogue, i18n/messages_power.go).
-func (r *PowerResult) methodWords() string {
+func (r *PowerResult) methodMsg() i18n.Msg {
 	switch {
 	case r.in.Method == MethodBeforeAfter:
-		return i18n.EN.T("power.method.BEFORE_AFTER")
+		return i18n.M("power.method.BEFORE_AFTER")
 	case r.in.Method == MethodDiD:
-		return i18n.EN.T("power.method.DID", r.ComparisonUnits)
+		return i18n.M("power.method.DID", r.ComparisonUnits)
 	case r.in.Method == MethodSyntheticControl && r.PlaceboInterval:
-		return i18n.EN.T("power.method.SYNTHETIC_CONTROL.placebo", r.ComparisonUnits)
+		return i18n.M("power.method.SYNTHETIC_CONTROL.placebo", r.ComparisonUnits)
 	case r.in.Method == MethodSyntheticControl:
-		return i18n.EN.T("power.method.SYNTHETIC_CONTROL.conformal", r.ComparisonUnits)
+		return i18n.M("power.method.SYNTHETIC_CONTROL.conformal", r.ComparisonUnits)
 	case r.model == QuasiPoisson:
-		return i18n.EN.T("power.method.ITS.QUASI_POISSON")
+		return i18n.M("power.method.ITS.QUASI_POISSON")
 	}
-	return i18n.EN.T("power.method.ITS")
+	return i18n.M("power.method.ITS")
 }

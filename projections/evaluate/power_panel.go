@@ -21,7 +21,7 @@ type PowerNote struct {
 
 // ExplanationIn is the explanation in language l: the notes on the
 // comparison regions and AUTO's choice in l, then the simulation's own
-// words (impact.PowerResult.Explanation, in English).
+// words.
 func (est *PowerEstimate) ExplanationIn(l i18n.Lang) string {
 	var b strings.Builder
 	for _, n := range est.Notes {
@@ -32,7 +32,7 @@ func (est *PowerEstimate) ExplanationIn(l i18n.Lang) string {
 		b.WriteString(l.T("power.auto", est.Choice))
 		b.WriteByte(' ')
 	}
-	b.WriteString(est.PowerResult.Explanation)
+	b.WriteString(est.PowerResult.ExplanationMsgs.In(l))
 	return b.String()
 }
 

@@ -42,11 +42,6 @@ func signed(x float64) string {
 	return num(x)
 }
 
-// pct formats a proportion as a percentage.
-func pct(x float64) string {
-	return num(100*x) + "%"
-}
-
 // joinUnits lists unit codes in a sentence, shortening long lists.
 func joinUnits(us []string) string {
 	const show = 5

@@ -36,6 +36,6 @@ func (s *Service) closeCycle(ctx context.Context, env Envelope, c CloseCycle) (R
 		if cy.pinned == 0 {
 			return nil, Errorf(Conflict, "id", "evaluation cycle %q has no pinned evidence: pin a position (pinCycleEvidence) before closing, so that its report can be reproduced", c.ID)
 		}
-		return []Event{CycleClosed(c)}, nil
+		return []Event{CycleClosed{ID: c.ID, Summary: c.Summary, Recommendations: c.Recommendations, ReportEdition: ReportEdition}}, nil
 	})
 }

@@ -111,7 +111,22 @@ type CycleClosed struct {
 	ID              string   `json:"id"`
 	Summary         string   `json:"summary"`
 	Recommendations []string `json:"recommendations,omitempty"`
+	// ReportEdition is the edition of the reports of the software that
+	// closed the cycle (ReportEdition then); 0 for cycles closed before
+	// editions were recorded.
+	ReportEdition int `json:"reportEdition,omitempty"`
 }
+
+// ReportEdition is the edition of supplyeval's cycle reports. A closed
+// cycle's report is read at its pinned position, so regenerating it gives
+// the same report, byte for byte, as long as the software generates the
+// same edition; a change to the software that changes what the report of
+// a closed cycle says (a method, a default, a section, a wording) raises
+// the edition, and a report of a cycle closed under another edition says
+// so. projections/report's TestReportEditionIsRaisedWhenReportsChange
+// holds the digest of a closed demo cycle's reports for the current
+// edition and fails when they change without a new edition.
+const ReportEdition = 1
 
 func (CycleOpened) EventType() string         { return TypeCycleOpened }
 func (CycleEvidencePinned) EventType() string { return TypeCycleEvidencePinned }

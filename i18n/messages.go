@@ -59,7 +59,7 @@ var en = map[string]string{
 	"costsource.outputs": "reported costs", "costsource.budget": "budget, no costs reported", "costsource.none": "none recorded",
 	// Report status.
 	"status.FINAL": "Final report", "status.DRAFT": "Draft", "status.PREVIEW": "Preview",
-	"status.FINAL.note":   "This cycle is closed. Every number was read at its pinned evidence position, so regenerating the report gives the same report.",
+	"status.FINAL.note":   "This cycle is closed. Every number was read at its pinned evidence position.",
 	"status.DRAFT.note":   "The cycle is still open. Its evidence is pinned, so the numbers will not change, but findings may still be added.",
 	"status.PREVIEW.note": "The cycle has no pinned evidence. This report reads the latest data and will change as data are recorded or revised; pin the evidence to fix it.",
 
@@ -526,7 +526,7 @@ var fr = map[string]string{
 	"outcome.FOLLOWED_UP": "suivi", "outcome.NOT_YET": "pas encore suivi", "outcome.OUT_OF_SCOPE": "hors du champ de ce cycle",
 	"costsource.outputs": "coûts déclarés", "costsource.budget": "budget, aucun coût déclaré", "costsource.none": "aucun",
 	"status.FINAL": "Rapport définitif", "status.DRAFT": "Projet", "status.PREVIEW": "Aperçu",
-	"status.FINAL.note":   "Ce cycle est clos. Chaque chiffre a été lu à la position de preuve figée : régénérer le rapport donne le même rapport.",
+	"status.FINAL.note":   "Ce cycle est clos. Chaque chiffre a été lu à la position de preuve figée.",
 	"status.DRAFT.note":   "Le cycle est encore ouvert. Ses preuves sont figées, les chiffres ne changeront donc pas, mais des constats peuvent encore être ajoutés.",
 	"status.PREVIEW.note": "Le cycle n'a pas de preuves figées. Ce rapport lit les dernières données et changera à mesure que des données sont enregistrées ou révisées ; figez les preuves pour le stabiliser.",
 

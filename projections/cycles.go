@@ -24,8 +24,11 @@ type Cycle struct {
 	// Pinned is the position the evidence is read at; 0 when not pinned.
 	Pinned uint64
 	// Findings are in the order they were recorded.
-	Findings        []Finding
-	Closed          bool
+	Findings []Finding
+	Closed   bool
+	// ReportEdition is the edition of the reports of the software that
+	// closed the cycle (domain.ReportEdition then; 0 if unrecorded).
+	ReportEdition   int
 	Summary         string
 	Recommendations []string
 	// Opened and ClosedAt are the positions of the opening and closing
@@ -96,7 +99,7 @@ func (v *Cycles) Apply(r domain.Recorded) error {
 		}
 	case domain.CycleClosed:
 		if c, err = get(e.ID); err == nil {
-			c.Closed, c.Summary, c.Recommendations = true, e.Summary, e.Recommendations
+			c.Closed, c.Summary, c.Recommendations, c.ReportEdition = true, e.Summary, e.Recommendations, e.ReportEdition
 			c.ClosedAt, c.ClosedTime = r.Position, r.Meta.RecordedAt
 		}
 	default:

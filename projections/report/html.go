@@ -58,6 +58,9 @@ func (r *Report) html(l i18n.Lang) []byte {
 	w("<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>%s</title>\n<style>%s</style></head><body>\n", l.Tag(), esc(c.Title), css)
 	w("<h1>%s</h1>\n<p class=\"sub\">%s</p>\n", esc(c.Title), esc(t.T("report.doctitle")))
 	w("<div class=\"status %s\"><b>%s.</b> %s</div>\n", esc(r.Status), esc(t.Code("status", r.Status)), esc(t.T("status."+r.Status+".note")))
+	if r.Status == StatusFinal {
+		w("<div class=\"status edition\">%s</div>\n", esc(t.T(editionNoteKey(r.ClosedEdition, r.Edition), r.ClosedEdition, r.Edition)))
+	}
 	recorded := t.orDash(t.DateString(r.PositionTime))
 	w("<table class=\"meta\"><tr><th>%s</th><td>%s</td><th>%s</th><td>%s</td></tr>\n", esc(t.T("report.cycle")), esc(c.ID),
 		esc(t.T("report.period")), esc(t.T("range", t.DateString(c.From), t.DateString(c.To))))

@@ -96,6 +96,9 @@ func (r *Report) markdown(l i18n.Lang) []byte {
 	c := r.Cycle
 	w("# %s\n\n%s\n\n", mdText(c.Title), mdText(t.T("report.doctitle")))
 	w("**%s.** %s\n\n", t.Code("status", r.Status), mdText(t.T("status."+r.Status+".note")))
+	if r.Status == StatusFinal {
+		w("%s\n\n", mdText(t.T(editionNoteKey(r.ClosedEdition, r.Edition), r.ClosedEdition, r.Edition)))
+	}
 	w("- %s: `%s`; %s: %s\n", t.T("report.cycle"), c.ID, t.T("report.period"), t.T("range", t.DateString(c.From), t.DateString(c.To)))
 	w("- %s: %s\n", t.T("report.evidence"), t.T("report.evidence.value", r.Position, t.orDash(t.DateString(r.PositionTime))))
 	if c.PreviousCycle != "" {

@@ -108,6 +108,14 @@ type Report struct {
 	// says what it means for the reader.
 	Status     string `json:"status"`
 	StatusNote string `json:"statusNote"`
+	// Edition is the edition of the reports this software generates
+	// (domain.ReportEdition); ClosedEdition, for a closed cycle, the one
+	// in force when it was closed (0 if unrecorded). When they differ,
+	// EditionNote says that this copy may differ from the report issued
+	// at closing.
+	Edition       int    `json:"edition"`
+	ClosedEdition int    `json:"closedEdition,omitempty"`
+	EditionNote   string `json:"editionNote,omitempty"`
 	// Position is the log position every number was read at, and
 	// PositionTime the recorded time of the event at it (RFC 3339, UTC).
 	Position     string `json:"position"`
@@ -433,11 +441,18 @@ func (g *Generator) Build(ctx context.Context, id string) (*Report, error) {
 		Closed: c.Closed, Summary: c.Summary, Recommendations: nonNil(c.Recommendations)}, Withheld: len(hidden)}
 	switch {
 	case c.Closed:
-		r.Status, r.StatusNote = StatusFinal, "Final report of a closed cycle, read at its pinned evidence position: regenerating it gives the same report."
+		r.Status, r.StatusNote = StatusFinal, "Final report of a closed cycle, read at its pinned evidence position: regenerating it with the same edition of the software gives the same report."
 	case c.Pinned != 0:
 		r.Status, r.StatusNote = StatusDraft, "Draft: the cycle is still open. Its evidence is pinned, so the numbers will not change, but findings may still be added."
 	default:
 		r.Status, r.StatusNote = StatusPreview, "PREVIEW: the cycle has no pinned evidence. This report reads the latest data and will change as data are recorded or revised; pin the evidence to fix it."
+	}
+	r.Edition = domain.ReportEdition
+	if c.Closed {
+		r.ClosedEdition = c.ReportEdition
+		if r.ClosedEdition != r.Edition {
+			r.EditionNote = i18n.EN.T(editionNoteKey(r.ClosedEdition, r.Edition), r.ClosedEdition, r.Edition)
+		}
 	}
 	if c.Pinned != 0 {
 		r.Cycle.Pinned = strconv.FormatUint(c.Pinned, 10)
@@ -985,4 +1000,16 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// editionNoteKey is the message saying under which edition a closed
+// cycle's report was issued and whether this copy is of the same one.
+func editionNoteKey(closed, current int) string {
+	switch {
+	case closed == current:
+		return "status.FINAL.note.edition"
+	case closed == 0:
+		return "report.edition.unrecorded"
+	}
+	return "report.edition.differs"
 }

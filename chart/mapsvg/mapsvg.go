@@ -352,6 +352,19 @@ func (m Map) drawBoundaries(b *strings.Builder, W float64, s Scale) float64 {
 			fmt.Fprintf(b, ` stroke-dasharray="%s"`, o.dash)
 		}
 		fmt.Fprintf(b, `><title>%s</title></path>`, esc(regionTitle(r, w, num)))
+		// A region too small to see at this scale (a port's outline on a
+		// map from Algeciras to Hamburg) is also marked by a dot of its
+		// colour and outline, so that it can be found.
+		if x0, y0, x1, y1 := projectedBox(r.Polygons, proj); len(r.Polygons) > 0 && x1-x0 < minVisible && y1-y0 < minVisible {
+			cx, cy := labelPoint(r.Polygons)
+			x, y := proj([]float64{cx, cy})
+			fmt.Fprintf(b, `<circle class="marker" data-code="%s" cx="%s" cy="%s" r="%s" fill="%s" stroke="%s" stroke-width="%s"`,
+				esc(r.Code), px(x), px(y), px(minVisible), fill(r, s), o.stroke, o.width)
+			if o.dash != "" {
+				fmt.Fprintf(b, ` stroke-dasharray="%s"`, o.dash)
+			}
+			fmt.Fprintf(b, `><title>%s</title></circle>`, esc(regionTitle(r, w, num)))
+		}
 	}
 	// Codes of the target and buffer regions (controls may be many and
 	// far apart), at the centre of their largest polygon.
@@ -365,6 +378,25 @@ func (m Map) drawBoundaries(b *strings.Builder, W float64, s Scale) float64 {
 			px(x), px(y+4), colourText, esc(r.Code))
 	}
 	return H
+}
+
+// minVisible is the size, in pixels, below which a region is marked by a
+// dot of that radius as well as drawn.
+const minVisible = 6.0
+
+// projectedBox is the bounding box of polys once projected.
+func projectedBox(polys [][][][]float64, proj func([]float64) (float64, float64)) (x0, y0, x1, y1 float64) {
+	x0, y0, x1, y1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, poly := range polys {
+		for _, ring := range poly {
+			for _, p := range ring {
+				x, y := proj(p)
+				x0, x1 = math.Min(x0, x), math.Max(x1, x)
+				y0, y1 = math.Min(y0, y), math.Max(y1, y)
+			}
+		}
+	}
+	return x0, y0, x1, y1
 }
 
 // labelPoint is the centre of the bounding box of the polygon with the

@@ -233,3 +233,30 @@ func TestGraphFallback(t *testing.T) {
 		t.Error("empty map")
 	}
 }
+
+// TestTinyRegionsAreMarked: a port's outline on a map that spans Europe
+// is a speck; it gets a dot of its fill and outline as well, a large
+// region none.
+func TestTinyRegionsAreMarked(t *testing.T) {
+	m := Map{Label: "ports", Regions: []Region{
+		{Code: "NLRTM", Name: "Rotterdam", Role: Target, Value: -24, HasValue: true, Polygons: square(4.0, 51.9, 0.01)},
+		{Code: "ESALG", Name: "Algeciras", Role: Control, Value: 16, HasValue: true, Polygons: square(-5.45, 36.1, 0.01)},
+		{Code: "NL33", Name: "Zuid-Holland", Role: Buffer, Value: 3, HasValue: true, Polygons: square(3.5, 51.5, 2)},
+	}}
+	svg := m.SVG()
+	markers := map[string]element{}
+	for _, e := range parse(t, svg) {
+		if e.name == "circle" && e.attrs["class"] == "marker" {
+			markers[e.attrs["data-code"]] = e
+		}
+	}
+	if len(markers) != 2 || markers["NLRTM"].attrs["r"] == "" || markers["ESALG"].attrs["r"] == "" {
+		t.Fatalf("markers %v; want NLRTM and ESALG only", markers)
+	}
+	if r, _ := strconv.ParseFloat(markers["NLRTM"].attrs["r"], 64); r < 5 {
+		t.Errorf("marker radius %v px: too small to see", r)
+	}
+	if i := strings.Index(svg, `<circle class="marker" data-code="NLRTM"`); i < 0 || !strings.HasPrefix(svg[i+strings.Index(svg[i:], ">")+1:], "<title>Rotterdam") {
+		t.Errorf("the marker has no title naming the region:\n%s", svg)
+	}
+}

@@ -13,6 +13,8 @@ func init() {
 		"power.explain.undetectable": "%s: no %s up to %s was detected in %s of them: this evaluation could not show an effect of this operation.",
 		"power.explain.size":         "With nothing injected the method found a change in %s of the windows%s.",
 		"power.explain.size.over":    ", more than the %s it should: its p-values are too small on this history, and the power is overstated",
+		"power.launch.undefined":     "%s was not defined when %s was launched (log position %d)",
+		"power.launch.nodata":        "no data for %s in %s had been recorded when %s was launched (log position %d)",
 	}, map[string]string{
 		"power.dir.decrease":         "baisse",
 		"power.dir.increase":         "hausse",
@@ -24,5 +26,7 @@ func init() {
 		"power.explain.undetectable": "%s : aucune %s jusqu'à %s n'a été détectée dans %s des cas : cette évaluation ne pourrait pas montrer d'effet de cette opération.",
 		"power.explain.size":         "Sans rien injecter, la méthode a trouvé un changement dans %s des fenêtres%s.",
 		"power.explain.size.over":    ", plus que les %s attendus : ses valeurs p sont trop petites sur cet historique, et la puissance est donc surestimée",
+		"power.launch.undefined":     "l'indicateur %s n'était pas défini au lancement de %s (position %d du journal)",
+		"power.launch.nodata":        "aucune donnée %s n'était enregistrée pour %s au lancement de %s (position %d du journal)",
 	})
 }

@@ -275,10 +275,10 @@ func (e *Evaluator) LaunchPower(ctx context.Context, iv Intervention, indicator 
 	}
 	ind, err := e.Indicator("indicator", indicator, launch)
 	if err != nil {
-		return nil, domain.Invalid("indicator", "%s was not defined when %s was launched (log position %d)", indicator, iv.ID, launch)
+		return nil, domain.Invalidm("indicator", "power.launch.undefined", indicator, iv.ID, launch)
 	}
 	if len(e.ExpandWithData(ind.Code, iv.Regions, launch)) == 0 {
-		return nil, domain.Invalid("indicator", "no data for %s in %s had been recorded when %s was launched (log position %d)", ind.Code, strings.Join(iv.Regions, ", "), iv.ID, launch)
+		return nil, domain.Invalidm("indicator", "power.launch.nodata", ind.Code, strings.Join(iv.Regions, ", "), iv.ID, launch)
 	}
 	if method == "" {
 		method = impact.MethodAuto

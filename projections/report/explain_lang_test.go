@@ -16,6 +16,8 @@ var englishExplanation = []string{
 	"Comparing how the outcome changed", "A synthetic control for", "Method chosen automatically", "The estimate assumes",
 	"as recorded up to log position", "Left out of the default", "takes effect from", "95% interval",
 	"comparison unit", "target regions are", "than expected", "Fitted together", "written by the estimation code",
+	// Why an operation's power is unknown (no history at its launch).
+	"had been recorded when", "was not defined when",
 }
 
 // TestFrenchReportExplainsInFrench: the French report (HTML and
@@ -71,6 +73,9 @@ func TestFrenchReportExplainsInFrench(t *testing.T) {
 				i := strings.Index(text, p)
 				t.Errorf("French %s report holds English %q: …%s…", f, p, text[max(0, i-120):min(len(text), i+120)])
 			}
+		}
+		if i := strings.Index(text, "[power."); i >= 0 {
+			t.Errorf("French %s report names a message missing from the catalogue: …%s…", f, text[i:min(len(text), i+60)])
 		}
 		for _, want := range []string{"Une série chronologique interrompue", "Méthode choisie automatiquement"} {
 			if !strings.Contains(text, want) {

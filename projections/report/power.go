@@ -2,9 +2,12 @@ package report
 
 import (
 	"context"
+	"errors"
 	"strconv"
 
+	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 )
@@ -22,8 +25,10 @@ type PowerNote struct {
 	Horizon int `json:"horizon"`
 	// AsOf is the launch position the history was read at.
 	AsOf string `json:"asOf"`
-	// Error says why there is no power analysis.
-	Error string `json:"error,omitempty"`
+	// Error says why there is no power analysis; ErrorMsg the same in
+	// the catalogue's words when the reason has them.
+	Error    string   `json:"error,omitempty"`
+	ErrorMsg i18n.Msg `json:"-"`
 	// Method is the method simulated: the estimate's own (ITS,
 	// BEFORE_AFTER, DID or SYNTHETIC_CONTROL).
 	Method string `json:"method,omitempty"`
@@ -43,7 +48,12 @@ func (g *Generator) power(ctx context.Context, iv evaluate.Intervention, indicat
 	}
 	est, err := g.cfg.Evaluator.LaunchPower(ctx, iv, indicator, impact.Method(row.Method))
 	if err != nil {
-		return &PowerNote{AsOf: strconv.FormatUint(iv.Created, 10), Error: errText(err)}
+		n := &PowerNote{AsOf: strconv.FormatUint(iv.Created, 10), Error: errText(err)}
+		var de *domain.Error
+		if errors.As(err, &de) {
+			n.ErrorMsg = de.Msg
+		}
+		return n
 	}
 	n := &PowerNote{Horizon: est.Horizon, AsOf: strconv.FormatUint(est.AsOf, 10), Method: string(est.Method), ComparisonUnits: len(est.Comparison)}
 	if est.Detectable {
@@ -63,6 +73,8 @@ func (w words) powerText(im ImpactRow) string {
 	switch {
 	case p == nil:
 		return ""
+	case p.Error != "" && w.Lang != i18n.EN && !p.ErrorMsg.IsZero():
+		return w.T("report.power.error", w.Render(p.ErrorMsg))
 	case p.Error != "":
 		return w.T("report.power.error", p.Error)
 	}

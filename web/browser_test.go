@@ -160,9 +160,23 @@ func chromedpClick(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.Click(chromedp.CSS(sel))
 }
 
-// chromedpWaitReady waits for the element sel.
-func chromedpWaitReady(sel string) chromedp.Action[chromedp.Void] {
-	return chromedp.WaitReady(chromedp.CSS(sel))
+// waitAfterClick waits for the element sel on the page a click navigated
+// to: a query that meets the old document while it is being replaced
+// fails ("No node with given id found"), so it is tried again, at most 20
+// times.
+func (b *browser) waitAfterClick(sel string) {
+	b.t.Helper()
+	var err error
+	for range 20 {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		err = chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS(sel)))
+		cancel()
+		if err == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.t.Fatalf("waiting for %s after a click: %v", sel, err)
 }
 
 // chromedpSendKeys types v into the field sel.

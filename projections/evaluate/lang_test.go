@@ -28,6 +28,9 @@ var englishExplanation = []string{
 // messages the catalogue has in French, writes decimals with a comma, and
 // its English rendering is the explanation the API answers.
 func TestImpactTextsInFrench(t *testing.T) {
+	if raceDetector {
+		t.Skip("text checks over the demo world, in one goroutine: the run without the race detector checks them")
+	}
 	e, _ := demoWorld(t)
 	ctx := context.Background()
 	ivs := []string{demo.RotterdamPortControl, demo.AntwerpHighValue, demo.GermanPrecursors, demo.DutchResourcing}

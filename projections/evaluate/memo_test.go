@@ -28,12 +28,17 @@ func TestAtPositionAnswersAsThePlainEvaluator(t *testing.T) {
 		ask  func(*evaluate.Evaluator) (any, error)
 	}
 	var qs []question
-	for i, iv := range e.Interventions.List(projections.Filter{AsOf: pos}) {
+	ivs, inds := e.Interventions.List(projections.Filter{AsOf: pos}), e.Catalog.IndicatorsAt("", pos)
+	if raceDetector {
+		// Ten times slower: fewer questions, still asked concurrently.
+		ivs, inds = ivs[:3], inds[:4]
+	}
+	for i, iv := range ivs {
 		methods := []impact.Method{impact.MethodAuto}
 		if i < 2 {
 			methods = append(methods, impact.MethodDiD, impact.MethodSyntheticControl)
 		}
-		for _, ind := range e.Catalog.IndicatorsAt("", pos) {
+		for _, ind := range inds {
 			for _, m := range methods {
 				q := evaluate.ImpactQuery{Intervention: iv.ID, Indicator: ind.Code, Method: m, AsOf: pos}
 				qs = append(qs, question{fmt.Sprintf("impact %s %s %s", iv.ID, ind.Code, m), func(e *evaluate.Evaluator) (any, error) {
@@ -58,7 +63,7 @@ func TestAtPositionAnswersAsThePlainEvaluator(t *testing.T) {
 			answered++
 		}
 	}
-	if answered < 20 {
+	if answered < 10 {
 		t.Fatalf("only %d of %d questions answered: the comparison would show little", answered, len(qs))
 	}
 	got := make([]string, len(qs))

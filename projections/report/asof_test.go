@@ -201,6 +201,9 @@ func furtherEvents(t *testing.T, n *projectionstest.Node, rng *rand.Rand, count 
 // sets, an indicator named "population" defined after it changed the
 // exposure, and regions given data after it joined comparison pools.
 func TestEveryAnswerAsOfAPinIsStable(t *testing.T) {
+	if raceDetector {
+		t.Skip("a whole-report check, ten times slower under the race detector; the run without it checks it (see race_on_test.go)")
+	}
 	if testing.Short() {
 		t.Skip("records the demo world")
 	}

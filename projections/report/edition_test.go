@@ -96,6 +96,9 @@ func TestClosedReportSaysItsEdition(t *testing.T) {
 //
 //	go test ./projections/report -run TestReportEditionIsRaisedWhenReportsChange -update-edition
 func TestReportEditionIsRaisedWhenReportsChange(t *testing.T) {
+	if raceDetector {
+		t.Skip("a whole-report check, ten times slower under the race detector; the run without it checks it (see race_on_test.go)")
+	}
 	n, _ := demoNode(t)
 	n.Do(domain.OpenCycle{ID: "c", Title: "Supply-side evaluation 2018-2023", From: "2018-01-01", To: "2023-12-31",
 		Regions: []string{"NL33", "BE21"}, Interventions: scope, Questions: []string{"Did the port controls reduce availability?"}})

@@ -25,6 +25,9 @@ var englishExplanation = []string{
 // sentence of the estimation code is left, every message they use has
 // French, and the English report keeps the explanations the API answers.
 func TestFrenchReportExplainsInFrench(t *testing.T) {
+	if raceDetector {
+		t.Skip("a whole-report check, ten times slower under the race detector; the run without it checks it (see race_on_test.go)")
+	}
 	g := closedCycle(t)
 	ctx := context.Background()
 	r, err := g.Build(ctx, "c")

@@ -111,6 +111,9 @@ func rawCodes(text string) []string {
 // as its reader does, in both languages: no enum code, numbers and dates
 // per locale, a summary of findings before the first intervention.
 func TestReportSpeaksWordsInEnglishAndFrench(t *testing.T) {
+	if raceDetector {
+		t.Skip("a whole-report check, ten times slower under the race detector; the run without it checks it (see race_on_test.go)")
+	}
 	g := closedCycle(t)
 	ctx := context.Background()
 	r, err := g.Build(ctx, "c")

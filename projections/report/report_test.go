@@ -80,6 +80,9 @@ func same(n *report.Num, v float64) bool {
 }
 
 func TestFullCycleOnTheDemoWorld(t *testing.T) {
+	if raceDetector {
+		t.Skip("a whole-report check, ten times slower under the race detector; the run without it checks it (see race_on_test.go)")
+	}
 	n, g := demoNode(t)
 	ev := &evaluate.Evaluator{Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions}
 	ctx := context.Background()

@@ -846,22 +846,35 @@ func (w *twoWay) cr2(xt, e []float64, sxx float64) (se, df float64) {
 			ue += u[a] * e[lo+a]
 		}
 		v += ue * ue
-		// p_j = (I - H) q, q = u/sxx on the unit's cells.
-		q := make([]float64, N)
-		for a := 0; a < m; a++ {
-			q[lo+a] = u[a] / sxx
-		}
-		var xq float64
-		for c := range q {
-			xq += xt[c] * q[c]
-		}
-		a, g := w.effects(q)
-		for c := range q {
-			q[c] -= a[w.units[c]] + g[w.per[c]] + xt[c]*xq/sxx
-		}
-		ps = append(ps, q)
+		ps = append(ps, w.cr2Projection(xt, u, lo, sxx))
 		lo = hi
 	}
+	return math.Sqrt(v) / sxx, satterthwaite(ps)
+}
+
+// cr2Projection returns p_j = (I - H) q for the unit whose cells start at
+// lo, with q = u/sxx on its cells (u = A_j x_j) and zero elsewhere, H the
+// hat matrix of the two-way fixed-effects regression on xt (N cells).
+func (w *twoWay) cr2Projection(xt, u []float64, lo int, sxx float64) []float64 {
+	q := make([]float64, len(xt))
+	for a, x := range u {
+		q[lo+a] = x / sxx
+	}
+	var xq float64
+	for c := range q {
+		xq += xt[c] * q[c]
+	}
+	a, g := w.effects(q)
+	for c := range q {
+		q[c] -= a[w.units[c]] + g[w.per[c]] + xt[c]*xq/sxx
+	}
+	return q
+}
+
+// satterthwaite is the Satterthwaite degrees of freedom of the CR2
+// variance from the units' projections ps: (sum_j p_j'p_j)^2 /
+// sum_{i,j} (p_i'p_j)^2 (Bell & McCaffrey 2002).
+func satterthwaite(ps [][]float64) float64 {
 	var num, den float64
 	for i, pi := range ps {
 		num += floats.Dot(pi, pi)
@@ -874,7 +887,7 @@ func (w *twoWay) cr2(xt, e []float64, sxx float64) (se, df float64) {
 			}
 		}
 	}
-	return math.Sqrt(v) / sxx, num * num / den
+	return num * num / den
 }
 
 // preTrend tests a treated-specific linear trend over the pre-intervention

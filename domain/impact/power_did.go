@@ -3,7 +3,6 @@ package impact
 import (
 	"math"
 
-	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -113,7 +112,6 @@ func (d *didDesign) cr2() bool {
 		for hi < N && w.units[hi] == w.units[lo] {
 			hi++
 		}
-		m := hi - lo
 		reused := false
 		for _, x := range done {
 			if same(x, seen{lo, hi}) {
@@ -128,35 +126,10 @@ func (d *didDesign) cr2() bool {
 			}
 			done = append(done, seen{lo, hi})
 		}
-		u := d.u[lo:hi]
-		q := make([]float64, N)
-		for a := 0; a < m; a++ {
-			q[lo+a] = u[a] / sxx
-		}
-		var xq float64
-		for c := range q {
-			xq += xt[c] * q[c]
-		}
-		ae, ge := w.effects(q)
-		for c := range q {
-			q[c] -= ae[w.units[c]] + ge[w.per[c]] + xt[c]*xq/sxx
-		}
-		ps = append(ps, q)
+		ps = append(ps, w.cr2Projection(xt, d.u[lo:hi], lo, sxx))
 		lo = hi
 	}
-	var num, den float64
-	for i, pi := range ps {
-		num += floats.Dot(pi, pi)
-		for j := i; j < len(ps); j++ {
-			dd := floats.Dot(pi, ps[j])
-			if j == i {
-				den += dd * dd
-			} else {
-				den += 2 * dd * dd
-			}
-		}
-	}
-	d.df = num * num / den
+	d.df = satterthwaite(ps)
 	return true
 }
 

@@ -161,10 +161,7 @@ func (s *Server) impactField(t *types) *gql.Field {
 		Fields: gql.Fields{
 			"region": &gql.Field{Type: nonNull(gql.ID), Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.ExcludedUnit).Unit, nil }},
 			"reason": &gql.Field{Type: nonNull(gql.String), Args: t.langArgs(), Resolve: textIn(func(x impact.ExcludedUnit, l i18n.Lang) any {
-				if l == i18n.EN || x.ReasonMsg.IsZero() {
-					return x.Reason
-				}
-				return l.Render(x.ReasonMsg)
+				return l.RenderOr(x.ReasonMsg, x.Reason)
 			})},
 		}})
 	inputs := gql.NewObject(gql.ObjectConfig{Name: "ImpactInputs", Description: "The data an estimate was computed from.",

@@ -246,3 +246,30 @@ func (li List) Localize(l Lang) string {
 	}
 	return strings.Join(items, sep)
 }
+
+// InOr writes t in l; English, and a text built without messages, give
+// english, the text as written in English when the result was made.
+func (t Text) InOr(l Lang, english string) string {
+	if l == EN || len(t) == 0 {
+		return english
+	}
+	return t.In(l)
+}
+
+// RenderOr writes m in l; English, and the zero Msg, give english (see
+// [Text.InOr]).
+func (l Lang) RenderOr(m Msg, english string) string {
+	if l == EN || m.IsZero() {
+		return english
+	}
+	return l.Render(m)
+}
+
+// RenderAllOr writes ms in l; English, and messages that do not match
+// english one to one, give english (see [Text.InOr]).
+func (l Lang) RenderAllOr(ms []Msg, english []string) []string {
+	if l == EN || len(ms) != len(english) {
+		return english
+	}
+	return l.RenderAll(ms)
+}

@@ -153,26 +153,17 @@ func (r *Result) SetAssumptions(ms ...i18n.Msg) {
 // ExplanationIn writes the explanation in l (English: Explanation; a
 // result without messages gives Explanation in every language).
 func (r *Result) ExplanationIn(l i18n.Lang) string {
-	if l == i18n.EN || len(r.ExplanationMsgs) == 0 {
-		return r.Explanation
-	}
-	return r.ExplanationMsgs.In(l)
+	return r.ExplanationMsgs.InOr(l, r.Explanation)
 }
 
 // AssumptionsIn writes the assumptions in l (see [Result.ExplanationIn]).
 func (r *Result) AssumptionsIn(l i18n.Lang) []string {
-	if l == i18n.EN || len(r.AssumptionMsgs) != len(r.Assumptions) {
-		return r.Assumptions
-	}
-	return l.RenderAll(r.AssumptionMsgs)
+	return l.RenderAllOr(r.AssumptionMsgs, r.Assumptions)
 }
 
 // WDDNoteIn writes WDDNote in l.
 func (r *Result) WDDNoteIn(l i18n.Lang) string {
-	if l == i18n.EN || r.WDDNoteMsg.IsZero() {
-		return r.WDDNote
-	}
-	return l.Render(r.WDDNoteMsg)
+	return l.RenderOr(r.WDDNoteMsg, r.WDDNote)
 }
 
 // Method is the value of Result.Method.

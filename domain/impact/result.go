@@ -314,27 +314,18 @@ func (r *Result) SetChoice(t i18n.Text) {
 // itself; a result whose explanation has no messages (built by hand)
 // gives Explanation in every language.
 func (r *Result) ExplanationIn(l i18n.Lang) string {
-	if l == i18n.EN || len(r.ExplanationMsgs) == 0 {
-		return r.Explanation
-	}
-	return r.ExplanationMsgs.In(l)
+	return r.ExplanationMsgs.InOr(l, r.Explanation)
 }
 
 // AssumptionsIn writes the assumptions in l (see [Result.ExplanationIn]).
 func (r *Result) AssumptionsIn(l i18n.Lang) []string {
-	if l == i18n.EN || len(r.AssumptionMsgs) != len(r.Assumptions) {
-		return r.Assumptions
-	}
-	return l.RenderAll(r.AssumptionMsgs)
+	return l.RenderAllOr(r.AssumptionMsgs, r.Assumptions)
 }
 
 // ChoiceIn writes why AUTO chose the method in l (see
 // [Result.ExplanationIn]).
 func (r *Result) ChoiceIn(l i18n.Lang) string {
-	if l == i18n.EN || len(r.ChoiceMsgs) == 0 {
-		return r.Choice
-	}
-	return r.ChoiceMsgs.In(l)
+	return r.ChoiceMsgs.InOr(l, r.Choice)
 }
 
 // Diagnostic returns the diagnostic with the given name and whether it

@@ -46,18 +46,12 @@ type StaggeredEstimate struct {
 
 // ExplanationIn writes the explanation in l.
 func (e *StaggeredEstimate) ExplanationIn(l i18n.Lang) string {
-	if l == i18n.EN || len(e.ExplanationMsgs) == 0 {
-		return e.Explanation
-	}
-	return e.ExplanationMsgs.In(l)
+	return e.ExplanationMsgs.InOr(l, e.Explanation)
 }
 
 // AssumptionsIn writes the assumptions in l.
 func (e *StaggeredEstimate) AssumptionsIn(l i18n.Lang) []string {
-	if l == i18n.EN || len(e.AssumptionMsgs) != len(e.Assumptions) {
-		return e.Assumptions
-	}
-	return l.RenderAll(e.AssumptionMsgs)
+	return l.RenderAllOr(e.AssumptionMsgs, e.Assumptions)
 }
 
 // Staggered estimates, after Callaway & Sant'Anna (2021), the effect of

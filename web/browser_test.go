@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,14 +85,22 @@ func (b *browser) submit(sel string) {
 	b.do(chromedp.WaitReady(chromedp.CSS("main")))
 }
 
-// text returns the text of the page's body.
+// text returns the text of the page's body, read by one script (see
+// eval) rather than through DOM node ids.
 func (b *browser) text() string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("body")))
-	if err != nil {
-		b.t.Fatal(err)
-	}
+	var s string
+	b.eval(`document.body ? document.body.innerText : ""`, &s)
 	return s
+}
+
+// documentReplaced tells whether err is the browser saying that the node
+// or script context a command named belonged to a document that has since
+// been replaced by a navigation.
+func documentReplaced(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "No node with given id") || strings.Contains(msg, "context was destroyed") ||
+		strings.Contains(msg, "Cannot find context with specified id")
 }
 
 // html returns the page's markup as the browser holds it.
@@ -107,7 +116,18 @@ func (b *browser) html() string {
 // eval evaluates a JavaScript expression and decodes its value into out.
 func (b *browser) eval(js string, out any) {
 	b.t.Helper()
-	raw, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]byte](js, chromedp.EvalAwaitPromise))
+	var raw []byte
+	var err error
+	// A page that has loaded can still be swapped for the one a redirect
+	// leads to; the browser then answers that the script's context is
+	// gone. Ask again, at most 20 times.
+	for range 20 {
+		raw, err = chromedp.Run(b.ctx, chromedp.Evaluate[[]byte](js, chromedp.EvalAwaitPromise))
+		if err == nil || !documentReplaced(err) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if err != nil {
 		b.t.Fatalf("%s: %v", js, err)
 	}

@@ -16,7 +16,7 @@ func TestFrenchPages(t *testing.T) {
 	b := newBrowser(t)
 	const id = "op-2018-rtm-container-control"
 	b.visit(s.srv.URL + "/interventions/" + id)
-	b.do(chromedpClick(`a[hreflang="fr"]`))
+	b.submit(`a[hreflang="fr"]`)
 	b.waitAfterClick("html[lang=fr]")
 	text := b.text()
 	for _, want := range []string{i18n.FR.T("web.nav.overview"), i18n.FR.T("web.iv.effect"), i18n.FR.T("web.iv.interval")} {

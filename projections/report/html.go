@@ -243,7 +243,7 @@ func (r *Report) htmlIntervention(b *strings.Builder, t words, iv InterventionRe
 	for _, im := range iv.Impacts {
 		if im.Error != "" {
 			w("<tr><td>%s</td><td>%s</td><td colspan=\"5\" class=\"err\">%s</td></tr>\n", esc(t.Code("family", im.Family)), esc(im.Name),
-				esc(t.T("report.noestimate", im.Error)))
+				esc(t.T("report.noestimate", t.problem(im.Error, im.ErrorMsg))))
 			continue
 		}
 		w("<tr><td>%s</td><td>%s<br><small>%s, %s</small></td><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>%s</td><td>%s</td></tr>\n",
@@ -277,7 +277,7 @@ func (r *Report) htmlIntervention(b *strings.Builder, t words, iv InterventionRe
 		esc(t.T("report.col.cross")), esc(t.T("report.col.windows")))
 	for _, d := range iv.Displacement {
 		if d.Error != "" {
-			w("<tr><td>%s</td><td colspan=\"6\" class=\"err\">%s</td></tr>\n", esc(d.Name), esc(t.T("report.noanalysis", d.Error)))
+			w("<tr><td>%s</td><td colspan=\"6\" class=\"err\">%s</td></tr>\n", esc(d.Name), esc(t.T("report.noanalysis", t.problem(d.Error, d.ErrorMsg))))
 			continue
 		}
 		w("<tr><td>%s</td><td>%s<br><small>%s</small></td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>%s</td><td>%s / %s</td></tr>\n",

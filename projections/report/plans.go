@@ -96,7 +96,7 @@ func (g *Generator) plannedAnalysis(ctx context.Context, p projections.Plan, ir 
 	est := ImpactRow{Indicator: p.Indicator, Name: pa.Name, Unit: ind.Unit, Regions: []string{}, Comparison: []string{}, Parameters: []Param{}, Series: []SeriesPoint{}}
 	planned, err := g.cfg.Evaluator.RunPlan(ctx, p, pos)
 	if err != nil {
-		est.Error = errText(err)
+		est.Error, est.ErrorMsg = errText(err), errMsg(err)
 	} else {
 		est.Method, est.Model, est.Effect, est.Ratio = string(planned.Method), string(planned.Model), num(planned.Effect.Value), planned.Ratio
 		if planned.Effect.HasInterval {
@@ -222,7 +222,7 @@ func (t words) planLines(p PlannedAnalysis) (head string, details []string) {
 	}
 	details = append(details, t.T("report.plan.hypotheses", strings.Join(p.Hypotheses, "; ")))
 	if p.Estimate.Error != "" {
-		details = append(details, t.T("report.plan.noresult", p.Estimate.Error))
+		details = append(details, t.T("report.plan.noresult", t.problem(p.Estimate.Error, p.Estimate.ErrorMsg)))
 	} else {
 		details = append(details, t.T("report.plan.result", t.effect(p.Estimate), t.pValue(p.Estimate.PValue)))
 	}

@@ -2,10 +2,8 @@ package report
 
 import (
 	"context"
-	"errors"
 	"strconv"
 
-	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/impact"
 	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
@@ -48,12 +46,7 @@ func (g *Generator) power(ctx context.Context, iv evaluate.Intervention, indicat
 	}
 	est, err := g.cfg.Evaluator.LaunchPower(ctx, iv, indicator, impact.Method(row.Method))
 	if err != nil {
-		n := &PowerNote{AsOf: strconv.FormatUint(iv.Created, 10), Error: errText(err)}
-		var de *domain.Error
-		if errors.As(err, &de) {
-			n.ErrorMsg = de.Msg
-		}
-		return n
+		return &PowerNote{AsOf: strconv.FormatUint(iv.Created, 10), Error: errText(err), ErrorMsg: errMsg(err)}
 	}
 	n := &PowerNote{Horizon: est.Horizon, AsOf: strconv.FormatUint(est.AsOf, 10), Method: string(est.Method), ComparisonUnits: len(est.Comparison)}
 	if est.Detectable {
@@ -73,10 +66,8 @@ func (w words) powerText(im ImpactRow) string {
 	switch {
 	case p == nil:
 		return ""
-	case p.Error != "" && w.Lang != i18n.EN && !p.ErrorMsg.IsZero():
-		return w.T("report.power.error", w.Render(p.ErrorMsg))
 	case p.Error != "":
-		return w.T("report.power.error", p.Error)
+		return w.T("report.power.error", w.problem(p.Error, p.ErrorMsg))
 	}
 	est := w.T("dash")
 	rel := im.RelativeEffect

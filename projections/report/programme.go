@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 )
@@ -46,8 +47,9 @@ type StaggeredRow struct {
 	// Trends is the same sensitivity, for the sentence.
 	Trends *TrendsNote `json:"parallelTrends,omitempty"`
 	// Explanation is the estimate's paragraph (English).
-	Explanation string `json:"explanation,omitempty"`
-	Error       string `json:"error,omitempty"`
+	Explanation string   `json:"explanation,omitempty"`
+	Error       string   `json:"error,omitempty"`
+	ErrorMsg    i18n.Msg `json:"-"`
 }
 
 // exposure lists the timeline of each region in the cycle's scope (the
@@ -161,7 +163,7 @@ func (g *Generator) staggered(ctx context.Context, c projections.Cycle, pos uint
 				}
 				est, err := e.Staggered(ctx, evaluate.StaggeredQuery{Interventions: ids, Indicator: ind.Code, To: to, AsOf: pos})
 				if err != nil {
-					row.Error = errText(err)
+					row.Error, row.ErrorMsg = errText(err), errMsg(err)
 					out = append(out, row)
 					continue
 				}
@@ -199,7 +201,7 @@ func (r *Report) markdownProgrammes(b *strings.Builder, t words) {
 		t.T("report.col.programme"), t.T("report.col.indicator"), t.T("report.col.att"), t.T("report.col.cohorts"), t.T("report.col.breakdown"))
 	for _, s := range r.Staggered {
 		if s.Error != "" {
-			w("| %s | %s | %s | | |\n", strings.Join(s.Interventions, ", "), mdCell(s.Name), mdCell(t.T("report.noestimate", s.Error)))
+			w("| %s | %s | %s | | |\n", strings.Join(s.Interventions, ", "), mdCell(s.Name), mdCell(t.T("report.noestimate", t.problem(s.Error, s.ErrorMsg))))
 			continue
 		}
 		w("| %s | %s | %s | %s | %s |\n", strings.Join(s.Interventions, ", "), mdCell(s.Name), t.T("report.staggered.att", t.num(s.ATT), t.num(s.Low), t.num(s.High)),
@@ -229,7 +231,7 @@ func (r *Report) htmlProgrammes(b *strings.Builder, t words) {
 			esc(t.T("report.col.cohorts")), esc(t.T("report.col.breakdown")))
 		for _, s := range r.Staggered {
 			if s.Error != "" {
-				w("<tr><td>%s</td><td>%s</td><td colspan=\"3\" class=\"err\">%s</td></tr>\n", esc(strings.Join(s.Interventions, ", ")), esc(s.Name), esc(t.T("report.noestimate", s.Error)))
+				w("<tr><td>%s</td><td>%s</td><td colspan=\"3\" class=\"err\">%s</td></tr>\n", esc(strings.Join(s.Interventions, ", ")), esc(s.Name), esc(t.T("report.noestimate", t.problem(s.Error, s.ErrorMsg))))
 				continue
 			}
 			w("<tr><td>%s</td><td>%s</td><td class=\"n\">%s</td><td>%s</td><td class=\"n\">%s</td></tr>\n", esc(strings.Join(s.Interventions, ", ")), esc(s.Name),

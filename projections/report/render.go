@@ -187,7 +187,7 @@ func (r *Report) markdown(l i18n.Lang) []byte {
 			t.T("report.col.indicator"), t.T("report.col.method"), t.T("report.col.effect"), t.T("report.col.p"), t.T("report.col.verdict"), t.T("report.col.ce"))
 		for _, im := range iv.Impacts {
 			if im.Error != "" {
-				w("| %s | %s | %s | | | | |\n", t.Code("family", im.Family), mdCell(im.Name), mdCell(t.T("report.noestimate", im.Error)))
+				w("| %s | %s | %s | | | | |\n", t.Code("family", im.Family), mdCell(im.Name), mdCell(t.T("report.noestimate", t.problem(im.Error, im.ErrorMsg))))
 				continue
 			}
 			w("| %s | %s | %s | %s | %s | %s | %s |\n", t.Code("family", im.Family), mdCell(im.Name), t.method(im), mdCell(t.effect(im)),
@@ -208,7 +208,7 @@ func (r *Report) markdown(l i18n.Lang) []byte {
 			t.T("report.col.finding"), t.T("report.col.wdq"), t.T("report.col.tne"), t.T("report.col.wdd"), t.T("report.col.cross"), t.T("report.col.windows"))
 		for _, d := range iv.Displacement {
 			if d.Error != "" {
-				w("| %s | %s | | | | | |\n", mdCell(d.Name), mdCell(t.T("report.noanalysis", d.Error)))
+				w("| %s | %s | | | | | |\n", mdCell(d.Name), mdCell(t.T("report.noanalysis", t.problem(d.Error, d.ErrorMsg))))
 				continue
 			}
 			w("| %s | %s | %s | %s | %s | %s | %s / %s |\n", mdCell(d.Name), t.Code("finding", d.Finding), t.num(d.WDQ), t.num(d.TotalNetEffect),

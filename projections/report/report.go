@@ -255,8 +255,10 @@ type ImpactRow struct {
 	// messages of the catalogue, for the report in another language.
 	ReasonMsgs      i18n.Text `json:"-"`
 	ExplanationMsgs i18n.Text `json:"-"`
-	// Error says why no estimate could be made.
-	Error string `json:"error,omitempty"`
+	// Error says why no estimate could be made; ErrorMsg the same as a
+	// message of the catalogue, for the report in another language.
+	Error    string   `json:"error,omitempty"`
+	ErrorMsg i18n.Msg `json:"-"`
 	// Verdict is the estimate read against the desired direction:
 	// DESIRED, UNDESIRED or NO_CLEAR_EFFECT (interval holds no effect).
 	Verdict           string             `json:"verdict,omitempty"`
@@ -320,6 +322,7 @@ type DisplacementRow struct {
 	Regions  []RegionChange `json:"regions"`
 	Controls int            `json:"controls"`
 	Error    string         `json:"error,omitempty"`
+	ErrorMsg i18n.Msg       `json:"-"`
 }
 
 // WDD is the weighted displacement difference.
@@ -725,7 +728,7 @@ func (g *Generator) impact(ctx context.Context, iv evaluate.Intervention, ind pr
 		Counts: evaluate.ScaleOf(ind) == displacement.Count}
 	est, err := g.cfg.Evaluator.Impact(ctx, ImpactQuery(iv.ID, ind.Code, to, pos))
 	if err != nil {
-		row.Error = errText(err)
+		row.Error, row.ErrorMsg = errText(err), errMsg(err)
 		row.Regions = g.cfg.Evaluator.ExpandWithData(ind.Code, iv.Regions, pos)
 		return row
 	}
@@ -829,7 +832,7 @@ func (g *Generator) displacement(iv evaluate.Intervention, ind projections.Indic
 	row := DisplacementRow{Indicator: ind.Code, Name: ind.Name, Unit: ind.Unit, Regions: []RegionChange{}}
 	d, err := g.cfg.Evaluator.Displacement(DisplacementRequest(iv.ID, ind.Code, pos))
 	if err != nil {
-		row.Error = errText(err)
+		row.Error, row.ErrorMsg = errText(err), errMsg(err)
 		return row
 	}
 	row.Finding, row.FindingNote, row.CrossBorder = string(d.Finding), d.FindingNote, d.CrossBorder
@@ -963,6 +966,22 @@ func followUp(prev, cur projections.Cycle) *PreviousCycle {
 	}
 	return p
 }
+
+// errMsg is the catalogue message of the first domain error in err's
+// chain (the zero Msg when it has none), kept beside errText's English so
+// that a report in another language says why in that language.
+func errMsg(err error) i18n.Msg {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Msg
+	}
+	return i18n.Msg{}
+}
+
+// problem is why there is no result, in w's language: the message of
+// the catalogue when there is one, else the English written when the
+// report was made.
+func (w words) problem(english string, m i18n.Msg) string { return w.RenderOr(m, english) }
 
 func errText(err error) string {
 	var de *domain.Error

@@ -9,6 +9,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 )
@@ -39,8 +40,10 @@ type FindingSensitivity struct {
 	// Causes are the revisions and retractions between the two positions
 	// of the indicator in the regions and periods either run used.
 	Causes []RevisionCause `json:"causes"`
-	// Skipped says why the finding has no estimate to re-run.
-	Skipped string `json:"skipped,omitempty"`
+	// Skipped says why the finding has no estimate to re-run; SkippedMsg
+	// the same as a message of the catalogue.
+	Skipped    string   `json:"skipped,omitempty"`
+	SkippedMsg i18n.Msg `json:"-"`
 }
 
 // SensitivityEstimate is one run of a finding's estimate.
@@ -53,6 +56,8 @@ type SensitivityEstimate struct {
 	Ratio       bool   `json:"ratio"`
 	Significant bool   `json:"significant"`
 	Error       string `json:"error,omitempty"`
+	// ErrorMsg is Error as a message of the catalogue.
+	ErrorMsg i18n.Msg `json:"-"`
 }
 
 // RevisionCause is an ObservationRevised or ObservationRetracted event.
@@ -102,10 +107,11 @@ func (g *Generator) sensitivity(ctx context.Context, c projections.Cycle, latest
 		ev := f.Evidence
 		switch {
 		case f.Intervention == "":
-			s.Skipped = "The finding is about the scope as a whole, not one intervention's estimate."
+			s.SkippedMsg = i18n.M("report.sensitivity.skipped.scope")
 		case ev == nil || ev.Indicator == "":
-			s.Skipped = "The finding's evidence names no indicator to re-estimate."
+			s.SkippedMsg = i18n.M("report.sensitivity.skipped.noindicator")
 		}
+		s.Skipped = i18n.EN.Render(s.SkippedMsg)
 		if s.Skipped != "" {
 			out = append(out, s)
 			continue
@@ -166,7 +172,7 @@ func evidenceMethod(m string) impact.Method {
 
 func sensitivityEstimate(est *evaluate.ImpactEstimate, err error) SensitivityEstimate {
 	if err != nil {
-		return SensitivityEstimate{Error: errText(err)}
+		return SensitivityEstimate{Error: errText(err), ErrorMsg: errMsg(err)}
 	}
 	s := SensitivityEstimate{Method: string(est.Method), Effect: num(est.Effect.Value), Ratio: est.Ratio}
 	if est.Effect.HasInterval {
@@ -220,12 +226,12 @@ func (t words) sensitivityRows(ss []FindingSensitivity) [][]string {
 	var rows [][]string
 	for _, s := range ss {
 		if s.Skipped != "" {
-			rows = append(rows, []string{s.FindingID, t.orDash(s.Indicator), t.T("report.sensitivity.skipped", s.Skipped), "", "", "", ""})
+			rows = append(rows, []string{s.FindingID, t.orDash(s.Indicator), t.T("report.sensitivity.skipped", t.problem(s.Skipped, s.SkippedMsg)), "", "", "", ""})
 			continue
 		}
 		est := func(e SensitivityEstimate) string {
 			if e.Error != "" {
-				return t.T("report.noestimate", e.Error)
+				return t.T("report.noestimate", t.problem(e.Error, e.ErrorMsg))
 			}
 			return t.effect(ImpactRow{Effect: e.Effect, Low: e.Low, High: e.High, Ratio: e.Ratio}) + " (" + t.Code("method", e.Method) + ")"
 		}

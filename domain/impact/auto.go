@@ -104,10 +104,10 @@ const AutoLjungBox = 0.01
 // concurrent use.
 func Choose(a Availability) (Choice, error) {
 	if a.TreatedUnits < 1 {
-		return Choice{}, badInput("treated", "no treated unit: an impact needs the outcome of the units the intervention targeted")
+		return Choice{}, badInputm("treated", "impact.err.auto.notreated")
 	}
 	if a.Start <= 0 || a.Start >= a.Periods {
-		return Choice{}, badInput("start", "the intervention (period index %d) is outside the %d periods of data; an impact needs periods both before and after it", a.Start, a.Periods)
+		return Choice{}, badInputm("start", "impact.err.auto.outside", a.Start, a.Periods)
 	}
 	pre, post := a.Start, a.Periods-a.Start
 	unused := i18n.M("impact.auto.unused", a.ComparisonUnits, autoSynthDonors, autoSynthPre)
@@ -147,7 +147,7 @@ func Choose(a Availability) (Choice, error) {
 		}
 		return newChoice(MethodBeforeAfter, "", t), nil
 	default:
-		return Choice{}, badInput("start", "only %d period(s) before and %d after the intervention and too few comparison units for a comparison; at least %d on each side are needed for any estimate", pre, post, minBeforeAfter)
+		return Choice{}, badInputm("start", "impact.err.auto.fewperiods", pre, post, minBeforeAfter)
 	}
 }
 
@@ -165,11 +165,11 @@ func CheckAuto(c Choice, r *Result, errors ITSErrors) error {
 	if !ok || !(lb.Value < AutoLjungBox) {
 		return nil
 	}
-	what := "its residuals are autocorrelated, which makes its Newey-West intervals too narrow"
+	what := i18n.M("impact.err.auto.untrusted.nw")
 	if r.Model == Gaussian && errors != NeweyWest {
-		what = "its innovations remain autocorrelated after allowing for AR(1) noise, so its intervals would be too narrow"
+		what = i18n.M("impact.err.auto.untrusted.ar1")
 	}
-	return badInput("method", "AUTO found no method whose interval can be trusted here: without enough comparison units only a Gaussian interrupted time series applies, and %s (Ljung-Box p = %.2g); ask for ITS explicitly to see it with that caveat, or add comparison units", what, lb.Value)
+	return badInputm("method", "impact.err.auto.untrusted", what, gnum(lb.Value, 2))
 }
 
 // AutoRefit is the part of the AUTO policy for a quasi-Poisson interrupted
@@ -226,12 +226,12 @@ type AutoInput struct {
 // is no silent fallback to another method. It is safe for concurrent use.
 func Auto(in AutoInput) (*Result, error) {
 	if len(in.Treated) == 0 {
-		return nil, badInput("treated", "no treated unit: an impact needs the outcome of the units the intervention targeted")
+		return nil, badInputm("treated", "impact.err.auto.notreated")
 	}
 	periods := in.Treated[0].Periods
 	for _, s := range append(append([]Series(nil), in.Treated...), in.Comparison...) {
 		if !sameAxis(s.Periods, periods) {
-			return nil, badInput("series", "series %q has other periods than %q; all series must share one period axis", s.Unit, in.Treated[0].Unit)
+			return nil, badInputm("series", "impact.err.series.axis", s.Unit, in.Treated[0].Unit)
 		}
 	}
 	c, err := Choose(Availability{Periods: len(periods), Start: in.Start, TreatedUnits: len(in.Treated), ComparisonUnits: len(in.Comparison), Counts: in.Counts})
@@ -322,7 +322,7 @@ func combine(ss []Series, counts bool) (Series, error) {
 	}
 	for _, v := range out.Values {
 		if math.IsInf(v, 0) {
-			return Series{}, badInput("treated", "the combined treated series overflows")
+			return Series{}, badInputm("treated", "impact.err.auto.overflow")
 		}
 	}
 	return out, nil

@@ -49,7 +49,7 @@ func BeforeAfter(in BeforeAfterInput) (*Result, error) {
 		}
 	}
 	if len(pre) < minBeforeAfter || len(post) < minBeforeAfter {
-		return nil, badInput("series", "before/after needs at least %d observed values on each side of %s; it has %d before and %d after", minBeforeAfter, s.Periods[in.Start], len(pre), len(post))
+		return nil, badInputm("series", "impact.err.ba.few", minBeforeAfter, s.Periods[in.Start], len(pre), len(post))
 	}
 	m0, v0 := meanVar(pre)
 	m1, v1 := meanVar(post)
@@ -57,7 +57,7 @@ func BeforeAfter(in BeforeAfterInput) (*Result, error) {
 	a, b := v0/n0, v1/n1
 	se := math.Sqrt(a + b)
 	if se == 0 || math.IsNaN(se) {
-		return nil, badInput("series", "the series is constant on both sides of %s; there is no variation to estimate uncertainty from", s.Periods[in.Start])
+		return nil, badInputm("series", "impact.err.ba.constant", s.Periods[in.Start])
 	}
 	df := (a + b) * (a + b) / (a*a/(n0-1) + b*b/(n1-1))
 	diff := m1 - m0

@@ -101,32 +101,32 @@ func Conformal(in ConformalInput) (*ConformalResult, error) {
 		alpha = 0.05
 	}
 	if !(alpha > 0 && alpha < 1) {
-		return nil, badInput("alpha", "alpha must be between 0 and 1 (exclusive); it is %g", alpha)
+		return nil, badInputm("alpha", "impact.err.alpha", gnum(alpha, -1))
 	}
 	T := len(in.Treated)
 	if len(in.Donors) < minSynthDonors {
-		return nil, badInput("donors", "conformal inference needs at least %d donors; there are %d", minSynthDonors, len(in.Donors))
+		return nil, badInputm("donors", "impact.err.conformal.donors", minSynthDonors, len(in.Donors))
 	}
 	if in.Start < 1 || in.Start >= T {
-		return nil, badInput("start", "the intervention (index %d) must leave at least one period before and one after among %d", in.Start, T)
+		return nil, badInputm("start", "impact.err.conformal.start", in.Start, T)
 	}
 	for _, v := range in.Treated {
 		if !finite(v) {
-			return nil, badInput("treated", "the treated outcome has a missing or infinite value")
+			return nil, badInputm("treated", "impact.err.conformal.treated")
 		}
 	}
 	for j, d := range in.Donors {
 		if len(d) != T {
-			return nil, badInput("donors", "donor %d has %d values for %d periods", j, len(d), T)
+			return nil, badInputm("donors", "impact.err.conformal.donor.length", j, len(d), T)
 		}
 		for _, v := range d {
 			if !finite(v) {
-				return nil, badInput("donors", "donor %d has a missing or infinite value", j)
+				return nil, badInputm("donors", "impact.err.conformal.donor.value", j)
 			}
 		}
 	}
 	if !enoughPeriods(T, alpha) {
-		return nil, badInput("periods", "conformal inference at level %g needs at least %d periods; there are %d", alpha, int(math.Ceil(1/alpha-1e-9)), T)
+		return nil, badInputm("periods", "impact.err.conformal.periods", gnum(alpha, -1), int(math.Ceil(1/alpha-1e-9)), T)
 	}
 	post := T - in.Start
 	res := &ConformalResult{Alpha: alpha}

@@ -70,10 +70,10 @@ type DiDInput struct {
 // separate unit and period effects. It is safe for concurrent use.
 func DiD(in DiDInput) (*Result, error) {
 	if len(in.Treated) == 0 {
-		return nil, badInput("treated", "difference-in-differences needs at least one treated unit")
+		return nil, badInputm("treated", "impact.err.did.notreated")
 	}
 	if len(in.Comparison) == 0 {
-		return nil, badInput("comparison", "difference-in-differences needs at least one comparison unit; there are none")
+		return nil, badInputm("comparison", "impact.err.did.nocomparison")
 	}
 	periods := in.Treated[0].Periods
 	seen := map[string]bool{}
@@ -92,10 +92,10 @@ func DiD(in DiDInput) (*Result, error) {
 			return nil, err
 		}
 		if !sameAxis(s.Periods, periods) {
-			return nil, badInput(field, "series %q has other periods than %q; all series must share one period axis", s.Unit, all[0].Unit)
+			return nil, badInputm(field, "impact.err.series.axis", s.Unit, all[0].Unit)
 		}
 		if seen[s.Unit] {
-			return nil, badInput(field, "unit %q appears twice", s.Unit)
+			return nil, badInputm(field, "impact.err.unit.twice", s.Unit)
 		}
 		seen[s.Unit] = true
 	}
@@ -105,10 +105,10 @@ func DiD(in DiDInput) (*Result, error) {
 
 	p := newPanel(all, len(in.Treated), in.Start)
 	if p.treatedBoth == 0 {
-		return nil, badInput("treated", "no treated unit is observed both before and after %s", periods[in.Start])
+		return nil, badInputm("treated", "impact.err.did.treated.unobserved", periods[in.Start])
 	}
 	if p.comparisonBoth == 0 {
-		return nil, badInput("comparison", "no comparison unit is observed both before and after %s", periods[in.Start])
+		return nil, badInputm("comparison", "impact.err.did.comparison.unobserved", periods[in.Start])
 	}
 	fe, err := p.fit(p.d, nil)
 	if err != nil {
@@ -542,7 +542,7 @@ func (p *panel) newTwoWay(mask []bool) (*twoWay, error) {
 		}
 	}
 	if !w.ch.Factorize(sym) || w.ch.Cond() > 1e13 {
-		return nil, badInput("series", "the pattern of observed periods links the regions too weakly to separate region and period effects (the system is numerically singular)")
+		return nil, badInputm("series", "impact.err.did.weak.singular")
 	}
 	return w, nil
 }
@@ -560,7 +560,7 @@ func (w *twoWay) inverse() ([]float64, error) {
 	}
 	var inv mat.SymDense
 	if err := w.ch.InverseTo(&inv); err != nil {
-		return nil, badInput("series", "the pattern of observed periods links the regions too weakly to separate region and period effects: %v", err)
+		return nil, badInputm("series", "impact.err.did.weak", err.Error())
 	}
 	for a, ta := range w.free {
 		for b, tb := range w.free {
@@ -641,7 +641,7 @@ func (w *twoWay) residual(v []float64) error {
 		worst = math.Max(worst, math.Abs(s))
 	}
 	if worst > 1e-9*scale*float64(len(v)) || math.IsNaN(worst) {
-		return badInput("series", "removing region and period effects failed numerically (normal equations off by %.3g on values of size %.3g); the values are too extreme or the panel too weakly linked", worst, scale)
+		return badInputm("series", "impact.err.did.numeric", gnum(worst, 3), gnum(scale, 3))
 	}
 	return nil
 }
@@ -711,7 +711,7 @@ func (p *panel) fit(x []float64, mask []bool) (feFit, error) {
 		}
 	}
 	if !(sxx > 1e-10*scale) {
-		return feFit{}, badInput("treated", "the effect is not identified: after removing unit and period effects the treatment indicator has no variation left")
+		return feFit{}, badInputm("treated", "impact.err.did.unidentified")
 	}
 	coef := sxy / sxx
 	e := make([]float64, N)
@@ -722,7 +722,7 @@ func (p *panel) fit(x []float64, mask []bool) (feFit, error) {
 	}
 	k := nPer + 1
 	if n <= k {
-		return feFit{}, badInput("series", "too few observations for the effect and the period effects (%d observations, %d parameters besides the region effects)", n, k)
+		return feFit{}, badInputm("series", "impact.err.did.fewobs", n, k)
 	}
 	f := feFit{coef: coef, n: n, g: g, k: k}
 	if g < 3 {

@@ -33,12 +33,12 @@ type FDR struct {
 // [0, 1]. An empty scan gives an empty result. It is safe for concurrent use.
 func BenjaminiHochberg(p []float64, q float64) (FDR, error) {
 	if !(q > 0 && q < 1) {
-		return FDR{}, badInput("q", "the false discovery rate must be between 0 and 1, not %v", q)
+		return FDR{}, badInputm("q", "impact.err.fdr.q", gnum(q, -1))
 	}
 	m := len(p)
 	for i, v := range p {
 		if !(v >= 0 && v <= 1) {
-			return FDR{}, badInput("p", "p-value %d is %v; p-values must lie in [0, 1]", i, v)
+			return FDR{}, badInputm("p", "impact.err.fdr.p", i, gnum(v, -1))
 		}
 	}
 	out := FDR{Adjusted: make([]float64, m), Discoveries: make([]bool, m)}

@@ -180,7 +180,7 @@ func checkITS(in ITSInput, extra int) (Model, int, int, error) {
 		model = Gaussian
 	}
 	if model != Gaussian && model != QuasiPoisson {
-		return "", 0, 0, badInput("model", "unknown model %q; use %s or %s", model, Gaussian, QuasiPoisson)
+		return "", 0, 0, badInputm("model", "impact.err.its.model", model, Gaussian, QuasiPoisson)
 	}
 	if err := checkStart(s.Periods, in.Start, minITSPre, minITSPost); err != nil {
 		return "", 0, 0, err
@@ -188,28 +188,28 @@ func checkITS(in ITSInput, extra int) (Model, int, int, error) {
 	switch in.Errors {
 	case "":
 		if model == QuasiPoisson && in.HACLag != 0 {
-			return "", 0, 0, badInput("hac_lag", "a Newey-West lag applies to the %s model only with Newey-West errors", QuasiPoisson)
+			return "", 0, 0, badInputm("hac_lag", "impact.err.its.lag.qp", QuasiPoisson)
 		}
 	case NeweyWest:
 	case AR1:
 		if model != Gaussian {
-			return "", 0, 0, badInput("errors", "AR(1) errors are available for the %s model only", Gaussian)
+			return "", 0, 0, badInputm("errors", "impact.err.its.ar1.model", Gaussian)
 		}
 		if in.HACLag != 0 || in.SmallSample {
-			return "", 0, 0, badInput("hac_lag", "the Newey-West lag and small-sample correction do not apply to AR(1) errors")
+			return "", 0, 0, badInputm("hac_lag", "impact.err.its.lag.ar1")
 		}
 	default:
-		return "", 0, 0, badInput("errors", "unknown error treatment %q; use %s or %s", in.Errors, NeweyWest, AR1)
+		return "", 0, 0, badInputm("errors", "impact.err.its.errors", in.Errors, NeweyWest, AR1)
 	}
 	L := in.SeasonLength
 	if L == 0 {
 		L = DefaultSeasonLength
 	}
 	if in.Harmonics < 0 {
-		return "", 0, 0, badInput("harmonics", "harmonics must not be negative")
+		return "", 0, 0, badInputm("harmonics", "impact.err.its.harmonics.negative")
 	}
 	if in.Harmonics > 0 && (L < 3 || 2*in.Harmonics >= L) {
-		return "", 0, 0, badInput("harmonics", "%d harmonic pair(s) need a season of more than %d periods; the season length is %d", in.Harmonics, 2*in.Harmonics, L)
+		return "", 0, 0, badInputm("harmonics", "impact.err.its.harmonics.season", in.Harmonics, 2*in.Harmonics, L)
 	}
 	n := len(s.Values)
 	p := 3 + 2*in.Harmonics + extra
@@ -217,10 +217,10 @@ func checkITS(in ITSInput, extra int) (Model, int, int, error) {
 		p++
 	}
 	if n-p < minITSResidual {
-		return "", 0, 0, badInput("series", "%d periods are too few for a model with %d terms; at least %d are needed", n, p, p+minITSResidual)
+		return "", 0, 0, badInputm("series", "impact.err.its.fewperiods", n, p, p+minITSResidual)
 	}
 	if in.Offset != nil && model != QuasiPoisson {
-		return "", 0, 0, badInput("offset", "an offset is only used by the %s model", QuasiPoisson)
+		return "", 0, 0, badInputm("offset", "impact.err.its.offset.model", QuasiPoisson)
 	}
 	y := s.Values
 	switch model {
@@ -233,13 +233,13 @@ func checkITS(in ITSInput, extra int) (Model, int, int, error) {
 			}
 		}
 		if constant {
-			return "", 0, 0, badInput("series", "the outcome is constant (%s in every period); there is nothing to estimate", num(y[0]))
+			return "", 0, 0, badInputm("series", "impact.err.its.constant", i18n.Num(num, y[0]))
 		}
 	case QuasiPoisson:
 		var pre, post float64
 		for i, v := range y {
 			if v < 0 {
-				return "", 0, 0, badInput("series", "the quasi-Poisson model needs counts, but period %s has %s", s.Periods[i], num(v))
+				return "", 0, 0, badInputm("series", "impact.err.its.qp.counts", s.Periods[i], i18n.Num(num, v))
 			}
 			if i < in.Start {
 				pre += v
@@ -248,15 +248,15 @@ func checkITS(in ITSInput, extra int) (Model, int, int, error) {
 			}
 		}
 		if pre == 0 || post == 0 {
-			return "", 0, 0, badInput("series", "the quasi-Poisson model needs some non-zero counts both before and after %s; the counts are all zero %s", s.Periods[in.Start], map[bool]string{true: "before", false: "after"}[pre == 0])
+			return "", 0, 0, badInputm("series", map[bool]string{true: "impact.err.its.qp.zero.before", false: "impact.err.its.qp.zero.after"}[pre == 0], s.Periods[in.Start])
 		}
 		if in.Offset != nil {
 			if len(in.Offset) != n {
-				return "", 0, 0, badInput("offset", "the offset has %d values for %d periods", len(in.Offset), n)
+				return "", 0, 0, badInputm("offset", "impact.err.its.offset.length", len(in.Offset), n)
 			}
 			for i, v := range in.Offset {
 				if !(v > 0) || math.IsInf(v, 0) {
-					return "", 0, 0, badInput("offset", "the offset (population) must be positive and finite in every period; period %s has %s", s.Periods[i], num(v))
+					return "", 0, 0, badInputm("offset", "impact.err.its.offset.value", s.Periods[i], i18n.Num(num, v))
 				}
 			}
 		}
@@ -301,7 +301,7 @@ func hacLagFor(lag, n int) (int, error) {
 		lag = 0
 	}
 	if lag >= n {
-		return 0, badInput("hac_lag", "a Newey-West lag of %d needs more than %d periods", lag, n)
+		return 0, badInputm("hac_lag", "impact.err.its.lag.periods", lag, n)
 	}
 	return lag, nil
 }
@@ -441,7 +441,7 @@ func (f *itsFit) linear(off, out []float64) {
 }
 
 func errSingular(p int) error {
-	return badInput("series", "the regression design is singular: with these periods the %d terms of the model (trend, level, slope, seasonal terms) cannot be told apart", p)
+	return badInputm("series", "impact.err.its.singular", p)
 }
 
 // gaussian fits by OLS with Newey-West covariance.
@@ -468,7 +468,7 @@ func (f *itsFit) gaussian(y []float64) error {
 		tss += (v - ybar) * (v - ybar)
 	}
 	if !(rss > exactFit*tss) {
-		return badInput("series", "the model fits the series exactly; there is no residual variation to estimate uncertainty from")
+		return badInputm("series", "impact.err.its.exact")
 	}
 
 	lag := f.hacLag
@@ -576,7 +576,7 @@ func (f *itsFit) gaussianAR1(y []float64) error {
 		rho = best
 	}
 	if math.Abs(rho) >= ar1Bound-ar1Step/2 {
-		return badInput("series", "the noise around the trend is too persistent (AR(1) coefficient at the bound %.2f): a level change cannot be told from a wandering series; use comparison regions (DID or SYNTHETIC_CONTROL)", math.Copysign(ar1Bound, rho))
+		return badInputm("series", "impact.err.its.ar1.bound", i18n.Num(fixed2, math.Copysign(ar1Bound, rho)))
 	}
 	_, rss, ok := fit(rho)
 	if !ok || !f.qr.inverse(f.lin.a) {
@@ -597,7 +597,7 @@ func (f *itsFit) gaussianAR1(y []float64) error {
 		tss += (v - ybar) * (v - ybar)
 	}
 	if !(rss > exactFit*tss) {
-		return badInput("series", "the model fits the series exactly; there is no residual variation to estimate uncertainty from")
+		return badInputm("series", "impact.err.its.exact")
 	}
 	s2 := rss / float64(n-p)
 	for i := range f.cov {
@@ -773,7 +773,7 @@ func (f *itsFit) quasiPoisson(y, offset []float64) error {
 		for i, e := range eta {
 			mu[i] = math.Exp(e)
 			if !(mu[i] > 0) || math.IsInf(mu[i], 0) {
-				return badInput("series", "the quasi-Poisson fit diverged (expected count at %d is out of range); the counts are too sparse or extreme for this model", i)
+				return badInputm("series", "impact.err.its.qp.diverged", i)
 			}
 		}
 		dev = poissonDeviance(y, mu)
@@ -784,7 +784,7 @@ func (f *itsFit) quasiPoisson(y, offset []float64) error {
 		devOld = dev
 	}
 	if !converged {
-		return badInput("series", "the quasi-Poisson fit did not converge in %d iterations; the counts are too sparse or extreme for this model", irlsMaxIter)
+		return badInputm("series", "impact.err.its.qp.noconv", irlsMaxIter)
 	}
 	// Covariance at the converged mean.
 	for i := range y {
@@ -803,7 +803,7 @@ func (f *itsFit) quasiPoisson(y, offset []float64) error {
 	df := float64(n - p)
 	phi := pearson / df
 	if !(phi > exactFit) {
-		return badInput("series", "the model fits the counts exactly; there is no residual variation to estimate uncertainty from")
+		return badInputm("series", "impact.err.its.qp.exact")
 	}
 	for i := range f.cov {
 		f.cov[i] = phi * f.lin.a[i]

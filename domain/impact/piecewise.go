@@ -65,18 +65,18 @@ type Segment struct {
 // safe for concurrent use.
 func PiecewiseITS(in ITSInput, list []Interruption) (*Result, error) {
 	if len(list) == 0 {
-		return nil, badInput("interruptions", "no interruption given")
+		return nil, badInputm("interruptions", "impact.err.pw.none")
 	}
 	n := len(in.Series.Values)
 	seen := map[string]bool{}
 	for i, x := range list {
 		switch {
 		case x.ID == "":
-			return nil, badInput("interruptions", "interruption %d has no name", i)
+			return nil, badInputm("interruptions", "impact.err.pw.noname", i)
 		case seen[x.ID]:
-			return nil, badInput("interruptions", "%s is listed twice", x.ID)
+			return nil, badInputm("interruptions", "impact.err.pw.twice", x.ID)
 		case x.Start < minITSPre || x.Start > n-minITSPost:
-			return nil, badInput("interruptions", "%s starts at period %d of %d: an interruption needs at least %d periods before it and %d from it on", x.ID, x.Start, n, minITSPre, minITSPost)
+			return nil, badInputm("interruptions", "impact.err.pw.start", x.ID, x.Start, n, minITSPre, minITSPost)
 		}
 		seen[x.ID] = true
 	}
@@ -88,11 +88,11 @@ func PiecewiseITS(in ITSInput, list []Interruption) (*Result, error) {
 	}
 	for i := 1; i < len(order); i++ {
 		if order[i].Start-order[i-1].Start < gap {
-			what := "start in the same period"
+			what := i18n.M("impact.err.pw.close.same")
 			if order[i].Start != order[i-1].Start {
-				what = "start in consecutive periods, too close to tell a change in trend from a change in level"
+				what = i18n.M("impact.err.pw.close.next")
 			}
-			return nil, badInput("interruptions", "%s and %s %s (%s); their effects cannot be told apart: leave one out", order[i-1].ID, order[i].ID, what, in.Series.Periods[order[i].Start])
+			return nil, badInputm("interruptions", "impact.err.pw.close", order[i-1].ID, order[i].ID, what, in.Series.Periods[order[i].Start])
 		}
 	}
 	per := 1

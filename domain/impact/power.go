@@ -131,7 +131,7 @@ const minPowerWindows = 20
 // parallel on GOMAXPROCS goroutines.
 func Power(in PowerInput) (*PowerResult, error) {
 	if in.Horizon < 1 {
-		return nil, badInput("horizon", "the horizon must be at least 1 period; it is %d", in.Horizon)
+		return nil, badInputm("horizon", "impact.err.power.horizon", in.Horizon)
 	}
 	alpha, target := in.Alpha, in.Target
 	if alpha == 0 {
@@ -141,10 +141,10 @@ func Power(in PowerInput) (*PowerResult, error) {
 		target = 0.8
 	}
 	if !(alpha > 0 && alpha < 1) {
-		return nil, badInput("alpha", "alpha must be between 0 and 1 (exclusive); it is %g", alpha)
+		return nil, badInputm("alpha", "impact.err.alpha", gnum(alpha, -1))
 	}
 	if !(target > 0 && target < 1) {
-		return nil, badInput("target", "the target power must be between 0 and 1 (exclusive); it is %g", target)
+		return nil, badInputm("target", "impact.err.power.target", gnum(target, -1))
 	}
 	switch in.Method {
 	case MethodITS, MethodBeforeAfter:
@@ -153,7 +153,7 @@ func Power(in PowerInput) (*PowerResult, error) {
 			return nil, err
 		}
 	default:
-		return nil, badInput("method", "power is simulated for ITS, BEFORE_AFTER, DID and SYNTHETIC_CONTROL; not for %q", in.Method)
+		return nil, badInputm("method", "impact.err.power.method", in.Method)
 	}
 	if err := checkSeries("series", in.Series, in.Method == MethodDiD && len(in.Treated) > 0); err != nil {
 		return nil, err
@@ -169,7 +169,7 @@ func Power(in PowerInput) (*PowerResult, error) {
 		for need-h-max(8, (need-h)/2)+1 < minPowerWindows {
 			need++
 		}
-		return nil, badInput("series", "the history holds %d complete periods before the start; simulating an evaluation of %d periods after it needs at least %d (%d placebo windows)",
+		return nil, badInputm("series", "impact.err.power.history",
 			n, h, need, minPowerWindows)
 	}
 	r := &PowerResult{Windows: windows, PrePeriods: pre, Horizon: h, Alpha: alpha, Target: target, in: in}
@@ -184,7 +184,7 @@ func Power(in PowerInput) (*PowerResult, error) {
 	}
 	r.Multiplicative = in.Method == MethodITS && r.model == QuasiPoisson
 	if r.Multiplicative && !(r.Baseline > 0) {
-		return nil, badInput("series", "the counts average %s over the last %d periods; a change in proportion needs a positive level", num(r.Baseline), pre)
+		return nil, badInputm("series", "impact.err.power.baseline", i18n.Num(num, r.Baseline), pre)
 	}
 	if in.Method == MethodDiD || in.Method == MethodSyntheticControl {
 		r.ComparisonUnits = len(in.Comparison)
@@ -216,10 +216,10 @@ func Power(in PowerInput) (*PowerResult, error) {
 // negative.
 func (r *PowerResult) PowerAt(effect float64) (float64, error) {
 	if !finite(effect) {
-		return 0, badInput("effect", "the effect must be a finite number")
+		return 0, badInputm("effect", "impact.err.power.effect")
 	}
 	if r.Multiplicative && 1+effect/r.Baseline <= 0 {
-		return 0, badInput("effect", "a decrease of %s would take the counts (baseline %s) to zero or below", num(-effect), num(r.Baseline))
+		return 0, badInputm("effect", "impact.err.power.decrease", n(-effect), n(r.Baseline))
 	}
 	return r.powerSigned(effect)
 }

@@ -54,11 +54,11 @@ func newDiDDesign(all []Series, nTreated, start int) (*didDesign, error) {
 		scale += p.d[c] * p.d[c]
 	}
 	if !(d.sxx > 1e-10*scale) {
-		return nil, badInput("treated", "the effect is not identified: after removing unit and period effects the treatment indicator has no variation left")
+		return nil, badInputm("treated", "impact.err.did.unidentified")
 	}
 	d.n, d.k, d.g = len(p.y), p.nT+1, p.nUnits
 	if d.n <= d.k {
-		return nil, badInput("series", "too few observations for the effect and the period effects (%d observations, %d parameters besides the region effects)", d.n, d.k)
+		return nil, badInputm("series", "impact.err.did.fewobs", d.n, d.k)
 	}
 	if d.g < 3 {
 		d.noInterval = true

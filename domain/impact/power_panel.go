@@ -136,22 +136,22 @@ func checkPanelInput(in PowerInput) error {
 	switch in.Method {
 	case MethodDiD:
 		if len(in.Comparison) == 0 {
-			return badInput("comparison", "a difference-in-differences needs comparison units; there are none")
+			return badInputm("comparison", "impact.err.power.did.nocomparison")
 		}
 		for _, s := range in.Treated {
 			if err := checkSeries("treated", s, true); err != nil {
 				return err
 			}
 			if len(s.Values) != n {
-				return badInput("treated", "treated unit %q has %d periods; the history has %d", s.Unit, len(s.Values), n)
+				return badInputm("treated", "impact.err.power.treated.length", s.Unit, len(s.Values), n)
 			}
 		}
 	case MethodSyntheticControl:
 		if len(in.Treated) > 1 {
-			return badInput("treated", "a synthetic control builds one treated unit; there are %d", len(in.Treated))
+			return badInputm("treated", "impact.err.power.synth.treated", len(in.Treated))
 		}
 		if len(in.Comparison) < minSynthDonors {
-			return badInput("comparison", "a synthetic control needs at least %d comparison units (donors); there are %d", minSynthDonors, len(in.Comparison))
+			return badInputm("comparison", "impact.err.synth.donors", minSynthDonors, len(in.Comparison))
 		}
 	}
 	for _, s := range in.Comparison {
@@ -162,7 +162,7 @@ func checkPanelInput(in PowerInput) error {
 			return err
 		}
 		if len(s.Values) != n {
-			return badInput("comparison", "comparison unit %q has %d periods; the history has %d", s.Unit, len(s.Values), n)
+			return badInputm("comparison", "impact.err.power.comparison.length", s.Unit, len(s.Values), n)
 		}
 	}
 	return nil
@@ -184,8 +184,8 @@ func (r *PowerResult) preparePanel() error {
 	L := r.PrePeriods + r.Horizon
 	if r.in.Method == MethodSyntheticControl && !enoughPeriods(L, r.Alpha) {
 		if len(r.in.Comparison)+1 < minPlaceboUnitsFor(r.Alpha) {
-			return badInput("comparison", "a synthetic control's interval needs either %d periods in each evaluation (conformal inference at level %g; there are %d: %d before and %d after) or %d units for its placebo test (there are %d)",
-				int(math.Ceil(1/r.Alpha-1e-9)), r.Alpha, L, r.PrePeriods, r.Horizon, minPlaceboUnitsFor(r.Alpha), len(r.in.Comparison)+1)
+			return badInputm("comparison", "impact.err.power.synth.interval",
+				int(math.Ceil(1/r.Alpha-1e-9)), gnum(r.Alpha, -1), L, r.PrePeriods, r.Horizon, minPlaceboUnitsFor(r.Alpha), len(r.in.Comparison)+1)
 		}
 		pp.placebo = true
 	}

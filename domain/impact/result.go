@@ -365,69 +365,79 @@ func (r *Result) addDiag(name string, v float64, note string) {
 // checkFinite reports the first float field of r that is NaN or infinite, so
 // that no such value ever leaves the package.
 func (r *Result) checkFinite() error {
-	fail := func(what string) error {
-		return badInput("", "the data give a non-finite %s; the series is too extreme or degenerate for %s", what, r.Method)
+	fail := func(what i18n.Msg) error {
+		return badInputm("", "impact.err.nonfinite", what, methodArg(r.Method))
 	}
 	est := func(e *Estimate) bool {
 		return e == nil || finite(e.Value) && finite(e.SE) && finite(e.Low) && finite(e.High) && finite(e.PValue)
 	}
 	if !est(&r.Effect) {
-		return fail("effect")
+		return fail(i18n.M("impact.err.nonfinite.effect"))
 	}
 	if !est(r.RelativeEffect) || !est(r.LevelChange) || !est(r.SlopeChange) {
-		return fail("relative effect, level or slope change")
+		return fail(i18n.M("impact.err.nonfinite.change"))
 	}
 	for i := range r.Coefficients {
 		if !est(&r.Coefficients[i].Estimate) {
-			return fail("coefficient " + r.Coefficients[i].Name)
+			return fail(i18n.M("impact.err.nonfinite.coefficient", r.Coefficients[i].Name))
 		}
 	}
 	for _, w := range r.Weights {
 		if !finite(w.Weight) {
-			return fail("donor weight")
+			return fail(i18n.M("impact.err.nonfinite.weight"))
 		}
 	}
 	for _, p := range r.Predictors {
 		if !finite(p.Treated) || !finite(p.Synthetic) || !finite(p.DonorMean) || !finite(p.V) {
-			return fail("predictor balance")
+			return fail(i18n.M("impact.err.nonfinite.balance"))
 		}
 	}
 	if r.Placebo != nil {
 		if !finite(r.Placebo.PValue) {
-			return fail("placebo p-value")
+			return fail(i18n.M("impact.err.nonfinite.placebo.p"))
 		}
 		for _, f := range r.Placebo.Fits {
 			if !finite(f.PreRMSPE) || !finite(f.PostRMSPE) || !finite(f.Ratio) {
-				return fail("placebo fit")
+				return fail(i18n.M("impact.err.nonfinite.placebo.fit"))
 			}
 		}
 	}
 	if !finite(r.PreRMSPE) {
-		return fail("pre-period RMSPE")
+		return fail(i18n.M("impact.err.nonfinite.rmspe"))
 	}
 	for i := range r.Counterfactual {
 		c := &r.Counterfactual[i]
 		if !finite(c.Observed) || !finite(c.Expected) || !finite(c.Low) || !finite(c.High) {
-			return fail("counterfactual")
+			return fail(i18n.M("impact.err.nonfinite.counterfactual"))
 		}
 	}
 	for i := range r.Segments {
 		sg := &r.Segments[i]
 		if !est(&sg.LevelChange) || !est(sg.SlopeChange) || !est(&sg.Effect) {
-			return fail("segment " + sg.ID)
+			return fail(i18n.M("impact.err.nonfinite.segment", sg.ID))
 		}
 		for _, c := range sg.Counterfactual {
 			if !finite(c.Expected) || !finite(c.Low) || !finite(c.High) {
-				return fail("counterfactual without " + sg.ID)
+				return fail(i18n.M("impact.err.nonfinite.without", sg.ID))
 			}
 		}
 	}
 	for _, d := range r.Diagnostics {
 		if !finite(d.Value) {
-			return fail("diagnostic " + d.Name)
+			return fail(i18n.M("impact.err.nonfinite.diagnostic", d.Name))
 		}
 	}
 	return nil
+}
+
+// methodArg is m as the argument of an error message: its code in
+// English (the text the API has always returned), the method in words in
+// French; a method the catalogue does not name stays its code.
+func methodArg(m Method) any {
+	if key := "impact.err.for." + string(m); i18n.EN.Has(key) {
+		return i18n.M(key)
+	}
+	return string(m)
 }
 
 // finite reports whether x is neither NaN nor infinite.

@@ -1,12 +1,12 @@
 package impact
 
 import (
-	"errors"
 	"math"
 	"math/rand/v2"
 	"sort"
 	"strconv"
 
+	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/i18n"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -103,8 +103,10 @@ type rmAnalysis struct {
 	drawM       [][]float64 // draws of m - mHat, [draw][s]
 }
 
-// errRM is returned when an event study cannot carry the analysis.
-var errRM = errors.New("relative magnitudes need at least one period before the reference period, one after it, and non-negative tail sums of the weights on the periods after it, the first positive")
+// errRM is returned when an event study cannot carry the analysis. Its
+// code is Internal, as it has always been: the callers give the reader a
+// reason of their own (sensitivity.rm.*) rather than this error.
+var errRM = domain.Errorm(domain.Internal, "", "impact.err.rm")
 
 // newRM prepares the analysis of e. seed fixes the draws of the
 // least-favourable critical values.

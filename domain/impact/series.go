@@ -3,10 +3,12 @@ package impact
 import (
 	"math"
 	"slices"
+	"strconv"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Series is one indicator's values for one unit over an ordered period axis.
@@ -30,7 +32,7 @@ type Series struct {
 // window is outside the series or holds no value.
 func WindowMean(values []float64, from, to int) (float64, error) {
 	if from < 0 || to >= len(values) || from > to {
-		return 0, badInput("window", "window [%d, %d] is outside the %d periods of the series", from, to, len(values))
+		return 0, badInputm("window", "impact.err.window.outside", from, to, len(values))
 	}
 	var sum float64
 	var n int
@@ -39,37 +41,48 @@ func WindowMean(values []float64, from, to int) (float64, error) {
 			continue
 		}
 		if math.IsInf(v, 0) {
-			return 0, badInput("window", "window [%d, %d] holds an infinite value", from, to)
+			return 0, badInputm("window", "impact.err.window.infinite", from, to)
 		}
 		sum += v
 		n++
 	}
 	if n == 0 {
-		return 0, badInput("window", "window [%d, %d] has no observed value", from, to)
+		return 0, badInputm("window", "impact.err.window.empty", from, to)
 	}
 	return sum / float64(n), nil
 }
 
-// badInput returns a *domain.Error with code BadInput.
-func badInput(field, format string, args ...any) error {
-	return domain.Invalid(field, format, args...)
+// badInputm returns a *domain.Error with code BadInput about field whose
+// message is the catalogue's message key with args (i18n/messages_impact_errors.go),
+// so that a page or a report can give it in its reader's language.
+func badInputm(field, key string, args ...any) error {
+	return domain.Invalidm(field, key, args...)
 }
+
+// gnum is x as an argument of a message, written as fmt's %g (prec -1)
+// or %.<prec>g writes it, with the reader's decimal mark.
+func gnum(x float64, prec int) i18n.Number {
+	return i18n.Num(func(v float64) string { return strconv.FormatFloat(v, 'g', prec, 64) }, x)
+}
+
+// fixed2 writes v as fmt's %.2f does.
+func fixed2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 
 // checkSeries checks that s has as many values as periods, at least one
 // period, and (unless allowMissing) no NaN; it never accepts infinities.
 func checkSeries(field string, s Series, allowMissing bool) error {
 	if len(s.Periods) == 0 {
-		return badInput(field, "series %q has no periods", s.Unit)
+		return badInputm(field, "impact.err.series.noperiods", s.Unit)
 	}
 	if len(s.Values) != len(s.Periods) {
-		return badInput(field, "series %q has %d values for %d periods", s.Unit, len(s.Values), len(s.Periods))
+		return badInputm(field, "impact.err.series.length", s.Unit, len(s.Values), len(s.Periods))
 	}
 	for i, v := range s.Values {
 		if math.IsInf(v, 0) {
-			return badInput(field, "series %q has an infinite value at period %s", s.Unit, s.Periods[i])
+			return badInputm(field, "impact.err.series.infinite", s.Unit, s.Periods[i])
 		}
 		if math.IsNaN(v) && !allowMissing {
-			return badInput(field, "series %q has no value at period %s; this method needs a complete series", s.Unit, s.Periods[i])
+			return badInputm(field, "impact.err.series.missing", s.Unit, s.Periods[i])
 		}
 	}
 	return nil
@@ -86,7 +99,7 @@ const maxMagnitude = 1e150
 func checkMagnitude(field string, s Series) error {
 	for i, v := range s.Values {
 		if math.Abs(v) > maxMagnitude {
-			return badInput(field, "series %q has the value %s at period %s: the values are too extreme to compute with (above %g in size); rescale the indicator, for example to thousands or millions", s.Unit, num(v), s.Periods[i], maxMagnitude)
+			return badInputm(field, "impact.err.series.extreme", s.Unit, n(v), s.Periods[i], gnum(maxMagnitude, -1))
 		}
 	}
 	return nil
@@ -97,13 +110,13 @@ func checkMagnitude(field string, s Series) error {
 func checkStart(periods []string, start, minPre, minPost int) error {
 	n := len(periods)
 	if start <= 0 || start >= n {
-		return badInput("start", "the intervention (period index %d) is outside the data: it must fall after the first and at or before the last of the %d periods %s..%s", start, n, periods[0], periods[n-1])
+		return badInputm("start", "impact.err.start.outside", start, n, periods[0], periods[n-1])
 	}
 	if start < minPre {
-		return badInput("start", "only %d period(s) before the intervention at %s; this method needs at least %d", start, periods[start], minPre)
+		return badInputm("start", "impact.err.start.fewpre", start, periods[start], minPre)
 	}
 	if n-start < minPost {
-		return badInput("start", "only %d period(s) from the intervention at %s; this method needs at least %d", n-start, periods[start], minPost)
+		return badInputm("start", "impact.err.start.fewpost", n-start, periods[start], minPost)
 	}
 	return nil
 }

@@ -144,30 +144,30 @@ type StaggeredResult struct {
 func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 	n := len(in.Y)
 	if n == 0 {
-		return nil, badInput("regions", "staggered adoption needs units; there are none")
+		return nil, badInputm("regions", "impact.err.stag.nounits")
 	}
 	if len(in.Cohort) != n {
-		return nil, badInput("cohort", "%d cohorts for %d units", len(in.Cohort), n)
+		return nil, badInputm("cohort", "impact.err.stag.cohorts", len(in.Cohort), n)
 	}
 	T := len(in.Y[0])
 	for i, row := range in.Y {
 		if len(row) != T {
-			return nil, badInput("regions", "unit %d has %d periods, unit 0 has %d", i, len(row), T)
+			return nil, badInputm("regions", "impact.err.stag.length", i, len(row), T)
 		}
 		for _, v := range row {
 			if !finite(v) {
-				return nil, badInput("regions", "unit %d has a missing or non-finite value", i)
+				return nil, badInputm("regions", "impact.err.stag.value", i)
 			}
 		}
 	}
 	if T < 2 {
-		return nil, badInput("from", "staggered adoption needs at least two periods")
+		return nil, badInputm("from", "impact.err.stag.periods")
 	}
 	if in.Control != NeverTreated && in.Control != NotYetTreated {
-		return nil, badInput("control", "%q is not NEVER_TREATED or NOT_YET_TREATED", in.Control)
+		return nil, badInputm("control", "impact.err.stag.control", in.Control)
 	}
 	if in.Anticipation < 0 {
-		return nil, badInput("anticipation", "must be 0 or more, not %d", in.Anticipation)
+		return nil, badInputm("anticipation", "impact.err.stag.anticipation", in.Anticipation)
 	}
 	d := in.Anticipation
 	res := &StaggeredResult{PreTrendStat: math.NaN(), PreTrendP: math.NaN()}
@@ -205,10 +205,10 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 		res.Treated += len(byCohort[g])
 	}
 	if len(gs) == 0 {
-		return nil, badInput("interventions", "no region adopts within the panel after its first period; nothing to estimate")
+		return nil, badInputm("interventions", "impact.err.stag.noadoption")
 	}
 	if in.Control == NeverTreated && len(never) == 0 {
-		return nil, badInput("control", "no region is never treated within the panel; use NOT_YET_TREATED")
+		return nil, badInputm("control", "impact.err.stag.nevertreated")
 	}
 	// Units used (cohort -2 left out) count in n for the influence functions.
 	used := 0
@@ -285,7 +285,7 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 		}
 	}
 	if len(cells) == 0 {
-		return nil, badInput("control", "no cohort has a control group at any period")
+		return nil, badInputm("control", "impact.err.stag.nocontrol")
 	}
 
 	// Aggregation weights.
@@ -306,7 +306,7 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 		}
 	}
 	if sPost == 0 {
-		return nil, badInput("to", "no cohort is observed after adoption with a control group")
+		return nil, badInputm("to", "impact.err.stag.noafter")
 	}
 	overall := 0.0
 	cohortEst := map[int]float64{}

@@ -329,18 +329,18 @@ type synthData struct {
 func newSynthData(in SynthInput) (*synthData, error) {
 	T := len(in.Periods)
 	if T == 0 {
-		return nil, badInput("periods", "no periods")
+		return nil, badInputm("periods", "impact.err.synth.noperiods")
 	}
 	J := len(in.Donors)
 	if J < minSynthDonors {
-		return nil, badInput("donors", "a synthetic control needs at least %d comparison units (donors); there are %d", minSynthDonors, J)
+		return nil, badInputm("donors", "impact.err.synth.donors", minSynthDonors, J)
 	}
 	if err := checkStart(in.Periods, in.Start, minSynthPre, 1); err != nil {
 		return nil, err
 	}
 	k := len(in.PredictorNames)
 	if k == 0 {
-		return nil, badInput("predictors", "a synthetic control needs at least one predictor")
+		return nil, badInputm("predictors", "impact.err.synth.nopredictor")
 	}
 	units := make([]SynthUnit, 0, J+1)
 	units = append(units, in.Treated)
@@ -352,18 +352,18 @@ func newSynthData(in SynthInput) (*synthData, error) {
 			field = fmt.Sprintf("donors[%d]", i-1)
 		}
 		if seen[u.Unit] {
-			return nil, badInput(field, "unit %q appears twice", u.Unit)
+			return nil, badInputm(field, "impact.err.unit.twice", u.Unit)
 		}
 		seen[u.Unit] = true
 		if len(u.Outcome) != T {
-			return nil, badInput(field, "unit %q has %d outcome values for %d periods", u.Unit, len(u.Outcome), T)
+			return nil, badInputm(field, "impact.err.synth.length", u.Unit, len(u.Outcome), T)
 		}
 		if len(u.Predictors) != k {
-			return nil, badInput(field, "unit %q has %d predictors; %d are named", u.Unit, len(u.Predictors), k)
+			return nil, badInputm(field, "impact.err.synth.predictors", u.Unit, len(u.Predictors), k)
 		}
 		for t, v := range u.Outcome {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, badInput(field, "unit %q has no valid outcome at period %s; a synthetic control needs complete outcomes", u.Unit, in.Periods[t])
+				return nil, badInputm(field, "impact.err.synth.missing", u.Unit, in.Periods[t])
 			}
 		}
 		if err := checkMagnitude(field, Series{Unit: u.Unit, Periods: in.Periods, Values: u.Outcome}); err != nil {
@@ -371,10 +371,10 @@ func newSynthData(in SynthInput) (*synthData, error) {
 		}
 		for l, v := range u.Predictors {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, badInput(field, "unit %q has no valid value for predictor %q", u.Unit, in.PredictorNames[l])
+				return nil, badInputm(field, "impact.err.synth.predictor.missing", u.Unit, in.PredictorNames[l])
 			}
 			if math.Abs(v) > maxMagnitude {
-				return nil, badInput(field, "unit %q has the value %s for predictor %q: the values are too extreme to compute with (above %g in size); rescale the predictor", u.Unit, num(v), in.PredictorNames[l], maxMagnitude)
+				return nil, badInputm(field, "impact.err.synth.predictor.extreme", u.Unit, n(v), in.PredictorNames[l], gnum(maxMagnitude, -1))
 			}
 		}
 	}
@@ -386,26 +386,26 @@ func newSynthData(in SynthInput) (*synthData, error) {
 		}
 	}
 	if len(fitIdx) == 0 {
-		return nil, badInput("fit_periods", "no fit periods")
+		return nil, badInputm("fit_periods", "impact.err.synth.nofit")
 	}
 	for _, t := range fitIdx {
 		if t < 0 || t >= in.Start {
-			return nil, badInput("fit_periods", "fit period index %d is not before the intervention (index %d)", t, in.Start)
+			return nil, badInputm("fit_periods", "impact.err.synth.fit", t, in.Start)
 		}
 	}
 	if in.V != nil {
 		if len(in.V) != k {
-			return nil, badInput("v", "V has %d weights for %d predictors", len(in.V), k)
+			return nil, badInputm("v", "impact.err.synth.v.length", len(in.V), k)
 		}
 		var s float64
 		for _, v := range in.V {
 			if !(v >= 0) || math.IsInf(v, 0) {
-				return nil, badInput("v", "V weights must be non-negative and finite")
+				return nil, badInputm("v", "impact.err.synth.v.value")
 			}
 			s += v
 		}
 		if !(s > 0) {
-			return nil, badInput("v", "V weights must not all be zero")
+			return nil, badInputm("v", "impact.err.synth.v.zero")
 		}
 	}
 	d := &synthData{k: k, tFit: len(fitIdx), fitIdx: fitIdx, names: in.PredictorNames}
@@ -453,7 +453,7 @@ func (d *synthData) fit(treated int, donors []int, customV []float64) (synthFit,
 		}
 		v /= float64(J)
 		if !(v > 0) {
-			return synthFit{}, badInput("predictors", "predictor %q has the same value for every unit; it cannot discriminate between donors, remove it", d.names[l])
+			return synthFit{}, badInputm("predictors", "impact.err.synth.predictor.constant", d.names[l])
 		}
 		scale[l] = 1 / math.Sqrt(v)
 	}

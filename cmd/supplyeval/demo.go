@@ -11,6 +11,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/demo"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -28,7 +29,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	sum, err := seed(ctx, n)
+	sum, err := seed(ctx, n, helpLang(args))
 	if cerr := n.Close(); err == nil {
 		err = cerr
 	}
@@ -48,7 +49,7 @@ func seedIfEmpty(ctx context.Context, cfg Config, log zerolog.Logger) error {
 	}
 	if n.Runner.Position() == 0 {
 		var sum string
-		sum, err = seed(ctx, n)
+		sum, err = seed(ctx, n, i18n.EN)
 		log.Info().Msg(sum)
 	}
 	if cerr := n.Close(); err == nil {
@@ -59,18 +60,18 @@ func seedIfEmpty(ctx context.Context, cfg Config, log zerolog.Logger) error {
 
 // seed records the demo world through the command bus. Every step has a
 // command ID, so seeding twice records nothing new.
-func seed(ctx context.Context, n *Node) (string, error) {
+func seed(ctx context.Context, n *Node, l i18n.Lang) (string, error) {
 	start := time.Now()
 	world, err := demo.Generate(demo.Config{})
 	if err != nil {
-		return "", fmt.Errorf("generate demo world: %w", err)
+		return "", errm("cli.err.demo.generate", err)
 	}
 	recorded, repeated := 0, 0
 	var last uint64
 	for i, step := range world.Steps {
 		res, err := n.Bus.Handle(ctx, domain.Envelope{Principal: domain.System("demo"), CommandID: step.CommandID}, step.Command)
 		if err != nil {
-			return "", fmt.Errorf("demo step %d (%s %s): %w", i, step.Command.CommandName(), step.CommandID, err)
+			return "", errm("cli.err.demo.step", i, step.Command.CommandName(), step.CommandID, err)
 		}
 		if res.Duplicate {
 			repeated++
@@ -83,6 +84,7 @@ func seed(ctx context.Context, n *Node) (string, error) {
 		return "", err
 	}
 	regions, indicators, observations, interventions := world.Counts()
-	return fmt.Sprintf("demo world: %d regions, %d indicators, %d observations, %d interventions; %d commands recorded, %d already there; position %d; %s",
-		regions, indicators, observations, interventions, recorded, repeated, n.Runner.Position(), time.Since(start).Round(time.Millisecond)), nil
+	return l.T("cli.out.demo", i18n.Int(regions).Localize(l), i18n.Int(indicators).Localize(l), i18n.Int(observations).Localize(l),
+		i18n.Int(interventions).Localize(l), i18n.Int(recorded).Localize(l), i18n.Int(repeated).Localize(l), n.Runner.Position(),
+		durationIn(l, time.Since(start).Round(time.Millisecond))), nil
 }

@@ -128,7 +128,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+		return usage("cli.err.argument", fs.Arg(0))
 	}
 	return nil
 }
@@ -145,7 +145,58 @@ func parseFlagsAndArgs(fs *flag.FlagSet, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return helpFor(fs, helpLang(args))
 		}
-		return usageError{fmt.Sprintf("%s: %s", fs.Name(), err)}
+		return usage("cli.err.at", fs.Name(), flagError(fs, err))
 	}
 	return nil
+}
+
+// flagError gives an error of the flag package the words of the
+// catalogue: its English text stays the package's, byte for byte.
+func flagError(fs *flag.FlagSet, err error) error {
+	s := err.Error()
+	cut := func(prefix string) (string, bool) { return strings.CutPrefix(s, prefix) }
+	if name, ok := cut("flag provided but not defined: -"); ok {
+		return alt{err, i18n.M("cli.err.flag.undefined", name)}
+	}
+	if name, ok := cut("flag needs an argument: -"); ok {
+		return alt{err, i18n.M("cli.err.flag.argument", name)}
+	}
+	if arg, ok := cut("bad flag syntax: "); ok {
+		return alt{err, i18n.M("cli.err.flag.syntax", arg)}
+	}
+	key, rest := "cli.err.flag.value", ""
+	if r, ok := cut("invalid value "); ok {
+		rest = r
+	} else if r, ok := cut("invalid boolean value "); ok {
+		key, rest = "cli.err.flag.bool", r
+	} else {
+		return err
+	}
+	// rest is `"VALUE" for flag -NAME: CAUSE` (or `for -NAME` for a
+	// boolean): the value is Go-quoted.
+	quoted, err2 := strconv.QuotedPrefix(rest)
+	if err2 != nil {
+		return err
+	}
+	value, _ := strconv.Unquote(quoted)
+	rest = strings.TrimPrefix(strings.TrimPrefix(rest[len(quoted):], " for flag -"), " for -")
+	name, cause, ok := strings.Cut(rest, ": ")
+	if !ok {
+		return err
+	}
+	// The flag's own error again, to write it in the language (the flag
+	// package keeps only its text); a failed Set leaves the value as it was.
+	var c error = errors.New(cause)
+	if f := fs.Lookup(name); f != nil {
+		if e := f.Value.Set(value); e != nil && e.Error() == cause {
+			c = e
+		}
+	}
+	switch cause {
+	case "parse error":
+		c = alt{c, i18n.M("cli.err.flag.parse")}
+	case "value out of range":
+		c = alt{c, i18n.M("cli.err.flag.range")}
+	}
+	return alt{err, i18n.M(key, value, name, errText{c})}
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/importer"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 )
 
@@ -67,6 +68,8 @@ type importOptions struct {
 	// simplify and boundaryID configure boundary files (import_boundaries.go).
 	simplify   float64
 	boundaryID string
+	// lang is the language of the progress, summary and refusals.
+	lang i18n.Lang
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -98,12 +101,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	files := fs.Args()
 	if len(files) == 0 {
-		return usageError{"import: name at least one FILE"}
+		return usage("cli.err.import.file")
 	}
 	dataSet := false
 	fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
 	if *server != "" && dataSet {
-		return usageError{"import: give --data or --server, not both"}
+		return usage("cli.err.import.both")
 	}
 	var m importer.Mapping
 	if *mappingFile != "" {
@@ -113,7 +116,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		pm, err := importer.ParseMapping(b)
 		if err != nil {
-			return usageError{fmt.Sprintf("--mapping %s: %s", *mappingFile, err)}
+			return usage("cli.err.import.mapping", *mappingFile, err)
 		}
 		m = *pm
 	}
@@ -127,18 +130,18 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	for _, s := range sets {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok {
-			return usageError{fmt.Sprintf("--set %q: use key=value", s)}
+			return usage("cli.err.import.set.form", s)
 		}
 		if err := m.Set(k, v); err != nil {
-			return usageError{"--set: " + err.Error()}
+			return usage("cli.err.import.set", err)
 		}
 	}
 	mj, _ := json.Marshal(m)
 	if !(*simplify >= 0) || *simplify > 10 {
-		return usageError{fmt.Sprintf("--simplify %g: give a tolerance in degrees from 0 to 10", *simplify)}
+		return usage("cli.err.import.simplify", i18n.Num(fmtG, *simplify))
 	}
 	opt := importOptions{mapping: m, mappingJSON: mj, skipInvalid: *skip, stdout: stdout, stderr: stderr,
-		simplify: *simplify, boundaryID: *boundaryID}
+		simplify: *simplify, boundaryID: *boundaryID, lang: helpLang(args)}
 	if f, ok := stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
 		opt.progress = true
 	}
@@ -209,16 +212,12 @@ func importFile(ctx context.Context, t importTarget, file string, opt importOpti
 	fresh, same, conflicts := importer.Reconcile(name, res.Rows, t)
 	rejects := append(res.Rejects, conflicts...)
 	if len(rejects) > 0 && !opt.skipInvalid {
-		var b strings.Builder
+		list := make(rejectList, len(rejects))
 		for i, r := range rejects {
-			if i == maxShownErrors {
-				fmt.Fprintf(&b, "  ... and %d more\n", len(rejects)-i)
-				break
-			}
-			fmt.Fprintf(&b, "  %s [%s]\n", r, r.Code)
+			list[i] = rejectLine{r, r.Code}
 		}
-		return fmt.Errorf("%s: %d of %d records have errors; nothing was recorded (fix them, or use --skip-invalid to record the %d valid observations and write the rest to %s):\n%s",
-			name, countLines(rejects), res.Records, len(fresh), filepath.Base(file)+".rejects.csv", strings.TrimRight(b.String(), "\n"))
+		return errm("cli.err.import.rejected", name, i18n.Int(countLines(rejects)), i18n.Int(res.Records), i18n.Int(len(fresh)),
+			filepath.Base(file)+".rejects.csv", list)
 	}
 	if len(rejects) > 0 {
 		if err := writeRejects(file+".rejects.csv", res.Columns, rejects); err != nil {
@@ -226,7 +225,7 @@ func importFile(ctx context.Context, t importTarget, file string, opt importOpti
 		}
 	}
 	if err := defineNeeded(ctx, t, &m, fresh); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return errm("cli.err.at", name, err)
 	}
 	batches := importer.Batches(fresh, importBatchRows)
 	var done atomic.Int64
@@ -237,8 +236,7 @@ func importFile(ctx context.Context, t importTarget, file string, opt importOpti
 		r, err := t.record(ctx, importer.CommandID(digest, b), b.Command(m.Source))
 		if err != nil {
 			stop()
-			return fmt.Errorf("%s: batch of %s from line %d: %w (%d of %d observations recorded before it; run the same import again to complete it)",
-				name, b.Indicator, b.Rows[0].Line, err, done.Load(), len(fresh))
+			return errm("cli.err.import.batch", name, b.Indicator, i18n.Int(b.Rows[0].Line), err, i18n.Int(int(done.Load())), i18n.Int(len(fresh)))
 		}
 		if r.Duplicate {
 			repeated += len(b.Rows)
@@ -250,14 +248,15 @@ func importFile(ctx context.Context, t importTarget, file string, opt importOpti
 	}
 	stop()
 	took := time.Since(start)
-	line := fmt.Sprintf("%s: %d records, %d observations recorded in %d batches, %d already recorded, %d empty cells skipped",
-		name, res.Records, recorded, len(batches), same+repeated, res.Missing)
+	l := opt.lang
+	line := l.T("cli.out.import.summary", name, i18n.Int(res.Records).Localize(l), i18n.Int(recorded).Localize(l), i18n.Int(len(batches)).Localize(l),
+		i18n.Int(same+repeated).Localize(l), i18n.Int(res.Missing).Localize(l))
 	if len(rejects) > 0 {
-		line += fmt.Sprintf(", %d rejected (see %s)", len(rejects), filepath.Base(file)+".rejects.csv")
+		line += l.T("cli.out.import.rejects", i18n.Int(len(rejects)).Localize(l), filepath.Base(file)+".rejects.csv")
 	}
-	line += fmt.Sprintf("; %s (%.0f rows/s)", took.Round(time.Millisecond), float64(len(res.Rows))/max(took.Seconds(), 1e-9))
+	line += l.T("cli.out.import.took", durationIn(l, took.Round(time.Millisecond)), i18n.Num(fmtRate, float64(len(res.Rows))/max(took.Seconds(), 1e-9)).Localize(l))
 	if last > 0 {
-		line += fmt.Sprintf("; position %d", last)
+		line += l.T("cli.out.import.position", strconv.FormatUint(last, 10))
 	}
 	fmt.Fprintln(opt.stdout, line)
 	return nil
@@ -373,8 +372,9 @@ func startProgress(opt importOptions, name string, total int, done *atomic.Int64
 		}
 		const width = 30
 		fill := int(float64(width) * float64(n) / float64(total))
-		fmt.Fprintf(opt.stderr, "\r%s [%s%s] %d/%d rows, %.0f rows/s, %s left   ", name,
-			strings.Repeat("=", fill), strings.Repeat(" ", width-fill), n, total, rate, left)
+		l := opt.lang
+		fmt.Fprintf(opt.stderr, "\r%s [%s%s] %s   ", name, strings.Repeat("=", fill), strings.Repeat(" ", width-fill),
+			l.T("cli.out.import.progress", i18n.Int(n).Localize(l), i18n.Int(total).Localize(l), i18n.Num(fmtRate, rate).Localize(l), left))
 	}
 	go func() {
 		defer wg.Done()
@@ -454,3 +454,46 @@ func (l *localTarget) refresh(ctx context.Context) error {
 }
 
 func (l *localTarget) Close() error { return l.n.Close() }
+
+// fmtRate writes rows per second as %.0f does.
+func fmtRate(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) }
+
+// fmtG writes a number as %g does.
+func fmtG(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// durationIn writes d in l: Go's form in English ("1.234s"), seconds with
+// the language's decimal mark otherwise ("1,234 s").
+func durationIn(l i18n.Lang, d time.Duration) string {
+	if l == i18n.EN {
+		return d.String()
+	}
+	return l.T("cli.out.seconds", l.Decimal(strconv.FormatFloat(d.Seconds(), 'f', -1, 64)))
+}
+
+// rejectLine is a rejected row or feature in a refusal: "  REASON [CODE]",
+// the reason in the reader's language when its error can write itself in
+// one.
+type rejectLine struct {
+	err  error
+	code domain.Code
+}
+
+func (r rejectLine) Localize(l i18n.Lang) string {
+	return l.T("cli.err.import.reject", errIn(r.err, l), string(r.code))
+}
+
+// rejectList is the rejected rows or features of a refusal, one a line:
+// the first maxShownErrors of them, then how many more there are.
+type rejectList []rejectLine
+
+func (rs rejectList) Localize(l i18n.Lang) string {
+	lines := make([]string, 0, min(len(rs), maxShownErrors+1))
+	for i, r := range rs {
+		if i == maxShownErrors {
+			lines = append(lines, l.T("cli.err.import.more", len(rs)-i))
+			break
+		}
+		lines = append(lines, r.Localize(l))
+	}
+	return strings.Join(lines, "\n")
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/supplyeval/supplyeval/domain/importer"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // boundaryFormat says whether file is a boundary file: --format geojson or
@@ -49,27 +50,23 @@ func importBoundaries(ctx context.Context, t importTarget, file string, content 
 		return err
 	}
 	if len(res.Rejects) > 0 && !opt.skipInvalid {
-		var b strings.Builder
+		list := make(rejectList, len(res.Rejects))
 		for i, r := range res.Rejects {
-			if i == maxShownErrors {
-				fmt.Fprintf(&b, "  ... and %d more\n", len(res.Rejects)-i)
-				break
-			}
-			fmt.Fprintf(&b, "  %s [%s]\n", r, r.Code)
+			list[i] = rejectLine{r, r.Code}
 		}
-		return fmt.Errorf("%s: %d of %d features cannot be recorded; nothing was recorded (fix them, or use --skip-invalid to record the %d others):\n%s",
-			name, len(res.Rejects), res.Features, len(res.Commands), strings.TrimRight(b.String(), "\n"))
+		return errm("cli.err.boundary.rejected", name, i18n.Int(len(res.Rejects)), i18n.Int(res.Features), i18n.Int(len(res.Commands)), list)
 	}
+	l := opt.lang
 	for _, r := range res.Rejects {
-		fmt.Fprintf(opt.stderr, "skipped %s [%s]\n", r, r.Code)
+		fmt.Fprintln(opt.stderr, l.T("cli.out.boundary.skipped", errIn(r, l), string(r.Code)))
 	}
 	for _, c := range res.Commands {
 		c.Source = source
 		if err := t.define(ctx, defineID(c), c); err != nil {
-			return fmt.Errorf("%s: boundary of %s: %w", name, c.Region, err)
+			return errm("cli.err.boundary.define", name, c.Region, err)
 		}
 	}
-	fmt.Fprintf(opt.stdout, "%s: %d features, %d region boundaries recorded (%d points simplified to %d), %d skipped\n",
-		name, res.Features, len(res.Commands), res.PointsIn, res.PointsOut, len(res.Rejects))
+	fmt.Fprintln(opt.stdout, l.T("cli.out.boundary.summary", name, i18n.Int(res.Features).Localize(l), i18n.Int(len(res.Commands)).Localize(l),
+		i18n.Int(res.PointsIn).Localize(l), i18n.Int(res.PointsOut).Localize(l), i18n.Int(len(res.Rejects)).Localize(l)))
 	return nil
 }

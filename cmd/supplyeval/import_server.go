@@ -4,15 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"math"
+	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // serverTarget imports into a running server through GraphQL mutations,
@@ -40,13 +46,58 @@ func newServerTarget(ctx context.Context, base, token string) (*serverTarget, er
 	return s, nil
 }
 
-// gqlError is one GraphQL error with its code and field.
+// gqlError is one GraphQL error with its code, field and, when the
+// server gives them, its message key and arguments.
 type gqlError struct {
 	Message    string `json:"message"`
 	Extensions struct {
-		Code  domain.Code `json:"code"`
-		Field string      `json:"field"`
+		Code        domain.Code `json:"code"`
+		Field       string      `json:"field"`
+		MessageKey  string      `json:"messageKey"`
+		MessageArgs []any       `json:"messageArgs"`
 	} `json:"extensions"`
+}
+
+// msg is the error's message as a message of the catalogue, when the
+// server gave its key and the catalogue writes it in English as the
+// server did (arguments that JSON cannot carry back, such as nested
+// messages, leave it English only); else the zero Msg.
+func (e gqlError) msg(message string) i18n.Msg {
+	x := e.Extensions
+	if x.MessageKey == "" || !i18n.EN.Has(x.MessageKey) {
+		return i18n.Msg{}
+	}
+	args := make([]any, len(x.MessageArgs))
+	for i, a := range x.MessageArgs {
+		if f, ok := a.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+			a = int(f)
+		}
+		args[i] = a
+	}
+	m := i18n.M(x.MessageKey, args...)
+	if i18n.EN.Render(m) != message {
+		return i18n.Msg{}
+	}
+	return m
+}
+
+// serverError names the server in err (see netCause).
+func serverError(url string, err error) error { return errm("cli.err.server", url, netCause(err)) }
+
+// netCause gives an error of an HTTP request the words of the catalogue
+// when its cause is a usual one: the connection refused, no answer in
+// time, a host name unknown. Its English stays the error's own.
+func netCause(err error) error {
+	var dns *net.DNSError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return alt{err, i18n.M("cli.err.server.refused")}
+	case errors.Is(err, context.DeadlineExceeded) || os.IsTimeout(err):
+		return alt{err, i18n.M("cli.err.server.timeout")}
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return alt{err, i18n.M("cli.err.server.dns", dns.Name)}
+	}
+	return err
 }
 
 // do posts one request and decodes its data into out. The first error
@@ -66,19 +117,19 @@ func (s *serverTarget) do(ctx context.Context, query string, vars map[string]any
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("server %s: %w", s.url, err)
+		return serverError(s.url, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return fmt.Errorf("server %s: %w", s.url, err)
+		return serverError(s.url, err)
 	}
 	var r struct {
 		Data   json.RawMessage `json:"data"`
 		Errors []gqlError      `json:"errors"`
 	}
 	if err := json.Unmarshal(b, &r); err != nil {
-		return fmt.Errorf("server %s: status %d: %.200s", s.url, resp.StatusCode, b)
+		return errm("cli.err.server.status", s.url, resp.StatusCode, b)
 	}
 	if len(r.Errors) > 0 {
 		e := r.Errors[0]
@@ -86,7 +137,8 @@ func (s *serverTarget) do(ctx context.Context, query string, vars map[string]any
 		if code == "" {
 			code = domain.Internal
 		}
-		return &domain.Error{Code: code, Field: e.Extensions.Field, Message: strings.TrimPrefix(e.Message, e.Extensions.Field+": ")}
+		message := strings.TrimPrefix(e.Message, e.Extensions.Field+": ")
+		return &domain.Error{Code: code, Field: e.Extensions.Field, Message: message, Msg: e.msg(message)}
 	}
 	if out != nil {
 		return json.Unmarshal(r.Data, out)

@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/supplyeval/supplyeval/eventstore/natsbus"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // runIngestReplay is `supplyeval ingest-replay`.
@@ -21,31 +22,32 @@ func runIngestReplay(ctx context.Context, args []string, stdout io.Writer) error
 		return err
 	}
 	if *bus == "" {
-		return usageError{"ingest-replay: --bus is required (the NATS URL the primary's --bus names)"}
+		return usage("cli.err.replay.bus.required")
 	}
 	server, topo, err := natsbus.ParseURL(*bus)
 	if err != nil {
-		return usageError{fmt.Sprintf("ingest-replay: --bus: %v", err)}
+		return usage("cli.err.replay.bus", err)
 	}
 	nc, err := natsbus.Connect(server, "supplyeval ingest-replay")
 	if err != nil {
-		return fmt.Errorf("ingest-replay: %w", err)
+		return errm("cli.err.replay", err)
 	}
 	defer nc.Close()
 	js, err := jetstream.New(nc)
 	if err != nil {
-		return fmt.Errorf("ingest-replay: %w", err)
+		return errm("cli.err.replay", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 	n, err := natsbus.ReplayPoisoned(ctx, js, topo, *dryRun)
 	if err != nil {
-		return fmt.Errorf("ingest-replay: after %d batch(es): %w", n, err)
+		return errm("cli.err.replay.after", i18n.Int(n), err)
 	}
+	l := helpLang(args)
 	if *dryRun {
-		fmt.Fprintf(stdout, "%d batch(es) set aside on %s; nothing republished (dry run)\n", n, topo.PoisonSubject())
+		fmt.Fprintln(stdout, l.T("cli.out.replay.dry", i18n.Int(n).Localize(l), topo.PoisonSubject()))
 	} else {
-		fmt.Fprintf(stdout, "%d batch(es) republished on %s\n", n, topo.IngestSubject())
+		fmt.Fprintln(stdout, l.T("cli.out.replay.done", i18n.Int(n).Localize(l), topo.IngestSubject()))
 	}
 	return nil
 }

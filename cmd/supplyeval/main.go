@@ -40,11 +40,6 @@ func main() {
 	os.Exit(code)
 }
 
-// usageError marks errors of the command line itself (exit status 2).
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	lang := helpLang(args)
@@ -88,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprint(stdout, usageText(lang))
 	default:
-		err = usageError{fmt.Sprintf("unknown command %q", args[0])}
+		err = usage("cli.err.command", args[0])
 	}
 	var ue usageError
 	var help helpRequested
@@ -99,10 +94,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, help.text)
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "%s\n\n%s", lang.T("cli.error.usage", err), usageText(lang))
+		fmt.Fprintf(stderr, "%s\n\n%s", lang.T("cli.error.usage", errIn(err, lang)), usageText(lang))
 		return 2
 	default:
-		fmt.Fprintf(stderr, "supplyeval: %s\n", err)
+		fmt.Fprintf(stderr, "%s\n", lang.T("cli.error.usage", errIn(err, lang)))
 		return 1
 	}
 }
@@ -126,14 +121,14 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 func (c *commonFlags) logger(w io.Writer) (zerolog.Logger, error) {
 	level, err := zerolog.ParseLevel(strings.ToLower(c.logLevel))
 	if err != nil || c.logLevel == "" {
-		return zerolog.Nop(), usageError{fmt.Sprintf("--log-level %q: use debug, info, warn or error", c.logLevel)}
+		return zerolog.Nop(), usage("cli.err.log-level", c.logLevel)
 	}
 	switch c.logFormat {
 	case "json":
 	case "console":
 		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly + ".000"}
 	default:
-		return zerolog.Nop(), usageError{fmt.Sprintf("--log-format %q: use json or console", c.logFormat)}
+		return zerolog.Nop(), usage("cli.err.log-format", c.logFormat)
 	}
 	zerolog.TimeFieldFormat = logTimeFormat
 	return zerolog.New(w).Level(level).With().Timestamp().Logger(), nil
@@ -167,22 +162,22 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	if *minFree < 0 || *reserve < 0 {
-		return usageError{"--min-free-mb and --reserve-mb must not be negative"}
+		return usage("cli.err.serve.negative")
 	}
 	cfg := Config{ReadyLag: *readyLag, IngestRetryFor: *ingestRetry, Disk: DiskReserve{MinFreeBytes: orNone(*minFree << 20), ReserveBytes: orNone(*reserve << 20)}, DataDir: c.data, Addr: *addr, StoreURL: *storeURL, BusURL: *busURL, FollowURL: *followURL, Timeouts: timeouts, Periods: periods.r, Logger: log}
 	if err := cfg.validateScaleOut(); err != nil {
-		return usageError{err.Error()}
+		return usageError{err}
 	}
 	if *tokens != "" {
 		ts, err := loadTokens(*tokens, *rate, *burst)
 		if err != nil {
-			return usageError{err.Error()}
+			return usageError{err}
 		}
 		cfg.Authenticate = ts.authenticate
 		cfg.RateLimited = ts.refused.Load
 		log.Info().Int("principals", len(ts.byHash)).Float64("rate", *rate).Int("burst", *burst).Msg("access control: bearer tokens")
 	} else if err := checkLoopback(*addr); err != nil {
-		return usageError{err.Error()}
+		return usageError{err}
 	}
 	if *seed {
 		if err := seedIfEmpty(ctx, cfg, log); err != nil {

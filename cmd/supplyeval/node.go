@@ -86,7 +86,7 @@ type DiskReserve struct {
 func (c Config) Validate() error {
 	var errs []error
 	if c.DataDir == "" {
-		errs = append(errs, errors.New("--data: a data directory is required"))
+		errs = append(errs, errm("cli.err.data.required"))
 	}
 	if c.Addr != "" && c.Authenticate == nil {
 		if err := checkLoopback(c.Addr); err != nil {
@@ -95,7 +95,7 @@ func (c Config) Validate() error {
 	}
 	if c.Periods != (domain.PeriodRange{}) {
 		if err := c.Periods.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("--period-range: %w", err))
+			errs = append(errs, errm("cli.err.period-range", err))
 		}
 	}
 	errs = append(errs, c.validateScaleOut())
@@ -108,14 +108,14 @@ func (c Config) Validate() error {
 func checkLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("--addr %q: %w", addr, err)
+		return errm("cli.err.addr", addr, err)
 	}
 	if host == "localhost" {
 		return nil
 	}
 	ip := net.ParseIP(host)
 	if ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("--addr %q: without --tokens there is no access control, so serve only listens on loopback addresses (127.0.0.1, ::1, localhost)", addr)
+		return errm("cli.err.addr.loopback", addr)
 	}
 	return nil
 }
@@ -253,10 +253,9 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	} else {
 		if n.store, err = openStore(ctx, cfg, storeLogger(cfg.Logger), n.writes.commit); err != nil {
 			if errors.Is(err, embedded.ErrLocked) {
-				return nil, fmt.Errorf("the data directory %s is held by another supplyeval (a server, an import or the demo running now): "+
-					"stop it first, or record into the running server with `supplyeval import --server http://HOST:PORT ...`", cfg.DataDir)
+				return nil, errm("cli.err.data.locked", cfg.DataDir)
 			}
-			return nil, fmt.Errorf("open event store: %w", err)
+			return nil, errm("cli.err.store.open", err)
 		}
 		if head, err = n.store.Head(ctx); err != nil {
 			return nil, err
@@ -288,7 +287,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		return nil, err
 	}
 	if files, size, err := snaps.RemoveInterruptedWrites(); err != nil {
-		return nil, fmt.Errorf("remove the snapshot writes a crash interrupted: %w", err)
+		return nil, errm("cli.err.snapshot.clean", err)
 	} else if files > 0 {
 		n.log.Info().Int("files", files).Int64("bytes", size).Msg("removed snapshot writes that a crash interrupted")
 	}
@@ -320,7 +319,7 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-time.After(30 * time.Second):
-			return nil, errors.New("projections did not start within 30 s")
+			return nil, errm("cli.err.projections.start")
 		}
 	}
 	// A subscription that fails (a damaged event) stops its read model for
@@ -333,9 +332,9 @@ func Open(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	if err := runner.WaitFor(waitCtx, uint64(head)); err != nil {
 		if f, ok := sub.(failingSubscriber); ok && f.Err() != nil {
-			return nil, fmt.Errorf("building the read models: %w", f.Err())
+			return nil, errm("cli.err.projections.build", f.Err())
 		}
-		return nil, fmt.Errorf("catching up with the log: %w", err)
+		return nil, errm("cli.err.projections.catchup", err)
 	}
 	n.log.Info().Uint64("position", uint64(head)).Strs("restored_from_snapshot", restored).
 		Dur("took", time.Since(started)).Msg("read models ready")
@@ -369,7 +368,7 @@ func (n *Node) watchSubscription(f failingSubscriber, ctx context.Context, onFai
 		select {
 		case <-f.Failed():
 			n.log.Error().Err(f.Err()).Str("component", "projections").Msg("the read models stopped: the log could not be read")
-			n.recordFailure(fmt.Errorf("projections: %w", f.Err()))
+			n.recordFailure(errm("cli.err.projections", f.Err()))
 			onFail()
 		case <-ctx.Done():
 		}
@@ -382,7 +381,7 @@ func (n *Node) goRun(name string, fn func(context.Context) error, ctx context.Co
 		defer n.wg.Done()
 		if err := fn(ctx); err != nil && ctx.Err() == nil {
 			n.log.Error().Err(err).Str("component", name).Msg("stopped with an error")
-			n.recordFailure(fmt.Errorf("%s: %w", name, err))
+			n.recordFailure(errm("cli.err.at", name, err))
 		}
 	}()
 }
@@ -419,7 +418,7 @@ func (n *Node) serve() error {
 	mux.Handle("/", app)
 	ln, err := net.Listen("tcp", n.cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", n.cfg.Addr, err)
+		return errm("cli.err.listen", n.cfg.Addr, err)
 	}
 	n.listener = ln
 	n.httpServer = newHTTPServer(withRequestLog(n.log, mux), n.cfg.Timeouts)

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"net/http"
 	"time"
@@ -24,17 +22,17 @@ func runProbe(ctx context.Context, args []string, stdout io.Writer) error {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *url, nil)
 	if err != nil {
-		return usageError{fmt.Sprintf("probe: --url %q: %v", *url, err)}
+		return usage("cli.err.probe.url", *url, err)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("probe: %s does not answer: %w", *url, err)
+		return errm("cli.err.probe.silent", *url, netCause(err))
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	_, _ = stdout.Write(body)
 	if resp.StatusCode != http.StatusOK {
-		return errors.New("probe: " + *url + " answered " + resp.Status)
+		return errm("cli.err.probe.status", *url, resp.Status)
 	}
 	return nil
 }

@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections/report"
 )
 
@@ -29,22 +29,22 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if *cycle == "" {
-		return usageError{"report: --cycle is required"}
+		return usage("cli.err.report.cycle")
 	}
 	f, err := report.ParseFormat(*format)
 	if err != nil {
-		return usageError{"report: --format " + err.Error()}
+		return usage("cli.err.report.format", alt{err, i18n.M("cli.err.report.format.bad", *format)})
 	}
 	l, err := report.ParseLang(*lang)
 	if err != nil {
-		return usageError{"report: --lang " + err.Error()}
+		return usage("cli.err.report.lang", alt{err, i18n.M("cli.err.report.lang.bad", *lang)})
 	}
 	log, err := c.logger(stderr)
 	if err != nil {
 		return err
 	}
 	if st, err := os.Stat(c.data); err != nil || !st.IsDir() {
-		return fmt.Errorf("report: no data directory at %s (pass --data)", c.data)
+		return errm("cli.err.report.data", c.data)
 	}
 	n, err := Open(ctx, Config{DataDir: c.data, Logger: log})
 	if err != nil {
@@ -55,7 +55,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("report: %w", err)
+		return errm("cli.err.report", err)
 	}
 	if *out == "" {
 		_, err = stdout.Write(b)

@@ -31,7 +31,7 @@ import (
 func (c Config) validateScaleOut() error {
 	var errs []error
 	if c.StoreURL != "" && !isKurrentURL(c.StoreURL) {
-		errs = append(errs, fmt.Errorf("--store %q: use kurrentdb://host:port?tls=... or esdb://... (or leave it out for the embedded store)", c.StoreURL))
+		errs = append(errs, errm("cli.err.store.url", c.StoreURL))
 	}
 	for flag, u := range map[string]string{"--bus": c.BusURL, "--follow": c.FollowURL} {
 		if flag == "--follow" && isKurrentURL(u) {
@@ -39,12 +39,12 @@ func (c Config) validateScaleOut() error {
 		}
 		if u != "" {
 			if _, _, err := natsbus.ParseURL(u); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", flag, err))
+				errs = append(errs, errm("cli.err.at", flag, err))
 			}
 		}
 	}
 	if c.FollowURL != "" && (c.StoreURL != "" || c.BusURL != "") {
-		errs = append(errs, errors.New("--follow: a read replica has no store or bus of its own; leave out --store and --bus"))
+		errs = append(errs, errm("cli.err.follow.alone"))
 	}
 	return errors.Join(errs...)
 }
@@ -105,7 +105,7 @@ func (n *Node) startBus(ctx, bg context.Context, wlog watermill.LoggerAdapter) e
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-time.After(30 * time.Second):
-		return errors.New("NATS ingest did not start within 30 s")
+		return errm("cli.err.ingest.start")
 	}
 	if n.metrics != nil {
 		n.metrics.registerBus(n)
@@ -203,7 +203,7 @@ func openFollower(ctx context.Context, cfg Config, wlog watermill.LoggerAdapter,
 func openKurrentFollower(ctx context.Context, cfg Config, wlog watermill.LoggerAdapter, checkpoint func(context.Context, string) (eventstore.Position, error)) (*follower, error) {
 	store, err := kurrentdb.Open(ctx, kurrentdb.Config{URL: cfg.FollowURL, Logger: storeLogger(cfg.Logger)})
 	if err != nil {
-		return nil, fmt.Errorf("--follow: %w", err)
+		return nil, errm("cli.err.follow", err)
 	}
 	sub, err := eventstore.NewSubscriber(eventstore.SubscriberConfig{Store: store, Logger: wlog, Checkpoint: checkpoint})
 	if err != nil {

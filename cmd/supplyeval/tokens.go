@@ -57,11 +57,11 @@ type tokenSet struct {
 func loadTokens(path string, rate float64, burst int) (*tokenSet, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("--tokens: %w", err)
+		return nil, errm("cli.err.tokens.read", err)
 	}
 	ts, err := parseTokens(b)
 	if err != nil {
-		return nil, fmt.Errorf("--tokens %s: %w", path, err)
+		return nil, errm("cli.err.tokens.file", path, err)
 	}
 	ts.limits = newRateLimiter(rate, burst, time.Now)
 	return ts, nil
@@ -73,7 +73,7 @@ func parseTokens(b []byte) (*tokenSet, error) {
 	d := json.NewDecoder(strings.NewReader(string(b)))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&f); err != nil {
-		return nil, fmt.Errorf("not a tokens file: %w", err)
+		return nil, errm("cli.err.tokens.json", err)
 	}
 	ts := &tokenSet{byHash: map[[sha256.Size]byte]graphql.Principal{}}
 	var errs []error
@@ -81,39 +81,39 @@ func parseTokens(b []byte) (*tokenSet, error) {
 	for i, e := range f.Principals {
 		at := fmt.Sprintf("principals[%d]", i)
 		if e.Name == "" || len(e.Name) > 128 {
-			errs = append(errs, fmt.Errorf("%s.name: a name of 1 to 128 characters is required", at))
+			errs = append(errs, errm("cli.err.tokens.name", at))
 		}
 		if names[e.Name] {
-			errs = append(errs, fmt.Errorf("%s.name: %q appears twice", at, e.Name))
+			errs = append(errs, errm("cli.err.tokens.name.twice", at, e.Name))
 		}
 		names[e.Name] = true
 		p := graphql.Principal{Name: e.Name, Clearance: domain.Classification(e.Clearance)}
 		if !p.Clearance.Valid() {
-			errs = append(errs, fmt.Errorf("%s.clearance: %q is not PUBLIC, RESTRICTED or CONFIDENTIAL", at, e.Clearance))
+			errs = append(errs, errm("cli.err.tokens.clearance", at, e.Clearance))
 		}
 		if len(e.Roles) == 0 {
-			errs = append(errs, fmt.Errorf("%s.roles: at least one role is required", at))
+			errs = append(errs, errm("cli.err.tokens.roles", at))
 		}
 		for j, r := range e.Roles {
 			role := graphql.Role(r)
 			if !role.Valid() {
-				errs = append(errs, fmt.Errorf("%s.roles[%d]: %q is not one of RECORDER, ANALYST, STRATEGY, EVALUATOR, ADMIN, PUBLIC", at, j, r))
+				errs = append(errs, errm("cli.err.tokens.role", at, j, r))
 			}
 			p.Roles = append(p.Roles, role)
 		}
 		raw, err := hex.DecodeString(e.TokenSHA256)
 		if err != nil || len(raw) != sha256.Size {
-			errs = append(errs, fmt.Errorf("%s.tokenSha256: 64 hexadecimal digits (the SHA-256 of the token) are required", at))
+			errs = append(errs, errm("cli.err.tokens.sha", at))
 			continue
 		}
 		h := [sha256.Size]byte(raw)
 		if _, dup := ts.byHash[h]; dup {
-			errs = append(errs, fmt.Errorf("%s.tokenSha256: the same token is given to two principals", at))
+			errs = append(errs, errm("cli.err.tokens.sha.twice", at))
 		}
 		ts.byHash[h] = p
 	}
 	if len(f.Principals) == 0 {
-		errs = append(errs, errors.New("no principals: add one with `supplyeval token`"))
+		errs = append(errs, errm("cli.err.tokens.none"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -127,15 +127,15 @@ func (ts *tokenSet) authenticate(r *http.Request) (graphql.Principal, error) {
 	h := r.Header.Get("Authorization")
 	scheme, token, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		return graphql.Principal{}, domain.Errorf(domain.Unauthenticated, "", "send a bearer token: Authorization: Bearer TOKEN")
+		return graphql.Principal{}, domain.Errorm(domain.Unauthenticated, "", "cli.err.auth.missing")
 	}
 	p, ok := ts.byHash[sha256.Sum256([]byte(strings.TrimSpace(token)))]
 	if !ok {
-		return graphql.Principal{}, domain.Errorf(domain.Unauthenticated, "", "the token is not known")
+		return graphql.Principal{}, domain.Errorm(domain.Unauthenticated, "", "cli.err.auth.unknown")
 	}
 	if ts.limits != nil && !ts.limits.allow(p.Name) {
 		ts.refused.Add(1)
-		return graphql.Principal{}, domain.Errorf(domain.TooComplex, "", "principal %q is over its rate limit; retry in a second", p.Name)
+		return graphql.Principal{}, domain.Errorm(domain.TooComplex, "", "cli.err.auth.rate", p.Name)
 	}
 	return p, nil
 }
@@ -177,9 +177,9 @@ func runToken(args []string, stdout io.Writer) error {
 		return err
 	}
 	if _, err := parseTokens([]byte(`{"principals":[` + string(entry) + `]}`)); err != nil {
-		return usageError{err.Error()}
+		return usageError{err}
 	}
-	fmt.Fprintf(stdout, "token (give it to %s; it is not stored anywhere):\n  %s\nentry for the tokens file's \"principals\" list:\n  %s\n", *name, token, entry)
+	fmt.Fprint(stdout, helpLang(args).T("cli.out.token", *name, token, string(entry)))
 	return nil
 }
 

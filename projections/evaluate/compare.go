@@ -67,7 +67,7 @@ func (e *Evaluator) CompareRegions(indicator string, regions []string, from, to 
 		return nil, err
 	}
 	if len(regions) == 0 {
-		return nil, domain.Invalid("regions", "needs at least one region")
+		return nil, domain.Invalidm("regions", "evaluate.err.regions.none")
 	}
 	if err := e.CheckRegions("regions", regions, asOf); err != nil {
 		return nil, err
@@ -75,7 +75,7 @@ func (e *Evaluator) CompareRegions(indicator string, regions []string, from, to 
 	seen := make(map[string]int, len(regions))
 	for i, r := range regions {
 		if j, dup := seen[r]; dup {
-			return nil, domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q is listed twice (also at regions[%d])", r, j)
+			return nil, domain.Invalidm("regions["+strconv.Itoa(i)+"]", "evaluate.err.region.twice.at", r, j)
 		}
 		seen[r] = i
 	}
@@ -87,17 +87,17 @@ func (e *Evaluator) CompareRegions(indicator string, regions []string, from, to 
 	case "", NormaliseNone, NormaliseIndex:
 	case NormalisePer100k:
 		if ScaleOf(ind) != displacement.Count {
-			return nil, domain.Invalid("normalise", "%s is %s (%s), not a count of events or items; PER_100K applies to counts", ind.Code, scaleWord(ind.Scale), ind.Unit)
+			return nil, domain.Invalidm("normalise", "evaluate.err.per100k.notcount", ind.Code, scaleMsg(ind.Scale), ind.Unit)
 		}
 		var ok bool
 		if pop, popNote, ok = e.PopulationOf(ind, asOf); !ok {
 			if ind.Population != "" {
-				return nil, domain.Invalid("normalise", "PER_100K needs %s's population indicator %s, which is not defined at this position", ind.Code, ind.Population)
+				return nil, domain.Invalidm("normalise", "evaluate.err.per100k.popundefined", ind.Code, ind.Population)
 			}
-			return nil, domain.Invalid("normalise", "PER_100K needs a population indicator, and %s's definition names none (the population of an indicator is part of its definition: defineIndicator's population)", ind.Code)
+			return nil, domain.Invalidm("normalise", "evaluate.err.per100k.nopop", ind.Code)
 		}
 	default:
-		return nil, domain.Invalid("normalise", "must be NONE, INDEX or PER_100K (got %q)", norm)
+		return nil, domain.Invalidm("normalise", "evaluate.err.normalise", norm)
 	}
 
 	out := &Comparison{Series: make([]projections.SeriesData, len(regions)), Unit: ind.Unit}
@@ -155,9 +155,9 @@ func index(c *Comparison, ind projections.Indicator) error {
 	}
 	if !found {
 		if c.Withheld != nil {
-			return domain.Invalid("regions", "the regions have no period in common with a value of %s shown in the range asked for (small values are withheld), so there is no base for an index", ind.Code)
+			return domain.Invalidm("regions", "evaluate.err.index.nobase.withheld", ind.Code)
 		}
-		return domain.Invalid("regions", "the regions have no period in common with a value of %s in the range asked for, so there is no base for an index", ind.Code)
+		return domain.Invalidm("regions", "evaluate.err.index.nobase", ind.Code)
 	}
 	period := domain.Period{G: ind.Granularity, Index: base}
 	for i := range c.Series {
@@ -169,7 +169,7 @@ func index(c *Comparison, ind projections.Indicator) error {
 			}
 		}
 		if !(b > 0) {
-			return domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q has %s = %g at the base period %s; an index needs a positive base value", s.Region, ind.Code, b, period)
+			return domain.Invalidm("regions["+strconv.Itoa(i)+"]", "evaluate.err.index.base", s.Region, ind.Code, gnum(b), period)
 		}
 		for j, p := range s.Points {
 			if c.withheld(i, p.Index) {
@@ -177,7 +177,7 @@ func index(c *Comparison, ind projections.Indicator) error {
 			}
 			v := p.Value / b * 100
 			if math.IsInf(v, 0) || math.IsNaN(v) {
-				return domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q has %s = %g at %s and %g at the base period %s: the index (%g / %g x 100) is beyond the range of numbers; the values are too far apart to be indexed, check them", s.Region, ind.Code, p.Value, p.Period, b, period, p.Value, b)
+				return domain.Invalidm("regions["+strconv.Itoa(i)+"]", "evaluate.err.index.overflow", s.Region, ind.Code, gnum(p.Value), p.Period, gnum(b), period, gnum(p.Value), gnum(b))
 			}
 			s.Points[j].Value = v
 		}
@@ -224,14 +224,14 @@ func (e *Evaluator) per100k(c *Comparison, ind, pop projections.Indicator, asOf 
 			}
 			v, ok := byIndex[q.Index]
 			if !ok {
-				return domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q has no %s value for %s, needed to express %s for %s per 100,000; record it, or narrow from and to", s.Region, pop.Code, q, ind.Code, p.Period)
+				return domain.Invalidm("regions["+strconv.Itoa(i)+"]", "evaluate.err.per100k.popmissing", s.Region, pop.Code, q, ind.Code, p.Period)
 			}
 			if !(v > 0) {
-				return domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q has a %s of %g for %s; a population must be positive", s.Region, pop.Code, v, q)
+				return domain.Invalidm("regions["+strconv.Itoa(i)+"]", "evaluate.err.per100k.popnotpositive", s.Region, pop.Code, gnum(v), q)
 			}
 			x := p.Value / v * 100_000
 			if math.IsInf(x, 0) || math.IsNaN(x) {
-				return domain.Invalid("regions["+strconv.Itoa(i)+"]", "region %q has %s = %g for %s and a %s of %g for %s: the value per 100,000 is beyond the range of numbers; check them", s.Region, ind.Code, p.Value, p.Period, pop.Code, v, q)
+				return domain.Invalidm("regions["+strconv.Itoa(i)+"]", "evaluate.err.per100k.overflow", s.Region, ind.Code, gnum(p.Value), p.Period, pop.Code, gnum(v), q)
 			}
 			s.Points[j].Value = x
 		}

@@ -247,7 +247,7 @@ type prepared struct {
 
 func (a *analysis) displacement(req DisplacementRequest, ind projections.Indicator) (*Displacement, error) {
 	if ind.DesiredDirection != domain.DirectionUp && ind.DesiredDirection != domain.DirectionDown {
-		return nil, domain.Invalid("indicator", "indicator %s has no desired direction (%s), so neither success nor displacement can be read from it; choose an indicator the intervention means to move UP or DOWN", ind.Code, ind.DesiredDirection)
+		return nil, domain.Invalidm("indicator", "evaluate.err.nodirection", ind.Code, ind.DesiredDirection)
 	}
 	p, err := a.prepare(req, ind)
 	if err != nil {
@@ -378,14 +378,14 @@ func (a *analysis) prepare(req DisplacementRequest, ind projections.Indicator) (
 			continue
 		}
 		if len(g.codes) == 0 {
-			return nil, domain.Invalid(g.field, "is empty: name at least one region, or leave %s out for the default", g.field)
+			return nil, domain.Invalidm(g.field, "evaluate.err.area.empty", g.field)
 		}
 		if err := a.e.CheckRegions(g.field, g.codes, a.asOf); err != nil {
 			return nil, err
 		}
 		for i, c := range g.codes {
 			if !withData[c] {
-				return nil, domain.Invalid(g.field+"["+strconv.Itoa(i)+"]", "region %q has no %s data", c, ind.Code)
+				return nil, domain.Invalidm(g.field+"["+strconv.Itoa(i)+"]", "evaluate.err.region.nodata", c, ind.Code)
 			}
 		}
 	}
@@ -411,7 +411,7 @@ func (a *analysis) prepare(req DisplacementRequest, ind projections.Indicator) (
 		all := *list
 		kept := slices.DeleteFunc(slices.Clone(all), func(c string) bool { return !withData[c] })
 		if len(kept) == 0 {
-			return nil, domain.Invalid(strings.ToLower(string(role)), "none of the default %s regions (%s) has %s data; name %s regions", strings.ToLower(string(role)), strings.Join(all, ", "), ind.Code, strings.ToLower(string(role)))
+			return nil, domain.Invalidm(strings.ToLower(string(role)), "evaluate.err.area.default.nodata", roleWord(role), strings.Join(all, ", "), ind.Code, roleWord(role))
 		}
 		*list = kept
 	}
@@ -422,14 +422,14 @@ func (a *analysis) prepare(req DisplacementRequest, ind projections.Indicator) (
 	for _, t := range areas.Target {
 		pts := a.e.points(ind.Code, t, nil, nil, a.asOf)
 		if len(pts) == 0 {
-			return nil, domain.Invalid("target", "target region %q has no %s data as of position %s", t, ind.Code, asOfLabel(a.asOf))
+			return nil, domain.Invalidm("target", "evaluate.err.target.nodata", t, ind.Code, asOfMsg(a.asOf))
 		}
 		targetData[t] = pts
 		first = max(first, pts[0].Index)
 		last = min(last, pts[len(pts)-1].Index)
 	}
 	if first > last {
-		return nil, domain.Invalid("target", "the target regions (%s) have no period of %s data in common", strings.Join(areas.Target, ", "), ind.Code)
+		return nil, domain.Invalidm("target", "evaluate.err.target.nocommon", strings.Join(areas.Target, ", "), ind.Code)
 	}
 	if p.before, p.after, err = a.windows(req, ind, first, last, p); err != nil {
 		return nil, err
@@ -469,7 +469,7 @@ func (a *analysis) prepare(req DisplacementRequest, ind projections.Indicator) (
 		w     displacement.Window
 	}{{"before", p.before}, {"after", p.after}} {
 		if !anyValue(p.data, areas.Target, w.w) {
-			return nil, domain.Invalid(w.field, "the target regions (%s) have no %s data from %s to %s; their data runs from %s to %s",
+			return nil, domain.Invalidm(w.field, "evaluate.err.target.nowindow",
 				strings.Join(areas.Target, ", "), ind.Code, w.w.From, w.w.To,
 				domain.Period{G: ind.Granularity, Index: first}, domain.Period{G: ind.Granularity, Index: last})
 		}
@@ -531,8 +531,8 @@ func (a *analysis) defaultTarget(ind projections.Indicator, withData map[string]
 		}
 	}
 	if len(target) == 0 {
-		return nil, domain.Invalid("target", "none of the regions of %s (%s), their parts or the regions that contain them has %s data; name target regions",
-			a.iv.label(), strings.Join(a.iv.Regions, ", "), ind.Code)
+		return nil, domain.Invalidm("target", "evaluate.err.target.nodefault",
+			a.iv.labelMsg(), strings.Join(a.iv.Regions, ", "), ind.Code)
 	}
 	slices.Sort(target)
 	return target, nil
@@ -572,11 +572,11 @@ func (a *analysis) windows(req DisplacementRequest, ind projections.Indicator, f
 		return w
 	}
 	noAfter := func(from int32) error {
-		return domain.Invalid("after", "the target regions have no %s data from %s (the first period after the intervention's start on %s) on: their data ends at %s",
+		return domain.Invalidm("after", "evaluate.err.window.noafter",
 			ind.Code, domain.Period{G: g, Index: from}, a.iv.Start, domain.Period{G: g, Index: last})
 	}
 	noBefore := func(to int32) error {
-		return domain.Invalid("before", "the target regions have no %s data up to %s, before the intervention's start on %s: their data starts at %s",
+		return domain.Invalidm("before", "evaluate.err.window.nobefore",
 			ind.Code, domain.Period{G: g, Index: to}, a.iv.Start, domain.Period{G: g, Index: first})
 	}
 	var notes []i18n.Msg
@@ -629,7 +629,7 @@ func (a *analysis) windows(req DisplacementRequest, ind projections.Indicator, f
 	}
 	bEnd, aStart := mustIndex(g, before.Periods[len(before.Periods)-1]), mustIndex(g, after.Periods[0])
 	if bEnd >= aStart {
-		return before, after, domain.Invalid("after.from", "the after window (%s to %s) must start after the before window (%s to %s) ends", after.From, after.To, before.From, before.To)
+		return before, after, domain.Invalidm("after.from", "evaluate.err.window.order", after.From, after.To, before.From, before.To)
 	}
 	if aStart < effect.Index {
 		p.diagnostics = append(p.diagnostics, fmt.Sprintf("the after window starts at %s, before %s, the first period that starts on or after the intervention's start (%s): part of it precedes any effect", after.From, effect, a.iv.Start))
@@ -670,19 +670,6 @@ func scaleOriginMsg(ind projections.Indicator) i18n.Msg {
 		unit = i18n.M("evaluate.nounit")
 	}
 	return i18n.M("evaluate.scale.inferred", ind.Code, scaleMsg(ind.Scale), unit, codeWord{en: string(ind.Family), code: string(ind.Family), enums: []string{"family"}})
-}
-
-// scaleWord names a scale in words.
-func scaleWord(s domain.Scale) string {
-	switch s {
-	case domain.ScaleCount:
-		return "a count of events or items"
-	case domain.ScaleRate:
-		return "a rate"
-	case domain.ScaleShare:
-		return "a share"
-	}
-	return "a level (an amount, price or concentration)"
 }
 
 func scaleAssumption(ind projections.Indicator, sc displacement.Scale) []i18n.Msg {

@@ -15,6 +15,25 @@ import (
 type Skipped struct {
 	Indicator string
 	Reason    string
+	// ReasonMsg is Reason as a message of the catalogue; the zero Msg
+	// when there is none (Reason is then given in every language).
+	ReasonMsg i18n.Msg
+}
+
+// skipped is an indicator left out for the reason m.
+func skipped(indicator string, m i18n.Msg) Skipped {
+	return Skipped{Indicator: indicator, Reason: i18n.EN.Render(m), ReasonMsg: m}
+}
+
+// ReasonIn writes the reason in l.
+func (s Skipped) ReasonIn(l i18n.Lang) string { return l.RenderOr(s.ReasonMsg, s.Reason) }
+
+// reason is the reason as a message.
+func (s Skipped) reason() i18n.Msg {
+	if s.ReasonMsg.IsZero() {
+		return i18n.M("evaluate.err.text", s.Reason)
+	}
+	return s.ReasonMsg
 }
 
 // Scan is a displacement scan of every eligible indicator after one
@@ -51,7 +70,7 @@ var scanFamilies = []domain.Family{domain.FamilyAvailability, domain.FamilyViole
 // could be tested (the reasons are in the message).
 func (e *Evaluator) Scan(intervention string, asOf uint64, q float64) (*Scan, error) {
 	if q != 0 && !(q > 0 && q < 1) {
-		return nil, domain.Invalid("q", "must be between 0 and 1 (got %g)", q)
+		return nil, domain.Invalidm("q", "evaluate.err.q", gnum(q))
 	}
 	a, err := e.newAnalysis("intervention", intervention, asOf)
 	if err != nil {
@@ -69,7 +88,7 @@ func (e *Evaluator) Scan(intervention string, asOf uint64, q float64) (*Scan, er
 				if domain.ErrorCode(err) == domain.Internal {
 					return nil, err
 				}
-				out.Skipped = append(out.Skipped, Skipped{Indicator: ind.Code, Reason: message(err)})
+				out.Skipped = append(out.Skipped, skipped(ind.Code, errMsg(err, true)))
 				continue
 			}
 			out.Analyses[ind.Code] = d
@@ -82,11 +101,7 @@ func (e *Evaluator) Scan(intervention string, asOf uint64, q float64) (*Scan, er
 		}
 	}
 	if len(entries) == 0 {
-		reasons := make([]string, len(out.Skipped))
-		for i, s := range out.Skipped {
-			reasons[i] = s.Indicator + ": " + s.Reason
-		}
-		return nil, domain.Invalid("intervention", "no indicator could be tested for displacement after %s (%s)", a.iv.label(), strings.Join(reasons, "; "))
+		return nil, domain.Invalidm("intervention", "evaluate.err.scan.none", a.iv.labelMsg(), reasonList(out.Skipped))
 	}
 	res, err := displacement.ScanIndicators(a.iv.label(), entries, displacement.ScanOptions{Q: q})
 	if err != nil {
@@ -154,17 +169,17 @@ func (e *Evaluator) FragmentationIndicators(asOf uint64) []projections.Indicator
 // outside (0, 1).
 func (e *Evaluator) Fragmentation(intervention string, asOf uint64, q float64) (*Fragmentation, error) {
 	if q != 0 && !(q > 0 && q < 1) {
-		return nil, domain.Invalid("q", "must be between 0 and 1 (got %g)", q)
+		return nil, domain.Invalidm("q", "evaluate.err.q", gnum(q))
 	}
 	a, err := e.newAnalysis("intervention", intervention, asOf)
 	if err != nil {
 		return nil, err
 	}
 	if a.iv.Operation == nil {
-		return nil, domain.Invalid("intervention", "%s is a policy change; fragmentation is watched after operations against high-value targets", a.iv.label())
+		return nil, domain.Invalidm("intervention", "evaluate.err.frag.policy", a.iv.labelMsg())
 	}
 	if a.iv.Operation.TargetTier != domain.TargetTierHighValue {
-		return nil, domain.Invalid("intervention", "%s targets the %s tier; fragmentation is watched after operations against HIGH_VALUE targets (Guideline 18)", a.iv.label(), a.iv.Operation.TargetTier)
+		return nil, domain.Invalidm("intervention", "evaluate.err.frag.tier", a.iv.labelMsg(), a.iv.Operation.TargetTier)
 	}
 	out := &Fragmentation{Resolved: a.iv, AsOf: asOf}
 	var (
@@ -178,7 +193,7 @@ func (e *Evaluator) Fragmentation(intervention string, asOf uint64, q float64) (
 				if domain.ErrorCode(err) == domain.Internal {
 					return nil, err
 				}
-				out.Skipped = append(out.Skipped, Skipped{Indicator: ind.Code, Reason: message(err)})
+				out.Skipped = append(out.Skipped, skipped(ind.Code, errMsg(err, true)))
 				continue
 			}
 			base = p
@@ -205,14 +220,11 @@ func (e *Evaluator) Fragmentation(intervention string, asOf uint64, q float64) (
 		out.Indicators = append(out.Indicators, ind)
 	}
 	if base == nil {
-		reasons := make([]string, len(out.Skipped))
-		for i, s := range out.Skipped {
-			reasons[i] = s.Indicator + ": " + s.Reason
+		reasons := reasonList(out.Skipped)
+		if len(reasons.Items) == 0 {
+			reasons.Items = []any{i18n.M("evaluate.err.frag.nodefined")}
 		}
-		if len(reasons) == 0 {
-			reasons = []string{"no VIOLENCE indicator or DISPLACEMENT indicator of active groups that counts events is defined"}
-		}
-		return nil, domain.Invalid("intervention", "no violence or active-group indicator can be read after %s (%s)", a.iv.label(), strings.Join(reasons, "; "))
+		return nil, domain.Invalidm("intervention", "evaluate.err.frag.none", a.iv.labelMsg(), reasons)
 	}
 	res, err := displacement.Fragmentation(displacement.FragmentationInput{
 		Intervention: a.iv.label(),
@@ -257,18 +269,6 @@ func (a *analysis) read(indicator string, p *prepared) displacement.Table {
 		t[r] = row
 	}
 	return t
-}
-
-// message returns an error's message with its field, for a list of reasons.
-func message(err error) string {
-	var de *domain.Error
-	if errors.As(err, &de) {
-		if de.Field != "" {
-			return de.Field + ": " + de.Message
-		}
-		return de.Message
-	}
-	return err.Error()
 }
 
 // bare returns an error's message without its field.

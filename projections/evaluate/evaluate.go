@@ -69,7 +69,7 @@ type Intervention struct {
 func (e *Evaluator) Intervention(field, id string, asOf uint64) (Intervention, error) {
 	iv, ok := e.Interventions.Get(id, asOf)
 	if !ok || (e.Visible != nil && !e.Visible(iv)) {
-		return Intervention{}, domain.Errorf(domain.NotFound, field, "intervention %q is not recorded", id)
+		return Intervention{}, domain.Errorm(domain.NotFound, field, "evaluate.err.intervention.notrecorded", id)
 	}
 	date, err := domain.ParseDate(iv.Start)
 	if err != nil {
@@ -84,7 +84,7 @@ func (e *Evaluator) Intervention(field, id string, asOf uint64) (Intervention, e
 func (e *Evaluator) Indicator(field, code string, asOf uint64) (projections.Indicator, error) {
 	ind, ok := e.Catalog.IndicatorAt(code, asOf)
 	if !ok {
-		return projections.Indicator{}, domain.Errorf(domain.NotFound, field, "indicator %q is not defined", code)
+		return projections.Indicator{}, domain.Errorm(domain.NotFound, field, "evaluate.err.indicator.undefined", code)
 	}
 	return ind, nil
 }
@@ -94,7 +94,7 @@ func (e *Evaluator) Indicator(field, code string, asOf uint64) (projections.Indi
 func (e *Evaluator) CheckRegions(field string, codes []string, asOf uint64) error {
 	for i, c := range codes {
 		if _, ok := e.Catalog.RegionAt(c, asOf); !ok {
-			return domain.Errorf(domain.NotFound, field+"["+strconv.Itoa(i)+"]", "region %q is not defined", c)
+			return domain.Errorm(domain.NotFound, field+"["+strconv.Itoa(i)+"]", "evaluate.err.region.undefined", c)
 		}
 	}
 	return nil

@@ -147,10 +147,8 @@ func (a *analysis) excludeExposedControls(req DisplacementRequest, p *prepared) 
 	g := p.ind.Granularity
 	first := domain.Period{G: g, Index: mustIndex(g, p.before.Periods[0])}
 	last := domain.Period{G: g, Index: mustIndex(g, p.after.Periods[len(p.after.Periods)-1])}
-	spanEN := first.String() + " to " + last.String()
 	span := i18n.M("impact.span", first.String(), last.String())
 	self := map[string]bool{a.iv.ID: true}
-	family := strings.ToLower(string(p.ind.Family))
 	fam := familyWord(p.ind.Family)
 	if req.BufferControl != nil {
 		if ex := a.e.exposedRegions(p.areas.BufferControl, self, p.ind.Family, first, last, a.asOf); len(ex) > 0 {
@@ -171,7 +169,7 @@ func (a *analysis) excludeExposedControls(req DisplacementRequest, p *prepared) 
 	}
 	kept := slices.DeleteFunc(slices.Clone(p.areas.Control), func(c string) bool { return gone[c] })
 	if len(kept) == 0 {
-		return domain.Invalid("control", "every default control region is exposed in %s to other interventions expected to affect %s (%s); name control regions", spanEN, family, exposureText(ex))
+		return domain.Invalidm("control", "evaluate.err.control.exposed", span, fam, exposureMsg(ex))
 	}
 	p.areas.Control = kept
 	p.notes = append(p.notes, i18n.M("evaluate.exposed.control.out", span, fam, exposureMsg(ex)))

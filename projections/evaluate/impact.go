@@ -198,10 +198,10 @@ func (e *Evaluator) resolveImpact(q ImpactQuery) (*impactWork, error) {
 	switch q.Method {
 	case impact.MethodBeforeAfter, impact.MethodITS, impact.MethodDiD, impact.MethodSyntheticControl, impact.MethodAuto:
 	default:
-		return nil, domain.Invalid("method", "unknown method %q; use BEFORE_AFTER, ITS, DID, SYNTHETIC_CONTROL or AUTO", q.Method)
+		return nil, domain.Invalidm("method", "evaluate.err.impact.method", q.Method)
 	}
 	if len(q.ITS.Interruptions) > 0 && q.Method != impact.MethodITS {
-		return nil, domain.Invalid("its.interruptions", "several interruptions are fitted by method ITS only")
+		return nil, domain.Invalidm("its.interruptions", "evaluate.err.interruptions.its")
 	}
 	var err error
 	if w.iv, err = e.Intervention("intervention", q.Intervention, w.pos); err != nil {
@@ -230,7 +230,7 @@ func (e *Evaluator) resolveTargets(w *impactWork) error {
 	}
 	w.targets = w.covered
 	if len(w.targets) == 0 {
-		return domain.Invalid("regions", "no region of the intervention (%s) or below it has data for %s; pass regions explicitly",
+		return domain.Invalidm("regions", "evaluate.err.targets.nodata",
 			strings.Join(w.iv.Regions, ", "), w.ind.Code)
 	}
 	return nil
@@ -254,9 +254,9 @@ func (e *Evaluator) resolveComparison(w *impactWork) error {
 		for _, x := range e.ExpandWithData(w.ind.Code, []string{c}, w.pos) {
 			switch {
 			case tset[x]:
-				return domain.Invalid("comparison["+strconv.Itoa(i)+"]", "region %s is also a target region; a region cannot be compared with itself", x)
+				return domain.Invalidm("comparison["+strconv.Itoa(i)+"]", "evaluate.err.comparison.target", x)
 			case cset[x]:
-				return domain.Invalid("comparison["+strconv.Itoa(i)+"]", "region %s is covered by intervention %s; a comparison region must be untouched by it", x, w.iv.ID)
+				return domain.Invalidm("comparison["+strconv.Itoa(i)+"]", "evaluate.err.comparison.covered", x, w.iv.ID)
 			}
 		}
 	}
@@ -312,7 +312,7 @@ func (w *impactWork) periodsUsed(p Panel, all []string) ([]int, error) {
 	for _, r := range w.targets {
 		first, last := observedSpan(p.Values[r])
 		if first < 0 {
-			return nil, domain.Invalid("regions", "region %s has no data for %s%s as of position %d", r, ind.Code, rangeText(q.From, q.To), w.pos)
+			return nil, domain.Invalidm("regions", "evaluate.err.region.nodata.range", r, ind.Code, rangeMsg(q.From, q.To), w.pos)
 		}
 		lo, hi = max(lo, first), min(hi, last)
 	}
@@ -321,7 +321,7 @@ func (w *impactWork) periodsUsed(p Panel, all []string) ([]int, error) {
 		lo, hi = 0, len(p.Periods)-1
 	}
 	if lo > hi {
-		return nil, domain.Invalid("regions", "the target regions' data for %s do not overlap in time%s; difference-in-differences (method DID) accepts such a panel", ind.Code, rangeText(q.From, q.To))
+		return nil, domain.Invalidm("regions", "evaluate.err.targets.nooverlap", ind.Code, rangeMsg(q.From, q.To))
 	}
 	keep := make([]int, 0, hi-lo+1)
 	for i := lo; i <= hi; i++ {
@@ -347,10 +347,10 @@ func (w *impactWork) setAxis(p Panel, keep []int) error {
 	}
 	switch {
 	case w.start <= 0:
-		return domain.Invalid("intervention", "intervention %s takes effect from %s (its date %s), but the data for %s in %s start at %s: there is no period before it to compare with",
+		return domain.Invalidm("intervention", "evaluate.err.start.nobefore",
 			w.iv.ID, w.t0, w.iv.Start, w.ind.Code, strings.Join(w.targets, ", "), w.labels[0])
 	case w.start >= len(w.axis):
-		return domain.Invalid("intervention", "intervention %s takes effect from %s (its date %s), after the last period with data for %s in %s (%s): there is no period under it",
+		return domain.Invalidm("intervention", "evaluate.err.start.noafter",
 			w.iv.ID, w.t0, w.iv.Start, w.ind.Code, strings.Join(w.targets, ", "), w.labels[len(w.labels)-1])
 	}
 	return nil
@@ -367,7 +367,7 @@ func (w *impactWork) dropEmptyComparison() error {
 			continue
 		}
 		if !w.defaultPool {
-			return domain.Invalid("comparison", "comparison region %s has no data for %s in %s to %s", c, w.ind.Code, w.labels[0], w.labels[len(w.labels)-1])
+			return domain.Invalidm("comparison", "evaluate.err.comparison.nodata", c, w.ind.Code, w.labels[0], w.labels[len(w.labels)-1])
 		}
 		empty = append(empty, c)
 	}
@@ -478,7 +478,7 @@ func (e *Evaluator) runOneSeries(w *impactWork) (*impact.Result, error) {
 	if err := impact.CheckAuto(w.choice, r, opts.Errors); err != nil {
 		var de *domain.Error
 		if errors.As(err, &de) { // in the words of this API: units are regions
-			return nil, domain.Invalid("method", "%s", strings.ReplaceAll(de.Message, "comparison units", "comparison regions"))
+			return nil, rewrap("method", de, strings.ReplaceAll(de.Message, "comparison units", "comparison regions"))
 		}
 		return nil, err
 	}
@@ -508,7 +508,7 @@ func (e *Evaluator) position() uint64 {
 // duplicates, not empty) and expands it to regions with data.
 func (e *Evaluator) expandArg(field, indicator string, codes []string, asOf uint64) ([]string, error) {
 	if len(codes) == 0 && field == "regions" {
-		return nil, domain.Invalid(field, "no target region given; omit regions for the intervention's own")
+		return nil, domain.Invalidm(field, "evaluate.err.regions.empty")
 	}
 	if err := e.CheckRegions(field, codes, asOf); err != nil {
 		return nil, err
@@ -516,13 +516,13 @@ func (e *Evaluator) expandArg(field, indicator string, codes []string, asOf uint
 	seen := map[string]bool{}
 	for i, c := range codes {
 		if seen[c] {
-			return nil, domain.Invalid(field+"["+strconv.Itoa(i)+"]", "region %s is listed twice", c)
+			return nil, domain.Invalidm(field+"["+strconv.Itoa(i)+"]", "evaluate.err.region.twice", c)
 		}
 		seen[c] = true
 	}
 	out := e.ExpandWithData(indicator, codes, asOf)
 	if len(out) == 0 && len(codes) > 0 {
-		return nil, domain.Invalid(field, "none of %s, nor any region below them, has data for %s", strings.Join(codes, ", "), indicator)
+		return nil, domain.Invalidm(field, "evaluate.err.regions.nodata", strings.Join(codes, ", "), indicator)
 	}
 	if out == nil {
 		out = []string{}
@@ -540,7 +540,7 @@ func PeriodBounds(g domain.Granularity, fromS, toS string) (from, to *int32, err
 		}
 		p, err := domain.ParsePeriod(g, s)
 		if err != nil {
-			return nil, domain.Invalid(field, "%s", err)
+			return nil, parseError(field, err)
 		}
 		return &p.Index, nil
 	}
@@ -551,21 +551,9 @@ func PeriodBounds(g domain.Granularity, fromS, toS string) (from, to *int32, err
 		return nil, nil, err
 	}
 	if from != nil && to != nil && *from > *to {
-		return nil, nil, domain.Invalid("to", "%s is before from %s", toS, fromS)
+		return nil, nil, domain.Invalidm("to", "evaluate.err.to.before", toS, fromS)
 	}
 	return from, to, nil
-}
-
-func rangeText(from, to string) string {
-	switch {
-	case from != "" && to != "":
-		return " between " + from + " and " + to
-	case from != "":
-		return " from " + from
-	case to != "":
-		return " up to " + to
-	}
-	return ""
 }
 
 // observedSpan returns the first and last index of a non-NaN value, or
@@ -621,8 +609,8 @@ func complete(s impact.Series, targets []string, rows func(string) []float64) er
 				missing = append(missing, t)
 			}
 		}
-		return domain.Invalid("regions", "%s has no value for %s; an interrupted time series needs a value in every period (narrow from and to, or use DID)",
-			strings.Join(missing, " and "), s.Periods[i])
+		return domain.Invalidm("regions", "evaluate.err.its.missing",
+			andList(missing), s.Periods[i])
 	}
 	return nil
 }
@@ -656,17 +644,17 @@ func (e *Evaluator) its(s impact.Series, start int, targets []string, axis []dom
 		}
 	case impact.Gaussian, impact.QuasiPoisson:
 	default:
-		return nil, domain.Invalid("its.model", "unknown model %q; use GAUSSIAN or QUASI_POISSON", model)
+		return nil, domain.Invalidm("its.model", "evaluate.err.its.model", model)
 	}
 	in := impact.ITSInput{Series: s, Start: start, Model: model, Harmonics: o.Harmonics, SlopeChange: o.SlopeChange, Errors: o.Errors, HACLag: o.HACLag}
 	if o.Harmonics != 0 {
 		if in.SeasonLength = seasonLength(g); in.SeasonLength == 0 {
-			return nil, domain.Invalid("its.harmonics", "%s data have no season within a year; leave harmonics out", strings.ToLower(string(g)))
+			return nil, domain.Invalidm("its.harmonics", "evaluate.err.its.harmonics", granularityWord(g))
 		}
 	}
 	if o.Offset != "" {
 		if model != impact.QuasiPoisson {
-			return nil, domain.Invalid("its.offset", "an offset is used only by the QUASI_POISSON model")
+			return nil, domain.Invalidm("its.offset", "evaluate.err.its.offset.model")
 		}
 		off, err := e.offset(o.Offset, g, targets, axis, pos)
 		if err != nil {
@@ -687,7 +675,7 @@ func (e *Evaluator) offset(code string, g domain.Granularity, targets []string, 
 		return nil, err
 	}
 	if ind.Granularity != g {
-		return nil, domain.Invalid("its.offset", "offset %s is %s, the outcome is %s; they must share a granularity", code, ind.Granularity, g)
+		return nil, domain.Invalidm("its.offset", "evaluate.err.its.offset.granularity", code, ind.Granularity, g)
 	}
 	lo, hi := axis[0].Index, axis[len(axis)-1].Index
 	p := e.Panel(code, g, targets, &lo, &hi, pos)
@@ -697,10 +685,10 @@ func (e *Evaluator) offset(code string, g domain.Granularity, targets []string, 
 		for i, per := range axis {
 			j := p.Index(per)
 			if j < 0 || math.IsNaN(row[j]) {
-				return nil, domain.Invalid("its.offset", "missing offset: %s has no value for %s in %s", code, t, per)
+				return nil, domain.Invalidm("its.offset", "evaluate.err.its.offset.missing", code, t, per)
 			}
 			if !(row[j] > 0) {
-				return nil, domain.Invalid("its.offset", "the offset %s must be positive, but %s has %v in %s", code, t, row[j], per)
+				return nil, domain.Invalidm("its.offset", "evaluate.err.its.offset.positive", code, t, gnum(row[j]), per)
 			}
 			out[i] += row[j]
 		}
@@ -714,7 +702,7 @@ func (e *Evaluator) offset(code string, g domain.Granularity, targets []string, 
 func (e *Evaluator) synth(q ImpactQuery, targets, comparison []string, defaultPool bool, labels []string, rows func(string) []float64,
 	start int, t0 domain.Period, pos uint64) (*impact.Result, []any, error) {
 	if len(targets) != 1 {
-		return nil, nil, domain.Invalid("regions", "a synthetic control builds one treated region from the comparison regions; there are %d target regions (%s): pass one in regions, or use DID",
+		return nil, nil, domain.Invalidm("regions", "evaluate.err.synth.onetarget",
 			len(targets), strings.Join(targets, ", "))
 	}
 	type pred struct {
@@ -731,17 +719,17 @@ func (e *Evaluator) synth(q ImpactQuery, targets, comparison []string, defaultPo
 		}
 		f, err := domain.ParsePeriod(ind.Granularity, pr.From)
 		if err != nil {
-			return nil, nil, domain.Invalid(field+".from", "%s", err)
+			return nil, nil, parseError(field+".from", err)
 		}
 		t, err := domain.ParsePeriod(ind.Granularity, pr.To)
 		if err != nil {
-			return nil, nil, domain.Invalid(field+".to", "%s", err)
+			return nil, nil, parseError(field+".to", err)
 		}
 		if t.Index < f.Index {
-			return nil, nil, domain.Invalid(field+".to", "%s is before from %s", pr.To, pr.From)
+			return nil, nil, domain.Invalidm(field+".to", "evaluate.err.to.before", pr.To, pr.From)
 		}
 		if t.Add(1).Start().After(t0.Start()) {
-			return nil, nil, domain.Invalid(field+".to", "a predictor window must end before the intervention takes effect (%s); %s does not", t0, pr.To)
+			return nil, nil, domain.Invalidm(field+".to", "evaluate.err.predictor.late", t0, pr.To)
 		}
 		name := pr.Indicator + " " + pr.From
 		if pr.To != pr.From {

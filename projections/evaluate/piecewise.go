@@ -58,15 +58,15 @@ func (e *Evaluator) interruptions(w *impactWork) ([]impact.Interruption, error) 
 				return nil, err
 			}
 			if id == w.iv.ID || slices.ContainsFunc(list[1:], func(x impact.Interruption) bool { return x.ID == id }) {
-				return nil, domain.Invalid(field, "intervention %s is already in the model; list each other intervention once", id)
+				return nil, domain.Invalidm(field, "evaluate.err.piecewise.twice", id)
 			}
 			start := w.periodIndex(domain.FirstPeriodFrom(w.ind.Granularity, iv.Date))
 			if start < interruptMinPre || start > n-interruptMinPost {
-				return nil, domain.Invalid(field, "intervention %s takes effect from %s, which leaves fewer than %d periods of %s to %s before or after it",
+				return nil, domain.Invalidm(field, "evaluate.err.piecewise.edge",
 					id, domain.FirstPeriodFrom(w.ind.Granularity, iv.Date), interruptMinPre, w.labels[0], w.labels[n-1])
 			}
 			if c := clash(start); c != "" {
-				return nil, domain.Invalid(field, "intervention %s takes effect from %s, too close to %s to tell their effects apart; leave one out", id, w.labels[start], c)
+				return nil, domain.Invalidm(field, "evaluate.err.piecewise.close", id, w.labels[start], c)
 			}
 			list = append(list, impact.Interruption{ID: id, Start: start})
 		}

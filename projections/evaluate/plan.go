@@ -48,7 +48,7 @@ func (e *Evaluator) RunPlan(ctx context.Context, p projections.Plan, asOf uint64
 		return nil, err
 	}
 	if est.FirstPeriod != p.After.From {
-		return nil, domain.Errorf(domain.Conflict, "plan", "plan %q has its after window start at %s, but the intervention's first period is now %s (its start was changed after the plan was registered): the plan cannot be run as registered",
+		return nil, domain.Errorm(domain.Conflict, "plan", "evaluate.err.plan.moved",
 			p.ID, p.After.From, est.FirstPeriod)
 	}
 	return est, nil

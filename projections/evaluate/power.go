@@ -99,13 +99,13 @@ func (e *Evaluator) Power(ctx context.Context, q PowerQuery) (*PowerEstimate, er
 		pos = e.position()
 	}
 	if q.Horizon < 1 {
-		return nil, domain.Invalid("horizon", "the horizon must be at least 1 period; it is %d", q.Horizon)
+		return nil, domain.Invalidm("horizon", "evaluate.err.power.horizon", q.Horizon)
 	}
 	alpha := 0.05
 	if q.Alpha != nil {
 		alpha = *q.Alpha
 		if !(alpha > 0 && alpha < 1) {
-			return nil, domain.Invalid("alpha", "alpha must be between 0 and 1 (exclusive); it is %g", alpha)
+			return nil, domain.Invalidm("alpha", "evaluate.err.power.alpha", gnum(alpha))
 		}
 	}
 	in := impact.PowerInput{Horizon: q.Horizon, Alpha: alpha}
@@ -115,33 +115,33 @@ func (e *Evaluator) Power(ctx context.Context, q PowerQuery) (*PowerEstimate, er
 		method = impact.MethodITS
 	case impact.MethodBeforeAfter, impact.MethodAuto, impact.MethodDiD, impact.MethodSyntheticControl:
 	default:
-		return nil, domain.Invalid("method", "unknown method %q; use ITS, BEFORE_AFTER, DID, SYNTHETIC_CONTROL or AUTO", q.Method)
+		return nil, domain.Invalidm("method", "evaluate.err.power.method", q.Method)
 	}
 	ind, err := e.Indicator("indicator", q.Indicator, pos)
 	if err != nil {
 		return nil, err
 	}
 	if len(q.Regions) == 0 {
-		return nil, domain.Invalid("regions", "no region given")
+		return nil, domain.Invalidm("regions", "evaluate.err.power.noregion")
 	}
 	seen := map[string]bool{}
 	for i, c := range q.Regions {
 		f := "regions[" + strconv.Itoa(i) + "]"
 		if _, ok := e.Catalog.RegionAt(c, pos); !ok {
-			return nil, domain.Invalid(f, "region %q is not defined", c)
+			return nil, domain.Invalidm(f, "evaluate.err.region.undefined", c)
 		}
 		if seen[c] {
-			return nil, domain.Invalid(f, "region %s is listed twice", c)
+			return nil, domain.Invalidm(f, "evaluate.err.region.twice", c)
 		}
 		seen[c] = true
 	}
 	targets := e.ExpandWithData(ind.Code, q.Regions, pos)
 	if len(targets) == 0 {
-		return nil, domain.Invalid("regions", "none of %s, nor any region below them, has data for %s", strings.Join(q.Regions, ", "), ind.Code)
+		return nil, domain.Invalidm("regions", "evaluate.err.regions.nodata", strings.Join(q.Regions, ", "), ind.Code)
 	}
 	date, err := domain.ParseDate(q.Start)
 	if err != nil {
-		return nil, domain.Invalid("start", "%s", err)
+		return nil, parseError("start", err)
 	}
 	t0 := domain.FirstPeriodFrom(ind.Granularity, date)
 	last := t0.Index - 1
@@ -154,7 +154,7 @@ func (e *Evaluator) Power(ctx context.Context, q PowerQuery) (*PowerEstimate, er
 	p := e.Panel(ind.Code, ind.Granularity, append(slices.Clone(targets), pc.regions()...), nil, &last, pos)
 	counts := ind.Scale.Counts()
 	if len(p.Periods) == 0 {
-		return nil, domain.Invalid("start", "%s in %s has no data recorded before %s (the first period from %s): there is no history to simulate from",
+		return nil, domain.Invalidm("start", "evaluate.err.power.nohistory",
 			ind.Code, strings.Join(targets, ", "), t0, q.Start)
 	}
 	labels := make([]string, len(p.Periods))
@@ -172,7 +172,7 @@ func (e *Evaluator) Power(ctx context.Context, q PowerQuery) (*PowerEstimate, er
 		lo--
 	}
 	if hi < 0 {
-		return nil, domain.Invalid("start", "no complete period of %s in %s before %s", ind.Code, strings.Join(targets, ", "), t0)
+		return nil, domain.Invalidm("start", "evaluate.err.power.nocomplete", ind.Code, strings.Join(targets, ", "), t0)
 	}
 	s = impact.Series{Unit: s.Unit, Periods: s.Periods[lo : hi+1], Values: s.Values[lo : hi+1]}
 	in.Series = s
@@ -202,6 +202,9 @@ func (e *Evaluator) Power(ctx context.Context, q PowerQuery) (*PowerEstimate, er
 			c := *de
 			c.Field = "start"
 			c.Message = "from " + s.Periods[0] + " to " + s.Periods[len(s.Periods)-1] + ": " + c.Message
+			if !c.Msg.IsZero() {
+				c.Msg = i18n.M("evaluate.err.power.span", s.Periods[0], s.Periods[len(s.Periods)-1], c.Msg)
+			}
 			return nil, &c
 		}
 		if errors.As(err, &de) && de.Field == "treated" {

@@ -76,9 +76,9 @@ func (e *Evaluator) powerComparison(q PowerQuery, ind projections.Indicator, tar
 		for _, x := range e.ExpandWithData(ind.Code, []string{c}, pos) {
 			switch {
 			case tset[x]:
-				return nil, domain.Invalid("comparison["+strconv.Itoa(i)+"]", "region %s is also a target region; a region cannot be compared with itself", x)
+				return nil, domain.Invalidm("comparison["+strconv.Itoa(i)+"]", "evaluate.err.comparison.target", x)
 			case cset[x]:
-				return nil, domain.Invalid("comparison["+strconv.Itoa(i)+"]", "region %s is covered by intervention %s; a comparison region must be untouched by it", x, q.launch.ID)
+				return nil, domain.Invalidm("comparison["+strconv.Itoa(i)+"]", "evaluate.err.comparison.covered", x, q.launch.ID)
 			}
 		}
 	}
@@ -133,12 +133,12 @@ func (pc *powerComparison) settle(p Panel, lo, hi int, t0 domain.Period, horizon
 		switch {
 		case n == 0:
 			if pc.explicit {
-				return nil, nil, domain.Invalid("comparison", "comparison region %s has no data for %s in %s to %s", c, pc.ind.Code, p.Periods[lo], p.Periods[hi])
+				return nil, nil, domain.Invalidm("comparison", "evaluate.err.comparison.nodata", c, pc.ind.Code, p.Periods[lo], p.Periods[hi])
 			}
 			empty = append(empty, c)
 		case complete && n < len(row):
 			if pc.explicit {
-				return nil, nil, domain.Invalid("comparison", "comparison region %s misses %d of the %d periods of %s in %s to %s; a synthetic control needs every period", c, len(row)-n, len(row), pc.ind.Code, p.Periods[lo], p.Periods[hi])
+				return nil, nil, domain.Invalidm("comparison", "evaluate.err.comparison.incomplete", c, len(row)-n, len(row), pc.ind.Code, p.Periods[lo], p.Periods[hi])
 			}
 			partial = append(partial, c)
 		default:
@@ -167,7 +167,7 @@ func (pc *powerComparison) choose(in *impact.PowerInput, p Panel, lo, hi int, ta
 	if err != nil {
 		var de *domain.Error
 		if errors.As(err, &de) {
-			return "", "", domain.Invalid("method", "%s", de.Message)
+			return "", "", rewrap("method", de, de.Message)
 		}
 		return "", "", err
 	}
@@ -185,7 +185,7 @@ func (pc *powerComparison) choose(in *impact.PowerInput, p Panel, lo, hi int, ta
 func (pc *powerComparison) fill(in *impact.PowerInput, p Panel, lo, hi int, targets []string, t0 domain.Period, horizon int) error {
 	synth := in.Method == impact.MethodSyntheticControl
 	if synth && len(targets) != 1 {
-		return domain.Invalid("regions", "a synthetic control builds one treated region from the comparison regions; there are %d target regions (%s): pass one in regions, or use DID",
+		return domain.Invalidm("regions", "evaluate.err.synth.onetarget",
 			len(targets), strings.Join(targets, ", "))
 	}
 	used, notes, err := pc.settle(p, lo, hi, t0, horizon, synth)
@@ -193,7 +193,7 @@ func (pc *powerComparison) fill(in *impact.PowerInput, p Panel, lo, hi int, targ
 		return err
 	}
 	if len(used) == 0 {
-		return domain.Invalid("comparison", "no comparison region has data for %s in %s to %s; name comparison regions", pc.ind.Code, p.Periods[lo], p.Periods[hi])
+		return domain.Invalidm("comparison", "evaluate.err.comparison.none", pc.ind.Code, p.Periods[lo], p.Periods[hi])
 	}
 	pc.used, pc.notes = used, notes
 	labels := in.Series.Periods

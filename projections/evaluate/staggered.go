@@ -70,7 +70,7 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 		pos = e.position()
 	}
 	if len(q.Interventions) == 0 {
-		return nil, domain.Invalid("interventions", "name at least one intervention")
+		return nil, domain.Invalidm("interventions", "evaluate.err.staggered.none")
 	}
 	if q.Control == "" {
 		q.Control = impact.NeverTreated
@@ -91,7 +91,7 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 	for i, id := range q.Interventions {
 		field := "interventions[" + strconv.Itoa(i) + "]"
 		if seen[id] {
-			return nil, domain.Invalid(field, "intervention %s is listed twice", id)
+			return nil, domain.Invalidm(field, "evaluate.err.staggered.twice", id)
 		}
 		seen[id] = true
 		if _, err := e.Intervention(field, id, pos); err != nil {
@@ -114,7 +114,7 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 		}
 	}
 	if len(adopted) == 0 {
-		return nil, domain.Invalid("interventions", "no region covered by these interventions, nor any region below them, has data for %s", ind.Code)
+		return nil, domain.Invalidm("interventions", "evaluate.err.staggered.nodata", ind.Code)
 	}
 	treated := make([]string, 0, len(adopted))
 	for r := range adopted {
@@ -131,7 +131,7 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 		for i, c := range q.Comparison {
 			for _, x := range e.ExpandWithData(ind.Code, []string{c}, pos) {
 				if _, ok := adopted[x]; ok {
-					return nil, domain.Invalid("comparison["+strconv.Itoa(i)+"]", "region %s is covered by intervention %s from %s; a never-treated region must be covered by none of them", x, by[x], adopted[x])
+					return nil, domain.Invalidm("comparison["+strconv.Itoa(i)+"]", "evaluate.err.staggered.covered", x, by[x], adopted[x])
 				}
 			}
 		}
@@ -139,7 +139,7 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 	all := append(append([]string(nil), treated...), comparison...)
 	p := e.Panel(ind.Code, ind.Granularity, all, from, to, pos)
 	if len(p.Periods) < 2 {
-		return nil, domain.Invalid("from", "the regions have fewer than two periods of %s in the window", ind.Code)
+		return nil, domain.Invalidm("from", "evaluate.err.staggered.periods", ind.Code)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

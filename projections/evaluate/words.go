@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -17,6 +18,10 @@ type codeWord struct {
 	code  string
 	enums []string
 }
+
+// MarshalJSON writes w as its English words (an argument of an error's
+// message goes to GraphQL clients as JSON).
+func (w codeWord) MarshalJSON() ([]byte, error) { return json.Marshal(w.en) }
 
 // Localize writes w in l.
 func (w codeWord) Localize(l i18n.Lang) string {
@@ -53,7 +58,7 @@ func (q quoted) Localize(l i18n.Lang) string {
 	return strconv.Quote(string(q))
 }
 
-// scaleMsg names a scale in words, as scaleWord.
+// scaleMsg names a scale in words ("a count of events or items").
 func scaleMsg(s domain.Scale) i18n.Msg {
 	switch s {
 	case domain.ScaleCount, domain.ScaleRate, domain.ScaleShare:

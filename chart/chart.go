@@ -1,5 +1,5 @@
-// Package chart draws the charts of supplyeval's reports (and, later, of
-// its web pages) as inline SVG: a time series with its counterfactual,
+// Package chart draws the charts of supplyeval's reports and web pages
+// as inline SVG: a time series with its counterfactual,
 // band and intervention marker, and horizontal bars of changes by region.
 // The output is self-contained markup (no script, no external font or
 // style), a pure function of its input, so that a report rendered twice
@@ -17,6 +17,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // NumberFunc writes v with dec decimals in the reader's locale.
@@ -176,7 +177,7 @@ func (c Line) SVG() string {
 		return y1 - (v-ylo)/(yhi-ylo)*(y1-y0)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" role="img" aria-label="%s">`, px(W), px(H), px(W), px(H), esc(c.Label))
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" role="img" aria-label="%s" %s>`, px(W), px(H), px(W), px(H), esc(c.Label), fontAttrs)
 	// Grid and y ticks.
 	for _, t := range ticks {
 		if t < ylo {
@@ -215,7 +216,7 @@ func (c Line) SVG() string {
 	// X ticks: at most maxXLabels periods, from the first, at an even
 	// step that suits months (1, 2, 3, 6 or 12 and multiples of 12).
 	if n > 0 {
-		for _, i := range xLabelIndexes(n) {
+		for _, i := range xLabelIndexes(n, maxLabels(x1-x0, c.Periods)) {
 			fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s"/>`, px(x(i)), px(y1), px(x(i)), px(y1+4), colourAxis)
 			fmt.Fprintf(&b, `<text class="xtick" x="%s" y="%s" text-anchor="middle">%s</text>`, px(x(i)), px(y1+15), esc(c.Periods[i]))
 		}
@@ -233,22 +234,28 @@ func (c Line) SVG() string {
 	}
 	// Axis titles.
 	fmt.Fprintf(&b, `<text class="xtitle" x="%s" y="%s" text-anchor="middle">%s</text>`, px((x0+x1)/2), px(H-6), esc(c.XTitle))
-	fmt.Fprintf(&b, `<text class="ytitle" transform="translate(12 %s) rotate(-90)" text-anchor="middle">%s</text>`, px((y0+y1)/2), esc(c.YTitle))
+	ytitle, cut := fit(c.YTitle, y1-y0)
+	fmt.Fprintf(&b, `<text class="ytitle" transform="translate(12 %s) rotate(-90)" text-anchor="middle">%s`, px((y0+y1)/2), esc(ytitle))
+	if cut {
+		fmt.Fprintf(&b, `<title>%s</title>`, esc(c.YTitle))
+	}
+	b.WriteString(`</text>`)
 	b.WriteString(`</svg>`)
 	return b.String()
 }
 
 // xLabelIndexes picks the labelled periods: 0, step, 2 step, ... with
-// the smallest even step that gives at most maxXLabels labels.
-func xLabelIndexes(n int) []int {
+// the smallest even step that gives at most most labels.
+func xLabelIndexes(n, most int) []int {
+	most = max(most, 1)
 	step := 1
 	for _, s := range []int{1, 2, 3, 4, 6, 12, 24, 36, 48, 60, 120, 240} {
 		step = s
-		if (n-1)/s+1 <= maxXLabels {
+		if (n-1)/s+1 <= most {
 			break
 		}
 	}
-	for (n-1)/step+1 > maxXLabels {
+	for (n-1)/step+1 > most {
 		step *= 2
 	}
 	var out []int
@@ -256,6 +263,42 @@ func xLabelIndexes(n int) []int {
 		out = append(out, i)
 	}
 	return out
+}
+
+// The charts write their text at fontSize px in a sans-serif face (a
+// page's or a report's style sheet may set its own); charWidth is the
+// width of an average character at that size, to judge what fits.
+const (
+	fontSize  = 11.0
+	charWidth = 0.56 * fontSize
+	fontAttrs = `font-family="sans-serif" font-size="11"`
+)
+
+// textWidth estimates the width in px of s at fontSize.
+func textWidth(s string) float64 { return float64(utf8.RuneCountInString(s)) * charWidth }
+
+// maxLabels is how many period labels fit side by side in width: the
+// longest label and a gap each, and never more than maxXLabels.
+func maxLabels(width float64, labels []string) int {
+	longest := 0.0
+	for _, l := range labels {
+		longest = math.Max(longest, textWidth(l))
+	}
+	return min(maxXLabels, max(1, int(width/(longest+12))))
+}
+
+// fit shortens s with an ellipsis to fit in width px; cut reports whether
+// it did (the caller then gives the whole text as a tooltip).
+func fit(s string, width float64) (out string, cut bool) {
+	if textWidth(s) <= width {
+		return s, false
+	}
+	r := []rune(s)
+	n := max(1, int(width/charWidth)-1)
+	if n >= len(r) {
+		return s, false
+	}
+	return strings.TrimRight(string(r[:n]), " ,;:(") + "…", true
 }
 
 // Bar is one bar of a Bars chart.
@@ -317,7 +360,7 @@ func (c Bars) SVG() string {
 	x := func(v float64) float64 { return x0 + (v-vlo)/(vhi-vlo)*(x1-x0) }
 	yAxis := barTop + barRow*float64(len(c.Bars))
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" role="img" aria-label="%s">`, px(W), px(H), px(W), px(H), esc(c.Label))
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" role="img" aria-label="%s" %s>`, px(W), px(H), px(W), px(H), esc(c.Label), fontAttrs)
 	for _, t := range ticks {
 		fmt.Fprintf(&b, `<line class="grid" x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s"/>`, px(x(t)), px(barTop), px(x(t)), px(yAxis), colourGrid)
 		fmt.Fprintf(&b, `<text class="xtick" x="%s" y="%s" text-anchor="middle">%s</text>`, px(x(t)), px(yAxis+13), esc(num(t, dec)))

@@ -127,3 +127,44 @@ func TestBarsHaveLabelsValuesAndAnAxis(t *testing.T) {
 		t.Fatalf("%d ticks on the value axis", n)
 	}
 }
+
+// TestTextFitsTheDrawing: the charts carry their own font size (a page's
+// 16 px body text would otherwise overflow them); a y-axis title longer
+// than the plot is shortened with an ellipsis and given whole as a
+// tooltip (the compare page's French index title was cut at both ends);
+// period labels are thinned to what fits side by side in a narrow chart.
+func TestTextFitsTheDrawing(t *testing.T) {
+	periods := make([]string, 24)
+	vals := make([]float64, 24)
+	for i := range periods {
+		periods[i] = fmt.Sprintf("Sept. %d", 2017+i/12)
+		vals[i] = float64(i)
+	}
+	long := "Indice (100 = la première période commune à toutes les régions)"
+	svg := chart.Line{YTitle: long, XTitle: "Période", Periods: periods, Observed: vals, Marker: 12, Width: 300}.SVG()
+	if !strings.Contains(svg, `font-size="11"`) {
+		t.Error("the line chart sets no font size")
+	}
+	m := regexp.MustCompile(`class="ytitle"[^>]*>([^<]*)<title>([^<]*)</title>`).FindStringSubmatch(svg)
+	if m == nil {
+		t.Fatalf("the long y title is not shortened with a tooltip: %s", svg)
+	}
+	if !strings.HasSuffix(m[1], "…") || len([]rune(m[1]))*6 > 220-22-40 || m[2] != long {
+		t.Errorf("y title %q (tooltip %q)", m[1], m[2])
+	}
+	labels := regexp.MustCompile(`class="xtick"[^>]*>([^<]*)<`).FindAllStringSubmatch(svg, -1)
+	// 232 px of plot, labels of 10 characters: four fit, not seven.
+	if len(labels) < 2 || len(labels) > 4 {
+		t.Errorf("%d period labels in a 300 px chart: %q", len(labels), labels)
+	}
+	short := chart.Line{YTitle: "EUR/g", Periods: periods, Observed: vals, Marker: -1}.SVG()
+	if strings.Contains(short, "…") || !strings.Contains(short, ">EUR/g</text>") {
+		t.Error("a short y title is changed")
+	}
+	if n := len(regexp.MustCompile(`class="xtick"`).FindAllString(short, -1)); n < 4 || n > 7 {
+		t.Errorf("%d period labels in a 440 px chart", n)
+	}
+	if b := (chart.Bars{Title: "Change", Bars: []chart.Bar{{Label: "A", Value: 1}}}).SVG(); !strings.Contains(b, `font-size="11"`) {
+		t.Error("the bar chart sets no font size")
+	}
+}

@@ -126,7 +126,14 @@ type CycleClosed struct {
 // so. projections/report's TestReportEditionIsRaisedWhenReportsChange
 // holds the digest of a closed demo cycle's reports for the current
 // edition and fails when they change without a new edition.
-const ReportEdition = 1
+//
+// Editions:
+//  1. the first recorded.
+//  2. reasons why an estimate or analysis could not be made are written
+//     in the report's language; charts carry their own font size, thin
+//     their period labels to what fits and shorten an axis title longer
+//     than the plot.
+const ReportEdition = 2
 
 func (CycleOpened) EventType() string         { return TypeCycleOpened }
 func (CycleEvidencePinned) EventType() string { return TypeCycleEvidencePinned }

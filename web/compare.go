@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -33,7 +34,7 @@ const compareQuery = `query Compare($iv: ID!, $ind: ID!, $asOf: String, $lang: L
   displacement(intervention: $iv, indicator: $ind, asOf: $asOf) {
     wdq successMeasure bufferMeasure totalNetEffect category reason(lang: $lang) finding findingNote(lang: $lang)
     wdd { estimate se low high z pValue } wddNote(lang: $lang)
-    regions { region name role before after change }
+    regions { region name country role before after change }
     inputs { before { from } after { to } asOf }
     explanation(lang: $lang)
   }
@@ -42,29 +43,55 @@ const compareQuery = `query Compare($iv: ID!, $ind: ID!, $asOf: String, $lang: L
 // analysisRegions asks for the outlines and links of the analysis's
 // regions only (one aliased region field each, codes in variables), as
 // known at the position the analysis was read at: a country's thousands
-// of NUTS 3 outlines are not sent for a map of twenty.
-func analysisRegions(r *request, d *displacementOut) []mapRegionOut {
+// of NUTS 3 outlines are not sent for a map of twenty. It also asks for
+// the outlines of their countries (the regions coded as the country, as
+// NUTS level 0 is), which the map draws in grey behind them; ctx holds
+// those that have one.
+func analysisRegions(r *request, d *displacementOut) (regs, ctx []mapRegionOut) {
 	var q strings.Builder
 	vars := map[string]any{"asOf": d.Inputs.AsOf}
+	in := map[string]bool{}
+	for _, rg := range d.Regions {
+		in[rg.Region] = true
+	}
+	var countries []string
+	for _, rg := range d.Regions {
+		if c := rg.Country; c != "" && !in[c] && !slices.Contains(countries, c) {
+			countries = append(countries, c)
+		}
+	}
 	q.WriteString("query MapRegions($asOf: String")
 	for i := range d.Regions {
 		fmt.Fprintf(&q, ", $c%d: ID!", i)
+	}
+	for i := range countries {
+		fmt.Fprintf(&q, ", $k%d: ID!", i)
 	}
 	q.WriteString(") {")
 	for i, rg := range d.Regions {
 		vars[fmt.Sprintf("c%d", i)] = rg.Region
 		fmt.Fprintf(&q, " r%d: region(code: $c%d, asOf: $asOf) { code name boundary { geojson } neighbours { region { code } } }", i, i)
 	}
+	for i, c := range countries {
+		vars[fmt.Sprintf("k%d", i)] = c
+		fmt.Fprintf(&q, " k%d: region(code: $k%d, asOf: $asOf) { code name boundary { geojson } }", i, i)
+	}
 	q.WriteString(" }")
 	var out map[string]*mapRegionOut
-	r.query(q.String(), vars, &out) // a region without an outline is drawn as a graph
-	regs := make([]mapRegionOut, 0, len(out))
-	for _, rg := range out {
-		if rg != nil {
+	r.query(q.String(), vars, &out) // a region without an outline is drawn as a graph; a country without one is not drawn
+	for key, rg := range out {
+		switch {
+		case rg == nil:
+		case strings.HasPrefix(key, "k"):
+			if rg.Boundary != nil {
+				ctx = append(ctx, *rg)
+			}
+		default:
 			regs = append(regs, *rg)
 		}
 	}
-	return regs
+	slices.SortFunc(ctx, func(a, b mapRegionOut) int { return strings.Compare(a.Code, b.Code) })
+	return regs, ctx
 }
 
 // compareSeriesQuery reads regions' series over the analysis's windows,
@@ -82,6 +109,7 @@ type displacementOut struct {
 	WDD                                                *struct{ Estimate, SE, Low, High, Z, PValue float64 }
 	Regions                                            []struct {
 		Region, Name, Role    string
+		Country               string
 		Before, After, Change float64
 	}
 	Inputs struct {
@@ -96,6 +124,19 @@ type mapRegionOut struct {
 	Code, Name string
 	Boundary   *struct{ GeoJSON string }
 	Neighbours []struct{ Region struct{ Code string } }
+}
+
+// polygons are the region's MultiPolygon coordinates; nil without a
+// boundary.
+func (m mapRegionOut) polygons() [][][][]float64 {
+	if m.Boundary == nil {
+		return nil
+	}
+	var g struct{ Coordinates [][][][]float64 }
+	if json.Unmarshal([]byte(m.Boundary.GeoJSON), &g) != nil {
+		return nil
+	}
+	return g.Coordinates
 }
 
 type seriesOut struct {
@@ -203,7 +244,8 @@ func (h *Handler) compare(r *request) {
 	d.ReadAt = dis.Inputs.AsOf
 	d.Words = displacementWords(r, dis)
 	d.Explanation = dis.Explanation
-	d.Map, d.MapRows = compareMap(r, d.IndicatorName, dis, analysisRegions(r, dis))
+	regs, ctx := analysisRegions(r, dis)
+	d.Map, d.MapRows = compareMap(r, d.IndicatorName, dis, regs, ctx)
 	var focus, control []string
 	for _, rg := range dis.Regions {
 		d.Rows = append(d.Rows, compareRow{Code: rg.Region, Name: rg.Name, Role: r.lang.Code("role", rg.Role),
@@ -293,7 +335,7 @@ func capitalise(s string) string {
 
 // compareMap draws the analysis's regions coloured by their percentage
 // change, from their boundaries (or as a graph of their links).
-func compareMap(r *request, indicator string, d *displacementOut, all []mapRegionOut) (template.HTML, []mapsvg.Row) {
+func compareMap(r *request, indicator string, d *displacementOut, all, context []mapRegionOut) (template.HTML, []mapsvg.Row) {
 	byCode := map[string]mapRegionOut{}
 	for _, rg := range all {
 		byCode[rg.Code] = rg
@@ -317,13 +359,13 @@ func compareMap(r *request, indicator string, d *displacementOut, all []mapRegio
 		in[rg.Region] = true
 		mr := mapsvg.Region{Code: rg.Region, Name: rg.Name, Role: mapRoles[rg.Role]}
 		mr.Value, mr.HasValue = pctOf(rg.Before, rg.Change)
-		if b := byCode[rg.Region].Boundary; b != nil {
-			var g struct{ Coordinates [][][][]float64 }
-			if json.Unmarshal([]byte(b.GeoJSON), &g) == nil {
-				mr.Polygons = g.Coordinates
-			}
-		}
+		mr.Polygons = byCode[rg.Region].polygons()
 		m.Regions = append(m.Regions, mr)
+	}
+	for _, c := range context {
+		if p := c.polygons(); p != nil {
+			m.Context = append(m.Context, mapsvg.Region{Code: c.Code, Name: c.Name, Polygons: p})
+		}
 	}
 	for code := range in {
 		for _, nb := range byCode[code].Neighbours {
@@ -363,7 +405,7 @@ func compareCharts(r *request, indicator, start string, focus, control []string,
 		index = append(index, out.CompareRegions...)
 	}
 	sec.Error = strings.Join(notes, "\n")
-	sec.Charts = seriesCharts(r, index, focus, control, names, start, sec.Title)
+	sec.Charts = seriesCharts(r, index, focus, control, names, start, r.lang.T("web.compare.axis.INDEX"))
 	sections = append(sections, sec)
 	// PER_100K, region by region too: a region without a population (a
 	// port, a dataset that records none) is left out and named, and the

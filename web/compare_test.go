@@ -389,3 +389,53 @@ func TestComparePortsWithoutPopulation(t *testing.T) {
 		t.Fatal("no regions in the analysis")
 	}
 }
+
+// TestComparePortsOnACountryMap: the Rotterdam ports analysis spans
+// Hamburg to Algeciras; the map draws the countries of its ports in grey
+// behind them (from the demo world's country outlines, asked for in the
+// same request as the ports', at the analysis's position), names them,
+// and labels every port. The index charts' axis title fits the plot.
+func TestComparePortsOnACountryMap(t *testing.T) {
+	s := newSite(t, false)
+	code, page := s.get(t, adminToken, "/compare?intervention="+demo.RotterdamPortControl+"&indicator=PORT_INCIDENTS")
+	if code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	i := strings.Index(page, `<svg class="context"`)
+	if i < 0 {
+		t.Fatal("the map has no context")
+	}
+	ctx := page[i : i+strings.Index(page[i:], "</svg>")]
+	for _, c := range []string{"NL", "BE", "DE", "FR", "ES"} {
+		if !strings.Contains(ctx, `<path data-code="`+c+`"`) {
+			t.Errorf("country %s is not drawn behind the ports", c)
+		}
+	}
+	for _, name := range []string{"Netherlands", "Spain"} {
+		if !strings.Contains(ctx, ">"+name+"</text>") {
+			t.Errorf("country %s is not named", name)
+		}
+	}
+	var want struct {
+		Displacement struct{ Regions []struct{ Region string } }
+	}
+	s.query(t, adminToken, `query($iv: ID!) { displacement(intervention: $iv, indicator: "PORT_INCIDENTS") { regions { region } } }`,
+		map[string]any{"iv": demo.RotterdamPortControl}, &want)
+	if len(want.Displacement.Regions) == 0 {
+		t.Fatal("no regions in the analysis")
+	}
+	for _, r := range want.Displacement.Regions {
+		if !regexp.MustCompile(`paint-order="stroke" aria-hidden="true">` + r.Region + `</text>`).MatchString(page) {
+			t.Errorf("port %s is not labelled on the map", r.Region)
+		}
+	}
+	for _, m := range regexp.MustCompile(`class="ytitle"[^>]*>([^<]*)<`).FindAllStringSubmatch(page, -1) {
+		if strings.HasSuffix(m[1], "…") {
+			t.Errorf("an axis title is cut: %q", m[1])
+		}
+	}
+	_, fr := s.get(t, adminToken, "/compare?intervention="+demo.RotterdamPortControl+"&indicator=PORT_INCIDENTS&lang=fr")
+	if !strings.Contains(fr, ">Indice, base 100</text>") {
+		t.Error("the French index charts lack their axis title")
+	}
+}

@@ -11,6 +11,9 @@
 // drawing of the region graph: regions as nodes on concentric rings
 // (targets in the middle, then buffers, controls and the rest, each ring
 // by code) and links as edges, so the layout is the same on every run.
+// Context regions (the countries around the map's regions) are drawn in
+// grey behind them, cut at the map's edges, so that a reader knows where
+// a handful of ports spread over a continent are.
 //
 // Like package chart, the output is self-contained markup (no script, no
 // external font or style) and a pure function of its input.

@@ -69,6 +69,12 @@ type Map struct {
 	Regions    []Region
 	// Edges are the links between regions, drawn in the graph fallback.
 	Edges []Edge
+	// Context are regions drawn in grey behind Regions, with their names,
+	// so that a reader knows where they are (the countries around ports
+	// spread from Algeciras to Hamburg). They carry no value or role, do
+	// not set the map's extent (it is Regions' with a margin), and are cut
+	// at its edges; the graph fallback leaves them out.
+	Context []Region
 	// Number writes values (default plain decimals).
 	Number chart.NumberFunc
 	// Words are the map's texts (default EnglishWords).
@@ -319,6 +325,11 @@ func (m Map) drawBoundaries(b *strings.Builder, W float64, s Scale) float64 {
 			}
 		}
 	}
+	if len(m.Context) > 0 {
+		// Room around the regions for the context to show where they are.
+		padX, padY := math.Max(0.08*(maxX-minX), 0.3), math.Max(0.08*(maxY-minY), 0.2)
+		minX, maxX, minY, maxY = minX-padX, maxX+padX, minY-padY, maxY+padY
+	}
 	kx := math.Cos((minY + maxY) / 2 * math.Pi / 180)
 	spanX, spanY := math.Max((maxX-minX)*kx, 1e-6), math.Max(maxY-minY, 1e-6)
 	k := (W - 2*margin) / spanX
@@ -329,25 +340,11 @@ func (m Map) drawBoundaries(b *strings.Builder, W float64, s Scale) float64 {
 		return ox + (p[0]-minX)*kx*k, margin + (maxY-p[1])*k
 	}
 	w, num := m.words(), m.number()
+	m.drawContext(b, W, H, proj)
 	for _, r := range drawOrder(m.Regions) {
 		o := roleOf(r.Role)
-		var d strings.Builder
-		for _, poly := range r.Polygons {
-			for _, ring := range poly {
-				for i, p := range ring {
-					x, y := proj(p)
-					if i == 0 {
-						d.WriteString("M")
-					} else {
-						d.WriteString("L")
-					}
-					d.WriteString(px(x) + " " + px(y))
-				}
-				d.WriteString("Z")
-			}
-		}
 		fmt.Fprintf(b, `<path class="region" data-code="%s" data-role="%s" d="%s" fill="%s" fill-rule="evenodd" stroke="%s" stroke-width="%s" stroke-linejoin="round"`,
-			esc(r.Code), esc(string(r.Role)), d.String(), fill(r, s), o.stroke, o.width)
+			esc(r.Code), esc(string(r.Role)), pathData(r.Polygons, proj), fill(r, s), o.stroke, o.width)
 		if o.dash != "" {
 			fmt.Fprintf(b, ` stroke-dasharray="%s"`, o.dash)
 		}
@@ -366,16 +363,25 @@ func (m Map) drawBoundaries(b *strings.Builder, W float64, s Scale) float64 {
 			fmt.Fprintf(b, `><title>%s</title></circle>`, esc(regionTitle(r, w, num)))
 		}
 	}
-	// Codes of the target and buffer regions (controls may be many and
-	// far apart), at the centre of their largest polygon.
+	// Codes of the target and buffer regions, at the centre of their
+	// largest polygon; of the controls too when the map has few regions
+	// (they may be many and far apart).
 	for _, r := range drawOrder(m.Regions) {
-		if rank(r.Role) > 1 {
+		if rank(r.Role) > 1 && len(m.Regions) > maxLabelled {
 			continue
 		}
 		cx, cy := labelPoint(r.Polygons)
 		x, y := proj([]float64{cx, cy})
-		fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle" fill="%s" stroke="#fff" stroke-width="2.5" paint-order="stroke" aria-hidden="true">%s</text>`,
-			px(x), px(y+4), colourText, esc(r.Code))
+		anchor := "middle"
+		// A region marked by a dot is labelled beside it, not over it.
+		if x0, y0, x1, y1 := projectedBox(r.Polygons, proj); x1-x0 < minVisible && y1-y0 < minVisible {
+			x, anchor = x+minVisible+3, "start"
+			if x > W-40 {
+				x, anchor = x-2*(minVisible+3), "end"
+			}
+		}
+		fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="%s" fill="%s" stroke="#fff" stroke-width="2.5" paint-order="stroke" aria-hidden="true">%s</text>`,
+			px(x), px(y+4), anchor, colourText, esc(r.Code))
 	}
 	return H
 }
@@ -383,6 +389,73 @@ func (m Map) drawBoundaries(b *strings.Builder, W float64, s Scale) float64 {
 // minVisible is the size, in pixels, below which a region is marked by a
 // dot of that radius as well as drawn.
 const minVisible = 6.0
+
+// maxLabelled is the most regions a map labels all of; beyond it only
+// targets and buffers are labelled.
+const maxLabelled = 12
+
+// Colours of the context.
+const (
+	colourContext     = "#efeeeb"
+	colourContextLine = "#b5b2ad"
+	colourContextText = "#77736d"
+)
+
+// pathData is the SVG path of polys as proj places them.
+func pathData(polys [][][][]float64, proj func([]float64) (float64, float64)) string {
+	var d strings.Builder
+	for _, poly := range polys {
+		for _, ring := range poly {
+			for i, p := range ring {
+				x, y := proj(p)
+				if i == 0 {
+					d.WriteString("M")
+				} else {
+					d.WriteString("L")
+				}
+				d.WriteString(px(x) + " " + px(y))
+			}
+			d.WriteString("Z")
+		}
+	}
+	return d.String()
+}
+
+// drawContext draws the context regions in grey inside a viewport of the
+// map's size (which cuts them at its edges), each named where the centre
+// of its largest polygon falls inside the map.
+func (m Map) drawContext(b *strings.Builder, W, H float64, proj func([]float64) (float64, float64)) {
+	if len(m.Context) == 0 {
+		return
+	}
+	fmt.Fprintf(b, `<svg class="context" x="0" y="0" width="%s" height="%s" overflow="hidden" aria-hidden="true">`, px(W), px(H))
+	for _, r := range m.Context {
+		if len(r.Polygons) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, `<path data-code="%s" d="%s" fill="%s" fill-rule="evenodd" stroke="%s" stroke-width="0.8" stroke-linejoin="round"/>`,
+			esc(r.Code), pathData(r.Polygons, proj), colourContext, colourContextLine)
+	}
+	for _, r := range m.Context {
+		if len(r.Polygons) == 0 {
+			continue
+		}
+		cx, cy := labelPoint(r.Polygons)
+		x, y := proj([]float64{cx, cy})
+		if x < 20 || x > W-20 || y < 12 || y > H-6 {
+			continue
+		}
+		fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle" fill="%s" font-style="italic">%s</text>`, px(x), px(y), colourContextText, esc(orCode(r.Name, r.Code)))
+	}
+	b.WriteString(`</svg>`)
+}
+
+func orCode(name, code string) string {
+	if strings.TrimSpace(name) == "" {
+		return code
+	}
+	return name
+}
 
 // projectedBox is the bounding box of polys once projected.
 func projectedBox(polys [][][][]float64, proj func([]float64) (float64, float64)) (x0, y0, x1, y1 float64) {

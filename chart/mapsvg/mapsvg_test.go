@@ -260,3 +260,77 @@ func TestTinyRegionsAreMarked(t *testing.T) {
 		t.Errorf("the marker has no title naming the region:\n%s", svg)
 	}
 }
+
+// TestContextShowsWhereRegionsAre: context regions (countries) are drawn
+// in grey behind the map's regions, inside a viewport that cuts them,
+// named where their centre is on the map, without setting the extent:
+// a country far larger than the regions leaves the regions where they
+// are. Ports (regions too small to see) are labelled beside their dot.
+func TestContextShowsWhereRegionsAre(t *testing.T) {
+	port := func(code string, lon, lat float64, role Role) Region {
+		return Region{Code: code, Name: code, Role: role, Value: 5, HasValue: true, Polygons: square(lon, lat, 0.05)}
+	}
+	regs := []Region{port("NLRTM", 4.1, 51.9, Target), port("BEANR", 4.3, 51.3, Buffer), port("ESALG", -5.4, 36.1, Control)}
+	bare := Map{Regions: regs}.SVG()
+	countries := []Region{
+		{Code: "NL", Name: "Netherlands", Polygons: square(3.4, 50.8, 3.6)},
+		{Code: "FR", Name: "France", Polygons: square(-5, 41, 14)},  // larger than the map
+		{Code: "AQ", Name: "Far away", Polygons: square(100, -70, 5)}, // outside it: drawn, cut, not named
+	}
+	svg := Map{Regions: regs, Context: countries}.SVG()
+	els := parse(t, svg)
+	var inViewport, named int
+	nested := false
+	for i, e := range els {
+		if e.name == "svg" && e.attrs["class"] == "context" {
+			nested = true
+			if e.attrs["overflow"] != "hidden" {
+				t.Error("the context's viewport does not cut it")
+			}
+			continue
+		}
+		if nested && e.name == "path" && e.attrs["data-code"] != "" && e.attrs["class"] != "region" {
+			inViewport++
+			if e.attrs["fill"] != colourContext {
+				t.Errorf("context %s filled %s", e.attrs["data-code"], e.attrs["fill"])
+			}
+		}
+		if nested && e.name == "text" && e.attrs["font-style"] == "italic" {
+			named++
+			if e.text == "Far away" {
+				t.Error("a country outside the map is named")
+			}
+		}
+		if e.attrs["class"] == "region" && i > 0 && !nested {
+			t.Error("a region is drawn before the context")
+		}
+	}
+	if !nested || inViewport != 3 || named != 2 {
+		t.Errorf("context: viewport %v, %d drawn (want 3), %d named (want 2)", nested, inViewport, named)
+	}
+	// The context does not set the extent: the map is no larger than the
+	// regions' with a margin.
+	height := func(s string) float64 {
+		v, _ := strconv.ParseFloat(parse(t, s)[0].attrs["height"], 64)
+		return v
+	}
+	if h0, h1 := height(bare), height(svg); h1 > h0*1.25 {
+		t.Errorf("height %g with context, %g without", h1, h0)
+	}
+	// Every port is labelled (three regions: few enough to label all),
+	// beside its dot rather than over it.
+	for _, code := range []string{"NLRTM", "BEANR", "ESALG"} {
+		found := false
+		for _, e := range els {
+			if e.name == "text" && e.text == code {
+				found = true
+				if e.attrs["text-anchor"] == "middle" {
+					t.Errorf("%s labelled over its dot", code)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s not labelled", code)
+		}
+	}
+}

@@ -274,7 +274,7 @@ func TestContextShowsWhereRegionsAre(t *testing.T) {
 	bare := Map{Regions: regs}.SVG()
 	countries := []Region{
 		{Code: "NL", Name: "Netherlands", Polygons: square(3.4, 50.8, 3.6)},
-		{Code: "FR", Name: "France", Polygons: square(-5, 41, 14)},  // larger than the map
+		{Code: "FR", Name: "France", Polygons: square(-5, 41, 14)},    // larger than the map
 		{Code: "AQ", Name: "Far away", Polygons: square(100, -70, 5)}, // outside it: drawn, cut, not named
 	}
 	svg := Map{Regions: regs, Context: countries}.SVG()

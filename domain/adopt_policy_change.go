@@ -59,7 +59,7 @@ func (s *Service) adoptPolicyChange(ctx context.Context, env Envelope, c AdoptPo
 	}
 	return update(ctx, s, env, c, PolicyStream(c.ID), newPolicy, func(p *policy) ([]Event, error) {
 		if p.exists {
-			return nil, Errorf(Conflict, "id", "policy change %q has already been adopted", c.ID)
+			return nil, Errorm(Conflict, "id", "domain.err.policy.adopted", c.ID)
 		}
 		if taken != nil {
 			return nil, taken

@@ -23,7 +23,7 @@ func (c AmendPolicyChange) Validate() error {
 		return err
 	}
 	if c.Title == "" && c.Description == "" && c.Effective == "" && len(c.Jurisdictions) == 0 && len(c.ExpectedEffects) == 0 {
-		return Invalid("", "nothing to amend: give at least one of title, description, effective, jurisdictions, expectedEffects")
+		return Invalidm("", "domain.err.policy.amend.nothing")
 	}
 	if err := checkText("title", c.Title, MaxNameLen, false); err != nil {
 		return err
@@ -54,7 +54,7 @@ func (s *Service) amendPolicyChange(ctx context.Context, env Envelope, c AmendPo
 			return nil, err
 		}
 		if p.repealed {
-			return nil, Errorf(Conflict, "id", "policy change %q was repealed (from %s) and can no longer be amended", c.ID, p.repealOn)
+			return nil, Errorm(Conflict, "id", "domain.err.policy.amend.repealed", c.ID, p.repealOn)
 		}
 		return []Event{PolicyChangeAmended(c)}, nil
 	})

@@ -21,7 +21,7 @@ func (c ChangeOperationScope) Validate() error {
 		return err
 	}
 	if len(c.Added) == 0 && len(c.Removed) == 0 {
-		return Invalid("added", "nothing to change: give regions to add or to remove")
+		return Invalidm("added", "domain.err.scope.nothing")
 	}
 	if err := checkCodes("added", c.Added, 0); err != nil {
 		return err
@@ -32,7 +32,7 @@ func (c ChangeOperationScope) Validate() error {
 	for i, a := range c.Added {
 		for _, r := range c.Removed {
 			if a == r {
-				return Invalid("added["+itoa(i)+"]", "%q is both added and removed", a)
+				return Invalidm("added["+itoa(i)+"]", "domain.err.scope.both", a)
 			}
 		}
 	}
@@ -53,24 +53,24 @@ func (s *Service) changeOperationScope(ctx context.Context, env Envelope, c Chan
 			return nil, err
 		}
 		if o.concluded {
-			return nil, Errorf(Conflict, "id", "operation %q concluded on %s; its scope can no longer change", c.ID, o.end)
+			return nil, Errorm(Conflict, "id", "domain.err.operation.concluded.scope", c.ID, o.end)
 		}
 		for i, r := range c.Added {
 			if o.regions[r] {
-				return nil, Errorf(Conflict, "added["+itoa(i)+"]", "region %q is already in the scope of operation %q", r, c.ID)
+				return nil, Errorm(Conflict, "added["+itoa(i)+"]", "domain.err.scope.already", r, c.ID)
 			}
 		}
 		for i, r := range c.Removed {
 			if !o.regions[r] {
-				return nil, Errorf(NotFound, "removed["+itoa(i)+"]", "region %q is not in the scope of operation %q", r, c.ID)
+				return nil, Errorm(NotFound, "removed["+itoa(i)+"]", "domain.err.scope.notin", r, c.ID)
 			}
 		}
 		if len(o.regions)+len(c.Added)-len(c.Removed) < 1 {
-			return nil, Invalid("removed", "would leave operation %q with no region", c.ID)
+			return nil, Invalidm("removed", "domain.err.scope.empty", c.ID)
 		}
 		if c.Effective != "" {
 			if t, _ := ParseDate(c.Effective); t.Before(o.start) {
-				return nil, Invalid("effective", "%s is before the operation started (%s)", c.Effective, o.launched.Start)
+				return nil, Invalidm("effective", "domain.err.operation.before", c.Effective, o.launched.Start)
 			}
 		}
 		return []Event{OperationScopeChanged(c)}, nil

@@ -28,13 +28,13 @@ func (c CloseCycle) Validate() error {
 func (s *Service) closeCycle(ctx context.Context, env Envelope, c CloseCycle) (Result, error) {
 	return update(ctx, s, env, c, CycleStream(c.ID), newCycle, func(cy *cycle) ([]Event, error) {
 		if !cy.exists {
-			return nil, Errorf(NotFound, "id", "evaluation cycle %q has not been opened", c.ID)
+			return nil, Errorm(NotFound, "id", "domain.err.cycle.notopened", c.ID)
 		}
 		if cy.closed {
-			return nil, Errorf(Conflict, "id", "evaluation cycle %q is already closed", c.ID)
+			return nil, Errorm(Conflict, "id", "domain.err.cycle.closed", c.ID)
 		}
 		if cy.pinned == 0 {
-			return nil, Errorf(Conflict, "id", "evaluation cycle %q has no pinned evidence: pin a position (pinCycleEvidence) before closing, so that its report can be reproduced", c.ID)
+			return nil, Errorm(Conflict, "id", "domain.err.cycle.unpinned", c.ID)
 		}
 		return []Event{CycleClosed{ID: c.ID, Summary: c.Summary, Recommendations: c.Recommendations, ReportEdition: ReportEdition}}, nil
 	})

@@ -199,7 +199,7 @@ func LookupCommand(name string) (CommandSpec, bool) {
 func DecodeCommand(name string, data []byte) (Command, error) {
 	s, ok := commandSpecs[name]
 	if !ok {
-		return nil, Invalid("", "unknown command %q", name)
+		return nil, Invalidm("", "domain.err.command.unknown", name)
 	}
 	if name == "recordObservations" {
 		// Batches of observations are most of what travels: the fast

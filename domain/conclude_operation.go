@@ -30,10 +30,10 @@ func (s *Service) concludeOperation(ctx context.Context, env Envelope, c Conclud
 			return nil, err
 		}
 		if o.concluded {
-			return nil, Errorf(Conflict, "id", "operation %q already concluded on %s", c.ID, o.end)
+			return nil, Errorm(Conflict, "id", "domain.err.operation.concluded", c.ID, o.end)
 		}
 		if end, _ := ParseDate(c.End); end.Before(o.start) {
-			return nil, Invalid("end", "%s is before the operation started (%s)", c.End, o.launched.Start)
+			return nil, Invalidm("end", "domain.err.operation.before", c.End, o.launched.Start)
 		}
 		return []Event{OperationConcluded(c)}, nil
 	})

@@ -172,10 +172,10 @@ func (c *cycle) apply(rec Recorded) error {
 // not exist or is closed: NotFound or Conflict on field "id".
 func openCycleMustAccept(c *cycle, id, what string) error {
 	if !c.exists {
-		return Errorf(NotFound, "id", "evaluation cycle %q has not been opened", id)
+		return Errorm(NotFound, "id", "domain.err.cycle.notopened", id)
 	}
 	if c.closed {
-		return Errorf(Conflict, "id", "evaluation cycle %q is closed: no %s can be added to it", id, what)
+		return Errorm(Conflict, "id", "domain.err.cycle.closed."+what, id)
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ func (s *Service) declassifyOperation(ctx context.Context, env Envelope, c Decla
 			return nil, err
 		}
 		if c.Classification.Rank() >= o.classification.Rank() {
-			return nil, Invalid("classification", "operation %q is %s; declassification must lower it (to %s is not lower)", c.ID, o.classification, c.Classification)
+			return nil, Invalidm("classification", "domain.err.declassify.lower", c.ID, string(o.classification), string(c.Classification))
 		}
 		return []Event{OperationDeclassified(c)}, nil
 	})

@@ -61,7 +61,7 @@ func (c DefineIndicator) Validate() error {
 			return err
 		}
 		if c.Population == c.Code {
-			return Invalid("population", "an indicator cannot be its own population")
+			return Invalidm("population", "domain.err.indicator.ownpop")
 		}
 	}
 	return nil
@@ -76,12 +76,12 @@ func (s *Service) defineIndicator(ctx context.Context, env Envelope, c DefineInd
 			return Result{}, err
 		}
 		if !found {
-			return Result{}, Errorf(NotFound, "population", "indicator %q is not defined; define the population indicator first", c.Population)
+			return Result{}, Errorm(NotFound, "population", "domain.err.indicator.population", c.Population)
 		}
 	}
 	return update(ctx, s, env, c, IndicatorStream(c.Code), newIndicator, func(a *indicator) ([]Event, error) {
 		if a.exists {
-			return nil, Errorf(Conflict, "code", "indicator %q is already defined", c.Code)
+			return nil, Errorm(Conflict, "code", "domain.err.indicator.exists", c.Code)
 		}
 		return []Event{IndicatorDefined(c)}, nil
 	})

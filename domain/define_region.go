@@ -33,7 +33,7 @@ func (c DefineRegion) Validate() error {
 			return err
 		}
 		if c.Parent == c.Code {
-			return Invalid("parent", "a region cannot be its own parent")
+			return Invalidm("parent", "domain.err.region.ownparent")
 		}
 	}
 	return nil
@@ -47,7 +47,7 @@ func (s *Service) defineRegion(ctx context.Context, env Envelope, c DefineRegion
 	}
 	return update(ctx, s, env, c, RegionStream(c.Code), newRegion, func(r *region) ([]Event, error) {
 		if r.exists {
-			return nil, Errorf(Conflict, "code", "region %q is already defined", c.Code)
+			return nil, Errorm(Conflict, "code", "domain.err.region.exists", c.Code)
 		}
 		return []Event{RegionDefined(c)}, nil
 	})

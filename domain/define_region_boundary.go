@@ -3,6 +3,8 @@ package domain
 import (
 	"context"
 	"math"
+
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Boundary limits: a boundary is meant to draw a map, not to survey land.
@@ -49,25 +51,25 @@ func (c DefineRegionBoundary) Validate() error {
 // does, naming the offending element (e.g. "polygons[0][1][3]").
 func CheckPolygons(field string, polys [][][][]float64) error {
 	if len(polys) == 0 {
-		return Invalid(field, "is empty: a boundary needs at least one polygon")
+		return Invalidm(field, "domain.err.boundary.empty")
 	}
 	if len(polys) > MaxBoundaryPolygons {
-		return Invalid(field, "has %d polygons; at most %d are allowed (simplify the shape)", len(polys), MaxBoundaryPolygons)
+		return Invalidm(field, "domain.err.boundary.polygons", len(polys), MaxBoundaryPolygons)
 	}
 	points := 0
 	for i, poly := range polys {
 		pf := field + "[" + itoa(i) + "]"
 		if len(poly) == 0 {
-			return Invalid(pf, "has no ring: a polygon needs an outer ring")
+			return Invalidm(pf, "domain.err.boundary.noring")
 		}
 		for j, ring := range poly {
 			rf := pf + "[" + itoa(j) + "]"
 			if len(ring) < 4 {
-				return Invalid(rf, "has %d points; a ring needs at least 4 (3 corners and the first point again)", len(ring))
+				return Invalidm(rf, "domain.err.boundary.ring", len(ring))
 			}
 			points += len(ring)
 			if points > MaxBoundaryPoints {
-				return Invalid(field, "has more than %d points; simplify the shape (supplyeval import --simplify)", MaxBoundaryPoints)
+				return Invalidm(field, "domain.err.boundary.points", MaxBoundaryPoints)
 			}
 			for k, p := range ring {
 				if err := checkLonLat(rf+"["+itoa(k)+"]", p); err != nil {
@@ -76,7 +78,7 @@ func CheckPolygons(field string, polys [][][][]float64) error {
 			}
 			first, last := ring[0], ring[len(ring)-1]
 			if first[0] != last[0] || first[1] != last[1] {
-				return Invalid(rf, "is not closed: its last point (%g, %g) differs from its first (%g, %g)", last[0], last[1], first[0], first[1])
+				return Invalidm(rf, "domain.err.boundary.open", i18n.Num(gfmt, last[0]), i18n.Num(gfmt, last[1]), i18n.Num(gfmt, first[0]), i18n.Num(gfmt, first[1]))
 			}
 		}
 	}
@@ -85,14 +87,14 @@ func CheckPolygons(field string, polys [][][][]float64) error {
 
 func checkLonLat(field string, p []float64) error {
 	if len(p) != 2 {
-		return Invalid(field, "has %d numbers; a point is [longitude, latitude]", len(p))
+		return Invalidm(field, "domain.err.boundary.point", len(p))
 	}
 	lon, lat := p[0], p[1]
 	if math.IsNaN(lon) || math.IsInf(lon, 0) || lon < -180 || lon > 180 {
-		return Invalid(field, "longitude %g is not a number in [-180, 180]", lon)
+		return Invalidm(field, "domain.err.boundary.lon", i18n.Num(gfmt, lon))
 	}
 	if math.IsNaN(lat) || math.IsInf(lat, 0) || lat < -90 || lat > 90 {
-		return Invalid(field, "latitude %g is not a number in [-90, 90]", lat)
+		return Invalidm(field, "domain.err.boundary.lat", i18n.Num(gfmt, lat))
 	}
 	return nil
 }
@@ -100,7 +102,7 @@ func checkLonLat(field string, p []float64) error {
 func (s *Service) defineRegionBoundary(ctx context.Context, env Envelope, c DefineRegionBoundary) (Result, error) {
 	return update(ctx, s, env, c, RegionStream(c.Region), newRegion, func(r *region) ([]Event, error) {
 		if !r.exists {
-			return nil, Errorf(NotFound, "region", "region %q is not defined", c.Region)
+			return nil, Errorm(NotFound, "region", "domain.err.region.undefined", c.Region)
 		}
 		return []Event{RegionBoundaryDefined(c)}, nil
 	})

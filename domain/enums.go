@@ -222,7 +222,7 @@ func enumError[T ~string](field string, v T, all []T) *Error {
 		names[i] = string(x)
 	}
 	if v == "" {
-		return Invalid(field, "is required (one of %s)", joinList(names))
+		return Invalidm(field, "domain.err.enum.required", joinList(names))
 	}
-	return Invalid(field, "%q is not one of %s", string(v), joinList(names))
+	return Invalidm(field, "domain.err.enum.bad", string(v), joinList(names))
 }

@@ -97,6 +97,28 @@ func Invalid(field, format string, args ...any) *Error {
 	return Errorf(BadInput, field, format, args...)
 }
 
+// invalidBy returns err, an error without a field (of ParsePeriod or
+// ParseDate), as a BAD_INPUT error about field with err's message: its
+// message of the catalogue when it has one.
+func invalidBy(field string, err error) *Error {
+	var e *Error
+	if errors.As(err, &e) && !e.Msg.IsZero() && e.Field == "" {
+		return Invalidm(field, e.Msg.Key, e.Msg.Args...)
+	}
+	return Invalid(field, "%s", err)
+}
+
+// msgArg returns err as an argument of a message: its message of the
+// catalogue when it is an *Error without a field that has one, else its
+// English text.
+func msgArg(err error) any {
+	var e *Error
+	if errors.As(err, &e) && !e.Msg.IsZero() && e.Field == "" {
+		return e.Msg
+	}
+	return err.Error()
+}
+
 // ErrorCode returns the code of the first *Error in err's chain, Internal
 // for any other non-nil error, and "" for nil.
 func ErrorCode(err error) Code {

@@ -1,6 +1,10 @@
 package domain
 
-import "math"
+import (
+	"math"
+
+	"github.com/supplyeval/supplyeval/i18n"
+)
 
 // The evidence rating follows from the design an estimate used, as the
 // College of Policing's Crime Reduction Toolkit rates studies by hand:
@@ -131,19 +135,19 @@ func (f DesignFacts) Validate() error {
 		return enumError("method", f.Method, AnalysisMethods)
 	}
 	if f.ComparisonUnits < 0 || f.ComparisonUnits > 100000 {
-		return Invalid("comparisonUnits", "%d is outside 0 to 100000", f.ComparisonUnits)
+		return Invalidm("comparisonUnits", "domain.err.range", i18n.Int(f.ComparisonUnits), i18n.Int(0), i18n.Int(100000))
 	}
 	if p := f.PreTrendP; p != nil && (math.IsNaN(*p) || *p < 0 || *p > 1) {
-		return Invalid("preTrendP", "must be a p-value between 0 and 1")
+		return Invalidm("preTrendP", "domain.err.rating.pvalue")
 	}
 	if f.PlaceboUnits < 0 || f.PlaceboUnits > 100000 {
-		return Invalid("placeboUnits", "%d is outside 0 to 100000", f.PlaceboUnits)
+		return Invalidm("placeboUnits", "domain.err.range", i18n.Int(f.PlaceboUnits), i18n.Int(0), i18n.Int(100000))
 	}
 	if f.PreFitRank < 0 || f.PreFitRank > f.PlaceboUnits {
-		return Invalid("preFitRank", "%d is outside 0 to placeboUnits (%d)", f.PreFitRank, f.PlaceboUnits)
+		return Invalidm("preFitRank", "domain.err.rating.rank", f.PreFitRank, f.PlaceboUnits)
 	}
 	if f.TreatedUnits < 0 || f.TreatedUnits > 100000 {
-		return Invalid("treatedUnits", "%d is outside 0 to 100000", f.TreatedUnits)
+		return Invalidm("treatedUnits", "domain.err.range", i18n.Int(f.TreatedUnits), i18n.Int(0), i18n.Int(100000))
 	}
 	return nil
 }

@@ -42,7 +42,7 @@ func (c LaunchOperation) Validate() error {
 		return enumError("targetTier", c.TargetTier, TargetTiers)
 	}
 	if len(c.Partners) > MaxListLen {
-		return Invalid("partners", "has more than %d entries", MaxListLen)
+		return Invalidm("partners", "error.list.max", MaxListLen)
 	}
 	for i, p := range c.Partners {
 		if err := checkText("partners["+itoa(i)+"]", p, MaxNameLen, true); err != nil {
@@ -77,7 +77,7 @@ func (s *Service) launchOperation(ctx context.Context, env Envelope, c LaunchOpe
 	}
 	return update(ctx, s, env, c, OperationStream(c.ID), newOperation, func(o *operation) ([]Event, error) {
 		if o.exists {
-			return nil, Errorf(Conflict, "id", "operation %q has already been launched", c.ID)
+			return nil, Errorm(Conflict, "id", "domain.err.operation.launched", c.ID)
 		}
 		return []Event{OperationLaunched(c)}, nil
 	})

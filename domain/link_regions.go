@@ -22,7 +22,7 @@ func (c LinkRegions) Validate() error {
 		return err
 	}
 	if c.A == c.B {
-		return Invalid("b", "a region cannot be linked to itself (%q)", c.A)
+		return Invalidm("b", "domain.err.link.self", c.A)
 	}
 	if !c.Kind.Valid() {
 		return enumError("kind", c.Kind, LinkKinds)
@@ -42,10 +42,10 @@ func (s *Service) linkRegions(ctx context.Context, env Envelope, c LinkRegions) 
 	// The link is recorded on the stream of the lexically smaller code.
 	return update(ctx, s, env, c, RegionStream(a), newRegion, func(r *region) ([]Event, error) {
 		if !r.exists {
-			return nil, Errorf(NotFound, fa, "region %q is not defined", a)
+			return nil, Errorm(NotFound, fa, "domain.err.region.undefined", a)
 		}
 		if r.links[regionLink{b, c.Kind}] {
-			return nil, Errorf(Conflict, "kind", "regions %q and %q are already linked by %s", a, b, c.Kind)
+			return nil, Errorm(Conflict, "kind", "domain.err.link.exists", a, b, string(c.Kind))
 		}
 		return []Event{RegionsLinked{A: a, B: b, Kind: c.Kind}}, nil
 	})

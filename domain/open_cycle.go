@@ -1,6 +1,9 @@
 package domain
 
-import "context"
+import (
+	"context"
+	"strconv"
+)
 
 // maxCycleItems bounds a cycle's lists of questions, recommendations and
 // scope entries.
@@ -39,7 +42,7 @@ func (c OpenCycle) Validate() error {
 		return err
 	}
 	if c.To < c.From {
-		return Invalid("to", "%s is before from (%s)", c.To, c.From)
+		return Invalidm("to", "domain.err.cycle.tobefore", c.To, c.From)
 	}
 	if len(c.Regions) > 0 {
 		if err := checkCodes("regions", c.Regions, 0); err != nil {
@@ -57,7 +60,7 @@ func (c OpenCycle) Validate() error {
 			return err
 		}
 		if c.PreviousCycle == c.ID {
-			return Invalid("previousCycle", "a cycle cannot follow up itself")
+			return Invalidm("previousCycle", "domain.err.cycle.self")
 		}
 	}
 	return nil
@@ -66,10 +69,10 @@ func (c OpenCycle) Validate() error {
 // checkIDs validates a non-empty list of intervention IDs without duplicates.
 func checkIDs(field string, ids []string) error {
 	if len(ids) == 0 {
-		return Invalid(field, "needs at least one intervention")
+		return Invalidm(field, "domain.err.cycle.nointervention")
 	}
 	if len(ids) > maxCycleItems {
-		return Invalid(field, "has more than %d entries", maxCycleItems)
+		return Invalidm(field, "error.list.max", maxCycleItems)
 	}
 	seen := make(map[string]int, len(ids))
 	for i, id := range ids {
@@ -78,7 +81,7 @@ func checkIDs(field string, ids []string) error {
 			return err
 		}
 		if j, dup := seen[id]; dup {
-			return Invalid(f, "%q is listed twice (also at %s[%d])", id, field, j)
+			return Invalidm(f, "error.list.twice", strconv.Quote(id), field, j)
 		}
 		seen[id] = i
 	}
@@ -88,7 +91,7 @@ func checkIDs(field string, ids []string) error {
 // checkTexts validates an optional list of non-empty texts.
 func checkTexts(field string, list []string) error {
 	if len(list) > maxCycleItems {
-		return Invalid(field, "has more than %d entries", maxCycleItems)
+		return Invalidm(field, "error.list.max", maxCycleItems)
 	}
 	for i, q := range list {
 		if err := checkText(field+"["+itoa(i)+"]", q, MaxTextLen, true); err != nil {
@@ -108,7 +111,7 @@ func (s *Service) openCycle(ctx context.Context, env Envelope, c OpenCycle) (Res
 			return Result{}, err
 		}
 		if !ok {
-			return Result{}, Errorf(NotFound, "interventions["+itoa(i)+"]", "intervention %q is not recorded (neither an operation nor a policy change)", id)
+			return Result{}, Errorm(NotFound, "interventions["+itoa(i)+"]", "domain.err.intervention.unknown", id)
 		}
 	}
 	if c.PreviousCycle != "" {
@@ -120,15 +123,15 @@ func (s *Service) openCycle(ctx context.Context, env Envelope, c OpenCycle) (Res
 			return Result{}, err
 		}
 		if !prev.exists {
-			return Result{}, Errorf(NotFound, "previousCycle", "evaluation cycle %q has not been opened", c.PreviousCycle)
+			return Result{}, Errorm(NotFound, "previousCycle", "domain.err.cycle.notopened", c.PreviousCycle)
 		}
 		if !prev.closed {
-			return Result{}, Errorf(Conflict, "previousCycle", "evaluation cycle %q is still open: close it before following it up", c.PreviousCycle)
+			return Result{}, Errorm(Conflict, "previousCycle", "domain.err.cycle.stillopen", c.PreviousCycle)
 		}
 	}
 	return update(ctx, s, env, c, CycleStream(c.ID), newCycle, func(cy *cycle) ([]Event, error) {
 		if cy.exists {
-			return nil, Errorf(Conflict, "id", "evaluation cycle %q has already been opened", c.ID)
+			return nil, Errorm(Conflict, "id", "domain.err.cycle.opened", c.ID)
 		}
 		return []Event{CycleOpened{ID: c.ID, Title: c.Title, From: c.From, To: c.To,
 			Scope:     CycleScope{Regions: c.Regions, Interventions: c.Interventions},

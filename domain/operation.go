@@ -59,7 +59,7 @@ func (o *operation) classifiedAs() Classification {
 // operationMustExist is the NotFound error for commands on an unknown operation.
 func operationMustExist(o *operation, id string) error {
 	if !o.exists {
-		return Errorf(NotFound, "id", "operation %q has not been launched", id)
+		return Errorm(NotFound, "id", "domain.err.operation.notlaunched", id)
 	}
 	return nil
 }
@@ -85,7 +85,7 @@ func (s *Service) interventionIDFree(ctx context.Context, p Principal, otherStre
 		return idNotAvailable(id)
 	}
 	if taken {
-		return Errorf(Conflict, "id", "intervention %q already exists (as another kind of intervention)", id)
+		return Errorm(Conflict, "id", "domain.err.intervention.kind", id)
 	}
 	return nil
 }

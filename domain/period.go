@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Granularity is the length of an indicator's periods.
@@ -51,54 +53,54 @@ var epochMonday = time.Date(1970, 1, 5, 0, 0, 0, 0, time.UTC)
 // ParsePeriod parses s in the format of granularity g: "2024", "2024-Q2",
 // "2024-05", "2024-W21", "2024-05-13". Years outside 1800-2200 are refused.
 func ParsePeriod(g Granularity, s string) (Period, error) {
-	bad := func(format string) (Period, error) {
-		return Period{}, fmt.Errorf("%q is not a %s period (expected %s)", s, g, format)
+	bad := func(form string, args ...any) (Period, error) {
+		return Period{}, Errorm(BadInput, "", "domain.err.period.bad", s, i18n.M("domain.err.granularity."+string(g)), i18n.M("domain.err.form."+form, args...))
 	}
 	switch g {
 	case Year:
 		y, ok := parseYear(s)
 		if !ok || len(s) != 4 {
-			return bad("YYYY")
+			return bad("year")
 		}
 		return Period{G: g, Index: int32(y)}, nil
 	case Quarter:
 		if len(s) != 7 || s[4] != '-' || s[5] != 'Q' || s[6] < '1' || s[6] > '4' {
-			return bad("YYYY-Qn, n in 1-4")
+			return bad("quarter.n")
 		}
 		y, ok := parseYear(s[:4])
 		if !ok {
-			return bad("YYYY-Qn")
+			return bad("quarter")
 		}
 		return Period{G: g, Index: int32(y*4 + int(s[6]-'1'))}, nil
 	case Month:
 		if len(s) != 7 || s[4] != '-' {
-			return bad("YYYY-MM")
+			return bad("month")
 		}
 		y, ok := parseYear(s[:4])
 		m, err := strconv.Atoi(s[5:])
 		if !ok || err != nil || m < 1 || m > 12 || s[5] == '+' || s[5] == '-' {
-			return bad("YYYY-MM, MM in 01-12")
+			return bad("month.mm")
 		}
 		return Period{G: g, Index: int32(y*12 + m - 1)}, nil
 	case Week:
 		if len(s) != 8 || s[4] != '-' || s[5] != 'W' {
-			return bad("YYYY-Www")
+			return bad("week")
 		}
 		y, ok := parseYear(s[:4])
 		w, err := strconv.Atoi(s[6:])
 		if !ok || err != nil || w < 1 || s[6] == '+' || s[6] == '-' || w > isoWeeksIn(y) {
-			return bad(fmt.Sprintf("YYYY-Www, ww in 01-%02d for %s", isoWeeksIn(y), s[:4]))
+			return bad("week.ww", isoWeeksIn(y), s[:4])
 		}
 		monday := isoWeek1Monday(y).AddDate(0, 0, 7*(w-1))
 		return Period{G: g, Index: int32(monday.Sub(epochMonday).Hours() / (24 * 7))}, nil
 	case Day:
 		t, err := ParseDate(s)
 		if err != nil {
-			return bad("YYYY-MM-DD")
+			return bad("day")
 		}
 		return Period{G: g, Index: int32(t.Sub(epochMonday).Hours() / 24)}, nil
 	}
-	return Period{}, fmt.Errorf("unknown granularity %q", g)
+	return Period{}, Errorm(BadInput, "", "domain.err.granularity.unknown", string(g))
 }
 
 func parseYear(s string) (int, bool) {
@@ -300,7 +302,7 @@ func (r PeriodRange) check(field string, p Period) error {
 	if r.Contains(p) {
 		return nil
 	}
-	return Invalid(field, "%s is outside the periods this server accepts (the years %d to %d; the operator sets them with --period-range)", p, r.From, r.To)
+	return Invalidm(field, "domain.err.period.server", p.String(), r.From, r.To)
 }
 
 // DateLayout is the layout of dates in events and the API (YYYY-MM-DD).
@@ -310,10 +312,10 @@ const DateLayout = "2006-01-02"
 func ParseDate(s string) (time.Time, error) {
 	t, err := time.Parse(DateLayout, s)
 	if err != nil || len(s) != 10 {
-		return time.Time{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+		return time.Time{}, Errorm(BadInput, "", "domain.err.date.bad", s)
 	}
 	if t.Year() < minYear || t.Year() > maxYear {
-		return time.Time{}, fmt.Errorf("%q is outside the years %d-%d", s, minYear, maxYear)
+		return time.Time{}, Errorm(BadInput, "", "domain.err.date.years", s, minYear, maxYear)
 	}
 	return t, nil
 }

@@ -20,7 +20,7 @@ func (c PinCycleEvidence) Validate() error {
 		return err
 	}
 	if c.Position == 0 {
-		return Invalid("position", "position 0 is before any event; positions start at 1")
+		return Invalidm("position", "domain.err.pin.zero")
 	}
 	return nil
 }
@@ -35,7 +35,7 @@ func (s *Service) pinCycleEvidence(ctx context.Context, env Envelope, c PinCycle
 		return Result{}, err
 	}
 	if c.Position > head {
-		return Result{}, Invalid("position", "position %d is beyond the end of the log (%d): evidence can only be pinned at a position that exists", c.Position, head)
+		return Result{}, Invalidm("position", "domain.err.pin.beyond", c.Position, head)
 	}
 	return update(ctx, s, env, c, CycleStream(c.ID), newCycle, func(cy *cycle) ([]Event, error) {
 		if err := openCycleMustAccept(cy, c.ID, "evidence"); err != nil {

@@ -32,14 +32,14 @@ func (p *policy) apply(rec Recorded) error {
 
 func policyMustExist(p *policy, id string) error {
 	if !p.exists {
-		return Errorf(NotFound, "id", "policy change %q has not been adopted", id)
+		return Errorm(NotFound, "id", "domain.err.policy.notadopted", id)
 	}
 	return nil
 }
 
 func checkExpectedEffects(field string, effects []ExpectedEffect) error {
 	if len(effects) > 50 {
-		return Invalid(field, "has more than 50 entries")
+		return Invalidm(field, "error.list.max", 50)
 	}
 	for i, e := range effects {
 		f := field + "[" + itoa(i) + "]"

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"slices"
+
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // RecordFinding records a finding of an open cycle: about one intervention
@@ -58,7 +60,7 @@ func (c RecordFinding) Validate() error {
 		return enumError("effectRating", c.EffectRating, EffectRatings)
 	}
 	if q := c.EvidenceQuality; q != nil && (*q < 0 || *q > MaxEvidenceQuality) {
-		return Invalid("evidenceQuality", "%d is outside the scale 0 (no usable evidence) to %d (strong design)", *q, MaxEvidenceQuality)
+		return Invalidm("evidenceQuality", "domain.err.finding.scale", *q, MaxEvidenceQuality)
 	}
 	if err := checkText("evidenceQualityReason", c.EvidenceQualityReason, MaxTextLen, false); err != nil {
 		return err
@@ -80,11 +82,11 @@ func (e FindingEvidence) validate() error {
 	}
 	for i, v := range []*float64{e.Estimate, e.Low, e.High} {
 		if v != nil && (math.IsNaN(*v) || math.IsInf(*v, 0)) {
-			return Invalid([]string{"estimate", "low", "high"}[i], "must be a finite number")
+			return Invalidm([]string{"estimate", "low", "high"}[i], "error.number.finite")
 		}
 	}
 	if e.Low != nil && e.High != nil && *e.Low > *e.High {
-		return Invalid("high", "%g is below low (%g)", *e.High, *e.Low)
+		return Invalidm("high", "domain.err.finding.high", i18n.Num(gfmt, *e.High), i18n.Num(gfmt, *e.Low))
 	}
 	if e.Design != nil {
 		if err := e.Design.Validate(); err != nil {
@@ -92,7 +94,7 @@ func (e FindingEvidence) validate() error {
 		}
 	}
 	if len(e.Parameters) > MaxDimensions*4 {
-		return Invalid("parameters", "has more than %d entries", MaxDimensions*4)
+		return Invalidm("parameters", "error.list.max", MaxDimensions*4)
 	}
 	for i, p := range e.Parameters {
 		f := "parameters[" + itoa(i) + "]"
@@ -128,12 +130,12 @@ func (s *Service) recordFinding(ctx context.Context, env Envelope, c RecordFindi
 		}
 		if iv, taken := cy.findings[c.FindingID]; taken {
 			if iv != "" && !slices.Contains(visible, iv) {
-				return nil, Errorf(Conflict, "findingId", "%q cannot be the id of a new finding of cycle %q: choose another id", c.FindingID, c.ID)
+				return nil, Errorm(Conflict, "findingId", "domain.err.finding.idtaken", c.FindingID, c.ID)
 			}
-			return nil, Errorf(Conflict, "findingId", "cycle %q already has a finding %q", c.ID, c.FindingID)
+			return nil, Errorm(Conflict, "findingId", "domain.err.finding.exists", c.ID, c.FindingID)
 		}
 		if c.Intervention != "" && !slices.Contains(visible, c.Intervention) {
-			return nil, Invalid("intervention", "%q is not in the scope of cycle %q (%s)", c.Intervention, c.ID, joinList(visible))
+			return nil, Invalidm("intervention", "domain.err.finding.scope", c.Intervention, c.ID, joinList(visible))
 		}
 		q, err := c.quality()
 		if err != nil {
@@ -159,10 +161,10 @@ type findingQuality struct {
 func (c RecordFinding) quality() (findingQuality, error) {
 	if c.Evidence == nil || c.Evidence.Design == nil {
 		if c.EvidenceQuality == nil {
-			return findingQuality{}, Invalid("evidenceQuality", "is required when the evidence has no design to rate it from (evidence.design)")
+			return findingQuality{}, Invalidm("evidenceQuality", "domain.err.finding.quality")
 		}
 		if c.EvidenceQualityReason != "" {
-			return findingQuality{}, Invalid("evidenceQualityReason", "only an override of the quality derived from evidence.design takes a reason")
+			return findingQuality{}, Invalidm("evidenceQualityReason", "domain.err.finding.reason")
 		}
 		return findingQuality{quality: *c.EvidenceQuality}, nil
 	}
@@ -172,7 +174,7 @@ func (c RecordFinding) quality() (findingQuality, error) {
 		return q, nil
 	}
 	if c.EvidenceQualityReason == "" {
-		return findingQuality{}, Invalid("evidenceQualityReason", "is required: evidenceQuality %d overrides the %d that the design supports (Maryland Scientific Methods Scale level %d); say why",
+		return findingQuality{}, Invalidm("evidenceQualityReason", "domain.err.finding.override",
 			*c.EvidenceQuality, r.Quality, r.SMS)
 	}
 	q.quality, q.override = *c.EvidenceQuality, c.EvidenceQualityReason

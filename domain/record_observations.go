@@ -2,7 +2,8 @@ package domain
 
 import (
 	"context"
-	"strings"
+
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // RecordObservations records a batch of new observations of one indicator.
@@ -25,10 +26,10 @@ func (c RecordObservations) Validate() error {
 		return err
 	}
 	if len(c.Rows) == 0 {
-		return Invalid("rows", "is empty: a batch needs at least one observation")
+		return Invalidm("rows", "domain.err.obs.empty")
 	}
 	if len(c.Rows) > MaxRowsPerBatch {
-		return Invalid("rows", "has %d rows; at most %d are allowed in one batch", len(c.Rows), MaxRowsPerBatch)
+		return Invalidm("rows", "domain.err.obs.many", len(c.Rows), MaxRowsPerBatch)
 	}
 	for i, r := range c.Rows {
 		f := "rows[" + itoa(i) + "]"
@@ -36,7 +37,7 @@ func (c RecordObservations) Validate() error {
 			return err
 		}
 		if r.Period == "" {
-			return Invalid(f+".period", "is required")
+			return Invalidm(f+".period", "error.required")
 		}
 		if err := checkFinite(f+".value", r.Value, false); err != nil {
 			return err
@@ -51,7 +52,7 @@ func (c RecordObservations) Validate() error {
 func (s *Service) recordObservations(ctx context.Context, env Envelope, c RecordObservations) (Result, error) {
 	return update(ctx, s, env, c, IndicatorStream(c.Indicator), newIndicator, func(a *indicator) ([]Event, error) {
 		if !a.exists {
-			return nil, Errorf(NotFound, "indicator", "indicator %q is not defined", c.Indicator)
+			return nil, Errorm(NotFound, "indicator", "domain.err.indicator.undefined", c.Indicator)
 		}
 		rows := make([]ObservationRow, len(c.Rows))
 		type at struct {
@@ -64,7 +65,7 @@ func (s *Service) recordObservations(ctx context.Context, env Envelope, c Record
 			f := "rows[" + itoa(i) + "]"
 			p, err := ParsePeriod(a.def.Granularity, r.Period)
 			if err != nil {
-				return nil, Invalid(f+".period", "%s (indicator %s is %s)", err, c.Indicator, strings.ToLower(string(a.def.Granularity)))
+				return nil, Invalidm(f+".period", "domain.err.obs.period", msgArg(err), c.Indicator, i18n.M("importer.granularity."+string(a.def.Granularity)))
 			}
 			if err := s.periods.check(f+".period", p); err != nil {
 				return nil, err
@@ -78,11 +79,11 @@ func (s *Service) recordObservations(ctx context.Context, env Envelope, c Record
 			dims, _ := CheckDimensions(f+".dimensions", r.Dimensions)
 			key := SeriesKey(r.Region, dims)
 			if j, dup := inBatch[at{key, p.Index}]; dup {
-				return nil, Invalid(f, "duplicates rows[%d] (region %s, period %s%s)", j, r.Region, r.Period, dimsNote(dims))
+				return nil, Invalidm(f, "domain.err.obs.dup", j, r.Region, r.Period, dimsNote(dims))
 			}
 			inBatch[at{key, p.Index}] = i
 			if a.has(key, p.Index) {
-				return nil, Errorf(Conflict, f, "an observation of %s for region %s, period %s%s is already recorded; use reviseObservation to change it", c.Indicator, r.Region, r.Period, dimsNote(dims))
+				return nil, Errorm(Conflict, f, "domain.err.obs.exists", c.Indicator, r.Region, r.Period, dimsNote(dims))
 			}
 			rows[i] = ObservationRow{Region: r.Region, Period: p.String(), Value: r.Value, Dimensions: dims}
 		}
@@ -90,9 +91,9 @@ func (s *Service) recordObservations(ctx context.Context, env Envelope, c Record
 	})
 }
 
-func dimsNote(dims []Dimension) string {
+func dimsNote(dims []Dimension) any {
 	if len(dims) == 0 {
 		return ""
 	}
-	return ", dimensions " + DimensionsKey(dims)
+	return i18n.M("domain.err.dims", DimensionsKey(dims))
 }

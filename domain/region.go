@@ -50,7 +50,7 @@ func (s *Service) lookupRegion(ctx context.Context, field, code string) (RegionI
 		return info, err
 	}
 	if !found {
-		return info, Errorf(NotFound, field, "region %q is not defined", code)
+		return info, Errorm(NotFound, field, "domain.err.region.undefined", code)
 	}
 	return info, nil
 }

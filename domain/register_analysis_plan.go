@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // An analysis plan is registered before an intervention's post-period data
@@ -148,7 +150,7 @@ func (c RegisterAnalysisPlan) Validate() error {
 		return err
 	}
 	if c.Method == "AUTO" {
-		return Invalid("method", "a plan fixes one method: AUTO chooses after seeing the data (one of %s)", joinList(methodNames()))
+		return Invalidm("method", "domain.err.plan.auto", joinList(methodNames()))
 	}
 	if !slices.Contains(AnalysisMethods, c.Method) {
 		return enumError("method", c.Method, AnalysisMethods)
@@ -164,12 +166,12 @@ func (c RegisterAnalysisPlan) Validate() error {
 		}
 		for i, r := range c.Comparison {
 			if slices.Contains(c.Regions, r) {
-				return Invalid("comparison["+itoa(i)+"]", "%q is also a target region", r)
+				return Invalidm("comparison["+itoa(i)+"]", "domain.err.plan.target", r)
 			}
 		}
 	}
 	if len(c.Predictors) > MaxDimensions*4 {
-		return Invalid("predictors", "has more than %d entries", MaxDimensions*4)
+		return Invalidm("predictors", "error.list.max", MaxDimensions*4)
 	}
 	for i, p := range c.Predictors {
 		f := "predictors[" + itoa(i) + "]"
@@ -177,18 +179,18 @@ func (c RegisterAnalysisPlan) Validate() error {
 			return err
 		}
 		if p.From == "" {
-			return Invalid(f+".from", "is required")
+			return Invalidm(f+".from", "error.required")
 		}
 		if p.To == "" {
-			return Invalid(f+".to", "is required")
+			return Invalidm(f+".to", "error.required")
 		}
 	}
 	if len(c.Predictors) > 0 && c.Method != AnalysisSyntheticControl {
-		return Invalid("predictors", "only a SYNTHETIC_CONTROL plan has predictors (the method is %s)", c.Method)
+		return Invalidm("predictors", "domain.err.plan.predictors", string(c.Method))
 	}
 	if o := c.ITS; o != nil {
 		if c.Method != AnalysisITS {
-			return Invalid("its", "only an ITS plan has interrupted time series options (the method is %s)", c.Method)
+			return Invalidm("its", "domain.err.plan.its", string(c.Method))
 		}
 		if o.Model != "" && !slices.Contains(PlanITSModels, o.Model) {
 			return enumError("its.model", o.Model, PlanITSModels)
@@ -202,23 +204,23 @@ func (c RegisterAnalysisPlan) Validate() error {
 			}
 		}
 		if o.Harmonics < 0 || o.Harmonics > maxHarmonics {
-			return Invalid("its.harmonics", "%d is outside 0 to %d", o.Harmonics, maxHarmonics)
+			return Invalidm("its.harmonics", "domain.err.range", i18n.Int(o.Harmonics), i18n.Int(0), i18n.Int(maxHarmonics))
 		}
 		if o.Interruptions != nil {
 			if len(*o.Interruptions) > maxCycleItems {
-				return Invalid("its.interruptions", "has more than %d entries", maxCycleItems)
+				return Invalidm("its.interruptions", "error.list.max", maxCycleItems)
 			}
 			for i, id := range *o.Interruptions {
 				if err := checkID("its.interruptions["+itoa(i)+"]", id); err != nil {
 					return err
 				}
 				if id == c.Intervention {
-					return Invalid("its.interruptions["+itoa(i)+"]", "%q is the plan's own intervention", id)
+					return Invalidm("its.interruptions["+itoa(i)+"]", "domain.err.plan.own", id)
 				}
 			}
 		}
 		if o.HACLag != nil && (*o.HACLag < 0 || *o.HACLag > 1000) {
-			return Invalid("its.hacLag", "%d is outside 0 to 1000", *o.HACLag)
+			return Invalidm("its.hacLag", "domain.err.range", i18n.Int(*o.HACLag), i18n.Int(0), i18n.Int(1000))
 		}
 	}
 	for _, w := range []struct {
@@ -226,14 +228,14 @@ func (c RegisterAnalysisPlan) Validate() error {
 		win  PlanWindow
 	}{{"before", c.Before}, {"after", c.After}} {
 		if w.win.From == "" {
-			return Invalid(w.name+".from", "is required (a period of the indicator's granularity)")
+			return Invalidm(w.name+".from", "domain.err.plan.window")
 		}
 		if w.win.To == "" {
-			return Invalid(w.name+".to", "is required (a period of the indicator's granularity)")
+			return Invalidm(w.name+".to", "domain.err.plan.window")
 		}
 	}
 	if len(c.Hypotheses) == 0 {
-		return Invalid("hypotheses", "needs at least one hypothesis: what the plan tests, stated before the data")
+		return Invalidm("hypotheses", "domain.err.plan.hypotheses")
 	}
 	if err := checkTexts("hypotheses", c.Hypotheses); err != nil {
 		return err
@@ -292,14 +294,14 @@ func (s *Service) interventionScope(ctx context.Context, p Principal, id string)
 func parseWindow(g Granularity, field string, w PlanWindow) (Period, Period, error) {
 	from, err := ParsePeriod(g, w.From)
 	if err != nil {
-		return Period{}, Period{}, Invalid(field+".from", "%s", err)
+		return Period{}, Period{}, invalidBy(field+".from", err)
 	}
 	to, err := ParsePeriod(g, w.To)
 	if err != nil {
-		return Period{}, Period{}, Invalid(field+".to", "%s", err)
+		return Period{}, Period{}, invalidBy(field+".to", err)
 	}
 	if to.Index < from.Index {
-		return Period{}, Period{}, Invalid(field+".to", "%s is before %s.from (%s)", w.To, field, w.From)
+		return Period{}, Period{}, Invalidm(field+".to", "domain.err.plan.window.order", w.To, field, w.From)
 	}
 	return from, to, nil
 }
@@ -310,7 +312,7 @@ func (s *Service) registerAnalysisPlan(ctx context.Context, env Envelope, c Regi
 		return Result{}, err
 	}
 	if !found {
-		return Result{}, Errorf(NotFound, "intervention", "intervention %q is not recorded (neither an operation nor a policy change)", c.Intervention)
+		return Result{}, Errorm(NotFound, "intervention", "domain.err.intervention.unknown", c.Intervention)
 	}
 	if len(c.Regions) > 0 {
 		if err := s.lookupRegions(ctx, "regions", c.Regions); err != nil {
@@ -344,11 +346,11 @@ func (s *Service) registerAnalysisPlan(ctx context.Context, env Envelope, c Regi
 		}
 		firstAfter = afterFrom
 		if beforeTo.Index+1 != afterFrom.Index {
-			check = Invalid("after.from", "%s does not follow before.to (%s): the windows must be contiguous", after.From, c.Before.To)
+			check = Invalidm("after.from", "domain.err.plan.contiguous", after.From, c.Before.To)
 			return
 		}
 		if first := FirstPeriodFrom(g, start); first.Index != afterFrom.Index {
-			check = Invalid("after.from", "%s is not the intervention's first period: %q starts on %s, so its first period is %s", after.From, c.Intervention, start.Format(time.DateOnly), first)
+			check = Invalidm("after.from", "domain.err.plan.firstperiod", after.From, c.Intervention, start.Format(time.DateOnly), first.String())
 			return
 		}
 		postData = a.firstAtOrAfter(append(slices.Clone(regions), c.Comparison...), afterFrom)
@@ -356,13 +358,13 @@ func (s *Service) registerAnalysisPlan(ctx context.Context, env Envelope, c Regi
 		return Result{}, err
 	}
 	if !exists {
-		return Result{}, Errorf(NotFound, "indicator", "indicator %q is not defined", c.Indicator)
+		return Result{}, Errorm(NotFound, "indicator", "domain.err.indicator.undefined", c.Indicator)
 	}
 	if check != nil {
 		return Result{}, check
 	}
 	if postData != "" && !c.Late {
-		return Result{}, Errorf(Conflict, "after.from", "post-period data already exist (%s of %s, on or after %s): a plan registered now is not pre-registered; register it with late: true to record it as late (reports will say so)", postData, c.Indicator, firstAfter)
+		return Result{}, Errorm(Conflict, "after.from", "domain.err.plan.late", postData, c.Indicator, firstAfter.String())
 	}
 	for i, p := range c.Predictors {
 		if err := s.checkPredictor(ctx, "predictors["+itoa(i)+"]", p); err != nil {
@@ -376,7 +378,7 @@ func (s *Service) registerAnalysisPlan(ctx context.Context, env Envelope, c Regi
 				return Result{}, err
 			}
 			if !ok {
-				return Result{}, Errorf(NotFound, "its.interruptions["+itoa(i)+"]", "intervention %q is not recorded (neither an operation nor a policy change)", id)
+				return Result{}, Errorm(NotFound, "its.interruptions["+itoa(i)+"]", "domain.err.intervention.unknown", id)
 			}
 		}
 	}
@@ -392,9 +394,9 @@ func (s *Service) registerAnalysisPlan(ctx context.Context, env Envelope, c Regi
 				return nil, err
 			}
 			if !ok {
-				return nil, Errorf(Conflict, "id", "%q cannot be the id of a new analysis plan: choose another id", c.ID)
+				return nil, Errorm(Conflict, "id", "domain.err.plan.idtaken", c.ID)
 			}
-			return nil, Errorf(Conflict, "id", "analysis plan %q is already registered (plans are never changed: register a new one)", c.ID)
+			return nil, Errorm(Conflict, "id", "domain.err.plan.exists", c.ID)
 		}
 		return []Event{AnalysisPlanRegistered{ID: c.ID, Intervention: c.Intervention, Indicator: c.Indicator, Method: c.Method,
 			Regions: regions, Comparison: c.Comparison, Predictors: c.Predictors, ITS: c.ITS, Before: c.Before, After: c.After,
@@ -453,7 +455,7 @@ func (s *Service) checkPredictor(ctx context.Context, field string, p PlanPredic
 		return err
 	}
 	if !exists {
-		return Errorf(NotFound, field+".indicator", "indicator %q is not defined", p.Indicator)
+		return Errorm(NotFound, field+".indicator", "domain.err.indicator.undefined", p.Indicator)
 	}
 	return check
 }
@@ -465,7 +467,7 @@ func (s *Service) indicatorMustExist(ctx context.Context, field, code string) er
 		return err
 	}
 	if !exists {
-		return Errorf(NotFound, field, "indicator %q is not defined", code)
+		return Errorm(NotFound, field, "domain.err.indicator.undefined", code)
 	}
 	return nil
 }

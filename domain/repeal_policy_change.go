@@ -30,10 +30,10 @@ func (s *Service) repealPolicyChange(ctx context.Context, env Envelope, c Repeal
 			return nil, err
 		}
 		if p.repealed {
-			return nil, Errorf(Conflict, "id", "policy change %q was already repealed (from %s)", c.ID, p.repealOn)
+			return nil, Errorm(Conflict, "id", "domain.err.policy.repealed", c.ID, p.repealOn)
 		}
 		if t, _ := ParseDate(c.Effective); t.Before(p.effective) {
-			return nil, Invalid("effective", "%s is before the policy change took effect (%s)", c.Effective, p.adopted.Effective)
+			return nil, Invalidm("effective", "domain.err.policy.before", c.Effective, p.adopted.Effective)
 		}
 		return []Event{PolicyChangeRepealed(c)}, nil
 	})

@@ -1,6 +1,10 @@
 package domain
 
-import "context"
+import (
+	"context"
+
+	"github.com/supplyeval/supplyeval/i18n"
+)
 
 // ReportOperationOutputs records what an operation produced in a period
 // (Guideline 8: arrests, seizures, confiscations). Outputs may be reported
@@ -26,19 +30,19 @@ func (c ReportOperationOutputs) Validate() error {
 		return err
 	}
 	if c.Period == "" {
-		return Invalid("period", "is required (YYYY, YYYY-Qn, YYYY-MM, YYYY-Www or YYYY-MM-DD)")
+		return Invalidm("period", "domain.err.outputs.period.required")
 	}
 	if _, ok := DetectGranularity(c.Period); !ok {
-		return Invalid("period", "%q is not a period (YYYY, YYYY-Qn, YYYY-MM, YYYY-Www or YYYY-MM-DD)", c.Period)
+		return Invalidm("period", "domain.err.outputs.period.bad", c.Period)
 	}
 	if c.Arrests < 0 {
-		return Invalid("arrests", "must not be negative (got %d)", c.Arrests)
+		return Invalidm("arrests", "error.number.negative", i18n.Int(c.Arrests))
 	}
 	if c.LabsDismantled < 0 {
-		return Invalid("labsDismantled", "must not be negative (got %d)", c.LabsDismantled)
+		return Invalidm("labsDismantled", "error.number.negative", i18n.Int(c.LabsDismantled))
 	}
 	if len(c.Seizures) > MaxListLen {
-		return Invalid("seizures", "has more than %d entries", MaxListLen)
+		return Invalidm("seizures", "error.list.max", MaxListLen)
 	}
 	for i, sz := range c.Seizures {
 		f := "seizures[" + itoa(i) + "]"
@@ -71,10 +75,10 @@ func (s *Service) reportOperationOutputs(ctx context.Context, env Envelope, c Re
 			return nil, err
 		}
 		if end := p.Add(1).Start(); !end.After(o.start) {
-			return nil, Invalid("period", "%s ends before the operation started (%s)", c.Period, o.launched.Start)
+			return nil, Invalidm("period", "domain.err.outputs.before", c.Period, o.launched.Start)
 		}
 		if o.reported[c.Period] {
-			return nil, Errorf(Conflict, "period", "outputs of operation %q for %s are already reported", c.ID, c.Period)
+			return nil, Errorm(Conflict, "period", "domain.err.outputs.exists", c.ID, c.Period)
 		}
 		return []Event{OperationOutputsReported(c)}, nil
 	})

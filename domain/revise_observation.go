@@ -39,7 +39,7 @@ func checkPoint(indicator, region, period string, dims []Dimension) error {
 		return err
 	}
 	if period == "" {
-		return Invalid("period", "is required")
+		return Invalidm("period", "error.required")
 	}
 	_, err := CheckDimensions("dimensions", dims)
 	return err
@@ -50,18 +50,18 @@ func checkPoint(indicator, region, period string, dims []Dimension) error {
 // wider one) can still be corrected: that adds no period to the series.
 func existingPoint(a *indicator, periods PeriodRange, indicatorCode, region, period string, dims []Dimension) (Period, []Dimension, error) {
 	if !a.exists {
-		return Period{}, nil, Errorf(NotFound, "indicator", "indicator %q is not defined", indicatorCode)
+		return Period{}, nil, Errorm(NotFound, "indicator", "domain.err.indicator.undefined", indicatorCode)
 	}
 	p, err := ParsePeriod(a.def.Granularity, period)
 	if err != nil {
-		return Period{}, nil, Invalid("period", "%s", err)
+		return Period{}, nil, invalidBy("period", err)
 	}
 	canon, _ := CheckDimensions("dimensions", dims)
 	if !a.has(SeriesKey(region, canon), p.Index) {
 		if err := periods.check("period", p); err != nil {
 			return Period{}, nil, err
 		}
-		return Period{}, nil, Errorf(NotFound, "period", "no observation of %s is recorded for region %s, period %s%s", indicatorCode, region, p, dimsNote(canon))
+		return Period{}, nil, Errorm(NotFound, "period", "domain.err.obs.none", indicatorCode, region, p.String(), dimsNote(canon))
 	}
 	return p, canon, nil
 }

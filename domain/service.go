@@ -189,11 +189,11 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 // contradict the record; anything else is Internal.
 func (s *Service) Handle(ctx context.Context, env Envelope, cmd Command) (Result, error) {
 	if cmd == nil {
-		return Result{}, Invalid("", "no command given")
+		return Result{}, Invalidm("", "domain.err.command.none")
 	}
 	spec, ok := commandSpecs[cmd.CommandName()]
 	if !ok {
-		return Result{}, Invalid("", "unknown command %q", cmd.CommandName())
+		return Result{}, Invalidm("", "domain.err.command.unknown", cmd.CommandName())
 	}
 	p := env.Principal
 	if !p.Has(RoleAdmin) && !p.HasAny(spec.Roles) {
@@ -225,7 +225,7 @@ func clearanceName(c Classification) string {
 // not see: the id stays unique, and the answer says nothing about the
 // operation (not its kind, classification, version or dates).
 func idNotAvailable(id string) *Error {
-	return Errorf(Conflict, "id", "%q cannot be the id of a new intervention: choose another id", id)
+	return Errorm(Conflict, "id", "domain.err.intervention.idtaken", id)
 }
 
 // decideFunc inspects the up-to-date aggregate and returns the events the
@@ -259,13 +259,13 @@ func update[A aggregate](ctx context.Context, s *Service, env Envelope, cmd Comm
 		hash = commandHash(cmd)
 		if seen, ok := agg.commands().seen[commandKey(env.Principal.Name, env.CommandID)]; ok {
 			if seen.hash != hash {
-				return Result{}, Errorf(Conflict, "commandId", "command ID %q was already used for a different %s command", env.CommandID, cmd.CommandName())
+				return Result{}, Errorm(Conflict, "commandId", "domain.err.command.reused", env.CommandID, cmd.CommandName())
 			}
 			return Result{Position: seen.position, Stream: stream, Version: seen.version, Duplicate: true}, nil
 		}
 	}
 	if env.ExpectedVersion != nil && *env.ExpectedVersion != loaded {
-		return Result{}, Errorf(Conflict, "expectedVersion", "stream %s is at version %d, not the expected %d", stream, loaded, *env.ExpectedVersion)
+		return Result{}, Errorm(Conflict, "expectedVersion", "domain.err.version", stream, loaded, *env.ExpectedVersion)
 	}
 	events, err := decide(agg)
 	if err != nil {

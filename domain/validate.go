@@ -83,7 +83,7 @@ func checkDate(field, s string) error {
 		return Invalidm(field, "error.date.required")
 	}
 	if _, err := ParseDate(s); err != nil {
-		return Invalid(field, "%s", err)
+		return invalidBy(field, err)
 	}
 	return nil
 }

@@ -44,6 +44,15 @@ func TestImportInTheBrowser(t *testing.T) {
 		!strings.HasPrefix(fr[1], `drug-violence.csv:4 : colonne value : valeur : "eleven" n'est pas un nombre`) {
 		t.Fatalf("errors on the French page %q", fr)
 	}
+	// So does an error about the file as a whole.
+	twice := filepath.Join(dir, "twice.csv")
+	if err := os.WriteFile(twice, []byte("region,period,region\nNL33,2025-01,NL33\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	upload(twice)
+	if msg := strings.Join(b.texts("div.error"), ""); msg != `twice.csv : en-tête : la colonne "region" figure deux fois` {
+		t.Fatalf("file error on the French page %q", msg)
+	}
 	b.visit(s.srv.URL + "/lang?to=en&next=/import")
 	good := filepath.Join(dir, "drug-violence-fixed.csv")
 	if err := os.WriteFile(good, []byte("region,period,value\nNL33,2025-01,12\nNL33,2025-02,11\n"), 0o644); err != nil {

@@ -38,7 +38,9 @@ type upload struct {
 	total    int
 	done     int
 	finished bool
-	failure  string
+	// failure is the API's refusal of a batch, written in the language
+	// of each page that asks for the progress.
+	failure  apiErrors
 	position string
 }
 
@@ -127,7 +129,7 @@ func (h *Handler) previewImport(r *request) {
 	m := &importer.Mapping{}
 	if strings.TrimSpace(d.Form.Mapping) != "" {
 		if m, err = importer.ParseMapping([]byte(d.Form.Mapping)); err != nil {
-			p.Error = err.Error()
+			p.Error = domain.MessageIn(err, r.lang)
 			r.renderStatus(http.StatusBadRequest, "import", p)
 			return
 		}
@@ -161,7 +163,9 @@ func (h *Handler) previewImport(r *request) {
 	}
 	res, err := importer.Decode(bytes.NewReader(body), m, importer.Options{File: hdr.Filename, Catalog: importer.WithDefinitions(cat, m)})
 	if err != nil {
-		p.Error = err.Error()
+		// The importer's errors carry their message of the catalogue:
+		// the page writes them in its reader's language.
+		p.Error = domain.MessageIn(err, r.lang)
 		r.renderStatus(http.StatusBadRequest, "import", p)
 		return
 	}
@@ -226,7 +230,7 @@ func (h *Handler) record(ctx context.Context, p graphql.Principal, up *upload, b
 			map[string]any{"input": map[string]any{"indicator": cmd.Indicator, "source": cmd.Source, "rows": rows, "commandId": importer.CommandID(up.digest, b)}}, &out, false)
 		up.mu.Lock()
 		if len(errs) > 0 {
-			up.failure, up.finished = errs.Error(), true
+			up.failure, up.finished = errs, true
 			up.mu.Unlock()
 			return
 		}
@@ -250,8 +254,8 @@ func (h *Handler) importJob(r *request) {
 	up.mu.Lock()
 	st := map[string]any{"total": up.total, "done": up.done, "finished": up.finished}
 	switch {
-	case up.failure != "":
-		st["message"] = r.lang.T("web.import.failed", up.failure)
+	case len(up.failure) > 0:
+		st["message"] = r.lang.T("web.import.failed", up.failure.In(r.lang))
 	case up.finished:
 		st["message"] = r.lang.T("web.import.done", r.lang.Int(len(up.rows)), up.position)
 	default:

@@ -40,7 +40,7 @@ func newCSVReader(in io.Reader, delim string) (*csvReader, error) {
 	if delim != "" {
 		d, n := utf8.DecodeRuneInString(delim)
 		if n != len(delim) || d == '"' || d == '\r' || d == '\n' {
-			return nil, fmt.Errorf("delimiter %q must be one character", delim)
+			return nil, fileErr("import.err.delimiter", delim)
 		}
 		r.Comma = d
 	}
@@ -48,10 +48,10 @@ func newCSVReader(in io.Reader, delim string) (*csvReader, error) {
 	r.ReuseRecord = false
 	header, err := r.Read()
 	if err == io.EOF {
-		return nil, errors.New("the file is empty: a header line is needed")
+		return nil, fileErr("import.err.empty")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("header: %w", err)
+		return nil, fileErrOf(err, "import.err.header", err.Error())
 	}
 	for i := range header {
 		header[i] = strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff"))
@@ -59,7 +59,7 @@ func newCSVReader(in io.Reader, delim string) (*csvReader, error) {
 	seen := map[string]bool{}
 	for _, h := range header {
 		if seen[h] {
-			return nil, fmt.Errorf("header: column %q appears twice", h)
+			return nil, fileErr("import.err.header.twice", h)
 		}
 		seen[h] = true
 	}
@@ -118,14 +118,14 @@ func (j *jsonReader) next() (*record, error) {
 			if k == "dimensions" {
 				dims, err := jsonDims(v)
 				if err != nil {
-					return rec, &RowError{Line: j.line, Column: k, Raw: rec.raw, Reason: err.Error()}
+					return rec, rowError(j.line, k, "", rec.raw, "importer.error", errArg(err))
 				}
 				rec.dims = dims
 				continue
 			}
 			s, err := jsonScalar(v)
 			if err != nil {
-				return rec, &RowError{Line: j.line, Column: k, Raw: rec.raw, Reason: err.Error()}
+				return rec, rowError(j.line, k, "", rec.raw, "importer.error", errArg(err))
 			}
 			rec.fields[k] = s
 		}
@@ -149,14 +149,14 @@ func jsonScalar(v json.RawMessage) (string, error) {
 		err := json.Unmarshal(v, &s)
 		return s, err
 	case '{', '[':
-		return "", errors.New("is an object or list; a string or number is expected")
+		return "", msgErr("import.err.json.object")
 	case 'n':
 		return "", nil
 	}
 	if _, err := strconv.ParseFloat(string(v), 64); err == nil || string(v) == "true" || string(v) == "false" {
 		return string(v), nil
 	}
-	return "", fmt.Errorf("%s is not a JSON value", v)
+	return "", msgErr("import.err.json.value", string(v))
 }
 
 // jsonDims reads dimensions as {"key": "value"} or [{"key": k, "value": v}].
@@ -168,7 +168,7 @@ func jsonDims(v json.RawMessage) (map[string]string, error) {
 	}
 	var list []struct{ Key, Value string }
 	if err := json.Unmarshal(v, &list); err != nil {
-		return nil, errors.New(`dimensions must be {"key": "value", ...} or [{"key": ..., "value": ...}]`)
+		return nil, msgErr("import.err.json.dims")
 	}
 	for _, d := range list {
 		out[d.Key] = d.Value

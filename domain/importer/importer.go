@@ -155,12 +155,12 @@ func Decode(in io.Reader, m *Mapping, opt Options) (*Result, error) {
 	} else {
 		cr, err := newCSVReader(in, m.Delimiter)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", opt.File, err)
+			return nil, inFile("importer.at", opt.File, err)
 		}
 		rd = cr
 	}
 	if err := m.Resolve(rd.columns()); err != nil {
-		return nil, fmt.Errorf("%s: mapping: %w", opt.File, err)
+		return nil, inFile("import.err.mapping", opt.File, err)
 	}
 	d := &decoder{m: m, opt: opt, res: &Result{Columns: rd.columns()}, seen: map[string]int{}, miss: map[string]bool{}}
 	for _, s := range m.Missing {
@@ -188,7 +188,7 @@ func Decode(in io.Reader, m *Mapping, opt Options) (*Result, error) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", opt.File, err)
+			return nil, inFile("importer.at", opt.File, err)
 		}
 		d.res.Records++
 		d.record(rec)
@@ -364,7 +364,7 @@ func (d *decoder) cell(rec *record, region string, dims []domain.Dimension, freq
 	row := domain.ObservationRow{Region: region, Period: period, Value: v, Dimensions: dims}
 	one := domain.RecordObservations{Indicator: c.indicator, Source: "import", Rows: []domain.ObservationRow{row}}
 	if err := one.Validate(); err != nil {
-		fail(domain.ErrorCode(err), "importer.error", strings.TrimPrefix(err.Error(), "rows[0]."))
+		fail(domain.ErrorCode(err), "importer.error", rowArg(err))
 		return
 	}
 	key := c.indicator + "\x00" + domain.SeriesKey(region, dims) + "\x00" + period
@@ -500,4 +500,17 @@ func CommandID(digest string, b Batch) string {
 		digest = digest[:16]
 	}
 	return fmt.Sprintf("imp-%s-%s", digest, hex.EncodeToString(h.Sum(nil)[:8]))
+}
+
+// rowArg is the error of a one-row recordObservations as an argument of
+// a message, without the row's "rows[0]." (its line and column say where).
+func rowArg(err error) any {
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Msg.IsZero() || err.Error() != de.Error() {
+		return strings.TrimPrefix(err.Error(), "rows[0].")
+	}
+	if f := strings.TrimPrefix(de.Field, "rows[0]."); f != "" {
+		return i18n.M("error.field", f, de.Msg)
+	}
+	return de.Msg
 }

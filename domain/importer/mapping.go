@@ -4,13 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Format is the layout of an input file.
@@ -110,7 +109,7 @@ func ParseMapping(data []byte) (*Mapping, error) {
 		d := json.NewDecoder(bytes.NewReader(t))
 		d.DisallowUnknownFields()
 		if err := d.Decode(&m); err != nil {
-			return nil, fmt.Errorf("mapping: %w", err)
+			return nil, fileErrOf(err, "import.err.mapping.json", err.Error())
 		}
 		return &m, nil
 	}
@@ -122,10 +121,10 @@ func ParseMapping(data []byte) (*Mapping, error) {
 		}
 		k, v, ok := strings.Cut(line, "=")
 		if !ok {
-			return nil, fmt.Errorf("mapping line %d: %q is not key=value", n, line)
+			return nil, fileErr("import.err.mapping.kv", n, line)
 		}
 		if err := m.Set(strings.TrimSpace(k), strings.TrimSpace(v)); err != nil {
-			return nil, fmt.Errorf("mapping line %d: %w", n, err)
+			return nil, fileErrOf(err, "import.err.mapping.line", n, errArg(err))
 		}
 	}
 	return &m, sc.Err()
@@ -155,7 +154,7 @@ func (m *Mapping) Set(key, value string) error {
 		case "fixedDimensions":
 			put(&m.FixedDimensions, sub)
 		default:
-			return fmt.Errorf("unknown mapping key %q", key)
+			return fileErr("import.err.mapping.key", key)
 		}
 		return nil
 	}
@@ -185,7 +184,7 @@ func (m *Mapping) Set(key, value string) error {
 	case "missing":
 		m.Missing = strings.Split(value, ",")
 	default:
-		return fmt.Errorf("unknown mapping key %q", key)
+		return fileErr("import.err.mapping.key", key)
 	}
 	return nil
 }
@@ -223,7 +222,7 @@ func (m *Mapping) Resolve(columns []string) error {
 			def(&m.Value, "value")
 		}
 	default:
-		errs = append(errs, fmt.Errorf("format %q: use csv, sdmx or jsonl", m.Format))
+		errs = append(errs, fileErr("import.err.mapping.format", string(m.Format)))
 	}
 	if m.RegionCode != "" {
 		m.Region = ""
@@ -234,39 +233,39 @@ func (m *Mapping) Resolve(columns []string) error {
 	if m.WidePeriods != "" {
 		re, err := regexp.Compile(m.WidePeriods)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("widePeriods: %w", err))
+			errs = append(errs, fileErrOf(err, "import.err.mapping.wide", err.Error()))
 		}
 		m.wide = re
 		m.Period, m.Value = "", ""
 		if len(m.Values) > 0 {
-			errs = append(errs, errors.New("a wide table (widePeriods) has one value per cell: values cannot be used with it"))
+			errs = append(errs, fileErr("import.err.mapping.values"))
 		}
 	}
 	if m.Indicator == "" && m.IndicatorColumn == "" && len(m.Values) == 0 {
-		errs = append(errs, errors.New("no indicator: give indicator, indicatorColumn or values"))
+		errs = append(errs, fileErr("import.err.mapping.noind"))
 	}
 	if columns != nil {
-		need := func(what, col string) {
+		need := func(what i18n.Msg, col string) {
 			if col != "" && !slices.Contains(columns, col) {
-				errs = append(errs, fmt.Errorf("%s column %q is not in the header (%s)", what, col, strings.Join(columns, ", ")))
+				errs = append(errs, fileErr("import.err.mapping.column", what, col, strings.Join(columns, ", ")))
 			}
 		}
-		need("region", m.Region)
-		need("period", m.Period)
-		need("month", m.Month)
-		need("value", m.Value)
-		need("indicator", m.IndicatorColumn)
+		need(i18n.M("import.err.what.region"), m.Region)
+		need(i18n.M("import.err.what.period"), m.Period)
+		need(i18n.M("import.err.what.month"), m.Month)
+		need(i18n.M("import.err.what.value"), m.Value)
+		need(i18n.M("import.err.what.indicator"), m.IndicatorColumn)
 		for _, c := range sortedKeys(m.Values) {
-			need("value", c)
+			need(i18n.M("import.err.what.value"), c)
 		}
 		for _, k := range sortedKeys(m.Dimensions) {
-			need("dimension "+k, m.Dimensions[k])
+			need(i18n.M("import.err.what.dimension", k), m.Dimensions[k])
 		}
 		if m.wide != nil && len(m.wideColumns(columns)) == 0 {
-			errs = append(errs, fmt.Errorf("no column matches widePeriods %q", m.WidePeriods))
+			errs = append(errs, fileErr("import.err.mapping.nowide", m.WidePeriods))
 		}
 	}
-	return errors.Join(errs...)
+	return joinErrs(errs)
 }
 
 func (m *Mapping) wideColumns(columns []string) []int {

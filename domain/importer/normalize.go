@@ -136,8 +136,54 @@ func errArg(err error) any {
 		return me.m
 	}
 	var de *domain.Error
-	if errors.As(err, &de) && !de.Msg.IsZero() && de.Field == "" {
-		return de.Msg
+	if errors.As(err, &de) && !de.Msg.IsZero() && err.Error() == de.Error() {
+		if de.Field == "" {
+			return de.Msg
+		}
+		return i18n.M("error.field", de.Field, de.Msg)
 	}
 	return err.Error()
+}
+
+// fileErr returns an error about a file or a mapping as a whole with the
+// catalogue's message key and args: a *domain.Error (BAD_INPUT) without
+// a field, whose English is what the importer has always written and
+// which domain.MessageIn writes in the reader's language.
+func fileErr(key string, args ...any) error {
+	return domain.Errorm(domain.BadInput, "", key, args...)
+}
+
+// fileErrOf is fileErr for an error that wraps cause.
+func fileErrOf(cause error, key string, args ...any) error {
+	e := domain.Errorm(domain.BadInput, "", key, args...)
+	e.Err = cause
+	return e
+}
+
+// inFile returns err after the file's name ("file: err"), as a message
+// of the catalogue when err has one.
+func inFile(key, file string, err error) error {
+	if m, ok := errArg(err).(i18n.Msg); ok {
+		return fileErrOf(err, key, file, m)
+	}
+	if key == "importer.at" {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	return fmt.Errorf("%s: mapping: %w", file, err)
+}
+
+// joinErrs joins errs as errors.Join does (one per line), as a message
+// of the catalogue.
+func joinErrs(errs []error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	m := errArg(errs[len(errs)-1])
+	for i := len(errs) - 2; i >= 0; i-- {
+		m = i18n.M("import.err.lines", errArg(errs[i]), m)
+	}
+	return fileErrOf(errors.Join(errs...), "import.err.lines", m.(i18n.Msg).Args...)
 }

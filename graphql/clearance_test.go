@@ -141,7 +141,7 @@ func TestWritesAboutHiddenOperations(t *testing.T) {
 				if spec.Rule == domain.NewIntervention && (ev == "" || ev == "-1") {
 					// An unknown id would be recorded: the hidden one is refused,
 					// saying only that the id is taken.
-					want := `{"errors":[{"message":"input.id: \"op-hid\" cannot be the id of a new intervention: choose another id","locations":[{"line":1,"column":12}],"path":["` + spec.Name + `"],"extensions":{"code":"CONFLICT","field":"input.id"}}]}`
+					want := `{"errors":[{"message":"input.id: \"op-hid\" cannot be the id of a new intervention: choose another id","locations":[{"line":1,"column":12}],"path":["` + spec.Name + `"],"extensions":{"code":"CONFLICT","field":"input.id","messageArgs":["op-hid"],"messageKey":"domain.err.intervention.idtaken"}}]}`
 					if strings.TrimSpace(hb) != want {
 						t.Errorf("%s about the hidden operation (expectedVersion %q, commandId %q):\n got %s\nwant %s", spec.Name, ev, cid, hb, want)
 					}

@@ -114,12 +114,12 @@ func parseAuditTime(field, raw string) (time.Time, error) {
 	if d, err := time.Parse(time.DateOnly, raw); err == nil {
 		return d, nil
 	}
-	return time.Time{}, badInput(field, "%q is neither a date (YYYY-MM-DD) nor an RFC 3339 time", raw)
+	return time.Time{}, domain.Invalidm(field, "gql.err.audit.time", raw)
 }
 
 func (s *Server) resolveAudit(p gql.ResolveParams) (any, error) {
 	if s.cfg.Log == nil {
-		return nil, domain.Errorf(domain.NotFound, "", "this server has no log to audit")
+		return nil, domain.Errorm(domain.NotFound, "", "gql.err.audit.nolog")
 	}
 	var f auditFilter
 	f.principal, f.eventType, f.stream = argString(p.Args, "principal"), argString(p.Args, "type"), argString(p.Args, "stream")
@@ -133,14 +133,14 @@ func (s *Server) resolveAudit(p gql.ResolveParams) (any, error) {
 	limit := auditDefaultLimit
 	if l, ok := p.Args["limit"].(int); ok {
 		if l < 1 || l > auditMaxLimit {
-			return nil, badInput("limit", "%d is not between 1 and %d", l, auditMaxLimit)
+			return nil, domain.Invalidm("limit", "gql.err.audit.limit", l, auditMaxLimit)
 		}
 		limit = l
 	}
 	var after eventstore.Position
 	if raw := argString(p.Args, "after"); raw != "" {
 		if after, err = eventstore.ParsePosition(raw); err != nil {
-			return nil, badInput("after", "%s", err)
+			return nil, badInput("after", err)
 		}
 	}
 	return s.audit(p.Context, AccessFromContext(p.Context), f, after, limit)

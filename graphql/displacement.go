@@ -3,6 +3,7 @@ package graphql
 import (
 	gql "github.com/graphql-go/graphql"
 
+	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/displacement"
 	"github.com/supplyeval/supplyeval/eventstore"
 	"github.com/supplyeval/supplyeval/i18n"
@@ -149,7 +150,7 @@ func (s *Server) resolveCompareRegions(p gql.ResolveParams) (any, error) {
 	code := argString(p.Args, "indicator")
 	ind, ok := s.cfg.Catalog.IndicatorAt(code, asOf)
 	if !ok {
-		return nil, notFound("indicator", "indicator %q is not defined", code)
+		return nil, domain.Errorm(domain.NotFound, "indicator", "gql.err.indicator.undefined", code)
 	}
 	from, to, err := periodRange(ind.Granularity, p.Args)
 	if err != nil {

@@ -75,10 +75,15 @@ func toAPIError(err error, prefix string) *apiError {
 	return &apiError{code: domain.Internal, message: "internal error"}
 }
 
-func badInput(field, format string, args ...any) error {
-	return domain.Invalid(field, format, args...)
-}
-
-func notFound(field, format string, args ...any) error {
-	return domain.Errorf(domain.NotFound, field, format, args...)
+// badInput is a BAD_INPUT error about field whose message is err's: its
+// message of the catalogue too when err is a *domain.Error that has one
+// and no field of its own (a date that does not parse, in words a client
+// can write in its language).
+func badInput(field string, err error) error {
+	e := domain.Invalid(field, "%s", err)
+	var de *domain.Error
+	if errors.As(err, &de) && de.Field == "" && !de.Msg.IsZero() && de.Message == e.Message {
+		e.Msg = de.Msg
+	}
+	return e
 }

@@ -284,7 +284,7 @@ func (s *Server) resolveImpact(p gql.ResolveParams) (any, error) {
 	}
 	for _, name := range []string{"intervention", "indicator", "method"} {
 		if _, ok := p.Args[name]; !ok {
-			return nil, domain.Invalid(name, "is required (or give plan)")
+			return nil, domain.Invalidm(name, "gql.err.impact.required")
 		}
 	}
 	q := evaluate.ImpactQuery{AsOf: asOf}
@@ -320,7 +320,7 @@ func (s *Server) resolveImpact(p gql.ResolveParams) (any, error) {
 		if lag, ok := o["hacLag"].(int); ok {
 			switch {
 			case lag < 0:
-				return nil, domain.Invalid("its.hacLag", "the Newey-West lag must not be negative; it is %d", lag)
+				return nil, domain.Invalidm("its.hacLag", "gql.err.impact.haclag", lag)
 			case lag == 0:
 				q.ITS.HACLag = impact.HACWhite
 			default:

@@ -157,7 +157,7 @@ func (s *Server) mutationResolver(spec domain.CommandSpec) gql.FieldResolveFn {
 		if raw, ok := in["expectedVersion"].(string); ok {
 			v, err := strconv.ParseInt(raw, 10, 64)
 			if err != nil || v < -1 {
-				return nil, toAPIError(badInput("expectedVersion", "%q is not a stream version (-1 or more)", raw), "input")
+				return nil, toAPIError(domain.Invalidm("expectedVersion", "gql.err.mutation.version", raw), "input")
 			}
 			env.ExpectedVersion = &v
 		}
@@ -169,7 +169,7 @@ func (s *Server) mutationResolver(spec domain.CommandSpec) gql.FieldResolveFn {
 		}
 		raw, err := json.Marshal(body)
 		if err != nil {
-			return nil, toAPIError(badInput("input", "%s", err), "")
+			return nil, toAPIError(badInput("input", err), "")
 		}
 		cmd, err := spec.Decode(raw)
 		if err != nil {

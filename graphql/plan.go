@@ -25,7 +25,7 @@ func (s *Server) lookupPlan(p gql.ResolveParams, id string, asOf uint64) (projec
 func (s *Server) resolvePlannedImpact(p gql.ResolveParams, id string, asOf uint64) (any, error) {
 	for _, name := range []string{"intervention", "indicator", "method", "regions", "comparison", "from", "to", "predictors", "its"} {
 		if _, given := p.Args[name]; given {
-			return nil, domain.Invalid(name, "must not be given with plan: a plan is run exactly as registered")
+			return nil, domain.Invalidm(name, "gql.err.plan.given")
 		}
 	}
 	if asOf == 0 {

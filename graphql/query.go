@@ -135,7 +135,7 @@ func (s *Server) resolveNeighbourRegion(p gql.ResolveParams) (any, error) {
 	if r, ok := s.cfg.Catalog.RegionAt(l.Region, l.AsOf); ok {
 		return r, nil
 	}
-	return nil, toAPIError(notFound("", "region %q is not known", l.Region), "")
+	return nil, toAPIError(domain.Errorm(domain.NotFound, "", "gql.err.region.unknown", l.Region), "")
 }
 
 // asOf parses the asOf argument and waits (boundedly) for the read models
@@ -147,10 +147,10 @@ func (s *Server) asOf(ctx context.Context, args map[string]any) (uint64, error) 
 	}
 	pos, err := eventstore.ParsePosition(raw)
 	if err != nil {
-		return 0, badInput("asOf", "%s", err)
+		return 0, badInput("asOf", err)
 	}
 	if pos == 0 {
-		return 0, badInput("asOf", "position 0 is before any event; positions start at 1")
+		return 0, domain.Invalidm("asOf", "gql.err.asof.zero")
 	}
 	if s.cfg.Head != nil {
 		head, err := s.cfg.Head(ctx)
@@ -158,7 +158,7 @@ func (s *Server) asOf(ctx context.Context, args map[string]any) (uint64, error) 
 			return 0, err
 		}
 		if uint64(pos) > head {
-			return 0, badInput("asOf", "position %d is beyond the end of the log (%d)", pos, head)
+			return 0, domain.Invalidm("asOf", "gql.err.asof.beyond", uint64(pos), head)
 		}
 	}
 	if err := s.reach(ctx, uint64(pos)); err != nil {
@@ -192,10 +192,10 @@ func (s *Server) resolveSeries(p gql.ResolveParams) (any, error) {
 	}
 	ind, ok := s.cfg.Catalog.IndicatorAt(indCode, asOf)
 	if !ok {
-		return nil, notFound("indicator", "indicator %q is not defined", indCode)
+		return nil, domain.Errorm(domain.NotFound, "indicator", "gql.err.indicator.undefined", indCode)
 	}
 	if _, ok := s.cfg.Catalog.RegionAt(region, asOf); !ok {
-		return nil, notFound("region", "region %q is not defined", region)
+		return nil, domain.Errorm(domain.NotFound, "region", "gql.err.region.undefined", region)
 	}
 	q := projections.Query{Indicator: indCode, Region: region, AsOf: asOf}
 	if q.From, q.To, err = periodRange(ind.Granularity, p.Args); err != nil {
@@ -251,11 +251,11 @@ func dateRange(args map[string]any) (from, to string, err error) {
 			continue
 		}
 		if _, err := domain.ParseDate(raw); err != nil {
-			return "", "", badInput(name, "%s", err)
+			return "", "", badInput(name, err)
 		}
 	}
 	if from != "" && to != "" && to < from {
-		return "", "", badInput("to", "%s is before from %s", to, from)
+		return "", "", domain.Invalidm("to", "gql.err.range.order", to, from)
 	}
 	return from, to, nil
 }
@@ -266,7 +266,7 @@ func (s *Server) resolveInterventions(p gql.ResolveParams) (any, error) {
 	f.Kind, _ = p.Args["kind"].(string)
 	if f.Region != "" {
 		if _, ok := s.cfg.Catalog.Region(f.Region); !ok {
-			return nil, notFound("region", "region %q is not defined", f.Region)
+			return nil, domain.Errorm(domain.NotFound, "region", "gql.err.region.undefined", f.Region)
 		}
 	}
 	var err error
@@ -274,8 +274,7 @@ func (s *Server) resolveInterventions(p gql.ResolveParams) (any, error) {
 		return nil, err
 	}
 	if f.Kind != "" && !validInterventionKind(f.Kind) {
-		return nil, badInput("kind", "%q is not OPERATION, POLICY_CHANGE, an operation kind (%s) or a policy kind (%s)",
-			f.Kind, joinEnum(domain.OperationKinds), joinEnum(domain.PolicyKinds))
+		return nil, domain.Invalidm("kind", "gql.err.interventions.kind", f.Kind, joinEnum(domain.OperationKinds), joinEnum(domain.PolicyKinds))
 	}
 	all := s.cfg.Interventions.List(f)
 	pr := AccessFromContext(p.Context)

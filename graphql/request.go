@@ -36,7 +36,7 @@ func checkJSON(raw []byte, prefix string) error {
 	}
 	c.space()
 	if c.i < len(c.b) {
-		return domain.Invalid(c.field(), "the request holds more than one JSON value: %d bytes follow the end of the first, at byte %d; send exactly one JSON object", len(c.b)-c.i, c.i)
+		return domain.Invalidm(c.field(), "gql.err.json.trailing", len(c.b)-c.i, c.i)
 	}
 	return nil
 }
@@ -92,7 +92,7 @@ func (c *jsonCheck) space() {
 
 func (c *jsonCheck) value(depth int) error {
 	if depth > maxJSONDepth {
-		return domain.Invalid(c.field(), "the request's JSON is nested more than %d levels deep", maxJSONDepth)
+		return domain.Invalidm(c.field(), "gql.err.json.depth", maxJSONDepth)
 	}
 	c.space()
 	if c.i >= len(c.b) {
@@ -140,7 +140,7 @@ func (c *jsonCheck) object(depth int) error {
 		for _, k := range c.keys[base:] {
 			if bytes.Equal(k, key) || (depth == 0 && c.foldTop && bytes.EqualFold(k, key)) {
 				c.path = append(c.path, pathSeg{key: key})
-				return domain.Invalid(c.field(), "the key %q is given twice in one object; give it once", key)
+				return domain.Invalidm(c.field(), "gql.err.json.key.twice", key)
 			}
 		}
 		c.keys = append(c.keys, key)
@@ -234,14 +234,14 @@ func (c *jsonCheck) str() ([]byte, error) {
 			}
 			switch {
 			case r >= 0xDC00 && r <= 0xDFFF:
-				return nil, domain.Invalid(c.field(), "the text holds the escape \\u%04x, half of a UTF-16 surrogate pair without its first half; send the character itself, in UTF-8", r)
+				return nil, domain.Invalidm(c.field(), "gql.err.json.surrogate.first", r)
 			case r >= 0xD800 && r <= 0xDBFF:
 				lo, ok := rune(0), false
 				if c.i+11 < len(c.b) && c.b[c.i+6] == '\\' && c.b[c.i+7] == 'u' {
 					lo, ok = c.hex4(c.i + 8)
 				}
 				if !ok || lo < 0xDC00 || lo > 0xDFFF {
-					return nil, domain.Invalid(c.field(), "the text holds the escape \\u%04x, half of a UTF-16 surrogate pair without its second half; send the character itself, in UTF-8", r)
+					return nil, domain.Invalidm(c.field(), "gql.err.json.surrogate.second", r)
 				}
 				c.i += 12
 			default:
@@ -252,7 +252,7 @@ func (c *jsonCheck) str() ([]byte, error) {
 		default:
 			r, size := utf8.DecodeRune(c.b[c.i:])
 			if r == utf8.RuneError && size == 1 {
-				return nil, domain.Invalid(c.field(), "the text is not valid UTF-8 (byte 0x%02x at byte %d of the request); send UTF-8", c.b[c.i], c.i)
+				return nil, domain.Invalidm(c.field(), "gql.err.json.utf8", c.b[c.i], c.i)
 			}
 			c.i += size
 		}
@@ -292,7 +292,7 @@ func (c *jsonCheck) number() error {
 		return errMalformed
 	}
 	if math.IsInf(f, 0) {
-		return domain.Invalid(c.field(), "%s is beyond the largest number that can be recorded (about 1.8e308)", text)
+		return domain.Invalidm(c.field(), "gql.err.json.number", text)
 	}
 	return nil
 }
@@ -304,7 +304,7 @@ func (c *jsonCheck) number() error {
 // malformed documents are left to the parser to describe.
 func checkQueryText(q string) error {
 	if !utf8.ValidString(q) {
-		return domain.Invalid("query", "the query is not valid UTF-8; send UTF-8")
+		return domain.Invalidm("query", "gql.err.query.utf8")
 	}
 	if !strings.Contains(q, `\u`) {
 		return nil
@@ -338,7 +338,7 @@ func checkQueryText(q string) error {
 				n, err := strconv.ParseUint(q[i+1:i+5], 16, 32)
 				if err == nil && n >= 0xD800 && n <= 0xDFFF {
 					end := min(len(q), i+5)
-					return domain.Invalid("query", "the string starting %s holds the escape \\u%04x, half of a UTF-16 surrogate pair, which GraphQL strings cannot hold; send the character itself, in UTF-8", q[start:end], n)
+					return domain.Invalidm("query", "gql.err.query.surrogate", q[start:end], n)
 				}
 			}
 			i++

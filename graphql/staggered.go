@@ -84,7 +84,7 @@ func (s *Server) resolveStaggered(p gql.ResolveParams) (any, error) {
 	q.From, _ = p.Args["from"].(string)
 	q.To, _ = p.Args["to"].(string)
 	if q.Anticipation < 0 {
-		return nil, domain.Invalid("anticipation", "must be 0 or more, not %d", q.Anticipation)
+		return nil, domain.Invalidm("anticipation", "gql.err.staggered.anticipation", q.Anticipation)
 	}
 	r, err := s.evaluator(p.Context).Staggered(p.Context, q)
 	if err != nil {

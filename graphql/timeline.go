@@ -3,6 +3,7 @@ package graphql
 import (
 	gql "github.com/graphql-go/graphql"
 
+	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/projections"
 )
 
@@ -53,7 +54,7 @@ func (s *Server) resolveTimeline(p gql.ResolveParams) (any, error) {
 	q.Visible = s.visibleFilter(AccessFromContext(p.Context))
 	out, ok := s.cfg.Interventions.Timeline(s.cfg.Catalog, q)
 	if !ok {
-		return nil, notFound("region", "region %q is not defined", q.Region)
+		return nil, domain.Errorm(domain.NotFound, "region", "gql.err.region.undefined", q.Region)
 	}
 	return out, nil
 }

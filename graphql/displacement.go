@@ -227,7 +227,7 @@ func inputsOut(in displacement.Inputs, asOf uint64) map[string]any {
 	}
 	dropped := make([]map[string]any, len(in.Dropped))
 	for i, d := range in.Dropped {
-		dropped[i] = map[string]any{"region": d.Region, "role": string(d.Role), "reason": d.Reason}
+		dropped[i] = map[string]any{"region": d.Region, "role": string(d.Role), "reason": d.Reason, srcKey: d}
 	}
 	return map[string]any{
 		"target": nonNilStrings(in.Target), "buffer": nonNilStrings(in.Buffer), "control": nonNilStrings(in.Control), "bufferControl": nonNilStrings(in.BufferControl),
@@ -237,9 +237,24 @@ func inputsOut(in displacement.Inputs, asOf uint64) map[string]any {
 	}
 }
 
-// srcKey holds, in the answer map of a displacement analysis, the
-// analysis itself, for the fields written in another language.
+// srcKey holds, in the answer map of a displacement analysis (or of a
+// scan, a fragmentation check, a skipped indicator, a dropped region),
+// the result itself, for the fields written in another language.
 const srcKey = "\x00analysis"
+
+// langText is a text field with the argument lang of an answer map that
+// holds its source of type T under srcKey: English is the value in the
+// map (the text answered so far), another language is written by in.
+func langText[T any](t *types, typ gql.Type, desc string, in func(x T, l i18n.Lang) any) *gql.Field {
+	return &gql.Field{Type: typ, Description: desc, Args: t.langArgs(), Resolve: func(p gql.ResolveParams) (any, error) {
+		m, _ := p.Source.(map[string]any)
+		x, ok := m[srcKey].(T)
+		if l := argLang(p); ok && l != i18n.EN {
+			return in(x, l), nil
+		}
+		return m[p.Info.FieldName], nil
+	}}
+}
 
 // reasonArg is why the WDQ cannot be read, as a message when it has one.
 func reasonArg(w displacement.WDQ) any {
@@ -302,7 +317,7 @@ func displacementOut(d *evaluate.Displacement) map[string]any {
 func skippedOut(sk []evaluate.Skipped) []map[string]any {
 	out := make([]map[string]any, len(sk))
 	for i, x := range sk {
-		out[i] = map[string]any{"indicator": x.Indicator, "reason": x.Reason}
+		out[i] = map[string]any{"indicator": x.Indicator, "reason": x.Reason, srcKey: x}
 	}
 	return out
 }
@@ -321,6 +336,7 @@ func scanOut(sc *evaluate.Scan) map[string]any {
 		"intervention": sc.Resolved.Intervention, "q": sc.Q, "method": sc.Method, "discoveries": sc.Discoveries,
 		"rows": rows, "skipped": skippedOut(sc.Skipped),
 		"assumptions": nonNilStrings(sc.Assumptions), "explanation": sc.Explanation, "asOf": positionString(sc.AsOf),
+		srcKey: sc,
 	}
 }
 
@@ -348,6 +364,7 @@ func fragmentationOut(f *evaluate.Fragmentation) map[string]any {
 		"intervention": f.Resolved.Intervention, "indicators": f.Indicators, "method": f.Method, "q": f.Q, "flagged": f.Flagged,
 		"rows": rows, "totals": totals, "inputs": inputsOut(f.Inputs, f.AsOf), "skipped": skippedOut(f.Skipped),
 		"diagnostics": nonNilStrings(f.Diagnostics), "assumptions": nonNilStrings(f.Assumptions), "explanation": f.Explanation,
+		srcKey: f,
 	}
 }
 
@@ -381,7 +398,10 @@ func (s *Server) buildDisplacementTypes(t *types) *displacementTypes {
 	d.window = gql.NewObject(gql.ObjectConfig{Name: "PeriodWindow", Description: "A window of periods used.", Fields: gql.Fields{
 		"from": f(nonNull(gql.String), ""), "to": f(nonNull(gql.String), ""), "periods": f(nonNull(gql.Int), "Number of periods.")}})
 	d.dropped = gql.NewObject(gql.ObjectConfig{Name: "DroppedRegion", Description: "A default region left out for want of data.", Fields: gql.Fields{
-		"region": f(nonNull(gql.ID), ""), "role": f(nonNull(d.role), ""), "reason": f(nonNull(gql.String), "")}})
+		"region": f(nonNull(gql.ID), ""), "role": f(nonNull(d.role), ""),
+		"reason": langText(t, nonNull(gql.String), "The periods it lacked, in the language asked (English by default).", func(x displacement.Dropped, l i18n.Lang) any {
+			return l.RenderOr(x.ReasonMsg, x.Reason)
+		})}})
 	d.inputs = gql.NewObject(gql.ObjectConfig{Name: "DisplacementInputs", Description: "The regions, periods and position actually used.", Fields: gql.Fields{
 		"target": f(listOf(gql.ID), ""), "buffer": f(listOf(gql.ID), ""), "control": f(listOf(gql.ID), ""),
 		"bufferControl": f(listOf(gql.ID), "Equal to control when no separate control was given."),
@@ -466,11 +486,20 @@ func (s *Server) buildDisplacementTypes(t *types) *displacementTypes {
 		"discovery": f(nonNull(gql.Boolean), "adjusted <= q."),
 		"category":  f(d.category, "The indicator's WDQ reading."), "wdq": f(optNum, ""), "finding": f(d.finding, "")}})
 	d.skipped = gql.NewObject(gql.ObjectConfig{Name: "SkippedIndicator", Description: "An indicator left out, and why.", Fields: gql.Fields{
-		"indicator": f(nonNull(gql.ID), ""), "reason": f(nonNull(gql.String), "")}})
+		"indicator": f(nonNull(gql.ID), ""),
+		"reason": langText(t, nonNull(gql.String), "Why, in the language asked (English by default).", func(x evaluate.Skipped, l i18n.Lang) any {
+			return x.ReasonIn(l)
+		})}})
 	d.scan = gql.NewObject(gql.ObjectConfig{Name: "DisplacementScan", Description: "Indicators ranked by evidence of displacement after one intervention, with false discovery rate control.", Fields: gql.Fields{
 		"intervention": f(nonNull(t.intervention), ""), "q": f(num, ""), "method": f(nonNull(gql.String), ""),
 		"discoveries": f(nonNull(gql.Int), ""), "rows": f(listOf(d.scanRow), ""), "skipped": f(listOf(d.skipped), ""),
-		"assumptions": f(texts, ""), "explanation": f(nonNull(gql.String), ""), "asOf": f(nonNull(gql.String), "")}})
+		"assumptions": langText(t, texts, "What the scan rests on, one sentence each, in the language asked (English by default).", func(x *evaluate.Scan, l i18n.Lang) any {
+			return nonNilStrings(x.AssumptionsIn(l))
+		}),
+		"explanation": langText(t, nonNull(gql.String), "A paragraph for a briefing, in the language asked (English by default).", func(x *evaluate.Scan, l i18n.Lang) any {
+			return x.ExplanationIn(l)
+		}),
+		"asOf": f(nonNull(gql.String), "")}})
 	d.excess = gql.NewObject(gql.ObjectConfig{Name: "FragmentationRow", Description: "One region's (or, in totals, one role's) count against its counterfactual.", Fields: gql.Fields{
 		"indicator": f(nonNull(gql.ID), ""), "region": f(gql.ID, "Null in totals."), "name": f(gql.String, ""), "country": f(gql.String, ""),
 		"role": f(nonNull(d.role), ""), "crossBorder": f(nonNull(gql.Boolean), ""),
@@ -482,7 +511,15 @@ func (s *Server) buildDisplacementTypes(t *types) *displacementTypes {
 		"intervention": f(nonNull(t.intervention), ""), "indicators": f(listOf(t.indicator), "The indicators watched."),
 		"method": f(nonNull(gql.String), ""), "q": f(num, ""), "flagged": f(nonNull(gql.Int), ""),
 		"rows": f(listOf(d.excess), ""), "totals": f(listOf(d.excess), ""), "inputs": f(nonNull(d.inputs), ""),
-		"skipped": f(listOf(d.skipped), ""), "diagnostics": f(texts, ""), "assumptions": f(texts, ""),
-		"explanation": f(nonNull(gql.String), "")}})
+		"skipped": f(listOf(d.skipped), ""),
+		"diagnostics": langText(t, texts, "Warnings about the data, in the language asked (English by default).", func(x *evaluate.Fragmentation, l i18n.Lang) any {
+			return nonNilStrings(x.DiagnosticsIn(l))
+		}),
+		"assumptions": langText(t, texts, "What the check rests on, one sentence each, in the language asked (English by default).", func(x *evaluate.Fragmentation, l i18n.Lang) any {
+			return nonNilStrings(x.AssumptionsIn(l))
+		}),
+		"explanation": langText(t, nonNull(gql.String), "A paragraph for a briefing, in the language asked (English by default).", func(x *evaluate.Fragmentation, l i18n.Lang) any {
+			return x.ExplanationIn(l)
+		})}})
 	return d
 }

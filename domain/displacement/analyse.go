@@ -85,6 +85,8 @@ type Dropped struct {
 	Role   Role
 	// Reason lists the periods it lacked.
 	Reason string
+	// ReasonMsg is Reason as a message of the catalogue.
+	ReasonMsg i18n.Msg `json:"-"`
 }
 
 // Inputs are the regions and periods actually used.
@@ -365,7 +367,7 @@ func gather(areas Areas, shared bool, data Source, before, after Window, sc Scal
 			if len(missing[0])+len(missing[1]) > 0 {
 				why := describeMissing(missing)
 				if areas.derived(role) {
-					dropped = append(dropped, Dropped{Region: code, Role: role, Reason: why})
+					dropped = append(dropped, Dropped{Region: code, Role: role, Reason: why, ReasonMsg: describeMissingMsg(missing)})
 					continue
 				}
 				return nil, nil, domain.Invalid(f(), "region %q has no value for %s; record the observations, or leave the region out", code, why)
@@ -497,6 +499,26 @@ func describeMissing(missing [2][]string) string {
 		parts = append(parts, listPeriods(missing[1])+" (after)")
 	}
 	return strings.Join(parts, " and ")
+}
+
+// describeMissingMsg is describeMissing as a message.
+func describeMissingMsg(missing [2][]string) i18n.Msg {
+	periods := func(ps []string) i18n.List {
+		l := i18n.Strings(ps)
+		l.Show, l.More = 5, "frag.periods.more"
+		return l
+	}
+	var parts []any
+	if len(missing[0]) > 0 {
+		parts = append(parts, i18n.M("frag.missing.before", periods(missing[0])))
+	}
+	if len(missing[1]) > 0 {
+		parts = append(parts, i18n.M("frag.missing.after", periods(missing[1])))
+	}
+	if len(parts) == 2 {
+		return i18n.M("frag.missing.both", parts...)
+	}
+	return parts[0].(i18n.Msg)
 }
 
 func describeSizes(exposure bool, sizes map[Role]float64, w WDDWeights, shared bool) i18n.Msg {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // FragmentationIndicator is one indicator watched for fragmentation (violent
@@ -27,6 +28,9 @@ type FragmentationIndicator struct {
 type FragmentationInput struct {
 	// Intervention names the operation in the explanation.
 	Intervention string
+	// InterventionMsg, when set, names it in every language (Intervention
+	// is then its English rendering).
+	InterventionMsg i18n.Msg
 	// Areas: the target and buffer regions are examined; each is compared
 	// with the control's trend (a buffer region with BufferControl's, when
 	// given).
@@ -91,6 +95,45 @@ type FragmentationResult struct {
 	Diagnostics []string
 	Assumptions []string
 	Explanation string
+	// DiagnosticMsgs, AssumptionMsgs and ExplanationMsgs are Diagnostics,
+	// Assumptions and Explanation as messages of the catalogue, to be
+	// written in any language (the strings are their English rendering).
+	DiagnosticMsgs  []i18n.Msg `json:"-"`
+	AssumptionMsgs  []i18n.Msg `json:"-"`
+	ExplanationMsgs i18n.Text  `json:"-"`
+}
+
+// SetExplanation sets the explanation to t and its English rendering.
+func (r *FragmentationResult) SetExplanation(t i18n.Text) {
+	r.ExplanationMsgs, r.Explanation = t, t.In(i18n.EN)
+}
+
+// SetAssumptions sets the assumptions to ms and their English rendering.
+func (r *FragmentationResult) SetAssumptions(ms ...i18n.Msg) {
+	r.AssumptionMsgs, r.Assumptions = ms, i18n.EN.RenderAll(ms)
+}
+
+// SetDiagnostics sets the diagnostics to ms and their English rendering.
+func (r *FragmentationResult) SetDiagnostics(ms ...i18n.Msg) {
+	r.DiagnosticMsgs, r.Diagnostics = ms, i18n.EN.RenderAll(ms)
+}
+
+// ExplanationIn writes the explanation in l (English: Explanation; a
+// result without messages gives Explanation in every language).
+func (r *FragmentationResult) ExplanationIn(l i18n.Lang) string {
+	return r.ExplanationMsgs.InOr(l, r.Explanation)
+}
+
+// AssumptionsIn writes the assumptions in l (see
+// [FragmentationResult.ExplanationIn]).
+func (r *FragmentationResult) AssumptionsIn(l i18n.Lang) []string {
+	return l.RenderAllOr(r.AssumptionMsgs, r.Assumptions)
+}
+
+// DiagnosticsIn writes the diagnostics in l (see
+// [FragmentationResult.ExplanationIn]).
+func (r *FragmentationResult) DiagnosticsIn(l i18n.Lang) []string {
+	return l.RenderAllOr(r.DiagnosticMsgs, r.Diagnostics)
 }
 
 // FragmentationMethod is the value of FragmentationResult.Method.
@@ -158,6 +201,7 @@ func Fragmentation(in FragmentationInput) (*FragmentationResult, error) {
 			if !droppedSeen[key] {
 				droppedSeen[key] = true
 				d.Reason = fi.Indicator.label() + ": " + d.Reason
+				d.ReasonMsg = i18n.M("frag.dropped.reason", fi.Indicator.labelArg(), d.ReasonMsg)
 				res.Inputs.Dropped = append(res.Inputs.Dropped, d)
 			}
 		}
@@ -206,16 +250,17 @@ func Fragmentation(in FragmentationInput) (*FragmentationResult, error) {
 			res.Flagged++
 		}
 	}
-	res.Diagnostics = fragmentationDiagnostics(res)
-	res.Assumptions = []string{
-		"Counterfactual: each target and buffer region would have followed the control's proportional trend (expected = before x C_a/C_b), as the total net effect of Bowers & Johnson (2003) assumes; the controls were not themselves affected by the operation.",
-		"Counts are independent Poisson counts; the interval uses the delta method for the control ratio. Overdispersed counts (common for violence) make intervals too narrow and flags too many.",
-		fmt.Sprintf("Flags: p-values in the undesired direction (more violence or more active groups for DOWN indicators), Benjamini-Hochberg adjusted over all %d region-indicator pairs at a false discovery rate of %s. A flag is a signal of possible fragmentation to corroborate, not proof that the operation caused it.", len(res.Rows), strconv.FormatFloat(q, 'f', -1, 64)),
+	res.SetDiagnostics(fragmentationDiagnostics(res)...)
+	assume := []i18n.Msg{
+		i18n.M("frag.assume.counterfactual"),
+		i18n.M("frag.assume.poisson"),
+		i18n.M("frag.assume.flags", len(res.Rows), i18n.Num(fmtQ, q)),
 	}
 	if len(res.Inputs.Derived) > 0 {
-		res.Assumptions = append(res.Assumptions, "Some roles were chosen from the region graph, not by an analyst (buffer: neighbours of the targets; control: other regions of the same level that are neither targets nor their neighbours).")
+		assume = append(assume, i18n.M("frag.assume.derived"))
 	}
-	res.Explanation = explainFragmentation(res, in.Indicators)
+	res.SetAssumptions(assume...)
+	res.SetExplanation(explainFragmentation(res, in.Indicators, in.InterventionMsg))
 	return res, nil
 }
 
@@ -255,14 +300,18 @@ func codesOf(rs []RegionChange) []string {
 	return out
 }
 
-func fragmentationDiagnostics(r *FragmentationResult) []string {
-	var d []string
+func fragmentationDiagnostics(r *FragmentationResult) []i18n.Msg {
+	var d []i18n.Msg
 	if len(r.Inputs.Dropped) > 0 {
-		names := make([]string, len(r.Inputs.Dropped))
+		names := make([]any, len(r.Inputs.Dropped))
 		for i, x := range r.Inputs.Dropped {
-			names[i] = x.Region + " (" + strings.ToLower(roleWord(x.Role)) + ", " + x.Reason + ")"
+			var reason any = x.Reason
+			if !x.ReasonMsg.IsZero() {
+				reason = x.ReasonMsg
+			}
+			names[i] = i18n.M("frag.diag.dropped.one", x.Region, roleMsg(x.Role), reason)
 		}
-		d = append(d, fmt.Sprintf("%d derived region(s) left out for want of data: %s", len(names), joinLimited(names, 10)))
+		d = append(d, i18n.M("frag.diag.dropped", len(names), limited{items: names, n: 10}))
 	}
 	small := 0
 	for _, row := range r.Rows {
@@ -271,61 +320,101 @@ func fragmentationDiagnostics(r *FragmentationResult) []string {
 		}
 	}
 	if small > 0 {
-		d = append(d, fmt.Sprintf("%d of %d region rows have fewer than 10 events before and after; their normal intervals are rough", small, len(r.Rows)))
+		d = append(d, i18n.M("frag.diag.small", small, len(r.Rows)))
 	}
 	return d
 }
 
-func explainFragmentation(r *FragmentationResult, inds []FragmentationIndicator) string {
-	var b strings.Builder
-	what := r.Intervention
-	if what == "" {
-		what = "the operation"
+// roleMsg names a role in lower case in a sentence ("buffer").
+func roleMsg(r Role) i18n.Msg { return i18n.M("frag.role." + string(r)) }
+
+// limited is a list written as joinLimited writes it: the first n items
+// joined by "; ", then how many more.
+type limited struct {
+	items []any
+	n     int
+}
+
+// Localize writes the list in l.
+func (li limited) Localize(l i18n.Lang) string {
+	xs := make([]string, len(li.items))
+	for i, x := range li.items {
+		switch v := x.(type) {
+		case i18n.Localizer:
+			xs[i] = v.Localize(l)
+		default:
+			xs[i] = fmt.Sprint(v)
+		}
 	}
-	names := map[string]string{}
+	sep := l.T("frag.sep")
+	if len(xs) <= li.n {
+		return strings.Join(xs, sep)
+	}
+	return strings.Join(xs[:li.n], sep) + l.T("frag.more", len(xs)-li.n)
+}
+
+// count is a number of things in words: "1 target region", "3 target
+// regions", by the language's plural rule.
+type count struct {
+	n   int
+	key string
+}
+
+// Localize writes c in l.
+func (c count) Localize(l i18n.Lang) string { return l.N(c.key, c.n) }
+
+func explainFragmentation(r *FragmentationResult, inds []FragmentationIndicator, ivMsg i18n.Msg) i18n.Text {
+	var what any = r.Intervention
+	switch {
+	case !ivMsg.IsZero():
+		what = ivMsg
+	case r.Intervention == "":
+		what = i18n.M("frag.the.operation")
+	}
+	names := map[string]any{}
 	for _, fi := range inds {
 		code := fi.Indicator.Code
 		if code == "" {
 			code = fi.Indicator.label()
 		}
-		names[code] = fi.Indicator.label()
+		names[code] = fi.Indicator.labelArg()
 	}
-	fmt.Fprintf(&b, "After %s (%s compared with %s), %d indicator(s) were compared with the control's trend in %s and %s. ",
-		what, r.Inputs.Before.label(), r.Inputs.After.label(), len(inds),
-		plural(len(r.Inputs.Target), "target region"), plural(len(r.Inputs.Buffer), "buffer region"))
+	text := i18n.Text{i18n.M("frag.explain.opening", what, r.Inputs.Before.labelMsg(), r.Inputs.After.labelMsg(), len(inds),
+		count{len(r.Inputs.Target), "frag.n.target"}, count{len(r.Inputs.Buffer), "frag.n.buffer"})}
 	for _, t := range r.Totals {
-		fmt.Fprintf(&b, "%s in the %s regions: %s observed against %s expected (%s, 95%% interval %s to %s). ",
-			capitalise(names[t.Indicator]), strings.ToLower(roleWord(t.Role)), fmtNum(t.After), fmtNum(t.Expected),
-			signedNum(t.Excess), signedNum(t.Low), signedNum(t.High))
+		text = append(text, i18n.M("frag.explain.total."+string(t.Role), capitalised{names[t.Indicator]}, i18n.Num(fmtNum, t.After), i18n.Num(fmtNum, t.Expected),
+			i18n.Num(signedNum, t.Excess), i18n.Num(signedNum, t.Low), i18n.Num(signedNum, t.High)))
 	}
 	if r.Flagged == 0 {
-		fmt.Fprintf(&b, "No region shows an excess that chance and the number of tests (false discovery rate %s) do not explain.", strconv.FormatFloat(r.Q, 'f', -1, 64))
-		return b.String()
+		return append(text, i18n.M("frag.explain.none", i18n.Num(fmtQ, r.Q)))
 	}
 	flagged := slices.Clone(r.Rows)
 	flagged = slices.DeleteFunc(flagged, func(x RegionExcess) bool { return !x.Flag })
 	slices.SortStableFunc(flagged, func(x, y RegionExcess) int { return cmp.Compare(x.Adjusted, y.Adjusted) })
-	var parts []string
+	var parts []any
 	for _, x := range flagged {
-		where := x.Name
+		var where any = x.Name
 		if x.CrossBorder && x.Country != "" {
-			where += ", across the border in " + x.Country
+			where = i18n.M("frag.where.cross", x.Name, x.Country)
 		}
-		ratio := ""
+		var ratio any = ""
 		if x.Ratio != nil {
-			ratio = ", " + fmtRatio(*x.Ratio) + " times the expected"
+			ratio = i18n.M("frag.ratio", i18n.Num(fmtRatio, *x.Ratio))
 		}
-		parts = append(parts, fmt.Sprintf("%s (%s, %s: %s against %s expected%s)", where, strings.ToLower(roleWord(x.Role)), names[x.Indicator], fmtNum(x.After), fmtNum(x.Expected), ratio))
+		parts = append(parts, i18n.M("frag.explain.flag", where, roleMsg(x.Role), names[x.Indicator], i18n.Num(fmtNum, x.After), i18n.Num(fmtNum, x.Expected), ratio))
 	}
-	fmt.Fprintf(&b, "Flagged as a possible sign of fragmentation (false discovery rate %s): %s.", strconv.FormatFloat(r.Q, 'f', -1, 64), joinLimited(parts, 8))
-	return b.String()
+	return append(text, i18n.M("frag.explain.flagged", i18n.Num(fmtQ, r.Q), limited{items: parts, n: 8}))
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
+// capitalised writes its argument with a capital first letter.
+type capitalised struct{ x any }
+
+// Localize writes c in l.
+func (c capitalised) Localize(l i18n.Lang) string {
+	if loc, ok := c.x.(i18n.Localizer); ok {
+		return capitalise(loc.Localize(l))
 	}
-	return strconv.Itoa(n) + " " + word + "s"
+	return capitalise(fmt.Sprint(c.x))
 }
 
 func capitalise(s string) string {

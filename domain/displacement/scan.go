@@ -2,13 +2,13 @@ package displacement
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // ScanEntry is one indicator's evidence of displacement after an
@@ -30,15 +30,14 @@ type ScanEntry struct {
 // buffer counts are all zero (no test is then possible).
 func EntryFromResult(r *Result) (ScanEntry, error) {
 	if r == nil || r.WDD == nil {
-		note := "no WDD"
 		if r != nil && r.WDDNote != "" {
-			note = "WDD " + r.WDDNote
+			return ScanEntry{}, domain.Invalidm("result", "scan.entry.wdd", r.wddNoteArg())
 		}
-		return ScanEntry{}, domain.Invalid("result", "%s", note)
+		return ScanEntry{}, domain.Invalidm("result", "scan.entry.nowdd")
 	}
 	d := r.WDD.Displacement
 	if d.SE == 0 {
-		return ScanEntry{}, domain.Invalid("result", "the buffer and its control recorded nothing, so there is no displacement to test")
+		return ScanEntry{}, domain.Invalidm("result", "scan.entry.nothing")
 	}
 	code := r.Indicator.Code
 	if code == "" {
@@ -54,6 +53,9 @@ type ScanOptions struct {
 	// TwoSided tests for any change in the buffer (displacement or
 	// diffusion) instead of displacement only.
 	TwoSided bool
+	// InterventionMsg, when set, names the intervention in every language
+	// (the intervention argument is then its English rendering).
+	InterventionMsg i18n.Msg
 }
 
 // ScanRow is one indicator in a scan, in rank order.
@@ -89,6 +91,33 @@ type ScanResult struct {
 	Method      string
 	Assumptions []string
 	Explanation string
+	// AssumptionMsgs and ExplanationMsgs are Assumptions and Explanation
+	// as messages of the catalogue, to be written in any language
+	// (Assumptions and Explanation are their English rendering).
+	AssumptionMsgs  []i18n.Msg `json:"-"`
+	ExplanationMsgs i18n.Text  `json:"-"`
+	interventionMsg i18n.Msg
+}
+
+// SetExplanation sets the explanation to t and its English rendering.
+func (r *ScanResult) SetExplanation(t i18n.Text) {
+	r.ExplanationMsgs, r.Explanation = t, t.In(i18n.EN)
+}
+
+// SetAssumptions sets the assumptions to ms and their English rendering.
+func (r *ScanResult) SetAssumptions(ms ...i18n.Msg) {
+	r.AssumptionMsgs, r.Assumptions = ms, i18n.EN.RenderAll(ms)
+}
+
+// ExplanationIn writes the explanation in l (English: Explanation; a
+// result without messages gives Explanation in every language).
+func (r *ScanResult) ExplanationIn(l i18n.Lang) string {
+	return r.ExplanationMsgs.InOr(l, r.Explanation)
+}
+
+// AssumptionsIn writes the assumptions in l (see [ScanResult.ExplanationIn]).
+func (r *ScanResult) AssumptionsIn(l i18n.Lang) []string {
+	return l.RenderAllOr(r.AssumptionMsgs, r.Assumptions)
 }
 
 // ScanIndicators ranks indicators by evidence of displacement after one
@@ -142,7 +171,7 @@ func ScanIndicators(intervention string, entries []ScanEntry, opts ScanOptions) 
 	}
 	adj := impact.AdjustBH(ps)
 	res := &ScanResult{
-		Intervention: intervention, Q: q, TwoSided: opts.TwoSided,
+		Intervention: intervention, Q: q, TwoSided: opts.TwoSided, interventionMsg: opts.InterventionMsg,
 		Method: "Benjamini-Hochberg (1995) false discovery rate control over per-indicator displacement tests (WDD, Wheeler & Ratcliffe 2018)",
 	}
 	for i := range rows {
@@ -165,42 +194,42 @@ func ScanIndicators(intervention string, entries []ScanEntry, opts ScanOptions) 
 		rows[i].Rank = i + 1
 	}
 	res.Rows = rows
-	test := "one-sided tests for displacement (the buffer worsening beyond its control)"
+	test := i18n.M("scan.test.one")
 	if opts.TwoSided {
-		test = "two-sided tests for any change in the buffer beyond its control (displacement or diffusion)"
+		test = i18n.M("scan.test.two")
 	}
-	res.Assumptions = []string{
-		"Each indicator's statistic is the displacement part of its WDD, (D1-D0) - (Dc1-Dc0) oriented so that positive is a change against the desired direction, divided by its Poisson standard error; p-values come from " + test + ".",
-		"Benjamini-Hochberg controls the expected share of false discoveries at Q when the tests are independent or positively dependent (Benjamini & Hochberg 1995; Benjamini & Yekutieli 2001). Indicators measured in the same regions may be dependent in other ways; read discoveries as leads to examine, not proof.",
-	}
-	res.Explanation = explainScan(res)
+	res.SetAssumptions(i18n.M("scan.assume.statistic", test), i18n.M("scan.assume.bh"))
+	res.SetExplanation(explainScan(res))
 	return res, nil
 }
 
-func explainScan(r *ScanResult) string {
-	var b strings.Builder
-	what := r.Intervention
-	if what == "" {
-		what = "the intervention"
+func explainScan(r *ScanResult) i18n.Text {
+	var what any = r.Intervention
+	switch {
+	case !r.interventionMsg.IsZero():
+		what = r.interventionMsg
+	case r.Intervention == "":
+		what = i18n.M("scan.the.intervention")
 	}
-	kind := "displacement"
+	kind := i18n.M("scan.kind.displacement")
 	if r.TwoSided {
-		kind = "a change in the buffer (displacement or diffusion)"
+		kind = i18n.M("scan.kind.change")
 	}
-	fmt.Fprintf(&b, "After %s, %d indicator(s) were tested for %s, controlling the false discovery rate at %s. ", what, len(r.Rows), kind, strconv.FormatFloat(r.Q, 'f', -1, 64))
+	text := i18n.Text{i18n.M("scan.explain.opening", what, len(r.Rows), kind, i18n.Num(fmtQ, r.Q))}
 	if r.Discoveries == 0 {
 		best := r.Rows[0]
-		fmt.Fprintf(&b, "None stands out once the number of tests is taken into account; the strongest is %s (z = %s, adjusted p = %s).", best.Indicator, fmtRatio(best.Z), fmtRatio3(best.Adjusted))
-		return b.String()
+		return append(text, i18n.M("scan.explain.none", best.Indicator, i18n.Num(fmtRatio, best.Z), i18n.Num(fmtRatio3, best.Adjusted)))
 	}
-	var names []string
+	var found []any
 	for _, row := range r.Rows {
 		if row.Discovery {
-			names = append(names, fmt.Sprintf("%s (z = %s, adjusted p = %s)", row.Indicator, fmtRatio(row.Z), fmtRatio3(row.Adjusted)))
+			found = append(found, i18n.M("scan.explain.row", row.Indicator, i18n.Num(fmtRatio, row.Z), i18n.Num(fmtRatio3, row.Adjusted)))
 		}
 	}
-	fmt.Fprintf(&b, "%d show evidence of it: %s. Expect up to %s%% of such findings to be false leads.", r.Discoveries, strings.Join(names, "; "), strconv.FormatFloat(r.Q*100, 'f', -1, 64))
-	return b.String()
+	return append(text, i18n.M("scan.explain.found", count{r.Discoveries, "scan.found"}, i18n.List{Items: found, Sep: "scan.sep"}, i18n.Num(fmtQ, r.Q*100)))
 }
+
+// fmtQ writes a false discovery rate (or a percentage) as given: 0.05, 5.
+func fmtQ(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
 func fmtRatio3(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }

@@ -241,7 +241,7 @@ type prepared struct {
 	data          displacement.Table
 	exposure      map[string]float64
 	assumptions   []i18n.Msg
-	diagnostics   []string
+	diagnostics   []i18n.Msg
 	notes         []i18n.Msg // for the explanation
 }
 
@@ -280,7 +280,7 @@ func (a *analysis) displacement(req DisplacementRequest, ind projections.Indicat
 	out.Finding, out.FindingNoteMsg, out.BufferTest = judge(res)
 	out.FindingNote = i18n.EN.Render(out.FindingNoteMsg)
 	res.SetAssumptions(append(res.AssumptionMsgs, p.assumptions...)...)
-	res.Diagnostics = append(res.Diagnostics, p.diagnostics...)
+	res.Diagnostics = append(res.Diagnostics, i18n.EN.RenderAll(p.diagnostics)...)
 	res.SetExplanation(append(append(res.ExplanationMsgs, findingSentence(out)), p.notes...))
 	return out, nil
 }
@@ -632,15 +632,15 @@ func (a *analysis) windows(req DisplacementRequest, ind projections.Indicator, f
 		return before, after, domain.Invalidm("after.from", "evaluate.err.window.order", after.From, after.To, before.From, before.To)
 	}
 	if aStart < effect.Index {
-		p.diagnostics = append(p.diagnostics, fmt.Sprintf("the after window starts at %s, before %s, the first period that starts on or after the intervention's start (%s): part of it precedes any effect", after.From, effect, a.iv.Start))
+		p.diagnostics = append(p.diagnostics, i18n.M("frag.window.early", after.From, effect.String(), a.iv.Start))
 	}
 	if bEnd >= effect.Index {
-		p.diagnostics = append(p.diagnostics, fmt.Sprintf("the before window ends at %s, on or after %s, the first period of the intervention's effect (start %s): it may hold part of the effect", before.To, effect, a.iv.Start))
+		p.diagnostics = append(p.diagnostics, i18n.M("frag.window.late", before.To, effect.String(), a.iv.Start))
 	}
 	if end, err := domain.ParseDate(a.iv.End); err == nil {
 		last := domain.Period{G: g, Index: mustIndex(g, after.Periods[len(after.Periods)-1])}
 		if last.Start().After(end) {
-			p.diagnostics = append(p.diagnostics, fmt.Sprintf("the after window runs to %s, past the intervention's end on %s: the later periods measure what lasted after it", last, a.iv.End))
+			p.diagnostics = append(p.diagnostics, i18n.M("frag.window.past", last.String(), a.iv.End))
 		}
 	}
 	p.assumptions = append(p.assumptions, notes...)

@@ -17,7 +17,7 @@ type Skipped struct {
 	Reason    string
 	// ReasonMsg is Reason as a message of the catalogue; the zero Msg
 	// when there is none (Reason is then given in every language).
-	ReasonMsg i18n.Msg
+	ReasonMsg i18n.Msg `json:"-"`
 }
 
 // skipped is an indicator left out for the reason m.
@@ -94,7 +94,8 @@ func (e *Evaluator) Scan(intervention string, asOf uint64, q float64) (*Scan, er
 			out.Analyses[ind.Code] = d
 			entry, err := displacement.EntryFromResult(d.Result)
 			if err != nil {
-				out.Skipped = append(out.Skipped, Skipped{Indicator: ind.Code, Reason: fmt.Sprintf("analysed (WDQ: %s) but not ranked: %s", d.WDQ.Category, strings.TrimPrefix(bare(err), "WDD not computed: "))})
+				english := fmt.Sprintf("analysed (WDQ: %s) but not ranked: %s", d.WDQ.Category, strings.TrimPrefix(bare(err), "WDD not computed: "))
+				out.Skipped = append(out.Skipped, checked(ind.Code, i18n.M("scan.skip.unranked", string(d.WDQ.Category), unrankedCause(d, err)), english))
 				continue
 			}
 			entries = append(entries, entry)
@@ -103,7 +104,7 @@ func (e *Evaluator) Scan(intervention string, asOf uint64, q float64) (*Scan, er
 	if len(entries) == 0 {
 		return nil, domain.Invalidm("intervention", "evaluate.err.scan.none", a.iv.labelMsg(), reasonList(out.Skipped))
 	}
-	res, err := displacement.ScanIndicators(a.iv.label(), entries, displacement.ScanOptions{Q: q})
+	res, err := displacement.ScanIndicators(a.iv.label(), entries, displacement.ScanOptions{Q: q, InterventionMsg: a.iv.labelMsg()})
 	if err != nil {
 		return nil, err
 	}
@@ -112,9 +113,9 @@ func (e *Evaluator) Scan(intervention string, asOf uint64, q float64) (*Scan, er
 		for i, s := range out.Skipped {
 			names[i] = s.Indicator
 		}
-		res.Explanation += fmt.Sprintf(" Not ranked: %s (see the reasons given for each).", strings.Join(names, ", "))
+		res.SetExplanation(append(res.ExplanationMsgs, i18n.M("scan.notranked", i18n.Strings(names))))
 	}
-	res.Assumptions = append(res.Assumptions, "Each indicator was analysed with the defaults of a displacement analysis (target: the intervention's regions with data; buffer: their neighbours; control: other regions of the same level; windows: up to a year either side of the first effect period), so the regions and windows may differ between indicators.")
+	res.SetAssumptions(append(res.AssumptionMsgs, i18n.M("scan.assume.defaults"))...)
 	out.ScanResult = res
 	return out, nil
 }
@@ -202,7 +203,7 @@ func (e *Evaluator) Fragmentation(intervention string, asOf uint64, q float64) (
 			continue
 		}
 		if ind.Granularity != base.ind.Granularity {
-			out.Skipped = append(out.Skipped, Skipped{Indicator: ind.Code, Reason: fmt.Sprintf("its granularity (%s) differs from %s's (%s), whose windows are used", ind.Granularity, base.ind.Code, base.ind.Granularity)})
+			out.Skipped = append(out.Skipped, skipped(ind.Code, i18n.M("frag.skip.granularity", string(ind.Granularity), base.ind.Code, string(base.ind.Granularity))))
 			continue
 		}
 		withData := e.regionsWithData(ind.Code, asOf)
@@ -213,7 +214,7 @@ func (e *Evaluator) Fragmentation(intervention string, asOf uint64, q float64) (
 			}
 		}
 		if len(lacking) > 0 {
-			out.Skipped = append(out.Skipped, Skipped{Indicator: ind.Code, Reason: "no data for the target region(s) " + strings.Join(lacking, ", ")})
+			out.Skipped = append(out.Skipped, skipped(ind.Code, i18n.M("frag.skip.notarget", i18n.Strings(lacking))))
 			continue
 		}
 		inputs = append(inputs, fragIndicator(ind, a.read(ind.Code, base)))
@@ -227,23 +228,25 @@ func (e *Evaluator) Fragmentation(intervention string, asOf uint64, q float64) (
 		return nil, domain.Invalidm("intervention", "evaluate.err.frag.none", a.iv.labelMsg(), reasons)
 	}
 	res, err := displacement.Fragmentation(displacement.FragmentationInput{
-		Intervention: a.iv.label(),
-		Areas:        base.areas,
-		Before:       base.before,
-		After:        base.after,
-		Indicators:   inputs,
-		Graph:        a.graph,
-		Q:            q,
-		AsOf:         asOfLabel(asOf),
+		Intervention:    a.iv.label(),
+		InterventionMsg: a.iv.labelMsg(),
+		Areas:           base.areas,
+		Before:          base.before,
+		After:           base.after,
+		Indicators:      inputs,
+		Graph:           a.graph,
+		Q:               q,
+		AsOf:            asOfLabel(asOf),
 	})
 	if err != nil {
 		return nil, err
 	}
-	res.Assumptions = append(res.Assumptions, i18n.EN.RenderAll(base.assumptions)...)
-	res.Diagnostics = append(res.Diagnostics, base.diagnostics...)
+	res.SetAssumptions(append(res.AssumptionMsgs, base.assumptions...)...)
+	diags := append(res.DiagnosticMsgs, base.diagnostics...)
 	for _, s := range out.Skipped {
-		res.Diagnostics = append(res.Diagnostics, "left out "+s.Indicator+": "+s.Reason)
+		diags = append(diags, i18n.M("frag.diag.leftout", s.Indicator, s.reason()))
 	}
+	res.SetDiagnostics(diags...)
 	out.FragmentationResult = res
 	return out, nil
 }
@@ -269,6 +272,30 @@ func (a *analysis) read(indicator string, p *prepared) displacement.Table {
 		t[r] = row
 	}
 	return t
+}
+
+// checked is an indicator left out for the reason m, whose English must
+// be english (the text given so far); when it is not, english is the
+// reason in every language.
+func checked(indicator string, m i18n.Msg, english string) Skipped {
+	if i18n.EN.Render(m) != english {
+		return Skipped{Indicator: indicator, Reason: english}
+	}
+	return skipped(indicator, m)
+}
+
+// unrankedCause is why an analysis has no entry in a scan (see
+// displacement.EntryFromResult), without "WDD not computed: ".
+func unrankedCause(d *Displacement, err error) any {
+	if d.WDD == nil {
+		switch note := d.WDDNoteMsg; note.Key {
+		case "displacement.wdd.notcomputed":
+			return note.Args[0]
+		case "displacement.wdd.level":
+			return i18n.M("scan.skip.level", note.Args...)
+		}
+	}
+	return errMsg(err, false)
 }
 
 // bare returns an error's message without its field.

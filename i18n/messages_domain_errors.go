@@ -307,6 +307,21 @@ var importErrorsEN = map[string]string{
 	"import.err.polygon.arcs":        "polygon arcs: %s",
 	"import.err.multipolygon.arcs":   "multipolygon arcs: %s",
 	"import.err.arc.index":           "arc %d of ring %d: there are %d arcs",
+
+	// A feature of a boundary file that cannot be recorded.
+	"import.err.feature":            "feature %d",
+	"import.err.feature.id":         "feature %d (%s)",
+	"import.err.feature.noregion":   "names no region: it has no NUTS_ID property, no id and no id property%s",
+	"import.err.feature.property":   " (property %s)",
+	"import.err.feature.undefined":  "no region with code %q is defined%s; define it first (a mapping's defineRegions, or defineRegion)",
+	"import.err.feature.named":      " (feature named %q)",
+	"import.err.feature.twice":      "region %s already has the outline of feature %d in this file",
+	"import.err.feature.projected":  "%s (coordinates look projected: use the EPSG:4326 file, in longitude and latitude degrees)",
+	"import.err.feature.simplified": "after simplification: %s",
+	"import.err.feature.notfeature": "not a GeoJSON Feature: %s",
+	"import.err.feature.type":       "type %q: want Feature",
+	"import.err.feature.nogeometry": "has no geometry",
+	"import.err.feature.geometry":   "geometry: %s",
 }
 
 var importErrorsFR = map[string]string{
@@ -356,4 +371,18 @@ var importErrorsFR = map[string]string{
 	"import.err.polygon.arcs":        "arcs du polygone : %s",
 	"import.err.multipolygon.arcs":   "arcs du multipolygone : %s",
 	"import.err.arc.index":           "arc %d de l'anneau %d : il y a %d arcs",
+
+	"import.err.feature":            "entité %d",
+	"import.err.feature.id":         "entité %d (%s)",
+	"import.err.feature.noregion":   "ne désigne aucune région : elle n'a ni propriété NUTS_ID, ni id, ni propriété id%s",
+	"import.err.feature.property":   " (propriété %s)",
+	"import.err.feature.undefined":  "aucune région de code %q n'est définie%s ; définissez-la d'abord (rubrique defineRegions d'une correspondance, ou defineRegion)",
+	"import.err.feature.named":      " (entité nommée %q)",
+	"import.err.feature.twice":      "la région %s a déjà le contour de l'entité %d de ce fichier",
+	"import.err.feature.projected":  "%s (les coordonnées semblent projetées : utilisez le fichier en EPSG:4326, en degrés de longitude et de latitude)",
+	"import.err.feature.simplified": "après simplification : %s",
+	"import.err.feature.notfeature": "ce n'est pas une entité GeoJSON (Feature) : %s",
+	"import.err.feature.type":       "type %q : Feature attendu",
+	"import.err.feature.nogeometry": "n'a pas de géométrie",
+	"import.err.feature.geometry":   "géométrie : %s",
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Boundary files: region outlines for maps, as GeoJSON (a Feature or a
@@ -86,6 +87,31 @@ type FeatureError struct {
 	ID     string
 	Code   domain.Code
 	Reason string
+	// Msg is Reason as a message of the catalogue (Reason is its
+	// English).
+	Msg i18n.Msg
+}
+
+// featureError returns the error of feature index (region id) with the
+// catalogue's message key and args.
+func featureError(index int, id string, code domain.Code, key string, args ...any) *FeatureError {
+	m := i18n.M(key, args...)
+	return &FeatureError{Index: index, ID: id, Code: code, Reason: i18n.EN.Render(m), Msg: m}
+}
+
+// In writes the error in l as Error does: "file: feature N (ID): reason".
+func (e *FeatureError) In(l i18n.Lang) string {
+	if l == i18n.EN || e.Msg.IsZero() {
+		return e.Error()
+	}
+	where := l.T("import.err.feature", e.Index)
+	if e.ID != "" {
+		where = l.T("import.err.feature.id", e.Index, e.ID)
+	}
+	if e.File != "" {
+		where = l.T("importer.at", e.File, where)
+	}
+	return l.T("importer.at", where, l.Render(e.Msg))
 }
 
 func (e *FeatureError) Error() string {
@@ -137,13 +163,13 @@ func DecodeBoundaries(data []byte, cat Catalog, opt BoundaryOptions) (*BoundaryR
 		return nil, errors.New("importer: DecodeBoundaries needs a Catalog")
 	}
 	if !(opt.Tolerance >= 0) || math.IsInf(opt.Tolerance, 0) {
-		return nil, fmt.Errorf("simplify tolerance %g: must be a finite number >= 0 (degrees)", opt.Tolerance)
+		return nil, fileErr("import.err.simplify", i18n.Num(fmtNum, opt.Tolerance))
 	}
 	format := opt.Format
 	if format == "" {
 		f, ok := SniffBoundaryFormat(data)
 		if !ok {
-			return nil, fmt.Errorf("%s: not a GeoJSON Feature or FeatureCollection nor a TopoJSON Topology", opt.File)
+			return nil, fileErr("import.err.boundary.kind", opt.File)
 		}
 		format = f
 	}
@@ -156,10 +182,10 @@ func DecodeBoundaries(data []byte, cat Catalog, opt BoundaryOptions) (*BoundaryR
 	case TopoJSON:
 		feats, bad, err = decodeTopoJSON(data, opt.IDProperty)
 	default:
-		return nil, fmt.Errorf("boundary format %q: use geojson or topojson", format)
+		return nil, fileErr("import.err.boundary.format", string(format))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", opt.File, err)
+		return nil, inFile("importer.at", opt.File, err)
 	}
 	res := &BoundaryResult{Features: len(feats) + len(bad)}
 	for _, e := range bad {
@@ -168,29 +194,35 @@ func DecodeBoundaries(data []byte, cat Catalog, opt BoundaryOptions) (*BoundaryR
 	}
 	seen := map[string]int{}
 	for _, f := range feats {
-		reject := func(code domain.Code, format string, args ...any) {
-			res.Rejects = append(res.Rejects, &FeatureError{File: opt.File, Index: f.Index, ID: f.ID, Code: code, Reason: fmt.Sprintf(format, args...)})
+		reject := func(code domain.Code, key string, args ...any) {
+			e := featureError(f.Index, f.ID, code, key, args...)
+			e.File = opt.File
+			res.Rejects = append(res.Rejects, e)
 		}
 		switch {
 		case f.ID == "":
-			reject(domain.BadInput, "names no region: it has no NUTS_ID property, no id and no id property%s", propHint(opt.IDProperty))
+			reject(domain.BadInput, "import.err.feature.noregion", propHint(opt.IDProperty))
 			continue
 		case !cat.RegionExists(f.ID):
-			reject(domain.NotFound, "no region with code %q is defined%s; define it first (a mapping's defineRegions, or defineRegion)", f.ID, nameHint(f.Name))
+			reject(domain.NotFound, "import.err.feature.undefined", f.ID, nameHint(f.Name))
 			continue
 		}
 		if prev, dup := seen[f.ID]; dup {
-			reject(domain.Conflict, "region %s already has the outline of feature %d in this file", f.ID, prev)
+			reject(domain.Conflict, "import.err.feature.twice", f.ID, prev)
 			continue
 		}
 		seen[f.ID] = f.Index
 		if err := domain.CheckPolygons("polygons", f.Polygons); err != nil && !tooBig(err) {
-			reject(domain.BadInput, "%s%s", err, projectionHint(f.Polygons))
+			if projected(f.Polygons) {
+				reject(domain.BadInput, "import.err.feature.projected", errArg(err))
+			} else {
+				reject(domain.BadInput, "importer.error", errArg(err))
+			}
 			continue
 		}
 		polys := Simplify(f.Polygons, opt.Tolerance)
 		if err := domain.CheckPolygons("polygons", polys); err != nil {
-			reject(domain.BadInput, "after simplification: %s", err)
+			reject(domain.BadInput, "import.err.feature.simplified", errArg(err))
 			continue
 		}
 		res.PointsIn += countPoints(f.Polygons)
@@ -208,33 +240,33 @@ func tooBig(err error) bool {
 	return errors.As(err, &de) && de.Field == "polygons" && (strings.Contains(de.Message, "more than") || strings.Contains(de.Message, "at most"))
 }
 
-func propHint(p string) string {
+func propHint(p string) any {
 	if p == "" {
 		return ""
 	}
-	return fmt.Sprintf(" (property %s)", p)
+	return i18n.M("import.err.feature.property", p)
 }
 
-func nameHint(n string) string {
+func nameHint(n string) any {
 	if n == "" {
 		return ""
 	}
-	return fmt.Sprintf(" (feature named %q)", n)
+	return i18n.M("import.err.feature.named", n)
 }
 
-// projectionHint explains the usual cause of coordinates out of range: a
-// file in a projected system (GISCO's EPSG:3035 or EPSG:3857 variants).
-func projectionHint(polys [][][][]float64) string {
+// projected reports the usual cause of coordinates out of range: a file
+// in a projected system (GISCO's EPSG:3035 or EPSG:3857 variants).
+func projected(polys [][][][]float64) bool {
 	for _, poly := range polys {
 		for _, ring := range poly {
 			for _, p := range ring {
 				if len(p) >= 2 && (math.Abs(p[0]) > 180 || math.Abs(p[1]) > 90) {
-					return " (coordinates look projected: use the EPSG:4326 file, in longitude and latitude degrees)"
+					return true
 				}
 			}
 		}
 	}
-	return ""
+	return false
 }
 
 func countPoints(polys [][][][]float64) int {
@@ -310,7 +342,7 @@ func decodeGeoJSON(data []byte, idProp string) ([]Feature, []*FeatureError, erro
 		Features []json.RawMessage `json:"features"`
 	}
 	if err := json.Unmarshal(data, &top); err != nil {
-		return nil, nil, fmt.Errorf("not GeoJSON: %w", err)
+		return nil, nil, fileErrOf(err, "import.err.geojson.bad", err.Error())
 	}
 	raws := top.Features
 	switch top.Type {
@@ -318,10 +350,10 @@ func decodeGeoJSON(data []byte, idProp string) ([]Feature, []*FeatureError, erro
 	case "Feature":
 		raws = []json.RawMessage{data}
 	default:
-		return nil, nil, fmt.Errorf("GeoJSON type %q: want Feature or FeatureCollection", top.Type)
+		return nil, nil, fileErr("import.err.geojson.type", top.Type)
 	}
 	if len(raws) > maxBoundaryFileFeatures {
-		return nil, nil, fmt.Errorf("%d features: at most %d are read", len(raws), maxBoundaryFileFeatures)
+		return nil, nil, fileErr("import.err.features", len(raws), maxBoundaryFileFeatures)
 	}
 	var feats []Feature
 	var bad []*FeatureError
@@ -329,28 +361,28 @@ func decodeGeoJSON(data []byte, idProp string) ([]Feature, []*FeatureError, erro
 	for i, raw := range raws {
 		var f geoFeature
 		if err := json.Unmarshal(raw, &f); err != nil {
-			bad = append(bad, &FeatureError{Index: i, Code: domain.BadInput, Reason: "not a GeoJSON Feature: " + err.Error()})
+			bad = append(bad, featureError(i, "", domain.BadInput, "import.err.feature.notfeature", err.Error()))
 			continue
 		}
 		id := featureID(idProp, f.ID, f.Properties)
-		reject := func(format string, args ...any) {
-			bad = append(bad, &FeatureError{Index: i, ID: id, Code: domain.BadInput, Reason: fmt.Sprintf(format, args...)})
+		reject := func(key string, args ...any) {
+			bad = append(bad, featureError(i, id, domain.BadInput, key, args...))
 		}
 		if f.Type != "Feature" {
-			reject("type %q: want Feature", f.Type)
+			reject("import.err.feature.type", f.Type)
 			continue
 		}
 		if f.Geometry == nil {
-			reject("has no geometry")
+			reject("import.err.feature.nogeometry")
 			continue
 		}
 		polys, err := geoJSONPolygons(*f.Geometry)
 		if err != nil {
-			reject("geometry: %s", err)
+			reject("import.err.feature.geometry", errArg(err))
 			continue
 		}
 		if points += countPoints(polys); points > maxBoundaryFilePoints {
-			return nil, nil, fmt.Errorf("more than %d points: split the file or simplify it first", maxBoundaryFilePoints)
+			return nil, nil, fileErr("import.err.points.split", maxBoundaryFilePoints)
 		}
 		feats = append(feats, Feature{Index: i, ID: id, Name: featureName(f.Properties), Polygons: polys})
 	}
@@ -363,17 +395,17 @@ func geoJSONPolygons(g geometry) ([][][][]float64, error) {
 	case "Polygon":
 		var rings [][][]float64
 		if err := json.Unmarshal(g.Coordinates, &rings); err != nil {
-			return nil, fmt.Errorf("polygon coordinates: %w", err)
+			return nil, msgErrOf(err, "import.err.polygon.coords", errArg(err))
 		}
 		return lonLat([][][][]float64{rings})
 	case "MultiPolygon":
 		var polys [][][][]float64
 		if err := json.Unmarshal(g.Coordinates, &polys); err != nil {
-			return nil, fmt.Errorf("multipolygon coordinates: %w", err)
+			return nil, msgErrOf(err, "import.err.multipolygon.coords", errArg(err))
 		}
 		return lonLat(polys)
 	}
-	return nil, fmt.Errorf("type %q: only Polygon and MultiPolygon outline a region", g.Type)
+	return nil, msgErr("import.err.geometry.type", g.Type)
 }
 
 // lonLat keeps the first two numbers of each position (GeoJSON allows an
@@ -383,7 +415,7 @@ func lonLat(polys [][][][]float64) ([][][][]float64, error) {
 		for j, ring := range poly {
 			for k, p := range ring {
 				if len(p) < 2 {
-					return nil, fmt.Errorf("polygons[%d][%d][%d] has %d numbers; a position is [longitude, latitude]", i, j, k, len(p))
+					return nil, msgErr("import.err.position", i, j, k, len(p))
 				}
 				ring[k] = p[:2:2]
 			}
@@ -406,10 +438,10 @@ type topology struct {
 func decodeTopoJSON(data []byte, idProp string) ([]Feature, []*FeatureError, error) {
 	var t topology
 	if err := json.Unmarshal(data, &t); err != nil {
-		return nil, nil, fmt.Errorf("not TopoJSON: %w", err)
+		return nil, nil, fileErrOf(err, "import.err.topojson.bad", err.Error())
 	}
 	if t.Type != "Topology" {
-		return nil, nil, fmt.Errorf("TopoJSON type %q: want Topology", t.Type)
+		return nil, nil, fileErr("import.err.topojson.type", t.Type)
 	}
 	arcs, err := t.decodeArcs()
 	if err != nil {
@@ -432,7 +464,7 @@ func decodeTopoJSON(data []byte, idProp string) ([]Feature, []*FeatureError, err
 		}
 	}
 	if len(geoms) > maxBoundaryFileFeatures {
-		return nil, nil, fmt.Errorf("%d geometries: at most %d are read", len(geoms), maxBoundaryFileFeatures)
+		return nil, nil, fileErr("import.err.geometries", len(geoms), maxBoundaryFileFeatures)
 	}
 	var feats []Feature
 	var bad []*FeatureError
@@ -441,10 +473,10 @@ func decodeTopoJSON(data []byte, idProp string) ([]Feature, []*FeatureError, err
 		id := featureID(idProp, g.ID, g.Properties)
 		polys, err := topoPolygons(g, arcs, &budget)
 		if budget < 0 {
-			return nil, nil, fmt.Errorf("more than %d points: split the file or simplify it first", maxBoundaryFilePoints)
+			return nil, nil, fileErr("import.err.points.split", maxBoundaryFilePoints)
 		}
 		if err != nil {
-			bad = append(bad, &FeatureError{Index: i, ID: id, Code: domain.BadInput, Reason: "geometry: " + err.Error()})
+			bad = append(bad, featureError(i, id, domain.BadInput, "import.err.feature.geometry", errArg(err)))
 			continue
 		}
 		feats = append(feats, Feature{Index: i, ID: id, Name: featureName(g.Properties), Polygons: polys})
@@ -459,7 +491,7 @@ func (t *topology) decodeArcs() ([][][]float64, error) {
 	var sx, sy, tx, ty float64 = 1, 1, 0, 0
 	if t.Transform != nil {
 		if len(t.Transform.Scale) != 2 || len(t.Transform.Translate) != 2 {
-			return nil, errors.New("transform: scale and translate must each have 2 numbers")
+			return nil, fileErr("import.err.transform")
 		}
 		sx, sy = t.Transform.Scale[0], t.Transform.Scale[1]
 		tx, ty = t.Transform.Translate[0], t.Transform.Translate[1]
@@ -469,7 +501,7 @@ func (t *topology) decodeArcs() ([][][]float64, error) {
 		var x, y float64
 		for j, p := range arc {
 			if len(p) < 2 {
-				return nil, fmt.Errorf("arcs[%d][%d] has %d numbers; a position has 2", i, j, len(p))
+				return nil, fileErr("import.err.arc.position", i, j, len(p))
 			}
 			if t.Transform != nil {
 				x, y = x+p[0], y+p[1]
@@ -492,15 +524,15 @@ func topoPolygons(g geometry, arcs [][][]float64, budget *int) ([][][][]float64,
 	case "Polygon":
 		var rings [][]int
 		if err := json.Unmarshal(g.Arcs, &rings); err != nil {
-			return nil, fmt.Errorf("polygon arcs: %w", err)
+			return nil, msgErrOf(err, "import.err.polygon.arcs", errArg(err))
 		}
 		polys = [][][]int{rings}
 	case "MultiPolygon":
 		if err := json.Unmarshal(g.Arcs, &polys); err != nil {
-			return nil, fmt.Errorf("multipolygon arcs: %w", err)
+			return nil, msgErrOf(err, "import.err.multipolygon.arcs", errArg(err))
 		}
 	default:
-		return nil, fmt.Errorf("type %q: only Polygon and MultiPolygon outline a region", g.Type)
+		return nil, msgErr("import.err.geometry.type", g.Type)
 	}
 	out := make([][][][]float64, len(polys))
 	for i, poly := range polys {
@@ -513,7 +545,7 @@ func topoPolygons(g geometry, arcs [][][]float64, budget *int) ([][][][]float64,
 					idx, rev = -a-1, true
 				}
 				if idx >= len(arcs) {
-					return nil, fmt.Errorf("arc %d of ring %d: there are %d arcs", a, j, len(arcs))
+					return nil, msgErr("import.err.arc.index", a, j, len(arcs))
 				}
 				arc := arcs[idx]
 				for k := range arc {
@@ -527,7 +559,7 @@ func topoPolygons(g geometry, arcs [][][]float64, budget *int) ([][][][]float64,
 					pts = append(pts, p)
 				}
 				if *budget -= len(arc); *budget < 0 {
-					return nil, fmt.Errorf("more than %d points", maxBoundaryFilePoints)
+					return nil, msgErr("import.err.points", maxBoundaryFilePoints)
 				}
 			}
 			out[i][j] = pts

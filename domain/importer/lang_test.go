@@ -57,3 +57,51 @@ func TestRowErrorsInFrench(t *testing.T) {
 func obsRow(region, period string, v float64) domain.ObservationRow {
 	return domain.ObservationRow{Region: region, Period: period, Value: v}
 }
+
+// TestBoundaryErrorsInFrench: the reasons a boundary feature is refused,
+// and the errors about a boundary file as a whole, keep their English and
+// read in French from the catalogue.
+func TestBoundaryErrorsInFrench(t *testing.T) {
+	res, err := DecodeBoundaries([]byte(gisco), testCatalog(), BoundaryOptions{File: "nuts.geojson"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]struct{ en, fr string }{
+		2: {`nuts.geojson: feature 2 (FR10): no region with code "FR10" is defined (feature named "Ile-de-France"); define it first (a mapping's defineRegions, or defineRegion)`,
+			`nuts.geojson : entité 2 (FR10) : aucune région de code "FR10" n'est définie (entité nommée "Ile-de-France") ; définissez-la d'abord (rubrique defineRegions d'une correspondance, ou defineRegion)`},
+		3: {`nuts.geojson: feature 3 (ES21): geometry: type "LineString": only Polygon and MultiPolygon outline a region`,
+			`nuts.geojson : entité 3 (ES21) : géométrie : type "LineString" : seuls Polygon et MultiPolygon délimitent une région`},
+		4: {`nuts.geojson: feature 4: names no region: it has no NUTS_ID property, no id and no id property`,
+			`nuts.geojson : entité 4 : ne désigne aucune région : elle n'a ni propriété NUTS_ID, ni id, ni propriété id`},
+	}
+	if len(res.Rejects) != len(want) {
+		t.Fatalf("rejects %v", res.Rejects)
+	}
+	for _, r := range res.Rejects {
+		w := want[r.Index]
+		if got := r.Error(); got != w.en {
+			t.Errorf("feature %d in English:\n got %s\nwant %s", r.Index, got, w.en)
+		}
+		if got := r.In(i18n.EN); got != w.en {
+			t.Errorf("feature %d In(EN) = %s", r.Index, got)
+		}
+		if got := r.In(i18n.FR); got != w.fr {
+			t.Errorf("feature %d in French:\n got %s\nwant %s", r.Index, got, w.fr)
+		}
+	}
+	for _, c := range []struct {
+		doc, en, fr string
+	}{
+		{`{"type":"LineString"}`, `nuts.json: GeoJSON type "LineString": want Feature or FeatureCollection`,
+			`nuts.json : type GeoJSON "LineString" : Feature ou FeatureCollection attendu`},
+	} {
+		_, err := DecodeBoundaries([]byte(c.doc), testCatalog(), BoundaryOptions{File: "nuts.json", Format: GeoJSON})
+		if err == nil || err.Error() != c.en {
+			t.Errorf("%s: English %v, want %s", c.doc, err, c.en)
+			continue
+		}
+		if got := domain.MessageIn(err, i18n.FR); got != c.fr {
+			t.Errorf("%s: French %s, want %s", c.doc, got, c.fr)
+		}
+	}
+}

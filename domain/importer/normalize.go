@@ -61,7 +61,7 @@ func NormalizePeriod(g domain.Granularity, raw string) (string, error) {
 	case domain.Day:
 		canon = s
 	default:
-		return "", fmt.Errorf("unknown granularity %q", g)
+		return "", msgErr("domain.err.granularity.unknown", string(g))
 	}
 	if canon == "" {
 		canon = s
@@ -120,12 +120,23 @@ func parseValue(s string) (float64, error) {
 }
 
 // msgError is an error of the importer with its message in the
-// catalogue; Error is the English.
-type msgError struct{ m i18n.Msg }
+// catalogue; Error is the English. cause, when set, is the error it
+// wraps.
+type msgError struct {
+	m     i18n.Msg
+	cause error
+}
 
-func msgErr(key string, args ...any) error { return msgError{i18n.M(key, args...)} }
+func msgErr(key string, args ...any) error { return msgError{m: i18n.M(key, args...)} }
+
+// msgErrOf is msgErr for an error that wraps cause.
+func msgErrOf(cause error, key string, args ...any) error {
+	return msgError{m: i18n.M(key, args...), cause: cause}
+}
 
 func (e msgError) Error() string { return i18n.EN.Render(e.m) }
+
+func (e msgError) Unwrap() error { return e.cause }
 
 // errArg is an error as an argument of a message: its message of the
 // catalogue when it has one (an importer error, or a domain error without

@@ -180,8 +180,8 @@ func TestImportInFrench(t *testing.T) {
 	const fr = "fr_FR.UTF-8"
 	code, out, errOut := runIn(t, dir, fr, "import", "--data", "d", "--mapping", "m.json", "prix.csv")
 	lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
-	want := "supplyeval : prix.csv : 1 enregistrements sur 2 comportent des erreurs ; rien n'a été enregistré (corrigez-les, ou utilisez --skip-invalid " +
-		"pour enregistrer les 1 observations valides et écrire les autres dans prix.csv.rejects.csv) :"
+	want := "supplyeval : prix.csv : 1 enregistrement sur 2 comporte des erreurs ; rien n'a été enregistré (corrigez-les, ou utilisez --skip-invalid " +
+		"pour enregistrer 1 observation valide et écrire les autres dans prix.csv.rejects.csv) :"
 	if code != 1 || out != "" || len(lines) != 2 || lines[0] != want {
 		t.Fatalf("refused import: exit %d, stdout %q, stderr:\n%s\nwant first line\n%s", code, out, errOut, want)
 	}
@@ -196,13 +196,13 @@ func TestImportInFrench(t *testing.T) {
 	}
 
 	code, out, errOut = runIn(t, dir, fr, "import", "--data", "d", "--mapping", "m.json", "--skip-invalid", "prix.csv")
-	summary := regexp.MustCompile(`^prix\.csv : 2 enregistrements, 1 observations enregistrées en 1 lots, 0 déjà enregistrées, 0 cellules vides ignorées, ` +
-		`1 refusées \(voir prix\.csv\.rejects\.csv\) ; [0-9]+(,[0-9]+)? s \([0-9\x{202f}]+ lignes/s\) ; position [0-9]+\n$`)
+	summary := regexp.MustCompile(`^prix\.csv : 2 enregistrements, 1 observation enregistrée en 1 lot, 0 déjà enregistrée, 0 cellule vide ignorée, ` +
+		`1 enregistrement refusé \(voir prix\.csv\.rejects\.csv\) ; [0-9]+(,[0-9]+)? s \([0-9\x{202f}]+ lignes/s\) ; position [0-9]+\n$`)
 	if code != 0 || !summary.MatchString(out) || errOut != "" {
 		t.Errorf("import --skip-invalid: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 	code, out, _ = runIn(t, dir, fr, "import", "--data", "d", "--mapping", "m.json", "--skip-invalid", "prix.csv")
-	if code != 0 || !strings.HasPrefix(out, "prix.csv : 2 enregistrements, 0 observations enregistrées en 0 lots, 1 déjà enregistrées") {
+	if code != 0 || !strings.HasPrefix(out, "prix.csv : 2 enregistrements, 0 observation enregistrée en 0 lot, 1 déjà enregistrée, 0 cellule vide ignorée, 1 enregistrement refusé") {
 		t.Errorf("import again: exit %d, stdout %q", code, out)
 	}
 

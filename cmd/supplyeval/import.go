@@ -216,8 +216,8 @@ func importFile(ctx context.Context, t importTarget, file string, opt importOpti
 		for i, r := range rejects {
 			list[i] = rejectLine{r, r.Code}
 		}
-		return errm("cli.err.import.rejected", name, i18n.Int(countLines(rejects)), i18n.Int(res.Records), i18n.Int(len(fresh)),
-			filepath.Base(file)+".rejects.csv", list)
+		return errm("cli.err.import.rejected", name, plural{"cli.err.import.count", countLines(rejects), []any{i18n.Int(res.Records)}},
+			plural{"cli.err.import.valid", len(fresh), nil}, filepath.Base(file)+".rejects.csv", list)
 	}
 	if len(rejects) > 0 {
 		if err := writeRejects(file+".rejects.csv", res.Columns, rejects); err != nil {
@@ -249,10 +249,11 @@ func importFile(ctx context.Context, t importTarget, file string, opt importOpti
 	stop()
 	took := time.Since(start)
 	l := opt.lang
-	line := l.T("cli.out.import.summary", name, i18n.Int(res.Records).Localize(l), i18n.Int(recorded).Localize(l), i18n.Int(len(batches)).Localize(l),
-		i18n.Int(same+repeated).Localize(l), i18n.Int(res.Missing).Localize(l))
+	line := l.Render(i18n.M("cli.out.import.summary", name, plural{"cli.out.import.records", res.Records, nil},
+		plural{"cli.out.import.recorded", recorded, []any{plural{"cli.out.import.batches", len(batches), nil}}},
+		plural{"cli.out.import.already", same + repeated, nil}, plural{"cli.out.import.empty", res.Missing, nil}))
 	if len(rejects) > 0 {
-		line += l.T("cli.out.import.rejects", i18n.Int(len(rejects)).Localize(l), filepath.Base(file)+".rejects.csv")
+		line += plural{"cli.out.import.rejects", len(rejects), []any{filepath.Base(file) + ".rejects.csv"}}.Localize(l)
 	}
 	line += l.T("cli.out.import.took", durationIn(l, took.Round(time.Millisecond)), i18n.Num(fmtRate, float64(len(res.Rows))/max(took.Seconds(), 1e-9)).Localize(l))
 	if last > 0 {
@@ -468,6 +469,25 @@ func durationIn(l i18n.Lang, d time.Duration) string {
 		return d.String()
 	}
 	return l.T("cli.out.seconds", l.Decimal(strconv.FormatFloat(d.Seconds(), 'f', -1, 64)))
+}
+
+// plural is a count in words: the message key+".one" or key+".other" by
+// the language's rule (English: one for 1; French: one for 0 and 1) with
+// the count (grouped in French, as %d writes it in English) and then
+// args. The English of both forms is the text supplyeval has always
+// printed, whatever the count ("1 records").
+type plural struct {
+	key  string
+	n    int
+	args []any
+}
+
+func (p plural) Localize(l i18n.Lang) string {
+	form := ".other"
+	if p.n == 1 || (l == i18n.FR && p.n == 0) {
+		form = ".one"
+	}
+	return l.Render(i18n.M(p.key+form, append([]any{i18n.Int(p.n)}, p.args...)...))
 }
 
 // rejectLine is a rejected row or feature in a refusal: "  REASON [CODE]",

@@ -77,4 +77,19 @@ func TestFormErrorsInFrench(t *testing.T) {
 			t.Errorf("%s page: error %q, want it to contain %q", c.lang, msg, c.want)
 		}
 	}
+	// A rule of the command itself (domain.err.cycle.tobefore), not only
+	// of a field's form.
+	for _, c := range []struct{ lang, want, not string }{
+		{"fr", "2017-12-31 est antérieur à from (2018-01-01)", "is before"},
+		{"en", "2017-12-31 is before from (2018-01-01)", "antérieur"},
+	} {
+		b.visit(s.srv.URL + "/lang?to=" + c.lang + "&next=/cycles")
+		b.do(chromedpSendKeys("#c-id", "c-late"), chromedpSendKeys("#c-title", "Port controls"),
+			chromedpSetValue("#c-from", "2018-01-01"), chromedpSetValue("#c-to", "2017-12-31"))
+		b.submit("#open-cycle")
+		msg := strings.Join(b.texts("div.error"), "\n")
+		if !strings.Contains(msg, c.want) || strings.Contains(msg, c.not) {
+			t.Errorf("%s page: error %q, want it to contain %q", c.lang, msg, c.want)
+		}
+	}
 }

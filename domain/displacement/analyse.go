@@ -200,7 +200,7 @@ func Analyse(in Input) (*Result, error) {
 		return nil, err
 	}
 	if in.Data == nil {
-		return nil, domain.Invalid("data", "is required")
+		return nil, domain.Invalidm("data", "displacement.err.required")
 	}
 	if err := validateWindows(in.Before, in.After); err != nil {
 		return nil, err
@@ -354,8 +354,8 @@ func gather(areas Areas, shared bool, data Source, before, after Window, sc Scal
 			var missing [2][]string
 			for k, w := range []Window{before, after} {
 				v, miss, bad := regionValue(data, code, w, sc)
-				if bad != "" {
-					return nil, nil, domain.Invalid(f(), "region %q: %s", code, bad)
+				if !bad.IsZero() {
+					return nil, nil, domain.Invalidm(f(), "displacement.err.region.value", code, bad)
 				}
 				missing[k] = miss
 				if k == 0 {
@@ -370,13 +370,13 @@ func gather(areas Areas, shared bool, data Source, before, after Window, sc Scal
 					dropped = append(dropped, Dropped{Region: code, Role: role, Reason: why, ReasonMsg: describeMissingMsg(missing)})
 					continue
 				}
-				return nil, nil, domain.Invalid(f(), "region %q has no value for %s; record the observations, or leave the region out", code, why)
+				return nil, nil, domain.Invalidm(f(), "displacement.err.region.missing", code, errMissing(missing))
 			}
 			rc.Change = clean(rc.After - rc.Before)
 			kept = append(kept, rc)
 		}
 		if len(kept) == 0 {
-			return nil, nil, domain.Invalid(role.field(), "no %s region has a value for every period of both windows (%s and %s)", strings.ToLower(roleWord(role)), before.label(), after.label())
+			return nil, nil, domain.Invalidm(role.field(), "displacement.err.role.nodata", errRole(role), before.labelMsg(), after.labelMsg())
 		}
 		out[role] = kept
 	}
@@ -470,10 +470,10 @@ func roleSizes(exposure map[string]float64, roles map[Role][]RegionChange) (map[
 			e, ok := exposure[r.Region]
 			f := "exposure[" + r.Region + "]"
 			if !ok {
-				return nil, domain.Invalid(f, "is missing: with exposures given, every region used needs one")
+				return nil, domain.Invalidm(f, "displacement.err.exposure.missing")
 			}
 			if !finite(e) || e <= 0 {
-				return nil, domain.Invalid(f, "must be a positive finite number (got %g)", e)
+				return nil, domain.Invalidm(f, "displacement.err.exposure.bad", errNum(e))
 			}
 			sizes[role] += e
 		}

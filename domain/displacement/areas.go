@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Role is the part a region plays in a displacement analysis.
@@ -109,7 +110,7 @@ func (a Areas) Validate(g *Graph) error {
 		codes := a.list(r)
 		f := r.field()
 		if len(codes) == 0 && r != RoleBufferControl {
-			errs = append(errs, domain.Invalid(f, "needs at least one region"))
+			errs = append(errs, domain.Invalidm(f, "displacement.err.noregion"))
 			continue
 		}
 		seen := make(map[string]int, len(codes))
@@ -117,15 +118,15 @@ func (a Areas) Validate(g *Graph) error {
 			fi := f + "[" + strconv.Itoa(i) + "]"
 			switch {
 			case c == "":
-				errs = append(errs, domain.Invalid(fi, "region code is empty"))
+				errs = append(errs, domain.Invalidm(fi, "displacement.err.areas.code.empty"))
 				continue
 			case g != nil:
 				if _, ok := g.Region(c); !ok {
-					errs = append(errs, domain.Invalid(fi, "region %q is unknown (not in the region graph)", c))
+					errs = append(errs, domain.Invalidm(fi, "displacement.err.areas.unknown", c))
 				}
 			}
 			if j, dup := seen[c]; dup {
-				errs = append(errs, domain.Invalid(fi, "region %q is listed twice (also at %s[%d])", c, f, j))
+				errs = append(errs, domain.Invalidm(fi, "displacement.err.areas.twice", c, f, j))
 				continue
 			}
 			seen[c] = i
@@ -137,7 +138,7 @@ func (a Areas) Validate(g *Graph) error {
 			if r == RoleBufferControl && other == RoleControl {
 				continue // checked below: all or nothing
 			}
-			errs = append(errs, domain.Invalid(fi, "region %q cannot be both %s and %s", c, other.field(), f))
+			errs = append(errs, domain.Invalidm(fi, "displacement.err.areas.tworoles", c, other.field(), f))
 		}
 	}
 	if len(a.BufferControl) > 0 && !a.sharedControl() {
@@ -152,8 +153,7 @@ func (a Areas) Validate(g *Graph) error {
 			}
 		}
 		if len(common) > 0 {
-			errs = append(errs, domain.Invalid("bufferControl",
-				"shares %s with control but is not the same set: give a set disjoint from the control, or leave it empty to compare the buffer with the control", strings.Join(common, ", ")))
+			errs = append(errs, domain.Invalidm("bufferControl", "displacement.err.areas.buffercontrol", i18n.Strings(common)))
 		}
 	}
 	return errors.Join(errs...)
@@ -191,7 +191,7 @@ func (g *Graph) CompleteAreas(given Areas, opts AreaOptions) (Areas, error) {
 		Derived:       slices.Clone(given.Derived),
 	}
 	if len(out.Target) == 0 {
-		return Areas{}, domain.Invalid("target", "needs at least one region: buffers and controls are found around the targets")
+		return Areas{}, domain.Invalidm("target", "displacement.err.complete.notarget")
 	}
 	reach, err := g.neighbourhood("target", out.Target, opts.Buffer)
 	if err != nil {
@@ -218,7 +218,7 @@ func (g *Graph) CompleteAreas(given Areas, opts AreaOptions) (Areas, error) {
 			}
 		}
 		if len(out.Buffer) == 0 {
-			return Areas{}, domain.Invalid("buffer", "the targets have no neighbours %s; name buffer regions or widen the search", describeSearch(opts))
+			return Areas{}, domain.Invalidm("buffer", "displacement.err.complete.nobuffer", errSearch(opts))
 		}
 		slices.Sort(out.Buffer)
 		out.Derived = appendRole(out.Derived, RoleBuffer)
@@ -240,7 +240,7 @@ func (g *Graph) CompleteAreas(given Areas, opts AreaOptions) (Areas, error) {
 			}
 		}
 		if len(out.Control) == 0 {
-			return Areas{}, domain.Invalid("control", "no region of the targets' level is left that is neither a target, in the buffer, nor a neighbour of a target; name control regions")
+			return Areas{}, domain.Invalidm("control", "displacement.err.complete.nocontrol")
 		}
 		slices.Sort(out.Control)
 		out.Derived = appendRole(out.Derived, RoleControl)
@@ -256,31 +256,4 @@ func appendRole(rs []Role, r Role) []Role {
 		return rs
 	}
 	return append(rs, r)
-}
-
-// describeSearch says in words which neighbours a search looks for.
-func describeSearch(opts AreaOptions) string {
-	hops := opts.Buffer.Hops
-	if hops == 0 {
-		hops = 1
-	}
-	var b strings.Builder
-	b.WriteString("within " + strconv.Itoa(hops) + " link")
-	if hops != 1 {
-		b.WriteString("s")
-	}
-	if len(opts.Buffer.Kinds) > 0 {
-		ks := make([]string, len(opts.Buffer.Kinds))
-		for i, k := range opts.Buffer.Kinds {
-			ks[i] = string(k)
-		}
-		b.WriteString(" of kind " + strings.Join(ks, " or "))
-	}
-	if opts.Buffer.DomesticOnly {
-		b.WriteString(", within the same country")
-	}
-	if !opts.BufferAnyLevel {
-		b.WriteString(", at the targets' level")
-	}
-	return b.String()
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Source gives the observed value of one indicator in a region and period
@@ -41,14 +42,14 @@ type Window struct {
 func NewWindow(g domain.Granularity, from, to string) (Window, error) {
 	p, err := domain.ParsePeriod(g, from)
 	if err != nil {
-		return Window{}, domain.Invalid("from", "%s", err)
+		return Window{}, periodError("from", err)
 	}
 	q, err := domain.ParsePeriod(g, to)
 	if err != nil {
-		return Window{}, domain.Invalid("to", "%s", err)
+		return Window{}, periodError("to", err)
 	}
 	if q.Index < p.Index {
-		return Window{}, domain.Invalid("to", "%s is before %s", to, from)
+		return Window{}, domain.Invalidm("to", "displacement.err.window.order", to, from)
 	}
 	w := Window{From: from, To: to, Periods: make([]string, 0, q.Index-p.Index+1)}
 	for x := p; x.Index <= q.Index; x = x.Add(1) {
@@ -80,22 +81,22 @@ func validateWindows(before, after Window) error {
 		w     Window
 	}{{"before", before}, {"after", after}} {
 		if len(w.w.Periods) == 0 {
-			return domain.Invalid(w.field+".periods", "needs at least one period")
+			return domain.Invalidm(w.field+".periods", "displacement.err.window.noperiod")
 		}
 		seen := make(map[string]int, len(w.w.Periods))
 		for i, p := range w.w.Periods {
 			f := w.field + ".periods[" + strconv.Itoa(i) + "]"
 			if p == "" {
-				return domain.Invalid(f, "period is empty")
+				return domain.Invalidm(f, "displacement.err.period.empty")
 			}
 			if j, dup := seen[p]; dup {
-				return domain.Invalid(f, "period %s is listed twice (also at %d)", p, j)
+				return domain.Invalidm(f, "displacement.err.period.twice", p, j)
 			}
 			seen[p] = i
 			if w.field == "before" {
 				inBefore[p] = true
 			} else if inBefore[p] {
-				return domain.Invalid(f, "period %s is in both the before and the after window", p)
+				return domain.Invalidm(f, "displacement.err.period.both", p)
 			}
 		}
 	}
@@ -104,7 +105,7 @@ func validateWindows(before, after Window) error {
 
 // regionValue is one region's value over a window: the sum (Count) or the
 // mean (Level) of its observations. missing lists the periods without one.
-func regionValue(src Source, region string, w Window, sc Scale) (v float64, missing []string, bad string) {
+func regionValue(src Source, region string, w Window, sc Scale) (v float64, missing []string, bad i18n.Msg) {
 	value := src.Value
 	if t, ok := src.(Table); ok {
 		// Look the region up once rather than once per period.
@@ -122,20 +123,20 @@ func regionValue(src Source, region string, w Window, sc Scale) (v float64, miss
 			continue
 		}
 		if !finite(x) {
-			return 0, nil, "its value for " + p + " is not a finite number"
+			return 0, nil, i18n.M("displacement.err.value.nonfinite", p)
 		}
 		if x < 0 {
-			return 0, nil, "its value for " + p + " is negative (" + strconv.FormatFloat(x, 'g', -1, 64) + "); the displacement measures need values of zero or more"
+			return 0, nil, i18n.M("displacement.err.value.negative", p, errNum(x))
 		}
 		sum += x
 	}
 	if len(missing) > 0 {
-		return 0, missing, ""
+		return 0, missing, i18n.Msg{}
 	}
 	if sc == Level {
 		sum /= float64(len(w.Periods))
 	}
-	return sum, nil, ""
+	return sum, nil, i18n.Msg{}
 }
 
 // listPeriods names up to five periods.

@@ -67,13 +67,13 @@ func NewGraph(regions []Region, links []Link) (*Graph, error) {
 	for i, r := range regions {
 		f := "regions[" + strconv.Itoa(i) + "]"
 		if r.Code == "" {
-			return nil, domain.Invalid(f+".code", "is required")
+			return nil, domain.Invalidm(f+".code", "displacement.err.required")
 		}
 		if r.Country == "" {
-			return nil, domain.Invalid(f+".country", "is required (region %q): buffers are split by country", r.Code)
+			return nil, domain.Invalidm(f+".country", "displacement.err.graph.country", r.Code)
 		}
 		if j, dup := g.index[r.Code]; dup {
-			return nil, domain.Invalid(f+".code", "region %q is listed twice (also at regions[%d])", r.Code, j)
+			return nil, domain.Invalidm(f+".code", "displacement.err.graph.twice", r.Code, j)
 		}
 		g.index[r.Code] = int32(i)
 	}
@@ -81,17 +81,17 @@ func NewGraph(regions []Region, links []Link) (*Graph, error) {
 		f := "links[" + strconv.Itoa(i) + "]"
 		a, ok := g.index[l.A]
 		if !ok {
-			return nil, domain.Invalid(f+".a", "region %q is not in the graph", l.A)
+			return nil, domain.Invalidm(f+".a", "displacement.err.graph.unknown", l.A)
 		}
 		b, ok := g.index[l.B]
 		if !ok {
-			return nil, domain.Invalid(f+".b", "region %q is not in the graph", l.B)
+			return nil, domain.Invalidm(f+".b", "displacement.err.graph.unknown", l.B)
 		}
 		if a == b {
-			return nil, domain.Invalid(f+".b", "region %q cannot be linked to itself", l.B)
+			return nil, domain.Invalidm(f+".b", "displacement.err.graph.self", l.B)
 		}
 		if !l.Kind.Valid() {
-			return nil, domain.Invalid(f+".kind", "must be one of LAND_BORDER, SEA_ROUTE, AIR_ROUTE, RAIL_ROAD (got %q)", l.Kind)
+			return nil, domain.Invalidm(f+".kind", "displacement.err.linkkind", l.Kind)
 		}
 		g.adj[a] = append(g.adj[a], arc{b, l.Kind})
 		g.adj[b] = append(g.adj[b], arc{a, l.Kind})
@@ -186,11 +186,11 @@ func (g *Graph) Neighbourhood(seeds []string, opts NeighbourhoodOptions) ([]Reac
 
 func (g *Graph) neighbourhood(field string, seeds []string, opts NeighbourhoodOptions) ([]Reach, error) {
 	if len(seeds) == 0 {
-		return nil, domain.Invalid(field, "needs at least one region")
+		return nil, domain.Invalidm(field, "displacement.err.noregion")
 	}
 	hops := opts.Hops
 	if hops < 0 {
-		return nil, domain.Invalid("hops", "must not be negative (got %d)", hops)
+		return nil, domain.Invalidm("hops", "displacement.err.hops", hops)
 	}
 	if hops == 0 {
 		hops = 1
@@ -204,7 +204,7 @@ func (g *Graph) neighbourhood(field string, seeds []string, opts NeighbourhoodOp
 	for i, k := range opts.Kinds {
 		ki := kindIndex(k)
 		if ki < 0 {
-			return nil, domain.Invalid("kinds["+strconv.Itoa(i)+"]", "must be one of LAND_BORDER, SEA_ROUTE, AIR_ROUTE, RAIL_ROAD (got %q)", k)
+			return nil, domain.Invalidm("kinds["+strconv.Itoa(i)+"]", "displacement.err.linkkind", k)
 		}
 		follow[ki] = true
 	}
@@ -225,10 +225,10 @@ func (g *Graph) neighbourhood(field string, seeds []string, opts NeighbourhoodOp
 	for i, code := range seeds {
 		idx, ok := g.index[code]
 		if !ok {
-			return nil, domain.Invalid(field+"["+strconv.Itoa(i)+"]", "region %q is not in the region graph", code)
+			return nil, domain.Invalidm(field+"["+strconv.Itoa(i)+"]", "displacement.err.seed.unknown", code)
 		}
 		if st[idx].hops == 0 {
-			return nil, domain.Invalid(field+"["+strconv.Itoa(i)+"]", "region %q is listed twice", code)
+			return nil, domain.Invalidm(field+"["+strconv.Itoa(i)+"]", "displacement.err.seed.twice", code)
 		}
 		st[idx] = state{hops: 0, seed: idx, parent: -1}
 		order = append(order, idx)

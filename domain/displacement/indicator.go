@@ -58,19 +58,18 @@ func (ind Indicator) validate(needDirection bool) error {
 	switch ind.scale() {
 	case Count, Level:
 	default:
-		return domain.Invalid("indicator.scale", "must be COUNT or LEVEL (got %q)", ind.Scale)
+		return domain.Invalidm("indicator.scale", "displacement.err.indicator.scale", ind.Scale)
 	}
 	switch ind.Direction {
 	case domain.DirectionDown, domain.DirectionUp:
 		return nil
 	case domain.DirectionNone:
 		if needDirection {
-			return domain.Invalid("indicator.direction",
-				"indicator %s has no desired direction (NONE), so neither success nor displacement can be read from it; use an indicator the intervention means to move UP or DOWN", ind.label())
+			return domain.Invalidm("indicator.direction", "displacement.err.indicator.nodirection", ind.labelArg())
 		}
 		return nil
 	}
-	return domain.Invalid("indicator.direction", "must be UP or DOWN (got %q)", ind.Direction)
+	return domain.Invalidm("indicator.direction", "displacement.err.indicator.direction", ind.Direction)
 }
 
 // orientation returns +1 when the intervention means to push the indicator
@@ -83,7 +82,7 @@ func orientation(field string, d domain.Direction) (float64, error) {
 	case domain.DirectionUp:
 		return -1, nil
 	}
-	return 0, domain.Invalid(field, "must be UP or DOWN (got %q): the measures are read against a desired direction", d)
+	return 0, domain.Invalidm(field, "displacement.err.direction", d)
 }
 
 // z95 is the 97.5% quantile of the standard normal distribution.
@@ -100,10 +99,10 @@ func upperP(z float64) float64 { return 0.5 * math.Erfc(z/math.Sqrt2) }
 // checkCount validates one input number: finite and not negative.
 func checkCount(field string, v float64) error {
 	if !finite(v) {
-		return domain.Invalid(field, "must be a finite number")
+		return domain.Invalidm(field, "displacement.err.count.finite")
 	}
 	if v < 0 {
-		return domain.Invalid(field, "must not be negative (got %g)", v)
+		return domain.Invalidm(field, "displacement.err.count.negative", errNum(v))
 	}
 	return nil
 }

@@ -161,7 +161,7 @@ func WeightedDisplacementDifference(in WDDInput) (WDD, error) {
 		varTotal = varT + varD + c.ControlAfter*a1*a1 + c.ControlBefore*a0*a0
 	}
 	if varTotal <= 0 {
-		return WDD{}, domain.Invalid("counts", "all counts are zero, so the Poisson variance is zero and no test is possible")
+		return WDD{}, domain.Invalidm("counts", "displacement.err.wdd.zero")
 	}
 	est := s * (local + disp)
 	se := math.Sqrt(varTotal)
@@ -180,7 +180,7 @@ func WeightedDisplacementDifference(in WDDInput) (WDD, error) {
 	out.P = twoSidedP(out.Z)
 	for _, x := range []float64{out.Estimate, out.SE, out.Z, out.P, out.Low, out.High, out.Local.Estimate, out.Local.SE, out.Displacement.Estimate, out.Displacement.SE} {
 		if !finite(x) {
-			return WDD{}, domain.Invalid("counts", "the counts are too large for the statistic to be represented")
+			return WDD{}, domain.Invalidm("counts", "displacement.err.wdd.overflow")
 		}
 	}
 	return out, nil

@@ -44,11 +44,126 @@ func (p *panel) didSensitivity() (*Sensitivity, i18n.Msg) {
 // as Rambachan & Roth's examples do.) The coefficients come in the order
 // Rambachan & Roth use: the periods before the reference period start-1,
 // then those from start on; the target is their average from start on.
+//
+// A balanced panel (every unit in every period) takes the closed form of
+// [panel.eventStudyBalanced]; any other the general sweep of
+// [panel.eventStudySwept]. Both give the same numbers on a balanced panel
+// (TestEventStudyClosedFormEqualsSweep).
 func (p *panel) eventStudy() (eventCoefs, i18n.Msg) {
 	w, err := p.twoWayFor(nil)
 	if err != nil {
 		return eventCoefs{}, i18n.M("sensitivity.rm.unidentified")
 	}
+	if len(w.cells) == p.nUnits*p.nT && p.nTreated > 0 && p.nTreated < p.nUnits {
+		return p.eventStudyBalanced(w)
+	}
+	return p.eventStudySwept(w)
+}
+
+// eventStudyBalanced is the event study of a balanced panel in closed
+// form. With D_u the treatment indicator, D its mean over the n units
+// and T periods, the residual of the regressor Treated x 1[t = k] from
+// the unit and period effects is (D_u - D)(1[t = k] - 1/T), so that
+// with n1 treated units and c = n1 (1 - D):
+//
+//	X~'X~ = c (I - J/T) on the T-1 periods other than the reference,
+//	whose inverse is (I + J) / c (Sherman-Morrison: J/T has trace
+//	(T-1)/T), so b = (X~'y~ + 1 sum X~'y~) / c;
+//	unit u's score on period k is (D_u - D)(e_uk - mean_t e_ut).
+//
+// That is O(n T + n K^2) for K = T-1 coefficients, where the sweep costs
+// K residual projections of n T cells each and a K x nT matrix.
+func (p *panel) eventStudyBalanced(w *twoWay) (eventCoefs, i18n.Msg) {
+	T, n, ref := p.nT, p.nUnits, p.start-1
+	K, N := T-1, len(w.cells)
+	if n < 3 || N <= T+K {
+		return eventCoefs{}, i18n.M("sensitivity.rm.few")
+	}
+	yt := make([]float64, N)
+	for c, i := range w.cells {
+		yt[c] = p.y[i]
+	}
+	if err := w.residual(yt); err != nil {
+		return eventCoefs{}, i18n.M("sensitivity.rm.unidentified")
+	}
+	Y := make([]float64, n*T) // swept outcome by unit and period
+	for c := range yt {
+		Y[w.units[c]*T+w.per[c]] = yt[c]
+	}
+	cols := make([]int, 0, K) // the period of each coefficient
+	for t := 0; t < T; t++ {
+		if t != ref {
+			cols = append(cols, t)
+		}
+	}
+	dbar := float64(p.nTreated) / float64(n)
+	c0 := float64(p.nTreated) * (1 - dbar)
+	// X~'y~: the swept outcome summed over the treated units, by period.
+	xty := make([]float64, K)
+	var sum float64
+	for k, t := range cols {
+		for u := 0; u < p.nTreated; u++ {
+			xty[k] += Y[u*T+t]
+		}
+		sum += xty[k]
+	}
+	beta := make([]float64, K)
+	bt := make([]float64, T) // coefficient by period, 0 at the reference
+	var bsum float64
+	for k, t := range cols {
+		beta[k] = (xty[k] + sum) / c0
+		bt[t] = beta[k]
+		bsum += beta[k]
+		if math.IsNaN(beta[k]) || math.IsInf(beta[k], 0) {
+			return eventCoefs{}, i18n.M("sensitivity.rm.unidentified")
+		}
+	}
+	// Residuals, scores, and the sandwich: with q_u = (s_u + 1 sum s_u)/c
+	// the bread times unit u's score, V = sum over units of q_u q_u'.
+	sigma := mat.NewSymDense(K, nil)
+	e := make([]float64, T)
+	q := make([]float64, K)
+	for u := 0; u < n; u++ {
+		du := -dbar
+		if u < p.nTreated {
+			du = 1 - dbar
+		}
+		var mean float64
+		for t := 0; t < T; t++ {
+			e[t] = Y[u*T+t] - du*(bt[t]-bsum/float64(T))
+			mean += e[t]
+		}
+		mean /= float64(T)
+		var ssum float64
+		for k, t := range cols {
+			q[k] = du * (e[t] - mean)
+			ssum += q[k]
+		}
+		for k := range q {
+			q[k] = (q[k] + ssum) / c0
+		}
+		sigma.SymRankOne(sigma, 1, mat.NewVecDense(K, q))
+	}
+	kAll := T + K
+	cf := float64(n) / float64(n-1) * float64(N-1) / float64(N-kAll)
+	sigma.ScaleSym(cf, sigma)
+	return p.eventCoefs(beta, sigma, ref), i18n.Msg{}
+}
+
+// eventCoefs packs an event study's coefficients and covariance, with the
+// average of the periods from the start on as the target.
+func (p *panel) eventCoefs(beta []float64, sigma *mat.SymDense, ref int) eventCoefs {
+	nPre := ref // periods 0..ref-1
+	l := make([]float64, len(beta)-nPre)
+	for i := range l {
+		l[i] = 1 / float64(len(l))
+	}
+	return eventCoefs{Beta: beta, Sigma: sigma, NPre: nPre, L: l}
+}
+
+// eventStudySwept is the event study of any panel: each regressor swept
+// of the unit and period effects, normal equations solved by Cholesky.
+func (p *panel) eventStudySwept(w *twoWay) (eventCoefs, i18n.Msg) {
 	ref := p.start - 1
 	var cols []int // the period of each regressor
 	for t := 0; t < p.nT; t++ {
@@ -164,17 +279,12 @@ func (p *panel) eventStudy() (eventCoefs, i18n.Msg) {
 			sigma.SetSym(a, b, cf*(v.At(a, b)+v.At(b, a))/2)
 		}
 	}
-	nPre := ref // periods 0..ref-1
-	l := make([]float64, K-nPre)
-	for i := range l {
-		l[i] = 1 / float64(len(l))
-	}
-	out := eventCoefs{Beta: make([]float64, K), Sigma: sigma, NPre: nPre, L: l}
-	for k := range out.Beta {
-		out.Beta[k] = beta.AtVec(k)
-		if math.IsNaN(out.Beta[k]) {
+	b := make([]float64, K)
+	for k := range b {
+		b[k] = beta.AtVec(k)
+		if math.IsNaN(b[k]) {
 			return eventCoefs{}, i18n.M("sensitivity.rm.unidentified")
 		}
 	}
-	return out, i18n.Msg{}
+	return p.eventCoefs(b, sigma, ref), i18n.Msg{}
 }

@@ -100,7 +100,7 @@ type rmAnalysis struct {
 	c           []float64   // c_t = sum of L over post periods >= t
 	cSum        float64
 	drawL       []float64   // draws of theta - thetaHat
-	drawM       [][]float64 // draws of m - mHat, [draw][s]
+	drawM       [][]float64 // draws of m - mHat, [s][draw] (lfCritical reads one s across draws)
 }
 
 // errRM is returned when an event study cannot carry the analysis. Its
@@ -240,15 +240,17 @@ func newRM(e eventCoefs, seed uint64) (*rmAnalysis, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x4d626172))
 	z := make([]float64, P)
 	a.drawL = make([]float64, rmSims)
-	a.drawM = make([][]float64, rmSims)
+	a.drawM = make([][]float64, e.NPre)
+	for s := range a.drawM {
+		a.drawM[s] = make([]float64, rmSims)
+	}
 	for k := 0; k < rmSims; k++ {
 		for j := range z {
 			z[j] = rng.NormFloat64()
 		}
 		a.drawL[k] = dotf(rl, z)
-		a.drawM[k] = make([]float64, e.NPre)
 		for s := range rm {
-			a.drawM[k][s] = dotf(rm[s], z)
+			a.drawM[s][k] = dotf(rm[s], z)
 		}
 	}
 	return a, nil
@@ -351,10 +353,11 @@ func (a *rmAnalysis) lfCritical(p *rmPoly) float64 {
 	h := (1 - rmKappa) * float64(nd-1)
 	lo := int(math.Floor(h))
 	top := make([]float64, 0, nd-lo) // the nd-lo largest, ascending
-	for d := 0; d < nd; d++ {
-		m := a.drawM[d][s]
-		e := vb.Alpha*a.drawL[d] + vb.Beta*m
-		if x := vc.Alpha*a.drawL[d] + vc.Beta*m; x > e {
+	dm := a.drawM[s][:nd]
+	for d, l := range a.drawL {
+		m := dm[d]
+		e := vb.Alpha*l + vb.Beta*m
+		if x := vc.Alpha*l + vc.Beta*m; x > e {
 			e = x
 		}
 		if len(p.v) > 2 {
@@ -556,8 +559,16 @@ func (a *rmAnalysis) bisect(p *rmPoly, in, out, tol float64) float64 {
 // excludes it up to Mbar = 1,000. The set grows with Mbar (each
 // polyhedron's restriction loosens), so bisection applies.
 func (a *rmAnalysis) breakdown() float64 {
+	// The pre-period with the largest move loosens its restriction most
+	// as Mbar grows: trying it first ends most inclusions after one or two
+	// polyhedra (the answer does not depend on the order).
+	order := make([]int, a.nPre)
+	for s := range order {
+		order[s] = s
+	}
+	sort.SliceStable(order, func(i, j int) bool { return math.Abs(a.mHat[order[i]]) > math.Abs(a.mHat[order[j]]) })
 	excludes := func(m float64) bool {
-		for s := 0; s < a.nPre; s++ {
+		for _, s := range order {
 			for _, sgn := range []float64{1, -1} {
 				if a.accepts(a.poly(s, sgn, m), 0) {
 					return false

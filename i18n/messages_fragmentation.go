@@ -73,6 +73,17 @@ var fragmentationEN = map[string]string{
 	"scan.entry.nothing":     "the buffer and its control recorded nothing, so there is no displacement to test",
 	"scan.skip.unranked":     "analysed (WDQ: %s) but not ranked: %s",
 	"scan.skip.level":        "the WDD's Poisson variance holds for counts, and %s is a level (%s); for levels use a difference-in-differences with clustered standard errors",
+
+	"frag.err.q":           "must be between 0 and 1 (got %s)",
+	"frag.err.noindicator": "needs at least one indicator (violent incidents, active groups)",
+	"frag.err.level":       "fragmentation is read from counts (violent incidents, active groups); %s is a level",
+	"frag.err.nodata":      "is required",
+	"frag.err.nocontrol":   "the %s recorded no %s before the operation, so its trend (after/before) is undefined and no counterfactual can be formed",
+	"scan.err.noentry":     "needs at least one indicator",
+	"scan.err.required":    "is required",
+	"scan.err.twice":       "indicator %q is listed twice (also at entries[%d])",
+	"scan.err.finite":      "must be a finite number",
+	"scan.err.se":          "must be a finite number of zero or more",
 }
 
 var fragmentationFR = map[string]string{
@@ -138,4 +149,15 @@ var fragmentationFR = map[string]string{
 	"scan.entry.nothing":     "la zone tampon et son témoin n'ont rien enregistré ; il n'y a donc aucun déplacement à tester",
 	"scan.skip.unranked":     "analysé (WDQ : %s) mais non classé : %s",
 	"scan.skip.level":        "la variance de Poisson de la WDD vaut pour des comptages, or %s est un niveau (%s) ; pour les niveaux, utiliser une double différence avec des erreurs types regroupées",
+
+	"frag.err.q":           "doit être compris entre 0 et 1 (valeur reçue : %s)",
+	"frag.err.noindicator": "exige au moins un indicateur (incidents violents, groupes actifs)",
+	"frag.err.level":       "la fragmentation se lit sur des comptages (incidents violents, groupes actifs) ; %s est un niveau",
+	"frag.err.nodata":      "est obligatoire",
+	"frag.err.nocontrol":   "le %s n'a rien enregistré pour %s avant l'opération ; sa tendance (après/avant) n'est donc pas définie et aucune situation contrefactuelle ne peut être établie",
+	"scan.err.noentry":     "exige au moins un indicateur",
+	"scan.err.required":    "est obligatoire",
+	"scan.err.twice":       "l'indicateur %q figure deux fois dans la liste (également en entries[%d])",
+	"scan.err.finite":      "doit être un nombre fini",
+	"scan.err.se":          "doit être un nombre fini positif ou nul",
 }

@@ -164,10 +164,10 @@ func Fragmentation(in FragmentationInput) (*FragmentationResult, error) {
 		q = 0.05
 	}
 	if !(q > 0 && q < 1) {
-		return nil, domain.Invalid("q", "must be between 0 and 1 (got %g)", q)
+		return nil, domain.Invalidm("q", "frag.err.q", i18n.Num(fmtG, q))
 	}
 	if len(in.Indicators) == 0 {
-		return nil, domain.Invalid("indicators", "needs at least one indicator (violent incidents, active groups)")
+		return nil, domain.Invalidm("indicators", "frag.err.noindicator")
 	}
 	if err := validateWindows(in.Before, in.After); err != nil {
 		return nil, err
@@ -187,10 +187,10 @@ func Fragmentation(in FragmentationInput) (*FragmentationResult, error) {
 			return nil, domain.Prefix(f, err)
 		}
 		if fi.Indicator.scale() != Count {
-			return nil, domain.Invalid(f+".indicator.scale", "fragmentation is read from counts (violent incidents, active groups); %s is a level", fi.Indicator.label())
+			return nil, domain.Invalidm(f+".indicator.scale", "frag.err.level", fi.Indicator.labelArg())
 		}
 		if fi.Data == nil {
-			return nil, domain.Invalid(f+".data", "is required")
+			return nil, domain.Invalidm(f+".data", "frag.err.nodata")
 		}
 		roles, dropped, err := gather(in.Areas, shared, fi.Data, in.Before, in.After, Count, in.Graph)
 		if err != nil {
@@ -224,7 +224,7 @@ func Fragmentation(in FragmentationInput) (*FragmentationResult, error) {
 		for _, pair := range []struct{ role, control Role }{{RoleTarget, RoleControl}, {RoleBuffer, RoleBufferControl}} {
 			ct := total(pair.control, roles[pair.control], Count)
 			if ct.Before == 0 {
-				return nil, domain.Invalid(f, "the %s recorded no %s before the operation, so its trend (after/before) is undefined and no counterfactual can be formed", strings.ToLower(roleWord(pair.control)), fi.Indicator.label())
+				return nil, domain.Invalidm(f, "frag.err.nocontrol", roleMsg(pair.control), fi.Indicator.labelArg())
 			}
 			for _, r := range roles[pair.role] {
 				row := excess(fi.Indicator, r.Before, r.After, ct.Before, ct.After)
@@ -424,3 +424,6 @@ func capitalise(s string) string {
 	}
 	return string(unicode.ToUpper(r)) + s[n:]
 }
+
+// fmtG writes a number as %g does.
+func fmtG(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

@@ -134,30 +134,30 @@ func ScanIndicators(intervention string, entries []ScanEntry, opts ScanOptions) 
 		q = 0.05
 	}
 	if !(q > 0 && q < 1) {
-		return nil, domain.Invalid("q", "must be between 0 and 1 (got %g)", q)
+		return nil, domain.Invalidm("q", "frag.err.q", i18n.Num(fmtG, q))
 	}
 	if len(entries) == 0 {
-		return nil, domain.Invalid("entries", "needs at least one indicator")
+		return nil, domain.Invalidm("entries", "scan.err.noentry")
 	}
 	seen := map[string]int{}
 	rows := make([]ScanRow, len(entries))
 	for i, e := range entries {
 		f := "entries[" + strconv.Itoa(i) + "]"
 		if e.Indicator == "" {
-			return nil, domain.Invalid(f+".indicator", "is required")
+			return nil, domain.Invalidm(f+".indicator", "scan.err.required")
 		}
 		if j, dup := seen[e.Indicator]; dup {
-			return nil, domain.Invalid(f+".indicator", "indicator %q is listed twice (also at entries[%d])", e.Indicator, j)
+			return nil, domain.Invalidm(f+".indicator", "scan.err.twice", e.Indicator, j)
 		}
 		seen[e.Indicator] = i
 		if !finite(e.Z) {
-			return nil, domain.Invalid(f+".z", "must be a finite number")
+			return nil, domain.Invalidm(f+".z", "scan.err.finite")
 		}
 		if !finite(e.Estimate) {
-			return nil, domain.Invalid(f+".estimate", "must be a finite number")
+			return nil, domain.Invalidm(f+".estimate", "scan.err.finite")
 		}
 		if !finite(e.SE) || e.SE < 0 {
-			return nil, domain.Invalid(f+".se", "must be a finite number of zero or more")
+			return nil, domain.Invalidm(f+".se", "scan.err.se")
 		}
 		p := upperP(e.Z)
 		if opts.TwoSided {

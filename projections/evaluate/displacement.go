@@ -561,6 +561,11 @@ func (a *analysis) windows(req DisplacementRequest, ind projections.Indicator, f
 	g := ind.Granularity
 	effect := domain.FirstPeriodFrom(g, a.iv.Date)
 	parse := func(field string, r *PeriodRange) (displacement.Window, error) {
+		for _, end := range []struct{ field, period string }{{"from", r.From}, {"to", r.To}} {
+			if _, err := domain.ParsePeriod(g, end.period); err != nil {
+				return displacement.Window{}, parseError(field+"."+end.field, err)
+			}
+		}
 		w, err := displacement.NewWindow(g, r.From, r.To)
 		if err != nil {
 			return w, domain.Prefix(field, err)

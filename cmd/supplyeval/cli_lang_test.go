@@ -299,3 +299,36 @@ func TestServerErrorKeepsItsMessageKey(t *testing.T) {
 		t.Errorf("a message the key does not give back: %+v", m)
 	}
 }
+
+// TestBoundaryImportInFrench: a boundary file with a feature naming an
+// unknown region is refused in French, counted with the right forms, and
+// --skip-invalid's summary is French; English is today's text.
+func TestBoundaryImportInFrench(t *testing.T) {
+	dir := importFiles(t)
+	square := `[[[4.0,52.0],[4.5,52.0],[4.5,52.5],[4.0,52.5],[4.0,52.0]]]`
+	geo := `{"type":"FeatureCollection","features":[` +
+		`{"type":"Feature","properties":{"NUTS_ID":"NL33"},"geometry":{"type":"Polygon","coordinates":` + square + `}},` +
+		`{"type":"Feature","properties":{"NUTS_ID":"XX99"},"geometry":{"type":"Polygon","coordinates":` + square + `}}]}`
+	if err := os.WriteFile(filepath.Join(dir, "b.geojson"), []byte(geo), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runIn(t, dir, "C", "import", "--data", "d", "--mapping", "m.json", "--skip-invalid", "prix.csv"); code != 0 {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut := runIn(t, dir, "fr_FR.UTF-8", "import", "--data", "d", "b.geojson")
+	want := "supplyeval : b.geojson : 1 entité sur 2 ne peut pas être enregistrée ; rien n'a été enregistré (corrigez-les, ou utilisez --skip-invalid " +
+		"pour enregistrer 1 autre entité) :\n  b.geojson"
+	if code != 1 || !strings.HasPrefix(errOut, want) || !strings.HasSuffix(errOut, " [NOT_FOUND]\n") {
+		t.Errorf("refused: exit %d\n%s\nwant it to start\n%s", code, errOut, want)
+	}
+	code, _, errOut = runIn(t, dir, "C", "import", "--data", "d", "b.geojson")
+	want = "supplyeval: b.geojson: 1 of 2 features cannot be recorded; nothing was recorded (fix them, or use --skip-invalid to record the 1 others):\n  b.geojson"
+	if code != 1 || !strings.HasPrefix(errOut, want) {
+		t.Errorf("refused in English: exit %d\n%s\nwant it to start\n%s", code, errOut, want)
+	}
+	code, out, errOut := runIn(t, dir, "fr_FR.UTF-8", "import", "--data", "d", "--skip-invalid", "b.geojson")
+	if code != 0 || out != "b.geojson : 2 entités, 1 limite de région enregistrée (5 points simplifiés en 5), 1 ignorée\n" ||
+		!strings.HasPrefix(errOut, "ignorée : b.geojson") {
+		t.Errorf("--skip-invalid: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}

@@ -54,11 +54,12 @@ func importBoundaries(ctx context.Context, t importTarget, file string, content 
 		for i, r := range res.Rejects {
 			list[i] = rejectLine{r, r.Code}
 		}
-		return errm("cli.err.boundary.rejected", name, i18n.Int(len(res.Rejects)), i18n.Int(res.Features), i18n.Int(len(res.Commands)), list)
+		return errm("cli.err.boundary.rejected", name, plural{"cli.err.boundary.count", len(res.Rejects), []any{i18n.Int(res.Features)}},
+			plural{"cli.err.boundary.others", len(res.Commands), nil}, list)
 	}
 	l := opt.lang
 	for _, r := range res.Rejects {
-		fmt.Fprintln(opt.stderr, l.T("cli.out.boundary.skipped", errIn(r, l), string(r.Code)))
+		fmt.Fprintln(opt.stderr, l.T("cli.out.boundary.skip", errIn(r, l), string(r.Code)))
 	}
 	for _, c := range res.Commands {
 		c.Source = source
@@ -66,7 +67,8 @@ func importBoundaries(ctx context.Context, t importTarget, file string, content 
 			return errm("cli.err.boundary.define", name, c.Region, err)
 		}
 	}
-	fmt.Fprintln(opt.stdout, l.T("cli.out.boundary.summary", name, i18n.Int(res.Features).Localize(l), i18n.Int(len(res.Commands)).Localize(l),
-		i18n.Int(res.PointsIn).Localize(l), i18n.Int(res.PointsOut).Localize(l), i18n.Int(len(res.Rejects)).Localize(l)))
+	fmt.Fprintln(opt.stdout, l.Render(i18n.M("cli.out.boundary.summary", name, plural{"cli.out.boundary.features", res.Features, nil},
+		plural{"cli.out.boundary.recorded", len(res.Commands), nil}, i18n.Int(res.PointsIn), i18n.Int(res.PointsOut),
+		plural{"cli.out.boundary.skipped", len(res.Rejects), nil})))
 	return nil
 }

@@ -129,8 +129,11 @@ type CycleClosed struct {
 //
 // Editions:
 //  1. the first recorded.
-//  2. reasons why an estimate or analysis could not be made are written
-//     in the report's language; charts carry their own font size, thin
+//  2. reasons why an estimate or analysis could not be made, and the
+//     displacement findings' notes, are written in the report's language;
+//     the DiD event study of a balanced panel is solved in closed form
+//     (its sensitivity intervals may move in the last digits); charts
+//     carry their own font size, thin
 //     their period labels to what fits and shorten an axis title longer
 //     than the plot.
 const ReportEdition = 2

@@ -281,7 +281,7 @@ func (r *Report) htmlIntervention(b *strings.Builder, t words, iv InterventionRe
 			continue
 		}
 		w("<tr><td>%s</td><td>%s<br><small>%s</small></td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>%s</td><td>%s / %s</td></tr>\n",
-			esc(d.Name), esc(t.Code("finding", d.Finding)), esc(d.FindingNote), t.num(d.WDQ), t.num(d.TotalNetEffect), esc(t.wdd(d.WDD)),
+			esc(d.Name), esc(t.Code("finding", d.Finding)), esc(t.RenderOr(d.FindingNoteMsg, d.FindingNote)), t.num(d.WDQ), t.num(d.TotalNetEffect), esc(t.wdd(d.WDD)),
 			esc(t.yesNo(d.CrossBorder, "")), esc(t.window(d.Before)), esc(t.window(d.After)))
 	}
 	w("</table>\n<div class=\"legend\">")

@@ -303,19 +303,21 @@ type SeriesPoint struct {
 // DisplacementRow is a displacement analysis (default roles and windows)
 // of the intervention on one indicator, or why there is none.
 type DisplacementRow struct {
-	Indicator      string `json:"indicator"`
-	Name           string `json:"name"`
-	Unit           string `json:"unit"`
-	Finding        string `json:"finding,omitempty"`
-	FindingNote    string `json:"findingNote,omitempty"`
-	WDQ            *Num   `json:"wdq,omitempty"`
-	SuccessMeasure *Num   `json:"successMeasure,omitempty"`
-	BufferMeasure  *Num   `json:"bufferMeasure,omitempty"`
-	TotalNetEffect *Num   `json:"totalNetEffect,omitempty"`
-	WDD            *WDD   `json:"wdd,omitempty"`
-	CrossBorder    bool   `json:"crossBorder"`
-	Before         string `json:"before,omitempty"`
-	After          string `json:"after,omitempty"`
+	Indicator   string `json:"indicator"`
+	Name        string `json:"name"`
+	Unit        string `json:"unit"`
+	Finding     string `json:"finding,omitempty"`
+	FindingNote string `json:"findingNote,omitempty"`
+	// FindingNoteMsg is FindingNote as a message of the catalogue.
+	FindingNoteMsg i18n.Msg `json:"-"`
+	WDQ            *Num     `json:"wdq,omitempty"`
+	SuccessMeasure *Num     `json:"successMeasure,omitempty"`
+	BufferMeasure  *Num     `json:"bufferMeasure,omitempty"`
+	TotalNetEffect *Num     `json:"totalNetEffect,omitempty"`
+	WDD            *WDD     `json:"wdd,omitempty"`
+	CrossBorder    bool     `json:"crossBorder"`
+	Before         string   `json:"before,omitempty"`
+	After          string   `json:"after,omitempty"`
 	// Regions are the target and buffer regions, where activity is and may
 	// have gone; Controls counts the control regions they are weighed
 	// against (listed by the displacement query).
@@ -835,7 +837,7 @@ func (g *Generator) displacement(iv evaluate.Intervention, ind projections.Indic
 		row.Error, row.ErrorMsg = errText(err), errMsg(err)
 		return row
 	}
-	row.Finding, row.FindingNote, row.CrossBorder = string(d.Finding), d.FindingNote, d.CrossBorder
+	row.Finding, row.FindingNote, row.FindingNoteMsg, row.CrossBorder = string(d.Finding), d.FindingNote, d.FindingNoteMsg, d.CrossBorder
 	row.WDQ, row.SuccessMeasure = ptrNum(d.WDQ.Quotient), ptrNum(d.WDQ.SuccessMeasure)
 	row.BufferMeasure, row.TotalNetEffect = ptrNum(d.WDQ.BufferMeasure), ptrNum(d.WDQ.TotalNetEffect)
 	if w := d.WDD; w != nil {

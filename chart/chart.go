@@ -122,6 +122,7 @@ type Line struct {
 // Layout of a line chart, in px.
 const (
 	lineLeft, lineRight, lineTop, lineBottom = 58.0, 10.0, 22.0, 40.0
+	titleStrip                               = 16.0 // above the plot, for a long y title
 	maxXLabels                               = 7
 )
 
@@ -166,6 +167,13 @@ func (c Line) SVG() string {
 		ylo = 0
 	}
 	x0, x1, y0, y1 := lineLeft, W-lineRight, lineTop, H-lineBottom
+	// A y title longer than the plot is tall ("mg benzoylecgonine/1000
+	// inhabitants/day") is written across the top instead, in a strip of
+	// its own above the marker's.
+	across := textWidth(c.YTitle) > y1-y0
+	if across {
+		y0 += titleStrip
+	}
 	x := func(i int) float64 {
 		if n <= 1 {
 			return (x0 + x1) / 2
@@ -234,8 +242,15 @@ func (c Line) SVG() string {
 	}
 	// Axis titles.
 	fmt.Fprintf(&b, `<text class="xtitle" x="%s" y="%s" text-anchor="middle">%s</text>`, px((x0+x1)/2), px(H-6), esc(c.XTitle))
-	ytitle, cut := fit(c.YTitle, y1-y0)
-	fmt.Fprintf(&b, `<text class="ytitle" transform="translate(12 %s) rotate(-90)" text-anchor="middle">%s`, px((y0+y1)/2), esc(ytitle))
+	var ytitle string
+	var cut bool
+	if across {
+		ytitle, cut = fit(c.YTitle, W-8)
+		fmt.Fprintf(&b, `<text class="ytitle" x="4" y="12" text-anchor="start">%s`, esc(ytitle))
+	} else {
+		ytitle, cut = fit(c.YTitle, y1-y0)
+		fmt.Fprintf(&b, `<text class="ytitle" transform="translate(12 %s) rotate(-90)" text-anchor="middle">%s`, px((y0+y1)/2), esc(ytitle))
+	}
 	if cut {
 		fmt.Fprintf(&b, `<title>%s</title>`, esc(c.YTitle))
 	}

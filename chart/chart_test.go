@@ -130,8 +130,9 @@ func TestBarsHaveLabelsValuesAndAnAxis(t *testing.T) {
 
 // TestTextFitsTheDrawing: the charts carry their own font size (a page's
 // 16 px body text would otherwise overflow them); a y-axis title longer
-// than the plot is shortened with an ellipsis and given whole as a
-// tooltip (the compare page's French index title was cut at both ends);
+// than the plot is tall is written across the top (the compare page's
+// French index title was cut at both ends), shortened with an ellipsis
+// and given whole as a tooltip only if longer than the chart is wide;
 // period labels are thinned to what fits side by side in a narrow chart.
 func TestTextFitsTheDrawing(t *testing.T) {
 	periods := make([]string, 24)
@@ -145,12 +146,19 @@ func TestTextFitsTheDrawing(t *testing.T) {
 	if !strings.Contains(svg, `font-size="11"`) {
 		t.Error("the line chart sets no font size")
 	}
-	m := regexp.MustCompile(`class="ytitle"[^>]*>([^<]*)<title>([^<]*)</title>`).FindStringSubmatch(svg)
+	m := regexp.MustCompile(`class="ytitle" x="4" y="12" text-anchor="start">([^<]*)<title>([^<]*)</title>`).FindStringSubmatch(svg)
 	if m == nil {
-		t.Fatalf("the long y title is not shortened with a tooltip: %s", svg)
+		t.Fatalf("the y title longer than the chart is wide is not written across the top, shortened with a tooltip: %s", svg)
 	}
-	if !strings.HasSuffix(m[1], "…") || len([]rune(m[1]))*6 > 220-22-40 || m[2] != long {
+	if !strings.HasSuffix(m[1], "…") || float64(len([]rune(m[1])))*6.16 > 300-8 || m[2] != long {
 		t.Errorf("y title %q (tooltip %q)", m[1], m[2])
+	}
+	// A unit longer than the plot is tall but not than the chart is wide:
+	// across the top, whole.
+	unit := "mg benzoylecgonine/1000 inhabitants/day"
+	across := chart.Line{YTitle: unit, Periods: periods, Observed: vals, Marker: 12}.SVG()
+	if !strings.Contains(across, `class="ytitle" x="4" y="12" text-anchor="start">`+unit+`</text>`) {
+		t.Errorf("the unit is not written whole across the top: %s", across)
 	}
 	labels := regexp.MustCompile(`class="xtick"[^>]*>([^<]*)<`).FindAllStringSubmatch(svg, -1)
 	// 232 px of plot, labels of 10 characters: four fit, not seven.

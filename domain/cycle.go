@@ -134,8 +134,8 @@ type CycleClosed struct {
 //     the DiD event study of a balanced panel is solved in closed form
 //     (its sensitivity intervals may move in the last digits); charts
 //     carry their own font size, thin
-//     their period labels to what fits and shorten an axis title longer
-//     than the plot.
+//     their period labels to what fits and write a y title longer than
+//     the plot across its top.
 const ReportEdition = 2
 
 func (CycleOpened) EventType() string         { return TypeCycleOpened }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Shapes of the API's answers the pages read.
@@ -364,16 +365,45 @@ func timelines(r *request, byCountry map[string][]ivRow, n names, from, to strin
 			label := iv.Title + ", " + r.lang.DateString(iv.Start)
 			fmt.Fprintf(&b, `<a href="/interventions/%s" aria-label="%s"><rect x="%.1f" y="%.0f" width="%.1f" height="16" fill="%s"><title>%s</title></rect>`,
 				html.EscapeString(iv.ID), html.EscapeString(label), x0, float64(i)*row+2, x1-x0, colour, html.EscapeString(label))
-			tx, fill := x1+4, "#111"
-			if tx > width-220 {
-				tx, fill = x0+3, "#fff"
-			}
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="12" fill="%s">%s</text></a>`, tx, float64(i)*row+15, fill, html.EscapeString(iv.Title))
+			tx, anchor, fill, title := timelineLabel(iv.Title, x0, x1, left, left+width)
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="12" text-anchor="%s" fill="%s">%s</text></a>`, tx, float64(i)*row+15, anchor, fill, html.EscapeString(title))
 		}
 		b.WriteString(`</svg>`)
 		groups = append(groups, timelineGroup{Name: n.of(c), SVG: b.String()})
 	}
 	return groups
+}
+
+// timelineLabel places a bar's title where it can be read whole: after
+// the bar, else inside it (white on the bar's colour), else before it;
+// where none of these has room, the widest of them, shortened with an
+// ellipsis (the bar's tooltip and the table below give it whole). The
+// title is written at 12 px, about 6.6 px a character.
+func timelineLabel(title string, x0, x1, lo, hi float64) (x float64, anchor, fill, text string) {
+	const char, gap = 6.6, 4.0
+	width := func(s string) float64 { return float64(utf8.RuneCountInString(s)) * char }
+	after, inside, before := hi-(x1+gap), x1-x0-2*gap, x0-gap-lo
+	w := width(title)
+	switch {
+	case w <= after:
+		return x1 + gap, "start", "#111", title
+	case w <= inside:
+		return x0 + gap, "start", "#fff", title
+	case w <= before:
+		return x0 - gap, "end", "#111", title
+	}
+	room := max(after, inside, before)
+	n := max(1, int(room/char)-1)
+	if r := []rune(title); n < len(r) {
+		title = strings.TrimRight(string(r[:n]), " ,;:(") + "…"
+	}
+	switch room {
+	case after:
+		return x1 + gap, "start", "#111", title
+	case inside:
+		return x0 + gap, "start", "#fff", title
+	}
+	return x0 - gap, "end", "#111", title
 }
 
 func parseDay(s string) time.Time {

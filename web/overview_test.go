@@ -60,3 +60,38 @@ func (s *site) query(t testing.TB, token, q string, vars map[string]any, out any
 	}
 	decode(t, resp.Data, out)
 }
+
+// TestTimelineLabelsAreReadable: on the overview's timelines, as the
+// browser lays them out, no bar's title runs off the drawing, and a title
+// written in white sits inside its bar (a short bar's title was cut to
+// "Co" and "Harbour Crown: dis"); a legend says which colour is which
+// kind of intervention.
+func TestTimelineLabelsAreReadable(t *testing.T) {
+	s := newSite(t, true)
+	b := newBrowser(t)
+	b.visit(s.srv.URL + "/")
+	var labels []struct {
+		Text, Fill                  string
+		TX, TW, RX, RW, ViewW, Font float64
+	}
+	b.eval(`Array.from(document.querySelectorAll("svg.tl a")).map(a => {
+		const t = a.querySelector("text"), r = a.querySelector("rect"), tb = t.getBBox(), rb = r.getBBox();
+		return {text: t.textContent, fill: t.getAttribute("fill"), tx: tb.x, tw: tb.width, rx: rb.x, rw: rb.width,
+			viewW: a.ownerSVGElement.viewBox.baseVal.width};
+	})`, &labels)
+	if len(labels) < 10 {
+		t.Fatalf("%d bars on the timelines", len(labels))
+	}
+	for _, l := range labels {
+		if l.TX < -0.5 || l.TX+l.TW > l.ViewW+0.5 {
+			t.Errorf("%q runs off the drawing: x %.1f to %.1f of %.0f", l.Text, l.TX, l.TX+l.TW, l.ViewW)
+		}
+		if l.Fill == "#fff" && (l.TX < l.RX-0.5 || l.TX+l.TW > l.RX+l.RW+0.5) {
+			t.Errorf("%q is white outside its bar: text %.1f to %.1f, bar %.1f to %.1f", l.Text, l.TX, l.TX+l.TW, l.RX, l.RX+l.RW)
+		}
+	}
+	legend := strings.Join(b.texts("#h-timeline ~ p.legend"), " ")
+	if !strings.Contains(legend, "Operation") || !strings.Contains(legend, "Policy change") {
+		t.Errorf("no legend of the bars' colours: %q", legend)
+	}
+}

@@ -267,7 +267,7 @@ func ParsePeriodRange(s string) (PeriodRange, error) {
 	f, errF := strconv.Atoi(strings.TrimSpace(from))
 	t, errT := strconv.Atoi(strings.TrimSpace(to))
 	if !ok || errF != nil || errT != nil {
-		return PeriodRange{}, fmt.Errorf("period range %q: expected two years as FROM:TO, for example 1900:2100", s)
+		return PeriodRange{}, Errorm(BadInput, "", "cli2.period-range.form", s)
 	}
 	r := PeriodRange{From: f, To: t}
 	if err := r.Validate(); err != nil {
@@ -280,10 +280,10 @@ func ParsePeriodRange(s string) (PeriodRange, error) {
 // years periods can be written in (1800-2200).
 func (r PeriodRange) Validate() error {
 	if r.From < minYear || r.To > maxYear {
-		return fmt.Errorf("period range %s: the years must lie between %d and %d", r, minYear, maxYear)
+		return Errorm(BadInput, "", "cli2.period-range.years", r.String(), minYear, maxYear)
 	}
 	if r.From > r.To {
-		return fmt.Errorf("period range %s: the first year is after the last", r)
+		return Errorm(BadInput, "", "cli2.period-range.order", r.String())
 	}
 	return nil
 }

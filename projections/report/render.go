@@ -32,7 +32,7 @@ func ParseFormat(s string) (Format, error) {
 	case "HTML":
 		return HTML, nil
 	}
-	return "", domain.Invalid("format", "%q is not a report format (json, markdown or html)", s)
+	return "", domain.Invalidm("format", "cli2.report.format", s)
 }
 
 // Generate builds the report of cycle id and renders it in format f, in
@@ -84,7 +84,7 @@ func (r *Report) RenderIn(f Format, l i18n.Lang) ([]byte, error) {
 func ParseLang(s string) (i18n.Lang, error) {
 	l, err := i18n.ParseLang(s)
 	if err != nil {
-		return "", domain.Invalid("lang", "%q is not a report language (en or fr)", s)
+		return "", domain.Invalidm("lang", "cli2.report.lang", s)
 	}
 	return l, nil
 }

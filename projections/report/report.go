@@ -429,7 +429,7 @@ func num(v float64) *Num {
 func (g *Generator) Build(ctx context.Context, id string) (*Report, error) {
 	c, ok := g.cfg.Cycles.Get(id)
 	if !ok {
-		return nil, domain.Errorf(domain.NotFound, "id", "evaluation cycle %q has not been opened", id)
+		return nil, domain.Errorm(domain.NotFound, "id", "cli2.report.cycle.unknown", id)
 	}
 	pos := c.Pinned
 	if pos == 0 && !c.Closed {

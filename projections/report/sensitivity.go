@@ -85,10 +85,10 @@ const (
 func (g *Generator) RevisionSensitivity(ctx context.Context, id string) ([]FindingSensitivity, error) {
 	c, ok := g.cfg.Cycles.Get(id)
 	if !ok {
-		return nil, domain.Errorf(domain.NotFound, "id", "evaluation cycle %q has not been opened", id)
+		return nil, domain.Errorm(domain.NotFound, "id", "cli2.report.cycle.unknown", id)
 	}
 	if c.Pinned == 0 {
-		return nil, domain.Errorf(domain.Conflict, "id", "evaluation cycle %q has no pinned evidence: there is no earlier position to compare with", id)
+		return nil, domain.Errorm(domain.Conflict, "id", "cli2.report.cycle.nopin", id)
 	}
 	latest := g.cfg.Position()
 	return g.sensitivity(ctx, withoutHidden(c, g.hidden(c.Interventions, latest)), latest), nil

@@ -35,7 +35,7 @@ func (s StoreTimes) RecordedAt(ctx context.Context, pos uint64) (time.Time, erro
 		return time.Time{}, err
 	}
 	if len(evs) == 0 || uint64(evs[0].Position) != pos {
-		return time.Time{}, domain.Errorf(domain.NotFound, "position", "no event at position %d", pos)
+		return time.Time{}, domain.Errorm(domain.NotFound, "position", "cli2.report.position", pos)
 	}
 	m, err := domain.DecodeMetadata(evs[0].Metadata)
 	if err != nil {

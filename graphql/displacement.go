@@ -474,7 +474,9 @@ func (s *Server) buildDisplacementTypes(t *types) *displacementTypes {
 		"assumptions": dtext(texts, "What the measures rest on, one sentence each.", func(d *evaluate.Displacement, l i18n.Lang) any {
 			return nonNilStrings(d.AssumptionsIn(l))
 		}),
-		"diagnostics": f(texts, "Warnings about the data (in English)."),
+		"diagnostics": dtext(texts, "Warnings about the data, in the language asked (English by default).", func(d *evaluate.Displacement, l i18n.Lang) any {
+			return nonNilStrings(d.DiagnosticsIn(l))
+		}),
 		"explanation": dtext(nonNull(gql.String), "A paragraph for a briefing (Guideline 25), in the language asked (English by default).",
 			func(d *evaluate.Displacement, l i18n.Lang) any { return d.ExplanationIn(l) }),
 	}})

@@ -92,11 +92,18 @@ func (l Lang) Code(enum, code string) string {
 // or key+".other" by the language's rule (English: one for 1; French: one
 // for 0 and 1), with n formatted as an integer and then args.
 func (l Lang) N(key string, n int, args ...any) string {
-	form := ".other"
+	return l.T(l.Plural(key, n), append([]any{l.Int(n)}, args...)...)
+}
+
+// Plural returns the key of the plural form of key for count n: key+".one"
+// or key+".other" by the language's rule (English: one for 1; French: one
+// for 0 and 1). [Lang.N] uses it; use it directly to give the count as an
+// argument of your own (an [Int], written as %d writes it in English).
+func (l Lang) Plural(key string, n int) string {
 	if n == 1 || (l == FR && n == 0) {
-		form = ".one"
+		return key + ".one"
 	}
-	return l.T(key+form, append([]any{l.Int(n)}, args...)...)
+	return key + ".other"
 }
 
 // Join joins items as a list in words: "a, b and c" / "a, b et c".

@@ -2,7 +2,6 @@ package displacement
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -140,6 +139,19 @@ type Result struct {
 	// (Assumptions and Explanation are their English rendering).
 	AssumptionMsgs  []i18n.Msg `json:"-"`
 	ExplanationMsgs i18n.Text  `json:"-"`
+	// DiagnosticMsgs are Diagnostics as messages of the catalogue
+	// (Diagnostics is their English rendering).
+	DiagnosticMsgs []i18n.Msg `json:"-"`
+}
+
+// SetDiagnostics sets the diagnostics to ms and their English rendering.
+func (r *Result) SetDiagnostics(ms ...i18n.Msg) {
+	r.DiagnosticMsgs, r.Diagnostics = ms, i18n.EN.RenderAll(ms)
+}
+
+// DiagnosticsIn writes the diagnostics in l (see [Result.ExplanationIn]).
+func (r *Result) DiagnosticsIn(l i18n.Lang) []string {
+	return l.RenderAllOr(r.DiagnosticMsgs, r.Diagnostics)
 }
 
 // SetExplanation sets the explanation to t and its English rendering.
@@ -318,7 +330,7 @@ func Analyse(in Input) (*Result, error) {
 		res.setWDDNote(i18n.M("displacement.wdd.level", in.Indicator.labelArg(), unit))
 	}
 
-	res.Diagnostics = diagnose(res, totals, sc)
+	res.SetDiagnostics(diagnose(res, totals, sc)...)
 	res.SetAssumptions(assumptions(res, sc, sizeNote)...)
 	res.SetExplanation(explain(res, totals, roleRegions, sc))
 	return res, nil
@@ -365,12 +377,12 @@ func gather(areas Areas, shared bool, data Source, before, after Window, sc Scal
 				}
 			}
 			if len(missing[0])+len(missing[1]) > 0 {
-				why := describeMissing(missing)
+				why := missingMsg(missing)
 				if areas.derived(role) {
-					dropped = append(dropped, Dropped{Region: code, Role: role, Reason: why, ReasonMsg: describeMissingMsg(missing)})
+					dropped = append(dropped, Dropped{Region: code, Role: role, Reason: i18n.EN.Render(why), ReasonMsg: why})
 					continue
 				}
-				return nil, nil, domain.Invalidm(f(), "displacement.err.region.missing", code, errMissing(missing))
+				return nil, nil, domain.Invalidm(f(), "displacement.err.region.missing", code, why)
 			}
 			rc.Change = clean(rc.After - rc.Before)
 			kept = append(kept, rc)
@@ -381,20 +393,6 @@ func gather(areas Areas, shared bool, data Source, before, after Window, sc Scal
 		out[role] = kept
 	}
 	return out, dropped, nil
-}
-
-func roleWord(r Role) string {
-	switch r {
-	case RoleTarget:
-		return "Target"
-	case RoleBuffer:
-		return "Buffer"
-	case RoleControl:
-		return "Control"
-	case RoleBufferControl:
-		return "Buffer-control"
-	}
-	return string(r)
 }
 
 // total sums (Count) or averages (Level) the regions of a role.
@@ -490,37 +488,6 @@ func errMessage(err error) string {
 	return err.Error()
 }
 
-func describeMissing(missing [2][]string) string {
-	var parts []string
-	if len(missing[0]) > 0 {
-		parts = append(parts, listPeriods(missing[0])+" (before)")
-	}
-	if len(missing[1]) > 0 {
-		parts = append(parts, listPeriods(missing[1])+" (after)")
-	}
-	return strings.Join(parts, " and ")
-}
-
-// describeMissingMsg is describeMissing as a message.
-func describeMissingMsg(missing [2][]string) i18n.Msg {
-	periods := func(ps []string) i18n.List {
-		l := i18n.Strings(ps)
-		l.Show, l.More = 5, "frag.periods.more"
-		return l
-	}
-	var parts []any
-	if len(missing[0]) > 0 {
-		parts = append(parts, i18n.M("frag.missing.before", periods(missing[0])))
-	}
-	if len(missing[1]) > 0 {
-		parts = append(parts, i18n.M("frag.missing.after", periods(missing[1])))
-	}
-	if len(parts) == 2 {
-		return i18n.M("frag.missing.both", parts...)
-	}
-	return parts[0].(i18n.Msg)
-}
-
 func describeSizes(exposure bool, sizes map[Role]float64, w WDDWeights, shared bool) i18n.Msg {
 	unit := i18n.M("displacement.sizes.regions")
 	if exposure {
@@ -535,59 +502,64 @@ func describeSizes(exposure bool, sizes map[Role]float64, w WDDWeights, shared b
 }
 
 // diagnose warns about data that weaken the measures.
-func diagnose(r *Result, totals map[Role]RoleTotal, sc Scale) []string {
-	var d []string
+func diagnose(r *Result, totals map[Role]RoleTotal, sc Scale) []i18n.Msg {
+	var d []i18n.Msg
 	if len(r.Inputs.Dropped) > 0 {
-		names := make([]string, len(r.Inputs.Dropped))
+		names := make([]any, len(r.Inputs.Dropped))
 		for i, x := range r.Inputs.Dropped {
-			names[i] = x.Region + " (" + strings.ToLower(roleWord(x.Role)) + ": no value for " + x.Reason + ")"
+			var reason any = x.Reason
+			if !x.ReasonMsg.IsZero() {
+				reason = x.ReasonMsg
+			}
+			names[i] = i18n.M("dispdiag.dropped.one", x.Region, roleMsg(x.Role), reason)
 		}
-		d = append(d, fmt.Sprintf("%d derived region(s) left out for want of data: %s", len(names), joinLimited(names, 10)))
+		d = append(d, i18n.M("dispdiag.dropped", len(names), limited{items: names, n: 10}))
 	}
 	if r.WDQ.Category == NotInterpretable {
-		d = append(d, "WDQ not interpretable: "+r.WDQ.Reason)
+		var why any = r.WDQ.Reason
+		if !r.WDQ.ReasonMsg.IsZero() {
+			why = r.WDQ.ReasonMsg
+		}
+		d = append(d, i18n.M("dispdiag.wdq", why))
 	}
 	if r.WDD == nil {
-		d = append(d, "WDD "+r.WDDNote)
+		var note any = r.WDDNote
+		if !r.WDDNoteMsg.IsZero() {
+			note = r.WDDNoteMsg
+		}
+		d = append(d, i18n.M("dispdiag.wdd", note))
 	}
 	if nb, na := len(r.Inputs.Before.Periods), len(r.Inputs.After.Periods); nb != na {
-		d = append(d, fmt.Sprintf("the before window has %d periods and the after window %d; region totals are over each window, the WDD is on the after window's scale and the WDQ and total net effect are ratios unaffected by the lengths", nb, na))
+		d = append(d, i18n.M("dispdiag.windows", nb, na))
 	}
 	if sc == Count && r.WDD != nil {
-		var small []string
+		var small []any
 		for _, role := range Roles {
 			if role == RoleBufferControl && r.Inputs.SharedControl {
 				continue
 			}
 			t := totals[role]
 			if t.Before < 10 || t.After < 10 {
-				small = append(small, fmt.Sprintf("%s %s/%s", strings.ToLower(roleWord(role)), fmtNum(t.Before), fmtNum(t.After)))
+				small = append(small, i18n.M("dispdiag.small.one", roleMsg(role), i18n.Num(fmtNum, t.Before), i18n.Num(fmtNum, t.After)))
 			}
 		}
 		if len(small) > 0 {
-			d = append(d, "small counts ("+strings.Join(small, ", ")+" before/after): the WDD's normal approximation to the Poisson is rough below about 10; treat its p-value and interval as indicative")
+			d = append(d, i18n.M("dispdiag.small", i18n.List{Items: small, Sep: "dispdiag.small.sep"}))
 		}
 		w := r.WDD.Weights
-		checkScale := func(what string, ownBefore, controlBefore, weight float64) {
+		checkScale := func(what Role, ownBefore, controlBefore, weight float64) {
 			if ownBefore <= 0 || controlBefore <= 0 {
 				return
 			}
 			ratio := (controlBefore / weight) / ownBefore
 			if ratio > 2 || ratio < 0.5 {
-				d = append(d, fmt.Sprintf("after size weighting the %s's before count is %s times the %s's: Wheeler & Ratcliffe (2018) advise controls with counts like the treated area's, since the WDD assumes the same additive trend; the WDQ and total net effect, which assume a proportional trend, may be the better reading", controlWord(what), fmtRatio(ratio), what))
+				d = append(d, i18n.M("dispdiag.scale."+string(what), i18n.Num(fmtRatio, ratio)))
 			}
 		}
-		checkScale("target", totals[RoleTarget].Before, totals[RoleControl].Before, w.Control)
-		checkScale("buffer", totals[RoleBuffer].Before, totals[RoleBufferControl].Before, w.BufferControl)
+		checkScale(RoleTarget, totals[RoleTarget].Before, totals[RoleControl].Before, w.Control)
+		checkScale(RoleBuffer, totals[RoleBuffer].Before, totals[RoleBufferControl].Before, w.BufferControl)
 	}
 	return d
-}
-
-func controlWord(what string) string {
-	if what == "target" {
-		return "control"
-	}
-	return "buffer's control"
 }
 
 // assumptions lists what the measures rest on.
@@ -621,13 +593,6 @@ func assumptions(r *Result, sc Scale, sizeNote i18n.Msg) []i18n.Msg {
 		a = append(a, i18n.M("displacement.assume.derived."+strings.Join(codes, ".")))
 	}
 	return a
-}
-
-func joinLimited(xs []string, n int) string {
-	if len(xs) <= n {
-		return strings.Join(xs, "; ")
-	}
-	return strings.Join(xs[:n], "; ") + "; and " + strconv.Itoa(len(xs)-n) + " more"
 }
 
 // setWDDNote records why the WDD was not computed.

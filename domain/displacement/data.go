@@ -2,7 +2,6 @@ package displacement
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/i18n"
@@ -137,12 +136,4 @@ func regionValue(src Source, region string, w Window, sc Scale) (v float64, miss
 		sum /= float64(len(w.Periods))
 	}
 	return sum, nil, i18n.Msg{}
-}
-
-// listPeriods names up to five periods.
-func listPeriods(ps []string) string {
-	if len(ps) <= 5 {
-		return strings.Join(ps, ", ")
-	}
-	return strings.Join(ps[:5], ", ") + " and " + strconv.Itoa(len(ps)-5) + " more"
 }

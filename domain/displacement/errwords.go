@@ -24,7 +24,7 @@ func errNum(v float64) i18n.Number {
 func errRole(r Role) i18n.Msg { return i18n.M("displacement.err.role." + string(r)) }
 
 // errPeriods names up to five periods, then how many more ("2024-01,
-// ..., 2024-05 and 3 more"), as listPeriods does.
+// ..., 2024-05 and 3 more").
 type errPeriods []string
 
 // Localize writes the periods in l.
@@ -32,12 +32,15 @@ func (ps errPeriods) Localize(l i18n.Lang) string {
 	if len(ps) <= 5 {
 		return strings.Join(ps, ", ")
 	}
-	return strings.Join(ps[:5], ", ") + " " + l.N("displacement.err.periods.more", len(ps)-5)
+	more := len(ps) - 5
+	return strings.Join(ps[:5], ", ") + " " + l.Render(i18n.M(l.Plural("displacement.err.periods.more", more), i18n.Int(more)))
 }
 
-// errMissing says which periods of each window a region lacks, as
-// describeMissing does; missing holds at least one period.
-func errMissing(missing [2][]string) i18n.Msg {
+// missingMsg says which periods of each window a region lacks ("2024-01,
+// 2024-02 (before) and 2024-07 (after)"): the reason a derived region
+// was left out (Dropped.ReasonMsg) and the error about a region an
+// analyst named; missing holds at least one period.
+func missingMsg(missing [2][]string) i18n.Msg {
 	var parts []any
 	if len(missing[0]) > 0 {
 		parts = append(parts, i18n.M("displacement.err.missing.before", errPeriods(missing[0])))

@@ -328,7 +328,7 @@ func fragmentationDiagnostics(r *FragmentationResult) []i18n.Msg {
 // roleMsg names a role in lower case in a sentence ("buffer").
 func roleMsg(r Role) i18n.Msg { return i18n.M("frag.role." + string(r)) }
 
-// limited is a list written as joinLimited writes it: the first n items
+// limited is a list written in words: the first n items
 // joined by "; ", then how many more.
 type limited struct {
 	items []any
@@ -350,7 +350,8 @@ func (li limited) Localize(l i18n.Lang) string {
 	if len(xs) <= li.n {
 		return strings.Join(xs, sep)
 	}
-	return strings.Join(xs[:li.n], sep) + l.T("frag.more", len(xs)-li.n)
+	more := len(xs) - li.n
+	return strings.Join(xs[:li.n], sep) + l.Render(i18n.M(l.Plural("frag.more", more), i18n.Int(more)))
 }
 
 // count is a number of things in words: "1 target region", "3 target

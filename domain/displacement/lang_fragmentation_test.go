@@ -50,7 +50,7 @@ func TestFragmentationTextsInFrench(t *testing.T) {
 	fr := strings.Join(append(append(r.DiagnosticsIn(i18n.FR), r.AssumptionsIn(i18n.FR)...), r.ExplanationIn(i18n.FR),
 		i18n.FR.Render(r.Inputs.Dropped[0].ReasonMsg)), "\n")
 	for _, want := range []string{
-		"1 région(s) déterminée(s) automatiquement écartée(s) faute de données : BE2 (zone tampon, drug-related violent incidents : 2023 (avant) et 2024 (après))",
+		"1 région(s) déterminée(s) automatiquement écartée(s) faute de données : BE2 (zone tampon, drug-related violent incidents : 2023 (fenêtre d'avant) et 2024 (fenêtre d'après))",
 		"1 des 3 lignes de régions comptent moins de 10 événements",
 		"Après l'opération (période 2023 comparée à 2024), 1 indicateur(s) ont été comparés à la tendance du témoin dans 1 région cible et 2 régions de la zone tampon.",
 		"Drug-related violent incidents dans les régions cibles : 40 observés contre 20 attendus (+20 ;",

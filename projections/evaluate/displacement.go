@@ -280,7 +280,7 @@ func (a *analysis) displacement(req DisplacementRequest, ind projections.Indicat
 	out.Finding, out.FindingNoteMsg, out.BufferTest = judge(res)
 	out.FindingNote = i18n.EN.Render(out.FindingNoteMsg)
 	res.SetAssumptions(append(res.AssumptionMsgs, p.assumptions...)...)
-	res.Diagnostics = append(res.Diagnostics, i18n.EN.RenderAll(p.diagnostics)...)
+	res.SetDiagnostics(append(res.DiagnosticMsgs, p.diagnostics...)...)
 	res.SetExplanation(append(append(res.ExplanationMsgs, findingSentence(out)), p.notes...))
 	return out, nil
 }

@@ -65,6 +65,10 @@ type interventionData struct {
 	// OtherFamilies: no indicator of the five families is recorded; the
 	// cards are of the others.
 	OtherFamilies bool
+	// NoData are the indicators with no data in the intervention's
+	// regions (or below them), named in one sentence instead of a card
+	// each.
+	NoData []string
 }
 
 func (h *Handler) intervention(r *request) {
@@ -187,6 +191,10 @@ func (h *Handler) intervention(r *request) {
 	for i, ind := range inds {
 		alias := fmt.Sprintf("i%d", i)
 		c := impactCard{Indicator: ind, Estimate: est[alias]}
+		if c.Estimate == nil && ierrs.keyOf(alias) == "evaluate.err.targets.nodata" {
+			d.NoData = append(d.NoData, ind.Name+" ("+ind.Code+")")
+			continue
+		}
 		if c.Estimate == nil {
 			c.Error = ierrs.firstOf(alias, r.lang)
 			if c.Error == "" {
@@ -210,6 +218,17 @@ func (es apiErrors) firstOf(alias string, l i18n.Lang) string {
 	for _, e := range es {
 		if e.Alias == alias {
 			return e.In(l)
+		}
+	}
+	return ""
+}
+
+// keyOf returns the catalogue key of the first error for alias ("" if
+// none or if it has none).
+func (es apiErrors) keyOf(alias string) string {
+	for _, e := range es {
+		if e.Alias == alias {
+			return e.Msg.Key
 		}
 	}
 	return ""

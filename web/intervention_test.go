@@ -1,9 +1,12 @@
 package web_test
 
 import (
+	"html"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/supplyeval/supplyeval/domain/demo"
 	"github.com/supplyeval/supplyeval/i18n"
 )
 
@@ -66,5 +69,39 @@ func TestInterventionInTheBrowser(t *testing.T) {
 	b.visit(s.srv.URL + "/interventions/" + id + "?asOf=1")
 	if txt := b.text(); !strings.Contains(txt, "No estimate") {
 		t.Errorf("as known at position 1 there should be no estimate:\n%.1500s", txt)
+	}
+}
+
+// TestInterventionNamesIndicatorsWithoutData: a port records no retail
+// price, purity or wastewater; the Rotterdam port operation's page names
+// those indicators in one sentence, in the page's language, instead of a
+// card each repeating the API's advice to pass regions; the indicators
+// with data keep their cards.
+func TestInterventionNamesIndicatorsWithoutData(t *testing.T) {
+	s := newSite(t, false)
+	for _, c := range []struct{ lang, want string }{
+		{"en", "Not estimated, for want of data in Port of Rotterdam (NLRTM) or the regions below it: "},
+		{"fr", "Non estimés, faute de données pour "},
+	} {
+		_, page := s.get(t, adminToken, "/interventions/"+demo.RotterdamPortControl+"?lang="+c.lang)
+		m := regexp.MustCompile(`<p id="no-data" class="hint">([^<]*)</p>`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("%s: no sentence naming the indicators without data", c.lang)
+		}
+		text := html.UnescapeString(m[1])
+		if !strings.HasPrefix(text, c.want) || !strings.Contains(text, "(COC_PRICE)") || !strings.Contains(text, "(COC_WASTEWATER)") {
+			t.Errorf("%s: %q", c.lang, text)
+		}
+		for _, code := range []string{"COC_PRICE", "COC_PURITY", "COC_WASTEWATER"} {
+			if strings.Contains(page, `data-indicator="`+code+`"`) {
+				t.Errorf("%s: %s still has a card", c.lang, code)
+			}
+		}
+		if !strings.Contains(page, `data-indicator="PORT_INCIDENTS"`) {
+			t.Errorf("%s: the port incidents, which have data, lost their card", c.lang)
+		}
+		if strings.Contains(page, "pass regions explicitly") {
+			t.Errorf("%s: the API's advice to pass regions is on the page", c.lang)
+		}
 	}
 }

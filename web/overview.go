@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -365,8 +366,9 @@ func timelines(r *request, byCountry map[string][]ivRow, n names, from, to strin
 			label := iv.Title + ", " + r.lang.DateString(iv.Start)
 			fmt.Fprintf(&b, `<a href="/interventions/%s" aria-label="%s"><rect x="%.1f" y="%.0f" width="%.1f" height="16" fill="%s"><title>%s</title></rect>`,
 				html.EscapeString(iv.ID), html.EscapeString(label), x0, float64(i)*row+2, x1-x0, colour, html.EscapeString(label))
-			tx, anchor, fill, title := timelineLabel(iv.Title, x0, x1, left, left+width)
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="12" text-anchor="%s" fill="%s">%s</text></a>`, tx, float64(i)*row+15, anchor, fill, html.EscapeString(title))
+			tx, anchor, fill, title, size := timelineLabel(iv.Title, x0, x1, left, left+width)
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="%s" text-anchor="%s" fill="%s">%s</text></a>`, tx, float64(i)*row+15,
+				strconv.FormatFloat(size, 'f', -1, 64), anchor, fill, html.EscapeString(title))
 		}
 		b.WriteString(`</svg>`)
 		groups = append(groups, timelineGroup{Name: n.of(c), SVG: b.String()})
@@ -375,35 +377,42 @@ func timelines(r *request, byCountry map[string][]ivRow, n names, from, to strin
 }
 
 // timelineLabel places a bar's title where it can be read whole: after
-// the bar, else inside it (white on the bar's colour), else before it;
-// where none of these has room, the widest of them, shortened with an
-// ellipsis (the bar's tooltip and the table below give it whole). The
-// title is written at 12 px, about 6.6 px a character.
-func timelineLabel(title string, x0, x1, lo, hi float64) (x float64, anchor, fill, text string) {
-	const char, gap = 6.6, 4.0
-	width := func(s string) float64 { return float64(utf8.RuneCountInString(s)) * char }
+// the bar, else inside it (white on the bar's colour), else before it, at
+// 12 px (about 6.6 px a character); where none of these has room, in the
+// widest of them at the size that fits it, down to 8 px; only a title too
+// long even then is shortened with an ellipsis (the bar's tooltip and the
+// table below give it whole).
+func timelineLabel(title string, x0, x1, lo, hi float64) (x float64, anchor, fill, text string, size float64) {
+	const char, gap = 6.6 / 12, 4.0 // width of a character per px of font size
+	w := float64(utf8.RuneCountInString(title)) * char * 12
 	after, inside, before := hi-(x1+gap), x1-x0-2*gap, x0-gap-lo
-	w := width(title)
+	place := func(room float64) (float64, string, string) {
+		switch room {
+		case after:
+			return x1 + gap, "start", "#111"
+		case inside:
+			return x0 + gap, "start", "#fff"
+		}
+		return x0 - gap, "end", "#111"
+	}
+	size = 12
+	room := after
 	switch {
 	case w <= after:
-		return x1 + gap, "start", "#111", title
 	case w <= inside:
-		return x0 + gap, "start", "#fff", title
+		room = inside
 	case w <= before:
-		return x0 - gap, "end", "#111", title
+		room = before
+	default:
+		room = max(after, inside, before)
+		size = max(8, math.Floor(12*room/w*10)/10)
+		if n := int(room / (char * size)); n < utf8.RuneCountInString(title) {
+			r := []rune(title)
+			title = strings.TrimRight(string(r[:max(1, n-1)]), " ,;:(") + "…"
+		}
 	}
-	room := max(after, inside, before)
-	n := max(1, int(room/char)-1)
-	if r := []rune(title); n < len(r) {
-		title = strings.TrimRight(string(r[:n]), " ,;:(") + "…"
-	}
-	switch room {
-	case after:
-		return x1 + gap, "start", "#111", title
-	case inside:
-		return x0 + gap, "start", "#fff", title
-	}
-	return x0 - gap, "end", "#111", title
+	x, anchor, fill = place(room)
+	return x, anchor, fill, title, size
 }
 
 func parseDay(s string) time.Time {

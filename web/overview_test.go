@@ -86,6 +86,9 @@ func TestTimelineLabelsAreReadable(t *testing.T) {
 		if l.TX < -0.5 || l.TX+l.TW > l.ViewW+0.5 {
 			t.Errorf("%q runs off the drawing: x %.1f to %.1f of %.0f", l.Text, l.TX, l.TX+l.TW, l.ViewW)
 		}
+		if strings.HasSuffix(l.Text, "…") {
+			t.Errorf("%q is shortened (its link's name would not hold the text shown)", l.Text)
+		}
 		if l.Fill == "#fff" && (l.TX < l.RX-0.5 || l.TX+l.TW > l.RX+l.RW+0.5) {
 			t.Errorf("%q is white outside its bar: text %.1f to %.1f, bar %.1f to %.1f", l.Text, l.TX, l.TX+l.TW, l.RX, l.RX+l.RW)
 		}

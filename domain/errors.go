@@ -92,6 +92,46 @@ func MessageIn(err error, l i18n.Lang) string {
 	return l.Render(e.Msg)
 }
 
+// Wrapm returns err with a prefix of the catalogue, in place of
+// fmt.Errorf("<prefix>: %w", err), so that the prefix is written in the
+// reader's language too: key is a message whose last %s is the inner
+// message (for example "placebo window from %s: %s") and args are its
+// other arguments.
+//
+// When err holds an *Error, the result is an *Error with its Code and
+// Field, whose Message is the key's English with the inner Message (the
+// text fmt.Errorf gave when the inner error has no field; a field leads,
+// as in every *Error) and whose Msg is the key's message with the inner
+// error's Msg (or, without one, its English Message) as last argument;
+// Err is err, so that errors.Is and errors.As still find it. Any other
+// err is wrapped as fmt.Errorf would, with the key's English as prefix.
+// A nil err gives nil.
+func Wrapm(err error, key string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		return &wrapped{text: i18n.EN.Render(i18n.M(key, append(args, err.Error())...)), err: err}
+	}
+	var inner any = e.Message
+	if !e.Msg.IsZero() {
+		inner = e.Msg
+	}
+	m := i18n.M(key, append(append([]any(nil), args...), inner)...)
+	return &Error{Code: e.Code, Field: e.Field, Message: i18n.EN.Render(i18n.M(key, append(append([]any(nil), args...), e.Message)...)), Err: err, Msg: m}
+}
+
+// wrapped is an error that is not an *Error with an English prefix (see
+// [Wrapm]).
+type wrapped struct {
+	text string
+	err  error
+}
+
+func (w *wrapped) Error() string { return w.text }
+func (w *wrapped) Unwrap() error { return w.err }
+
 // Invalid returns a BAD_INPUT error about field.
 func Invalid(field, format string, args ...any) *Error {
 	return Errorf(BadInput, field, format, args...)

@@ -17,6 +17,9 @@ func init() {
 		"dispdiag.small.sep":    ", ",
 		"dispdiag.scale.TARGET": "after size weighting the control's before count is %s times the target's: Wheeler & Ratcliffe (2018) advise controls with counts like the treated area's, since the WDD assumes the same additive trend; the WDQ and total net effect, which assume a proportional trend, may be the better reading",
 		"dispdiag.scale.BUFFER": "after size weighting the buffer's control's before count is %s times the buffer's: Wheeler & Ratcliffe (2018) advise controls with counts like the treated area's, since the WDD assumes the same additive trend; the WDQ and total net effect, which assume a proportional trend, may be the better reading",
+
+		"wrapm.placebo.window": "placebo window from %s: %s",
+		"wrapm.placebo":        "placebo: %s",
 	}, map[string]string{
 		"dispdiag.dropped":      "%d région(s) déterminée(s) automatiquement écartée(s) faute de données : %s",
 		"dispdiag.dropped.one":  "%s (%s : aucune valeur pour %s)",
@@ -28,5 +31,8 @@ func init() {
 		"dispdiag.small.sep":    ", ",
 		"dispdiag.scale.TARGET": "après pondération par la taille, l'effectif d'avant du témoin vaut %s fois celui de la cible : Wheeler et Ratcliffe (2018) recommandent des témoins aux effectifs comparables à ceux de la zone traitée, la WDD supposant une même tendance additive ; le WDQ et l'effet net total, qui supposent une tendance proportionnelle, peuvent alors offrir une meilleure lecture",
 		"dispdiag.scale.BUFFER": "après pondération par la taille, l'effectif d'avant du témoin de la zone tampon vaut %s fois celui de la zone tampon : Wheeler et Ratcliffe (2018) recommandent des témoins aux effectifs comparables à ceux de la zone traitée, la WDD supposant une même tendance additive ; le WDQ et l'effet net total, qui supposent une tendance proportionnelle, peuvent alors offrir une meilleure lecture",
+
+		"wrapm.placebo.window": "fenêtre placebo commençant en %s : %s",
+		"wrapm.placebo":        "test placebo : %s",
 	})
 }

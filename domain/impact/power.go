@@ -1,11 +1,11 @@
 package impact
 
 import (
-	"fmt"
 	"math"
 	"runtime"
 	"sync"
 
+	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/i18n"
 )
 
@@ -272,7 +272,7 @@ func (r *PowerResult) powerSigned(e float64) (float64, error) {
 	k := 0
 	for w, hit := range hits {
 		if errs[w] != nil {
-			return 0, fmt.Errorf("placebo window from %s: %w", r.in.Series.Periods[w], errs[w])
+			return 0, domain.Wrapm(errs[w], "wrapm.placebo.window", r.in.Series.Periods[w])
 		}
 		if hit {
 			k++

@@ -1,13 +1,13 @@
 package impact
 
 import (
-	"fmt"
 	"math"
 	"runtime"
 	"sync"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/i18n"
 )
 
@@ -82,7 +82,7 @@ func (pp *panelPower) didDesign(r *PowerResult) error {
 		}
 		d, err := newDiDDesign(all, len(r.in.treatedUnits()), r.PrePeriods)
 		if err != nil {
-			return fmt.Errorf("placebo window from %s: %w", r.in.Series.Periods[w], err)
+			return domain.Wrapm(err, "wrapm.placebo.window", r.in.Series.Periods[w])
 		}
 		pp.design = d
 		return nil
@@ -221,7 +221,7 @@ func (r *PowerResult) preparePanel() error {
 	wg.Wait()
 	for w, err := range errs {
 		if err != nil {
-			return fmt.Errorf("placebo window from %s: %w", r.in.Series.Periods[w], err)
+			return domain.Wrapm(err, "wrapm.placebo.window", r.in.Series.Periods[w])
 		}
 	}
 	r.panel = pp

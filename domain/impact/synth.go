@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/i18n"
 	"gonum.org/v1/gonum/mat"
 )
@@ -729,7 +730,7 @@ func (d *synthData) placebo(in SynthInput, fit synthFit, gaps []float64) (*Place
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("placebo: %w", err)
+			return nil, domain.Wrapm(err, "wrapm.placebo")
 		}
 	}
 	rank := 0

@@ -78,3 +78,19 @@ func TestImportInTheBrowser(t *testing.T) {
 		t.Errorf("recorded points %+v", got.Series.Points)
 	}
 }
+
+// TestImportSuggestsIndicators: the import form's indicator field offers
+// the indicators already defined (code, with the name beside it), so a
+// user need not know their codes by heart.
+func TestImportSuggestsIndicators(t *testing.T) {
+	s := newSite(t, false)
+	_, page := s.get(t, adminToken, "/import")
+	if !strings.Contains(page, `list="i-indicators"`) {
+		t.Fatal("the indicator field has no list of suggestions")
+	}
+	for _, want := range []string{`<option value="COC_PRICE">Cocaine retail price</option>`, `<option value="PORT_INCIDENTS">`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("no suggestion %s", want)
+		}
+	}
+}

@@ -89,10 +89,29 @@ type importData struct {
 	Rejects  []*importer.RowError
 	Progress bool
 	Form     struct{ Indicator, Source, Mapping string }
+	// Indicators are the indicators defined, offered as the indicator
+	// field's choices (a file may also define new ones).
+	Indicators []option
 }
 
 func (h *Handler) importPage(r *request) {
-	r.render("import", page{Title: r.lang.T("web.import.title"), Data: &importData{}})
+	d := &importData{}
+	d.Indicators = indicatorChoices(r)
+	r.render("import", page{Title: r.lang.T("web.import.title"), Data: d})
+}
+
+// indicatorChoices are the indicators the principal may see, by code, with
+// their names: the import form's suggestions.
+func indicatorChoices(r *request) []option {
+	var out struct{ Indicators []struct{ Code, Name string } }
+	if errs := r.query(`{ indicators { code name } }`, nil, &out); len(errs) > 0 {
+		return nil
+	}
+	opts := make([]option, len(out.Indicators))
+	for i, ind := range out.Indicators {
+		opts[i] = option{Code: ind.Code, Label: ind.Name}
+	}
+	return opts
 }
 
 // catalog answers the importer from the API, as the principal sees it.
@@ -111,6 +130,7 @@ func (c catalog) RegionExists(code string) bool { return c.regions[code] }
 // error, recording nothing.
 func (h *Handler) previewImport(r *request) {
 	d := &importData{}
+	d.Indicators = indicatorChoices(r)
 	p := page{Title: r.lang.T("web.import.title"), Data: d}
 	d.Form.Indicator, d.Form.Source, d.Form.Mapping = strings.TrimSpace(r.FormValue("indicator")), strings.TrimSpace(r.FormValue("source")), r.FormValue("mapping")
 	f, hdr, err := r.FormFile("file")

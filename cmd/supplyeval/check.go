@@ -56,10 +56,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if damaged {
 		fmt.Fprintln(stdout, l.T("cli.out.check.damaged", dir, i18n.Int(len(sum.Damage)+sum.DamageOmitted).Localize(l), i18n.Int(sum.Events).Localize(l), sum.Head))
 		for _, d := range sum.Damage {
+			problem := d.Problem
+			if !d.Msg.IsZero() {
+				problem = l.Render(d.Msg)
+			}
 			if d.Position > 0 {
-				fmt.Fprintln(stdout, l.T("cli.out.check.problem", d.Position, d.Problem))
+				fmt.Fprintln(stdout, l.T("cli.out.check.problem", d.Position, problem))
 			} else {
-				fmt.Fprintf(stdout, "  %s\n", d.Problem)
+				fmt.Fprintf(stdout, "  %s\n", problem)
 			}
 		}
 		if sum.DamageOmitted > 0 {

@@ -8,6 +8,7 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 
 	"github.com/supplyeval/supplyeval/eventstore"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Damage is one thing Check found wrong, with the log position it concerns
@@ -15,6 +16,9 @@ import (
 type Damage struct {
 	Position eventstore.Position
 	Problem  string
+	// Msg is Problem as a message of the catalogue, for the reader's
+	// language (Problem is its English).
+	Msg i18n.Msg
 }
 
 // CheckSummary is what Check read.
@@ -31,12 +35,13 @@ type CheckSummary struct {
 
 const maxDamage = 1000
 
-func (c *CheckSummary) add(pos eventstore.Position, format string, args ...any) {
+func (c *CheckSummary) add(pos eventstore.Position, key string, args ...any) {
 	if len(c.Damage) >= maxDamage {
 		c.DamageOmitted++
 		return
 	}
-	c.Damage = append(c.Damage, Damage{Position: pos, Problem: fmt.Sprintf(format, args...)})
+	e := eventstore.Errorm(nil, key, args...)
+	c.Damage = append(c.Damage, Damage{Position: pos, Problem: e.Error(), Msg: e.Msg})
 }
 
 // Check reads every event record of the store and verifies it: its
@@ -78,15 +83,15 @@ func (s *Store) Check(ctx context.Context) (CheckSummary, error) {
 		}
 		k := it.Key()
 		if len(k) != eventKeySize {
-			sum.add(0, "malformed event key %x", k)
+			sum.add(0, "cli2.check.key", fmt.Sprintf("%x", k))
 			continue
 		}
 		pos := eventstore.Position(binary.BigEndian.Uint64(k[1:]))
 		if pos > want {
 			if pos == want+1 {
-				sum.add(want, "position %d is missing", want)
+				sum.add(want, "cli2.check.missing", want)
 			} else {
-				sum.add(want, "positions %d to %d are missing", want, pos-1)
+				sum.add(want, "cli2.check.missing.range", want, pos-1)
 			}
 			lost += uint64(pos - want)
 		}
@@ -94,7 +99,7 @@ func (s *Store) Check(ctx context.Context) (CheckSummary, error) {
 		sum.Events++
 		r, err := readRecord(it, pos)
 		if err != nil {
-			sum.add(pos, "%v", err)
+			sum.add(pos, "cli2.check.record", err)
 			lost++
 			unreadable[pos] = true
 			continue
@@ -108,17 +113,17 @@ func (s *Store) Check(ctx context.Context) (CheckSummary, error) {
 		if gap := r.Version - st.next; r.Version > st.next && gap <= lost {
 			lost -= gap // explained by records already reported
 		} else if r.Version != st.next {
-			sum.add(pos, "stream %s: version %d where version %d was due", r.Stream, r.Version, st.next)
+			sum.add(pos, "cli2.check.version", r.Stream, r.Version, st.next)
 		}
 		st.next = r.Version + 1
 		byStream[r.Stream][r.Version] = pos
 	}
 	if err := it.Error(); err != nil {
-		sum.add(want, "reading the log stopped at position %d: %v", want, err)
+		sum.add(want, "cli2.check.log.stopped", want, err)
 	}
 	it.Close()
 	if want <= head {
-		sum.add(want, "positions %d to %d (the head) are missing", want, head)
+		sum.add(want, "cli2.check.missing.head", want, head)
 	}
 	sum.Streams = len(streams)
 
@@ -131,13 +136,13 @@ func (s *Store) Check(ctx context.Context) (CheckSummary, error) {
 	for ok := it.First(); ok; ok = it.Next() {
 		k := it.Key()
 		if len(k) < 2+8 || len(k) != 2+int(k[1])+8 {
-			sum.add(0, "malformed stream index key %x", k)
+			sum.add(0, "cli2.check.index.key", fmt.Sprintf("%x", k))
 			continue
 		}
 		stream, version := string(k[2:2+int(k[1])]), binary.BigEndian.Uint64(k[2+int(k[1]):])
 		v, err := it.ValueAndErr()
 		if err != nil || len(v) != 8 {
-			sum.add(0, "stream %s version %d: unreadable index entry (%v)", stream, version, err)
+			sum.add(0, "cli2.check.index.entry", stream, version, err)
 			continue
 		}
 		pos := eventstore.Position(binary.BigEndian.Uint64(v))
@@ -149,19 +154,19 @@ func (s *Store) Check(ctx context.Context) (CheckSummary, error) {
 		case !ok && unreadable[pos]:
 			// The record is damaged and reported already.
 		case !ok:
-			sum.add(pos, "the stream index names stream %s version %d at position %d, which holds no such record", stream, version, pos)
+			sum.add(pos, "cli2.check.index.norecord", stream, version, pos)
 		case got != pos:
-			sum.add(pos, "the stream index puts stream %s version %d at position %d; the record is at %d", stream, version, pos, got)
+			sum.add(pos, "cli2.check.index.moved", stream, version, pos, got)
 		}
 		delete(byStream[stream], version)
 	}
 	if err := it.Error(); err != nil {
-		sum.add(0, "reading the stream index stopped: %v", err)
+		sum.add(0, "cli2.check.index.stopped", err)
 	}
 	it.Close()
 	for stream, left := range byStream {
 		for version, pos := range left {
-			sum.add(pos, "stream %s version %d (position %d) has no entry in the stream index", stream, version, pos)
+			sum.add(pos, "cli2.check.index.none", stream, version, pos)
 		}
 	}
 
@@ -169,7 +174,7 @@ func (s *Store) Check(ctx context.Context) (CheckSummary, error) {
 	for stream, st := range streams {
 		v, closer, err := snap.Get(versionKey(stream))
 		if err != nil {
-			sum.add(0, "stream %s: no last-version entry (%v); the records end at version %d", stream, err, st.next-1)
+			sum.add(0, "cli2.check.last.none", stream, err, st.next-1)
 			continue
 		}
 		last := uint64(0)
@@ -178,7 +183,7 @@ func (s *Store) Check(ctx context.Context) (CheckSummary, error) {
 		}
 		closer.Close()
 		if last < st.next-1 {
-			sum.add(0, "stream %s: the last-version index says %d, the records reach %d", stream, last, st.next-1)
+			sum.add(0, "cli2.check.last.short", stream, last, st.next-1)
 		}
 	}
 	return sum, nil

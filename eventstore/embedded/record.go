@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/supplyeval/supplyeval/eventstore"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // An event record is the value stored under an event key. Its layout, with
@@ -84,23 +85,23 @@ func encodeRecord(dst []byte, pos eventstore.Position, version uint64, recorded 
 // adds where the record was found.
 func decodeRecord(b []byte) (record, error) {
 	if len(b) < recordHeaderSize {
-		return record{}, fmt.Errorf("%w: %d bytes, shorter than the %d-byte header", eventstore.ErrCorrupt, len(b), recordHeaderSize)
+		return record{}, corrupt("cli2.record.short", len(b), recordHeaderSize)
 	}
 	if want, got := binary.BigEndian.Uint32(b), crc32.Checksum(b[4:], castagnoli); want != got {
-		return record{}, fmt.Errorf("%w: checksum mismatch (stored %08x, computed %08x)", eventstore.ErrCorrupt, want, got)
+		return record{}, corrupt("cli2.record.checksum", fmt.Sprintf("%08x", want), fmt.Sprintf("%08x", got))
 	}
 	if b[4] != recordFormat {
-		return record{}, fmt.Errorf("%w: unknown record format %d", eventstore.ErrCorrupt, b[4])
+		return record{}, corrupt("cli2.record.format", b[4])
 	}
 	streamLen := uint64(b[45])
 	typeLen := uint64(binary.BigEndian.Uint32(b[46:]))
 	dataLen := uint64(binary.BigEndian.Uint32(b[50:]))
 	metaLen := uint64(binary.BigEndian.Uint32(b[54:]))
 	if streamLen == 0 {
-		return record{}, fmt.Errorf("%w: empty stream name", eventstore.ErrCorrupt)
+		return record{}, corrupt("cli2.record.stream")
 	}
 	if total := recordHeaderSize + streamLen + typeLen + dataLen + metaLen; total != uint64(len(b)) {
-		return record{}, fmt.Errorf("%w: field lengths add up to %d bytes, record has %d", eventstore.ErrCorrupt, total, len(b))
+		return record{}, corrupt("cli2.record.lengths", total, len(b))
 	}
 	r := record{
 		Position: eventstore.Position(binary.BigEndian.Uint64(b[5:])),
@@ -213,4 +214,10 @@ func prefixUpperBound(p []byte) []byte {
 		}
 	}
 	panic("embedded: no upper bound for an all-0xff prefix")
+}
+
+// corrupt returns an error wrapping eventstore.ErrCorrupt whose text,
+// after ErrCorrupt's, is the catalogue's message key with args.
+func corrupt(key string, args ...any) error {
+	return eventstore.Errorm(eventstore.ErrCorrupt, "cli2.record.corrupt", eventstore.ErrCorrupt, i18n.M(key, args...))
 }

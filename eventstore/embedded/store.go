@@ -507,10 +507,10 @@ func readRecord(it *pebble.Iterator, pos eventstore.Position) (record, error) {
 func decodeAt(pos eventstore.Position, v []byte) (record, error) {
 	r, err := decodeRecord(v)
 	if err != nil {
-		return record{}, fmt.Errorf("embedded: position %d: %w", pos, err)
+		return record{}, eventstore.Errorm(err, "cli2.record.at", pos, err)
 	}
 	if r.Position != pos {
-		return record{}, fmt.Errorf("embedded: position %d holds the record of position %d: %w", pos, r.Position, eventstore.ErrCorrupt)
+		return record{}, eventstore.Errorm(eventstore.ErrCorrupt, "cli2.record.elsewhere", pos, r.Position, eventstore.ErrCorrupt)
 	}
 	return r, nil
 }

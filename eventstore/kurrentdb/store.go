@@ -20,6 +20,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/supplyeval/supplyeval/eventstore"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Config configures a Store.
@@ -46,7 +47,7 @@ func (c Config) Validate() error {
 	var errs []error
 	if !strings.HasPrefix(c.URL, "kurrentdb://") && !strings.HasPrefix(c.URL, "kurrentdb+discover://") &&
 		!strings.HasPrefix(c.URL, "esdb://") && !strings.HasPrefix(c.URL, "esdb+discover://") {
-		errs = append(errs, fmt.Errorf("kurrentdb: URL %q must start with kurrentdb://, kurrentdb+discover://, esdb:// or esdb+discover://", redact(c.URL)))
+		errs = append(errs, eventstore.Errorm(nil, "cli2.kurrentdb.scheme", redact(c.URL)))
 	}
 	if c.ResubscribeDelay < 0 {
 		errs = append(errs, errors.New("kurrentdb: ResubscribeDelay must not be negative"))
@@ -101,7 +102,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	conf, err := kurrentdb.ParseConnectionString(cfg.URL)
 	if err != nil {
-		return nil, fmt.Errorf("kurrentdb: connection string %q: %w", redact(cfg.URL), err)
+		return nil, eventstore.Errorm(err, "cli2.kurrentdb.url", redact(cfg.URL), eventstore.Alt(err, i18n.M("cli2.kurrentdb.url.bad")))
 	}
 	conf.Logger = clientLogger(log)
 	client, err := kurrentdb.NewClient(conf)
@@ -112,7 +113,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.client.Store(client)
 	if _, err := s.Head(ctx); err != nil {
 		s.client.Load().Close()
-		return nil, fmt.Errorf("kurrentdb: %s does not answer: %w", redact(cfg.URL), err)
+		return nil, eventstore.Errorm(err, "cli2.kurrentdb.noanswer", redact(cfg.URL), noAnswer(err, cfg.RetryFor))
 	}
 	return s, nil
 }
@@ -534,4 +535,18 @@ func (s *Store) Close() error {
 		sub.Close()
 	}
 	return s.cli().Close()
+}
+
+// noAnswer is the error of the first read of Open as the cause of its
+// refusal: its English text, and in another language what it means in
+// the reader's words (the server did not answer in time, refused the
+// connection, or answered with an error).
+func noAnswer(err error, retryFor time.Duration) error {
+	switch {
+	case strings.Contains(err.Error(), "connection refused"):
+		return eventstore.Alt(err, i18n.M("cli2.kurrentdb.refused"))
+	case errors.Is(err, eventstore.ErrUnavailable):
+		return eventstore.Alt(err, i18n.M("cli2.kurrentdb.timeout", retryFor.String()))
+	}
+	return eventstore.Alt(err, i18n.M("cli2.kurrentdb.failed"))
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/supplyeval/supplyeval/eventstore"
 )
 
 // Topology names the subjects and streams of one deployment.
@@ -49,17 +51,17 @@ func (t Topology) Validate() error {
 	p := t.prefix()
 	for _, r := range p {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			return fmt.Errorf("natsbus: prefix %q: use letters, digits, '-' and '_' only", p)
+			return eventstore.Errorm(nil, "cli2.nats.prefix", p)
 		}
 	}
 	if t.Replicas < 0 || t.Replicas > 5 {
-		return fmt.Errorf("natsbus: replicas %d: a stream has 1 to 5 replicas", t.Replicas)
+		return eventstore.Errorm(nil, "cli2.nats.replicas", t.Replicas)
 	}
 	if t.MaxAge < 0 {
-		return fmt.Errorf("natsbus: max-age %v: must not be negative (0 keeps events for ever)", t.MaxAge)
+		return eventstore.Errorm(nil, "cli2.nats.max-age", t.MaxAge.String())
 	}
 	if t.MaxBytes < 0 {
-		return fmt.Errorf("natsbus: max-bytes %d: must not be negative (0 keeps every event)", t.MaxBytes)
+		return eventstore.Errorm(nil, "cli2.nats.max-bytes", t.MaxBytes)
 	}
 	return nil
 }
@@ -154,26 +156,26 @@ func (t Topology) Delete(ctx context.Context, js jetstream.JetStream) error {
 func ParseURL(raw string) (string, Topology, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", Topology{}, fmt.Errorf("natsbus: URL: %w", err)
+		return "", Topology{}, eventstore.Errorm(err, "cli2.nats.url.parse", urlErr(err))
 	}
 	if u.Scheme != "nats" && u.Scheme != "tls" {
-		return "", Topology{}, fmt.Errorf("natsbus: URL %q: use nats://host:port (or tls://)", u.Redacted())
+		return "", Topology{}, eventstore.Errorm(nil, "cli2.nats.url.scheme", u.Redacted())
 	}
 	q := u.Query()
 	t := Topology{Prefix: q.Get("prefix")}
 	if v := q.Get("replicas"); v != "" {
 		if t.Replicas, err = strconv.Atoi(v); err != nil {
-			return "", Topology{}, fmt.Errorf("natsbus: URL replicas=%q: not a whole number", v)
+			return "", Topology{}, eventstore.Errorm(nil, "cli2.nats.url.replicas", v)
 		}
 	}
 	if v := q.Get("max-age"); v != "" {
 		if t.MaxAge, err = time.ParseDuration(v); err != nil {
-			return "", Topology{}, fmt.Errorf("natsbus: URL max-age=%q: not a duration such as 720h", v)
+			return "", Topology{}, eventstore.Errorm(nil, "cli2.nats.url.max-age", v)
 		}
 	}
 	if v := q.Get("max-bytes"); v != "" {
 		if t.MaxBytes, err = strconv.ParseInt(v, 10, 64); err != nil {
-			return "", Topology{}, fmt.Errorf("natsbus: URL max-bytes=%q: not a whole number of bytes", v)
+			return "", Topology{}, eventstore.Errorm(nil, "cli2.nats.url.max-bytes", v)
 		}
 	}
 	if err := t.Validate(); err != nil {
@@ -190,7 +192,7 @@ func ParseURL(raw string) (string, Topology, error) {
 func Connect(serverURL, name string) (*nats.Conn, error) {
 	nc, err := nats.Connect(serverURL, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond))
 	if err != nil {
-		return nil, fmt.Errorf("natsbus: connect to %s: %w (is the NATS server running with JetStream?)", redactURL(serverURL), err)
+		return nil, eventstore.Errorm(err, "cli2.nats.connect", redactURL(serverURL), connectErr(err))
 	}
 	return nc, nil
 }

@@ -162,7 +162,7 @@ func (s *Server) resolveCompareRegions(p gql.ResolveParams) (any, error) {
 	}
 	out := make([]seriesResult, len(c.Series))
 	for i, sd := range c.Series {
-		out[i] = seriesResult{SeriesData: sd, Unit: c.Unit, Normalised: c.Normalised, AsOf: asOf}
+		out[i] = seriesResult{SeriesData: sd, Unit: c.Unit, Normalised: c.Normalised, UnitMsg: c.UnitMsg, NormalisedMsg: c.NormalisedMsg, AsOf: asOf}
 		if c.Withheld != nil {
 			out[i].Withheld = c.Withheld[i]
 		}

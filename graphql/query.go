@@ -8,6 +8,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/eventstore"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 )
@@ -17,7 +18,10 @@ type seriesResult struct {
 	projections.SeriesData
 	Unit       string
 	Normalised string
-	AsOf       uint64
+	// UnitMsg and NormalisedMsg are Unit and Normalised as messages of
+	// the catalogue, when compareRegions normalised the values.
+	UnitMsg, NormalisedMsg i18n.Msg
+	AsOf                   uint64
 	// Latest is set when AsOf is the position the read models had
 	// reached when the question was answered (no asOf asked): an answer
 	// showing it depends on every event (see readsEverything).

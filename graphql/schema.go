@@ -144,8 +144,16 @@ func (s *Server) buildTypes() *types {
 		"region":      &gql.Field{Type: nonNull(gql.ID), Resolve: sr(func(x seriesResult) any { return x.Region })},
 		"dimensions":  &gql.Field{Type: listOf(t.dimension), Resolve: sr(func(x seriesResult) any { return dimsOut(x.Dimensions) })},
 		"granularity": &gql.Field{Type: nonNull(t.granularity), Resolve: sr(func(x seriesResult) any { return string(x.Granularity) })},
-		"unit":        &gql.Field{Type: nonNull(gql.String), Resolve: sr(func(x seriesResult) any { return x.Unit })},
-		"normalised":  &gql.Field{Type: gql.String, Description: "How values were normalised, if at all.", Resolve: sr(func(x seriesResult) any { return nilIfEmpty(x.Normalised) })},
+		"unit": &gql.Field{Type: nonNull(gql.String), Description: "The unit of the values: the indicator's own as recorded, or, normalised by compareRegions, in the language asked (English by default).",
+			Args: t.langArgs(), Resolve: func(p gql.ResolveParams) (any, error) {
+				x := p.Source.(seriesResult)
+				return argLang(p).RenderOr(x.UnitMsg, x.Unit), nil
+			}},
+		"normalised": &gql.Field{Type: gql.String, Description: "How values were normalised, if at all, in the language asked (English by default).",
+			Args: t.langArgs(), Resolve: func(p gql.ResolveParams) (any, error) {
+				x := p.Source.(seriesResult)
+				return nilIfEmpty(argLang(p).RenderOr(x.NormalisedMsg, x.Normalised)), nil
+			}},
 		"asOf": &gql.Field{Type: nonNull(gql.String), Description: "The position the answer reflects.", Resolve: func(p gql.ResolveParams) (any, error) {
 			x := p.Source.(seriesResult)
 			if x.Latest {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/displacement"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections"
 )
 
@@ -36,6 +37,10 @@ type Comparison struct {
 	Unit string
 	// Normalised says how values were normalised; empty for NONE.
 	Normalised string
+	// UnitMsg and NormalisedMsg are Unit and Normalised as messages of the
+	// catalogue when the normalisation wrote them (zero for NONE: Unit is
+	// then the indicator's own, recorded unit).
+	UnitMsg, NormalisedMsg i18n.Msg `json:"-"`
 	// Withheld holds, for each series, the periods (by index) whose values
 	// are withheld (see [Suppressed]; nil when nothing is). A withheld
 	// value is left as recorded, not normalised, and must not be shown.
@@ -81,7 +86,7 @@ func (e *Evaluator) CompareRegions(indicator string, regions []string, from, to 
 	}
 	var (
 		pop     projections.Indicator
-		popNote string
+		popNote i18n.Msg
 	)
 	switch norm {
 	case "", NormaliseNone, NormaliseIndex:
@@ -90,7 +95,7 @@ func (e *Evaluator) CompareRegions(indicator string, regions []string, from, to 
 			return nil, domain.Invalidm("normalise", "evaluate.err.per100k.notcount", ind.Code, scaleMsg(ind.Scale), ind.Unit)
 		}
 		var ok bool
-		if pop, popNote, ok = e.PopulationOf(ind, asOf); !ok {
+		if pop, popNote, ok = e.populationOf(ind, asOf); !ok {
 			if ind.Population != "" {
 				return nil, domain.Invalidm("normalise", "evaluate.err.per100k.popundefined", ind.Code, ind.Population)
 			}
@@ -123,12 +128,30 @@ func (e *Evaluator) CompareRegions(indicator string, regions []string, from, to 
 		if err := e.per100k(out, ind, pop, asOf); err != nil {
 			return nil, err
 		}
-		if popNote != "" {
-			out.Normalised += ". " + popNote
+		if !popNote.IsZero() {
+			out.setNormalised(i18n.M("evalnote.norm.withpop", out.NormalisedMsg, popNote))
 		}
 		return out, nil
 	}
 	return out, nil
+}
+
+// setUnit sets the unit to m and its English rendering.
+func (c *Comparison) setUnit(m i18n.Msg) { c.UnitMsg, c.Unit = m, i18n.EN.Render(m) }
+
+// setNormalised sets the normalisation note to m and its English
+// rendering.
+func (c *Comparison) setNormalised(m i18n.Msg) {
+	c.NormalisedMsg, c.Normalised = m, i18n.EN.Render(m)
+}
+
+// UnitIn writes the unit in l (English: Unit; the indicator's own unit,
+// for NONE, as recorded).
+func (c *Comparison) UnitIn(l i18n.Lang) string { return l.RenderOr(c.UnitMsg, c.Unit) }
+
+// NormalisedIn writes how the values were normalised in l ("" for NONE).
+func (c *Comparison) NormalisedIn(l i18n.Lang) string {
+	return l.RenderOr(c.NormalisedMsg, c.Normalised)
 }
 
 // withheld reports whether the value of series i at period idx is withheld.
@@ -182,8 +205,8 @@ func index(c *Comparison, ind projections.Indicator) error {
 			s.Points[j].Value = v
 		}
 	}
-	c.Unit = "index (" + period.String() + " = 100)"
-	c.Normalised = "INDEX: each region's values divided by its value at " + period.String() + ", the first period at which every region has a value, times 100"
+	c.setUnit(i18n.M("evalnote.unit.index", period.String()))
+	c.setNormalised(i18n.M("evalnote.norm.index", period.String()))
 	return nil
 }
 
@@ -236,10 +259,11 @@ func (e *Evaluator) per100k(c *Comparison, ind, pop projections.Indicator, asOf 
 			s.Points[j].Value = x
 		}
 	}
-	c.Unit = "per 100,000 inhabitants"
 	if ind.Unit != "" {
-		c.Unit = ind.Unit + " " + c.Unit
+		c.setUnit(i18n.M("evalnote.unit.per100k.of", ind.Unit))
+	} else {
+		c.setUnit(i18n.M("evalnote.unit.per100k"))
 	}
-	c.Normalised = "PER_100K: each value divided by the region's " + pop.Code + " for the same period, times 100,000"
+	c.setNormalised(i18n.M("evalnote.norm.per100k", pop.Code))
 	return nil
 }

@@ -700,9 +700,19 @@ func scaleAssumption(ind projections.Indicator, sc displacement.Scale) []i18n.Ms
 // "population", inferred). It is used for PER_100K comparisons and as the
 // WDD's exposure. note says how it was found.
 func (e *Evaluator) PopulationOf(ind projections.Indicator, asOf uint64) (pop projections.Indicator, note string, ok bool) {
+	pop, m, ok := e.populationOf(ind, asOf)
+	if !m.IsZero() {
+		note = i18n.EN.Render(m)
+	}
+	return pop, note, ok
+}
+
+// populationOf is [Evaluator.PopulationOf] with the note as a message of
+// the catalogue (zero when the definition names the population).
+func (e *Evaluator) populationOf(ind projections.Indicator, asOf uint64) (pop projections.Indicator, note i18n.Msg, ok bool) {
 	pop, inferred, ok := e.Catalog.PopulationOf(ind, asOf)
 	if ok && inferred {
-		note = fmt.Sprintf("%s's definition names no population indicator, so %s (the CONTEXT indicator whose code or name mentions population) is taken as its population.", ind.Code, pop.Code)
+		note = i18n.M("evalnote.population.inferred", ind.Code, pop.Code)
 	}
 	return pop, note, ok
 }

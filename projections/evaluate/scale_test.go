@@ -9,6 +9,7 @@ import (
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/displacement"
 	"github.com/supplyeval/supplyeval/domain/impact"
+	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 	"github.com/supplyeval/supplyeval/projections/projectionstest"
 )
@@ -139,5 +140,25 @@ func TestDefinitionWithoutScaleIsUpcast(t *testing.T) {
 	}
 	if math.Abs(c.Series[0].Points[0].Value-0.1) > 1e-12 || !strings.Contains(c.Normalised, "names no population indicator") {
 		t.Errorf("per 100k %v, normalised %q", c.Series[0].Points[0].Value, c.Normalised)
+	}
+	const en = "PER_100K: each value divided by the region's POPULATION for the same period, times 100,000. INCIDENTS's definition names no population indicator, so POPULATION (the CONTEXT indicator whose code or name mentions population) is taken as its population."
+	if c.Normalised != en || c.NormalisedIn(i18n.EN) != en || c.Unit != "incidents per 100,000 inhabitants" {
+		t.Errorf("English: %q, %q", c.Normalised, c.Unit)
+	}
+	const fr = "PER_100K : chaque valeur est divisée par la valeur de POPULATION de la région pour la même période, puis multipliée par 100\u202f000. La définition de INCIDENTS ne désigne aucun indicateur de population ; POPULATION (l'indicateur CONTEXT dont le code ou le nom mentionne la population) est donc retenu comme population."
+	if got := c.NormalisedIn(i18n.FR); got != fr {
+		t.Errorf("French normalised %q", got)
+	}
+	if got := c.UnitIn(i18n.FR); got != "incidents pour 100\u202f000 habitants" {
+		t.Errorf("French unit %q", got)
+	}
+	c, err = e.CompareRegions("INCIDENTS", []string{"NL"}, nil, nil, evaluate.NormaliseIndex, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Unit != "index (2020-01 = 100)" || c.UnitIn(i18n.FR) != "indice (2020-01 = 100)" ||
+		c.Normalised != "INDEX: each region's values divided by its value at 2020-01, the first period at which every region has a value, times 100" ||
+		c.NormalisedIn(i18n.FR) != "INDEX : les valeurs de chaque région sont divisées par sa valeur en 2020-01, première période pour laquelle toutes les régions ont une valeur, puis multipliées par 100" {
+		t.Errorf("index: %q %q %q %q", c.Unit, c.UnitIn(i18n.FR), c.Normalised, c.NormalisedIn(i18n.FR))
 	}
 }

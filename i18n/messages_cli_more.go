@@ -82,6 +82,25 @@ var cliMoreEN = map[string]string{
 	"cli2.check.index.none":     "stream %s version %d (position %d) has no entry in the stream index",
 	"cli2.check.last.none":      "stream %s: no last-version entry (%v); the records end at version %d",
 	"cli2.check.last.short":     "stream %s: the last-version index says %d, the records reach %d",
+
+	// domain/importer: a JSON mapping file encoding/json cannot read.
+	"cli2.json.eof":          "unexpected EOF",
+	"cli2.json.char":         "invalid character %s %s",
+	"cli2.json.ctx.value":    "looking for beginning of value",
+	"cli2.json.ctx.key":      "after object key",
+	"cli2.json.ctx.pair":     "after object key:value pair",
+	"cli2.json.ctx.element":  "after array element",
+	"cli2.json.ctx.keystart": "looking for beginning of object key string",
+	"cli2.json.ctx.string":   "in string literal",
+	"cli2.json.ctx.number":   "in numeric literal",
+	"cli2.json.ctx.top":      "after top-level value",
+	"cli2.json.type":         "json: cannot unmarshal %s into Go struct field %s.%s of type %s",
+	"cli2.json.field":        "json: unknown field %q",
+	"cli2.json.kind.number":  "number",
+	"cli2.json.kind.string":  "string",
+	"cli2.json.kind.bool":    "bool",
+	"cli2.json.kind.array":   "array",
+	"cli2.json.kind.object":  "object",
 }
 
 var cliMoreFR = map[string]string{
@@ -148,4 +167,22 @@ var cliMoreFR = map[string]string{
 	"cli2.check.index.none":     "le flux %s, version %d (position %d), n'a pas d'entrée dans l'index des flux",
 	"cli2.check.last.none":      "flux %s : aucune entrée de dernière version (%v) ; les enregistrements s'arrêtent à la version %d",
 	"cli2.check.last.short":     "flux %s : l'index des dernières versions indique %d, les enregistrements atteignent %d",
+
+	"cli2.json.eof":          "fin de fichier inattendue (le JSON est incomplet)",
+	"cli2.json.char":         "caractère %s inattendu %s",
+	"cli2.json.ctx.value":    "là où une valeur doit commencer",
+	"cli2.json.ctx.key":      "après une clé d'objet",
+	"cli2.json.ctx.pair":     "après une paire clé:valeur",
+	"cli2.json.ctx.element":  "après un élément de tableau",
+	"cli2.json.ctx.keystart": "là où une clé d'objet doit commencer",
+	"cli2.json.ctx.string":   "dans une chaîne de caractères",
+	"cli2.json.ctx.number":   "dans un nombre",
+	"cli2.json.ctx.top":      "après la valeur de premier niveau",
+	"cli2.json.type":         "json : une valeur %s ne peut être lue dans le champ %s.%s, de type %s",
+	"cli2.json.field":        "json : champ inconnu %q",
+	"cli2.json.kind.number":  "numérique",
+	"cli2.json.kind.string":  "textuelle",
+	"cli2.json.kind.bool":    "booléenne",
+	"cli2.json.kind.array":   "de tableau",
+	"cli2.json.kind.object":  "d'objet",
 }

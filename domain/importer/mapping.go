@@ -109,7 +109,7 @@ func ParseMapping(data []byte) (*Mapping, error) {
 		d := json.NewDecoder(bytes.NewReader(t))
 		d.DisallowUnknownFields()
 		if err := d.Decode(&m); err != nil {
-			return nil, fileErrOf(err, "import.err.mapping.json", err.Error())
+			return nil, fileErrOf(err, "import.err.mapping.json", jsonCause(err))
 		}
 		return &m, nil
 	}

@@ -131,7 +131,9 @@ type CycleClosed struct {
 //  1. the first recorded.
 //  2. reasons why an estimate or analysis could not be made, and the
 //     displacement findings' notes, are written in the report's language;
-//     the DiD event study of a balanced panel is solved in closed form
+//     the JSON gives each estimate's design (the facts its evidence
+//     rating is derived from); the DiD event study of a balanced panel
+//     is solved in closed form
 //     (its sensitivity intervals may move in the last digits); charts
 //     carry their own font size, thin
 //     their period labels to what fits and write a y title longer than

@@ -2,8 +2,13 @@ package web_test
 
 import (
 	"encoding/csv"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/domain/demo"
 )
 
 // TestCycleWorkspaceInTheBrowser completes a cycle as an evaluator would:
@@ -69,5 +74,73 @@ func TestCycleWorkspaceInTheBrowser(t *testing.T) {
 	q := b.values("#c-questions")
 	if len(prev) != 1 || !strings.Contains(prev[0], "Port controls") || len(q) != 1 || !strings.Contains(q[0], "Watch Antwerp") {
 		t.Errorf("follow-up not prefilled: previous %q, questions %q", prev, q)
+	}
+}
+
+// TestDraftedFindingCarriesItsRating: a finding drafted from an estimate
+// states the effect in words (a ratio as a percentage change), carries
+// the estimate's design so that the API derives the evidence quality from
+// it (the form is prefilled with that quality and says the rating, in the
+// page's language), and asks for a reason before recording another
+// quality, which is then recorded as an override.
+func TestDraftedFindingCarriesItsRating(t *testing.T) {
+	s := newSite(t, false)
+	n := s.node
+	n.Do(domain.OpenCycle{ID: "c-r", Title: "Ports", From: "2018-01-01", To: "2022-12-31", Interventions: []string{demo.RotterdamPortControl}})
+	n.Do(domain.PinCycleEvidence{ID: "c-r", Position: n.Head()})
+	n.Wait(n.Head())
+	b := newBrowser(t)
+	b.signIn(s.srv.URL, restrictedToken)
+	b.visit(s.srv.URL + "/cycles/c-r")
+	notes := b.texts("details.draft p.hint[id^=qn-]")
+	quality := b.values("details.draft input[name=evidenceQuality]")
+	design := b.values("details.draft input[name=design]")
+	statement := b.values("details.draft textarea[name=statement]")
+	if len(notes) == 0 || len(quality) == 0 || len(design) == 0 || len(statement) == 0 {
+		t.Fatalf("no rated draft: notes %q, quality %q, design %q", notes, quality, design)
+	}
+	if !strings.Contains(notes[0], "The design supports Maryland level ") {
+		t.Errorf("rating note %q", notes[0])
+	}
+	if regexp.MustCompile(`estimate 0\.\d{3}`).MatchString(statement[0]) || !strings.Contains(statement[0], "%") {
+		t.Errorf("the drafted statement does not say the change in words: %q", statement[0])
+	}
+	// Recorded as drafted: the quality is the one the design supports.
+	b.submit("details.draft form button")
+	var f struct {
+		Cycle struct {
+			Findings []struct {
+				EvidenceQuality int
+				QualityOverride *string
+				Rating          *struct{ SMS, Quality int }
+			}
+		}
+	}
+	s.query(t, restrictedToken, `{ cycle(id: "c-r") { findings { evidenceQuality qualityOverride rating { sms quality } } } }`, nil, &f)
+	if len(f.Cycle.Findings) != 1 || f.Cycle.Findings[0].Rating == nil {
+		t.Fatalf("finding recorded without its rating: %+v", f.Cycle.Findings)
+	}
+	got := f.Cycle.Findings[0]
+	if q, _ := strconv.Atoi(quality[0]); got.EvidenceQuality != q || got.Rating.Quality != q || got.QualityOverride != nil {
+		t.Errorf("recorded quality %d, rating %+v, override %v; the form proposed %s", got.EvidenceQuality, got.Rating, got.QualityOverride, quality[0])
+	}
+	// Another quality without a reason is refused, in French on a French
+	// page; with one, it is recorded as an override.
+	b.visit(s.srv.URL + "/lang?to=fr&next=/cycles/c-r")
+	other := "4"
+	if quality[0] == "4" {
+		other = "3"
+	}
+	b.do(chromedpSetValue("details.draft input[name=evidenceQuality]", other))
+	b.submit("details.draft form button")
+	if msg := strings.Join(b.texts("div.error"), " "); !strings.Contains(msg, "evidenceQualityReason") && !strings.Contains(msg, "justification") && !strings.Contains(msg, "raison") {
+		t.Errorf("another quality without a reason: %q", msg)
+	}
+	b.visit(s.srv.URL + "/cycles/c-r")
+	b.do(chromedpSetValue("details.draft input[name=evidenceQuality]", other), chromedpSendKeys("details.draft input[name=evidenceQualityReason]", "Vérifié sur place."))
+	b.submit("details.draft form button")
+	s.query(t, restrictedToken, `{ cycle(id: "c-r") { findings { evidenceQuality qualityOverride rating { sms quality } } } }`, nil, &f)
+	if len(f.Cycle.Findings) != 2 || f.Cycle.Findings[1].QualityOverride == nil || *f.Cycle.Findings[1].QualityOverride != "Vérifié sur place." {
+		t.Errorf("the override was not recorded with its reason: %+v", f.Cycle.Findings)
 	}
 }

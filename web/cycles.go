@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/i18n"
 	"github.com/supplyeval/supplyeval/projections/report"
 )
@@ -132,6 +133,11 @@ type draft struct {
 	Indicator, Method                                  string
 	Estimate, Low, High                                string
 	Label                                              string
+	// Design is the estimate's design facts as JSON, sent back with the
+	// finding so that the API derives its evidence quality; RatingNote
+	// says, in the page's language, the rating they support (the quality
+	// is prefilled with it; another needs a reason).
+	Design, RatingNote string
 }
 
 type cycleData struct {
@@ -240,12 +246,10 @@ func drafts(l i18n.Lang, rep *report.Report, have []findingOut) []draft {
 			if recorded[d.FindingID] {
 				continue
 			}
-			interval := l.Num(float64(*im.Effect))
 			if im.Low != nil && im.High != nil {
 				d.Low, d.High = i18n.Plain(float64(*im.Low)), i18n.Plain(float64(*im.High))
-				interval = l.T("report.evidence.interval", l.Num(float64(*im.Effect)), l.Num(float64(*im.Low)), l.Num(float64(*im.High)))
 			}
-			d.Statement = l.T("web.finding.draft", im.Name, iv.Title, l.Code("verdict", im.Verdict), l.Code("method", im.Method), interval)
+			d.Statement = l.T("web.finding.draft", im.Name, iv.Title, l.Code("verdict", im.Verdict), l.Code("method", im.Method), report.EffectIn(im, l))
 			switch im.Verdict {
 			case "DESIRED", "UNDESIRED":
 				d.Rating = im.Verdict
@@ -254,12 +258,18 @@ func drafts(l i18n.Lang, rep *report.Report, have []findingOut) []draft {
 			default:
 				d.Rating = "UNCLEAR"
 			}
-			switch im.Method {
-			case "SYNTHETIC_CONTROL", "DID":
-				d.Quality = 3
-			case "ITS":
-				d.Quality = 2
-			default:
+			if im.Design != nil {
+				// The quality the design supports (domain.RateDesign), as
+				// recordFinding derives it from the design sent back.
+				rt := domain.RateDesign(*im.Design)
+				js, _ := json.Marshal(im.Design)
+				d.Design, d.Quality = string(js), rt.Quality
+				reasons := make([]string, len(rt.Reasons))
+				for i, c := range rt.Reasons {
+					reasons[i] = l.T("rating." + c)
+				}
+				d.RatingNote = l.T("web.finding.rating.note", rt.SMS, rt.Quality, strings.Join(reasons, " "))
+			} else {
 				d.Quality = 1
 			}
 			out = append(out, d)
@@ -292,6 +302,9 @@ func (h *Handler) recordFinding(r *request) {
 	if v := strings.TrimSpace(f.Get("recommendation")); v != "" {
 		input["recommendation"] = v
 	}
+	if v := strings.TrimSpace(f.Get("evidenceQualityReason")); v != "" {
+		input["evidenceQualityReason"] = v
+	}
 	if m := f.Get("method"); m != "" {
 		ev := map[string]any{"method": m, "parameters": []any{}}
 		if v := f.Get("indicator"); v != "" {
@@ -300,6 +313,20 @@ func (h *Handler) recordFinding(r *request) {
 		for _, k := range []string{"estimate", "low", "high"} {
 			if v, err := strconv.ParseFloat(f.Get(k), 64); err == nil {
 				ev[k] = v
+			}
+		}
+		if js := f.Get("design"); js != "" {
+			// The design facts the draft carried: the API derives the
+			// evidence quality from them (and asks for a reason when the
+			// quality given differs).
+			var df domain.DesignFacts
+			if json.Unmarshal([]byte(js), &df) == nil {
+				d := map[string]any{"method": string(df.Method), "comparisonUnits": df.ComparisonUnits, "placeboUnits": df.PlaceboUnits,
+					"preFitRank": df.PreFitRank, "treatedUnits": df.TreatedUnits, "conformal": df.Conformal}
+				if df.PreTrendP != nil {
+					d["preTrendP"] = *df.PreTrendP
+				}
+				ev["design"] = d
 			}
 		}
 		input["evidence"] = ev

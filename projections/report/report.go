@@ -270,6 +270,10 @@ type ImpactRow struct {
 	// Trends is, for a difference-in-differences, the sensitivity of the
 	// effect to violations of parallel trends; nil otherwise.
 	Trends *TrendsNote `json:"parallelTrends,omitempty"`
+	// Design is what the estimate's design reached (the facts a finding's
+	// evidence quality is derived from, domain.RateDesign); nil without an
+	// estimate.
+	Design *domain.DesignFacts `json:"design,omitempty"`
 }
 
 // Param is a method parameter.
@@ -748,6 +752,9 @@ func (g *Generator) impact(ctx context.Context, iv evaluate.Intervention, ind pr
 	row.Regions, row.Comparison = nonNil(est.Regions), nonNil(est.Comparison)
 	row.FirstPeriod, row.Explanation, row.ExplanationMsgs = est.FirstPeriod, est.Explanation, est.ExplanationMsgs
 	row.Trends = trendsNote(est.Sensitivity)
+	if f := evaluate.DesignOf(est); f.Validate() == nil {
+		row.Design = &f
+	}
 	for _, p := range est.Params {
 		row.Parameters = append(row.Parameters, Param{Name: p.Name, Value: p.Value})
 	}

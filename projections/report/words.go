@@ -104,6 +104,11 @@ func (w words) signedNum(v float64) string {
 
 // effect is an estimate with its interval: relative to the expected for
 // rate ratios, in the indicator's unit otherwise.
+// EffectIn is the estimate of im in words, in l: "-2.1% (95% interval
+// -17.3% to +15.8%)" for a ratio, "+3.2 EUR/g (95% interval ...)"
+// otherwise, as the report writes it.
+func EffectIn(im ImpactRow, l i18n.Lang) string { return words{Lang: l}.effect(im) }
+
 func (w words) effect(im ImpactRow) string {
 	if im.Effect == nil {
 		return w.T("dash")

@@ -121,12 +121,14 @@ func (s *Server) impactField(t *types) *gql.Field {
 		Fields: gql.Fields{
 			"name":  &gql.Field{Type: nonNull(gql.String), Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.Diagnostic).Name, nil }},
 			"value": &gql.Field{Type: nonNull(gql.Float), Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.Diagnostic).Value, nil }},
-			"note":  &gql.Field{Type: nonNull(gql.String), Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.Diagnostic).Note, nil }},
+			"note": &gql.Field{Type: nonNull(gql.String), Description: "What the value means, in the language asked (English by default).", Args: t.langArgs(),
+				Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.Diagnostic).NoteIn(argLang(p)), nil }},
 		}})
 	parameter := gql.NewObject(gql.ObjectConfig{Name: "Parameter", Description: "A parameter of the method.",
 		Fields: gql.Fields{
-			"name":  &gql.Field{Type: nonNull(gql.String), Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.Param).Name, nil }},
-			"value": &gql.Field{Type: nonNull(gql.String), Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.Param).Value, nil }},
+			"name": &gql.Field{Type: nonNull(gql.String), Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.Param).Name, nil }},
+			"value": &gql.Field{Type: nonNull(gql.String), Description: "The value in digits or, in words, in the language asked (English by default).", Args: t.langArgs(),
+				Resolve: func(p gql.ResolveParams) (any, error) { return p.Source.(impact.Param).ValueIn(argLang(p)), nil }},
 		}})
 	coefficient := gql.NewObject(gql.ObjectConfig{Name: "Coefficient", Description: "One row of a regression table (on the model's scale: logs for quasi-Poisson).",
 		Fields: gql.Fields{

@@ -1,9 +1,13 @@
 package impact
 
 import (
+	"errors"
 	"math"
 	"runtime"
 	"sync"
+
+	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // ConformalInput is the input of [Conformal]: a treated unit and its
@@ -354,12 +358,12 @@ func addConformal(r *Result, in SynthInput, cfPost float64) {
 	}
 	cr, err := Conformal(ConformalInput{Treated: in.Treated.Outcome, Donors: donors, Start: in.Start})
 	if err != nil {
-		r.setParam("conformal", "not computed: "+err.Error())
+		r.addParamm("conformal", "impparam.conformal.notcomputed", errArg(err))
 		return
 	}
-	r.setParam("interval_method", "conformal inference (Chernozhukov, Wüthrich & Zhu 2021): test inversion over moving-block permutations of the residuals of the synthetic control re-fitted with the null effect imposed on the post periods (canonical weights on the outcomes, non-negative, sum 1; statistic the sum of absolute post-period residuals)")
-	r.addParam("conformal_permutations", "%d cyclic shifts for the average effect, %d for each period", len(in.Periods), in.Start+1)
-	r.addDiag("conformal_p_value", cr.Average.PValue, "conformal p-value of no effect in any period after the intervention (moving-block permutations)")
+	r.addParamm("interval_method", "impparam.conformal.interval_method")
+	r.addParamm("conformal_permutations", "impparam.conformal.permutations", len(in.Periods), in.Start+1)
+	r.addDiagm("conformal_p_value", cr.Average.PValue, "impdiag.conformal.p_value")
 	if a := cr.Average; a.OK {
 		r.Effect.Low, r.Effect.High, r.Effect.HasInterval = a.Low, a.High, true
 		if r.RelativeEffect != nil {
@@ -370,7 +374,7 @@ func addConformal(r *Result, in SynthInput, cfPost float64) {
 		}
 	} else {
 		r.Effect.Low, r.Effect.High, r.Effect.HasInterval = r.Effect.Value, r.Effect.Value, false
-		r.setParam("conformal_average", "no constant effect was accepted at the 5% level in the range searched: the synthetic control does not fit this unit")
+		r.addParamm("conformal_average", "impparam.conformal.average.none")
 	}
 	bands := 0
 	for k, s := range cr.Periods {
@@ -382,6 +386,20 @@ func addConformal(r *Result, in SynthInput, cfPost float64) {
 		bands++
 	}
 	if bands < len(cr.Periods) {
-		r.addParam("conformal_periods", "%d of %d periods after the intervention have a band (a band needs at least %d periods before)", bands, len(cr.Periods), int(math.Ceil(1/cr.Alpha-1e-9))-1)
+		r.addParamm("conformal_periods", "impparam.conformal.periods", bands, len(cr.Periods), int(math.Ceil(1/cr.Alpha-1e-9))-1)
 	}
+}
+
+// errArg is err as an argument of a message: its message of the
+// catalogue when it is a *domain.Error with one (the field, when it has
+// one, leads as in its Error()), else its text.
+func errArg(err error) any {
+	var e *domain.Error
+	if errors.As(err, &e) && !e.Msg.IsZero() {
+		if e.Field != "" {
+			return i18n.M("impparam.field", e.Field, e.Msg)
+		}
+		return e.Msg
+	}
+	return err.Error()
 }

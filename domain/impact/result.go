@@ -155,7 +155,14 @@ type Diagnostic struct {
 	Value float64
 	// Note says in words what the value means.
 	Note string
+	// NoteMsg, when set, is Note as a message of the catalogue (Note is
+	// its English rendering).
+	NoteMsg i18n.Msg `json:"-"`
 }
+
+// NoteIn writes the note in l (English, and a note without a message,
+// give Note).
+func (d Diagnostic) NoteIn(l i18n.Lang) string { return l.RenderOr(d.NoteMsg, d.Note) }
 
 // Param is one parameter of a method, formatted for display.
 type Param struct {
@@ -163,6 +170,20 @@ type Param struct {
 	Name string
 	// Value is the parameter's value in words or digits.
 	Value string
+	// Msg, when set, is Value as a message of the catalogue (Value is its
+	// English rendering); digits and codes have none.
+	Msg i18n.Msg `json:"-"`
+}
+
+// ValueIn writes the value in l (English, and a value without a message,
+// give Value).
+func (p Param) ValueIn(l i18n.Lang) string { return l.RenderOr(p.Msg, p.Value) }
+
+// MsgParam returns the parameter name whose value is the catalogue's
+// message key with args.
+func MsgParam(name, key string, args ...any) Param {
+	m := i18n.M(key, args...)
+	return Param{Name: name, Value: i18n.EN.Render(m), Msg: m}
 }
 
 // Inputs records the data a method actually used.
@@ -356,6 +377,19 @@ func (r *Result) addParam(name string, format string, args ...any) {
 // setParam appends a parameter whose value needs no formatting.
 func (r *Result) setParam(name, value string) {
 	r.Params = append(r.Params, Param{Name: name, Value: value})
+}
+
+// addParamm appends a parameter whose value is the catalogue's message
+// key with args.
+func (r *Result) addParamm(name, key string, args ...any) {
+	r.Params = append(r.Params, MsgParam(name, key, args...))
+}
+
+// addDiagm appends a diagnostic whose note is the catalogue's message key
+// with args.
+func (r *Result) addDiagm(name string, v float64, key string, args ...any) {
+	m := i18n.M(key, args...)
+	r.Diagnostics = append(r.Diagnostics, Diagnostic{Name: name, Value: v, Note: i18n.EN.Render(m), NoteMsg: m})
 }
 
 func (r *Result) addDiag(name string, v float64, note string) {

@@ -212,41 +212,41 @@ func SyntheticControl(in SynthInput) (*Result, error) {
 			nUsed++
 		}
 	}
-	r.addParam("predictor_scaling", "divided by the standard deviation across the treated unit and the donors")
+	r.addParamm("predictor_scaling", "impparam.synth.predictor_scaling")
 	if in.V != nil {
-		r.addParam("v_selection", "given by the caller")
+		r.addParamm("v_selection", "impparam.synth.v_selection.caller")
 	} else if k == 1 {
-		r.addParam("v_selection", "one predictor (V = 1)")
+		r.addParamm("v_selection", "impparam.synth.v_selection.one")
 	} else {
-		r.addParam("v_selection", "nested: Nelder-Mead (gonum) over softmax(V), one parameter per predictor, minimising the fit-period outcome MSPE; %d starts (equal weights, regression-based as in Synth, half the weight on each predictor), the %d best run to convergence", fit.starts, nmFinalists)
+		r.addParamm("v_selection", "impparam.synth.v_selection.nested", fit.starts, nmFinalists)
 		if fit.converged {
-			r.setParam("v_search", "converged")
+			r.addParamm("v_search", "impparam.synth.v_search.converged")
 		} else {
-			r.setParam("v_search", "stopped at its evaluation cap before converging; the V found may not be the best")
+			r.addParamm("v_search", "impparam.synth.v_search.capped")
 		}
-		r.addDiag("v_search_converged", map[bool]float64{true: 1, false: 0}[fit.converged], "1 when the search for V converged, 0 when it stopped at its evaluation cap")
+		r.addDiagm("v_search_converged", map[bool]float64{true: 1, false: 0}[fit.converged], "impdiag.synth.v_search_converged")
 	}
 	r.addParam("loss_v", "%.6g", fit.lossV)
 	r.addParam("pre_rmspe", "%.6g", pre)
-	r.addParam("weights_solver", "Wolfe minimum-norm-point active-set method (exact simplex-constrained QP)")
+	r.addParamm("weights_solver", "impparam.synth.weights_solver")
 	if fit.gap > wolfeGapTol {
-		r.setParam("weights_optimal", "no: the weight solver stopped at its iteration cap (optimality gap "+strconv.FormatFloat(fit.gap, 'g', 3, 64)+"); the weights may not be the best for this V")
+		r.addParamm("weights_optimal", "impparam.synth.weights_optimal.no", i18n.Num(func(x float64) string { return strconv.FormatFloat(x, 'g', 3, 64) }, fit.gap))
 	} else {
-		r.setParam("weights_optimal", "yes")
+		r.addParamm("weights_optimal", "impparam.synth.weights_optimal.yes")
 	}
-	r.addDiag("weights_optimality_gap", fit.gap, "optimality gap of the donor weights for the chosen V, relative (0 at the optimum; above 1e-8 means the solver stopped short)")
-	r.addDiag("weight_solves_capped", float64(fit.capped), "weight solves during the search for V that stopped short of the optimum")
+	r.addDiagm("weights_optimality_gap", fit.gap, "impdiag.synth.weights_optimality_gap")
+	r.addDiagm("weight_solves_capped", float64(fit.capped), "impdiag.synth.weight_solves_capped")
 	r.addParam("fit_periods", "%s", periodList(in.Periods, data.fitIdx))
 	if in.Placebo {
-		r.addParam("placebo_pool", "%s", map[bool]string{true: "other donors and the treated unit", false: "other donors (treated unit left out)"}[in.PlaceboIncludesTreated])
+		r.addParamm("placebo_pool", map[bool]string{true: "impparam.synth.placebo_pool.with", false: "impparam.synth.placebo_pool.without"}[in.PlaceboIncludesTreated])
 	}
-	r.addDiag("post_rmspe", post, "root mean squared gap after the intervention")
-	r.addDiag("rmspe_ratio", post/floorPre(pre, in.Treated.Outcome), "post/pre RMSPE ratio (the placebo test statistic)")
-	r.addDiag("loss_v", fit.lossV, "mean squared gap of the outcome over the fit periods (minimised over V)")
-	r.addDiag("loss_w", fit.lossW, "V-weighted squared predictor distance (minimised over the weights)")
-	r.addDiag("gap_last", gaps[T-1], "gap (treated minus synthetic) in the last period, "+in.Periods[T-1])
-	r.addDiag("donors_with_weight", float64(nUsed), "donors with positive weight")
-	r.addDiag("objective_evaluations", float64(fit.evals), "evaluations of the outer objective (weights solved per V)")
+	r.addDiagm("post_rmspe", post, "impdiag.synth.post_rmspe")
+	r.addDiagm("rmspe_ratio", post/floorPre(pre, in.Treated.Outcome), "impdiag.synth.rmspe_ratio")
+	r.addDiagm("loss_v", fit.lossV, "impdiag.synth.loss_v")
+	r.addDiagm("loss_w", fit.lossW, "impdiag.synth.loss_w")
+	r.addDiagm("gap_last", gaps[T-1], "impdiag.synth.gap_last", in.Periods[T-1])
+	r.addDiagm("donors_with_weight", float64(nUsed), "impdiag.synth.donors_with_weight")
+	r.addDiagm("objective_evaluations", float64(fit.evals), "impdiag.synth.objective_evaluations")
 
 	comp := make([]string, J)
 	for j, d := range in.Donors {

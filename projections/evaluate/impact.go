@@ -796,7 +796,7 @@ func (e *Evaluator) synth(q ImpactQuery, targets, comparison []string, defaultPo
 		return nil, nil, argError(err)
 	}
 	if preds == nil {
-		r.Params = append(r.Params, impact.Param{Name: "predictors", Value: "the outcome in every period before the intervention, equal weights"})
+		r.Params = append(r.Params, impact.MsgParam("predictors", "impparam.synth.predictors.default"))
 	}
 	return r, dropped, nil
 }

@@ -52,7 +52,7 @@ func (s *Server) impactInputs(t *types) *impactInputTypes {
 	s.impactIn = &impactInputTypes{method: method, model: model, itsErrors: itsErrors, predictor: predictorInput, its: itsOptions,
 		periodRange: gql.NewInputObject(gql.InputObjectConfig{Name: "PeriodRange", Description: "An inclusive run of periods in the indicator's granularity.",
 			Fields: gql.InputObjectConfigFieldMap{"from": {Type: nonNull(gql.String)}, "to": {Type: nonNull(gql.String)}}}),
-		ratings: buildRatingTypes(method)}
+		ratings: buildRatingTypes(method, t.langArgs())}
 	return s.impactIn
 }
 

@@ -17,7 +17,7 @@ type ratingTypes struct {
 	design, rating *gql.Object
 }
 
-func buildRatingTypes(method *gql.Enum) ratingTypes {
+func buildRatingTypes(method *gql.Enum, langArgs gql.FieldConfigArgument) ratingTypes {
 	var r ratingTypes
 	r.designInput = gql.NewInputObject(gql.InputObjectConfig{Name: "DesignInput",
 		Description: "What an estimate's design reached (ImpactEstimate.rating.design): the finding's evidence quality is derived from it.",
@@ -40,7 +40,12 @@ func buildRatingTypes(method *gql.Enum) ratingTypes {
 			"sms":         field(nonNull(gql.Int), "Maryland Scientific Methods Scale level."),
 			"quality":     field(nonNull(gql.Int), "EMMIE effect evidence quality (0-4): recordFinding's default evidenceQuality."),
 			"reasons":     field(listOf(gql.String), "Codes of what decided the level."),
-			"explanation": field(nonNull(gql.String), "The reasons in words."),
+			"explanation": &gql.Field{Type: nonNull(gql.String), Description: "The reasons in words, in the language asked (English by default).",
+				Args: langArgs, Resolve: func(p gql.ResolveParams) (any, error) {
+					m, _ := p.Source.(map[string]any)
+					codes, _ := m["reasons"].([]string)
+					return ratingExplanation(codes, argLang(p)), nil
+				}},
 			"design":      field(r.design, "The facts rated; pass them as recordFinding's evidence.design."),
 		}})
 	return r
@@ -49,11 +54,7 @@ func buildRatingTypes(method *gql.Enum) ratingTypes {
 // ratingOut is the EvidenceRating answer for design f (rated) or rating
 // r (recorded), with its reasons in English.
 func ratingOut(f *domain.DesignFacts, r domain.EvidenceRating) map[string]any {
-	words := make([]string, len(r.Reasons))
-	for i, c := range r.Reasons {
-		words[i] = i18n.EN.T("rating." + c)
-	}
-	m := map[string]any{"sms": r.SMS, "quality": r.Quality, "reasons": nonNilStrings(r.Reasons), "explanation": strings.Join(words, " ")}
+	m := map[string]any{"sms": r.SMS, "quality": r.Quality, "reasons": nonNilStrings(r.Reasons), "explanation": ratingExplanation(r.Reasons, i18n.EN)}
 	if f != nil {
 		d := map[string]any{"method": string(f.Method), "comparisonUnits": f.ComparisonUnits, "placeboUnits": f.PlaceboUnits, "preFitRank": f.PreFitRank,
 			"treatedUnits": f.TreatedUnits, "conformal": f.Conformal}
@@ -63,6 +64,15 @@ func ratingOut(f *domain.DesignFacts, r domain.EvidenceRating) map[string]any {
 		m["design"] = d
 	}
 	return m
+}
+
+// ratingExplanation writes the reasons of a rating (their codes) in l.
+func ratingExplanation(codes []string, l i18n.Lang) string {
+	words := make([]string, len(codes))
+	for i, c := range codes {
+		words[i] = l.T("rating." + c)
+	}
+	return strings.Join(words, " ")
 }
 
 // estimateRating resolves ImpactEstimate.rating; null for AUTO's

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // TestEvidenceRatingFromTheDesign: impact answers the rating its design
@@ -121,4 +122,33 @@ func TestRatingDesignFacts(t *testing.T) {
 		t.Errorf("synthetic control rating %v, want level %v", r, want)
 	}
 	t.Logf("DID %v; synthetic control %v", did, r)
+}
+
+// TestEvidenceRatingExplainedInFrench: the rating's reasons are written
+// in the language asked, from the catalogue (English by default).
+func TestEvidenceRatingExplainedInFrench(t *testing.T) {
+	a := newCycleAPI(t)
+	a.ok(seedMutation, nil)
+	var rows strings.Builder
+	for m := range 36 {
+		for i, region := range []string{"NLRTM", "BEANR", "NL33"} {
+			fmt.Fprintf(&rows, `{region: "%s", period: "%d-%02d", value: %.2f} `, region, 2019+m/12, m%12+1, 50+float64(i)+0.1*float64(m)+float64((m*7+i*3)%5))
+		}
+	}
+	a.ok(`mutation {
+	  i: defineIndicator(input: {code: "r_price", name: "Price", family: AVAILABILITY, unit: "EUR/g", granularity: MONTH, desiredDirection: UP}) { position }
+	  o: launchOperation(input: {id: "op-r", title: "Rated op", kind: PORT_CONTROL, regions: ["NLRTM"], start: "2021-01-01",
+	      targetTier: MID, classification: PUBLIC}) { position }
+	  r: recordObservations(input: {indicator: "r_price", source: "test", rows: [`+rows.String()+`]}) { position }
+	}`, nil)
+	r := a.ok(`{ impact(intervention: "op-r", indicator: "r_price", method: DID, comparison: ["BEANR", "NL33"]) {
+	    rating { reasons en: explanation fr: explanation(lang: FR) } } }`, nil)["impact"].(map[string]any)["rating"].(map[string]any)
+	var en, fr []string
+	for _, c := range r["reasons"].([]any) {
+		en = append(en, i18n.EN.T("rating."+c.(string)))
+		fr = append(fr, i18n.FR.T("rating."+c.(string)))
+	}
+	if len(en) == 0 || r["en"] != strings.Join(en, " ") || r["fr"] != strings.Join(fr, " ") || r["fr"] == r["en"] {
+		t.Errorf("explanation %q / %q, want %q / %q", r["en"], r["fr"], strings.Join(en, " "), strings.Join(fr, " "))
+	}
 }

@@ -37,16 +37,16 @@ func buildRatingTypes(method *gql.Enum, langArgs gql.FieldConfigArgument) rating
 	r.rating = gql.NewObject(gql.ObjectConfig{Name: "EvidenceRating",
 		Description: "The evidence rating the design supports: the Maryland Scientific Methods Scale level (2 before/after or a series alone, 3 with a comparison group, 4 for a difference-in-differences of several treated regions with parallel pre-trends, or a synthetic control with a close pre-period fit and valid inference, by placebos over 20 units or more or a conformal interval; 5, randomised, is never inferred) and the EMMIE effect evidence quality 0-4 that follows (sources in domain/evidence_rating.go and the README).",
 		Fields: gql.Fields{
-			"sms":         field(nonNull(gql.Int), "Maryland Scientific Methods Scale level."),
-			"quality":     field(nonNull(gql.Int), "EMMIE effect evidence quality (0-4): recordFinding's default evidenceQuality."),
-			"reasons":     field(listOf(gql.String), "Codes of what decided the level."),
+			"sms":     field(nonNull(gql.Int), "Maryland Scientific Methods Scale level."),
+			"quality": field(nonNull(gql.Int), "EMMIE effect evidence quality (0-4): recordFinding's default evidenceQuality."),
+			"reasons": field(listOf(gql.String), "Codes of what decided the level."),
 			"explanation": &gql.Field{Type: nonNull(gql.String), Description: "The reasons in words, in the language asked (English by default).",
 				Args: langArgs, Resolve: func(p gql.ResolveParams) (any, error) {
 					m, _ := p.Source.(map[string]any)
 					codes, _ := m["reasons"].([]string)
 					return ratingExplanation(codes, argLang(p)), nil
 				}},
-			"design":      field(r.design, "The facts rated; pass them as recordFinding's evidence.design."),
+			"design": field(r.design, "The facts rated; pass them as recordFinding's evidence.design."),
 		}})
 	return r
 }

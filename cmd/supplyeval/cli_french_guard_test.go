@@ -54,14 +54,16 @@ var guardCommands = [][]string{
 	{"report", "--data", "d"}, {"report", "--cycle", "c", "--format", "xml"},
 	{"report", "--cycle", "c", "--data", "nodir"},
 	{"report", "--cycle", "nope", "--data", "d", "--log-level", "error"},
-	{"check", "--data", "d"}, {"check", "--data", "dd"},
+	{"check", "--data", "d"}, {"check", "--data", "dd"}, {"check", "--data", "inc"},
+	{"import", "--data", "inc", "--mapping", "m.json", "prix.csv"},
 }
 
 // guardDir makes the directory the guard's commands run in: a mapping
 // and a monthly file whose line 3 is wrong (importFiles), mappings that
 // are not JSON or name an unknown field, a tokens file with every
 // mistake, a data directory d holding the file's good row, and dd, the
-// same with its record at position 2 damaged.
+// same with its record at position 2 damaged, and inc, whose log has a
+// data file but no manifest marker.
 func guardDir(t *testing.T) string {
 	dir := importFiles(t)
 	for name, text := range map[string]string{
@@ -81,6 +83,12 @@ func guardDir(t *testing.T) string {
 		}
 	}
 	damageRecord(t, filepath.Join(dir, "dd"), 2)
+	if err := os.MkdirAll(filepath.Join(dir, "inc", "events"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "inc", "events", "000001.sst"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.Remove(filepath.Join(dir, "prix.csv.rejects.csv")); err != nil {
 		t.Fatal(err)
 	}

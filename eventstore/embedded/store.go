@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/supplyeval/supplyeval/eventstore"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // maxAppendBytes bounds the encoded size of one Append: Pebble refuses
@@ -95,9 +96,8 @@ func checkNotOrphaned(dir string) error {
 	if len(data) == 0 {
 		return nil
 	}
-	return fmt.Errorf("embedded: %s holds %d data files of a log (%s) but no marker.manifest.* file: %w; "+
-		"refusing to start rather than replace the log with an empty one (restore the directory from a backup)",
-		dir, len(data), strings.Join(data[:min(len(data), 4)], ", "), ErrIncomplete)
+	return eventstore.Errorm(ErrIncomplete, "cli2.embedded.incomplete",
+		dir, len(data), strings.Join(data[:min(len(data), 4)], ", "), eventstore.Alt(ErrIncomplete, i18n.M("cli2.embedded.nomarker")))
 }
 
 // ErrLocked is returned by Open when another process (another supplyeval
@@ -194,7 +194,7 @@ func (s *Store) recover() error {
 		got := string(format)
 		closer.Close()
 		if !ok {
-			return fmt.Errorf("embedded: %s holds store format %q, want %q", s.cfg.Dir, got, storeFormat)
+			return eventstore.Errorm(nil, "cli2.embedded.format", s.cfg.Dir, got, string(storeFormat))
 		}
 	}
 
@@ -397,21 +397,21 @@ func (s *Store) ReadStream(ctx context.Context, stream string, from uint64, limi
 			break
 		}
 		if v := binary.BigEndian.Uint64(idx.Key()[2+len(stream):]); v != want {
-			return nil, fmt.Errorf("embedded: stream %q: index has version %d where %d belongs: %w", stream, v, want, eventstore.ErrCorrupt)
+			return nil, eventstore.Errorm(eventstore.ErrCorrupt, "cli2.embedded.stream.version", stream, v, want, eventstore.ErrCorrupt)
 		}
 		putEventKey(key, pos)
 		if !evIt.SeekGE(key) || !bytes.Equal(evIt.Key(), key) {
 			if err := evIt.Error(); err != nil {
 				return nil, fmt.Errorf("embedded: read position %d: %w", pos, err)
 			}
-			return nil, fmt.Errorf("embedded: stream %q version %d: position %d is missing: %w", stream, want, pos, eventstore.ErrCorrupt)
+			return nil, eventstore.Errorm(eventstore.ErrCorrupt, "cli2.embedded.stream.missing", stream, want, pos, eventstore.ErrCorrupt)
 		}
 		r, err := readRecord(evIt, pos)
 		if err != nil {
 			return nil, err
 		}
 		if r.Stream != stream || r.Version != want {
-			return nil, fmt.Errorf("embedded: position %d holds %q version %d, index says %q version %d: %w", pos, r.Stream, r.Version, stream, want, eventstore.ErrCorrupt)
+			return nil, eventstore.Errorm(eventstore.ErrCorrupt, "cli2.embedded.stream.other", pos, r.Stream, r.Version, stream, want, eventstore.ErrCorrupt)
 		}
 		out = append(out, r.event())
 		want++
@@ -429,7 +429,7 @@ func indexPosition(it *pebble.Iterator, stream string) (eventstore.Position, err
 		return 0, fmt.Errorf("embedded: read stream %q: %w", stream, err)
 	}
 	if len(v) != 8 || len(it.Key()) != streamKeySize(stream) {
-		return 0, fmt.Errorf("embedded: stream %q: malformed index entry %x: %w", stream, it.Key(), eventstore.ErrCorrupt)
+		return 0, eventstore.Errorm(eventstore.ErrCorrupt, "cli2.embedded.stream.entry", stream, fmt.Sprintf("%x", it.Key()), eventstore.ErrCorrupt)
 	}
 	return eventstore.Position(binary.BigEndian.Uint64(v)), nil
 }
@@ -469,10 +469,10 @@ func (s *Store) readRange(after, head eventstore.Position, limit, maxBytes int) 
 	for ok := it.First(); ok; ok = it.Next() {
 		k := it.Key()
 		if len(k) != eventKeySize {
-			return nil, fmt.Errorf("embedded: read log: malformed event key %x: %w", k, eventstore.ErrCorrupt)
+			return nil, eventstore.Errorm(eventstore.ErrCorrupt, "cli2.embedded.log.key", fmt.Sprintf("%x", k), eventstore.ErrCorrupt)
 		}
 		if pos := eventstore.Position(binary.BigEndian.Uint64(k[1:])); pos != want {
-			return nil, fmt.Errorf("embedded: read log: position %d is missing: %w", want, eventstore.ErrCorrupt)
+			return nil, eventstore.Errorm(eventstore.ErrCorrupt, "cli2.embedded.log.missing", want, eventstore.ErrCorrupt)
 		}
 		r, err := readRecord(it, want)
 		if err != nil {
@@ -489,7 +489,7 @@ func (s *Store) readRange(after, head eventstore.Position, limit, maxBytes int) 
 		return nil, fmt.Errorf("embedded: read log: %w", err)
 	}
 	if uint64(len(out)) != n {
-		return nil, fmt.Errorf("embedded: read log: position %d is missing: %w", want, eventstore.ErrCorrupt)
+		return nil, eventstore.Errorm(eventstore.ErrCorrupt, "cli2.embedded.log.missing", want, eventstore.ErrCorrupt)
 	}
 	return out, nil
 }

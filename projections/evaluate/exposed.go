@@ -84,9 +84,6 @@ func roleWords(role string) string {
 	return "next to a region covered by"
 }
 
-// exposureText is exposureMsg in English.
-func exposureText(list []exposure) string { return i18n.EN.Render(exposureMsg(list)) }
-
 // exposureMsg names the regions, then the interventions they are
 // exposed to (each region's detail is in the timeline query).
 func exposureMsg(list []exposure) i18n.Msg {

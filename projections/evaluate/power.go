@@ -70,6 +70,8 @@ type PowerEstimate struct {
 	Comparison []string
 	// Choice says why AUTO chose the method; empty otherwise.
 	Choice string
+	// ChoiceWhy is Choice as messages of the catalogue.
+	ChoiceWhy i18n.Text `json:"-"`
 	// Notes are what the explanation says about the comparison regions
 	// before the simulation's own words, in the catalogue's messages (see
 	// [PowerEstimate.ExplanationIn]).
@@ -176,7 +178,7 @@ func (e *Evaluator) Power(ctx context.Context, q PowerQuery) (*PowerEstimate, er
 	}
 	s = impact.Series{Unit: s.Unit, Periods: s.Periods[lo : hi+1], Values: s.Values[lo : hi+1]}
 	in.Series = s
-	var choice string
+	var choice impact.Choice
 	if method == impact.MethodAuto {
 		if method, choice, err = pc.choose(&in, p, lo, hi, targets, q.Horizon, counts, t0); err != nil {
 			return nil, err
@@ -214,7 +216,7 @@ func (e *Evaluator) Power(ctx context.Context, q PowerQuery) (*PowerEstimate, er
 		}
 		return nil, err
 	}
-	est := &PowerEstimate{PowerResult: r, Indicator: ind, Regions: targets, Method: method, Periods: s.Periods, FirstPeriod: t0.String(), Aggregation: agg, AsOf: pos, Comparison: []string{}, Choice: choice}
+	est := &PowerEstimate{PowerResult: r, Indicator: ind, Regions: targets, Method: method, Periods: s.Periods, FirstPeriod: t0.String(), Aggregation: agg, AsOf: pos, Comparison: []string{}, Choice: choice.Reason, ChoiceWhy: choice.Why}
 	if method == impact.MethodDiD || method == impact.MethodSyntheticControl {
 		est.Comparison, est.Notes = pc.used, pc.notes
 	}

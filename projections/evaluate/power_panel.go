@@ -25,11 +25,11 @@ type PowerNote struct {
 func (est *PowerEstimate) ExplanationIn(l i18n.Lang) string {
 	var b strings.Builder
 	for _, n := range est.Notes {
-		b.WriteString(l.T(n.Key, n.Args...))
+		b.WriteString(l.Render(i18n.M(n.Key, n.Args...)))
 		b.WriteByte(' ')
 	}
 	if est.Choice != "" {
-		b.WriteString(l.T("power.auto", est.Choice))
+		b.WriteString(l.T("power.auto", est.ChoiceWhy.InOr(l, est.Choice)))
 		b.WriteByte(' ')
 	}
 	b.WriteString(est.PowerResult.ExplanationMsgs.In(l))
@@ -101,11 +101,11 @@ func (pc *powerComparison) settle(p Panel, lo, hi int, t0 domain.Period, horizon
 	var notes []PowerNote
 	first, last := p.Periods[lo], t0.Add(horizon-1)
 	span := func() []any { return []any{p.Periods[lo].String(), p.Periods[hi].String()} }
-	family := strings.ToLower(string(pc.ind.Family))
+	family := familyWord(pc.ind.Family)
 	cand := pc.pool
 	if ex := pc.e.exposedRegions(cand, pc.self, pc.ind.Family, first, last, pc.pos); len(ex) > 0 {
 		if pc.explicit {
-			notes = append(notes, PowerNote{Key: "power.pool.exposed.warn", Args: []any{first.String(), last.String(), family, exposureText(ex)}})
+			notes = append(notes, PowerNote{Key: "power.pool.exposed.warn", Args: []any{first.String(), last.String(), family, exposureMsg(ex)}})
 		} else {
 			gone := map[string]bool{}
 			for _, x := range ex {
@@ -118,7 +118,7 @@ func (pc *powerComparison) settle(p Panel, lo, hi int, t0 domain.Period, horizon
 				}
 			}
 			cand = kept
-			notes = append(notes, PowerNote{Key: "power.pool.exposed", Args: []any{first.String(), last.String(), family, exposureText(ex)}})
+			notes = append(notes, PowerNote{Key: "power.pool.exposed", Args: []any{first.String(), last.String(), family, exposureMsg(ex)}})
 		}
 	}
 	var used, empty, partial []string
@@ -157,19 +157,19 @@ func (pc *powerComparison) settle(p Panel, lo, hi int, t0 domain.Period, horizon
 // choose applies AUTO's policy (impact.Choose) to the history, the
 // horizon and the comparison regions with data, and sets the interrupted
 // time series' model and errors as the impact query's AUTO runs it.
-func (pc *powerComparison) choose(in *impact.PowerInput, p Panel, lo, hi int, targets []string, horizon int, counts bool, t0 domain.Period) (impact.Method, string, error) {
+func (pc *powerComparison) choose(in *impact.PowerInput, p Panel, lo, hi int, targets []string, horizon int, counts bool, t0 domain.Period) (impact.Method, impact.Choice, error) {
 	used, _, err := pc.settle(p, lo, hi, t0, horizon, false)
 	if err != nil {
-		return "", "", err
+		return "", impact.Choice{}, err
 	}
 	n := hi - lo + 1
 	c, err := impact.Choose(impact.Availability{Periods: n + horizon, Start: n, TreatedUnits: len(targets), ComparisonUnits: len(used), Counts: counts})
 	if err != nil {
 		var de *domain.Error
 		if errors.As(err, &de) {
-			return "", "", rewrap("method", de, de.Message)
+			return "", impact.Choice{}, rewrap("method", de, de.Message)
 		}
-		return "", "", err
+		return "", impact.Choice{}, err
 	}
 	if c.Method == impact.MethodITS {
 		in.Model = c.Model
@@ -177,7 +177,7 @@ func (pc *powerComparison) choose(in *impact.PowerInput, p Panel, lo, hi int, ta
 			in.Errors = impact.AR1
 		}
 	}
-	return c.Method, c.Reason, nil
+	return c.Method, c, nil
 }
 
 // fill sets the treated and comparison histories of a DID or

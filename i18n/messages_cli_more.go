@@ -110,6 +110,11 @@ var cliMoreEN = map[string]string{
 	"cli2.embedded.stream.missing": "embedded: stream %q version %d: position %d is missing: %s",
 	"cli2.embedded.stream.other":   "embedded: position %d holds %q version %d, index says %q version %d: %s",
 	"cli2.embedded.stream.entry":   "embedded: stream %q: malformed index entry %s: %s",
+	"cli2.nats.stream":             "natsbus: stream %s: %s",
+	"cli2.nats.poison":             "natsbus: poison stream %s: %s",
+	"cli2.nats.nojetstream":        "the NATS server does not run JetStream (start it with -js)",
+	"cli2.nats.nostream":           "the stream does not exist",
+	"cli2.nats.timeout":            "the NATS server did not answer in time",
 }
 
 var cliMoreFR = map[string]string{
@@ -203,4 +208,9 @@ var cliMoreFR = map[string]string{
 	"cli2.embedded.stream.missing": "embedded : flux %q, version %d : la position %d manque : %s",
 	"cli2.embedded.stream.other":   "embedded : la position %d contient le flux %q, version %d, alors que l'index indique le flux %q, version %d : %s",
 	"cli2.embedded.stream.entry":   "embedded : flux %q : entrée d'index malformée %s : %s",
+	"cli2.nats.stream":             "natsbus : flux %s : %s",
+	"cli2.nats.poison":             "natsbus : flux de rejet %s : %s",
+	"cli2.nats.nojetstream":        "le serveur NATS n'exécute pas JetStream (lancez-le avec -js)",
+	"cli2.nats.nostream":           "le flux n'existe pas",
+	"cli2.nats.timeout":            "le serveur NATS n'a pas répondu à temps",
 }

@@ -144,11 +144,11 @@ func (f *Forwarder) run(ctx context.Context) error {
 	}
 	st, err := f.js.Stream(ctx, f.cfg.Topology.EventsStream())
 	if err != nil {
-		return fmt.Errorf("natsbus: stream %s: %w", f.cfg.Topology.EventsStream(), err)
+		return streamErr(f.cfg.Topology.EventsStream(), err)
 	}
 	info, err := st.Info(ctx)
 	if err != nil {
-		return fmt.Errorf("natsbus: stream %s: %w", f.cfg.Topology.EventsStream(), err)
+		return streamErr(f.cfg.Topology.EventsStream(), err)
 	}
 	seq := info.State.LastSeq // the sequence JetStream must be at before each publish
 	if lastPos > cp {

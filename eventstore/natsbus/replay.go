@@ -7,6 +7,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/supplyeval/supplyeval/eventstore"
 )
 
 // ReasonHeader is the header in which a poisoned ingest batch carries why
@@ -26,11 +28,11 @@ func ReplayPoisoned(ctx context.Context, js jetstream.JetStream, t Topology, dry
 		return 0, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("natsbus: poison stream %s: %w", t.PoisonStream(), err)
+		return 0, eventstore.Errorm(err, "cli2.nats.poison", t.PoisonStream(), jetStreamErr(err))
 	}
 	info, err := st.Info(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("natsbus: poison stream %s: %w", t.PoisonStream(), err)
+		return 0, eventstore.Errorm(err, "cli2.nats.poison", t.PoisonStream(), jetStreamErr(err))
 	}
 	if info.State.Msgs == 0 {
 		return 0, nil

@@ -3,7 +3,6 @@ package natsbus
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -119,7 +118,7 @@ func (t Topology) provision(ctx context.Context, js jetstream.JetStream, update 
 	} {
 		if update {
 			if _, err := js.CreateOrUpdateStream(ctx, c); err != nil {
-				return fmt.Errorf("natsbus: stream %s: %w", c.Name, err)
+				return streamErr(c.Name, err)
 			}
 			continue
 		}
@@ -131,7 +130,7 @@ func (t Topology) provision(ctx context.Context, js jetstream.JetStream, update 
 			}
 		}
 		if err != nil {
-			return fmt.Errorf("natsbus: stream %s: %w", c.Name, err)
+			return streamErr(c.Name, err)
 		}
 	}
 	return nil

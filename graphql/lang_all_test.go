@@ -42,7 +42,7 @@ func TestEveryLangFieldSpeaksFrench(t *testing.T) {
 		inds = append(inds, x.(map[string]any)["code"].(string))
 	}
 	asked := map[string]bool{} // Type.field with lang, answered at least once
-	queries, knownLeft := 0, 0
+	queries := 0
 	check := func(what, query string) {
 		t.Helper()
 		queries++
@@ -64,11 +64,6 @@ func TestEveryLangFieldSpeaksFrench(t *testing.T) {
 					walk(path, y)
 				}
 			case string:
-				if knownEnglish.MatchString(path) {
-					// Known and left: see knownEnglish.
-					knownLeft++
-					return
-				}
 				checkFrench(t, what+" "+path, x, frags, data)
 			}
 		}
@@ -123,7 +118,7 @@ func TestEveryLangFieldSpeaksFrench(t *testing.T) {
 	if len(never) > 0 {
 		t.Logf("text fields with lang never answered on the demo world (no such answer, or none reachable): %v", never)
 	}
-	t.Logf("%d queries, %d text fields with lang, %d texts known to be English only not checked, %s", queries, len(s.langFields), knownLeft, time.Since(start).Round(time.Millisecond))
+	t.Logf("%d queries, %d text fields with lang, %s", queries, len(s.langFields), time.Since(start).Round(time.Millisecond))
 }
 
 // checkFrench fails on English in a French text.
@@ -182,14 +177,6 @@ func checkFrenchError(t *testing.T, where string, e gqlError) {
 		}
 	}
 }
-
-// knownEnglish are the paths of texts known to be English only and left
-// so far: the parameters and diagnostic notes of impact's ITS, DID and
-// before/after methods (domain/impact's its.go, did.go, beforeafter.go,
-// piecewise.go write them inline; the synthetic control's and conformal
-// inference's come from the catalogue and TestSynthParamsInFrench checks
-// them). Remove this once they are messages of the catalogue.
-var knownEnglish = regexp.MustCompile(`^\.impact_\d+\.(diagnostics_\d+\.note|parameters_\d+\.value)_\d+$`)
 
 var (
 	reFormatVerb   = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)

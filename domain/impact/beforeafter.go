@@ -67,15 +67,15 @@ func BeforeAfter(in BeforeAfterInput) (*Result, error) {
 		rel := pointOnly(diff / m0)
 		r.RelativeEffect = &rel
 	}
-	r.addParam("test", "Welch two-sample t (unequal variances)")
+	r.addParamm("test", "impparam.ba.test")
 	r.addParam("df", "%.2f", df)
-	r.addDiag("mean_before", m0, "mean of the observed values before the intervention")
-	r.addDiag("mean_after", m1, "mean of the observed values from the intervention on")
-	r.addDiag("sd_before", math.Sqrt(v0), "standard deviation before")
-	r.addDiag("sd_after", math.Sqrt(v1), "standard deviation after")
-	r.addDiag("n_before", n0, "observed values before")
-	r.addDiag("n_after", n1, "observed values after")
-	r.addDiag("welch_df", df, "Welch-Satterthwaite degrees of freedom")
+	r.addDiagm("mean_before", m0, "impdiag.ba.mean_before")
+	r.addDiagm("mean_after", m1, "impdiag.ba.mean_after")
+	r.addDiagm("sd_before", math.Sqrt(v0), "impdiag.ba.sd_before")
+	r.addDiagm("sd_after", math.Sqrt(v1), "impdiag.ba.sd_after")
+	r.addDiagm("n_before", n0, "impdiag.ba.n_before")
+	r.addDiagm("n_after", n1, "impdiag.ba.n_after")
+	r.addDiagm("welch_df", df, "impdiag.ba.welch_df")
 	r.Inputs = Inputs{
 		Units: []string{s.Unit}, Periods: s.Periods, First: 0, Last: len(s.Periods) - 1,
 		Start: in.Start, StartPeriod: s.Periods[in.Start],

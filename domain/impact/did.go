@@ -202,18 +202,18 @@ func DiD(in DiDInput) (*Result, error) {
 	}
 	raw := (cell[1][1] - cell[1][0]) - (cell[0][1] - cell[0][0])
 
-	r.addParam("estimator", "two-way fixed effects (unit and period), exact solve of the dummy-variable regression (unit effects absorbed, period effects from the period system, one period fixed per linked group)")
+	r.addParamm("estimator", "impparam.did.estimator")
 	switch {
 	case fe.noInterval != "":
-		r.addParam("standard_errors", "none: %s", fe.noInterval)
+		r.addParamm("standard_errors", "impparam.did.se.none", msgOr(fe.noIntervalMsg, fe.noInterval))
 	case fe.cr2:
-		r.addParam("standard_errors", "clustered by unit, CR2 (Bell-McCaffrey bias-reduced linearisation), used below %d clusters", cr2Clusters)
-		r.addParam("reference_distribution", "Student t, Satterthwaite degrees of freedom %.2f (Pustejovsky-Tipton)", fe.df)
+		r.addParamm("standard_errors", "impparam.did.se.cr2", cr2Clusters)
+		r.addParamm("reference_distribution", "impparam.did.ref.satterthwaite", i18n.Num(fixed2, fe.df))
 	default:
-		r.addParam("standard_errors", "clustered by unit, CR1: G/(G-1) (N-1)/(N-K), K = %d (intercept, period effects, effect; unit effects are nested in clusters), used from %d clusters", fe.k, cr2Clusters)
-		r.addParam("reference_distribution", "Student t, G-1 = %d df", int(fe.df))
+		r.addParamm("standard_errors", "impparam.did.se.cr1", fe.k, cr2Clusters)
+		r.addParamm("reference_distribution", "impparam.did.ref.g1", int(fe.df))
 	}
-	r.addParam("pre_trend_test", "treated-specific linear trend over the pre-intervention periods, clustered t test")
+	r.addParamm("pre_trend_test", "impparam.did.pre_trend_test")
 
 	var treatedUsed, compUsed []string
 	for u, s := range all {
@@ -249,30 +249,30 @@ func DiD(in DiDInput) (*Result, error) {
 			r.Inputs.Coverage = append(r.Inputs.Coverage, UnitCoverage{Unit: s.Unit, First: periods[first], Last: periods[last], Periods: obs})
 		}
 	}
-	r.addDiag("treated_units", float64(len(treatedUsed)), "treated units in the estimate")
-	r.addDiag("comparison_units", float64(len(compUsed)), "comparison units in the estimate")
-	r.addDiag("clusters", float64(fe.g), "clusters (units) for the standard errors")
+	r.addDiagm("treated_units", float64(len(treatedUsed)), "impdiag.did.treated_units")
+	r.addDiagm("comparison_units", float64(len(compUsed)), "impdiag.did.comparison_units")
+	r.addDiagm("clusters", float64(fe.g), "impdiag.did.clusters")
 	if fe.noInterval == "" {
-		r.addDiag("degrees_of_freedom", fe.df, "degrees of freedom of the t reference distribution")
+		r.addDiagm("degrees_of_freedom", fe.df, "impdiag.did.degrees_of_freedom")
 	}
-	r.addDiag("observations", float64(fe.n), "unit-period observations in the estimate")
-	r.addDiag("dropped_units", float64(len(r.Inputs.Excluded)), "units left out: no data, or observed only once (which carries no information once their own effect is removed)")
-	r.addDiag("treated_mean_before", cell[1][0], "mean of the treated units' observed values before the intervention")
-	r.addDiag("treated_mean_after", cell[1][1], "mean of the treated units' observed values from the intervention on")
-	r.addDiag("comparison_mean_before", cell[0][0], "mean of the comparison units' observed values before the intervention")
-	r.addDiag("comparison_mean_after", cell[0][1], "mean of the comparison units' observed values from the intervention on")
-	r.addDiag("did_2x2_all_observations", raw, "difference of the changes in means using every observed value (equals the estimate for a balanced panel)")
+	r.addDiagm("observations", float64(fe.n), "impdiag.did.observations")
+	r.addDiagm("dropped_units", float64(len(r.Inputs.Excluded)), "impdiag.did.dropped_units")
+	r.addDiagm("treated_mean_before", cell[1][0], "impdiag.did.treated_mean_before")
+	r.addDiagm("treated_mean_after", cell[1][1], "impdiag.did.treated_mean_after")
+	r.addDiagm("comparison_mean_before", cell[0][0], "impdiag.did.comparison_mean_before")
+	r.addDiagm("comparison_mean_after", cell[0][1], "impdiag.did.comparison_mean_after")
+	r.addDiagm("did_2x2_all_observations", raw, "impdiag.did.did_2x2_all_observations")
 
 	pre, preErr := p.preTrend()
 	if preErr == nil && pre.noInterval != "" {
 		preErr = &domain.Error{Code: domain.BadInput, Field: "start", Message: pre.noInterval, Msg: pre.noIntervalMsg}
 	}
 	if preErr != nil {
-		r.addDiag("pre_trend_available", 0, "no pre-trend test: "+preErr.Error())
+		r.addDiagm("pre_trend_available", 0, "impdiag.did.pre_trend_available", errArg(preErr))
 	} else {
-		r.addDiag("pre_trend", pre.coef, "difference in linear trend per period between treated and comparison units before the intervention")
-		r.addDiag("pre_trend_se", pre.se, "clustered standard error of the pre-trend difference")
-		r.addDiag("pre_trend_p", tP(pre.coef/pre.se, pre.df), "p-value of the test of equal pre-intervention trends; small means the trends differed")
+		r.addDiagm("pre_trend", pre.coef, "impdiag.did.pre_trend")
+		r.addDiagm("pre_trend_se", pre.se, "impdiag.did.pre_trend_se")
+		r.addDiagm("pre_trend_p", tP(pre.coef/pre.se, pre.df), "impdiag.did.pre_trend_p")
 	}
 	r.Inputs.Units, r.Inputs.Comparison, r.Inputs.Periods = treatedUsed, compUsed, periods
 	r.Inputs.First, r.Inputs.Last, r.Inputs.Start, r.Inputs.StartPeriod = 0, nT-1, in.Start, periods[in.Start]

@@ -486,10 +486,10 @@ func (f *itsFit) gaussian(y []float64) error {
 	}
 	r2 := 1 - rss/tss
 	f.diag = append(f.diag,
-		Diagnostic{Name: "r2", Value: r2, Note: "share of the variance of the series explained by the model"},
-		Diagnostic{Name: "adj_r2", Value: 1 - (1-r2)*float64(n-1)/float64(n-p), Note: "R-squared adjusted for the number of terms"},
-		Diagnostic{Name: "residual_sd", Value: math.Sqrt(rss / float64(n-p)), Note: "standard deviation of the residuals"},
-		Diagnostic{Name: "hac_lag", Value: float64(lag), Note: "Newey-West truncation lag (Bartlett kernel)"},
+		diagm("r2", r2, "impdiag.its.r2"),
+		diagm("adj_r2", 1-(1-r2)*float64(n-1)/float64(n-p), "impdiag.its.adj_r2"),
+		diagm("residual_sd", math.Sqrt(rss/float64(n-p)), "impdiag.its.residual_sd"),
+		diagm("hac_lag", float64(lag), "impdiag.its.hac_lag"),
 	)
 	return nil
 }
@@ -619,9 +619,9 @@ func (f *itsFit) gaussianAR1(y []float64) error {
 	f.crit = tCrit(f.df)
 	r2 := 1 - rawRSS/rawTSS
 	f.diag = append(f.diag,
-		Diagnostic{Name: "r2", Value: r2, Note: "share of the variance of the series explained by the trend, level, slope and seasonal terms"},
-		Diagnostic{Name: "ar1_rho", Value: rho, Note: "AR(1) coefficient of the noise (restricted maximum likelihood)"},
-		Diagnostic{Name: "innovation_sd", Value: math.Sqrt(s2), Note: "standard deviation of the innovations e_t of u_t = rho u_{t-1} + e_t"},
+		diagm("r2", r2, "impdiag.its.r2.ar1"),
+		diagm("ar1_rho", rho, "impdiag.its.ar1_rho"),
+		diagm("innovation_sd", math.Sqrt(s2), "impdiag.its.innovation_sd"),
 	)
 	return nil
 }
@@ -823,13 +823,13 @@ func (f *itsFit) quasiPoisson(y, offset []float64) error {
 	}
 	nullDev := poissonDeviance(y, mu)
 	f.diag = append(f.diag,
-		Diagnostic{Name: "deviance", Value: dev, Note: "Poisson deviance of the fitted model"},
-		Diagnostic{Name: "null_deviance", Value: nullDev, Note: "Poisson deviance of the model with intercept (and offset) only"},
-		Diagnostic{Name: "pseudo_r2", Value: 1 - dev/nullDev, Note: "share of the null deviance explained by the model"},
-		Diagnostic{Name: "dispersion", Value: phi, Note: "Pearson chi-squared / residual degrees of freedom; above 1 means overdispersion"},
-		Diagnostic{Name: "pearson_chi2", Value: pearson, Note: "Pearson chi-squared statistic"},
-		Diagnostic{Name: "df_residual", Value: df, Note: "residual degrees of freedom"},
-		Diagnostic{Name: "iterations", Value: float64(iter), Note: "IRLS iterations to convergence"},
+		diagm("deviance", dev, "impdiag.its.deviance"),
+		diagm("null_deviance", nullDev, "impdiag.its.null_deviance"),
+		diagm("pseudo_r2", 1-dev/nullDev, "impdiag.its.pseudo_r2"),
+		diagm("dispersion", phi, "impdiag.its.dispersion"),
+		diagm("pearson_chi2", pearson, "impdiag.its.pearson_chi2"),
+		diagm("df_residual", df, "impdiag.its.df_residual"),
+		diagm("iterations", float64(iter), "impdiag.its.iterations"),
 	)
 	if f.qpHAC {
 		// Sandwich (X'WX)^-1 Omega (X'WX)^-1 with Omega the Newey-West
@@ -845,7 +845,7 @@ func (f *itsFit) quasiPoisson(y, offset []float64) error {
 		neweyWestMeat(f.x, e, n, p, f.hacLag, f.scratch, f.tmp, f.first)
 		sandwich(bread, f.tmp, f.cov, f.scratch[:p*p], p)
 		f.crit, f.df = zCrit, 0
-		f.diag = append(f.diag, Diagnostic{Name: "hac_lag", Value: float64(f.hacLag), Note: "Newey-West truncation lag (Bartlett kernel)"})
+		f.diag = append(f.diag, diagm("hac_lag", float64(f.hacLag), "impdiag.its.hac_lag"))
 	}
 	return nil
 }
@@ -1018,11 +1018,11 @@ func (f *itsFit) result(in ITSInput, model Model, L int) *Result {
 
 	r.Diagnostics = append(make([]Diagnostic, 0, len(f.diag)+7), f.diag...)
 	addResidualDiagnostics(r, f.resid, f.scratch)
-	r.addDiag("n_pre", float64(in.Start), "periods before the intervention")
-	r.addDiag("n_post", float64(m), "periods from the intervention on")
+	r.addDiagm("n_pre", float64(in.Start), "impdiag.its.n_pre")
+	r.addDiagm("n_post", float64(m), "impdiag.its.n_post")
 
 	f.setParams(r, in, model, L)
-	r.setParam("time_origin", "t = 1 at "+s.Periods[0]+"; T0 = "+strconv.Itoa(in.Start)+" ("+s.Periods[in.Start-1]+")")
+	r.addParamm("time_origin", "impparam.its.time_origin", s.Periods[0], in.Start, s.Periods[in.Start-1])
 
 	r.Inputs = Inputs{
 		Units: []string{s.Unit}, Periods: s.Periods, First: 0, Last: n - 1,
@@ -1046,25 +1046,25 @@ func (f *itsFit) setParams(r *Result, in ITSInput, model Model, L int) {
 		r.setParam("offset", strconv.FormatBool(in.Offset != nil))
 		if f.qpHAC {
 			r.setParam("hac_lag", strconv.Itoa(f.hacLag))
-			r.setParam("covariance", "Newey-West HAC sandwich of the Poisson scores, Bartlett kernel, no small-sample correction (robust to overdispersion and autocorrelation)")
-			r.setParam("reference_distribution", "normal")
+			r.addParamm("covariance", "impparam.its.covariance.qp")
+			r.addParamm("reference_distribution", "impparam.normal")
 		} else {
-			r.setParam("dispersion", "Pearson chi-squared / (n - p)")
-			r.setParam("reference_distribution", "Student t, "+strconv.Itoa(n-p)+" df")
+			r.addParamm("dispersion", "impparam.its.dispersion")
+			r.addParamm("reference_distribution", "impparam.student", n-p)
 		}
 	} else {
 		switch {
 		case f.ar1:
-			r.setParam("errors", "AR(1), coefficient by restricted maximum likelihood (generalised least squares, Prais-Winsten transform)")
-			r.setParam("reference_distribution", "Student t, "+strconv.Itoa(n-p)+" df")
+			r.addParamm("errors", "impparam.its.errors.ar1")
+			r.addParamm("reference_distribution", "impparam.student", n-p)
 		case f.smallSample:
 			r.setParam("hac_lag", strconv.Itoa(f.hacLag))
-			r.setParam("covariance", "Newey-West HAC, Bartlett kernel, small-sample factor n/(n-p)")
-			r.setParam("reference_distribution", "Student t, "+strconv.Itoa(n-p)+" df")
+			r.addParamm("covariance", "impparam.its.covariance.hac.small")
+			r.addParamm("reference_distribution", "impparam.student", n-p)
 		default:
 			r.setParam("hac_lag", strconv.Itoa(f.hacLag))
-			r.setParam("covariance", "Newey-West HAC, Bartlett kernel, no small-sample correction")
-			r.setParam("reference_distribution", "normal")
+			r.addParamm("covariance", "impparam.its.covariance.hac")
+			r.addParamm("reference_distribution", "impparam.normal")
 		}
 	}
 }
@@ -1194,10 +1194,10 @@ func addResidualDiagnostics(r *Result, e, work []float64) {
 	}
 	lbp := distuv.ChiSquared{K: float64(h)}.Survival(q)
 	r.Diagnostics = append(r.Diagnostics,
-		Diagnostic{Name: "lag1_autocorrelation", Value: rho1, Note: "autocorrelation of the residuals at lag 1"},
-		Diagnostic{Name: "durbin_watson", Value: dw, Note: "Durbin-Watson statistic of the residuals; near 2 means no lag-1 autocorrelation"},
-		Diagnostic{Name: "ljung_box_q", Value: q, Note: "Ljung-Box statistic of the residuals"},
-		Diagnostic{Name: "ljung_box_lags", Value: float64(h), Note: "lags of the Ljung-Box test"},
-		Diagnostic{Name: "ljung_box_p", Value: lbp, Note: "p-value of the Ljung-Box test; small means the residuals are autocorrelated"},
+		diagm("lag1_autocorrelation", rho1, "impdiag.its.lag1_autocorrelation"),
+		diagm("durbin_watson", dw, "impdiag.its.durbin_watson"),
+		diagm("ljung_box_q", q, "impdiag.its.ljung_box_q"),
+		diagm("ljung_box_lags", float64(h), "impdiag.its.ljung_box_lags"),
+		diagm("ljung_box_p", lbp, "impdiag.its.ljung_box_p"),
 	)
 }

@@ -3,7 +3,6 @@ package impact
 import (
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/supplyeval/supplyeval/i18n"
 )
@@ -254,16 +253,16 @@ func (f *itsFit) piecewiseResult(in ITSInput, model Model, L int, list []Interru
 	r.Diagnostics = append(make([]Diagnostic, 0, len(f.diag)+7), f.diag...)
 	addResidualDiagnostics(r, f.resid, f.scratch)
 	start := list[0].Start
-	r.addDiag("n_pre", float64(start), "periods before the headline intervention")
-	r.addDiag("n_post", float64(n-start), "periods from the headline intervention on")
-	r.addDiag("interruptions", float64(len(list)), "interventions fitted, each with its own level (and slope) change")
+	r.addDiagm("n_pre", float64(start), "impdiag.pw.n_pre")
+	r.addDiagm("n_post", float64(n-start), "impdiag.pw.n_post")
+	r.addDiagm("interruptions", float64(len(list)), "impdiag.pw.interruptions")
 	f.setParams(r, in, model, L)
-	ids := make([]string, len(r.Segments))
+	ids := make([]any, len(r.Segments))
 	for i, sg := range r.Segments {
-		ids[i] = sg.ID + " from " + sg.StartPeriod
+		ids[i] = i18n.M("impparam.pw.interruption", sg.ID, sg.StartPeriod)
 	}
-	r.setParam("interruptions", strings.Join(ids, "; "))
-	r.setParam("time_origin", "t = 1 at "+s.Periods[0]+"; T_k = the t of the period before interruption k")
+	r.addParamm("interruptions", "impparam.pw.interruptions", i18n.List{Items: ids, Sep: "impparam.pw.sep"})
+	r.addParamm("time_origin", "impparam.pw.time_origin", s.Periods[0])
 	r.Inputs = Inputs{
 		Units: []string{s.Unit}, Periods: s.Periods, First: 0, Last: n - 1,
 		Start: start, StartPeriod: s.Periods[start], PrePeriods: start, PostPeriods: n - start, Observations: n,

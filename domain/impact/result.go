@@ -392,8 +392,19 @@ func (r *Result) addDiagm(name string, v float64, key string, args ...any) {
 	r.Diagnostics = append(r.Diagnostics, Diagnostic{Name: name, Value: v, Note: i18n.EN.Render(m), NoteMsg: m})
 }
 
-func (r *Result) addDiag(name string, v float64, note string) {
-	r.Diagnostics = append(r.Diagnostics, Diagnostic{Name: name, Value: v, Note: note})
+// diagm returns the diagnostic name whose note is the catalogue's message
+// key with args.
+func diagm(name string, v float64, key string, args ...any) Diagnostic {
+	m := i18n.M(key, args...)
+	return Diagnostic{Name: name, Value: v, Note: i18n.EN.Render(m), NoteMsg: m}
+}
+
+// msgOr is m as an argument of a message, or english when m is zero.
+func msgOr(m i18n.Msg, english string) any {
+	if m.IsZero() {
+		return english
+	}
+	return m
 }
 
 // checkFinite reports the first float field of r that is NaN or infinite, so

@@ -41,26 +41,43 @@ type errArg struct{ err error }
 
 func (a errArg) Localize(l i18n.Lang) string {
 	if l != i18n.EN {
+		for _, s := range sentinels {
+			if a.err == s.err { // errors of other types never equal one (no hash, no panic)
+				return l.T(s.key)
+			}
+		}
+		if ErrorIn != nil {
+			return ErrorIn(a.err, l)
+		}
 		if e, ok := a.err.(interface{ In(i18n.Lang) string }); ok {
 			return e.In(l)
-		}
-		if k, ok := sentinelKeys[a.err]; ok {
-			return l.T(k)
 		}
 	}
 	return a.err.Error()
 }
 
-// sentinelKeys are the errors of this package whose words are in the
+// ErrorIn, when set, writes an error given as an argument of an
+// MsgError in a language other than English: the program sets it to
+// its own writer of errors, which knows the system's errors (a file
+// that cannot be created, a connection refused) as well as this
+// package's. Unset, such an error is written by its In method when it
+// has one, else as its English text. Set it once, before any error is
+// written.
+var ErrorIn func(err error, l i18n.Lang) string
+
+// sentinels are the errors of this package whose words are in the
 // catalogue (their English is the error's text).
-var sentinelKeys = map[error]string{
-	ErrWrongExpectedVersion: "cli2.store.version",
-	ErrStreamNotFound:       "cli2.store.nostream",
-	ErrEmptyAppend:          "cli2.store.empty",
-	ErrInvalidStream:        "cli2.store.stream",
-	ErrClosed:               "cli2.store.closed",
-	ErrCorrupt:              "cli2.store.corrupt",
-	ErrUnavailable:          "cli2.store.unavailable",
+var sentinels = []struct {
+	err error
+	key string
+}{
+	{ErrWrongExpectedVersion, "cli2.store.version"},
+	{ErrStreamNotFound, "cli2.store.nostream"},
+	{ErrEmptyAppend, "cli2.store.empty"},
+	{ErrInvalidStream, "cli2.store.stream"},
+	{ErrClosed, "cli2.store.closed"},
+	{ErrCorrupt, "cli2.store.corrupt"},
+	{ErrUnavailable, "cli2.store.unavailable"},
 }
 
 // Alt returns err, an error of another library whose text is English

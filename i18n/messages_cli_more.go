@@ -115,6 +115,9 @@ var cliMoreEN = map[string]string{
 	"cli2.nats.nojetstream":        "the NATS server does not run JetStream (start it with -js)",
 	"cli2.nats.nostream":           "the stream does not exist",
 	"cli2.nats.timeout":            "the NATS server did not answer in time",
+	"cli2.embedded.mkdir":          "embedded: create data directory: %s",
+	"cli2.embedded.readdir":        "embedded: read %s: %s",
+	"cli2.embedded.open":           "embedded: open %s: %s",
 }
 
 var cliMoreFR = map[string]string{
@@ -213,4 +216,7 @@ var cliMoreFR = map[string]string{
 	"cli2.nats.nojetstream":        "le serveur NATS n'exécute pas JetStream (lancez-le avec -js)",
 	"cli2.nats.nostream":           "le flux n'existe pas",
 	"cli2.nats.timeout":            "le serveur NATS n'a pas répondu à temps",
+	"cli2.embedded.mkdir":          "embedded : création du répertoire de données impossible : %s",
+	"cli2.embedded.readdir":        "embedded : lecture de %s impossible : %s",
+	"cli2.embedded.open":           "embedded : ouverture de %s impossible : %s",
 }

@@ -56,6 +56,7 @@ var guardCommands = [][]string{
 	{"report", "--cycle", "nope", "--data", "d", "--log-level", "error"},
 	{"check", "--data", "d"}, {"check", "--data", "dd"}, {"check", "--data", "inc"},
 	{"import", "--data", "inc", "--mapping", "m.json", "prix.csv"},
+	{"check", "--data", "prix.csv/x"}, {"import", "--data", "prix.csv/x", "--mapping", "m.json", "prix.csv"},
 }
 
 // guardDir makes the directory the guard's commands run in: a mapping
@@ -119,6 +120,10 @@ func TestFrenchOutputHoldsNoEnglish(t *testing.T) {
 	dir := guardDir(t)
 	for _, args := range guardCommands {
 		_, out, errOut := runIn(t, dir, "fr_FR.UTF-8", args...)
+		if strings.Contains(errOut, "panic:") || strings.Contains(errOut, "goroutine ") {
+			t.Errorf("LANG=fr_FR.UTF-8 supplyeval %s panicked:\n%s", strings.Join(args, " "), errOut)
+			continue
+		}
 		for _, text := range []string{out, errOut} {
 			for _, line := range strings.Split(text, "\n") {
 				s := line

@@ -7,6 +7,7 @@ import (
 	"syscall"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/eventstore"
 	"github.com/supplyeval/supplyeval/i18n"
 )
 
@@ -83,6 +84,9 @@ func (a alt) In(l i18n.Lang) string {
 	}
 	return l.Render(a.other)
 }
+
+// The event stores' errors write their causes as this package does.
+func init() { eventstore.ErrorIn = errIn }
 
 // errnoKeys are the system errors whose words are in the catalogue.
 var errnoKeys = map[syscall.Errno]string{

@@ -81,7 +81,7 @@ var ErrIncomplete = errors.New("the store's files are there but its manifest mar
 func checkNotOrphaned(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("embedded: read %s: %w", dir, err)
+		return eventstore.Errorm(err, "cli2.embedded.readdir", dir, err)
 	}
 	var data []string
 	for _, e := range entries {
@@ -116,7 +116,7 @@ func Open(cfg Config) (*Store, error) {
 	}
 	cfg = cfg.withDefaults()
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
-		return nil, fmt.Errorf("embedded: create data directory: %w", err)
+		return nil, eventstore.Errorm(err, "cli2.embedded.mkdir", err)
 	}
 	if err := checkNotOrphaned(cfg.Dir); err != nil {
 		return nil, err
@@ -133,7 +133,7 @@ func Open(cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("embedded: %s: %w", cfg.Dir, ErrLocked)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("embedded: open %s: %w", cfg.Dir, err)
+		return nil, eventstore.Errorm(err, "cli2.embedded.open", cfg.Dir, err)
 	}
 	s := &Store{
 		cfg:        cfg,

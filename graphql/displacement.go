@@ -432,7 +432,7 @@ func (s *Server) buildDisplacementTypes(t *types) *displacementTypes {
 	d.result = gql.NewObject(gql.ObjectConfig{Name: "Displacement", Description: "A displacement analysis of one intervention on one indicator. Signed measures are oriented so that, as in the published tables, a negative success measure is an improvement and a positive buffer measure is displacement, whatever the indicator's desired direction. Numbers that cannot be computed are null; reason says why.", Fields: gql.Fields{
 		"intervention":   f(nonNull(t.intervention), "The intervention as known at inputs.asOf."),
 		"indicator":      f(nonNull(t.indicator), ""),
-		"method":         f(nonNull(gql.String), ""),
+		"method":         methodField(t),
 		"scale":          f(nonNull(gql.String), "COUNT (summed; WDD computed) or LEVEL (averaged; no WDD)."),
 		"wdq":            f(optNum, "Weighted displacement quotient, buffer measure / success measure; null unless the success measure is negative."),
 		"successMeasure": f(optNum, "R_a/C_a - R_b/C_b; negative is success. Null when a control total is zero."),
@@ -493,7 +493,7 @@ func (s *Server) buildDisplacementTypes(t *types) *displacementTypes {
 			return x.ReasonIn(l)
 		})}})
 	d.scan = gql.NewObject(gql.ObjectConfig{Name: "DisplacementScan", Description: "Indicators ranked by evidence of displacement after one intervention, with false discovery rate control.", Fields: gql.Fields{
-		"intervention": f(nonNull(t.intervention), ""), "q": f(num, ""), "method": f(nonNull(gql.String), ""),
+		"intervention": f(nonNull(t.intervention), ""), "q": f(num, ""), "method": methodField(t),
 		"discoveries": f(nonNull(gql.Int), ""), "rows": f(listOf(d.scanRow), ""), "skipped": f(listOf(d.skipped), ""),
 		"assumptions": langText(t, texts, "What the scan rests on, one sentence each, in the language asked (English by default).", func(x *evaluate.Scan, l i18n.Lang) any {
 			return nonNilStrings(x.AssumptionsIn(l))
@@ -511,7 +511,7 @@ func (s *Server) buildDisplacementTypes(t *types) *displacementTypes {
 		"flag": f(nonNull(gql.Boolean), "A possible sign of fragmentation.")}})
 	d.fragmentation = gql.NewObject(gql.ObjectConfig{Name: "Fragmentation", Description: "Signs of fragmentation after an operation against high-value targets (Guideline 18).", Fields: gql.Fields{
 		"intervention": f(nonNull(t.intervention), ""), "indicators": f(listOf(t.indicator), "The indicators watched."),
-		"method": f(nonNull(gql.String), ""), "q": f(num, ""), "flagged": f(nonNull(gql.Int), ""),
+		"method": methodField(t), "q": f(num, ""), "flagged": f(nonNull(gql.Int), ""),
 		"rows": f(listOf(d.excess), ""), "totals": f(listOf(d.excess), ""), "inputs": f(nonNull(d.inputs), ""),
 		"skipped": f(listOf(d.skipped), ""),
 		"diagnostics": langText(t, texts, "Warnings about the data, in the language asked (English by default).", func(x *evaluate.Fragmentation, l i18n.Lang) any {
@@ -524,4 +524,28 @@ func (s *Server) buildDisplacementTypes(t *types) *displacementTypes {
 			return x.ExplanationIn(l)
 		})}})
 	return d
+}
+
+// methodKeys are the catalogue's names of the displacement analysis's,
+// the scan's and the fragmentation check's methods, whose English is the
+// Method the domain answers.
+var methodKeys = []string{"dispmethod.wdq", "dispmethod.scan", "dispmethod.frag"}
+
+// methodField is the name of an analysis's method (the answer map's
+// "method"), in the language asked: a method the catalogue names is
+// written in l, any other as answered.
+func methodField(t *types) *gql.Field {
+	return &gql.Field{Type: nonNull(gql.String), Description: "The method, with its sources, in the language asked (English by default).",
+		Args: t.langArgs(), Resolve: func(p gql.ResolveParams) (any, error) {
+			m, _ := p.Source.(map[string]any)
+			s, _ := m[p.Info.FieldName].(string)
+			if l := argLang(p); l != i18n.EN {
+				for _, k := range methodKeys {
+					if i18n.EN.T(k) == s {
+						return l.T(k), nil
+					}
+				}
+			}
+			return s, nil
+		}}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/supplyeval/supplyeval/domain/demo"
+	"github.com/supplyeval/supplyeval/domain/displacement"
 	"github.com/supplyeval/supplyeval/graphql"
 	"github.com/supplyeval/supplyeval/i18n"
 )
@@ -525,5 +526,17 @@ func (s *schemaInfo) answered(v any, asked map[string]bool) {
 		for _, y := range x {
 			s.answered(y, asked)
 		}
+	}
+}
+
+// TestMethodNamesInCatalogue: the displacement analysis's and the
+// fragmentation check's method names in the catalogue are the domain's,
+// so that method(lang:) finds them.
+func TestMethodNamesInCatalogue(t *testing.T) {
+	if got := i18n.EN.T("dispmethod.wdq"); got != displacement.Method {
+		t.Errorf("dispmethod.wdq %q, Method %q", got, displacement.Method)
+	}
+	if got := i18n.EN.T("dispmethod.frag"); got != displacement.FragmentationMethod {
+		t.Errorf("dispmethod.frag %q, FragmentationMethod %q", got, displacement.FragmentationMethod)
 	}
 }

@@ -122,12 +122,15 @@ func init() {
 		"impparam.pw.interruption":             "%s from %s",
 		"impparam.pw.interruptions":            "%s",
 		"impparam.pw.sep":                      "; ",
+		"dispmethod.wdq":                       "Weighted displacement quotient (Bowers & Johnson 2003; Guerette 2009) and weighted displacement difference (Wheeler & Ratcliffe 2018)",
+		"dispmethod.scan":                      "Benjamini-Hochberg (1995) false discovery rate control over per-indicator displacement tests (WDD, Wheeler & Ratcliffe 2018)",
+		"dispmethod.frag":                      "Excess over the control trend per region (counterfactual before x C_a/C_b, as in the total net effect of Bowers & Johnson 2003; Poisson delta-method intervals) with Benjamini-Hochberg flags",
 	}, map[string]string{
 		"dispdiag.dropped":      "%d région(s) déterminée(s) automatiquement écartée(s) faute de données : %s",
 		"dispdiag.dropped.one":  "%s (%s : aucune valeur pour %s)",
 		"dispdiag.wdq":          "WDQ non interprétable : %s",
 		"dispdiag.wdd":          "WDD %s",
-		"dispdiag.windows":      "la fenêtre d'avant compte %d périodes et celle d'après %d ; les totaux par région portent sur chaque fenêtre, la WDD est exprimée à l'échelle de la fenêtre d'après, et le WDQ comme l'effet net total sont des rapports que la longueur des fenêtres n'affecte pas",
+		"dispdiag.windows":      "la fenêtre d'avant compte %d périodes et celle d'après %d ; les totaux par région portent sur chaque fenêtre, la WDD est exprimée à l'échelle de la fenêtre d'après, et le WDQ et l'effet net total sont des rapports que la longueur des fenêtres n'affecte pas",
 		"dispdiag.small":        "faibles effectifs (%s avant/après) : l'approximation normale de la loi de Poisson sur laquelle repose la WDD est grossière en deçà d'une dizaine d'événements ; sa valeur p et son intervalle n'ont qu'une valeur indicative",
 		"dispdiag.small.one":    "%s %s/%s",
 		"dispdiag.small.sep":    ", ",
@@ -238,5 +241,8 @@ func init() {
 		"impparam.pw.interruption":             "%s à partir de %s",
 		"impparam.pw.interruptions":            "%s",
 		"impparam.pw.sep":                      " ; ",
+		"dispmethod.wdq":                       "Quotient de déplacement pondéré (Bowers et Johnson 2003 ; Guerette 2009) et différence de déplacement pondérée (Wheeler et Ratcliffe 2018)",
+		"dispmethod.scan":                      "Contrôle du taux de fausses découvertes selon Benjamini et Hochberg (1995) sur les tests de déplacement menés indicateur par indicateur (WDD, Wheeler et Ratcliffe 2018)",
+		"dispmethod.frag":                      "Excédent par rapport à la tendance du témoin, région par région (contrefactuel : avant x C_a/C_b, comme dans l'effet net total de Bowers et Johnson 2003 ; intervalles de Poisson par la méthode delta), avec signalements selon Benjamini et Hochberg",
 	})
 }

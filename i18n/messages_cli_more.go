@@ -118,6 +118,7 @@ var cliMoreEN = map[string]string{
 	"cli2.embedded.mkdir":          "embedded: create data directory: %s",
 	"cli2.embedded.readdir":        "embedded: read %s: %s",
 	"cli2.embedded.open":           "embedded: open %s: %s",
+	"cli2.check.notfound":          "not found",
 }
 
 var cliMoreFR = map[string]string{
@@ -219,4 +220,5 @@ var cliMoreFR = map[string]string{
 	"cli2.embedded.mkdir":          "embedded : création du répertoire de données impossible : %s",
 	"cli2.embedded.readdir":        "embedded : lecture de %s impossible : %s",
 	"cli2.embedded.open":           "embedded : ouverture de %s impossible : %s",
+	"cli2.check.notfound":          "introuvable",
 }

@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"context"
+	"errors"
 	"encoding/binary"
 	"fmt"
 
@@ -174,7 +175,11 @@ func (s *Store) Check(ctx context.Context) (CheckSummary, error) {
 	for stream, st := range streams {
 		v, closer, err := snap.Get(versionKey(stream))
 		if err != nil {
-			sum.add(0, "cli2.check.last.none", stream, err, st.next-1)
+			var cause any = err
+			if errors.Is(err, pebble.ErrNotFound) {
+				cause = eventstore.Alt(err, i18n.M("cli2.check.notfound"))
+			}
+			sum.add(0, "cli2.check.last.none", stream, cause, st.next-1)
 			continue
 		}
 		last := uint64(0)

@@ -293,7 +293,13 @@ var evaluateFR = map[string]string{
 
 // The staggered-adoption estimate (projections/evaluate/staggered.go).
 var staggeredEN = map[string]string{
-	"evaluate.staggered.opening":             "%d regions adopted at %d different dates and are compared with %s (%d never treated); %d periods from %s to %s.",
+	"evaluate.staggered.opening":             "%s and %s compared with %s (%d never treated); %d periods from %s to %s.",
+	"evaluate.staggered.adopted.one":         "%d region adopted at %s",
+	"evaluate.staggered.adopted.other":       "%d regions adopted at %s",
+	"evaluate.staggered.dates.one":           "%d date",
+	"evaluate.staggered.dates.other":         "%d different dates",
+	"evaluate.staggered.are.one":             "is",
+	"evaluate.staggered.are.other":           "are",
 	"evaluate.staggered.effect":              "Each cohort's change in %s since the period before it adopted is compared with the comparison regions' change over the same periods (Callaway & Sant'Anna 2021); averaged over every period after adoption, weighting cohorts by their number of regions, the effect is %s (95%% interval %s to %s).",
 	"evaluate.staggered.excludes":            "The interval excludes zero.",
 	"evaluate.staggered.includes":            "The interval includes zero: the data do not rule out no effect.",
@@ -318,7 +324,13 @@ var staggeredEN = map[string]string{
 }
 
 var staggeredFR = map[string]string{
-	"evaluate.staggered.opening":             "%d régions ont adopté la mesure à %d dates différentes et sont comparées aux %s (%d jamais traitées) ; %d périodes de %s à %s.",
+	"evaluate.staggered.opening":             "%s et %s aux %s (%d jamais traitées) ; %d périodes de %s à %s.",
+	"evaluate.staggered.adopted.one":         "%d région a adopté la mesure à %s",
+	"evaluate.staggered.adopted.other":       "%d régions ont adopté la mesure à %s",
+	"evaluate.staggered.dates.one":           "%d date",
+	"evaluate.staggered.dates.other":         "%d dates différentes",
+	"evaluate.staggered.are.one":             "est comparée",
+	"evaluate.staggered.are.other":           "sont comparées",
 	"evaluate.staggered.effect":              "L'évolution de %s dans chaque cohorte depuis la période précédant son adoption est comparée à celle des régions de comparaison sur les mêmes périodes (Callaway et Sant'Anna 2021) ; en moyenne sur toutes les périodes postérieures à l'adoption, en pondérant les cohortes par leur nombre de régions, l'effet est de %s (intervalle de confiance à 95 %% : %s à %s).",
 	"evaluate.staggered.excludes":            "L'intervalle exclut zéro.",
 	"evaluate.staggered.includes":            "L'intervalle contient zéro : les données n'excluent pas l'absence d'effet.",

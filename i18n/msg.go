@@ -120,6 +120,9 @@ func (m Msg) appendKeys(out []string) []string {
 			for _, x := range v {
 				out = x.appendKeys(out)
 			}
+		case Counted:
+			out = M(v.Key+".one", v.Args...).appendKeys(out)
+			out = append(out, v.Key+".other")
 		case List:
 			for _, x := range v.Items {
 				if mx, ok := x.(Msg); ok {
@@ -182,6 +185,22 @@ func (l Lang) Decimal(s string) string {
 	}
 	return sign + l.localise(s)
 }
+
+// Counted is a message argument whose wording follows a count: it is
+// written with the key's plural form for N in the language it is written
+// in (Key+".one" or Key+".other", [Lang.Plural]), with Args, so that a
+// verb and its noun agree ("1 région a adopté", "3 régions ont adopté").
+type Counted struct {
+	Key  string
+	N    int
+	Args []any
+}
+
+// Count returns the Counted message of key for n with args.
+func Count(key string, n int, args ...any) Counted { return Counted{Key: key, N: n, Args: args} }
+
+// Localize writes c in l.
+func (c Counted) Localize(l Lang) string { return l.Render(M(l.Plural(c.Key, c.N), c.Args...)) }
 
 // Int is an integer argument: English writes it plainly (as %d does),
 // French groups the thousands.

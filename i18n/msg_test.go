@@ -3,6 +3,7 @@ package i18n
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -43,5 +44,34 @@ func TestMessagesRenderPerLanguage(t *testing.T) {
 	}
 	if b, err := json.Marshal(M(nested, Num(sig, 1.5))); err != nil || string(b) != `{"key":"test.msg.nested","args":[1.5]}` {
 		t.Errorf("JSON %s, %v", b, err)
+	}
+}
+
+// TestCountedAgrees: a counted argument takes the plural form of its
+// count in the language it is written in, nested counts too, and lists
+// both forms' keys.
+func TestCountedAgrees(t *testing.T) {
+	for _, c := range []struct {
+		treated, dates int
+		en, fr         string
+	}{
+		{1, 1, "1 region adopted at 1 date and is compared with", "1 région a adopté la mesure à 1 date et est comparée aux"},
+		{3, 2, "3 regions adopted at 2 different dates and are compared with", "3 régions ont adopté la mesure à 2 dates différentes et sont comparées aux"},
+	} {
+		m := M("evaluate.staggered.opening",
+			Count("evaluate.staggered.adopted", c.treated, c.treated, Count("evaluate.staggered.dates", c.dates, c.dates)),
+			Count("evaluate.staggered.are", c.treated), "x", 0, 10, "a", "b")
+		if got := EN.Render(m); !strings.HasPrefix(got, c.en) {
+			t.Errorf("EN %q", got)
+		}
+		if got := FR.Render(m); !strings.HasPrefix(got, c.fr) {
+			t.Errorf("FR %q", got)
+		}
+		keys := strings.Join(m.Keys(), " ")
+		for _, k := range []string{"evaluate.staggered.adopted.one", "evaluate.staggered.adopted.other", "evaluate.staggered.dates.other", "evaluate.staggered.are.one"} {
+			if !strings.Contains(keys, k) {
+				t.Errorf("keys %q lack %s", keys, k)
+			}
+		}
 	}
 }

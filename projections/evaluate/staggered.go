@@ -244,7 +244,9 @@ func staggeredWords(est *StaggeredEstimate, indicator, control string, incomplet
 	r := est.StaggeredResult
 	period := func(i int) string { return est.Periods[i].String() }
 	t := i18n.Text{
-		i18n.M("evaluate.staggered.opening", r.Treated, len(r.Cohorts), controlMsg(control), r.NeverTreated, len(est.Periods), period(0), period(len(est.Periods)-1)),
+		i18n.M("evaluate.staggered.opening",
+			i18n.Count("evaluate.staggered.adopted", r.Treated, r.Treated, i18n.Count("evaluate.staggered.dates", len(r.Cohorts), len(r.Cohorts))),
+			i18n.Count("evaluate.staggered.are", r.Treated), controlMsg(control), r.NeverTreated, len(est.Periods), period(0), period(len(est.Periods)-1)),
 		i18n.M("evaluate.staggered.effect", indicator, i18n.Num(g4, r.Overall.Estimate), i18n.Num(g4, r.Overall.Low), i18n.Num(g4, r.Overall.High)),
 	}
 	if r.Overall.Low > 0 || r.Overall.High < 0 {

@@ -2,14 +2,18 @@ package impact
 
 import (
 	"encoding/csv"
+	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/supplyeval/supplyeval/i18n"
+	"gonum.org/v1/gonum/mat"
 )
 
 // ehec reads testdata/ehec_nonstaggered.csv: the share of low-income
@@ -224,5 +228,41 @@ func TestEventStudyClosedFormEqualsSweep(t *testing.T) {
 	}
 	if _, reason := p.eventStudy(); !reason.IsZero() {
 		t.Fatal(reason.Localize(i18n.EN))
+	}
+}
+
+// TestRMBisectionEnds: event-study coefficients near 1 whose standard
+// errors are 1e-20 (a constant outcome with rounding noise) ask the
+// confidence set's bisection for a tolerance no float64 step near 1 can
+// reach; it must stop at the last representable midpoint (make test
+// hung in TestRandomInputsNeverNaN on such a panel). The analysis runs
+// in its own goroutine so that a loop fails here, after two minutes,
+// rather than stalling the package.
+func TestRMBisectionEnds(t *testing.T) {
+	const P = 4 // two periods before the reference, two after
+	sigma := mat.NewSymDense(P, nil)
+	for i := range P {
+		sigma.SetSym(i, i, 1e-40)
+	}
+	e := eventCoefs{Beta: []float64{1, 1, 1 + 1e-12, 1}, Sigma: sigma, NPre: 2, L: []float64{0.5, 0.5}}
+	done := make(chan error, 1)
+	go func() {
+		s, err := rmSensitivity(e, "test")
+		if err == nil {
+			for _, iv := range s.Intervals {
+				if math.IsNaN(iv.Low) != math.IsNaN(iv.High) || iv.Low > iv.High {
+					err = fmt.Errorf("interval %+v", iv)
+				}
+			}
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil && !errors.Is(err, errRM) {
+			t.Fatal(err)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the relative-magnitudes analysis did not end")
 	}
 }

@@ -541,10 +541,16 @@ func (a *rmAnalysis) edge(p *rmPoly, in, dir, w, tol float64) float64 {
 	return a.bisect(p, in, out, tol)
 }
 
-// bisect narrows the boundary between an accepted in and a rejected out.
+// bisect narrows the boundary between an accepted in and a rejected out,
+// to tol or to the last representable midpoint (a target whose standard
+// error is far below its size, 1e-20 against 1, has a tol no float64
+// step between in and out can reach), in at most 2,000 halvings.
 func (a *rmAnalysis) bisect(p *rmPoly, in, out, tol float64) float64 {
-	for math.Abs(out-in) > tol {
-		mid := (in + out) / 2
+	for k := 0; k < 2000 && math.Abs(out-in) > tol; k++ {
+		mid := in + (out-in)/2
+		if mid == in || mid == out {
+			break
+		}
 		if a.accepts(p, mid) {
 			in = mid
 		} else {

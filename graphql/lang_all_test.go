@@ -2,18 +2,16 @@ package graphql_test
 
 import (
 	"fmt"
-	"reflect"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/supplyeval/supplyeval/domain/demo"
 	"github.com/supplyeval/supplyeval/domain/displacement"
 	"github.com/supplyeval/supplyeval/graphql"
 	"github.com/supplyeval/supplyeval/i18n"
+	"github.com/supplyeval/supplyeval/i18n/i18ntest"
 )
 
 // TestEveryLangFieldSpeaksFrench asks, on the demo world, for every text
@@ -34,8 +32,10 @@ func TestEveryLangFieldSpeaksFrench(t *testing.T) {
 	a := newAPI(t, graphql.Limits{})
 	recordDemo(t, a)
 	s := introspect(t, a)
-	frags := catalogueFragments()
-	data := demoWorldTexts(t)
+	french, err := i18ntest.NewChecker()
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	ivs := a.ok(`{ interventions { id start regions } }`, nil)["interventions"].([]any)
 	var inds []string
@@ -65,7 +65,7 @@ func TestEveryLangFieldSpeaksFrench(t *testing.T) {
 					walk(path, y)
 				}
 			case string:
-				checkFrench(t, what+" "+path, x, frags, data)
+				checkFrench(t, what+" "+path, x, french)
 			}
 		}
 		walk("", r.Data)
@@ -123,25 +123,10 @@ func TestEveryLangFieldSpeaksFrench(t *testing.T) {
 }
 
 // checkFrench fails on English in a French text.
-func checkFrench(t *testing.T, where, text string, frags map[string]string, data []string) {
+func checkFrench(t *testing.T, where, text string, french *i18ntest.Checker) {
 	t.Helper()
-	if m := reMissingKey.FindString(text); m != "" {
-		t.Errorf("%s: a catalogue key is missing: %s in %q", where, m, text)
-	}
-	for f, k := range frags {
-		if strings.Contains(text, f) {
-			t.Errorf("%s: English of %s in French: %q", where, k, text)
-		}
-	}
-	rest := text
-	for _, d := range data {
-		rest = strings.ReplaceAll(rest, d, " ")
-	}
-	for _, m := range reEnglishWords.FindAllString(rest, -1) {
-		// The API's argument names, quoted by its messages, are allowed.
-		if m = strings.TrimSpace(m); !strings.Contains(m, "from et to") && !strings.HasSuffix(m, "avec from") {
-			t.Errorf("%s: English written outside the catalogue: %q in %q", where, m, text)
-		}
+	for _, e := range french.English(text) {
+		t.Errorf("%s: %s in %q", where, e, text)
 	}
 }
 
@@ -177,80 +162,6 @@ func checkFrenchError(t *testing.T, where string, e gqlError) {
 			t.Errorf("%s: error %q: key %s is not in French", where, e.Message, k)
 		}
 	}
-}
-
-var (
-	reFormatVerb   = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)
-	reMissingKey   = regexp.MustCompile(`\[[a-z]+(\.[A-Za-z0-9_]+)+\]`)
-	reEnglishWords = regexp.MustCompile(`(?i)[^.;:!?()]{0,60}\b(the|which|with|from|is|are|was|not|of|and|than|this|that|has|have|by|for)\b[^.;:!?()]{0,60}`)
-)
-
-// catalogueFragments are the pieces of the English catalogue a French
-// text must not hold: the text of every message between its format
-// verbs, four words or more, where the French differs.
-func catalogueFragments() map[string]string {
-	out := map[string]string{}
-	for _, k := range i18n.Keys(i18n.EN) {
-		en, fr := i18n.EN.T(k), i18n.FR.T(k)
-		if en == fr {
-			continue
-		}
-		for _, f := range reFormatVerb.Split(en, -1) {
-			f = strings.TrimSpace(f)
-			if len(strings.Fields(f)) >= 4 && len(f) >= 20 && !strings.Contains(fr, f) {
-				out[f] = k
-			}
-		}
-	}
-	return out
-}
-
-// demoWorldTexts are the strings of the demo world's commands (titles,
-// names, units, statements), longest first: data recorded in English,
-// which a French answer gives as recorded.
-func demoWorldTexts(t *testing.T) []string {
-	t.Helper()
-	w, err := demo.Generate(demo.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := map[string]bool{}
-	var walk func(v reflect.Value)
-	walk = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.String:
-			if s := v.String(); len(s) > 3 {
-				set[s] = true
-			}
-		case reflect.Struct:
-			for i := 0; i < v.NumField(); i++ {
-				walk(v.Field(i))
-			}
-		case reflect.Slice, reflect.Array:
-			if v.Type().Elem().Kind() != reflect.Float64 {
-				for i := 0; i < v.Len(); i++ {
-					walk(v.Index(i))
-				}
-			}
-		case reflect.Pointer, reflect.Interface:
-			if !v.IsNil() {
-				walk(v.Elem())
-			}
-		case reflect.Map:
-			for _, k := range v.MapKeys() {
-				walk(v.MapIndex(k))
-			}
-		}
-	}
-	for _, st := range w.Steps {
-		walk(reflect.ValueOf(st.Command))
-	}
-	out := make([]string, 0, len(set))
-	for s := range set {
-		out = append(out, s)
-	}
-	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) || len(out[i]) == len(out[j]) && out[i] < out[j] })
-	return out
 }
 
 // The schema as introspection gives it.

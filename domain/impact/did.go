@@ -770,7 +770,6 @@ func (p *panel) fit(x []float64, mask []bool) (feFit, error) {
 // (sum_j p_j'p_j)^2 / sum_i sum_j (p_i'p_j)^2.
 func (w *twoWay) cr2(xt, e []float64, sxx float64) (se, df float64) {
 	N := len(xt)
-	T := w.nT
 	linv, err := w.inverse()
 	if err != nil {
 		return math.NaN(), math.NaN()
@@ -787,59 +786,9 @@ func (w *twoWay) cr2(xt, e []float64, sxx float64) (se, df float64) {
 			lo = hi
 			continue
 		}
-		// H_jj.
-		cl := make([]float64, m*m) // L⁺ restricted to the unit's periods
-		for a := 0; a < m; a++ {
-			for b := 0; b < m; b++ {
-				cl[a*m+b] = linv[w.per[lo+a]*T+w.per[lo+b]]
-			}
-		}
-		rm := make([]float64, m) // row means
-		var gm float64
-		for a := 0; a < m; a++ {
-			for b := 0; b < m; b++ {
-				rm[a] += cl[a*m+b]
-			}
-			rm[a] /= float64(m)
-			gm += rm[a]
-		}
-		gm /= float64(m)
-		B := mat.NewSymDense(m, nil)
-		for a := 0; a < m; a++ {
-			for b := a; b < m; b++ {
-				h := 1/float64(m) + cl[a*m+b] - rm[a] - rm[b] + gm + xt[lo+a]*xt[lo+b]/sxx
-				id := 0.0
-				if a == b {
-					id = 1
-				}
-				B.SetSym(a, b, id-h)
-			}
-		}
-		var es mat.EigenSym
-		if !es.Factorize(B, true) {
-			return math.NaN(), math.NaN()
-		}
-		vals := es.Values(nil)
-		var vecs mat.Dense
-		es.VectorsTo(&vecs)
-		top := 0.0
-		for _, l := range vals {
-			top = math.Max(top, math.Abs(l))
-		}
-		// u = A_j x_j, A_j = Q diag(l^(-1/2), 0 for l ~ 0) Q'.
 		u := make([]float64, m)
-		for c, l := range vals {
-			if !(l > 1e-12*math.Max(top, 1)) {
-				continue
-			}
-			var qx float64
-			for a := 0; a < m; a++ {
-				qx += vecs.At(a, c) * xt[lo+a]
-			}
-			s := qx / math.Sqrt(l)
-			for a := 0; a < m; a++ {
-				u[a] += vecs.At(a, c) * s
-			}
+		if !w.cr2Adjust(xt, lo, hi, linv, sxx, u) {
+			return math.NaN(), math.NaN()
 		}
 		var ue float64
 		for a := 0; a < m; a++ {
@@ -850,6 +799,67 @@ func (w *twoWay) cr2(xt, e []float64, sxx float64) (se, df float64) {
 		lo = hi
 	}
 	return math.Sqrt(v) / sxx, satterthwaite(ps)
+}
+
+// cr2Adjust sets u (zero on entry, one value per cell) to A_j x_j for the
+// unit whose cells are lo..hi: H_jj from L⁺ (linv) restricted to the
+// unit's periods, A_j = Q diag(l^(-1/2), 0 for l ~ 0) Q' from the
+// eigen-decomposition of I - H_jj. It is false when that decomposition
+// fails.
+func (w *twoWay) cr2Adjust(xt []float64, lo, hi int, linv []float64, sxx float64, u []float64) bool {
+	T, m := w.nT, hi-lo
+	cl := make([]float64, m*m) // L⁺ restricted to the unit's periods
+	for a := 0; a < m; a++ {
+		for b := 0; b < m; b++ {
+			cl[a*m+b] = linv[w.per[lo+a]*T+w.per[lo+b]]
+		}
+	}
+	rm := make([]float64, m) // row means
+	var gm float64
+	for a := 0; a < m; a++ {
+		for b := 0; b < m; b++ {
+			rm[a] += cl[a*m+b]
+		}
+		rm[a] /= float64(m)
+		gm += rm[a]
+	}
+	gm /= float64(m)
+	B := mat.NewSymDense(m, nil)
+	for a := 0; a < m; a++ {
+		for b := a; b < m; b++ {
+			h := 1/float64(m) + cl[a*m+b] - rm[a] - rm[b] + gm + xt[lo+a]*xt[lo+b]/sxx
+			id := 0.0
+			if a == b {
+				id = 1
+			}
+			B.SetSym(a, b, id-h)
+		}
+	}
+	var es mat.EigenSym
+	if !es.Factorize(B, true) {
+		return false
+	}
+	vals := es.Values(nil)
+	var vecs mat.Dense
+	es.VectorsTo(&vecs)
+	top := 0.0
+	for _, l := range vals {
+		top = math.Max(top, math.Abs(l))
+	}
+	for c, l := range vals {
+		if !(l > 1e-12*math.Max(top, 1)) {
+			continue
+		}
+		var qx float64
+		for a := 0; a < m; a++ {
+			qx += vecs.At(a, c) * xt[lo+a]
+		}
+		s := qx / math.Sqrt(l)
+		for a := 0; a < m; a++ {
+			u[a] += vecs.At(a, c) * s
+		}
+	}
+	return true
 }
 
 // cr2Projection returns p_j = (I - H) q for the unit whose cells start at

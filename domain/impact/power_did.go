@@ -2,8 +2,6 @@ package impact
 
 import (
 	"math"
-
-	"gonum.org/v1/gonum/mat"
 )
 
 // didDesign is what a difference-in-differences on a balanced window
@@ -135,64 +133,7 @@ func (d *didDesign) cr2() bool {
 
 // adjust sets u_j = A_j x_j for the unit whose cells are lo..hi.
 func (d *didDesign) adjust(lo, hi int, linv []float64) bool {
-	w, xt, sxx := d.w, d.xt, d.sxx
-	T := w.nT
-	{
-		m := hi - lo
-		cl := make([]float64, m*m)
-		for a := 0; a < m; a++ {
-			for b := 0; b < m; b++ {
-				cl[a*m+b] = linv[w.per[lo+a]*T+w.per[lo+b]]
-			}
-		}
-		rm := make([]float64, m)
-		var gm float64
-		for a := 0; a < m; a++ {
-			for b := 0; b < m; b++ {
-				rm[a] += cl[a*m+b]
-			}
-			rm[a] /= float64(m)
-			gm += rm[a]
-		}
-		gm /= float64(m)
-		B := mat.NewSymDense(m, nil)
-		for a := 0; a < m; a++ {
-			for b := a; b < m; b++ {
-				h := 1/float64(m) + cl[a*m+b] - rm[a] - rm[b] + gm + xt[lo+a]*xt[lo+b]/sxx
-				id := 0.0
-				if a == b {
-					id = 1
-				}
-				B.SetSym(a, b, id-h)
-			}
-		}
-		var es mat.EigenSym
-		if !es.Factorize(B, true) {
-			return false
-		}
-		vals := es.Values(nil)
-		var vecs mat.Dense
-		es.VectorsTo(&vecs)
-		top := 0.0
-		for _, l := range vals {
-			top = math.Max(top, math.Abs(l))
-		}
-		u := d.u[lo:hi]
-		for c, l := range vals {
-			if !(l > 1e-12*math.Max(top, 1)) {
-				continue
-			}
-			var qx float64
-			for a := 0; a < m; a++ {
-				qx += vecs.At(a, c) * xt[lo+a]
-			}
-			s := qx / math.Sqrt(l)
-			for a := 0; a < m; a++ {
-				u[a] += vecs.At(a, c) * s
-			}
-		}
-	}
-	return true
+	return d.w.cr2Adjust(d.xt, lo, hi, linv, d.sxx, d.u[lo:hi])
 }
 
 // estimate is the DiD of outcomes y (one value per cell, units in the

@@ -186,6 +186,13 @@ func (l Lang) Decimal(s string) string {
 	return sign + l.localise(s)
 }
 
+// G is a number argument written as fmt's %g (prec -1) or %.<prec>g
+// writes it in English, with the reader's grouping and decimal mark in
+// other languages.
+func G(v float64, prec int) Number {
+	return Num(func(x float64) string { return strconv.FormatFloat(x, 'g', prec, 64) }, v)
+}
+
 // Counted is a message argument whose wording follows a count: it is
 // written with the key's plural form for N in the language it is written
 // in (Key+".one" or Key+".other", [Lang.Plural]), with Args, so that a

@@ -471,7 +471,7 @@ func roleSizes(exposure map[string]float64, roles map[Role][]RegionChange) (map[
 				return nil, domain.Invalidm(f, "displacement.err.exposure.missing")
 			}
 			if !finite(e) || e <= 0 {
-				return nil, domain.Invalidm(f, "displacement.err.exposure.bad", errNum(e))
+				return nil, domain.Invalidm(f, "displacement.err.exposure.bad", i18n.G(e, -1))
 			}
 			sizes[role] += e
 		}

@@ -125,7 +125,7 @@ func regionValue(src Source, region string, w Window, sc Scale) (v float64, miss
 			return 0, nil, i18n.M("displacement.err.value.nonfinite", p)
 		}
 		if x < 0 {
-			return 0, nil, i18n.M("displacement.err.value.negative", p, errNum(x))
+			return 0, nil, i18n.M("displacement.err.value.negative", p, i18n.G(x, -1))
 		}
 		sum += x
 	}

@@ -2,7 +2,6 @@ package displacement
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
@@ -13,12 +12,6 @@ import (
 // displacement.err.*, i18n/messages_displacement_errors.go) that are
 // words or numbers: each writes, in English, exactly the text the error
 // had before it came from the catalogue.
-
-// errNum is a number as fmt's %g writes it (English), with the reader's
-// decimal mark in other languages.
-func errNum(v float64) i18n.Number {
-	return i18n.Num(func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }, v)
-}
 
 // errRole names a role in a sentence ("buffer-control").
 func errRole(r Role) i18n.Msg { return i18n.M("displacement.err.role." + string(r)) }

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // Scale says how an indicator's values combine across regions and periods.
@@ -102,7 +103,7 @@ func checkCount(field string, v float64) error {
 		return domain.Invalidm(field, "displacement.err.count.finite")
 	}
 	if v < 0 {
-		return domain.Invalidm(field, "displacement.err.count.negative", errNum(v))
+		return domain.Invalidm(field, "displacement.err.count.negative", i18n.G(v, -1))
 	}
 	return nil
 }

@@ -169,7 +169,7 @@ func CheckAuto(c Choice, r *Result, errors ITSErrors) error {
 	if r.Model == Gaussian && errors != NeweyWest {
 		what = i18n.M("impact.err.auto.untrusted.ar1")
 	}
-	return badInputm("method", "impact.err.auto.untrusted", what, gnum(lb.Value, 2))
+	return badInputm("method", "impact.err.auto.untrusted", what, i18n.G(lb.Value, 2))
 }
 
 // AutoRefit is the part of the AUTO policy for a quasi-Poisson interrupted

@@ -105,7 +105,7 @@ func Conformal(in ConformalInput) (*ConformalResult, error) {
 		alpha = 0.05
 	}
 	if !(alpha > 0 && alpha < 1) {
-		return nil, badInputm("alpha", "impact.err.alpha", gnum(alpha, -1))
+		return nil, badInputm("alpha", "impact.err.alpha", i18n.G(alpha, -1))
 	}
 	T := len(in.Treated)
 	if len(in.Donors) < minSynthDonors {
@@ -130,7 +130,7 @@ func Conformal(in ConformalInput) (*ConformalResult, error) {
 		}
 	}
 	if !enoughPeriods(T, alpha) {
-		return nil, badInputm("periods", "impact.err.conformal.periods", gnum(alpha, -1), int(math.Ceil(1/alpha-1e-9)), T)
+		return nil, badInputm("periods", "impact.err.conformal.periods", i18n.G(alpha, -1), int(math.Ceil(1/alpha-1e-9)), T)
 	}
 	post := T - in.Start
 	res := &ConformalResult{Alpha: alpha}

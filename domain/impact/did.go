@@ -641,7 +641,7 @@ func (w *twoWay) residual(v []float64) error {
 		worst = math.Max(worst, math.Abs(s))
 	}
 	if worst > 1e-9*scale*float64(len(v)) || math.IsNaN(worst) {
-		return badInputm("series", "impact.err.did.numeric", gnum(worst, 3), gnum(scale, 3))
+		return badInputm("series", "impact.err.did.numeric", i18n.G(worst, 3), i18n.G(scale, 3))
 	}
 	return nil
 }

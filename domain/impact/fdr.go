@@ -3,6 +3,8 @@ package impact
 import (
 	"math"
 	"sort"
+
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // FDR is the result of [BenjaminiHochberg].
@@ -33,12 +35,12 @@ type FDR struct {
 // [0, 1]. An empty scan gives an empty result. It is safe for concurrent use.
 func BenjaminiHochberg(p []float64, q float64) (FDR, error) {
 	if !(q > 0 && q < 1) {
-		return FDR{}, badInputm("q", "impact.err.fdr.q", gnum(q, -1))
+		return FDR{}, badInputm("q", "impact.err.fdr.q", i18n.G(q, -1))
 	}
 	m := len(p)
 	for i, v := range p {
 		if !(v >= 0 && v <= 1) {
-			return FDR{}, badInputm("p", "impact.err.fdr.p", i, gnum(v, -1))
+			return FDR{}, badInputm("p", "impact.err.fdr.p", i, i18n.G(v, -1))
 		}
 	}
 	out := FDR{Adjusted: make([]float64, m), Discoveries: make([]bool, m)}

@@ -141,10 +141,10 @@ func Power(in PowerInput) (*PowerResult, error) {
 		target = 0.8
 	}
 	if !(alpha > 0 && alpha < 1) {
-		return nil, badInputm("alpha", "impact.err.alpha", gnum(alpha, -1))
+		return nil, badInputm("alpha", "impact.err.alpha", i18n.G(alpha, -1))
 	}
 	if !(target > 0 && target < 1) {
-		return nil, badInputm("target", "impact.err.power.target", gnum(target, -1))
+		return nil, badInputm("target", "impact.err.power.target", i18n.G(target, -1))
 	}
 	switch in.Method {
 	case MethodITS, MethodBeforeAfter:

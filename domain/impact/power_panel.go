@@ -185,7 +185,7 @@ func (r *PowerResult) preparePanel() error {
 	if r.in.Method == MethodSyntheticControl && !enoughPeriods(L, r.Alpha) {
 		if len(r.in.Comparison)+1 < minPlaceboUnitsFor(r.Alpha) {
 			return badInputm("comparison", "impact.err.power.synth.interval",
-				int(math.Ceil(1/r.Alpha-1e-9)), gnum(r.Alpha, -1), L, r.PrePeriods, r.Horizon, minPlaceboUnitsFor(r.Alpha), len(r.in.Comparison)+1)
+				int(math.Ceil(1/r.Alpha-1e-9)), i18n.G(r.Alpha, -1), L, r.PrePeriods, r.Horizon, minPlaceboUnitsFor(r.Alpha), len(r.in.Comparison)+1)
 		}
 		pp.placebo = true
 	}

@@ -59,12 +59,6 @@ func badInputm(field, key string, args ...any) error {
 	return domain.Invalidm(field, key, args...)
 }
 
-// gnum is x as an argument of a message, written as fmt's %g (prec -1)
-// or %.<prec>g writes it, with the reader's decimal mark.
-func gnum(x float64, prec int) i18n.Number {
-	return i18n.Num(func(v float64) string { return strconv.FormatFloat(v, 'g', prec, 64) }, x)
-}
-
 // fixed2 writes v as fmt's %.2f does.
 func fixed2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 
@@ -99,7 +93,7 @@ const maxMagnitude = 1e150
 func checkMagnitude(field string, s Series) error {
 	for i, v := range s.Values {
 		if math.Abs(v) > maxMagnitude {
-			return badInputm(field, "impact.err.series.extreme", s.Unit, n(v), s.Periods[i], gnum(maxMagnitude, -1))
+			return badInputm(field, "impact.err.series.extreme", s.Unit, n(v), s.Periods[i], i18n.G(maxMagnitude, -1))
 		}
 	}
 	return nil

@@ -375,7 +375,7 @@ func newSynthData(in SynthInput) (*synthData, error) {
 				return nil, badInputm(field, "impact.err.synth.predictor.missing", u.Unit, in.PredictorNames[l])
 			}
 			if math.Abs(v) > maxMagnitude {
-				return nil, badInputm(field, "impact.err.synth.predictor.extreme", u.Unit, n(v), in.PredictorNames[l], gnum(maxMagnitude, -1))
+				return nil, badInputm(field, "impact.err.synth.predictor.extreme", u.Unit, n(v), in.PredictorNames[l], i18n.G(maxMagnitude, -1))
 			}
 		}
 	}

@@ -192,7 +192,7 @@ func index(c *Comparison, ind projections.Indicator) error {
 			}
 		}
 		if !(b > 0) {
-			return domain.Invalidm("regions["+strconv.Itoa(i)+"]", "evaluate.err.index.base", s.Region, ind.Code, gnum(b), period)
+			return domain.Invalidm("regions["+strconv.Itoa(i)+"]", "evaluate.err.index.base", s.Region, ind.Code, i18n.G(b, -1), period)
 		}
 		for j, p := range s.Points {
 			if c.withheld(i, p.Index) {
@@ -200,7 +200,7 @@ func index(c *Comparison, ind projections.Indicator) error {
 			}
 			v := p.Value / b * 100
 			if math.IsInf(v, 0) || math.IsNaN(v) {
-				return domain.Invalidm("regions["+strconv.Itoa(i)+"]", "evaluate.err.index.overflow", s.Region, ind.Code, gnum(p.Value), p.Period, gnum(b), period, gnum(p.Value), gnum(b))
+				return domain.Invalidm("regions["+strconv.Itoa(i)+"]", "evaluate.err.index.overflow", s.Region, ind.Code, i18n.G(p.Value, -1), p.Period, i18n.G(b, -1), period, i18n.G(p.Value, -1), i18n.G(b, -1))
 			}
 			s.Points[j].Value = v
 		}
@@ -250,11 +250,11 @@ func (e *Evaluator) per100k(c *Comparison, ind, pop projections.Indicator, asOf 
 				return domain.Invalidm("regions["+strconv.Itoa(i)+"]", "evaluate.err.per100k.popmissing", s.Region, pop.Code, q, ind.Code, p.Period)
 			}
 			if !(v > 0) {
-				return domain.Invalidm("regions["+strconv.Itoa(i)+"]", "evaluate.err.per100k.popnotpositive", s.Region, pop.Code, gnum(v), q)
+				return domain.Invalidm("regions["+strconv.Itoa(i)+"]", "evaluate.err.per100k.popnotpositive", s.Region, pop.Code, i18n.G(v, -1), q)
 			}
 			x := p.Value / v * 100_000
 			if math.IsInf(x, 0) || math.IsNaN(x) {
-				return domain.Invalidm("regions["+strconv.Itoa(i)+"]", "evaluate.err.per100k.overflow", s.Region, ind.Code, gnum(p.Value), p.Period, pop.Code, gnum(v), q)
+				return domain.Invalidm("regions["+strconv.Itoa(i)+"]", "evaluate.err.per100k.overflow", s.Region, ind.Code, i18n.G(p.Value, -1), p.Period, pop.Code, i18n.G(v, -1), q)
 			}
 			s.Points[j].Value = x
 		}

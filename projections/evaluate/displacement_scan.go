@@ -70,7 +70,7 @@ var scanFamilies = []domain.Family{domain.FamilyAvailability, domain.FamilyViole
 // could be tested (the reasons are in the message).
 func (e *Evaluator) Scan(intervention string, asOf uint64, q float64) (*Scan, error) {
 	if q != 0 && !(q > 0 && q < 1) {
-		return nil, domain.Invalidm("q", "evaluate.err.q", gnum(q))
+		return nil, domain.Invalidm("q", "evaluate.err.q", i18n.G(q, -1))
 	}
 	a, err := e.newAnalysis("intervention", intervention, asOf)
 	if err != nil {
@@ -170,7 +170,7 @@ func (e *Evaluator) FragmentationIndicators(asOf uint64) []projections.Indicator
 // outside (0, 1).
 func (e *Evaluator) Fragmentation(intervention string, asOf uint64, q float64) (*Fragmentation, error) {
 	if q != 0 && !(q > 0 && q < 1) {
-		return nil, domain.Invalidm("q", "evaluate.err.q", gnum(q))
+		return nil, domain.Invalidm("q", "evaluate.err.q", i18n.G(q, -1))
 	}
 	a, err := e.newAnalysis("intervention", intervention, asOf)
 	if err != nil {

@@ -15,12 +15,6 @@ import (
 // that are words rather than codes: each writes, in English, exactly the
 // text the message had before it came from the catalogue.
 
-// gnum is a number written as %g writes it (English), with the reader's
-// decimal mark in other languages.
-func gnum(v float64) i18n.Number {
-	return i18n.Num(func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }, v)
-}
-
 // asOfMsg is a log position as results report it: "latest" for 0.
 func asOfMsg(asOf uint64) any {
 	if asOf == 0 {

@@ -688,7 +688,7 @@ func (e *Evaluator) offset(code string, g domain.Granularity, targets []string, 
 				return nil, domain.Invalidm("its.offset", "evaluate.err.its.offset.missing", code, t, per)
 			}
 			if !(row[j] > 0) {
-				return nil, domain.Invalidm("its.offset", "evaluate.err.its.offset.positive", code, t, gnum(row[j]), per)
+				return nil, domain.Invalidm("its.offset", "evaluate.err.its.offset.positive", code, t, i18n.G(row[j], -1), per)
 			}
 			out[i] += row[j]
 		}

@@ -107,7 +107,7 @@ func (e *Evaluator) Power(ctx context.Context, q PowerQuery) (*PowerEstimate, er
 	if q.Alpha != nil {
 		alpha = *q.Alpha
 		if !(alpha > 0 && alpha < 1) {
-			return nil, domain.Invalidm("alpha", "evaluate.err.power.alpha", gnum(alpha))
+			return nil, domain.Invalidm("alpha", "evaluate.err.power.alpha", i18n.G(alpha, -1))
 		}
 	}
 	in := impact.PowerInput{Horizon: q.Horizon, Alpha: alpha}

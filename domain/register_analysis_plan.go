@@ -389,9 +389,19 @@ func (s *Service) registerAnalysisPlan(ctx context.Context, env Envelope, c Regi
 	}
 	return update(ctx, s, env, c, PlanStream(c.ID), newPlan, func(p *plan) ([]Event, error) {
 		if p.exists {
-			ok, err := s.interventionVisible(ctx, env.Principal, p.registered.Intervention)
-			if err != nil {
-				return nil, err
+			// A plan exists for the principal when its intervention and
+			// every intervention its interruptions name do.
+			ids := []string{p.registered.Intervention}
+			if o := p.registered.ITS; o != nil && o.Interruptions != nil {
+				ids = append(ids, *o.Interruptions...)
+			}
+			ok := true
+			for _, id := range ids {
+				seen, err := s.interventionVisible(ctx, env.Principal, id)
+				if err != nil {
+					return nil, err
+				}
+				ok = ok && seen
 			}
 			if !ok {
 				return nil, Errorm(Conflict, "id", "domain.err.plan.idtaken", c.ID)

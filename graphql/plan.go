@@ -11,11 +11,12 @@ import (
 )
 
 // lookupPlan returns analysis plan id as of asOf if the principal of p
-// may see its intervention; a plan of a hidden operation is answered as
-// one never registered.
+// may see its intervention and every intervention it names; a plan of a
+// hidden operation, or one whose interruptions name one, is answered as
+// one never registered (evaluate.Evaluator.PlanVisible).
 func (s *Server) lookupPlan(p gql.ResolveParams, id string, asOf uint64) (projections.Plan, bool) {
 	pl, iv, ok := s.cfg.Interventions.Plan(id, asOf)
-	if !ok || !s.visible(AccessFromContext(p.Context), iv) {
+	if !ok || !s.visible(AccessFromContext(p.Context), iv) || !s.evaluator(p.Context).PlanVisible(pl, asOf) {
 		return projections.Plan{}, false
 	}
 	return pl, true

@@ -91,3 +91,27 @@ func DesignOf(est *ImpactEstimate) domain.DesignFacts {
 	}
 	return f
 }
+
+// PlanVisible reports whether analysis plan p, about an intervention
+// whoever asks may see, exists for them: a plan whose interrupted time
+// series names other interventions (its.interruptions) exists only for
+// those who may see each of them. A plan that named an operation above
+// the reader's clearance would name it, and could not be run as
+// registered without it, so it is answered as a plan never registered
+// (graphql's analysisPlan and impact(plan:), the cycle report's plans).
+// IDs are judged as known at asOf, or now when recorded after it.
+func (e *Evaluator) PlanVisible(p projections.Plan, asOf uint64) bool {
+	if e.Visible == nil || p.ITS == nil || p.ITS.Interruptions == nil {
+		return true
+	}
+	for _, id := range *p.ITS.Interruptions {
+		iv, ok := e.Interventions.Get(id, asOf)
+		if !ok {
+			iv, ok = e.Interventions.Get(id, 0)
+		}
+		if ok && !e.Visible(iv) {
+			return false
+		}
+	}
+	return true
+}

@@ -65,12 +65,16 @@ const (
 )
 
 // plans returns the planned analyses of iv (as known at pos) beside ir's
-// estimates and findings.
+// estimates and findings; a plan that names an intervention the reader may
+// not see is left out, as if never registered (PlanVisible).
 func (g *Generator) plans(ctx context.Context, iv evaluate.Intervention, ir *InterventionReport, pos uint64) []PlannedAnalysis {
 	var out []PlannedAnalysis
 	for _, p := range iv.Plans {
 		if ctx.Err() != nil {
 			return out
+		}
+		if !g.cfg.Evaluator.PlanVisible(p, pos) {
+			continue
 		}
 		out = append(out, g.plannedAnalysis(ctx, p, ir, pos))
 	}

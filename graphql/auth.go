@@ -134,6 +134,14 @@ var roleRules = map[string][]Role{
 // per-operation details rather than aggregates.
 var operationDetails = []string{"outputs", "partners", "legalBasis", "judicialAuthorisation", "budget", "summary", "scopeChanges", "power"}
 
+// evaluationFields are the fields below the top level that run an
+// evaluation, with the top-level query whose roles they take: reached
+// from interventions, intervention or timeline (open to recorders), they
+// would otherwise run it for any role that may read an intervention.
+var evaluationFields = map[string]map[string]string{
+	"Operation": {"power": "power"},
+}
+
 // forbidden is the error for a principal whose roles do not allow something.
 func forbidden(p Principal, what string) error {
 	return domain.Errorf(domain.Forbidden, "", "principal %q (roles %s) may not %s", p.Name, joinEnum(p.Roles), what)
@@ -178,6 +186,25 @@ func (s *Server) authorize() {
 			wrapField(fd, func(p gql.ResolveParams) error {
 				pr := AccessFromContext(p.Context)
 				if !pr.Has(RoleAdmin) && !pr.hasAny(allowed) {
+					return forbidden(pr, verb)
+				}
+				return nil
+			})
+		}
+	}
+	for typeName, fields := range evaluationFields {
+		obj, ok := s.schema.Type(typeName).(*gql.Object)
+		if !ok {
+			continue
+		}
+		for name, root := range fields {
+			fd, ok := obj.Fields()[name]
+			if !ok {
+				continue
+			}
+			allowed, verb := roleRules[root], "read "+typeName+"."+name+" (it runs the evaluation "+root+")"
+			wrapField(fd, func(p gql.ResolveParams) error {
+				if pr := AccessFromContext(p.Context); !pr.Has(RoleAdmin) && !pr.hasAny(allowed) {
 					return forbidden(pr, verb)
 				}
 				return nil

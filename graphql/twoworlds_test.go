@@ -134,9 +134,10 @@ const worldCycle = `mutation {
       effectRating: UNCLEAR, evidenceQuality: 1}) { position }
 }`
 
-// twoWorldAPI is an authAPI over a node whose service has a fixed clock,
-// with cycle reports and limits wide enough for whole-schema queries.
-func twoWorldAPI(t *testing.T, block, hid string) *authAPI {
+// reportAuthAPI is an authAPI over a node whose service has a fixed
+// clock, with cycle reports and limits wide enough for whole-schema
+// queries; nothing recorded.
+func reportAuthAPI(t *testing.T) *authAPI {
 	t.Helper()
 	n := projectionstest.Start(t, t.TempDir())
 	t.Cleanup(n.Stop)
@@ -166,7 +167,14 @@ func twoWorldAPI(t *testing.T, block, hid string) *authAPI {
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	a := &authAPI{&api{t: t, node: n, srv: srv}, s}
+	return &authAPI{&api{t: t, node: n, srv: srv}, s}
+}
+
+// twoWorldAPI is one of the two worlds: the base, then block (the
+// CONFIDENTIAL operation hid's events), then the cycle.
+func twoWorldAPI(t *testing.T, block, hid string) *authAPI {
+	t.Helper()
+	a := reportAuthAPI(t)
 	price, incidents := worldRows()
 	a.as("admin", strings.NewReplacer("@PRICE", price, "@INCIDENTS", incidents).Replace(worldBase), nil).mustOK(t)
 	a.as("admin", block, nil).mustOK(t)

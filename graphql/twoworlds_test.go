@@ -278,6 +278,15 @@ func worldQueries(s *schemaInfo) map[string]string {
 		q["staggered op-vis "+id] = `{ staggered(interventions: ["op-vis", "` + id + `"], indicator: "price") ` + sel("staggered") + ` }`
 		q["staggered op-vis notyet "+id] = `{ staggered(interventions: ["op-vis", "` + id + `"], indicator: "price", control: NOT_YET_TREATED) ` + sel("staggered") + ` }`
 	}
+	// Regions exposed to the hidden operation given explicitly: kept, with
+	// a warning that may name only what the reader may see.
+	const pool = `["FRLEH", "ESALG", "PTLIS", "ITGOA", "GRPIR", "SIKOP", "PLGDN"]`
+	for _, m := range []string{"DID", "SYNTHETIC_CONTROL"} {
+		q["impact op-vis comparison "+m] = `{ impact(intervention: "op-vis", indicator: "price", method: ` + m + `, comparison: ` + pool + `) ` + sel("impact") + ` }`
+		q["power NLRTM comparison "+m] = `{ power(indicator: "price", regions: ["NLRTM"], start: "2019-01-01", horizon: 12, method: ` + m + `, comparison: ` + pool + `) ` + sel("power") + ` }`
+	}
+	q["displacement op-vis control"] = `{ displacement(intervention: "op-vis", indicator: "incidents", control: ["PTLIS", "ITGOA", "GRPIR", "SIKOP", "PLGDN"], bufferControl: ["FRLEH", "ESALG"]) ` + sel("displacement") + ` }`
+	q["staggered comparison"] = `{ staggered(interventions: ["op-vis", "op-vis2"], indicator: "price", comparison: ` + pool + `) ` + sel("staggered") + ` }`
 	for _, p := range plans {
 		q["plan "+p] = `{ analysisPlan(id: "` + p + `") ` + sel("analysisPlan") + ` }`
 		q["impact plan "+p] = `{ impact(plan: "` + p + `") ` + sel("impact") + ` }`

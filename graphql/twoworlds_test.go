@@ -355,6 +355,18 @@ func TestHiddenOperationChangesNoAnswer(t *testing.T) {
 	if x, h := register("plan-vis-x"), register("plan-hid"); x != h || !strings.Contains(h, "domain.err.plan.idtaken") {
 		t.Errorf("registering a plan under the id of a plan naming the hidden operation: %s\nunder the id of a plan of the hidden operation: %s", x, h)
 	}
+	// A plan naming the hidden operation among its interruptions: refused
+	// as one naming an id never recorded, and nothing recorded.
+	before := hidden.head()
+	interrupt := func(id string) string {
+		_, b := hidden.raw("evaluator", `mutation { registerAnalysisPlan(input: {id: "plan-new", intervention: "op-vis", indicator: "price", method: ITS,
+		    its: {interruptions: ["`+id+`"]}, before: {from: "2016-01", to: "2018-12"}, after: {from: "2019-01", to: "2019-12"}, hypotheses: ["h"],
+		    registeredBy: "u", late: true}) { position } }`)
+		return strings.ReplaceAll(b, id, "ID")
+	}
+	if h, u := interrupt("op-hid"), interrupt("op-unk"); h != u || !strings.Contains(h, "NOT_FOUND") || hidden.head() != before {
+		t.Errorf("a plan interrupted by the hidden operation: %s\nby an unknown id: %s", h, u)
+	}
 }
 
 // clip shortens a long answer.

@@ -359,8 +359,10 @@ func mulCapped(a, b, limit int) int {
 }
 
 // listSize is the number of items of the top-level lists of data, for the
-// estimate of an answer's size (0: not known, see Limits.ListItemsEstimate).
-func (s *Server) listSize(parent, field string) int {
+// estimate of an answer's size (0: not known, see Limits.ListItemsEstimate):
+// of interventions, those principal p may see, so that whether a query is
+// refused never depends on operations above p's clearance.
+func (s *Server) listSize(p Principal, parent, field string) int {
 	if parent != "Query" {
 		return 0
 	}
@@ -370,7 +372,13 @@ func (s *Server) listSize(parent, field string) int {
 	case "indicators":
 		return len(s.cfg.Catalog.Indicators(""))
 	case "interventions":
-		return len(s.cfg.Interventions.List(projections.Filter{}))
+		n := 0
+		for _, iv := range s.cfg.Interventions.List(projections.Filter{}) {
+			if s.visible(p, iv) {
+				n++
+			}
+		}
+		return n
 	}
 	return 0
 }

@@ -423,7 +423,8 @@ func (s *Server) do(ctx context.Context, req Request, readOnly, encoded bool) (R
 	if tooComplex != "" {
 		return errorResponse(domain.TooComplex, tooComplex), false
 	}
-	if n := s.shape.estimateAnswer(doc, req.OperationName, s.cfg.Limits.ListItemsEstimate, s.cfg.Limits.MaxAnswerValues, s.listSize); n > s.cfg.Limits.MaxAnswerValues {
+	size := func(parent, field string) int { return s.listSize(AccessFromContext(ctx), parent, field) }
+	if n := s.shape.estimateAnswer(doc, req.OperationName, s.cfg.Limits.ListItemsEstimate, s.cfg.Limits.MaxAnswerValues, size); n > s.cfg.Limits.MaxAnswerValues {
 		return errorResponse(domain.TooComplex, fmt.Sprintf("the answer would hold more than %d values (lists multiply what is selected inside them; each alias counts); select fewer fields or split the query", s.cfg.Limits.MaxAnswerValues)), false
 	}
 	if readOnly && hasMutation(doc, req.OperationName) {

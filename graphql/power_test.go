@@ -126,3 +126,28 @@ func TestPowerBadArguments(t *testing.T) {
 		})
 	}
 }
+
+// TestOperationPowerKeepsTheLaunchScope: Operation.power lists the
+// indicators with data in the regions the operation covered at its launch.
+// It listed those of its latest scope: a region added later with data of
+// another indicator (recorded before the launch) added that indicator,
+// with an error, and removing the launch region took PRICE out.
+func TestOperationPowerKeepsTheLaunchScope(t *testing.T) {
+	a := newAPI(t, graphql.Limits{})
+	a.ok(`mutation {
+	  r: defineRegion(input: {code: "NL34", name: "Zeeland", country: "NL", level: NUTS2}) { position }
+	  i: defineIndicator(input: {code: "SEIZURES", name: "Seizures", family: AVAILABILITY, unit: "seizures", granularity: MONTH, desiredDirection: UP}) { position }
+	  o: recordObservations(input: {indicator: "SEIZURES", source: "sim", rows: [{region: "NL34", period: "2019-01", value: 4}, {region: "NL34", period: "2019-02", value: 5}]}) { position }
+	}`, nil)
+	recordPowerWorld(a)
+	opq := `{ intervention(id: "op-p") { ... on Operation { power { indicator error power { mde inputs { asOf regions } } } } } }`
+	first := a.ok(opq, nil)
+	ops := first["intervention"].(map[string]any)["power"].([]any)
+	if len(ops) != 1 || ops[0].(map[string]any)["indicator"] != "PRICE" || ops[0].(map[string]any)["power"] == nil {
+		t.Fatalf("Operation.power at the launch: %v", ops)
+	}
+	a.ok(`mutation { changeOperationScope(input: {id: "op-p", added: ["NL34"], removed: ["NL33"], effective: "2020-06-01", reason: "moved"}) { position } }`, nil)
+	if again := a.ok(opq, nil); !reflect.DeepEqual(again, first) {
+		t.Errorf("Operation.power changed with a later scope change:\nbefore: %v\nafter:  %v", first, again)
+	}
+}

@@ -235,13 +235,17 @@ type OperationPower struct {
 	Error string
 }
 
-// OperationPower computes, for every indicator with data in the regions of
-// operation id, the power of its default evaluation (see [LaunchPower]).
-// It returns NotFound for an unknown intervention.
+// OperationPower computes, for every indicator with data in the regions
+// operation id covered at its launch, the power of its default evaluation
+// (see [LaunchPower]): later scope changes change neither the list nor
+// the answers. It returns NotFound for an unknown intervention.
 func (e *Evaluator) OperationPower(ctx context.Context, id string) ([]OperationPower, error) {
 	iv, err := e.Intervention("id", id, 0)
 	if err != nil {
 		return nil, err
+	}
+	if at, err := e.Intervention("id", id, iv.Created); err == nil {
+		iv = at // its regions as launched
 	}
 	var out []OperationPower
 	for _, ind := range e.Catalog.IndicatorsAt("", iv.Created) {

@@ -138,7 +138,10 @@ type CycleClosed struct {
 //     carry their own font size, thin
 //     their period labels to what fits and write a y title longer than
 //     the plot across its top.
-const ReportEdition = 2
+//  3. the staggered-adoption estimate's explanation says how its
+//     standard errors were computed (analytic, or a multiplier
+//     bootstrap).
+const ReportEdition = 3
 
 func (CycleOpened) EventType() string         { return TypeCycleOpened }
 func (CycleEvidencePinned) EventType() string { return TypeCycleEvidencePinned }

@@ -20,9 +20,14 @@ func (s *Server) addStaggeredField(t *types, fields gql.Fields) {
 			impact.NeverTreated:  {Value: impact.NeverTreated, Description: "Regions never treated in the window."},
 			impact.NotYetTreated: {Value: impact.NotYetTreated, Description: "Regions not yet treated at the periods compared, and those never treated."},
 		}})
+	inference := gql.NewEnum(gql.EnumConfig{Name: "StaggeredInference", Description: "How the standard errors of the aggregated effects are computed; clustered by region either way.",
+		Values: gql.EnumValueConfigMap{
+			impact.InferenceAnalytic:  {Value: impact.InferenceAnalytic, Description: "From the sample variance of each estimate's influence function."},
+			impact.InferenceBootstrap: {Value: impact.InferenceBootstrap, Description: "From a multiplier bootstrap of the influence functions, as R's did package computes them by default: Rademacher weights by region shared by every estimate, standard error = interquartile range of the draws / 1.349."},
+		}})
 	f := func(t gql.Output, desc string) *gql.Field { return &gql.Field{Type: t, Description: desc} }
 	interval := gql.NewObject(gql.ObjectConfig{Name: "StaggeredInterval", Description: "An estimate with its standard error and 95% interval.",
-		Fields: gql.Fields{"estimate": f(nonNull(gql.Float), ""), "se": f(nonNull(gql.Float), "Standard error, clustered by region."),
+		Fields: gql.Fields{"estimate": f(nonNull(gql.Float), ""), "se": f(nonNull(gql.Float), "Standard error, clustered by region, analytic or bootstrapped (inputs.inference)."),
 			"low": f(nonNull(gql.Float), ""), "high": f(nonNull(gql.Float), "")}})
 	cohort := gql.NewObject(gql.ObjectConfig{Name: "CohortEffect", Description: "The average effect on the regions adopting in one period, over the periods after.",
 		Fields: gql.Fields{"cohort": f(nonNull(gql.String), "The period of adoption."), "regions": f(nonNull(gql.Int), ""),
@@ -40,7 +45,9 @@ func (s *Server) addStaggeredField(t *types, fields gql.Fields) {
 			"alreadyTreatedShare": f(nonNull(gql.Float), "Share of its weight on comparisons with already-treated regions as controls (Goodman-Bacon 2021).")}})
 	inputs := gql.NewObject(gql.ObjectConfig{Name: "StaggeredInputs", Description: "What went into the estimate.",
 		Fields: gql.Fields{"regions": f(listOf(gql.ID), "Treated regions used."), "comparison": f(listOf(gql.ID), "Never-treated regions used."),
-			"periods": f(listOf(gql.String), "The periods used, in order."), "asOf": f(nonNull(gql.String), "The log position the data were read at.")}})
+			"periods": f(listOf(gql.String), "The periods used, in order."), "asOf": f(nonNull(gql.String), "The log position the data were read at."),
+			"inference": f(nonNull(inference), "How the standard errors were computed."),
+			"draws":     f(nonNull(gql.Int), "Multiplier-bootstrap draws: for the event study's band, and with BOOTSTRAP for every standard error; seeded from the question, so the same question as of the same position gets the same answer.")}})
 	sensitivity := s.sensitivityType(t)
 	result := gql.NewObject(gql.ObjectConfig{Name: "StaggeredEstimate", Description: "Effects of interventions adopted at different dates (Callaway & Sant'Anna 2021).",
 		Fields: gql.Fields{
@@ -66,6 +73,8 @@ func (s *Server) addStaggeredField(t *types, fields gql.Fields) {
 			"comparison":    {Type: gql.NewList(gql.NewNonNull(gql.ID)), Description: "Never-treated regions (default: regions of the treated regions' levels with data that none of the interventions covers, nor neighbours)."},
 			"control":       {Type: control, DefaultValue: impact.NeverTreated},
 			"anticipation":  {Type: gql.Int, Description: "Periods before adoption in which regions may already react (default 0)."},
+			"inference":     {Type: inference, DefaultValue: impact.InferenceAnalytic, Description: "Analytic standard errors (default) or a multiplier bootstrap's."},
+			"draws":         {Type: gql.Int, Description: "Multiplier-bootstrap draws, 99 to 9,999 (default 999)."},
 			"from":          {Type: gql.String}, "to": {Type: gql.String},
 			"asOf": {Type: gql.String},
 		},
@@ -83,6 +92,13 @@ func (s *Server) resolveStaggered(p gql.ResolveParams) (any, error) {
 	q.Anticipation, _ = p.Args["anticipation"].(int)
 	q.From, _ = p.Args["from"].(string)
 	q.To, _ = p.Args["to"].(string)
+	q.Inference, _ = p.Args["inference"].(string)
+	if d, ok := p.Args["draws"].(int); ok {
+		if d == 0 {
+			return nil, domain.Invalidm("draws", "impact.err.stag.draws", d, impact.MinDraws, impact.MaxDraws)
+		}
+		q.Draws = d
+	}
 	if q.Anticipation < 0 {
 		return nil, domain.Invalidm("anticipation", "gql.err.staggered.anticipation", q.Anticipation)
 	}
@@ -130,7 +146,7 @@ func staggeredMap(r *evaluate.StaggeredEstimate) map[string]any {
 			"negativeWeightSum": r.TWFE.NegativeWeight, "alreadyTreatedShare": r.TWFE.ForbiddenShare},
 		"explanation": r.Explanation, "assumptions": r.Assumptions, srcKey: r,
 		"inputs": map[string]any{"regions": r.Regions, "comparison": r.Comparison, "periods": periods,
-			"asOf": strconv.FormatUint(r.AsOf, 10)},
+			"asOf": strconv.FormatUint(r.AsOf, 10), "inference": r.Inference, "draws": r.Draws},
 	}
 }
 

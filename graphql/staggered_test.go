@@ -9,13 +9,9 @@ import (
 	"github.com/supplyeval/supplyeval/graphql"
 )
 
-// TestStaggeredQuery records a programme adopted by two policies at
-// different dates (R01-R04 from April 2020, +5; R05-R08 from August 2020,
-// +2; R09-R12 never), with region and month effects and small noise, and
-// checks the staggered answer: cohorts, overall effect (cohort-size
-// weighted over post periods: (4*21*5 + 4*17*2)/(4*21 + 4*17) = 3.658),
-// event study, inputs, words, and refusals naming the field.
-func TestStaggeredQuery(t *testing.T) {
+// staggeredAPI is an API over TestStaggeredQuery's programme.
+func staggeredAPI(t *testing.T) *api {
+	t.Helper()
 	a := newAPI(t, graphql.Limits{})
 	var m strings.Builder
 	m.WriteString(`mutation { c: defineRegion(input: {code: "LU", name: "Country", country: "LU", level: COUNTRY}) { position }
@@ -43,6 +39,17 @@ func TestStaggeredQuery(t *testing.T) {
 	}
 	a.ok(`mutation($rows: [ObservationRowInput!]!) { recordObservations(input: {indicator: "seizures", source: "test", rows: $rows}) { position } }`,
 		map[string]any{"rows": rows})
+	return a
+}
+
+// TestStaggeredQuery records a programme adopted by two policies at
+// different dates (R01-R04 from April 2020, +5; R05-R08 from August 2020,
+// +2; R09-R12 never), with region and month effects and small noise, and
+// checks the staggered answer: cohorts, overall effect (cohort-size
+// weighted over post periods: (4*21*5 + 4*17*2)/(4*21 + 4*17) = 3.658),
+// event study, inputs, words, and refusals naming the field.
+func TestStaggeredQuery(t *testing.T) {
+	a := staggeredAPI(t)
 	q := `{ staggered(interventions: ["pa", "pb"], indicator: "seizures", control: %s) {
 	  att { estimate se low high } attByCohort { estimate low high } cohorts { cohort regions estimate low high } eventStudy { relativePeriod estimate low high bandLow bandHigh }
 	  preTrend { statistic pValue periods } eventAverage { estimate low high } sensitivity { breakdown maxPre sentence intervals { mbar low high } } twfe { estimate negativeWeights alreadyTreatedShare } explanation assumptions
@@ -112,4 +119,52 @@ func TestStaggeredClearance(t *testing.T) {
 		t.Errorf("hidden and unknown differ: %q vs %q", h.Errors[0].Message, u.Errors[0].Message)
 	}
 	a.as("public", fmt.Sprintf(q, "op-rtm"), nil).mustFail(t, "FORBIDDEN")
+}
+
+// TestStaggeredBootstrapQuery asks TestStaggeredQuery's programme with
+// inference: BOOTSTRAP: the inputs and the explanation (English and
+// French) say so, the estimates are the analytic answer's and the
+// standard errors others, the same question gets the same answer (the
+// draws are seeded from it), and a number of draws out of 99..9,999 is
+// refused naming draws.
+func TestStaggeredBootstrapQuery(t *testing.T) {
+	a := staggeredAPI(t)
+	q := `{ staggered(interventions: ["pa", "pb"], indicator: "seizures"%s) {
+	  att { estimate se low high } attByCohort { estimate se } cohorts { estimate se } eventStudy { estimate se low high bandLow bandHigh } eventAverage { estimate se }
+	  explanation fr: explanation(lang: FR) inputs { inference draws } } }`
+	analytic := a.ok(fmt.Sprintf(q, ""), nil)["staggered"].(map[string]any)
+	boot := a.ok(fmt.Sprintf(q, ", inference: BOOTSTRAP, draws: 1999"), nil)["staggered"].(map[string]any)
+	if in := analytic["inputs"].(map[string]any); in["inference"] != "ANALYTIC" || in["draws"] != 999.0 {
+		t.Errorf("default inputs %v", in)
+	}
+	if in := boot["inputs"].(map[string]any); in["inference"] != "BOOTSTRAP" || in["draws"] != 1999.0 {
+		t.Errorf("bootstrap inputs %v", in)
+	}
+	for _, k := range []string{"att", "attByCohort", "eventAverage"} {
+		b, an := boot[k].(map[string]any), analytic[k].(map[string]any)
+		if b["estimate"] != an["estimate"] || b["se"] == an["se"] || b["se"].(float64) <= 0 {
+			t.Errorf("%s: %v with the bootstrap, %v analytic", k, b, an)
+		}
+		t.Logf("%s: SE %.4f bootstrap, %.4f analytic", k, b["se"], an["se"])
+	}
+	att := boot["att"].(map[string]any)
+	if z := (att["high"].(float64) - att["estimate"].(float64)) / att["se"].(float64); math.Abs(z-1.959963984540054) > 1e-9 {
+		t.Errorf("att interval is the estimate +- %v SEs", z)
+	}
+	if ex := boot["explanation"].(string); !strings.Contains(ex, "one multiplier bootstrap of 1999 draws") {
+		t.Errorf("explanation %q", ex)
+	}
+	if ex := analytic["explanation"].(string); !strings.Contains(ex, "Standard errors and 95% intervals are analytic") {
+		t.Errorf("explanation %q", ex)
+	}
+	if fr := boot["fr"].(string); !strings.Contains(fr, "bootstrap multiplicateur de 1999 tirages") || strings.Contains(fr, "multiplier bootstrap") {
+		t.Errorf("French explanation %q", fr)
+	}
+	again := a.ok(fmt.Sprintf(q, ", draws: 1999, inference: BOOTSTRAP"), nil)["staggered"].(map[string]any)
+	if fmt.Sprint(again) != fmt.Sprint(boot) {
+		t.Errorf("the same question, another answer:\n%v\n%v", again, boot)
+	}
+	for _, d := range []int{0, 98, 10000, -5} {
+		a.failsAt(fmt.Sprintf(`{ staggered(interventions: ["pa", "pb"], indicator: "seizures", inference: BOOTSTRAP, draws: %d) { att { estimate } } }`, d), nil, "BAD_INPUT", "draws")
+	}
 }

@@ -106,6 +106,8 @@ func langCases() []struct {
 		{"staggered: control", func() error {
 			return errOf(Staggered(StaggeredInput{Units: []string{"A"}, Y: [][]float64{long}, Cohort: []int{0}, Control: "SOMETIMES"}))
 		}, "control: \"SOMETIMES\" is not NEVER_TREATED or NOT_YET_TREATED"},
+		{"staggered: inference", func() error { return CheckInference("JACKKNIFE", 0) }, "inference: \"JACKKNIFE\" is not ANALYTIC or BOOTSTRAP"},
+		{"staggered: draws", func() error { return CheckInference(InferenceBootstrap, 50) }, "draws: 50 bootstrap draws; ask for 99 to 9999"},
 		{"piecewise: none", func() error { return errOf(PiecewiseITS(ITSInput{Series: series("A", long...)}, nil)) }, "interruptions: no interruption given"},
 		{"piecewise: same period", func() error {
 			return errOf(PiecewiseITS(ITSInput{Series: series("A", long...)}, []Interruption{{ID: "op1", Start: 12}, {ID: "op2", Start: 12}}))

@@ -2,7 +2,6 @@ package impact
 
 import (
 	"math"
-	"math/rand/v2"
 	"sort"
 
 	"gonum.org/v1/gonum/mat"
@@ -38,10 +37,20 @@ type StaggeredInput struct {
 	// EventWindow bounds the event study to relative periods in
 	// [-EventWindow, EventWindow]; 0 keeps every relative period.
 	EventWindow int
-	// Draws is the number of multiplier-bootstrap draws for the
-	// simultaneous band of the event study (default 999).
+	// Inference is InferenceAnalytic (the default, also "") or
+	// InferenceBootstrap: how the standard errors of the aggregates
+	// (Overall, ByCohort, Cohorts, Event, EventAverage) and their
+	// pointwise intervals are computed. Either way they are clustered by
+	// unit, and the group-time cells' standard errors, the pre-trend test
+	// and the sensitivity analysis use the analytic variance.
+	Inference string
+	// Draws is the number of multiplier-bootstrap draws: for the
+	// simultaneous band of the event study, and with InferenceBootstrap
+	// for every aggregate's standard error too; 0 for DefaultDraws, else
+	// MinDraws to MaxDraws.
 	Draws int
-	// Seed makes the bootstrap reproducible.
+	// Seed makes the bootstrap reproducible: the same input and seed give
+	// the same result.
 	Seed uint64
 }
 
@@ -133,13 +142,24 @@ type StaggeredResult struct {
 	// Sensitivity of EventAverage to violations of parallel trends; nil
 	// without periods before and after adoption in the event study.
 	Sensitivity *Sensitivity
+	// Inference is the method of the aggregates' standard errors
+	// (InferenceAnalytic or InferenceBootstrap) and Draws the number of
+	// multiplier-bootstrap draws, shared by every aggregate and the band.
+	Inference string
+	Draws     int
+	// AnalyticFallbacks counts the aggregates whose bootstrap draws have
+	// no spread between their quartiles (an estimate resting on one or two
+	// units): their standard error is the analytic one. 0 with
+	// InferenceAnalytic.
+	AnalyticFallbacks int
 }
 
 // Staggered estimates group-time average treatment effects after Callaway
 // & Sant'Anna (2021) under unconditional parallel trends (the simple
 // difference-in-differences estimator, no covariates), aggregates them,
-// and computes influence-function standard errors clustered by unit
-// (each unit is a cluster), a multiplier-bootstrap sup-t band for the
+// and computes standard errors clustered by unit (each unit is a
+// cluster) from the influence functions, analytic or by multiplier
+// bootstrap (in.Inference), a multiplier-bootstrap sup-t band for the
 // event study and a Wald pre-trend test.
 func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 	n := len(in.Y)
@@ -168,6 +188,9 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 	}
 	if in.Anticipation < 0 {
 		return nil, badInputm("anticipation", "impact.err.stag.anticipation", in.Anticipation)
+	}
+	if err := CheckInference(in.Inference, in.Draws); err != nil {
+		return nil, err
 	}
 	d := in.Anticipation
 	res := &StaggeredResult{PreTrendStat: math.NaN(), PreTrendP: math.NaN()}
@@ -219,48 +242,54 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 	}
 	nf := float64(used)
 
-	// Cohort totals for the means.
-	totals := map[int][]float64{}
-	for g, units := range byCohort {
-		if g != -1 && (g < 0 || g-d-1 < 0) {
-			continue
-		}
+	// Cohort totals for the means. Groups are indexed as the control
+	// lists name them: 0 for the never treated, k+1 for cohort gs[k].
+	grpUnits := make([][]int, len(gs)+1)
+	grpTot := make([][]float64, len(gs)+1)
+	grpUnits[0] = never
+	for k, g := range gs {
+		grpUnits[k+1] = byCohort[g]
+	}
+	for k, units := range grpUnits {
 		row := make([]float64, T)
 		for _, i := range units {
 			for t, v := range in.Y[i] {
 				row[t] += v
 			}
 		}
-		totals[g] = row
+		grpTot[k] = row
 	}
-	// controlCohorts lists the cohorts (and -1) that serve as controls for
-	// cohort g comparing t with b.
-	controlCohorts := func(g, t, b int) []int {
-		out := []int{}
+	// controls returns buf holding the groups that serve as controls for
+	// cohort gs[k] comparing t with b: the never treated (if any) and,
+	// with NotYetTreated, the cohorts adopting after max(t, b) + d, in
+	// the order of gs.
+	controls := func(buf []int, k, t, b int) []int {
+		buf = buf[:0]
 		if len(never) > 0 {
-			out = append(out, -1)
+			buf = append(buf, 0)
 		}
 		if in.Control == NotYetTreated {
-			lim := max(t, b) + d
-			for _, h := range gs {
-				if h > lim && h != g {
-					out = append(out, h)
+			for h := sort.SearchInts(gs, max(t, b)+d+1); h < len(gs); h++ {
+				if h != k {
+					buf = append(buf, h+1)
 				}
 			}
 		}
-		return out
+		return buf
 	}
 
 	// Pass 1: ATT(g,t) from the totals.
 	type cell struct {
 		GroupTime
-		controls []int
-		mG, mC   float64
-		nC       int
+		k      int // index of the cohort in gs
+		mG, mC float64
+		nC     int
 	}
 	var cells []cell
-	for _, g := range gs {
-		nG := len(byCohort[g])
+	var cc []int
+	for k, g := range gs {
+		nG := len(grpUnits[k+1])
+		totG := grpTot[k+1]
 		for t := 0; t < T; t++ {
 			b := t - 1
 			if t >= g-d {
@@ -269,19 +298,19 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 			if b < 0 || t == b {
 				continue
 			}
-			cc := controlCohorts(g, t, b)
+			cc = controls(cc, k, t, b)
 			nC, sC := 0, 0.0
 			for _, h := range cc {
-				nC += len(byCohort[h])
-				sC += totals[h][t] - totals[h][b]
+				nC += len(grpUnits[h])
+				sC += grpTot[h][t] - grpTot[h][b]
 			}
 			if nC == 0 {
 				continue
 			}
-			mG := (totals[g][t] - totals[g][b]) / float64(nG)
+			mG := (totG[t] - totG[b]) / float64(nG)
 			mC := sC / float64(nC)
 			cells = append(cells, cell{GroupTime: GroupTime{Cohort: g, Period: t, Base: b, ATT: mG - mC, Treated: nG, Controls: nC},
-				controls: cc, mG: mG, mC: mC, nC: nC})
+				k: k, mG: mG, mC: mC, nC: nC})
 		}
 	}
 	if len(cells) == 0 {
@@ -381,8 +410,9 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 			}
 		}
 		kC := nf / float64(c.nC)
-		for _, h := range c.controls {
-			for _, i := range byCohort[h] {
+		cc = controls(cc, c.k, t, b)
+		for _, h := range cc {
+			for _, i := range grpUnits[h] {
 				v := -kC * (in.Y[i][t] - in.Y[i][b] - c.mC)
 				ss += v * v
 				psiAll[i] += wAll * v
@@ -407,16 +437,50 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 			}
 		}
 	}
+	// Standard errors: analytic, or from one multiplier bootstrap whose
+	// weights every aggregate shares (did's mboot); the event study's
+	// draws give its simultaneous band either way.
+	draws := in.Draws
+	if draws == 0 {
+		draws = DefaultDraws
+	}
+	res.Inference, res.Draws = InferenceAnalytic, draws
+	boot := in.Inference == InferenceBootstrap
+	if boot {
+		res.Inference = InferenceBootstrap
+	}
+	var rad *rademacher
+	weights := func() *rademacher {
+		if rad == nil {
+			rad = newRademacher(n, draws, in.Seed)
+		}
+		return rad
+	}
+	scratch := make([]float64, draws)
 	z := 1.959963984540054
-	agg := func(est float64, psi []float64) Aggregate {
+	// agg is the aggregate est with influence function psi; keep, when
+	// not nil, receives its bootstrap draws with InferenceBootstrap.
+	agg := func(est float64, psi, keep []float64) Aggregate {
 		ss := 0.0
 		for _, v := range psi {
 			ss += v * v
 		}
 		se := math.Sqrt(ss) / nf
+		if boot {
+			d := scratch
+			weights().mean(psi, nf, d)
+			if keep != nil {
+				copy(keep, d)
+			}
+			if b := iqrScale(d); b > 0 {
+				se = b
+			} else if se > 0 {
+				res.AnalyticFallbacks++
+			}
+		}
 		return Aggregate{Estimate: est, SE: se, Low: est - z*se, High: est + z*se}
 	}
-	res.Overall = agg(overall, psiAll)
+	res.Overall = agg(overall, psiAll, nil)
 	nTreated := 0
 	for _, g := range cgs {
 		nTreated += len(byCohort[g])
@@ -427,7 +491,7 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 	}
 	psiSel := make([]float64, n)
 	for k, g := range cgs {
-		res.Cohorts = append(res.Cohorts, CohortEffect{Cohort: g, Units: len(byCohort[g]), Aggregate: agg(cohortEst[g], psiG[k])})
+		res.Cohorts = append(res.Cohorts, CohortEffect{Cohort: g, Units: len(byCohort[g]), Aggregate: agg(cohortEst[g], psiG[k], nil)})
 		w := float64(len(byCohort[g])) / float64(nTreated)
 		for i, v := range psiG[k] {
 			psiSel[i] += w * v
@@ -438,18 +502,25 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 		}
 	}
 	if nTreated > 0 {
-		res.ByCohort = agg(byCohortEst, psiSel)
+		res.ByCohort = agg(byCohortEst, psiSel, nil)
 	}
+	eventDraws := make([][]float64, len(es))
+	eventSE := make([]float64, len(es))
 	for k, e := range es {
-		res.Event = append(res.Event, EventEffect{Relative: e, Cohorts: eventCohorts[e], Aggregate: agg(eventEst[e], psiE[k])})
+		eventDraws[k] = make([]float64, draws)
+		res.Event = append(res.Event, EventEffect{Relative: e, Cohorts: eventCohorts[e], Aggregate: agg(eventEst[e], psiE[k], eventDraws[k])})
+		eventSE[k] = res.Event[k].SE
+		if !boot && eventSE[k] > 0 {
+			weights().mean(psiE[k], nf, eventDraws[k])
+		}
 	}
 	res.Cells = make([]GroupTime, len(cells))
 	for i, c := range cells {
 		res.Cells[i] = c.GroupTime
 	}
 
-	// Sup-t band: multiplier bootstrap with Rademacher weights by unit.
-	res.Critical = supT(res.Event, psiE, nf, in.Draws, in.Seed)
+	// Sup-t band: the largest |t| over the event study in each draw.
+	res.Critical = supCritical(eventDraws, eventSE)
 	for k := range res.Event {
 		ev := &res.Event[k]
 		ev.BandLow, ev.BandHigh = ev.Estimate-res.Critical*ev.SE, ev.Estimate+res.Critical*ev.SE
@@ -481,7 +552,7 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 				psi[i] += v / float64(len(post))
 			}
 		}
-		res.EventAverage = agg(avg, psi)
+		res.EventAverage = agg(avg, psi, nil)
 		res.Sensitivity = staggeredSensitivity(res.Event, psiE, d, nf)
 	}
 	res.TWFE = twfe(in.Y, cohort, gs, byCohort, cells2gt(res.Cells))
@@ -561,50 +632,6 @@ func cells2gt(c []GroupTime) map[[2]int]float64 {
 		m[[2]int{x.Cohort, x.Period}] = x.ATT
 	}
 	return m
-}
-
-// supT returns the 95% quantile over bootstrap draws of the largest
-// |t| over the event study's relative periods.
-func supT(ev []EventEffect, psi [][]float64, nf float64, draws int, seed uint64) float64 {
-	if draws <= 0 {
-		draws = 999
-	}
-	var ks []int
-	for k := range ev {
-		if ev[k].SE > 0 {
-			ks = append(ks, k)
-		}
-	}
-	if len(ks) == 0 {
-		return 1.959963984540054
-	}
-	n := len(psi[0])
-	rng := rand.New(rand.NewPCG(seed, 0x5eed))
-	v := make([]float64, n)
-	maxT := make([]float64, draws)
-	for b := 0; b < draws; b++ {
-		for i := range v {
-			if rng.Uint64()&1 == 0 {
-				v[i] = -1
-			} else {
-				v[i] = 1
-			}
-		}
-		m := 0.0
-		for _, k := range ks {
-			s := 0.0
-			for i, p := range psi[k] {
-				s += v[i] * p
-			}
-			if t := math.Abs(s/nf) / ev[k].SE; t > m {
-				m = t
-			}
-		}
-		maxT[b] = m
-	}
-	sort.Float64s(maxT)
-	c := maxT[int(math.Ceil(0.95*float64(draws)))-1]
-	return max(c, 1.959963984540054)
 }
 
 // wald tests that the event-study effects at indexes ks are all zero.

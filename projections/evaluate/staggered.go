@@ -2,7 +2,9 @@ package evaluate
 
 import (
 	"context"
+	"hash/fnv"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -23,7 +25,14 @@ type StaggeredQuery struct {
 	Control      string
 	Anticipation int
 	From, To     string
-	AsOf         uint64
+	// Inference is impact.InferenceAnalytic (default) or
+	// impact.InferenceBootstrap; Draws the number of multiplier-bootstrap
+	// draws (0 for impact.DefaultDraws, else impact.MinDraws to
+	// impact.MaxDraws). The draws' seed is derived from the query (see
+	// [Evaluator.Staggered]).
+	Inference string
+	Draws     int
+	AsOf      uint64
 }
 
 // StaggeredEstimate is the answer: the estimator's result with what went
@@ -64,6 +73,11 @@ func (e *StaggeredEstimate) AssumptionsIn(l i18n.Lang) []string {
 // the treated regions' levels with data that no listed intervention
 // covers, nor neighbours any (activity may move there). Regions without a
 // value in every period of the window are left out and named.
+//
+// The multiplier bootstrap's seed is a hash of the question (see
+// staggeredSeed), not of the position: the same question gets the same
+// draws, so its answer as of a position is always the same, and the
+// answers at two positions differ only where the data do.
 func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*StaggeredEstimate, error) {
 	pos := q.AsOf
 	if pos == 0 {
@@ -74,6 +88,15 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 	}
 	if q.Control == "" {
 		q.Control = impact.NeverTreated
+	}
+	if err := impact.CheckInference(q.Inference, q.Draws); err != nil {
+		return nil, err
+	}
+	if q.Inference == "" {
+		q.Inference = impact.InferenceAnalytic
+	}
+	if q.Draws == 0 {
+		q.Draws = impact.DefaultDraws
 	}
 	ind, err := e.Indicator("indicator", q.Indicator, pos)
 	if err != nil {
@@ -144,7 +167,8 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	in := impact.StaggeredInput{Control: q.Control, Anticipation: q.Anticipation, EventWindow: 3 * max(seasonLength(ind.Granularity), 1), Seed: 14}
+	in := impact.StaggeredInput{Control: q.Control, Anticipation: q.Anticipation, EventWindow: 3 * max(seasonLength(ind.Granularity), 1),
+		Inference: q.Inference, Draws: q.Draws, Seed: staggeredSeed(q)}
 	var incomplete, before []string
 	var used, usedComparison []string
 	add := func(r string, g int) {
@@ -216,6 +240,37 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 	return out, nil
 }
 
+// staggeredSeed is the bootstrap's seed for q (its defaults filled in):
+// an FNV-1a hash of what it asks, the interventions and the comparison
+// regions as sets (their order changes nothing else in the answer), the
+// position left out.
+func staggeredSeed(q StaggeredQuery) uint64 {
+	h := fnv.New64a()
+	field := func(s string) {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	set := func(xs []string) {
+		s := slices.Clone(xs)
+		slices.Sort(s)
+		field(strconv.Itoa(len(s)))
+		for _, x := range s {
+			field(x)
+		}
+	}
+	set(q.Interventions)
+	field(q.Indicator)
+	if q.Comparison == nil {
+		field("default pool")
+	} else {
+		set(q.Comparison)
+	}
+	for _, x := range []string{q.Control, strconv.Itoa(q.Anticipation), q.From, q.To, q.Inference, strconv.Itoa(q.Draws)} {
+		field(x)
+	}
+	return h.Sum64()
+}
+
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -253,6 +308,14 @@ func staggeredWords(est *StaggeredEstimate, indicator, control string, incomplet
 		t = append(t, i18n.M("evaluate.staggered.excludes"))
 	} else {
 		t = append(t, i18n.M("evaluate.staggered.includes"))
+	}
+	if r.Inference == impact.InferenceBootstrap {
+		t = append(t, i18n.M("evaluate.staggered.inference.bootstrap", i18n.Int(r.Draws)))
+		if r.AnalyticFallbacks > 0 {
+			t = append(t, i18n.M("evaluate.staggered.inference.fallback", r.AnalyticFallbacks))
+		}
+	} else {
+		t = append(t, i18n.M("evaluate.staggered.inference.analytic", i18n.Int(r.Draws)))
 	}
 	if !math.IsNaN(r.PreTrendP) {
 		key := "evaluate.staggered.pretrend.ok"

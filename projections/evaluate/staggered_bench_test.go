@@ -16,7 +16,8 @@ import (
 // BenchmarkStaggered measures staggered over 500 policy changes adopted
 // at random months, each in 2 of 2,000 NUTS 2 regions, on one monthly
 // indicator of 360 months (issue 14: <= 2 s): adoption dates from the
-// timeline, the default pool, the panel read and the estimate.
+// timeline, the default pool, the panel read and the estimate, with
+// analytic and with bootstrap standard errors (999 draws).
 func BenchmarkStaggered(b *testing.B) {
 	cat, ser, ivs := projections.NewCatalog(), projections.NewSeries(), projections.NewInterventions()
 	pos := uint64(0)
@@ -69,16 +70,18 @@ func BenchmarkStaggered(b *testing.B) {
 	ivs.Advance(pos)
 	e := &evaluate.Evaluator{Catalog: cat, Series: ser, Interventions: ivs}
 	for _, control := range []string{impact.NeverTreated, impact.NotYetTreated} {
-		b.Run(control, func(b *testing.B) {
-			for b.Loop() {
-				r, err := e.Staggered(context.Background(), evaluate.StaggeredQuery{Interventions: ids, Indicator: "ind", Control: control})
-				if err != nil {
-					b.Fatal(err)
+		for _, inference := range []string{impact.InferenceAnalytic, impact.InferenceBootstrap} {
+			b.Run(control+"/"+inference, func(b *testing.B) {
+				for b.Loop() {
+					r, err := e.Staggered(context.Background(), evaluate.StaggeredQuery{Interventions: ids, Indicator: "ind", Control: control, Inference: inference})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if len(r.Regions) != 1000 || r.Inference != inference {
+						b.Fatalf("%d treated regions, want 1000; inference %s", len(r.Regions), r.Inference)
+					}
 				}
-				if len(r.Regions) != 1000 {
-					b.Fatalf("%d treated regions, want 1000", len(r.Regions))
-				}
-			}
-		})
+			})
+		}
 	}
 }

@@ -104,6 +104,39 @@ func (s *Server) addAuditField(fields gql.Fields) {
 		Resolve: s.wrap(s.resolveAudit)}
 }
 
+// auditHides reports whether event ev is about something that does not
+// exist for principal pr, and so is left out of its audit: an event of an
+// operation above its clearance, of an analysis plan that does not exist
+// for it (of such an operation, or naming one among its interruptions:
+// evaluate.Evaluator.PlanVisible), or a finding about such an operation.
+// One not yet in the read models may be hidden too: it is left out for
+// whoever is not cleared for everything.
+func (s *Server) auditHides(pr Principal, ev eventstore.RecordedEvent, meta domain.Metadata) bool {
+	hiddenID := func(id string) bool {
+		iv, known := s.cfg.Interventions.Get(id, 0)
+		return known && !s.visible(pr, iv) || !known && !pr.Sees(domain.ClassificationConfidential)
+	}
+	if id, ok := strings.CutPrefix(ev.Stream, domain.OperationStream("")); ok {
+		return hiddenID(id)
+	}
+	if id, ok := strings.CutPrefix(ev.Stream, domain.PlanStream("")); ok {
+		pl, iv, known := s.cfg.Interventions.Plan(id, 0)
+		if !known {
+			return !pr.Sees(domain.ClassificationConfidential)
+		}
+		e := *s.eval
+		e.Visible = s.visibleFilter(pr)
+		return !s.visible(pr, iv) || !e.PlanVisible(pl, 0)
+	}
+	if ev.Type == domain.TypeFindingRecorded {
+		e, err := domain.Decode(ev.Type, meta.SchemaVersion, ev.Data)
+		if f, ok := e.(domain.FindingRecorded); err == nil && ok && f.Intervention != "" {
+			return hiddenID(f.Intervention)
+		}
+	}
+	return false
+}
+
 func parseAuditTime(field, raw string) (time.Time, error) {
 	if raw == "" {
 		return time.Time{}, nil
@@ -180,12 +213,8 @@ func (s *Server) audit(ctx context.Context, pr Principal, f auditFilter, after e
 				!f.from.IsZero() && meta.RecordedAt.Before(f.from) || !f.to.IsZero() && !meta.RecordedAt.Before(f.to) {
 				continue
 			}
-			if id, ok := strings.CutPrefix(ev.Stream, domain.OperationStream("")); ok {
-				// One not yet in the read model may be above the clearance too.
-				iv, known := s.cfg.Interventions.Get(id, 0)
-				if known && !s.visible(pr, iv) || !known && !pr.Sees(domain.ClassificationConfidential) {
-					continue
-				}
+			if s.auditHides(pr, ev, meta) {
+				continue
 			}
 			out.Entries = append(out.Entries, auditEntry{Position: uint64(ev.Position), Stream: ev.Stream, Version: ev.Version,
 				Type: ev.Type, Action: action(ev.Type), Principal: meta.Principal, Command: meta.Command, CommandID: meta.CommandID,

@@ -334,13 +334,27 @@ func TestHiddenOperationChangesNoAnswer(t *testing.T) {
 			}
 		}
 	}
-	// As an admin cleared for RESTRICTED: the audit too.
-	for _, q := range []string{`{ audit(limit: 1000) { events { position type stream principal } next } }`} {
+	// As an admin cleared for RESTRICTED: the audit too (of every
+	// recorded event, the hidden ones left out), but for the correlation
+	// IDs, which are random per request.
+	for _, q := range []string{`{ audit(limit: 1000) ` + fullSelection(s, "AuditPage", map[string][]string{"AuditEntry.correlationId": nil}, map[string]bool{}) + ` }`} {
 		_, hb := hidden.raw("admin-res", q)
 		_, fb := filler.raw("admin-res", q)
 		if hb != fb {
-			t.Errorf("audit: hidden world %s\nfiller world %s", clip(hb), clip(fb))
+			t.Errorf("audit: %s", firstDifference(hb, fb))
 		}
+	}
+	// The hidden block's events and the finding about the hidden
+	// operation are not in the audit: nothing of positions 25 to 29 (the
+	// block) and 34 (the finding), two findings of three.
+	_, ab := hidden.raw("admin-res", `{ audit(limit: 1000) { entries { position type stream } } }`)
+	for _, secret := range []string{`"position":"25"`, `"position":"29"`, `"position":"34"`, "op-hid", "plan-hid", "plan-vis-x"} {
+		if strings.Contains(ab, secret) {
+			t.Errorf("the audit of the hidden world holds %s: %s", secret, clip(ab))
+		}
+	}
+	if n := strings.Count(ab, "FindingRecorded"); n != 2 {
+		t.Errorf("the audit of the hidden world holds %d findings, want 2 (f-vis, f-vis2)", n)
 	}
 	t.Logf("%d queries, %d answers differ", len(names), differ)
 

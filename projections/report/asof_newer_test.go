@@ -431,9 +431,9 @@ func laterEvents(t *testing.T, n *projectionstest.Node, rng *rand.Rand, count in
 }
 
 // pinnedWorld records the demo world, two operations that stay active
-// (activeOps), the pinned analysis
-// plans, and a cycle pinned there and closed with findings on every
-// method; it returns the pin.
+// (activeOps), the pinned analysis plans, a first cycle closed, and a
+// cycle following it up (with the staggered programme in scope) pinned
+// there and closed with findings on every method; it returns the pin.
 func pinnedWorld(t *testing.T) (*projectionstest.Node, *report.Generator, uint64) {
 	t.Helper()
 	n, g := demoNode(t)
@@ -445,8 +445,17 @@ func pinnedWorld(t *testing.T) (*projectionstest.Node, *report.Generator, uint64
 		p.Hypotheses, p.RegisteredBy, p.Late = []string{"the indicator moves"}, "evaluation unit", true
 		n.Do(p)
 	}
-	n.Do(domain.OpenCycle{ID: "cycle-closed", Title: "Closed cycle", From: "2014-01-01", To: "2022-12-31",
-		Regions: []string{"NL33", "BE21"}, Interventions: append(slices.Clone(scope), demo.OutreachWave2)})
+	// The closed cycle follows up a first one, whose finding its report
+	// re-runs at both pins, with the revision recorded in between.
+	n.Do(domain.OpenCycle{ID: "cycle-first", Title: "First cycle", From: "2014-01-01", To: "2019-12-31", Interventions: []string{demo.RotterdamPortControl}})
+	n.Do(domain.RecordFinding{ID: "cycle-first", FindingID: "f-first", Intervention: demo.RotterdamPortControl, Family: domain.FamilyViolence,
+		Statement: "Incidents fell.", EffectRating: domain.EffectDesired, EvidenceQuality: quality(2),
+		Evidence: &domain.FindingEvidence{Indicator: demo.PortIncidents, Method: "ITS"}})
+	n.Do(domain.PinCycleEvidence{ID: "cycle-first", Position: n.Head()})
+	n.Do(domain.CloseCycle{ID: "cycle-first", Summary: "First done."})
+	n.Do(domain.ReviseObservation{Indicator: demo.PortIncidents, Region: "NLRTM", Period: "2018-06", Value: 90, Reason: "recounted"})
+	n.Do(domain.OpenCycle{ID: "cycle-closed", Title: "Closed cycle", From: "2014-01-01", To: "2022-12-31", Regions: []string{"NL33", "BE21"},
+		Interventions: append(slices.Clone(scope), staggeredWaves...), PreviousCycle: "cycle-first"})
 	pin := n.Head()
 	n.Do(domain.PinCycleEvidence{ID: "cycle-closed", Position: pin})
 	for _, f := range pinnedFindings {

@@ -188,3 +188,46 @@ func TestStaggeredInferenceRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestStaggeredBootstrapFallback: with one treated unit and two controls
+// the influence of every aggregate sits on the two controls with equal
+// and opposite values, so a draw is 0 (probability 1/2) or +-2a: for
+// some seeds fewer than a quarter of the draws fall on each side and
+// the interquartile range is 0. Those aggregates keep their analytic
+// standard error, and the result counts them.
+func TestStaggeredBootstrapFallback(t *testing.T) {
+	in := impact.StaggeredInput{Y: [][]float64{{1, 5}, {2, 3}, {4, 4.5}}, Cohort: []int{1, -1, -1},
+		Control: impact.NeverTreated, Inference: impact.InferenceBootstrap}
+	analytic, err := impact.Staggered(impact.StaggeredInput{Y: in.Y, Cohort: in.Cohort, Control: in.Control})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fell, spread := 0, 0
+	for seed := uint64(1); seed <= 40; seed++ {
+		in.Seed = seed
+		r, err := impact.Staggered(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Three aggregates (overall, by cohort, the cohort) and the event
+		// study's period 0 and its average: all the same estimate here.
+		switch r.AnalyticFallbacks {
+		case 0:
+			spread++
+			if r.Overall.SE == analytic.Overall.SE {
+				t.Errorf("seed %d: no fallback, yet the analytic SE %v", seed, r.Overall.SE)
+			}
+		case len(aggregates(r)):
+			fell++
+			if r.Overall.SE != analytic.Overall.SE || r.Overall.SE <= 0 {
+				t.Errorf("seed %d: fell back, SE %v, analytic %v", seed, r.Overall.SE, analytic.Overall.SE)
+			}
+		default:
+			t.Errorf("seed %d: %d of %d aggregates fell back; they share one influence function", seed, r.AnalyticFallbacks, len(aggregates(r)))
+		}
+	}
+	t.Logf("%d of 40 seeds fell back to the analytic SE", fell)
+	if fell == 0 || spread == 0 {
+		t.Errorf("%d seeds fell back, %d did not: the case does not test the fallback", fell, spread)
+	}
+}

@@ -217,14 +217,19 @@ func newAnswerShape(schema *gql.Schema) *answerShape {
 // top-level lists), or listItems when size answers 0 (points, neighbours).
 // The walk stops once the estimate passes limit. The document must have
 // passed checkComplexity (no fragment cycles).
-func (a *answerShape) estimateAnswer(doc *ast.Document, opName string, listItems, limit int, size func(parent, field string) int) int {
+//
+// It also returns the request's cost in evaluation units: the sum, over
+// the fields cost gives a weight, of the weight times the number of times
+// the field would be resolved (as for values, once per item of the lists
+// it is inside; see Limits.EvaluationBudget). A nil cost counts nothing.
+func (a *answerShape) estimateAnswer(doc *ast.Document, opName string, listItems, limit int, size func(parent, field string) int, cost func(parent, field string) int) (values, units int) {
 	frags := map[string]*ast.FragmentDefinition{}
 	for _, d := range doc.Definitions {
 		if f, ok := d.(*ast.FragmentDefinition); ok {
 			frags[f.Name.Value] = f
 		}
 	}
-	e := &estimate{shape: a, frags: frags, listItems: listItems, limit: limit, size: size, sizes: map[string]int{}}
+	e := &estimate{shape: a, frags: frags, listItems: listItems, limit: limit, size: size, sizes: map[string]int{}, cost: cost}
 	for _, d := range doc.Definitions {
 		op, ok := d.(*ast.OperationDefinition)
 		if !ok || (opName != "" && (op.Name == nil || op.Name.Value != opName)) {
@@ -236,7 +241,7 @@ func (a *answerShape) estimateAnswer(doc *ast.Document, opName string, listItems
 		}
 		e.walk(op.SelectionSet, root, 1)
 	}
-	return e.total
+	return e.total, e.units
 }
 
 type estimate struct {
@@ -247,7 +252,12 @@ type estimate struct {
 	sizes     map[string]int // size's answers, by parent.field
 	limit     int
 	total     int
+	cost      func(parent, field string) int
+	units     int // the cost so far, at most maxUnits+1
 }
+
+// maxUnits caps the cost counted: any budget is far below it.
+const maxUnits = 1 << 40
 
 // walk counts the values of set, selected on parent, times many.
 func (e *estimate) walk(set *ast.SelectionSet, parent gql.Type, many int) {
@@ -264,6 +274,11 @@ func (e *estimate) walk(set *ast.SelectionSet, parent gql.Type, many int) {
 			if def == nil {
 				e.total += many // unknown: validation refuses it later
 				continue
+			}
+			if e.cost != nil && parent != nil {
+				if w := e.cost(parent.Name(), s.Name.Value); w > 0 {
+					e.units = min(maxUnits+1, e.units+mulCapped(many, w, maxUnits))
+				}
 			}
 			items := many
 			var t gql.Type = def.Type

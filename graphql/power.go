@@ -47,7 +47,7 @@ func powerTypes(t *types) (power, opPower *gql.Object) {
 				Args: gql.FieldConfigArgument{"effect": {Type: nonNull(gql.Float)}},
 				Resolve: func(p gql.ResolveParams) (any, error) {
 					e, _ := p.Args["effect"].(float64)
-					return p.Source.(*evaluate.PowerEstimate).PowerAt(e)
+					return p.Source.(*evaluate.PowerEstimate).PowerAtContext(p.Context, e)
 				}},
 			"explanation": &gql.Field{Type: nonNull(gql.String), Description: "What the numbers mean, in words.", Args: t.langArgs(),
 				Resolve: textIn(func(x *evaluate.PowerEstimate, l i18n.Lang) any {

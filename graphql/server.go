@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -64,8 +66,28 @@ type Limits struct {
 	// interventions count as many as are recorded; an introspection list
 	// as many as it has on average in the schema.
 	ListItemsEstimate int
-	// RequestTimeout bounds the time of one request (default 60 s).
+	// RequestTimeout bounds the time of one request (default 60 s): the
+	// evaluations check it as they go and stop once it has passed.
 	RequestTimeout time.Duration
+	// EvaluationBudget bounds the computation one request may ask for, in
+	// evaluation units estimated from the document before anything runs
+	// (see evalWeights: an impact estimate costs 10, a power analysis 50,
+	// a cycle's report 200; a field inside a list counts once per item).
+	// Default DefaultEvaluationBudget (1,000); negative: no budget.
+	EvaluationBudget int
+	// MaxEvaluationsPerPrincipal bounds the requests that evaluate (cost
+	// more than 0) one principal may have running at once (default 2;
+	// negative: no bound). One more waits up to EvaluationWait, then is
+	// refused TOO_COMPLEX (HTTP 429).
+	MaxEvaluationsPerPrincipal int
+	// MaxEvaluations bounds the requests that evaluate running at once on
+	// the server (default the number of CPUs; negative: no bound). One
+	// more waits up to EvaluationWait, then is refused UNAVAILABLE (HTTP
+	// 503 with Retry-After).
+	MaxEvaluations int
+	// EvaluationWait is how long a request waits for a slot to evaluate
+	// (default 5 s).
+	EvaluationWait time.Duration
 	// WaitForPosition bounds how long a read waits for the read models to
 	// reach an asOf position, and a write for them to apply it (default 5 s).
 	WaitForPosition time.Duration
@@ -99,6 +121,18 @@ func (l *Limits) setDefaults() {
 	}
 	if l.RequestTimeout == 0 {
 		l.RequestTimeout = 60 * time.Second
+	}
+	if l.EvaluationBudget == 0 {
+		l.EvaluationBudget = DefaultEvaluationBudget
+	}
+	if l.MaxEvaluationsPerPrincipal == 0 {
+		l.MaxEvaluationsPerPrincipal = 2
+	}
+	if l.MaxEvaluations == 0 {
+		l.MaxEvaluations = runtime.NumCPU()
+	}
+	if l.EvaluationWait == 0 {
+		l.EvaluationWait = 5 * time.Second
 	}
 	if l.WaitForPosition == 0 {
 		l.WaitForPosition = 5 * time.Second
@@ -177,14 +211,20 @@ type Server struct {
 	sensT *gql.Object
 	// impactIn holds impact's input types, built once (see impactInputs).
 	impactIn *impactInputTypes
-	// shape estimates the size of answers (see Limits.MaxAnswerValues).
+	// shape estimates the size of answers (see Limits.MaxAnswerValues)
+	// and their cost (Limits.EvaluationBudget).
 	shape *answerShape
+	// gate bounds the requests that evaluate at once (see evalbudget.go).
+	gate *evalGate
 	// noFastPath sends every request through graphql-go's executor (the
 	// tests compare both ways).
 	noFastPath bool
 	// onFast, when set (tests), is called for each request the fast path
 	// answered.
 	onFast func()
+	// onEvaluate, when set (tests), is called as each evaluation field
+	// starts (see meterEvaluations).
+	onEvaluate atomic.Pointer[func(ctx context.Context)]
 }
 
 // NewServer builds the schema.
@@ -218,7 +258,9 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	s.schema = schema
 	s.shape = newAnswerShape(&s.schema)
+	s.gate = newEvalGate(cfg.Limits.MaxEvaluationsPerPrincipal, cfg.Limits.MaxEvaluations, cfg.Limits.EvaluationWait)
 	s.authorize()
+	s.meterEvaluations()
 	return s, nil
 }
 
@@ -354,7 +396,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.cache.put(key, rs.dependency(), body, op)
 	}
-	if hasCode(resp, domain.Unavailable) {
+	if status := refusalStatus(resp); status != 0 {
+		// Over the principal's share of evaluations: as its rate limit is.
+		w.Header().Set("Retry-After", retryAfterSeconds)
+		w.WriteHeader(status)
+	} else if hasCode(resp, domain.Unavailable) {
 		// The node cannot answer now: a proxy may try another replica, a
 		// client may retry (DESIGN.md section 5).
 		w.Header().Set("Retry-After", retryAfterSeconds)
@@ -424,8 +470,12 @@ func (s *Server) do(ctx context.Context, req Request, readOnly, encoded bool) (R
 		return errorResponse(domain.TooComplex, tooComplex), false
 	}
 	size := func(parent, field string) int { return s.listSize(AccessFromContext(ctx), parent, field) }
-	if n := s.shape.estimateAnswer(doc, req.OperationName, s.cfg.Limits.ListItemsEstimate, s.cfg.Limits.MaxAnswerValues, size); n > s.cfg.Limits.MaxAnswerValues {
+	n, cost := s.shape.estimateAnswer(doc, req.OperationName, s.cfg.Limits.ListItemsEstimate, s.cfg.Limits.MaxAnswerValues, size, s.evalCost)
+	if n > s.cfg.Limits.MaxAnswerValues {
 		return errorResponse(domain.TooComplex, fmt.Sprintf("the answer would hold more than %d values (lists multiply what is selected inside them; each alias counts); select fewer fields or split the query", s.cfg.Limits.MaxAnswerValues)), false
+	}
+	if budget := s.cfg.Limits.EvaluationBudget; budget > 0 && cost > budget {
+		return domainErrorResponse(domain.Errorm(domain.TooComplex, "", "gql.err.eval.budget", cost, budget)), false
 	}
 	if readOnly && hasMutation(doc, req.OperationName) {
 		return errorResponse(domain.BadInput, "mutations must be sent with POST"), false
@@ -451,7 +501,23 @@ func (s *Server) do(ctx context.Context, req Request, readOnly, encoded bool) (R
 		// Validated: the name is one of the schema's, a bounded label.
 		info.operation = rootField(doc, req.OperationName)
 	}
+	if cost > 0 {
+		// The request evaluates: it takes a slot (evalbudget.go) and its
+		// deadline, which the evaluations check as they go, holds for
+		// in-process callers too.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.cfg.Limits.RequestTimeout)
+		defer cancel()
+		ctx = context.WithValue(ctx, requestTimeoutKey{}, s.cfg.Limits.RequestTimeout)
+		var finish func()
+		var err error
+		if ctx, finish, err = s.startEvaluations(ctx); err != nil {
+			return domainErrorResponse(err), false
+		}
+		defer finish()
+	}
 	res := gql.Execute(gql.ExecuteParams{Schema: s.schema, AST: doc, OperationName: req.OperationName, Args: normaliseNumbers(req.Variables), Context: ctx})
+	deadlineErrors(ctx, res.Errors)
 	for i, e := range res.Errors {
 		if e.Extensions == nil {
 			// Errors graphql-go raises itself (variable coercion and the like) are the caller's.

@@ -31,6 +31,7 @@ import (
 
 	"github.com/supplyeval/supplyeval/eventstore/embedded"
 	"github.com/supplyeval/supplyeval/eventstore/natsbus"
+	"github.com/supplyeval/supplyeval/graphql"
 )
 
 func main() {
@@ -154,6 +155,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	ingestRetry := fs.Duration("ingest-retry-for", natsbus.DefaultIngestRetryFor, "with --bus: how long a batch that meets a transient failure (store away) is retried before it goes to the poison subject")
 	readyLag := fs.Int("ready-lag", DefaultReadyLag, "events the read models may be behind the log for /readyz to answer 200")
 	reserve := fs.Int64("reserve-mb", embedded.DefaultReserveBytes>>20, "MiB of reserve file the embedded store gives back to a nearly full disk (0: none)")
+	var limits graphql.Limits
+	fs.IntVar(&limits.EvaluationBudget, "eval-budget", graphql.DefaultEvaluationBudget, "evaluation units one request may ask for, estimated before it runs (an impact 10, a power analysis 50, a cycle's report 200; negative: no budget)")
+	fs.IntVar(&limits.MaxEvaluationsPerPrincipal, "eval-per-principal", 2, "requests with evaluations one principal may have running at once (negative: no bound)")
+	fs.IntVar(&limits.MaxEvaluations, "eval-max", 0, "requests with evaluations the server runs at once (0: the number of CPUs; negative: no bound)")
+	fs.DurationVar(&limits.EvaluationWait, "eval-wait", 5*time.Second, "how long a request over --eval-per-principal or --eval-max waits for a slot before it is refused")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -164,7 +170,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if *minFree < 0 || *reserve < 0 {
 		return usage("cli.err.serve.negative")
 	}
-	cfg := Config{ReadyLag: *readyLag, IngestRetryFor: *ingestRetry, Disk: DiskReserve{MinFreeBytes: orNone(*minFree << 20), ReserveBytes: orNone(*reserve << 20)}, DataDir: c.data, Addr: *addr, StoreURL: *storeURL, BusURL: *busURL, FollowURL: *followURL, Timeouts: timeouts, Periods: periods.r, Logger: log}
+	cfg := Config{ReadyLag: *readyLag, IngestRetryFor: *ingestRetry, Disk: DiskReserve{MinFreeBytes: orNone(*minFree << 20), ReserveBytes: orNone(*reserve << 20)}, DataDir: c.data, Addr: *addr, StoreURL: *storeURL, BusURL: *busURL, FollowURL: *followURL, Timeouts: timeouts, Periods: periods.r, APILimits: limits, Logger: log}
 	if err := cfg.validateScaleOut(); err != nil {
 		return usageError{err}
 	}

@@ -81,6 +81,14 @@ func newNodeMetrics(n *Node) *nodeMetrics {
 			_, miss := n.api.CacheStats()
 			return float64(miss)
 		})
+		counter("supplyeval_evaluations_refused_principal_total", "Requests with evaluations refused because their principal had its share of them running (--eval-per-principal).", func() float64 {
+			p, _ := n.api.EvaluationRefusals()
+			return float64(p)
+		})
+		counter("supplyeval_evaluations_refused_busy_total", "Requests with evaluations refused because the server had as many running as it allows (--eval-max).", func() float64 {
+			_, b := n.api.EvaluationRefusals()
+			return float64(b)
+		})
 	}
 	if n.cfg.RateLimited != nil {
 		counter("supplyeval_rate_limited_total", "Requests refused because their principal was over its rate limit.", func() float64 {

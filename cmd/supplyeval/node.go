@@ -55,6 +55,10 @@ type Config struct {
 	FollowURL string
 	// Timeouts bound how long a client may hold a connection (httpserver.go).
 	Timeouts HTTPTimeouts
+	// APILimits bound the computation of API requests (--eval-budget,
+	// --eval-per-principal, --eval-max, --eval-wait); zero fields take
+	// graphql.Limits' defaults.
+	APILimits graphql.Limits
 	// Periods bounds the periods observations may be recorded for
 	// (--period-range; zero: domain.DefaultPeriodRange).
 	Periods domain.PeriodRange
@@ -391,6 +395,7 @@ func (n *Node) serve() error {
 		Commands: n.commands, Positions: n.Runner,
 		Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions, Reports: n.Reports,
 		Head:         n.head,
+		Limits:       n.cfg.APILimits,
 		Authenticate: n.cfg.Authenticate,
 		Log:          n.store,
 		Logger:       n.log.With().Str("component", "graphql").Logger(),

@@ -1,6 +1,7 @@
 package impact
 
 import (
+	"context"
 	"errors"
 	"math"
 	"runtime"
@@ -100,6 +101,12 @@ const (
 // Alpha. It is safe for concurrent use; the sets are computed in parallel
 // on GOMAXPROCS goroutines.
 func Conformal(in ConformalInput) (*ConformalResult, error) {
+	return ConformalContext(context.Background(), in)
+}
+
+// ConformalContext is [Conformal] that stops once ctx is done (each null
+// tested checks it) and then returns ctx's error.
+func ConformalContext(ctx context.Context, in ConformalInput) (*ConformalResult, error) {
 	alpha := in.Alpha
 	if alpha == 0 {
 		alpha = 0.05
@@ -140,7 +147,11 @@ func Conformal(in ConformalInput) (*ConformalResult, error) {
 		if in.Tolerance > 0 {
 			c.tol = in.Tolerance
 		}
+		c.ctx = ctx
 		res.Average = c.set()
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		return res, nil
 	}
 	res.Periods = make([]ConformalSet, post)
@@ -151,13 +162,20 @@ func Conformal(in ConformalInput) (*ConformalResult, error) {
 		go func() {
 			defer wg.Done()
 			for k := range jobs { // k = -1: the average set; else post period k
-				if k < 0 {
-					res.Average = newConformalTest(in.Treated, in.Donors, allPeriods(T), in.Start, alpha).set()
+				if ctx.Err() != nil {
 					continue
 				}
-				idx := allPeriods(in.Start)
-				idx = append(idx, in.Start+k)
-				res.Periods[k] = newConformalTest(in.Treated, in.Donors, idx, in.Start, alpha).set()
+				idx := allPeriods(T)
+				if k >= 0 {
+					idx = append(allPeriods(in.Start), in.Start+k)
+				}
+				c := newConformalTest(in.Treated, in.Donors, idx, in.Start, alpha)
+				c.ctx = ctx
+				if k < 0 {
+					res.Average = c.set()
+				} else {
+					res.Periods[k] = c.set()
+				}
 			}
 		}()
 	}
@@ -169,6 +187,9 @@ func Conformal(in ConformalInput) (*ConformalResult, error) {
 	}
 	close(jobs)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
@@ -198,6 +219,9 @@ type conformalTest struct {
 	scale  float64 // typical size of the outcome, for the search steps
 	center float64 // the effect estimate from the fit under no effect
 	tol    float64 // precision of the ends, relative to scale
+	// ctx, when set, stops the search: once it is done no null is
+	// accepted (the caller returns ctx's error, not the set).
+	ctx context.Context
 }
 
 func newConformalTest(treated []float64, donors [][]float64, idx []int, start int, alpha float64) *conformalTest {
@@ -292,7 +316,12 @@ func (c *conformalTest) pValue(theta float64) float64 {
 	return float64(count) / float64(n)
 }
 
-func (c *conformalTest) accepted(theta float64) bool { return c.pValue(theta) > c.alpha*(1+1e-9) }
+func (c *conformalTest) accepted(theta float64) bool {
+	if c.ctx != nil && c.ctx.Err() != nil {
+		return false
+	}
+	return c.pValue(theta) > c.alpha*(1+1e-9)
+}
 
 // set finds the confidence set as an interval around the best accepted
 // point.
@@ -351,15 +380,18 @@ func (c *conformalTest) set() ConformalSet {
 // (observed minus the effects not rejected), and parameters and
 // diagnostics that name the method. When the data are too short for a set
 // it says so in the parameter conformal and leaves the rest as it was.
-func addConformal(r *Result, in SynthInput, cfPost float64) {
+func addConformal(ctx context.Context, r *Result, in SynthInput, cfPost float64) error {
 	donors := make([][]float64, len(in.Donors))
 	for j, d := range in.Donors {
 		donors[j] = d.Outcome
 	}
-	cr, err := Conformal(ConformalInput{Treated: in.Treated.Outcome, Donors: donors, Start: in.Start})
+	cr, err := ConformalContext(ctx, ConformalInput{Treated: in.Treated.Outcome, Donors: donors, Start: in.Start})
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
 	if err != nil {
 		r.addParamm("conformal", "impparam.conformal.notcomputed", errArg(err))
-		return
+		return nil
 	}
 	r.addParamm("interval_method", "impparam.conformal.interval_method")
 	r.addParamm("conformal_permutations", "impparam.conformal.permutations", len(in.Periods), in.Start+1)
@@ -388,6 +420,7 @@ func addConformal(r *Result, in SynthInput, cfPost float64) {
 	if bands < len(cr.Periods) {
 		r.addParamm("conformal_periods", "impparam.conformal.periods", bands, len(cr.Periods), int(math.Ceil(1/cr.Alpha-1e-9))-1)
 	}
+	return nil
 }
 
 // errArg is err as an argument of a message: its message of the

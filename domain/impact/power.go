@@ -1,6 +1,7 @@
 package impact
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"sync"
@@ -130,6 +131,14 @@ const minPowerWindows = 20
 // periods (field "comparison"). It is safe for concurrent use; the windows are estimated in
 // parallel on GOMAXPROCS goroutines.
 func Power(in PowerInput) (*PowerResult, error) {
+	return PowerContext(context.Background(), in)
+}
+
+// PowerContext is [Power] that stops once ctx is done: every placebo
+// window checks ctx before it is estimated, so a cancelled request stops
+// within one window's estimate (per goroutine); it then returns ctx's
+// error.
+func PowerContext(ctx context.Context, in PowerInput) (*PowerResult, error) {
 	if in.Horizon < 1 {
 		return nil, badInputm("horizon", "impact.err.power.horizon", in.Horizon)
 	}
@@ -188,17 +197,17 @@ func Power(in PowerInput) (*PowerResult, error) {
 	}
 	if in.Method == MethodDiD || in.Method == MethodSyntheticControl {
 		r.ComparisonUnits = len(in.Comparison)
-		if err := r.preparePanel(); err != nil {
+		if err := r.preparePanel(ctx); err != nil {
 			return nil, err
 		}
 		r.PlaceboInterval = r.panel.placebo
 	}
-	size, err := r.power(0)
+	size, err := r.power(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
 	r.Size = size
-	if err := r.searchMDE(); err != nil {
+	if err := r.searchMDE(ctx); err != nil {
 		return nil, err
 	}
 	if r.Detectable && r.Baseline != 0 {
@@ -215,30 +224,36 @@ func Power(in PowerInput) (*PowerResult, error) {
 // (field "effect") when the effect is not finite or would make counts
 // negative.
 func (r *PowerResult) PowerAt(effect float64) (float64, error) {
+	return r.PowerAtContext(context.Background(), effect)
+}
+
+// PowerAtContext is [PowerResult.PowerAt] that stops once ctx is done,
+// returning ctx's error.
+func (r *PowerResult) PowerAtContext(ctx context.Context, effect float64) (float64, error) {
 	if !finite(effect) {
 		return 0, badInputm("effect", "impact.err.power.effect")
 	}
 	if r.Multiplicative && 1+effect/r.Baseline <= 0 {
 		return 0, badInputm("effect", "impact.err.power.decrease", n(-effect), n(r.Baseline))
 	}
-	return r.powerSigned(effect)
+	return r.powerSigned(ctx, effect)
 }
 
 // power is the detection rate of an effect of size x in the default
 // direction.
-func (r *PowerResult) power(x float64) (float64, error) {
+func (r *PowerResult) power(ctx context.Context, x float64) (float64, error) {
 	if r.in.Increase {
-		return r.powerSigned(x)
+		return r.powerSigned(ctx, x)
 	}
-	return r.powerSigned(-x)
+	return r.powerSigned(ctx, -x)
 }
 
 // powerSigned runs the method on every window with effect e injected (in
 // the series' units; its sign is the direction) and returns the share of
 // windows where it is significant in that direction (for e = 0, in either).
-func (r *PowerResult) powerSigned(e float64) (float64, error) {
+func (r *PowerResult) powerSigned(ctx context.Context, e float64) (float64, error) {
 	if r.panel != nil {
-		return r.panel.rate(e), nil
+		return r.panel.rate(e), ctx.Err()
 	}
 	vals := r.in.Series.Values
 	pre, h := r.PrePeriods, r.Horizon
@@ -252,6 +267,9 @@ func (r *PowerResult) powerSigned(e float64) (float64, error) {
 			defer wg.Done()
 			v := make([]float64, pre+h)
 			for w := range next {
+				if errs[w] = ctx.Err(); errs[w] != nil {
+					continue
+				}
 				copy(v, vals[w:w+pre+h])
 				for i := pre; i < pre+h; i++ {
 					if r.Multiplicative {
@@ -269,6 +287,9 @@ func (r *PowerResult) powerSigned(e float64) (float64, error) {
 	}
 	close(next)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
 	k := 0
 	for w, hit := range hits {
 		if errs[w] != nil {
@@ -310,7 +331,7 @@ func (r *PowerResult) detects(v []float64, e float64) (bool, error) {
 
 // searchMDE finds the smallest effect with power at least Target: doubling
 // from the history's spread until it is reached, then bisection.
-func (r *PowerResult) searchMDE() error {
+func (r *PowerResult) searchMDE(ctx context.Context) error {
 	vals := r.in.Series.Values
 	if r.in.Method == MethodDiD && len(r.in.Treated) > 0 {
 		vals = observedValues(r.in.Treated)
@@ -330,7 +351,7 @@ func (r *PowerResult) searchMDE() error {
 	}
 	lo, hi := 0.0, math.Min(sd/4, limit)
 	for k := 0; ; k++ {
-		p, err := r.power(hi)
+		p, err := r.power(ctx, hi)
 		if err != nil {
 			return err
 		}
@@ -345,7 +366,7 @@ func (r *PowerResult) searchMDE() error {
 	}
 	for k := 0; k < 30 && hi-lo > 1e-4*hi; k++ {
 		mid := (lo + hi) / 2
-		p, err := r.power(mid)
+		p, err := r.power(ctx, mid)
 		if err != nil {
 			return err
 		}

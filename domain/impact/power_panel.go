@@ -1,6 +1,7 @@
 package impact
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"sync"
@@ -179,7 +180,7 @@ func (in PowerInput) treatedUnits() []Series {
 
 // preparePanel evaluates every placebo window once, in parallel, and keeps
 // its thresholds.
-func (r *PowerResult) preparePanel() error {
+func (r *PowerResult) preparePanel(ctx context.Context) error {
 	pp := &panelPower{windows: make([]panelWindow, r.Windows), comparison: len(r.in.Comparison)}
 	L := r.PrePeriods + r.Horizon
 	if r.in.Method == MethodSyntheticControl && !enoughPeriods(L, r.Alpha) {
@@ -206,10 +207,13 @@ func (r *PowerResult) preparePanel() error {
 				y, work = make([]float64, len(pp.design.xt)), make([]float64, len(pp.design.xt))
 			}
 			for w := range next {
+				if errs[w] = ctx.Err(); errs[w] != nil {
+					continue
+				}
 				if r.in.Method == MethodDiD {
 					pp.windows[w], errs[w] = r.didWindow(w, pp.design, y, work)
 				} else {
-					pp.windows[w], errs[w] = r.synthWindow(w, pp.placebo)
+					pp.windows[w], errs[w] = r.synthWindow(ctx, w, pp.placebo)
 				}
 			}
 		}()
@@ -219,6 +223,9 @@ func (r *PowerResult) preparePanel() error {
 	}
 	close(next)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	for w, err := range errs {
 		if err != nil {
 			return domain.Wrapm(err, "wrapm.placebo.window", r.in.Series.Periods[w])
@@ -289,7 +296,7 @@ func (r *PowerResult) tWindow(coef, se, df float64) panelWindow {
 // or, for a window too short for it, the placebo-test inversion. An
 // injected e moves it by e: a decrease x is detected when x > high, an
 // increase when x > -low.
-func (r *PowerResult) synthWindow(w int, placebo bool) (panelWindow, error) {
+func (r *PowerResult) synthWindow(ctx context.Context, w int, placebo bool) (panelWindow, error) {
 	never := panelWindow{down: math.Inf(1), up: math.Inf(1)}
 	y := r.cut(r.in.Series, w)
 	if !placebo {
@@ -297,7 +304,7 @@ func (r *PowerResult) synthWindow(w int, placebo bool) (panelWindow, error) {
 		for j, s := range r.in.Comparison {
 			donors[j] = r.cut(s, w).Values
 		}
-		cr, err := Conformal(ConformalInput{Treated: y.Values, Donors: donors, Start: r.PrePeriods, Alpha: r.Alpha, AverageOnly: true, Tolerance: 1e-5})
+		cr, err := ConformalContext(ctx, ConformalInput{Treated: y.Values, Donors: donors, Start: r.PrePeriods, Alpha: r.Alpha, AverageOnly: true, Tolerance: 1e-5})
 		if err != nil {
 			return panelWindow{}, err
 		}
@@ -307,7 +314,7 @@ func (r *PowerResult) synthWindow(w int, placebo bool) (panelWindow, error) {
 		}
 		return panelWindow{down: a.High, up: -a.Low, zero: a.Low > 0 || a.High < 0}, nil
 	}
-	lo, hi, ok, err := r.placeboInterval(w)
+	lo, hi, ok, err := r.placeboInterval(ctx, w)
 	if err != nil || !ok {
 		return never, err
 	}
@@ -326,7 +333,7 @@ func minPlaceboUnitsFor(alpha float64) int { return int(math.Ceil(1/alpha - 1e-9
 // with gaps g - a is not above the m-th largest placebo ratio,
 // m = floor(Alpha (J+1)). At Alpha = 0.05 this is the evaluation's own
 // interval (SyntheticControl's placebo interval).
-func (r *PowerResult) placeboInterval(w int) (lo, hi float64, ok bool, err error) {
+func (r *PowerResult) placeboInterval(ctx context.Context, w int) (lo, hi float64, ok bool, err error) {
 	pre := r.PrePeriods
 	y := r.cut(r.in.Series, w)
 	in := SynthInput{Periods: y.Periods, Start: pre, Placebo: true, V: make([]float64, pre)}
@@ -339,7 +346,7 @@ func (r *PowerResult) placeboInterval(w int) (lo, hi float64, ok bool, err error
 		d := r.cut(s, w)
 		in.Donors = append(in.Donors, SynthUnit{Unit: d.Unit, Outcome: d.Values, Predictors: d.Values[:pre]})
 	}
-	res, err := SyntheticControl(in)
+	res, err := SyntheticControlContext(ctx, in)
 	if err != nil {
 		return 0, 0, false, err
 	}

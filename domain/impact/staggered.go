@@ -1,6 +1,7 @@
 package impact
 
 import (
+	"context"
 	"math"
 	"sort"
 
@@ -162,6 +163,13 @@ type StaggeredResult struct {
 // bootstrap (in.Inference), a multiplier-bootstrap sup-t band for the
 // event study and a Wald pre-trend test.
 func Staggered(in StaggeredInput) (*StaggeredResult, error) {
+	return StaggeredContext(context.Background(), in)
+}
+
+// StaggeredContext is [Staggered] that stops once ctx is done: the
+// influence functions check it at each group-time cell, the bootstrap
+// before each aggregate's draws; it then returns ctx's error.
+func StaggeredContext(ctx context.Context, in StaggeredInput) (*StaggeredResult, error) {
 	n := len(in.Y)
 	if n == 0 {
 		return nil, badInputm("regions", "impact.err.stag.nounits")
@@ -381,6 +389,9 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 		psiE[k] = make([]float64, n)
 	}
 	for ci := range cells {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		c := &cells[ci]
 		g, t, b := c.Cohort, c.Period, c.Base
 		nG := float64(c.Treated)
@@ -491,6 +502,9 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 	}
 	psiSel := make([]float64, n)
 	for k, g := range cgs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		res.Cohorts = append(res.Cohorts, CohortEffect{Cohort: g, Units: len(byCohort[g]), Aggregate: agg(cohortEst[g], psiG[k], nil)})
 		w := float64(len(byCohort[g])) / float64(nTreated)
 		for i, v := range psiG[k] {
@@ -507,6 +521,9 @@ func Staggered(in StaggeredInput) (*StaggeredResult, error) {
 	eventDraws := make([][]float64, len(es))
 	eventSE := make([]float64, len(es))
 	for k, e := range es {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		eventDraws[k] = make([]float64, draws)
 		res.Event = append(res.Event, EventEffect{Relative: e, Cohorts: eventCohorts[e], Aggregate: agg(eventEst[e], psiE[k], eventDraws[k])})
 		eventSE[k] = res.Event[k].SE

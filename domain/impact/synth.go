@@ -1,6 +1,7 @@
 package impact
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"runtime"
@@ -125,16 +126,28 @@ var nmRestartSteps = []float64{1, 8}
 // the lengths disagree. It is safe for concurrent use; the placebo fits run
 // in parallel on GOMAXPROCS goroutines.
 func SyntheticControl(in SynthInput) (*Result, error) {
+	return SyntheticControlContext(context.Background(), in)
+}
+
+// SyntheticControlContext is [SyntheticControl] that stops once ctx is
+// done: the search for V checks it between Nelder-Mead runs, the placebo
+// test before each unit's fit and the conformal inference at each null it
+// tests; it then returns ctx's error.
+func SyntheticControlContext(ctx context.Context, in SynthInput) (*Result, error) {
 	data, err := newSynthData(in)
 	if err != nil {
 		return nil, err
 	}
+	data.ctx = ctx
 	J := len(in.Donors)
 	donors := make([]int, J)
 	for j := range donors {
 		donors[j] = j + 1
 	}
 	fit, err := data.fit(0, donors, in.V)
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return nil, ctxErr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +216,9 @@ func SyntheticControl(in SynthInput) (*Result, error) {
 	}
 
 	if in.Conformal {
-		addConformal(r, in, cfPost)
+		if err := addConformal(ctx, r, in, cfPost); err != nil {
+			return nil, err
+		}
 	}
 
 	nUsed := 0
@@ -325,7 +340,12 @@ type synthData struct {
 	x       []float64 // units×k
 	z       []float64 // units×tFit
 	names   []string
+	// ctx stops the work of one call (SyntheticControlContext) early.
+	ctx context.Context
 }
+
+// stopped reports whether the call d works for is cancelled.
+func (d *synthData) stopped() bool { return d.ctx != nil && d.ctx.Err() != nil }
 
 func newSynthData(in SynthInput) (*synthData, error) {
 	T := len(in.Periods)
@@ -597,13 +617,16 @@ func (d *synthData) chooseV(lossV func([]float64) float64, k int, scale []float6
 		}
 	}
 	for _, s := range starts {
+		if d.stopped() {
+			break
+		}
 		x, f, n, conv := nelderMead(obj, s.theta, nmStep, nmScreen, nmStall, nmRelTol)
 		s.theta, s.f, s.evals, s.done = x, f, n, conv
 	}
 	sort.SliceStable(starts, func(a, b int) bool { return starts[a].f < starts[b].f })
 	converged := true
 	for _, s := range starts[:min(nmFinalists, len(starts))] {
-		for i := 0; i <= nmRestarts; i++ {
+		for i := 0; i <= nmRestarts && !d.stopped(); i++ {
 			prev := s.f
 			x, f, _, conv := nelderMead(obj, s.theta, nmRestartSteps[i%len(nmRestartSteps)], nmEvaluations, nmStall, nmRelTol)
 			if f < s.f {
@@ -688,6 +711,9 @@ func (d *synthData) placebo(in SynthInput, fit synthFit, gaps []float64) (*Place
 			g := make([]float64, T)
 			for i := range next {
 				unit := i + 1
+				if d.stopped() {
+					continue
+				}
 				donors := make([]int, 0, J)
 				if in.PlaceboIncludesTreated {
 					donors = append(donors, 0)
@@ -728,6 +754,9 @@ func (d *synthData) placebo(in SynthInput, fit synthFit, gaps []float64) (*Place
 	}
 	close(next)
 	wg.Wait()
+	if d.ctx != nil && d.ctx.Err() != nil {
+		return nil, d.ctx.Err()
+	}
 	for _, err := range errs {
 		if err != nil {
 			return nil, domain.Wrapm(err, "wrapm.placebo")

@@ -153,7 +153,7 @@ func (e *Evaluator) Impact(ctx context.Context, q ImpactQuery) (*ImpactEstimate,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return e.runImpact(w)
+	return e.runImpact(ctx, w)
 }
 
 // impactWork is one impact query on its way through [Evaluator.Impact]:
@@ -403,7 +403,7 @@ func (w *impactWork) choose() error {
 }
 
 // runImpact runs the chosen method and completes the estimate.
-func (e *Evaluator) runImpact(w *impactWork) (*ImpactEstimate, error) {
+func (e *Evaluator) runImpact(ctx context.Context, w *impactWork) (*ImpactEstimate, error) {
 	var (
 		r   *impact.Result
 		err error
@@ -415,7 +415,7 @@ func (e *Evaluator) runImpact(w *impactWork) (*ImpactEstimate, error) {
 		r, err = runDiD(w)
 	case impact.MethodSyntheticControl:
 		var dropped []any
-		r, dropped, err = e.synth(w.q, w.targets, w.comparison, w.defaultPool, w.labels, w.rows, w.start, w.t0, w.pos)
+		r, dropped, err = e.synth(ctx, w.q, w.targets, w.comparison, w.defaultPool, w.labels, w.rows, w.start, w.t0, w.pos)
 		if len(dropped) > 0 {
 			w.notes = append(w.notes, i18n.M("evaluate.impact.dropped", i18n.List{Items: dropped, Sep: "list.semicolon"}))
 		}
@@ -699,7 +699,7 @@ func (e *Evaluator) offset(code string, g domain.Granularity, targets []string, 
 // synth builds and runs the synthetic control. Donors of the default pool
 // without complete data are left out and listed in dropped; an explicit
 // comparison region without them is an error.
-func (e *Evaluator) synth(q ImpactQuery, targets, comparison []string, defaultPool bool, labels []string, rows func(string) []float64,
+func (e *Evaluator) synth(ctx context.Context, q ImpactQuery, targets, comparison []string, defaultPool bool, labels []string, rows func(string) []float64,
 	start int, t0 domain.Period, pos uint64) (*impact.Result, []any, error) {
 	if len(targets) != 1 {
 		return nil, nil, domain.Invalidm("regions", "evaluate.err.synth.onetarget",
@@ -791,8 +791,11 @@ func (e *Evaluator) synth(q ImpactQuery, targets, comparison []string, defaultPo
 		}
 		in.Donors = append(in.Donors, u)
 	}
-	r, err := impact.SyntheticControl(in)
+	r, err := impact.SyntheticControlContext(ctx, in)
 	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, nil, ctxErr
+		}
 		return nil, nil, argError(err)
 	}
 	if preds == nil {

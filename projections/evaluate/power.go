@@ -197,7 +197,7 @@ func (e *Evaluator) Power(ctx context.Context, q PowerQuery) (*PowerEstimate, er
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	r, err := impact.Power(in)
+	r, err := impact.PowerContext(ctx, in)
 	if err != nil {
 		var de *domain.Error
 		if errors.As(err, &de) && de.Field == "series" {

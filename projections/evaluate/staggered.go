@@ -220,7 +220,7 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 	for _, r := range comparison {
 		add(r, -1)
 	}
-	res, err := impact.Staggered(in)
+	res, err := impact.StaggeredContext(ctx, in)
 	if err != nil {
 		return nil, err
 	}

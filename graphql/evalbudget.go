@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -106,7 +107,7 @@ func (s *Server) evalCost(parent, field string) int {
 // for the request's slot (see evalTracker) until it returns.
 func (s *Server) meterEvaluations() {
 	for key := range evalWeights {
-		typeName, field, _ := cutDot(key)
+		typeName, field, _ := strings.Cut(key, ".")
 		obj, ok := s.schema.Type(typeName).(*gql.Object)
 		if !ok {
 			continue // the cycle types without a report generator
@@ -122,12 +123,12 @@ func (s *Server) meterEvaluations() {
 		fd.Resolve = func(p gql.ResolveParams) (any, error) {
 			if tr, ok := p.Context.Value(evalTrackerKey{}).(*evalTracker); ok {
 				if !tr.enter() {
-					return nil, requestOver(p.Context)
+					return nil, toAPIError(requestOver(p.Context), "")
 				}
 				defer tr.leave()
 			}
 			if p.Context.Err() != nil {
-				return nil, requestOver(p.Context)
+				return nil, toAPIError(requestOver(p.Context), "")
 			}
 			if fn := s.onEvaluate.Load(); fn != nil {
 				(*fn)(p.Context)
@@ -135,15 +136,6 @@ func (s *Server) meterEvaluations() {
 			return next(p)
 		}
 	}
-}
-
-func cutDot(s string) (before, after string, found bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '.' {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
 }
 
 // requestOver is the error of an evaluation asked for once the request's

@@ -1,10 +1,14 @@
 package impact
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // factorModel is a panel's data-generating process, a one-factor model:
@@ -414,4 +418,28 @@ func BenchmarkPowerSynth360(b *testing.B) {
 		}
 	}
 	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+}
+
+// BenchmarkPowerSynth360Cancel: how long the power of
+// BenchmarkPowerSynth360 runs on once its context is cancelled, 100 ms
+// after it started (stop-ms: from the cancel to the return). Before
+// PowerContext nothing stopped it: the whole analysis ran on after its
+// request's deadline.
+func BenchmarkPowerSynth360Cancel(b *testing.B) {
+	tr, co := benchPanel()
+	in := panelPowerInput(tr, co, 12, MethodSyntheticControl)
+	var stop time.Duration
+	for b.Loop() {
+		ctx, cancel := context.WithCancel(context.Background())
+		var at atomic.Int64
+		timer := time.AfterFunc(100*time.Millisecond, func() { at.Store(time.Now().UnixNano()); cancel() })
+		_, err := PowerContext(ctx, in)
+		timer.Stop()
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			b.Fatalf("err %v, want context.Canceled", err)
+		}
+		stop += time.Since(time.Unix(0, at.Load()))
+	}
+	b.ReportMetric(float64(stop.Milliseconds())/float64(b.N), "stop-ms/op")
 }

@@ -2,12 +2,13 @@ package graphql_test
 
 import (
 	"fmt"
+	"github.com/supplyeval/supplyeval/graphql/graphqltest"
 	"slices"
 	"strings"
 	"testing"
 )
 
-// worldCycleVisible is worldCycle without the hidden operation.
+// worldCycleVisible is graphqltest.Cycle without the hidden operation.
 const worldCycleVisible = `mutation {
   late: launchOperation(input: {id: "op-late", title: "Koper controls", kind: PORT_CONTROL, regions: ["SIKOP"], start: "2021-01-01",
       targetTier: MID, classification: RESTRICTED}) { position }
@@ -24,17 +25,11 @@ const worldCycleVisible = `mutation {
 func lateWorldAPI(t *testing.T, hidden bool) *authAPI {
 	t.Helper()
 	a := reportAuthAPI(t)
-	price, incidents := worldRows()
-	a.as("admin", strings.NewReplacer("@PRICE", price, "@INCIDENTS", incidents).Replace(worldBase), nil).mustOK(t)
+	a.as("admin", graphqltest.BaseMutation(), nil).mustOK(t)
 	a.as("admin", worldCycleVisible, nil).mustOK(t)
-	pin := a.head()
-	a.as("admin", fmt.Sprintf(`mutation {
-	  p: pinCycleEvidence(input: {id: "cy-1", position: "%d"}) { position }
-	  r: reviseObservation(input: {indicator: "price", region: "NLRTM", period: "2019-03", value: 61.5, reason: "late return", source: "test"}) { position }
-	  q: reviseObservation(input: {indicator: "price", region: "FRLEH", period: "2019-08", value: 30.5, reason: "late return", source: "test"}) { position }
-	}`, pin), nil).mustOK(t)
+	a.as("admin", graphqltest.AfterPin(a.head()), nil).mustOK(t)
 	if hidden {
-		a.as("admin", worldHidden, nil).mustOK(t)
+		a.as("admin", graphqltest.Hidden, nil).mustOK(t)
 	}
 	a.node.Wait(a.head())
 	return a

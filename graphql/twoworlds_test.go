@@ -3,7 +3,6 @@ package graphql_test
 import (
 	"context"
 	"fmt"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,123 +15,17 @@ import (
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/eventstore"
 	"github.com/supplyeval/supplyeval/graphql"
+	"github.com/supplyeval/supplyeval/graphql/graphqltest"
 	"github.com/supplyeval/supplyeval/projections/evaluate"
 	"github.com/supplyeval/supplyeval/projections/projectionstest"
 	"github.com/supplyeval/supplyeval/projections/report"
 )
 
-// The two worlds of TestHiddenOperationChangesNoAnswer: the same log but
-// for one block of CONFIDENTIAL events. In the world "hidden" the block is
-// an operation that touches everything a RESTRICTED reader evaluates (it
-// covers a comparison region, a region next to another, later the target
-// of the visible operation, reports outputs, has a plan of its own, is
-// named by a plan of the visible operation, is in a cycle's scope with a
-// finding); in the world "filler" it is the same number of events about
-// another CONFIDENTIAL operation in a port without data or neighbours. The
-// two logs have the same length, every other event at the same position
-// and, with the services' fixed clock, the same times, so the RESTRICTED
-// reader's answers must be the same bytes: nothing is normalised.
-// TWOWORLDS_DUMP=DIR writes the hidden world's answers there, to read
-// what the test compared.
-
-// worldPorts are the ports with data; MTMAR and MTVLT have none.
-var worldPorts = []string{"NLRTM", "BEANR", "DEHAM", "FRLEH", "ESALG", "PTLIS", "ITGOA", "GRPIR", "SIKOP", "PLGDN"}
-
-// worldRows are the monthly prices (@PRICE) and violent incidents
-// (@INCIDENTS) of every port with data, 2012-01 to 2021-12: a level of its
-// own, a trend, a season, a step of +5 in NLRTM's price from 2019 and of
-// +3 in DEHAM's from 2020.
-func worldRows() (price, incidents string) {
-	var p, v strings.Builder
-	for k, r := range worldPorts {
-		for m := 0; m < 120; m++ {
-			y, mo := 2012+m/12, m%12+1
-			x := 40 + 3*float64(k) + 0.05*float64(m) + 2*math.Sin(float64(m)*1.3+float64(k)) + 0.7*math.Cos(float64(m*m+k))
-			if r == "NLRTM" && y >= 2019 {
-				x += 5
-			}
-			if r == "DEHAM" && y >= 2020 {
-				x += 3
-			}
-			fmt.Fprintf(&p, `{region: "%s", period: "%d-%02d", value: %.4f} `, r, y, mo, x)
-			n := 30 + 2*k + int(8*math.Sin(float64(m)*0.9+float64(k))) + (m*7+k*3)%5
-			fmt.Fprintf(&v, `{region: "%s", period: "%d-%02d", value: %d} `, r, y, mo, n)
-		}
-	}
-	return p.String(), v.String()
-}
-
-const worldBase = `mutation {
-  nl: defineRegion(input: {code: "NL", name: "Netherlands", country: "NL", level: COUNTRY}) { position }
-  zh: defineRegion(input: {code: "NL33", name: "Zuid-Holland", country: "NL", level: NUTS2, parent: "NL"}) { position }
-  rtm: defineRegion(input: {code: "NLRTM", name: "Rotterdam", country: "NL", level: PORT, parent: "NL33"}) { position }
-  anr: defineRegion(input: {code: "BEANR", name: "Antwerp", country: "BE", level: PORT}) { position }
-  ham: defineRegion(input: {code: "DEHAM", name: "Hamburg", country: "DE", level: PORT}) { position }
-  leh: defineRegion(input: {code: "FRLEH", name: "Le Havre", country: "FR", level: PORT}) { position }
-  alg: defineRegion(input: {code: "ESALG", name: "Algeciras", country: "ES", level: PORT}) { position }
-  lis: defineRegion(input: {code: "PTLIS", name: "Lisbon", country: "PT", level: PORT}) { position }
-  goa: defineRegion(input: {code: "ITGOA", name: "Genoa", country: "IT", level: PORT}) { position }
-  pir: defineRegion(input: {code: "GRPIR", name: "Piraeus", country: "GR", level: PORT}) { position }
-  kop: defineRegion(input: {code: "SIKOP", name: "Koper", country: "SI", level: PORT}) { position }
-  gdn: defineRegion(input: {code: "PLGDN", name: "Gdansk", country: "PL", level: PORT}) { position }
-  mar: defineRegion(input: {code: "MTMAR", name: "Marsaxlokk", country: "MT", level: PORT}) { position }
-  vlt: defineRegion(input: {code: "MTVLT", name: "Valletta", country: "MT", level: PORT}) { position }
-  l1: linkRegions(input: {a: "NLRTM", b: "BEANR", kind: SEA_ROUTE}) { position }
-  l2: linkRegions(input: {a: "ESALG", b: "PTLIS", kind: SEA_ROUTE}) { position }
-  i1: defineIndicator(input: {code: "price", name: "Cocaine price", family: AVAILABILITY, unit: "EUR/g", granularity: MONTH, desiredDirection: UP}) { position }
-  i2: defineIndicator(input: {code: "incidents", name: "Violent incidents", family: VIOLENCE, unit: "incidents", granularity: MONTH, desiredDirection: DOWN}) { position }
-  o1: recordObservations(input: {indicator: "price", source: "test", rows: [@PRICE]}) { position }
-  o2: recordObservations(input: {indicator: "incidents", source: "test", rows: [@INCIDENTS]}) { position }
-  v1: launchOperation(input: {id: "op-vis", title: "Port controls", kind: PORT_CONTROL, regions: ["NLRTM"], start: "2019-01-01",
-      targetTier: HIGH_VALUE, classification: RESTRICTED}) { position }
-  v2: launchOperation(input: {id: "op-vis2", title: "Hamburg controls", kind: PORT_CONTROL, regions: ["DEHAM"], start: "2020-01-01",
-      targetTier: MID, classification: RESTRICTED}) { position }
-  p1: registerAnalysisPlan(input: {id: "plan-vis", intervention: "op-vis", indicator: "price", method: ITS, its: {model: GAUSSIAN},
-      before: {from: "2016-01", to: "2018-12"}, after: {from: "2019-01", to: "2020-12"}, hypotheses: ["prices rise"], registeredBy: "unit", late: true}) { position }
-  p2: registerAnalysisPlan(input: {id: "plan-did", intervention: "op-vis", indicator: "price", method: DID,
-      before: {from: "2016-01", to: "2018-12"}, after: {from: "2019-01", to: "2019-12"}, hypotheses: ["prices rise"], registeredBy: "unit", late: true}) { position }
-}`
-
-// worldHidden is the CONFIDENTIAL block of the world "hidden"; worldFiller
-// the same number of events, of the same types, in the world "filler".
-const worldHidden = `mutation {
-  h1: launchOperation(input: {id: "op-hid", title: "Covert delivery", kind: CONTROLLED_DELIVERY, regions: ["FRLEH", "ESALG"], start: "2019-06-01",
-      targetTier: HIGH_VALUE, classification: CONFIDENTIAL, budget: 900000, partners: ["JIT Atlantic"]}) { position }
-  h2: reportOperationOutputs(input: {id: "op-hid", period: "2019-07", arrests: 12, cost: 40000}) { position }
-  h3: changeOperationScope(input: {id: "op-hid", added: ["NLRTM", "ITGOA"], effective: "2020-06-01", reason: "followed the route"}) { position }
-  h4: registerAnalysisPlan(input: {id: "plan-hid", intervention: "op-hid", indicator: "price", method: ITS,
-      before: {from: "2017-01", to: "2019-05"}, after: {from: "2019-06", to: "2020-05"}, hypotheses: ["covert prices rise"], registeredBy: "covert unit", late: true}) { position }
-  h5: registerAnalysisPlan(input: {id: "plan-vis-x", intervention: "op-vis", indicator: "price", method: ITS, its: {interruptions: ["op-hid"]},
-      before: {from: "2016-01", to: "2018-12"}, after: {from: "2019-01", to: "2021-12"}, hypotheses: ["prices rise"], registeredBy: "unit", late: true}) { position }
-}`
-
-const worldFiller = `mutation {
-  h1: launchOperation(input: {id: "op-fill", title: "Quiet", kind: OTHER, regions: ["MTMAR"], start: "2015-01-01",
-      targetTier: LOW, classification: CONFIDENTIAL}) { position }
-  h2: reportOperationOutputs(input: {id: "op-fill", period: "2015-02", arrests: 1}) { position }
-  h3: changeOperationScope(input: {id: "op-fill", added: ["MTVLT"], effective: "2015-03-01", reason: "quiet"}) { position }
-  h4: registerAnalysisPlan(input: {id: "plan-fill", intervention: "op-fill", indicator: "price", method: BEFORE_AFTER,
-      before: {from: "2014-01", to: "2014-12"}, after: {from: "2015-01", to: "2015-12"}, hypotheses: ["quiet"], registeredBy: "quiet unit"}) { position }
-  h5: registerAnalysisPlan(input: {id: "plan-vis-x", intervention: "op-vis", indicator: "price", method: ITS, its: {interruptions: ["op-fill"]},
-      before: {from: "2016-01", to: "2018-12"}, after: {from: "2019-01", to: "2021-12"}, hypotheses: ["prices rise"], registeredBy: "unit", late: true}) { position }
-}`
-
-// worldCycle is recorded after the block in both worlds: an operation
-// launched then (its power is read as of its launch), a cycle whose
-// scope holds the CONFIDENTIAL operation @HID, findings, a pin, and then a
-// revision (for the revision sensitivity).
-const worldCycle = `mutation {
-  late: launchOperation(input: {id: "op-late", title: "Koper controls", kind: PORT_CONTROL, regions: ["SIKOP"], start: "2021-01-01",
-      targetTier: MID, classification: RESTRICTED}) { position }
-  c: openCycle(input: {id: "cy-1", title: "Review", from: "2018-01-01", to: "2021-12-31", regions: ["NLRTM", "DEHAM"],
-      interventions: ["op-vis", "op-vis2", "@HID"], questions: ["Did prices rise?"]}) { position }
-  f1: recordFinding(input: {id: "cy-1", findingId: "f-vis", intervention: "op-vis", family: AVAILABILITY, statement: "Prices rose.",
-      effectRating: DESIRED, evidenceQuality: 2, evidence: {indicator: "price", method: "ITS", estimate: 5, low: 4, high: 6}}) { position }
-  f2: recordFinding(input: {id: "cy-1", findingId: "f-vis2", intervention: "op-vis2", family: AVAILABILITY, statement: "Prices rose too.",
-      effectRating: DESIRED, evidenceQuality: 2, evidence: {indicator: "price", method: "DID", estimate: 3, low: 2, high: 4}}) { position }
-  f3: recordFinding(input: {id: "cy-1", findingId: "f-@HID", intervention: "@HID", family: AVAILABILITY, statement: "Secret.",
-      effectRating: UNCLEAR, evidenceQuality: 1}) { position }
-}`
+// The two worlds of TestHiddenOperationChangesNoAnswer are graphqltest's:
+// the same log but for one block of CONFIDENTIAL events, recorded with
+// the services' fixed clock, so the RESTRICTED reader's answers must be
+// the same bytes: nothing is normalised. TWOWORLDS_DUMP=DIR writes the
+// hidden world's answers there, to read what the test compared.
 
 // reportAuthAPI is an authAPI over a node whose service has a fixed
 // clock, with cycle reports and limits wide enough for whole-schema
@@ -170,21 +63,11 @@ func reportAuthAPI(t *testing.T) *authAPI {
 	return &authAPI{&api{t: t, node: n, srv: srv}, s}
 }
 
-// twoWorldAPI is one of the two worlds: the base, then block (the
-// CONFIDENTIAL operation hid's events), then the cycle.
+// twoWorldAPI is one of the two worlds (graphqltest.Record).
 func twoWorldAPI(t *testing.T, block, hid string) *authAPI {
 	t.Helper()
 	a := reportAuthAPI(t)
-	price, incidents := worldRows()
-	a.as("admin", strings.NewReplacer("@PRICE", price, "@INCIDENTS", incidents).Replace(worldBase), nil).mustOK(t)
-	a.as("admin", block, nil).mustOK(t)
-	a.as("admin", strings.ReplaceAll(worldCycle, "@HID", hid), nil).mustOK(t)
-	pin := a.head()
-	a.as("admin", fmt.Sprintf(`mutation {
-	  p: pinCycleEvidence(input: {id: "cy-1", position: "%d"}) { position }
-	  r: reviseObservation(input: {indicator: "price", region: "NLRTM", period: "2019-03", value: 61.5, reason: "late return", source: "test"}) { position }
-	  q: reviseObservation(input: {indicator: "price", region: "FRLEH", period: "2019-08", value: 30.5, reason: "late return", source: "test"}) { position }
-	}`, pin), nil).mustOK(t)
+	graphqltest.Record(block, hid, a.head, func(m string) { a.as("admin", m, nil).mustOK(t) })
 	a.node.Wait(a.head())
 	return a
 }
@@ -261,7 +144,7 @@ func worldQueries(s *schemaInfo) map[string]string {
 	plans := []string{"plan-vis", "plan-did", "plan-hid", "plan-fill", "plan-vis-x", "plan-unk"}
 	q := map[string]string{}
 	q["interventions"] = `{ interventions ` + sel("interventions") + ` }`
-	for _, r := range append(slices.Clone(worldPorts), "NL", "NL33", "MTMAR", "MTVLT") {
+	for _, r := range append(slices.Clone(graphqltest.Ports), "NL", "NL33", "MTMAR", "MTVLT") {
 		q["timeline "+r] = `{ timeline(region: "` + r + `") ` + sel("timeline") + ` }`
 		q["interventions "+r] = `{ interventions(region: "` + r + `") { id } }`
 	}
@@ -302,10 +185,10 @@ func worldQueries(s *schemaInfo) map[string]string {
 
 // TestHiddenOperationChangesNoAnswer asks a RESTRICTED analyst and a
 // RESTRICTED evaluator every question about the two worlds (see
-// worldHidden): the answers must be byte for byte the same.
+// graphqltest.Hidden): the answers must be byte for byte the same.
 func TestHiddenOperationChangesNoAnswer(t *testing.T) {
-	hidden := twoWorldAPI(t, worldHidden, "op-hid")
-	filler := twoWorldAPI(t, worldFiller, "op-fill")
+	hidden := twoWorldAPI(t, graphqltest.Hidden, "op-hid")
+	filler := twoWorldAPI(t, graphqltest.Filler, "op-fill")
 	if h, f := hidden.head(), filler.head(); h != f {
 		t.Fatalf("the worlds' logs differ in length: %d and %d", h, f)
 	}

@@ -32,6 +32,7 @@ func TestAnswerEstimateCountsOnlyVisibleInterventions(t *testing.T) {
 	}
 	check := func(when string) {
 		t.Helper()
+
 		for tok, want := range map[string]string{"analyst-res": "op-rtm op-res pol-prec", "public": "op-rtm pol-prec"} {
 			if got, err := ids(tok); got != want {
 				t.Errorf("%s, %s: %q %s, want %q", when, tok, got, err, want)
@@ -46,5 +47,26 @@ func TestAnswerEstimateCountsOnlyVisibleInterventions(t *testing.T) {
 	// The CONFIDENTIAL analyst sees 5 (25 values): over the limit.
 	if _, err := ids("analyst-conf"); !strings.HasPrefix(err, "TOO_COMPLEX") {
 		t.Errorf("analyst-conf: %s", err)
+	}
+}
+
+// TestEvaluationBudgetCountsOnlyVisibleInterventions: the evaluation
+// budget's estimate, which its refusal names, multiplies Operation.power
+// (50 units per indicator) by the interventions the principal may see.
+func TestEvaluationBudgetCountsOnlyVisibleInterventions(t *testing.T) {
+	a := newAuthAPIWith(t, graphql.Limits{EvaluationBudget: 1})
+	refusal := func() string {
+		t.Helper()
+		r := a.as("analyst-res", `{ interventions { ... on Operation { power { indicator } } } }`, nil)
+		if r.code() != "TOO_COMPLEX" || r.Errors[0].Extensions["messageKey"] != "gql.err.eval.budget" {
+			t.Fatalf("power of every operation under a budget of 1: %v %+v", r.Data, r.Errors)
+		}
+		return r.Errors[0].Message
+	}
+	first := refusal()
+	a.as("admin", `mutation { launchOperation(input: {id: "op-conf2", title: "Covert 2", kind: OTHER, regions: ["NLRTM"], start: "2020-01-01",
+	    targetTier: LOW, classification: CONFIDENTIAL}) { position } }`, nil).mustOK(t)
+	if got := refusal(); got != first || !strings.Contains(first, "150") {
+		t.Errorf("with another CONFIDENTIAL operation: %q, before %q (3 interventions seen, 50 units each)", got, first)
 	}
 }

@@ -133,7 +133,12 @@ func (s *Server) meterEvaluations() {
 			if fn := s.onEvaluate.Load(); fn != nil {
 				(*fn)(p.Context)
 			}
-			return next(p)
+			v, err := next(p)
+			if err != nil && p.Context.Err() != nil {
+				// Stopped by the deadline: say so in the catalogue's words.
+				return nil, toAPIError(requestOver(p.Context), "")
+			}
+			return v, err
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -181,7 +182,7 @@ var readmeClaims = []readmeClaim{
 never treated in the window (7 never treated); 156 periods from 2012-01 to 2024-12.`, after: "{ staggered(", path: "staggered.explanation",
 		want: "9 regions adopted at 3 different dates and are compared with regions never treated in the window (7 never treated); 156 periods from 2012-01 to 2024-12. ", contains: true},
 	{text: "the effect is 8.23 (95% interval 5.778 to 10.68). The interval excludes zero.", after: "{ staggered(", path: "staggered.explanation",
-		want: "the effect is 8.23 (95% interval 5.778 to 10.68). The interval excludes zero. The test that the cohorts moved like the comparison regions before adoption could not be computed: 36 periods before adoption are too many for 16 regions (narrow the window with from). A naive two-way fixed-effects regression would say 8.339. It differs because it averages all two-by-two comparisons, 5% of its weight on comparisons that use regions already treated as controls (Goodman-Bacon 2021)", contains: true},
+		want: "the effect is 8.23 (95% interval 5.778 to 10.68). The interval excludes zero. Standard errors and 95% intervals are analytic, from each estimate's influence function, clustered by region; the event study's band comes from a multiplier bootstrap of 999 draws. The test that the cohorts moved like the comparison regions before adoption could not be computed: 36 periods before adoption are too many for 16 regions (narrow the window with from). A naive two-way fixed-effects regression would say 8.339. It differs because it averages all two-by-two comparisons, 5% of its weight on comparisons that use regions already treated as controls (Goodman-Bacon 2021)", contains: true},
 	{text: "The conclusion holds unless post-period violations of\nparallel trends are more than 0.17 times the largest pre-period one", after: "{ staggered(", path: "staggered.explanation",
 		want: "The conclusion holds unless post-period violations of parallel trends are more than 0.17 times the largest pre-period one", contains: true},
 	{text: `Left out of
@@ -198,6 +199,15 @@ cost: NL32, NL33, NL34, NL41, NL42 (by pol-2019-nl-resourcing)."`, after: "{ sta
 	{text: "(BE10, by rail to FR10; DE50 and DE60, bordering DE93)", after: "{ staggered(",
 		query: `{ be10: region(code: "BE10") { neighbours { kind region { code } } } de93: region(code: "DE93") { neighbours { kind region { code } } } }`,
 		path:  "", want: `{"be10":{"neighbours":[{"kind":"LAND_BORDER","region":{"code":"BE24"}},{"kind":"RAIL_ROAD","region":{"code":"FR10"}}]},"de93":{"neighbours":[{"kind":"LAND_BORDER","region":{"code":"DE50"}},{"kind":"LAND_BORDER","region":{"code":"DE60"}}]}}`},
+	{text: "`inputs { inference draws }` and the explanation say\nwhich was used", after: "inference: BOOTSTRAP, draws: 1999", path: "staggered.inputs", want: `{"draws":1999,"inference":"BOOTSTRAP"}`},
+	{text: "In the demo world's three-region waves the bootstrap standard errors (999 draws) are 4-15%\nabove the analytic ones for the aggregates", after: "inference: BOOTSTRAP, draws: 1999",
+		query: `{ b: staggered(interventions: ["pol-outreach-1", "pol-outreach-2", "pol-outreach-3"], indicator: "outreach_contacts", inference: BOOTSTRAP) {
+		  att { se } attByCohort { se } cohorts { se } eventAverage { se } eventStudy { se } }
+		  a: staggered(interventions: ["pol-outreach-1", "pol-outreach-2", "pol-outreach-3"], indicator: "outreach_contacts") {
+		  att { se } attByCohort { se } cohorts { se } eventAverage { se } eventStudy { se } } }`, path: "se ratio aggregates", want: "4-15%"},
+	{text: "`att`: 1.43 against 1.25", after: "inference: BOOTSTRAP, draws: 1999", above: true, path: "b.att.se", want: "1.43"},
+	{text: "`att`: 1.43 against 1.25", after: "inference: BOOTSTRAP, draws: 1999", above: true, path: "a.att.se", want: "1.25"},
+	{text: "from 3% below to 18% above them for the event-study effects", after: "inference: BOOTSTRAP, draws: 1999", above: true, path: "se ratio eventStudy", want: "-3-18%"},
 	{text: "(here the first, from 2005-01; `break2` is the second, from 2006-01)", after: `impact(intervention: "it-smoking-ban"`, path: "impact.segments.0.firstPeriod", want: "2005-01"},
 	{text: "`break2` is the second, from 2006-01", after: `impact(intervention: "it-smoking-ban"`, path: "impact.segments.1.intervention.id", want: "break2"},
 	{text: "`break2` is the second, from 2006-01", after: `impact(intervention: "it-smoking-ban"`, path: "impact.segments.1.firstPeriod", want: "2006-01"},
@@ -373,6 +383,9 @@ func readmeFlat(s string) (string, []int) {
 // the precision of c.want, strings joined by ", ", anything else as JSON; a
 // few paths have a printed form of their own (a cohort's row, an estimate).
 func readmeValue(data map[string]any, c readmeClaim) (string, error) {
+	if which, ok := strings.CutPrefix(c.path, "se ratio "); ok {
+		return seRatios(data, which)
+	}
 	v, err := readmePath(data, c.path)
 	if err != nil {
 		return "", err
@@ -455,6 +468,39 @@ func readmeValue(data map[string]any, c readmeClaim) (string, error) {
 	}
 	b, err := json.Marshal(v)
 	return string(b), err
+}
+
+// seRatios prints the range of the bootstrap standard errors (data.b)
+// against the analytic ones (data.a), in whole percent above them, over
+// the aggregates (att, attByCohort, each cohort, eventAverage) or over the
+// event-study effects.
+func seRatios(data map[string]any, which string) (string, error) {
+	var paths []string
+	if which == "eventStudy" {
+		n := len(data["a"].(map[string]any)["eventStudy"].([]any))
+		for i := range n {
+			paths = append(paths, "eventStudy."+strconv.Itoa(i))
+		}
+	} else {
+		paths = []string{"att", "attByCohort", "cohorts.0", "cohorts.1", "cohorts.2", "eventAverage"}
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, p := range paths {
+		a, err := readmePath(data, "a."+p+".se")
+		if err != nil {
+			return "", err
+		}
+		b, err := readmePath(data, "b."+p+".se")
+		if err != nil {
+			return "", err
+		}
+		if a == nil || b == nil || a.(float64) == 0 {
+			continue // the reference period has no standard error
+		}
+		r := 100 * (b.(float64)/a.(float64) - 1)
+		lo, hi = math.Min(lo, r), math.Max(hi, r)
+	}
+	return fmt.Sprintf("%.0f-%.0f%%", lo, hi), nil
 }
 
 // readmePath follows a dotted path through decoded JSON; a number indexes

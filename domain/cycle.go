@@ -140,7 +140,8 @@ type CycleClosed struct {
 //     the plot across its top.
 //  3. the staggered-adoption estimate's explanation says how its
 //     standard errors were computed (analytic, or a multiplier
-//     bootstrap).
+//     bootstrap); a synthetic control's conformal set warns when more
+//     periods follow the intervention than precede it.
 const ReportEdition = 3
 
 func (CycleOpened) EventType() string         { return TypeCycleOpened }

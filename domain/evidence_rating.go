@@ -93,6 +93,14 @@ type DesignFacts struct {
 	// Conformal is true when the synthetic control has a conformal
 	// interval (Chernozhukov, Wüthrich & Zhu 2021).
 	Conformal bool `json:"conformal,omitempty"`
+	// PrePeriods and PostPeriods are the synthetic control's periods
+	// before and from the intervention (0: not stated, as in findings
+	// recorded before they were). The conformal interval's moving-block
+	// test rests on more periods before than after (Chernozhukov,
+	// Wuthrich & Zhu 2021); with more after, it is no valid inference
+	// for level 4.
+	PrePeriods  int `json:"prePeriods,omitempty"`
+	PostPeriods int `json:"postPeriods,omitempty"`
 }
 
 // The reasons of a rating (codes; i18n "rating.CODE" words them).
@@ -108,6 +116,7 @@ const (
 	ReasonPlaceboNone    = "PLACEBO_MISSING"
 	ReasonDiDFewTreated  = "DID_FEW_TREATED"
 	ReasonConformal      = "CONFORMAL_PASSED"
+	ReasonConformalShort = "CONFORMAL_SHORT_HISTORY"
 	ReasonNotRandomised  = "NOT_RANDOMISED"
 )
 
@@ -149,6 +158,12 @@ func (f DesignFacts) Validate() error {
 	if f.TreatedUnits < 0 || f.TreatedUnits > 100000 {
 		return Invalidm("treatedUnits", "domain.err.range", i18n.Int(f.TreatedUnits), i18n.Int(0), i18n.Int(100000))
 	}
+	if f.PrePeriods < 0 || f.PrePeriods > 1000000 {
+		return Invalidm("prePeriods", "domain.err.range", i18n.Int(f.PrePeriods), i18n.Int(0), i18n.Int(1000000))
+	}
+	if f.PostPeriods < 0 || f.PostPeriods > 1000000 {
+		return Invalidm("postPeriods", "domain.err.range", i18n.Int(f.PostPeriods), i18n.Int(0), i18n.Int(1000000))
+	}
 	return nil
 }
 
@@ -177,6 +192,8 @@ func RateDesign(f DesignFacts) EvidenceRating {
 			r.Reasons = append(r.Reasons, ReasonPlaceboNone)
 		case f.PlaceboUnits < minPlaceboUnits && !f.Conformal:
 			r.Reasons = append(r.Reasons, ReasonPlaceboFew)
+		case f.PlaceboUnits < minPlaceboUnits && f.PostPeriods > f.PrePeriods && f.PrePeriods > 0:
+			r.Reasons = append(r.Reasons, ReasonConformalShort)
 		case f.PreFitRank == 0 || 5*f.PreFitRank > 4*f.PlaceboUnits:
 			r.Reasons = append(r.Reasons, ReasonPlaceboPoorFit)
 		case f.PlaceboUnits < minPlaceboUnits:

@@ -39,6 +39,9 @@ func TestRateDesign(t *testing.T) {
 		// Abadie 2021 and Chernozhukov et al. 2021: with few donors the
 		// conformal interval is the valid inference.
 		{"SC, 19 units, conformal", domain.DesignFacts{Method: domain.AnalysisSyntheticControl, ComparisonUnits: 18, PlaceboUnits: 19, PreFitRank: 3, Conformal: true}, 4, "COMPARISON_GROUP CONFORMAL_PASSED NOT_RANDOMISED"},
+		{"SC, 19 units, conformal, 72 periods before and 72 after", domain.DesignFacts{Method: domain.AnalysisSyntheticControl, ComparisonUnits: 18, PlaceboUnits: 19, PreFitRank: 3, Conformal: true, PrePeriods: 72, PostPeriods: 72}, 4, "COMPARISON_GROUP CONFORMAL_PASSED NOT_RANDOMISED"},
+		{"SC, 4 units, conformal, 72 periods before and 84 after", domain.DesignFacts{Method: domain.AnalysisSyntheticControl, ComparisonUnits: 3, PlaceboUnits: 4, PreFitRank: 1, Conformal: true, PrePeriods: 72, PostPeriods: 84}, 3, "COMPARISON_GROUP CONFORMAL_SHORT_HISTORY NOT_RANDOMISED"},
+		{"SC, 20 units, 72 periods before and 84 after (placebos)", domain.DesignFacts{Method: domain.AnalysisSyntheticControl, ComparisonUnits: 19, PlaceboUnits: 20, PreFitRank: 1, Conformal: true, PrePeriods: 72, PostPeriods: 84}, 4, "COMPARISON_GROUP PLACEBO_PASSED NOT_RANDOMISED"},
 		{"SC, 19 units, conformal, poor fit", domain.DesignFacts{Method: domain.AnalysisSyntheticControl, ComparisonUnits: 18, PlaceboUnits: 19, PreFitRank: 17, Conformal: true}, 3, "COMPARISON_GROUP PLACEBO_POOR_FIT NOT_RANDOMISED"},
 		{"SC, worst fifth fit", domain.DesignFacts{Method: domain.AnalysisSyntheticControl, ComparisonUnits: 38, PlaceboUnits: 39, PreFitRank: 32}, 3, "COMPARISON_GROUP PLACEBO_POOR_FIT NOT_RANDOMISED"},
 		{"SC, good fit", domain.DesignFacts{Method: domain.AnalysisSyntheticControl, ComparisonUnits: 38, PlaceboUnits: 39, PreFitRank: 31}, 4, "COMPARISON_GROUP PLACEBO_PASSED NOT_RANDOMISED"},

@@ -23,7 +23,8 @@ func buildRatingTypes(method *gql.Enum, langArgs gql.FieldConfigArgument) rating
 		Description: "What an estimate's design reached (ImpactEstimate.rating.design): the finding's evidence quality is derived from it.",
 		Fields: gql.InputObjectConfigFieldMap{
 			"method": {Type: nonNull(method)}, "comparisonUnits": {Type: gql.Int}, "preTrendP": {Type: gql.Float},
-			"placeboUnits": {Type: gql.Int}, "preFitRank": {Type: gql.Int}, "treatedUnits": {Type: gql.Int}, "conformal": {Type: gql.Boolean}}})
+			"placeboUnits": {Type: gql.Int}, "preFitRank": {Type: gql.Int}, "treatedUnits": {Type: gql.Int}, "conformal": {Type: gql.Boolean},
+			"prePeriods": {Type: gql.Int}, "postPeriods": {Type: gql.Int}}})
 	r.design = gql.NewObject(gql.ObjectConfig{Name: "Design", Description: "What an estimate's design reached.",
 		Fields: gql.Fields{
 			"method":          field(nonNull(method), ""),
@@ -33,6 +34,8 @@ func buildRatingTypes(method *gql.Enum, langArgs gql.FieldConfigArgument) rating
 			"preFitRank":      field(nonNull(gql.Int), "Synthetic control: the treated unit's rank of pre-period RMSPE among them (1 = best fit)."),
 			"treatedUnits":    field(nonNull(gql.Int), "Difference-in-differences: treated regions (level 4 needs at least two)."),
 			"conformal":       field(nonNull(gql.Boolean), "Synthetic control: a conformal interval was computed (level 4's inference with fewer than 20 units)."),
+			"prePeriods":      field(nonNull(gql.Int), "Synthetic control with a conformal interval: periods before the intervention (0: not stated)."),
+			"postPeriods":     field(nonNull(gql.Int), "Synthetic control with a conformal interval: periods from the intervention on; the conformal interval counts as valid inference only when they are fewer than the periods before."),
 		}})
 	r.rating = gql.NewObject(gql.ObjectConfig{Name: "EvidenceRating",
 		Description: "The evidence rating the design supports: the Maryland Scientific Methods Scale level (2 before/after or a series alone, 3 with a comparison group, 4 for a difference-in-differences of several treated regions with parallel pre-trends, or a synthetic control with a close pre-period fit and valid inference, by placebos over 20 units or more or a conformal interval; 5, randomised, is never inferred) and the EMMIE effect evidence quality 0-4 that follows (sources in domain/evidence_rating.go and the README).",
@@ -57,7 +60,7 @@ func ratingOut(f *domain.DesignFacts, r domain.EvidenceRating) map[string]any {
 	m := map[string]any{"sms": r.SMS, "quality": r.Quality, "reasons": nonNilStrings(r.Reasons), "explanation": ratingExplanation(r.Reasons, i18n.EN)}
 	if f != nil {
 		d := map[string]any{"method": string(f.Method), "comparisonUnits": f.ComparisonUnits, "placeboUnits": f.PlaceboUnits, "preFitRank": f.PreFitRank,
-			"treatedUnits": f.TreatedUnits, "conformal": f.Conformal}
+			"treatedUnits": f.TreatedUnits, "conformal": f.Conformal, "prePeriods": f.PrePeriods, "postPeriods": f.PostPeriods}
 		if f.PreTrendP != nil {
 			d["preTrendP"] = *f.PreTrendP
 		}

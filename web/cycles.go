@@ -322,7 +322,8 @@ func (h *Handler) recordFinding(r *request) {
 			var df domain.DesignFacts
 			if json.Unmarshal([]byte(js), &df) == nil {
 				d := map[string]any{"method": string(df.Method), "comparisonUnits": df.ComparisonUnits, "placeboUnits": df.PlaceboUnits,
-					"preFitRank": df.PreFitRank, "treatedUnits": df.TreatedUnits, "conformal": df.Conformal}
+					"preFitRank": df.PreFitRank, "treatedUnits": df.TreatedUnits, "conformal": df.Conformal,
+					"prePeriods": df.PrePeriods, "postPeriods": df.PostPeriods}
 				if df.PreTrendP != nil {
 					d["preTrendP"] = *df.PreTrendP
 				}

@@ -135,8 +135,8 @@ var readmeClaims = []readmeClaim{
 		path: "impact.weights.0.weight", want: "0.74"},
 	{text: "0.74 BEANR and 0.26 DEHAM", after: `comparison: ["BEANR", "DEHAM", "FRLEH"]`, above: true, path: "impact.weights.1.weight", want: "0.26"},
 	{text: "`conformal_p_value` 0.95", after: `comparison: ["BEANR", "DEHAM", "FRLEH"]`, above: true, path: "impact.diagnostics.0", want: `{"name":"conformal_p_value","value":0.9487179487179487}`},
-	{text: "the design rates Maryland level 4, quality 3 (`CONFORMAL_PASSED`", after: `comparison: ["BEANR", "DEHAM", "FRLEH"]`, above: true, path: "impact.rating",
-		want: `{"quality":3,"reasons":["COMPARISON_GROUP","CONFORMAL_PASSED","NOT_RANDOMISED"],"sms":4}`},
+	{text: "the design rates Maryland level 3, quality 2 (`CONFORMAL_SHORT_HISTORY`", after: `comparison: ["BEANR", "DEHAM", "FRLEH"]`, above: true, path: "impact.rating",
+		want: `{"quality":2,"reasons":["COMPARISON_GROUP","CONFORMAL_SHORT_HISTORY","NOT_RANDOMISED"],"sms":3}`},
 	{text: "-37.7 in 2024-12", after: `comparison: ["BEANR", "DEHAM", "FRLEH"]`, above: true, path: "impact.diagnostics.7", want: `{"name":"gap_last","value":-37.74748646656509}`},
 	{text: "below the band in 58 of the 84 months from 2018-01", after: `comparison: ["BEANR", "DEHAM", "FRLEH"]`, above: true, path: "impact.counterfactual", want: "58 of 84 below the band from 2018-01"},
 

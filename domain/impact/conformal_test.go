@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/supplyeval/supplyeval/domain"
+	"github.com/supplyeval/supplyeval/i18n"
 )
 
 // simConformal simulates a small panel from a two-factor model: J donors
@@ -290,5 +291,54 @@ func TestConformalKansas(t *testing.T) {
 	t.Logf("Kansas: %d donors, %d quarters (%d after); joint p %.3f; average effect set %.4f to %.4f", len(in.Donors), len(in.Treated), len(in.Treated)-start, res.Average.PValue, res.Average.Low, res.Average.High)
 	if !res.Average.OK || !(res.Average.Low < 0 && res.Average.High > 0) {
 		t.Errorf("average set %+v: want one holding zero (joint p %.3f)", res.Average, res.Average.PValue)
+	}
+}
+
+// TestSynthConformalWarnsWhenMoreAfterThanBefore: the moving-block test of
+// a constant effect needs many periods before the intervention relative
+// to those after (Chernozhukov, Wuthrich & Zhu 2021). With 30 before and
+// 10 after the explanation says nothing more; with 20 before and 30 after
+// it warns that every block compared overlaps the periods after, says
+// whether the set holds the average gap, and points to the window and the
+// per-period bands, in English and French.
+func TestSynthConformalWarnsWhenMoreAfterThanBefore(t *testing.T) {
+	run := func(T, start int) *Result {
+		t.Helper()
+		rng := rand.New(rand.NewPCG(7, 7))
+		c := simConformal(rng, 3, T, start, func(int) float64 { return -3 })
+		in := SynthInput{Start: start, Conformal: true, PredictorNames: []string{"mean"}}
+		for i := range c.Treated {
+			in.Periods = append(in.Periods, strconv.Itoa(i))
+		}
+		m, _ := WindowMean(c.Treated, 0, start-1)
+		in.Treated = SynthUnit{Unit: "T", Outcome: c.Treated, Predictors: []float64{m}}
+		for j, d := range c.Donors {
+			m, _ := WindowMean(d, 0, start-1)
+			in.Donors = append(in.Donors, SynthUnit{Unit: "D" + strconv.Itoa(j), Outcome: d, Predictors: []float64{m}})
+		}
+		r, err := SyntheticControl(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Effect.HasInterval {
+			t.Fatalf("T %d start %d: no conformal interval", T, start)
+		}
+		return r
+	}
+	short := run(40, 30)
+	if s := short.Explanation; strings.Contains(s, "Read that set with care") {
+		t.Errorf("10 periods after 30: warned anyway: %s", s)
+	}
+	long := run(50, 20)
+	want := "Read that set with care: there are 30 periods after the intervention against 20 before"
+	if s := long.Explanation; !strings.Contains(s, want) || !strings.Contains(s, "Narrow the window (to)") {
+		t.Errorf("30 periods after 20: no warning: %s", s)
+	}
+	inSet := long.Effect.Low <= long.Effect.Value && long.Effect.Value <= long.Effect.High
+	if word := map[bool]string{true: "the set contains the average gap", false: "the set does not even contain the average gap"}[inSet]; !strings.Contains(long.Explanation, word) {
+		t.Errorf("estimate %g, set %g..%g: want %q in %s", long.Effect.Value, long.Effect.Low, long.Effect.High, word, long.Explanation)
+	}
+	if fr := long.ExplanationIn(i18n.FR); !strings.Contains(fr, "30 périodes suivent l'intervention contre 20 avant") {
+		t.Errorf("French: %s", fr)
 	}
 }

@@ -838,6 +838,17 @@ func synthExplanation(r *Result, in SynthInput, gaps []float64) i18n.Text {
 	}
 	if conformal && r.Effect.HasInterval {
 		t = append(t, i18n.M("impact.scm.conformal", in.Periods[in.Start], n(r.Effect.Low), n(r.Effect.High)))
+		// Chernozhukov, Wuthrich & Zhu's moving-block test rests on many
+		// periods before the intervention relative to those after: with
+		// more after than before, every block compared overlaps the
+		// periods after and the constant-effect set tests little.
+		if post, pre := T-in.Start, in.Start; post > pre {
+			word := "impact.scm.conformal.contains"
+			if r.Effect.Value < r.Effect.Low || r.Effect.Value > r.Effect.High {
+				word = "impact.scm.conformal.excludes"
+			}
+			t = append(t, i18n.M("impact.scm.conformal.long", post, pre, i18n.M(word), sn(r.Effect.Value)))
+		}
 	}
 	return append(t, i18n.M("impact.scm.assumes"))
 }

@@ -67,6 +67,13 @@ func DesignOf(est *ImpactEstimate) domain.DesignFacts {
 	}
 	if _, ok := est.Param("interval_method"); ok && est.Effect.HasInterval {
 		f.Conformal = true
+		for _, p := range est.Counterfactual {
+			if p.Post {
+				f.PostPeriods++
+			} else {
+				f.PrePeriods++
+			}
+		}
 	}
 	for _, d := range est.Diagnostics {
 		if d.Name == "pre_trend_p" {

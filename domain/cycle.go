@@ -141,7 +141,9 @@ type CycleClosed struct {
 //  3. the staggered-adoption estimate's explanation says how its
 //     standard errors were computed (analytic, or a multiplier
 //     bootstrap); a synthetic control's conformal set warns when more
-//     periods follow the intervention than precede it.
+//     periods follow the intervention than precede it; the staggered
+//     explanation names the neighbours of adopting regions its default
+//     comparison pool leaves out.
 const ReportEdition = 3
 
 func (CycleOpened) EventType() string         { return TypeCycleOpened }

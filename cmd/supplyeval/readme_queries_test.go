@@ -185,6 +185,8 @@ never treated in the window (7 never treated); 156 periods from 2012-01 to 2024-
 		want: "the effect is 8.23 (95% interval 5.778 to 10.68). The interval excludes zero. Standard errors and 95% intervals are analytic, from each estimate's influence function, clustered by region; the event study's band comes from a multiplier bootstrap of 999 draws. The test that the cohorts moved like the comparison regions before adoption could not be computed: 36 periods before adoption are too many for 16 regions (narrow the window with from). A naive two-way fixed-effects regression would say 8.339. It differs because it averages all two-by-two comparisons, 5% of its weight on comparisons that use regions already treated as controls (Goodman-Bacon 2021)", contains: true},
 	{text: "The conclusion holds unless post-period violations of\nparallel trends are more than 0.17 times the largest pre-period one", after: "{ staggered(", path: "staggered.explanation",
 		want: "The conclusion holds unless post-period violations of parallel trends are more than 0.17 times the largest pre-period one", contains: true},
+	{text: "Left out of the\ndefault comparison pool as neighbours of adopting regions, where activity may move: BE10, DE50,\nDE60.", after: "{ staggered(", path: "staggered.explanation",
+		want: "Left out of the default comparison pool as neighbours of adopting regions, where activity may move: BE10, DE50, DE60.", contains: true},
 	{text: `Left out of
 the default comparison pool as exposed in the window to other interventions expected to affect
 cost: NL32, NL33, NL34, NL41, NL42 (by pol-2019-nl-resourcing)."`, after: "{ staggered(", path: "staggered.explanation",

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/supplyeval/supplyeval/domain"
 	"github.com/supplyeval/supplyeval/domain/impact"
@@ -145,8 +146,12 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 	}
 	sort.Strings(treated)
 	var comparison []string
+	var neighbourNote i18n.Msg
 	if q.Comparison == nil {
 		comparison = e.ComparisonPool(ind.Code, treated, nil, pos)
+		if left := e.neighboursLeftOut(ind.Code, treated, pos); len(left) > 0 {
+			neighbourNote = i18n.M("evaluate.staggered.neighbours.out", strings.Join(left, ", "))
+		}
 	} else {
 		if comparison, err = e.expandArg("comparison", ind.Code, q.Comparison, pos); err != nil {
 			return nil, err
@@ -233,6 +238,9 @@ func (e *Evaluator) Staggered(ctx context.Context, q StaggeredQuery) (*Staggered
 	}
 	out.Assumptions = i18n.EN.RenderAll(out.AssumptionMsgs)
 	out.ExplanationMsgs = staggeredWords(out, ind.Code, q.Control, incomplete, before)
+	if !neighbourNote.IsZero() {
+		out.ExplanationMsgs = append(out.ExplanationMsgs, neighbourNote)
+	}
 	if !exposedNote.IsZero() {
 		out.ExplanationMsgs = append(out.ExplanationMsgs, exposedNote)
 	}
@@ -353,4 +361,27 @@ func staggeredWords(est *StaggeredEstimate, indicator, control string, incomplet
 		t = append(t, i18n.M("evaluate.staggered.sentence", sentence{r.Sensitivity}))
 	}
 	return append(t, i18n.M("evaluate.staggered.eventstudy", 3*max(seasonLength(est.Periods[0].G), 1)))
+}
+
+// neighboursLeftOut returns the regions the default comparison pool of
+// targets leaves out only because they neighbour a target: of the
+// targets' levels, with data for indicator, not targets themselves,
+// sorted. The explanation names them, as it names the exposed ones.
+func (e *Evaluator) neighboursLeftOut(indicator string, targets []string, asOf uint64) []string {
+	levels := map[domain.RegionLevel]bool{}
+	for _, t := range targets {
+		if r, ok := e.Catalog.RegionAt(t, asOf); ok {
+			levels[r.Level] = true
+		}
+	}
+	isTarget := setOf(targets)
+	withData := e.regionsWithData(indicator, asOf)
+	var out []string
+	for _, n := range e.Neighbours(targets, asOf) {
+		if r, ok := e.Catalog.RegionAt(n, asOf); ok && levels[r.Level] && withData[n] && !isTarget[n] {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
 }

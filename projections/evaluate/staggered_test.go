@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,6 +37,21 @@ func TestStaggeredDemoProgramme(t *testing.T) {
 		}
 		if len(r.Cohorts) != 3 {
 			t.Fatalf("%s: %d cohorts, want 3", control, len(r.Cohorts))
+		}
+		// The default pool leaves out the regions linked to an adopting
+		// region, and the explanation names them (as it names the exposed
+		// ones), in English and French.
+		const nb = "Left out of the default comparison pool as neighbours of adopting regions, where activity may move: BE10, DE50, DE60."
+		if !strings.Contains(r.Explanation, nb) {
+			t.Errorf("%s: neighbours left out not named: %s", control, r.Explanation)
+		}
+		if fr := r.ExplanationIn(i18n.FR); !strings.Contains(fr, "voisines de régions ayant adopté la mesure, vers lesquelles l'activité peut se déplacer : BE10, DE50, DE60.") {
+			t.Errorf("%s: French: %s", control, fr)
+		}
+		for _, c := range []string{"BE10", "DE50", "DE60"} {
+			if slices.Contains(r.Comparison, c) {
+				t.Errorf("%s: neighbour %s kept in the default pool %v", control, c, r.Comparison)
+			}
 		}
 		for k, c := range r.Cohorts {
 			want := w.Staggered[k]

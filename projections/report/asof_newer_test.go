@@ -490,20 +490,7 @@ func TestNewerAnswersAsOfAPinAreStable(t *testing.T) {
 	start := time.Now()
 	before := newerAnswers(t, n, g, "cycle-closed", pin)
 	t.Logf("%d answers as of %d in %v", len(before), pin, time.Since(start))
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d", seed)
-	rng := rand.New(rand.NewPCG(seed, 29))
-	for round := 0; round < 2; round++ {
-		done := laterEvents(t, n, rng, 60)
-		t.Logf("round %d recorded %v", round, done)
-		after := newerAnswers(t, n, g, "cycle-closed", pin)
-		for _, k := range sortedKeys(before) {
-			if before[k] != after[k] {
-				t.Errorf("round %d (seed %d): %s as of %d changed after later events:\nbefore: %.800s\nafter:  %.800s", round, seed, k, pin, before[k], after[k])
-			}
-		}
-		if t.Failed() {
-			return
-		}
-	}
+	stableOverRounds(t, 2, 29, pin, before,
+		func(rng *rand.Rand) any { return laterEvents(t, n, rng, 60) },
+		func() map[string]string { return newerAnswers(t, n, g, "cycle-closed", pin) })
 }

@@ -215,16 +215,25 @@ func TestEveryAnswerAsOfAPinIsStable(t *testing.T) {
 	n.Do(domain.PinCycleEvidence{ID: "cycle-pin", Position: pin})
 	before := pinnedAnswers(t, e, g, "cycle-pin", pin)
 
+	stableOverRounds(t, 3, 13, pin, before,
+		func(rng *rand.Rand) any { return furtherEvents(t, n, rng, 40) },
+		func() map[string]string { return pinnedAnswers(t, e, g, "cycle-pin", pin) })
+}
+
+// stableOverRounds records later events (record, with a random source
+// seeded from the clock and stream) rounds times and fails on any answer
+// (answer, as of pin) that differs from before, naming the seed.
+func stableOverRounds(t *testing.T, rounds int, stream, pin uint64, before map[string]string, record func(*rand.Rand) any, answer func() map[string]string) {
+	t.Helper()
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
-	rng := rand.New(rand.NewPCG(seed, 13))
-	for round := 0; round < 3; round++ {
-		done := furtherEvents(t, n, rng, 40)
-		t.Logf("round %d recorded %v", round, done)
-		after := pinnedAnswers(t, e, g, "cycle-pin", pin)
+	rng := rand.New(rand.NewPCG(seed, stream))
+	for round := 0; round < rounds; round++ {
+		t.Logf("round %d recorded %v", round, record(rng))
+		after := answer()
 		for _, k := range sortedKeys(before) {
 			if before[k] != after[k] {
-				t.Errorf("round %d (seed %d): %s as of %d changed after later events:\nbefore: %.600s\nafter:  %.600s", round, seed, k, pin, before[k], after[k])
+				t.Errorf("round %d (seed %d): %s as of %d changed after later events:\nbefore: %.800s\nafter:  %.800s", round, seed, k, pin, before[k], after[k])
 			}
 		}
 		if t.Failed() {

@@ -1,7 +1,6 @@
 package graphql_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -10,15 +9,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/supplyeval/supplyeval/domain"
-	"github.com/supplyeval/supplyeval/eventstore"
 	"github.com/supplyeval/supplyeval/graphql"
 	"github.com/supplyeval/supplyeval/graphql/graphqltest"
-	"github.com/supplyeval/supplyeval/projections/evaluate"
 	"github.com/supplyeval/supplyeval/projections/projectionstest"
-	"github.com/supplyeval/supplyeval/projections/report"
 )
 
 // The two worlds of TestHiddenOperationChangesNoAnswer are graphqltest's:
@@ -34,30 +29,15 @@ func reportAuthAPI(t *testing.T) *authAPI {
 	t.Helper()
 	n := projectionstest.Start(t, t.TempDir())
 	t.Cleanup(n.Stop)
-	clock := time.Date(2022, 3, 1, 9, 0, 0, 0, time.UTC)
-	svc, err := domain.NewService(domain.ServiceConfig{Log: eventstore.NewLog(n.Store), Now: func() time.Time { return clock }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gen, err := report.New(report.Config{Evaluator: &evaluate.Evaluator{Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions},
-		Cycles: n.Cycles, Provenance: n.Provenance, Times: report.StoreTimes{Store: n.Store}, Position: n.Runner.Position})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := graphql.NewServer(graphql.Config{Commands: svc, Positions: n.Runner, Catalog: n.Catalog,
-		Series: n.Series, Interventions: n.Interventions, Log: n.Store, Reports: gen,
-		Limits: graphql.Limits{MaxDepth: 40, MaxSelections: 1 << 20, MaxAnswerValues: 1 << 26, MaxQueryBytes: 8 << 20, EvaluationBudget: -1},
-		Head:   func(ctx context.Context) (uint64, error) { h, err := n.Store.Head(ctx); return uint64(h), err },
-		Authenticate: func(r *http.Request) (graphql.Principal, error) {
+	s := graphqltest.Server(t, n,
+		graphql.Limits{MaxDepth: 40, MaxSelections: 1 << 20, MaxAnswerValues: 1 << 26, MaxQueryBytes: 8 << 20, EvaluationBudget: -1},
+		func(r *http.Request) (graphql.Principal, error) {
 			tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if p, known := principals[tok]; known {
 				return p, nil
 			}
 			return graphql.Principal{}, domain.Errorf(domain.Unauthenticated, "", "unknown token")
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
+		})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return &authAPI{&api{t: t, node: n, srv: srv}, s}

@@ -8,17 +8,12 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rs/zerolog"
 
-	"github.com/supplyeval/supplyeval/domain"
-	"github.com/supplyeval/supplyeval/eventstore"
 	"github.com/supplyeval/supplyeval/graphql"
 	"github.com/supplyeval/supplyeval/graphql/graphqltest"
-	"github.com/supplyeval/supplyeval/projections/evaluate"
 	"github.com/supplyeval/supplyeval/projections/projectionstest"
-	"github.com/supplyeval/supplyeval/projections/report"
 	"github.com/supplyeval/supplyeval/web"
 )
 
@@ -28,23 +23,7 @@ func worldSite(t *testing.T, block, hid string) *httptest.Server {
 	t.Helper()
 	n := projectionstest.Start(t, t.TempDir())
 	t.Cleanup(n.Stop)
-	clock := time.Date(2022, 3, 1, 9, 0, 0, 0, time.UTC)
-	svc, err := domain.NewService(domain.ServiceConfig{Log: eventstore.NewLog(n.Store), Now: func() time.Time { return clock }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	reports, err := report.New(report.Config{
-		Evaluator: &evaluate.Evaluator{Catalog: n.Catalog, Series: n.Series, Interventions: n.Interventions},
-		Cycles:    n.Cycles, Provenance: n.Provenance, Times: report.StoreTimes{Store: n.Store}, Position: n.Runner.Position})
-	if err != nil {
-		t.Fatal(err)
-	}
-	api, err := graphql.NewServer(graphql.Config{Commands: svc, Positions: n.Runner, Catalog: n.Catalog,
-		Series: n.Series, Interventions: n.Interventions, Reports: reports, Log: n.Store, Authenticate: authenticate,
-		Head: func(ctx context.Context) (uint64, error) { h, err := n.Store.Head(ctx); return uint64(h), err }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	api := graphqltest.Server(t, n, graphql.Limits{}, authenticate)
 	admin := graphql.NewContextWithPrincipal(context.Background(), principals[adminToken])
 	graphqltest.Record(block, hid, n.Head, func(m string) {
 		if r := api.Do(admin, graphql.Request{Query: m}, false); len(r.Errors) > 0 {
